@@ -1,0 +1,128 @@
+#include "cli/demo_server.hpp"
+
+#include <utility>  // before Asio: Boost 1.74 awaitable.hpp needs std::exchange
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <future>
+#include <thread>
+
+namespace govaudit {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+struct DemoServer::Impl {
+  DemoRoutes routes;
+  std::vector<std::string> any;
+  asio::io_context io;
+  tcp::acceptor a4{io}, a6{io};
+  bool v6 = false;
+  std::atomic<size_t> count{0};
+  std::promise<void> ready;
+  std::future<void> ready_future;
+  std::thread thread;
+
+  void accept(tcp::acceptor& a) {
+    a.async_accept([this, &a](boost::system::error_code ec, tcp::socket s) {
+      if (ec) return;
+      serve(std::make_shared<tcp::socket>(std::move(s)));
+      accept(a);
+    });
+  }
+
+  void serve(std::shared_ptr<tcp::socket> s) { serve_next(s, std::make_shared<boost::beast::flat_buffer>()); }
+
+  void serve_next(std::shared_ptr<tcp::socket> s, std::shared_ptr<boost::beast::flat_buffer> buf) {
+    auto req = std::make_shared<http::request<http::string_body>>();
+    http::async_read(*s, *buf, *req, [this, s, buf, req](boost::system::error_code ec, size_t) {
+      if (ec) return;
+      ++count;
+      auto res = std::make_shared<http::response<http::string_body>>(respond(*req));
+      http::async_write(*s, *res, [this, s, buf, res](boost::system::error_code ec2, size_t) {
+        if (ec2 || res->need_eof()) {
+          boost::system::error_code ig;
+          s->shutdown(tcp::socket::shutdown_both, ig);
+          return;
+        }
+        serve_next(s, buf);
+      });
+    });
+  }
+
+  http::response<http::string_body> respond(const http::request<http::string_body>& req) {
+    std::string host(req[http::field::host]);
+    if (auto c = host.rfind(':'); c != std::string::npos && host.find(']') == std::string::npos) host.resize(c);
+    std::string target(req.target());
+    http::response<http::string_body> res;
+    res.version(req.version());
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::server, "govaudit-demo");
+    const DemoResponse* r = nullptr;
+    if (auto h = routes.find(host); h != routes.end())
+      if (auto p = h->second.find(target); p != h->second.end()) r = &p->second;
+    DemoResponse any_page{200, "text/html; charset=utf-8", "<html><body>ok</body></html>", ""};
+    if (!r && std::find(any.begin(), any.end(), host) != any.end()) r = &any_page;
+    if (!r) {
+      res.result(http::status::not_found);
+      res.set(http::field::content_type, "text/html");
+      res.body() = "<html><body>404 Not Found</body></html>";
+    } else {
+      res.result(static_cast<http::status>(r->status));
+      res.set(http::field::content_type, r->content_type);
+      if (!r->location.empty()) res.set(http::field::location, r->location);
+      if (req.method() != http::verb::head) res.body() = r->body;
+    }
+    res.prepare_payload();
+    if (req.method() == http::verb::head) res.body().clear();
+    return res;
+  }
+};
+
+void DemoServer::set_routes(DemoRoutes routes, std::vector<std::string> any_hosts) {
+  asio::post(impl_->io, [this, r = std::move(routes), a = std::move(any_hosts)]() mutable {
+    impl_->routes = std::move(r);
+    impl_->any = std::move(a);
+    impl_->ready.set_value();
+  });
+  impl_->ready_future.wait();
+}
+
+DemoServer::DemoServer() : impl_(std::make_unique<Impl>()) {
+  impl_->ready_future = impl_->ready.get_future();
+  auto& a4 = impl_->a4;
+  tcp::endpoint e4(asio::ip::make_address("127.0.0.1"), 0);
+  a4.open(e4.protocol());
+  a4.set_option(tcp::acceptor::reuse_address(true));
+  a4.bind(e4);
+  a4.listen();
+  unsigned short port = a4.local_endpoint().port();
+  try {
+    auto& a6 = impl_->a6;
+    tcp::endpoint e6(asio::ip::make_address("::1"), port);
+    a6.open(e6.protocol());
+    a6.set_option(asio::ip::v6_only(true));
+    a6.set_option(tcp::acceptor::reuse_address(true));
+    a6.bind(e6);
+    a6.listen();
+    impl_->v6 = true;
+    impl_->accept(a6);
+  } catch (const std::exception&) {
+    impl_->v6 = false;  // no IPv6 loopback here: serve IPv4 only
+  }
+  impl_->accept(a4);
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+DemoServer::~DemoServer() {
+  impl_->io.stop();
+  impl_->thread.join();
+}
+
+unsigned short DemoServer::port() const { return impl_->a4.local_endpoint().port(); }
+bool DemoServer::has_v6() const { return impl_->v6; }
+size_t DemoServer::requests() const { return impl_->count.load(); }
+
+}  // namespace govaudit

@@ -1,0 +1,39 @@
+#pragma once
+// A small in-process HTTP server (Boost.Beast) for `govaudit demo` and the tests: serves
+// fixed responses by Host and path on 127.0.0.1 and [::1] at one ephemeral port, on its own
+// thread. Unknown paths answer 404; hosts marked "any" answer 200 for every path.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace govaudit {
+
+struct DemoResponse {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+  std::string location;  // for redirects
+};
+
+// host (no port) -> path (with query) -> response
+using DemoRoutes = std::map<std::string, std::map<std::string, DemoResponse>>;
+
+class DemoServer {
+ public:
+  // Starts listening with no routes; set them before the first request.
+  DemoServer();
+  // `any_hosts`: hosts that answer 200 with a small page for any path (national sites in footers).
+  void set_routes(DemoRoutes routes, std::vector<std::string> any_hosts);
+  ~DemoServer();
+  unsigned short port() const;
+  bool has_v6() const;
+  size_t requests() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace govaudit

@@ -1,0 +1,25 @@
+#pragma once
+// The demo county portals served by `govaudit demo`: small sites with a planted case for every
+// rule govaudit implements, dated relative to the audit date so the demo always shows the same.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/demo_server.hpp"
+#include "config/date.hpp"
+#include "config/sites.hpp"
+
+namespace govaudit {
+
+struct DemoPortal {
+  DemoRoutes routes;
+  std::vector<std::string> any_hosts;                       // national hosts: 200 for any path
+  std::vector<Site> sites;
+  std::map<std::string, std::vector<std::string>> dns;      // host -> addresses (dns.static)
+  std::vector<std::string> planted;                         // "site rule subject" expected findings
+};
+
+// The portal as served on `port` (every host resolves to loopback).
+DemoPortal make_demo_portal(const Date& today, unsigned short port);
+
+}  // namespace govaudit

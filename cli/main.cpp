@@ -1,0 +1,229 @@
+// govaudit: one binary, subcommands crawl, audit, report, run, diff, demo, calendar.
+// Exit codes: 0 completed; 1 findings at or above --fail-on; 2 usage or config error; 3 the run failed.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/demo_server.hpp"
+#include "cli/demo_site.hpp"
+#include "cli/pipeline.hpp"
+#include "crawler/netguard.hpp"
+
+using namespace govaudit;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Options {
+  std::string sites, config, out = "govaudit-out", db, dns, today, allow_net, fail_on;
+  std::int64_t run = 0;
+  int verbose = 0;
+  bool quiet = false;
+};
+
+std::vector<std::string> split_csv(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+struct Usage : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Config make_config(const Options& o) {
+  Config cfg = load_config(o.config.empty() ? std::nullopt : std::optional<fs::path>(o.config));
+  if (!o.dns.empty()) cfg.dns.servers = split_csv(o.dns);
+  for (auto& c : split_csv(o.allow_net)) cfg.allow_net.push_back(c);
+  NetGuard check(cfg.allow_net);  // validates the CIDRs now, with a clear error
+  return cfg;
+}
+
+Date audit_date(const Options& o) {
+  if (o.today.empty()) return Date::today_china();
+  auto d = Date::parse_iso(o.today);
+  if (!d) throw Usage("--today: '" + o.today + "' is not a date (YYYY-MM-DD)");
+  return *d;
+}
+
+std::string db_path(const Options& o) { return o.db.empty() ? (fs::path(o.out) / "govaudit.db").string() : o.db; }
+
+std::string options_json(const Options& o) {
+  return nlohmann::json{{"sites", o.sites}, {"config", o.config}, {"dns", o.dns}, {"today", o.today}, {"allow_net", o.allow_net}}.dump();
+}
+
+int severity_rank(const std::string& s) { return s == "veto" ? 3 : s == "major" ? 2 : s == "minor" ? 1 : 0; }
+
+int exit_for(Store& store, std::int64_t audit_run, const Options& o, const Config& cfg) {
+  if (o.fail_on.empty()) return 0;
+  int min = severity_rank(o.fail_on);
+  for (auto& f : store.findings(audit_run))
+    if (severity_rank(cfg.rule_text(f.rule).severity) >= min) return 1;
+  return 0;
+}
+
+void print_outputs(const std::vector<fs::path>& files) {
+  for (auto& f : files) std::cout << "wrote " << f.string() << "\n";
+}
+
+int cmd_run(const Options& o, bool crawl_only) {
+  if (o.sites.empty()) throw Usage("--sites FILE is required");
+  Config cfg = make_config(o);
+  auto sites = load_sites(o.sites);
+  Date today = audit_date(o);
+  fs::create_directories(o.out);
+  std::string path = db_path(o);
+  Store store(path);
+  auto crawl = crawl_stage(store, path, cfg, sites, today, options_json(o));
+  if (crawl_only) {
+    std::cout << "crawl run " << crawl.run << " stored in " << path << "\n";
+    return 0;
+  }
+  auto audit = audit_stage(store, cfg, crawl.run, today);
+  print_outputs(report_stage(store, cfg, audit.run, o.out));
+  return exit_for(store, audit.run, o, cfg);
+}
+
+int cmd_audit(const Options& o) {
+  Config cfg = make_config(o);
+  std::string path = db_path(o);
+  if (!fs::exists(path)) throw Usage(path + ": no such database (run `govaudit crawl` first, or give --db)");
+  Store store(path);
+  std::int64_t crawl_run = o.run;
+  if (!crawl_run) {
+    auto r = store.latest_run("crawl");
+    if (!r) throw Usage(path + ": holds no finished crawl");
+    crawl_run = r->id;
+  }
+  auto info = store.run(crawl_run);
+  if (!info || info->kind != "crawl") throw Usage("run " + std::to_string(crawl_run) + " is not a crawl run");
+  Date today = o.today.empty() ? *Date::parse_iso(info->today) : audit_date(o);
+  auto audit = audit_stage(store, cfg, crawl_run, today);
+  print_outputs(report_stage(store, cfg, audit.run, o.out));
+  return exit_for(store, audit.run, o, cfg);
+}
+
+int cmd_report(const Options& o) {
+  Config cfg = make_config(o);
+  std::string path = db_path(o);
+  if (!fs::exists(path)) throw Usage(path + ": no such database");
+  Store store(path);
+  std::int64_t run = o.run;
+  if (!run) {
+    auto r = store.latest_run("audit");
+    if (!r) throw Usage(path + ": holds no audit run (run `govaudit audit` first)");
+    run = r->id;
+  }
+  print_outputs(report_stage(store, cfg, run, o.out));
+  return 0;
+}
+
+int cmd_demo(Options o) {
+  Date today = audit_date(o);
+  DemoServer server;
+  DemoPortal portal = make_demo_portal(today, server.port());
+  server.set_routes(portal.routes, portal.any_hosts);
+  Config cfg = make_config(o);
+  for (auto& [host, addrs] : portal.dns) {
+    std::vector<std::string> use;
+    for (auto& a : addrs)
+      if (a.find(':') == std::string::npos || server.has_v6()) use.push_back(a);
+    cfg.dns.static_hosts[host] = use;
+  }
+  cfg.allow_net.push_back("127.0.0.0/8");
+  cfg.allow_net.push_back("::1/128");
+  cfg.crawl.retry_backoff_ms = 100;
+  fs::create_directories(o.out);
+  std::string path = db_path(o);
+  Store store(path);
+  std::cout << "govaudit demo: serving " << portal.sites.size() << " demo county portals on 127.0.0.1:" << server.port()
+            << (server.has_v6() ? " and [::1]:" + std::to_string(server.port()) : std::string()) << "\n";
+  auto crawl = crawl_stage(store, path, cfg, portal.sites, today, R"({"demo":true})");
+  auto audit = audit_stage(store, cfg, crawl.run, today);
+  auto files = report_stage(store, cfg, audit.run, o.out);
+  print_outputs(files);
+  std::cout << "govaudit demo: " << audit.findings << " findings (" << portal.planted.size()
+            << " planted); open " << (fs::path(o.out) / "report.html").string() << "\n";
+  return 0;
+}
+
+void add_common(CLI::App* app, Options& o, bool sites) {
+  if (sites) app->add_option("--sites", o.sites, "Site list: TOML, CSV (also 网站名称/首页网址 headers) or JSON");
+  app->add_option("--config", o.config, "Configuration file (TOML) overriding the defaults");
+  app->add_option("--out", o.out, "Output directory")->capture_default_str();
+  app->add_option("--db", o.db, "Database file (default OUT/govaudit.db)");
+  app->add_option("--dns", o.dns, "DNS servers to ask instead of the system's, HOST:PORT[,...]");
+  app->add_option("--today", o.today, "Audit date YYYY-MM-DD (default: today in China)");
+  app->add_option("--allow-net", o.allow_net, "Address ranges that may be crawled although private, CIDR[,...]");
+  app->add_option("--fail-on", o.fail_on, "Exit 1 when a finding of this severity or worse exists")
+      ->check(CLI::IsMember({"minor", "major", "veto"}));
+  app->add_flag("-v,--verbose", o.verbose, "More log output (repeat for debug)");
+  app->add_flag("-q,--quiet", o.quiet, "Only warnings and errors");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"govaudit: compliance audits of county government portals (政务公开)"};
+  app.set_version_flag("--version", std::string("govaudit ") + version());
+  app.require_subcommand(1);
+  Options o;
+  auto* crawl = app.add_subcommand("crawl", "Crawl the sites and store what they serve");
+  auto* audit = app.add_subcommand("audit", "Judge a stored crawl (offline) into a new audit run");
+  auto* report = app.add_subcommand("report", "Write the reports of a stored audit run");
+  auto* run = app.add_subcommand("run", "crawl + audit + report");
+  auto* diff = app.add_subcommand("diff", "Compare the findings of two audit runs");
+  auto* demo = app.add_subcommand("demo", "Audit the built-in demo portals, served on loopback");
+  auto* calendar = app.add_subcommand("calendar", "Working-day calendar: list days or add working days");
+  add_common(crawl, o, true);
+  add_common(audit, o, false);
+  add_common(report, o, false);
+  add_common(run, o, true);
+  add_common(demo, o, false);
+  add_common(diff, o, false);
+  audit->add_option("--run", o.run, "Crawl run to judge (default: the latest)");
+  report->add_option("--run", o.run, "Audit run to report (default: the latest)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  auto logger = spdlog::stderr_color_mt("govaudit");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%H:%M:%S %^%l%$ %v");
+  spdlog::set_level(o.quiet ? spdlog::level::warn : o.verbose >= 2 ? spdlog::level::debug : spdlog::level::info);
+  try {
+    if (app.got_subcommand(crawl)) return cmd_run(o, true);
+    if (app.got_subcommand(run)) return cmd_run(o, false);
+    if (app.got_subcommand(audit)) return cmd_audit(o);
+    if (app.got_subcommand(report)) return cmd_report(o);
+    if (app.got_subcommand(demo)) return cmd_demo(o);
+    if (app.got_subcommand(diff) || app.got_subcommand(calendar)) {
+      std::cerr << "govaudit: this subcommand is not yet available in this version\n";
+      return 2;
+    }
+  } catch (const Usage& e) {
+    std::cerr << "govaudit: " << e.what() << "\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << "govaudit: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "govaudit: run failed: " << e.what() << "\n";
+    return 3;
+  }
+  return 2;
+}

@@ -1,0 +1,29 @@
+#pragma once
+// The three stages as the subcommands run them: crawl → audit → report, over one Store.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/sites.hpp"
+#include "storage/store.hpp"
+
+namespace govaudit {
+
+struct StageResult {
+  std::int64_t run = 0;
+  int findings = 0;
+  int unreachable = 0;
+};
+
+// Crawls `sites` into a new crawl run of `store` (whose file is `db_path`).
+StageResult crawl_stage(Store& store, const std::string& db_path, const Config& cfg, const std::vector<Site>& sites,
+                        const Date& today, const std::string& options_json);
+// Judges a stored crawl run into a new audit run.
+StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today);
+// Writes the reports of an audit run into `out`; returns the files written.
+std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
+                                                const std::filesystem::path& out);
+
+}  // namespace govaudit

@@ -1,0 +1,278 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "config/embedded.hpp"
+
+namespace govaudit::defaults {
+std::span<const EmbeddedFile> files();
+}
+
+namespace govaudit {
+namespace {
+
+std::string where(const std::string& source, const toml::source_region& r) {
+  return source + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+}
+
+[[noreturn]] void fail(const std::string& source, const toml::node& n, const std::string& key,
+                       const std::string& msg) {
+  throw ConfigError(where(source, n.source()) + ": " + key + ": " + msg);
+}
+
+// Reads typed values out of one TOML table, naming file:line:col and the dotted key on error,
+// and rejecting keys it does not know (a typo must not be silently ignored).
+class Reader {
+ public:
+  Reader(const toml::table& t, std::string source, std::string prefix)
+      : t_(t), source_(std::move(source)), prefix_(std::move(prefix)) {}
+
+  void known(std::initializer_list<const char*> keys) const {
+    std::set<std::string> ok(keys.begin(), keys.end());
+    for (auto&& [k, v] : t_)
+      if (!ok.count(std::string(k.str())))
+        throw ConfigError(where(source_, k.source()) + ": " + full(std::string(k.str())) + ": unknown key");
+  }
+  template <class Int>
+  void integer(const char* key, Int& out, long long min, long long max) const {
+    const toml::node* n = t_.get(key);
+    if (!n) return;
+    auto v = n->as_integer();
+    if (!v) fail(source_, *n, full(key), "expected an integer");
+    if (v->get() < min || v->get() > max)
+      fail(source_, *n, full(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    out = static_cast<Int>(v->get());
+  }
+  void number(const char* key, double& out, double min, double max) const {
+    const toml::node* n = t_.get(key);
+    if (!n) return;
+    double d;
+    if (auto f = n->as_floating_point()) d = f->get();
+    else if (auto i = n->as_integer()) d = double(i->get());
+    else fail(source_, *n, full(key), "expected a number");
+    if (d < min || d > max) fail(source_, *n, full(key), "must be between " + fmt(min) + " and " + fmt(max));
+    out = d;
+  }
+  void boolean(const char* key, bool& out) const {
+    const toml::node* n = t_.get(key);
+    if (!n) return;
+    auto v = n->as_boolean();
+    if (!v) fail(source_, *n, full(key), "expected true or false");
+    out = v->get();
+  }
+  void string(const char* key, std::string& out) const {
+    const toml::node* n = t_.get(key);
+    if (!n) return;
+    auto v = n->as_string();
+    if (!v) fail(source_, *n, full(key), "expected a string");
+    out = v->get();
+  }
+  void strings(const char* key, std::vector<std::string>& out) const {
+    const toml::node* n = t_.get(key);
+    if (!n) return;
+    out = string_array(*n, full(key));
+  }
+  std::vector<std::string> string_array(const toml::node& n, const std::string& key) const {
+    auto a = n.as_array();
+    if (!a) fail(source_, n, key, "expected an array of strings");
+    std::vector<std::string> v;
+    for (auto& e : *a) {
+      auto s = e.as_string();
+      if (!s) fail(source_, e, key, "expected an array of strings");
+      v.push_back(s->get());
+    }
+    return v;
+  }
+  const toml::table* table(const char* key) const {
+    const toml::node* n = t_.get(key);
+    if (!n) return nullptr;
+    if (!n->as_table()) fail(source_, *n, full(key), "expected a table");
+    return n->as_table();
+  }
+  std::string full(const std::string& k) const { return prefix_.empty() ? k : prefix_ + "." + k; }
+  const std::string& source() const { return source_; }
+
+ private:
+  static std::string fmt(double d) { std::ostringstream o; o << d; return o.str(); }
+  const toml::table& t_;
+  std::string source_, prefix_;
+};
+
+void apply_crawl(CrawlSettings& c, const Reader& r) {
+  r.known({"user_agent", "contact", "max_pages_per_site", "max_depth", "max_url_length",
+           "max_query_variants_per_path", "max_links_per_page", "per_host_connections", "per_host_delay_ms",
+           "global_connections", "connect_timeout_ms", "total_timeout_ms", "low_speed_bytes_per_s",
+           "low_speed_time_ms", "max_body_bytes", "retries", "retry_backoff_ms", "respect_robots",
+           "check_external_links", "parse_threads", "attachment_extensions"});
+  r.string("user_agent", c.user_agent);
+  r.string("contact", c.contact);
+  r.integer("max_pages_per_site", c.max_pages_per_site, 1, 10'000'000);
+  r.integer("max_depth", c.max_depth, 0, 1000);
+  r.integer("max_url_length", c.max_url_length, 64, 65536);
+  r.integer("max_query_variants_per_path", c.max_query_variants_per_path, 1, 1'000'000);
+  r.integer("max_links_per_page", c.max_links_per_page, 1, 10'000'000);
+  r.integer("per_host_connections", c.per_host_connections, 1, 256);
+  r.integer("per_host_delay_ms", c.per_host_delay_ms, 0, 600'000);
+  r.integer("global_connections", c.global_connections, 1, 4096);
+  r.integer("connect_timeout_ms", c.connect_timeout_ms, 100, 600'000);
+  r.integer("total_timeout_ms", c.total_timeout_ms, 100, 3'600'000);
+  r.integer("low_speed_bytes_per_s", c.low_speed_bytes_per_s, 0, 1'000'000'000);
+  r.integer("low_speed_time_ms", c.low_speed_time_ms, 1000, 3'600'000);
+  r.integer("max_body_bytes", c.max_body_bytes, 1024, 1LL << 34);
+  r.integer("retries", c.retries, 0, 20);
+  r.integer("retry_backoff_ms", c.retry_backoff_ms, 0, 600'000);
+  r.boolean("respect_robots", c.respect_robots);
+  r.boolean("check_external_links", c.check_external_links);
+  r.integer("parse_threads", c.parse_threads, 1, 64);
+  r.strings("attachment_extensions", c.attachment_extensions);
+}
+
+void apply_dns(DnsSettings& d, const Reader& r) {
+  r.known({"servers", "timeout_ms", "tries", "static"});
+  r.strings("servers", d.servers);
+  r.integer("timeout_ms", d.timeout_ms, 50, 120'000);
+  r.integer("tries", d.tries, 1, 20);
+  if (auto st = r.table("static"))
+    for (auto&& [k, v] : *st) d.static_hosts[std::string(k.str())] = r.string_array(v, r.full("static." + std::string(k.str())));
+}
+
+void apply_catalog(std::vector<ColumnSpec>& out, const toml::node& n, const std::string& source) {
+  auto arr = n.as_array();
+  if (!arr || !arr->is_array_of_tables()) fail(source, n, "column", "expected [[column]] tables");
+  std::vector<ColumnSpec> cat;
+  std::set<std::string> seen;
+  for (auto& e : *arr) {
+    const auto& t = *e.as_table();
+    Reader r(t, source, "column");
+    r.known({"name", "synonyms", "update_limit_days", "policy_documents", "checked_by", "unit"});
+    ColumnSpec c;
+    r.string("name", c.name);
+    if (c.name.empty()) fail(source, e, "column.name", "every [[column]] needs a name");
+    if (!seen.insert(c.name).second) fail(source, e, "column.name", "duplicate column '" + c.name + "'");
+    r.strings("synonyms", c.synonyms);
+    int limit = -1;
+    r.integer("update_limit_days", limit, 1, 36500);
+    if (limit > 0) c.update_limit_days = limit;
+    r.boolean("policy_documents", c.policy_documents);
+    r.string("checked_by", c.checked_by);
+    if (c.checked_by != "columns" && c.checked_by != "annual_report")
+      fail(source, *t.get("checked_by"), "column.checked_by", "must be \"columns\" or \"annual_report\"");
+    r.string("unit", c.unit);
+    cat.push_back(std::move(c));
+  }
+  out = std::move(cat);
+}
+
+void apply_identifiers(std::vector<IdentifierSpec>& out, const toml::table& t, const std::string& source) {
+  for (auto&& [k, v] : t) {
+    std::string key(k.str());
+    auto tbl = v.as_table();
+    if (!tbl) fail(source, v, "identifiers." + key, "expected a table");
+    Reader r(*tbl, source, "identifiers." + key);
+    r.known({"rule", "name", "text", "hosts"});
+    auto it = std::find_if(out.begin(), out.end(), [&](auto& s) { return s.key == key; });
+    if (it == out.end()) { out.push_back({}); it = out.end() - 1; it->key = key; }
+    r.string("rule", it->rule);
+    r.string("name", it->name);
+    r.strings("text", it->text_patterns);
+    r.strings("hosts", it->hosts);
+    if (it->rule.empty()) fail(source, v, "identifiers." + key + ".rule", "missing rule id");
+  }
+}
+
+std::string substitute(std::string s, const std::string& what, const std::string& with) {
+  for (size_t p; (p = s.find(what)) != std::string::npos;) s.replace(p, what.size(), with);
+  return s;
+}
+
+}  // namespace
+
+const char* version() { return "0.1.0"; }
+
+RuleText Config::rule_text(const std::string& rule) const {
+  if (auto it = rules.find(rule); it != rules.end()) return it->second;
+  return RuleText{"其他", rule, "", "", "major"};
+}
+
+void apply_config_text(Config& cfg, std::string_view text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(where(source, e.source()) + ": " + std::string(e.description()));
+  }
+  Reader r(root, source, "");
+  r.known({"crawl", "dns", "net", "thresholds", "meta", "identifiers", "report", "column", "rule"});
+  if (auto t = r.table("rule"))
+    for (auto&& [k, v] : *t) {
+      std::string id(k.str());
+      auto tbl = v.as_table();
+      if (!tbl) fail(source, v, "rule." + id, "expected a table");
+      Reader n(*tbl, source, "rule." + id);
+      n.known({"category", "title", "requirement", "basis", "severity"});
+      RuleText& rt = cfg.rules[id];
+      n.string("category", rt.category);
+      n.string("title", rt.title);
+      n.string("requirement", rt.requirement);
+      n.string("basis", rt.basis);
+      n.string("severity", rt.severity);
+      if (rt.severity != "veto" && rt.severity != "major" && rt.severity != "minor")
+        fail(source, *tbl->get("severity"), "rule." + id + ".severity", "must be veto, major or minor");
+    }
+  if (auto t = r.table("crawl")) apply_crawl(cfg.crawl, Reader(*t, source, "crawl"));
+  if (auto t = r.table("dns")) apply_dns(cfg.dns, Reader(*t, source, "dns"));
+  if (auto t = r.table("net")) {
+    Reader n(*t, source, "net");
+    n.known({"allow"});
+    n.strings("allow", cfg.allow_net);
+  }
+  if (auto t = r.table("thresholds")) {
+    Reader n(*t, source, "thresholds");
+    n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days"});
+    n.integer("homepage_update_days", cfg.thresholds.homepage_update_days, 1, 3650);
+    n.number("meta_missing_max_share", cfg.thresholds.meta_missing_max_share, 0.0, 1.0);
+    n.number("ipv6_link_support_min", cfg.thresholds.ipv6_link_support_min, 0.0, 1.0);
+    n.integer("interpretation_working_days", cfg.thresholds.interpretation_working_days, 0, 365);
+  }
+  if (auto t = r.table("meta")) {
+    Reader n(*t, source, "meta");
+    n.known({"required"});
+    n.strings("required", cfg.meta_required);
+  }
+  if (auto t = r.table("identifiers")) apply_identifiers(cfg.identifiers, *t, source);
+  if (auto t = r.table("report")) {
+    Reader n(*t, source, "report");
+    n.known({"title"});
+    n.string("title", cfg.report_title);
+  }
+  if (auto n = root.get("column")) apply_catalog(cfg.catalog, *n, source);
+}
+
+std::string default_config_text(std::string_view name) {
+  auto f = find_embedded(defaults::files(), name);
+  if (!f) throw ConfigError("no compiled-in default file named " + std::string(name));
+  return std::string(*f);
+}
+
+Config load_config(const std::optional<std::filesystem::path>& user_file) {
+  Config cfg;
+  for (const char* name : {"govaudit.toml", "catalog.toml", "rules.toml"})
+    apply_config_text(cfg, default_config_text(name), std::string("(defaults)/") + name);
+  if (user_file) {
+    std::ifstream in(*user_file, std::ios::binary);
+    if (!in) throw ConfigError(user_file->string() + ": cannot read the file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    apply_config_text(cfg, ss.str(), user_file->string());
+  }
+  for (auto& e : cfg.crawl.attachment_extensions)
+    for (auto& ch : e) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  cfg.crawl.user_agent = substitute(substitute(cfg.crawl.user_agent, "{version}", version()), "{contact}", cfg.crawl.contact);
+  return cfg;
+}
+
+}  // namespace govaudit

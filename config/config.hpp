@@ -1,0 +1,110 @@
+#pragma once
+// govaudit's configuration: defaults compiled in from config/defaults/*.toml, overridden by a
+// user file (--config). Everything a rule or the crawler tunes is here, as data.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace govaudit {
+
+// A configuration or input error. what() names the file, line, column and key:
+// "govaudit.toml:12:5: crawl.max_pages_per_site: expected an integer".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CrawlSettings {
+  std::string user_agent;  // with {version} and {contact} already substituted
+  std::string contact;
+  int max_pages_per_site = 20000;
+  int max_depth = 20;
+  int max_url_length = 2048;
+  int max_query_variants_per_path = 40;
+  int max_links_per_page = 5000;
+  int per_host_connections = 6;
+  int per_host_delay_ms = 0;
+  int global_connections = 64;
+  int connect_timeout_ms = 10000;
+  int total_timeout_ms = 30000;
+  int low_speed_bytes_per_s = 512;
+  int low_speed_time_ms = 15000;
+  std::int64_t max_body_bytes = 16 << 20;
+  int retries = 2;
+  int retry_backoff_ms = 400;
+  bool respect_robots = true;
+  bool check_external_links = true;
+  int parse_threads = 2;
+  std::vector<std::string> attachment_extensions;  // lower case, without dot
+};
+
+struct DnsSettings {
+  std::vector<std::string> servers;  // "host:port"; empty = system resolver
+  int timeout_ms = 3000;
+  int tries = 3;
+  std::map<std::string, std::vector<std::string>> static_hosts;  // host -> addresses
+};
+
+struct Thresholds {
+  int homepage_update_days = 14;          // calendar days
+  double meta_missing_max_share = 0.10;   // share of article pages
+  double ipv6_link_support_min = 0.90;    // share of secondary links
+  int interpretation_working_days = 3;    // working days
+};
+
+// One required column of the disclosure catalog.
+struct ColumnSpec {
+  std::string name;                        // canonical, as findings name it
+  std::vector<std::string> synonyms;
+  std::optional<int> update_limit_days;    // calendar days; nullopt = not judged for freshness
+  bool policy_documents = false;
+  std::string checked_by = "columns";      // "columns" or "annual_report"
+  std::string unit;                        // responsible unit
+};
+
+// A homepage identifier (网站标识码, ICP …) and how to recognise it.
+struct IdentifierSpec {
+  std::string key;                         // "site_id", "icp", …
+  std::string rule;                        // finding rule id
+  std::string name;                        // Chinese name for reports
+  std::vector<std::string> text_patterns;  // ICU regular expressions over visible text
+  std::vector<std::string> hosts;          // label runs such as "conac.cn"
+};
+
+// Report wording and weight of one rule (config/defaults/rules.toml).
+struct RuleText {
+  std::string category, title, requirement, basis;
+  std::string severity = "major";  // veto, major, minor
+};
+
+struct Config {
+  CrawlSettings crawl;
+  DnsSettings dns;
+  std::vector<std::string> allow_net;  // CIDRs
+  Thresholds thresholds;
+  std::vector<std::string> meta_required;
+  std::vector<ColumnSpec> catalog;
+  std::vector<IdentifierSpec> identifiers;
+  std::map<std::string, RuleText> rules;  // by rule id
+  std::string report_title;
+
+  // Wording for `rule`; a neutral fallback for rules the file does not describe.
+  RuleText rule_text(const std::string& rule) const;
+};
+
+// Loads the compiled-in defaults, then `user_file` if given. Throws ConfigError.
+Config load_config(const std::optional<std::filesystem::path>& user_file = std::nullopt);
+
+// Applies TOML text on top of `cfg`; `source` names it in errors. Throws ConfigError.
+void apply_config_text(Config& cfg, std::string_view toml_text, const std::string& source);
+
+// The compiled-in default files (name -> text), e.g. for `govaudit config --dump`.
+std::string default_config_text(std::string_view name);
+
+const char* version();
+
+}  // namespace govaudit

@@ -1,0 +1,608 @@
+#include "crawler/crawler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <deque>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "crawler/charset.hpp"
+#include "crawler/dns.hpp"
+#include "crawler/extract.hpp"
+#include "crawler/fetcher.hpp"
+#include "crawler/robots.hpp"
+#include "crawler/url.hpp"
+
+namespace govaudit {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+std::string digest(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+namespace {
+
+enum class Mode { Home, Page, Check };
+
+struct Task {
+  int site = 0;
+  std::string url;
+  int depth = 0;
+  Mode mode = Mode::Page;
+  int attempt = 0;
+  bool head = false;
+  std::vector<Redirect> chain;
+  std::string origin;  // first URL of a redirect chain
+};
+
+struct Host {
+  std::string key;  // scheme://host:port
+  std::string name;
+  int port = 0;
+  std::deque<Task> queue;
+  int active = 0;
+  Clock::time_point next{};
+  enum { Unresolved, Resolving, Resolved } dns = Unresolved;
+  HostAnswer answer;
+  enum { RobotsUnknown, RobotsFetching, RobotsReady } robots = RobotsUnknown;
+  Robots rules;
+  bool in_scope = false;
+};
+
+struct SiteState {
+  const Site* site = nullptr;
+  std::unordered_set<std::string> seen;
+  std::unordered_map<std::string, std::unordered_set<std::string>> queries;  // path -> distinct queries
+  std::unordered_map<std::string, std::string> digests;                      // content digest -> URL
+  std::set<std::string> limits;
+  int pages_queued = 0;
+  int pages_done = 0;
+  bool unreachable = false;
+  std::string error;
+};
+
+struct CheckResult {
+  int status = 0;
+  std::string final_url, error_kind, error, content_type;
+  std::vector<Redirect> chain;
+};
+
+class Run {
+ public:
+  Run(const Config& cfg, const NetGuard& guard, Writer& writer)
+      : cfg_(cfg), writer_(writer), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
+        fetcher_(io_, cfg.crawl, guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_) {}
+
+  CrawlSummary go(const std::vector<Site>& sites) {
+    auto t0 = Clock::now();
+    for (auto& s : sites) {
+      SiteState st;
+      st.site = &s;
+      sites_.push_back(std::move(st));
+    }
+    for (size_t i = 0; i < sites_.size(); ++i) {
+      auto u = url::normalize(sites_[i].site->homepage);
+      if (!u) {
+        sites_[i].unreachable = true;
+        sites_[i].error = "homepage is not an http(s) URL";
+        continue;
+      }
+      sites_[i].seen.insert(*u);
+      ++sites_[i].pages_queued;
+      enqueue(Task{int(i), *u, 0, Mode::Home, 0, false, {}, *u});
+    }
+    tick_progress();
+    asio::post(io_, [this] { pump(); maybe_finish(); });
+    io_.run();
+    pool_.join();
+    summary_.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (auto& s : sites_) {
+      SiteOutcome o;
+      o.site_id = s.site->id;
+      o.status = s.unreachable ? "unreachable" : "done";
+      o.error = s.error;
+      o.limits.assign(s.limits.begin(), s.limits.end());
+      o.pages = s.pages_done;
+      summary_.sites.push_back(std::move(o));
+    }
+    return summary_;
+  }
+
+ private:
+  // ---- scheduling
+
+  Host& host_for(const std::string& u, const url::Parts& p) {
+    std::string key = p.scheme + "://" + url::host_port(p);
+    auto& h = hosts_[key];
+    if (h.key.empty()) {
+      h.key = key;
+      h.name = p.host;
+      h.port = p.port;
+      for (auto& s : sites_)
+        for (auto& sh : s.site->hosts)
+          if (sh == p.host) h.in_scope = true;
+    }
+    (void)u;
+    return h;
+  }
+
+  void enqueue(Task t, bool front = false) {
+    auto p = url::parts(t.url);
+    if (!p) {
+      record_failure(t, "url", "cannot parse the URL");
+      return;
+    }
+    Host& h = host_for(t.url, *p);
+    if (front) h.queue.push_front(std::move(t));
+    else h.queue.push_back(std::move(t));
+  }
+
+  void pump() {
+    for (auto& [key, h] : hosts_) {
+      if (h.queue.empty()) continue;
+      if (h.dns == Host::Unresolved) {
+        resolve(h);
+        continue;
+      }
+      if (h.dns == Host::Resolving) continue;
+      if (h.answer.v4.empty() && h.answer.v6.empty()) {
+        std::string why = "no address for " + h.name +
+                          (h.answer.error4.empty() ? "" : " (" + h.answer.error4 + ")");
+        while (!h.queue.empty()) {
+          Task t = std::move(h.queue.front());
+          h.queue.pop_front();
+          FetchResult r;
+          r.error_kind = "dns";
+          r.error = why;
+          complete(std::move(t), std::move(r));
+        }
+        continue;
+      }
+      bool wants_robots = cfg_.crawl.respect_robots && h.in_scope;
+      if (wants_robots && h.robots != Host::RobotsReady) {
+        if (h.robots == Host::RobotsUnknown) fetch_robots(h);
+        continue;
+      }
+      auto now = Clock::now();
+      while (!h.queue.empty() && h.active < cfg_.crawl.per_host_connections &&
+             active_ < cfg_.crawl.global_connections) {
+        if (cfg_.crawl.per_host_delay_ms > 0 && now < h.next) {
+          wake_at(h.next);
+          break;
+        }
+        Task t = std::move(h.queue.front());
+        h.queue.pop_front();
+        if (sites_[t.site].unreachable && t.mode != Mode::Check) continue;
+        auto p = url::parts(t.url);
+        if (wants_robots && t.mode != Mode::Home && !h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query))) {
+          FetchResult r;
+          r.error_kind = "robots";
+          r.error = "disallowed by robots.txt";
+          record(t, r, nullptr);
+          continue;
+        }
+        if (t.mode == Mode::Check) {
+          if (auto c = checks_.find(t.url); c != checks_.end()) {
+            record_check(t, c->second);
+            continue;
+          }
+        }
+        h.next = now + std::chrono::milliseconds(cfg_.crawl.per_host_delay_ms);
+        start(h, std::move(t));
+      }
+    }
+  }
+
+  void wake_at(Clock::time_point when) {
+    auto timer = std::make_shared<asio::steady_timer>(io_, when);
+    ++timers_;
+    timer->async_wait([this, timer](auto) {
+      --timers_;
+      pump();
+      maybe_finish();
+    });
+  }
+
+  std::vector<std::string> resolve_entries(const Host& h) const {
+    std::string addrs;
+    for (auto& a : h.answer.v4) addrs += (addrs.empty() ? "" : ",") + a;
+    for (auto& a : h.answer.v6) addrs += (addrs.empty() ? "" : ",") + ("[" + a + "]");
+    if (addrs.empty()) return {};
+    std::string name = h.name.find(':') != std::string::npos ? "[" + h.name + "]" : h.name;
+    return {name + ":" + std::to_string(h.port) + ":" + addrs};
+  }
+
+  void resolve(Host& h) {
+    h.dns = Host::Resolving;
+    ++dns_pending_;
+    resolver_.resolve(h.name, [this, key = h.key](const HostAnswer& a) {
+      --dns_pending_;
+      Host& h = hosts_[key];
+      h.answer = a;
+      h.dns = Host::Resolved;
+      if (!recorded_dns_.count(a.host)) {
+        recorded_dns_.insert(a.host);
+        writer_.push(DnsRecord{a.host, "A", a.v4, a.error4, a.elapsed_ms});
+        writer_.push(DnsRecord{a.host, "AAAA", a.v6, a.error6, a.elapsed_ms});
+      }
+      // Other ports/schemes of the same name share the answer.
+      for (auto& [k, other] : hosts_)
+        if (other.name == a.host && other.dns != Host::Resolved) {
+          other.answer = a;
+          other.dns = Host::Resolved;
+        }
+      pump();
+      maybe_finish();
+    });
+  }
+
+  void fetch_robots(Host& h) {
+    h.robots = Host::RobotsFetching;
+    ++h.active;
+    ++active_;
+    FetchRequest req;
+    req.url = h.key + "/robots.txt";
+    req.resolve = resolve_entries(h);
+    req.max_body = 512 * 1024;
+    fetcher_.fetch(std::move(req), [this, key = h.key](FetchResult r) {
+      Host& h = hosts_[key];
+      --h.active;
+      --active_;
+      // 2xx: obey; 4xx: no restrictions; 5xx or network failure: proceed, recorded in the log.
+      if (r.error_kind.empty() && r.status >= 200 && r.status < 300) h.rules = Robots::parse(r.body);
+      else if (!r.error_kind.empty() || r.status >= 500)
+        spdlog::debug("robots.txt of {}: {} — crawling without restrictions", key, r.error.empty() ? std::to_string(r.status) : r.error);
+      h.robots = Host::RobotsReady;
+      pump();
+      maybe_finish();
+    });
+  }
+
+  void start(Host& h, Task t) {
+    ++h.active;
+    ++active_;
+    FetchRequest req;
+    req.url = t.url;
+    req.head = t.head;
+    req.resolve = resolve_entries(h);
+    if (t.mode == Mode::Check && !t.head) req.max_body = 256 * 1024;  // enough to know it answers
+    fetcher_.fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {
+      Host& h = hosts_[key];
+      --h.active;
+      --active_;
+      complete(std::move(t), std::move(r));
+      pump();
+      maybe_finish();
+    });
+  }
+
+  // ---- completion
+
+  bool transient(const FetchResult& r) const {
+    if (r.error_kind == "timeout" || r.error_kind == "network" || r.error_kind == "connect") return true;
+    return r.error_kind.empty() && (r.status >= 500 || r.status == 429);
+  }
+
+  void complete(Task t, FetchResult r) {
+    summary_.bytes += r.bytes;
+    // A GET check stopped at its size cap still answered: not an error.
+    if (t.mode == Mode::Check && !t.head && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
+    if (transient(r) && t.attempt < cfg_.crawl.retries) {
+      ++t.attempt;
+      long delay = long(cfg_.crawl.retry_backoff_ms) << (t.attempt - 1);
+      if (r.retry_after_s > 0) delay = std::min<long>(r.retry_after_s, 120) * 1000;
+      auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(delay));
+      ++timers_;
+      timer->async_wait([this, timer, t = std::move(t)](auto) mutable {
+        --timers_;
+        enqueue(std::move(t), true);
+        pump();
+        maybe_finish();
+      });
+      return;
+    }
+    if (t.mode == Mode::Check && t.head && r.error_kind.empty() && (r.status == 405 || r.status == 501 || r.status == 403)) {
+      t.head = false;  // servers that refuse HEAD are asked with GET
+      enqueue(std::move(t), true);
+      return;
+    }
+    if (r.error_kind.empty() && r.status >= 300 && r.status < 400 && !r.location.empty()) {
+      follow(std::move(t), std::move(r));
+      return;
+    }
+    bool html = r.content_type.find("html") != std::string::npos ||
+                (r.content_type.empty() && r.body.find("<html") != std::string::npos);
+    if (t.mode != Mode::Check && r.error_kind.empty() && r.status >= 200 && r.status < 300 && html && !t.head) {
+      parse(std::move(t), std::move(r));
+      return;
+    }
+    record(t, r, nullptr);
+  }
+
+  void follow(Task t, FetchResult r) {
+    auto next = url::normalize(r.location);
+    t.chain.push_back({t.url, r.status});
+    bool loop = false;
+    for (auto& c : t.chain)
+      if (next && c.url == *next) loop = true;
+    if (!next || loop || t.chain.size() > 10) {
+      r.error_kind = "loop";
+      r.error = !next ? "redirect to an unusable URL: " + r.location
+                      : loop ? "redirect loop via " + *next : "more than 10 redirects";
+      r.status = t.chain.back().status;
+      record(t, r, nullptr);
+      return;
+    }
+    SiteState& s = sites_[t.site];
+    auto p = url::parts(*next);
+    bool in_scope = p && std::find(s.site->hosts.begin(), s.site->hosts.end(), p->host) != s.site->hosts.end();
+    if (t.mode == Mode::Page && !in_scope) {
+      t.mode = Mode::Check;
+      t.head = true;
+    }
+    // A redirect into a page this site already crawls is recorded as that page; not fetched twice.
+    if (t.mode == Mode::Page && s.seen.count(*next)) {
+      r.error_kind.clear();
+      PageRecord pr = base_record(t, r);
+      pr.final_url = *next;
+      pr.status = 200;  // resolved by the crawl of the target page
+      pr.kind = "page";
+      pr.error = "redirects to " + *next;
+      writer_.push(std::move(pr));
+      return;
+    }
+    if (t.mode == Mode::Page) s.seen.insert(*next);
+    t.url = *next;
+    t.attempt = 0;
+    enqueue(std::move(t), true);
+  }
+
+  void parse(Task t, FetchResult r) {
+    ++parsing_;
+    auto job = [this, t = std::move(t), r = std::move(r)]() mutable {
+      auto dec = std::make_shared<charset::Decoded>(charset::decode(r.body, r.content_type));
+      extract::Limits lim;
+      lim.max_links = size_t(cfg_.crawl.max_links_per_page);
+      auto page = std::make_shared<extract::Page>(extract::parse(dec->text, t.url, lim));
+      r.body.clear();
+      r.body.shrink_to_fit();
+      asio::post(io_, [this, t = std::move(t), r = std::move(r), dec, page]() mutable {
+        --parsing_;
+        parsed(std::move(t), std::move(r), *dec, *page);
+        pump();
+        maybe_finish();
+      });
+    };
+    asio::post(pool_, std::move(job));
+  }
+
+  PageRecord base_record(const Task& t, const FetchResult& r) {
+    PageRecord p;
+    p.site_id = sites_[t.site].site->id;
+    p.url = t.origin.empty() ? t.url : t.origin;
+    p.final_url = t.url;
+    p.status = r.status;
+    p.error_kind = r.error_kind;
+    p.error = r.error;
+    p.depth = t.depth;
+    p.content_type = r.content_type;
+    p.bytes = r.bytes;
+    p.elapsed_ms = r.elapsed_ms;
+    p.fetched_at = now_iso_utc();
+    p.redirects = t.chain;
+    if (p.error_kind.empty() && p.status >= 400) {
+      p.error_kind = "http";
+      p.error = "HTTP " + std::to_string(p.status);
+    }
+    return p;
+  }
+
+  void record_failure(const Task& t, const std::string& kind, const std::string& why) {
+    FetchResult r;
+    r.error_kind = kind;
+    r.error = why;
+    record(t, r, nullptr);
+  }
+
+  // Records a page that was not parsed (error, attachment, other host's link, non-HTML).
+  void record(const Task& t, const FetchResult& r, const extract::Page*) {
+    SiteState& s = sites_[t.site];
+    PageRecord p = base_record(t, r);
+    p.kind = t.mode == Mode::Home ? "home" : t.mode == Mode::Check ? (is_attachment(t.url) ? "attachment" : "external") : "page";
+    if (!p.error_kind.empty()) ++summary_.errors[p.error_kind];
+    if (t.mode == Mode::Check) {
+      ++summary_.checked;
+      CheckResult c{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects};
+      checks_[p.url] = c;
+    }
+    if (t.mode == Mode::Home && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
+      s.unreachable = true;
+      s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
+      spdlog::warn("{}: homepage {} unreachable: {}", s.site->id, t.url, s.error);
+    }
+    writer_.push(std::move(p));
+  }
+
+  void record_check(const Task& t, const CheckResult& c) {
+    PageRecord p;
+    p.site_id = sites_[t.site].site->id;
+    p.url = t.url;
+    p.final_url = c.final_url;
+    p.status = c.status;
+    p.error_kind = c.error_kind;
+    p.error = c.error;
+    p.content_type = c.content_type;
+    p.redirects = c.chain;
+    p.depth = t.depth;
+    p.fetched_at = now_iso_utc();
+    p.kind = is_attachment(t.url) ? "attachment" : "external";
+    writer_.push(std::move(p));
+  }
+
+  bool is_attachment(const std::string& u) const {
+    std::string ext = url::extension(u);
+    if (ext.empty()) return false;
+    auto& list = cfg_.crawl.attachment_extensions;
+    return std::find(list.begin(), list.end(), ext) != list.end();
+  }
+
+  void parsed(Task t, FetchResult r, const charset::Decoded& dec, const extract::Page& page) {
+    SiteState& s = sites_[t.site];
+    ++summary_.pages;
+    ++s.pages_done;
+    PageRecord p = base_record(t, r);
+    p.kind = t.mode == Mode::Home ? "home" : page.is_list ? "list" : page.is_article ? "article" : "page";
+    p.charset = dec.charset;
+    p.charset_source = dec.source;
+    p.title = page.title;
+    p.meta = page.meta;
+    p.published = page.published;
+    p.published_source = page.published_source;
+    p.text = page.text;
+    p.digest = digest(page.text);
+    bool duplicate = false;
+    if (auto [it, inserted] = s.digests.emplace(p.digest, p.url); !inserted && t.mode != Mode::Home) {
+      p.duplicate_of = it->second;
+      duplicate = true;
+    }
+    std::string base = t.url;
+    if (!page.base_href.empty())
+      if (auto b = url::resolve(t.url, page.base_href)) base = *b;
+    std::vector<LinkRecord> links;
+    std::vector<ItemRecord> items;
+    if (!duplicate) {
+      if (page.links_truncated) s.limits.insert("links per page (" + std::to_string(cfg_.crawl.max_links_per_page) + ") on " + t.url);
+      bool home_redirect_only = t.mode == Mode::Home && page.links.size() <= 3;
+      for (auto& l : page.links) {
+        auto to = url::resolve(base, l.href);
+        if (!to) continue;
+        links.push_back({s.site->id, p.url, *to, l.tag, l.text});
+        if (l.tag == "img" || l.tag == "script") continue;
+        Mode m = l.tag == "redirect" && home_redirect_only ? Mode::Home : Mode::Page;
+        discover(t, *to, m);
+      }
+      if (page.pager)
+        for (auto& rel : extract::pager_pages(*page.pager, size_t(cfg_.crawl.max_pages_per_site)))
+          if (auto to = url::resolve(t.url, rel)) {
+            links.push_back({s.site->id, p.url, *to, "pager", ""});
+            discover(t, *to, Mode::Page);
+          }
+      for (auto& i : page.items)
+        if (auto to = url::resolve(base, i.href)) items.push_back({s.site->id, p.url, *to, i.title, i.date});
+    }
+    writer_.push(std::move(p));
+    if (!links.empty()) writer_.push(std::move(links));
+    if (!items.empty()) writer_.push(std::move(items));
+  }
+
+  void discover(const Task& from, const std::string& to, Mode mode) {
+    SiteState& s = sites_[from.site];
+    if (s.seen.count(to)) return;
+    auto p = url::parts(to);
+    if (!p) return;
+    bool in_scope = std::find(s.site->hosts.begin(), s.site->hosts.end(), p->host) != s.site->hosts.end();
+    bool attachment = is_attachment(to);
+    if (int(to.size()) > cfg_.crawl.max_url_length) {
+      s.limits.insert("URL length (" + std::to_string(cfg_.crawl.max_url_length) + ")");
+      return;
+    }
+    if (!in_scope || attachment) {
+      if (!in_scope && !cfg_.crawl.check_external_links) return;
+      s.seen.insert(to);
+      enqueue(Task{from.site, to, from.depth + 1, Mode::Check, 0, true, {}, to});
+      return;
+    }
+    if (from.depth + 1 > cfg_.crawl.max_depth) {
+      s.limits.insert("depth (" + std::to_string(cfg_.crawl.max_depth) + ")");
+      return;
+    }
+    if (!p->query.empty()) {
+      auto& q = s.queries[p->path];
+      if (!q.count(p->query) && int(q.size()) >= cfg_.crawl.max_query_variants_per_path) {
+        s.limits.insert("query variants per path (" + std::to_string(cfg_.crawl.max_query_variants_per_path) + ") on " + p->path);
+        return;
+      }
+      q.insert(p->query);
+    }
+    if (s.pages_queued >= cfg_.crawl.max_pages_per_site) {
+      s.limits.insert("pages per site (" + std::to_string(cfg_.crawl.max_pages_per_site) + ")");
+      return;
+    }
+    s.seen.insert(to);
+    ++s.pages_queued;
+    enqueue(Task{from.site, to, mode == Mode::Home ? from.depth : from.depth + 1, mode, 0, false, {}, to});
+  }
+
+  // ---- progress and the end
+
+  void tick_progress() {
+    progress_.expires_after(std::chrono::seconds(5));
+    progress_.async_wait([this](auto ec) {
+      if (ec || finished_) return;
+      size_t queued = 0;
+      for (auto& [k, h] : hosts_) queued += h.queue.size();
+      spdlog::info("crawl: {} pages, {} checked, {} in flight, {} queued, {} errors", summary_.pages,
+                   summary_.checked, active_, queued, error_count());
+      tick_progress();
+    });
+  }
+
+  int error_count() const {
+    int n = 0;
+    for (auto& [k, v] : summary_.errors) n += v;
+    return n;
+  }
+
+  void maybe_finish() {
+    if (finished_ || active_ > 0 || parsing_ > 0 || dns_pending_ > 0 || timers_ > 0) return;
+    for (auto& [k, h] : hosts_)
+      if (!h.queue.empty()) return;
+    finished_ = true;
+    progress_.cancel();
+    work_.reset();
+  }
+
+  const Config& cfg_;
+  Writer& writer_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  Resolver resolver_;
+  Fetcher fetcher_;
+  asio::thread_pool pool_;
+  asio::steady_timer progress_;
+  std::vector<SiteState> sites_;
+  std::map<std::string, Host> hosts_;
+  std::unordered_map<std::string, CheckResult> checks_;
+  std::set<std::string> recorded_dns_;
+  int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0;
+  bool finished_ = false;
+  CrawlSummary summary_;
+};
+
+}  // namespace
+
+Crawler::Crawler(const Config& config, const NetGuard& guard, Writer& writer)
+    : config_(config), guard_(guard), writer_(writer) {}
+
+CrawlSummary Crawler::run(const std::vector<Site>& sites) {
+  Run r(config_, guard_, writer_);
+  return r.go(sites);
+}
+
+}  // namespace govaudit

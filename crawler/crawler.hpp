@@ -1,0 +1,51 @@
+#pragma once
+// The crawl: from each site's homepage over the site's own hosts, checking (not crawling) links
+// to other hosts and attachments, recording every page, link, list item and DNS answer through
+// the storage Writer. One io_context thread owns all network state; HTML is parsed on a small
+// pool and the results are posted back.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/sites.hpp"
+#include "crawler/netguard.hpp"
+#include "storage/store.hpp"
+
+namespace govaudit {
+
+struct SiteOutcome {
+  std::string site_id;
+  std::string status;  // done, unreachable
+  std::string error;   // why unreachable
+  std::vector<std::string> limits;  // crawl limits that cut this site's crawl
+  int pages = 0;
+};
+
+struct CrawlSummary {
+  int pages = 0;          // HTML pages parsed
+  int checked = 0;        // attachments and other hosts' links checked
+  std::int64_t bytes = 0;
+  std::map<std::string, int> errors;  // by kind
+  double seconds = 0;
+  std::vector<SiteOutcome> sites;
+};
+
+class Crawler {
+ public:
+  Crawler(const Config& config, const NetGuard& guard, Writer& writer);
+  // Crawls all sites concurrently and returns when every queue is empty. Records go to the
+  // writer as they are made; the caller flushes it.
+  CrawlSummary run(const std::vector<Site>& sites);
+
+ private:
+  const Config& config_;
+  const NetGuard& guard_;
+  Writer& writer_;
+};
+
+// 64-bit FNV-1a of `s` as 16 hex digits: the content digest used for duplicate detection.
+std::string digest(std::string_view s);
+
+}  // namespace govaudit

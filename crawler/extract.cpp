@@ -1,0 +1,400 @@
+#include "crawler/extract.hpp"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <regex>
+
+#include "crawler/dates.hpp"
+
+namespace govaudit::extract {
+namespace {
+
+using Output = std::unique_ptr<GumboOutput, void (*)(GumboOutput*)>;
+
+Output parse_html(std::string_view html) {
+  return Output(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()),
+                [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+}
+
+const char* attr(const GumboNode* n, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a ? a->value : nullptr;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool is_block(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_LI: case GUMBO_TAG_TR: case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH: case GUMBO_TAG_BR: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_UL: case GUMBO_TAG_OL:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_DL: case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_NAV: case GUMBO_TAG_FORM:
+    case GUMBO_TAG_SPAN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool invisible(GumboTag t) {
+  return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_TEMPLATE ||
+         t == GUMBO_TAG_HEAD || t == GUMBO_TAG_TITLE;
+}
+
+// Visible text of a subtree, with image alt/title text; iterative so deep documents cannot
+// exhaust the stack.
+void text_of(const GumboNode* root, std::string& out) {
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (!n) {
+      out += '\n';
+      continue;
+    }
+    switch (n->type) {
+      case GUMBO_NODE_TEXT:
+      case GUMBO_NODE_CDATA:
+        out += n->v.text.text;
+        break;
+      case GUMBO_NODE_WHITESPACE:
+        out += ' ';
+        break;
+      case GUMBO_NODE_ELEMENT:
+      case GUMBO_NODE_TEMPLATE:
+      case GUMBO_NODE_DOCUMENT: {
+        if (n->type != GUMBO_NODE_DOCUMENT) {
+          GumboTag t = n->v.element.tag;
+          if (invisible(t)) break;
+          if (t == GUMBO_TAG_IMG || t == GUMBO_TAG_INPUT) {
+            const char* alt = attr(n, "alt");
+            const char* title = attr(n, "title");
+            if (alt && *alt) { out += ' '; out += alt; out += ' '; }
+            else if (title && *title) { out += ' '; out += title; out += ' '; }
+            break;
+          }
+          if (is_block(t)) stack.push_back(nullptr);  // newline after the element
+        }
+        const GumboVector& ch = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+        for (unsigned i = ch.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(ch.data[i]));
+        if (n->type != GUMBO_NODE_DOCUMENT && is_block(n->v.element.tag)) out += '\n';
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+std::string inner_text(const GumboNode* n) {
+  std::string s;
+  text_of(n, s);
+  return squash(s);
+}
+
+int parse_int(const std::string& s) {
+  try {
+    return std::stoi(s);
+  } catch (...) {
+    return -1;
+  }
+}
+
+// createPageHTML(total, current, "prefix", "ext"), where total/current may name `var x = N`.
+std::optional<Pager> find_pager(const std::string& script) {
+  static const std::regex call(R"re(createPageHTML\s*\(\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["'])re");
+  std::smatch m;
+  if (!std::regex_search(script, m, call)) return std::nullopt;
+  auto value = [&](const std::string& tok) -> int {
+    if (std::isdigit(static_cast<unsigned char>(tok[0]))) return parse_int(tok);
+    std::regex var("(?:var|let|const)?\\s*" + tok + R"re(\s*=\s*(\d+))re");
+    std::smatch vm;
+    if (std::regex_search(script, vm, var)) return parse_int(vm[1]);
+    return -1;
+  };
+  Pager p{value(m[1]), value(m[2]), m[3], m[4]};
+  if (p.total < 1 || p.current < 0 || p.prefix.empty() || p.ext.empty()) return std::nullopt;
+  return p;
+}
+
+std::string find_script_redirect(const std::string& script) {
+  static const std::regex re(
+      R"re((?:window\.|top\.|self\.|document\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.(?:replace|assign)\s*\(\s*["']([^"']+)["'])re");
+  std::smatch m;
+  if (!std::regex_search(script, m, re)) return {};
+  return m[1].matched ? m[1].str() : m[2].str();
+}
+
+std::string refresh_target(const std::string& content) {
+  std::string l = lower(content);
+  size_t p = l.find("url=");
+  if (p == std::string::npos) return {};
+  std::string u = content.substr(p + 4);
+  while (!u.empty() && (u.front() == '\'' || u.front() == '"' || u.front() == ' ')) u.erase(0, 1);
+  while (!u.empty() && (u.back() == '\'' || u.back() == '"' || u.back() == ' ')) u.pop_back();
+  return u;
+}
+
+struct Walker {
+  Page& page;
+  const Limits& limits;
+  std::vector<std::string> scripts;
+
+  void add_link(std::string href, std::string tag, std::string text) {
+    if (href.empty()) return;
+    if (page.links.size() >= limits.max_links) {
+      page.links_truncated = true;
+      return;
+    }
+    page.links.push_back({std::move(href), std::move(tag), std::move(text)});
+  }
+
+  // An item is a list entry (li, tr, dd) with a link and a date, holding no nested entry.
+  void maybe_item(const GumboNode* n) {
+    const GumboNode* anchor = nullptr;
+    std::vector<const GumboNode*> stack{n};
+    bool first = true;
+    while (!stack.empty()) {
+      const GumboNode* c = stack.back();
+      stack.pop_back();
+      if (c->type != GUMBO_NODE_ELEMENT) continue;
+      GumboTag t = c->v.element.tag;
+      if (!first && (t == GUMBO_TAG_LI || t == GUMBO_TAG_TR || t == GUMBO_TAG_DD)) return;  // nested entry
+      first = false;
+      if (t == GUMBO_TAG_A && !anchor && attr(c, "href")) {
+        std::string txt = inner_text(c);
+        const char* title = attr(c, "title");
+        if (!txt.empty() || (title && *title)) anchor = c;
+      }
+      const GumboVector& ch = c->v.element.children;
+      for (unsigned i = ch.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(ch.data[i]));
+    }
+    if (!anchor) return;
+    std::string all = inner_text(n);
+    std::string title = inner_text(anchor);
+    const char* title_attr = attr(anchor, "title");
+    if (title_attr && *title_attr && title.size() < std::strlen(title_attr)) title = squash(title_attr);
+    // The date is looked for outside the anchor's own text first (a title may contain a year).
+    std::string rest = all;
+    if (!title.empty())
+      if (size_t p = rest.find(inner_text(anchor)); p != std::string::npos) rest.erase(p, inner_text(anchor).size());
+    auto d = dates::first(rest);
+    if (!d) return;
+    page.items.push_back({attr(anchor, "href"), title, d});
+  }
+
+  void walk(const GumboNode* root) {
+    std::vector<const GumboNode*> stack{root};
+    while (!stack.empty()) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT && n->type != GUMBO_NODE_TEMPLATE) continue;
+      if (n->type != GUMBO_NODE_DOCUMENT) element(n);
+      const GumboVector& ch = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+      for (unsigned i = ch.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(ch.data[i]));
+    }
+  }
+
+  void element(const GumboNode* n) {
+    GumboTag t = n->v.element.tag;
+    switch (t) {
+      case GUMBO_TAG_TITLE:
+        if (page.title.empty()) {
+          std::string s;
+          for (unsigned i = 0; i < n->v.element.children.length; ++i) {
+            auto c = static_cast<const GumboNode*>(n->v.element.children.data[i]);
+            if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE) s += c->v.text.text;
+          }
+          page.title = squash(s);
+        }
+        break;
+      case GUMBO_TAG_META: {
+        const char* name = attr(n, "name");
+        if (!name) name = attr(n, "property");
+        const char* equiv = attr(n, "http-equiv");
+        const char* content = attr(n, "content");
+        if (name && content) page.meta.emplace(name, content);
+        if (equiv && content && lower(equiv) == "refresh") {
+          std::string target = refresh_target(content);
+          if (!target.empty()) add_link(target, "redirect", "");
+        }
+        break;
+      }
+      case GUMBO_TAG_BASE:
+        if (const char* h = attr(n, "href"); h && page.base_href.empty()) page.base_href = h;
+        break;
+      case GUMBO_TAG_A:
+      case GUMBO_TAG_AREA: {
+        const char* h = attr(n, "href");
+        if (!h) break;
+        std::string txt = inner_text(n);
+        if (txt.empty())
+          if (const char* ti = attr(n, "title")) txt = squash(ti);
+        add_link(h, t == GUMBO_TAG_A ? "a" : "area", txt);
+        break;
+      }
+      case GUMBO_TAG_IFRAME:
+      case GUMBO_TAG_FRAME:
+        if (const char* s = attr(n, "src")) add_link(s, t == GUMBO_TAG_IFRAME ? "iframe" : "frame", "");
+        break;
+      case GUMBO_TAG_IMG:
+        if (const char* s = attr(n, "src")) {
+          const char* alt = attr(n, "alt");
+          const char* title = attr(n, "title");
+          add_link(s, "img", squash(alt && *alt ? alt : title ? title : ""));
+        }
+        break;
+      case GUMBO_TAG_SCRIPT: {
+        if (const char* s = attr(n, "src")) add_link(s, "script", "");
+        std::string body;
+        for (unsigned i = 0; i < n->v.element.children.length; ++i) {
+          auto c = static_cast<const GumboNode*>(n->v.element.children.data[i]);
+          if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA) body += c->v.text.text;
+        }
+        if (!body.empty()) scripts.push_back(std::move(body));
+        break;
+      }
+      case GUMBO_TAG_LI:
+      case GUMBO_TAG_TR:
+      case GUMBO_TAG_DD:
+        maybe_item(n);
+        break;
+      default:
+        break;
+    }
+  }
+};
+
+// Hanweb list data: <datastore> … <record><![CDATA[<li>…</li>]]></record> inside a script.
+std::string cdata_html(const std::string& script) {
+  std::string out;
+  for (size_t p = script.find("<![CDATA["); p != std::string::npos; p = script.find("<![CDATA[", p)) {
+    size_t e = script.find("]]>", p + 9);
+    if (e == std::string::npos) break;
+    out.append(script, p + 9, e - p - 9);
+    out += '\n';
+    p = e + 3;
+  }
+  return out;
+}
+
+void find_dates(Page& page, const std::string& url) {
+  static const char* meta_keys[] = {"PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime",
+                                    "article:published_time", "og:release_date"};
+  for (const char* k : meta_keys)
+    if (auto it = page.meta.find(k); it != page.meta.end())
+      if (auto d = dates::first(it->second)) {
+        page.published = d;
+        page.published_source = "meta";
+        break;
+      }
+  if (!page.published)
+    for (const char* label : {"发布日期", "发布时间", "发稿时间", "发文日期", "公开日期", "发布于"})
+      if (auto d = dates::after_label(page.text, label)) {
+        page.published = d;
+        page.published_source = "label";
+        break;
+      }
+  if (!page.published)
+    if (auto d = dates::from_url(url)) {
+      page.published = d;
+      page.published_source = "url";
+    }
+  page.document_date = dates::after_label(page.text, "成文日期");
+}
+
+}  // namespace
+
+std::string squash(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (!ws && c == 0xE3 && i + 2 < s.size() && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x80) {
+      ws = true;  // U+3000 ideographic space
+      i += 2;
+    } else if (!ws && c == 0xC2 && i + 1 < s.size() && (unsigned char)s[i + 1] == 0xA0) {
+      ws = true;  // U+00A0
+      i += 1;
+    }
+    if (ws) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += char(c);
+  }
+  return out;
+}
+
+Page parse(std::string_view html, const std::string& url, const Limits& limits) {
+  Page page;
+  Output out = parse_html(html);
+  Walker w{page, limits, {}};
+  w.walk(out->document);
+  std::string raw;
+  text_of(out->root, raw);
+  // Keep line structure but fold spaces within lines.
+  std::string text;
+  size_t start = 0;
+  while (start <= raw.size()) {
+    size_t nl = raw.find('\n', start);
+    if (nl == std::string::npos) nl = raw.size();
+    std::string line = squash(std::string_view(raw).substr(start, nl - start));
+    if (!line.empty()) {
+      text += line;
+      text += '\n';
+    }
+    start = nl + 1;
+  }
+  page.text = std::move(text);
+
+  for (const auto& s : w.scripts) {
+    if (!page.pager)
+      if (auto p = find_pager(s)) page.pager = p;
+    if (s.find("<datastore") != std::string::npos || s.find("<recordset") != std::string::npos) {
+      page.has_datastore = true;
+      std::string frag = cdata_html(s);
+      if (!frag.empty()) {
+        Output f = parse_html(frag);
+        Page sub;
+        Walker fw{sub, limits, {}};
+        fw.walk(f->document);
+        for (auto& l : sub.links) w.add_link(l.href, l.tag, l.text);
+        for (auto& i : sub.items) page.items.push_back(i);
+        std::string t;
+        text_of(f->root, t);
+        page.text += squash(t);
+        page.text += '\n';
+      }
+    }
+    if (std::string r = find_script_redirect(s); !r.empty()) w.add_link(r, "redirect", "");
+  }
+  find_dates(page, url);
+  page.is_list = page.items.size() >= 3 || page.pager.has_value() || page.has_datastore;
+  bool article_evidence = page.meta.count("ArticleTitle") || page.published_source == "meta" ||
+                          page.published_source == "label";
+  page.is_article = !page.is_list && article_evidence;
+  return page;
+}
+
+std::vector<std::string> pager_pages(const Pager& p, size_t max_pages) {
+  std::vector<std::string> out;
+  for (int i = 0; i < p.total && out.size() < max_pages; ++i) {
+    if (i == p.current) continue;
+    out.push_back(i == 0 ? p.prefix + "." + p.ext : p.prefix + "_" + std::to_string(i) + "." + p.ext);
+  }
+  return out;
+}
+
+}  // namespace govaudit::extract

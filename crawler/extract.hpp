@@ -1,0 +1,65 @@
+#pragma once
+// What govaudit reads out of one HTML page (already decoded to UTF-8): title, <meta> tags, links
+// with their anchor text, visible text, dated list items, CMS pagers and redirects, and the
+// publication date. Pure CPU work with no I/O: it runs on the parse pool.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/date.hpp"
+
+namespace govaudit::extract {
+
+struct Link {
+  std::string href;  // as written (unresolved)
+  std::string tag;   // a, area, iframe, frame, img, script, redirect, pager
+  std::string text;  // anchor text plus alt/title text of images inside; title attribute if empty
+};
+
+struct Item {
+  std::string href;
+  std::string title;
+  std::optional<Date> date;
+};
+
+// A TRS WCM pager: createPageHTML(total, current, prefix, ext) → prefix.ext, prefix_1.ext …
+struct Pager {
+  int total = 0;       // number of pages announced
+  int current = 0;     // 0-based
+  std::string prefix;  // "index"
+  std::string ext;     // "html"
+};
+
+struct Page {
+  std::string title;
+  std::map<std::string, std::string> meta;  // name (or http-equiv/property) -> content; first wins
+  std::string base_href;
+  std::vector<Link> links;
+  std::vector<Item> items;
+  std::string text;  // visible text, block elements separated by newlines
+  std::optional<Pager> pager;
+  std::optional<Date> published;
+  std::string published_source;  // meta, label, url, ""
+  std::optional<Date> document_date;  // 成文日期, when shown
+  bool is_list = false;
+  bool is_article = false;
+  bool links_truncated = false;
+  bool has_datastore = false;  // Hanweb <datastore> list data
+};
+
+struct Limits {
+  size_t max_links = 5000;
+};
+
+// Parses `html`; `url` is the page's own URL (for URL-pattern dates). Never throws on bad markup.
+Page parse(std::string_view html, const std::string& url, const Limits& limits = {});
+
+// URLs of the further pages a TRS pager announces, relative to the list page ("index_1.html" …).
+std::vector<std::string> pager_pages(const Pager& p, size_t max_pages);
+
+// Collapses runs of whitespace (ASCII and U+3000) to single spaces and trims.
+std::string squash(std::string_view s);
+
+}  // namespace govaudit::extract

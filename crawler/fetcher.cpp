@@ -1,0 +1,303 @@
+#include "crawler/fetcher.hpp"
+
+#include <curl/curl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <map>
+
+namespace govaudit {
+
+namespace asio = boost::asio;
+
+namespace {
+struct GlobalInit {
+  GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+}  // namespace
+
+struct Fetcher::Impl {
+  struct Sock {
+    Sock(asio::io_context& io, int fd) : d(io, fd) {}
+    asio::posix::stream_descriptor d;
+    int what = 0;  // CURL_POLL_*
+    bool reading = false, writing = false, closed = false;
+  };
+
+  struct Transfer {
+    Impl* impl = nullptr;
+    std::unique_ptr<CURL, void (*)(CURL*)> easy{nullptr, curl_easy_cleanup};
+    std::unique_ptr<curl_slist, void (*)(curl_slist*)> resolve{nullptr, curl_slist_free_all};
+    std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers{nullptr, curl_slist_free_all};
+    FetchRequest req;
+    FetchResult res;
+    std::function<void(FetchResult)> done;
+    std::int64_t max_body = 0;
+    bool too_big = false;
+    std::string refused;  // why the guard refused the connect
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    std::chrono::steady_clock::time_point start;
+  };
+
+  asio::io_context& io;
+  CrawlSettings settings;
+  const NetGuard& guard;
+  std::unique_ptr<CURLM, void (*)(CURLM*)> multi{nullptr, [](CURLM* m) { curl_multi_cleanup(m); }};
+  asio::steady_timer timer;
+  std::map<curl_socket_t, std::shared_ptr<Sock>> socks;
+  std::map<CURL*, std::unique_ptr<Transfer>> transfers;
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+
+  Impl(asio::io_context& i, const CrawlSettings& s, const NetGuard& g) : io(i), settings(s), guard(g), timer(i) {
+    static GlobalInit init;
+    multi.reset(curl_multi_init());
+    curl_multi_setopt(multi.get(), CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi.get(), CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi.get(), CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi.get(), CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, long(s.per_host_connections));
+    curl_multi_setopt(multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, long(s.global_connections));
+    curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, long(s.global_connections));
+  }
+
+  ~Impl() {
+    *alive = false;
+    timer.cancel();
+    for (auto& [easy, t] : transfers) curl_multi_remove_handle(multi.get(), easy);
+    transfers.clear();
+    multi.reset();  // closes cached connections through on_close
+    for (auto& [fd, s] : socks) {
+      s->closed = true;
+      s->d.release();
+    }
+  }
+
+  // ---- libcurl callbacks: no exception may escape them, and none calls back into libcurl.
+
+  static curl_socket_t on_open(void* clientp, curlsocktype purpose, curl_sockaddr* addr) {
+    auto* t = static_cast<Transfer*>(clientp);
+    if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+    try {
+      if (!t->impl->guard.allowed(&addr->addr)) {
+        char host[64] = {0};
+        if (addr->family == AF_INET)
+          inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr->addr)->sin_addr, host, sizeof host);
+        else if (addr->family == AF_INET6)
+          inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr->addr)->sin6_addr, host, sizeof host);
+        t->refused = std::string(host) + " is " + t->impl->guard.refusal(host) + " (allow it with --allow-net)";
+        return CURL_SOCKET_BAD;
+      }
+      int fd = ::socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+      if (fd < 0) return CURL_SOCKET_BAD;
+      t->impl->socks[fd] = std::make_shared<Sock>(t->impl->io, fd);
+      return fd;
+    } catch (...) {
+      return CURL_SOCKET_BAD;
+    }
+  }
+
+  static int on_close(void* clientp, curl_socket_t fd) {
+    auto* self = static_cast<Impl*>(clientp);
+    if (auto it = self->socks.find(fd); it != self->socks.end()) {
+      it->second->closed = true;
+      it->second->d.release();  // cancels pending waits without closing
+      self->socks.erase(it);
+    }
+    return ::close(fd);
+  }
+
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* userp, void*) {
+    auto* self = static_cast<Impl*>(userp);
+    try {
+      auto it = self->socks.find(fd);
+      if (what == CURL_POLL_REMOVE) {
+        if (it != self->socks.end()) it->second->what = 0;
+        return 0;
+      }
+      if (it == self->socks.end()) return 0;  // not one of ours (cannot happen with on_open)
+      it->second->what = what;
+      // Arm after libcurl returns: waits are started from the event loop, not from inside curl.
+      asio::post(self->io, [self, fd, a = self->alive] {
+        if (*a) self->arm(fd);
+      });
+    } catch (...) {
+    }
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long timeout_ms, void* userp) {
+    auto* self = static_cast<Impl*>(userp);
+    try {
+      if (timeout_ms < 0) {
+        self->timer.cancel();
+        return 0;
+      }
+      // 0 means "as soon as possible": a zero-delay timer, never a direct call into libcurl.
+      self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+      self->timer.async_wait([self, a = self->alive](const boost::system::error_code& ec) {
+        if (!*a || ec) return;
+        int running = 0;
+        curl_multi_socket_action(self->multi.get(), CURL_SOCKET_TIMEOUT, 0, &running);
+        self->drain();
+      });
+    } catch (...) {
+    }
+    return 0;
+  }
+
+  static size_t on_write(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    size_t len = size * n;
+    t->res.bytes += std::int64_t(len);
+    if (std::int64_t(t->res.body.size() + len) > t->max_body) {
+      t->too_big = true;
+      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    t->res.body.append(data, len);
+    return len;
+  }
+
+  // ---- event loop side
+
+  void arm(curl_socket_t fd) {
+    auto it = socks.find(fd);
+    if (it == socks.end()) return;
+    auto s = it->second;
+    if ((s->what & CURL_POLL_IN) && !s->reading) {
+      s->reading = true;
+      s->d.async_wait(asio::posix::stream_descriptor::wait_read, [this, s, fd, a = alive](auto ec) {
+        s->reading = false;
+        if (!*a || ec || s->closed) return;
+        act(fd, CURL_CSELECT_IN);
+      });
+    }
+    if ((s->what & CURL_POLL_OUT) && !s->writing) {
+      s->writing = true;
+      s->d.async_wait(asio::posix::stream_descriptor::wait_write, [this, s, fd, a = alive](auto ec) {
+        s->writing = false;
+        if (!*a || ec || s->closed) return;
+        act(fd, CURL_CSELECT_OUT);
+      });
+    }
+  }
+
+  void act(curl_socket_t fd, int ev) {
+    int running = 0;
+    curl_multi_socket_action(multi.get(), fd, ev, &running);
+    drain();
+    // The action may have closed the socket or changed what it waits for: re-check before arming.
+    arm(fd);
+  }
+
+  void drain() {
+    int left = 0;
+    while (CURLMsg* m = curl_multi_info_read(multi.get(), &left)) {
+      if (m->msg != CURLMSG_DONE) continue;
+      CURL* easy = m->easy_handle;
+      CURLcode rc = m->data.result;
+      auto it = transfers.find(easy);
+      if (it == transfers.end()) continue;
+      auto t = std::move(it->second);
+      transfers.erase(it);
+      curl_multi_remove_handle(multi.get(), easy);
+      finish(*t, rc);
+      auto done = std::move(t->done);
+      asio::post(io, [done = std::move(done), res = std::move(t->res)]() mutable { done(std::move(res)); });
+    }
+  }
+
+  void finish(Transfer& t, CURLcode rc) {
+    auto& r = t.res;
+    r.elapsed_ms = int(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.start).count());
+    long code = 0;
+    curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &code);
+    r.status = int(code);
+    char* ct = nullptr;
+    if (curl_easy_getinfo(t.easy.get(), CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = ct;
+    char* loc = nullptr;
+    if (curl_easy_getinfo(t.easy.get(), CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) r.location = loc;
+    char* ip = nullptr;
+    if (curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) r.primary_ip = ip;
+    curl_off_t ra = 0;
+    if (curl_easy_getinfo(t.easy.get(), CURLINFO_RETRY_AFTER, &ra) == CURLE_OK) r.retry_after_s = long(ra);
+    if (rc == CURLE_OK) return;
+    std::string msg = t.errbuf[0] ? t.errbuf : curl_easy_strerror(rc);
+    if (!t.refused.empty()) {
+      r.error_kind = "refused";
+      r.error = "not connecting: " + t.refused;
+    } else if (t.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+      r.error_kind = "size";
+      r.error = "body larger than " + std::to_string(t.max_body) + " bytes";
+    } else {
+      switch (rc) {
+        case CURLE_COULDNT_RESOLVE_HOST: r.error_kind = "dns"; break;
+        case CURLE_COULDNT_CONNECT: r.error_kind = "connect"; break;
+        case CURLE_OPERATION_TIMEDOUT: r.error_kind = "timeout"; break;
+        case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_ISSUER_ERROR:
+          r.error_kind = "tls"; break;
+        default: r.error_kind = "network"; break;
+      }
+      r.error = msg;
+    }
+  }
+
+  void fetch(FetchRequest req, std::function<void(FetchResult)> done) {
+    auto t = std::make_unique<Transfer>();
+    t->impl = this;
+    t->req = std::move(req);
+    t->done = std::move(done);
+    t->max_body = t->req.max_body > 0 ? t->req.max_body : settings.max_body_bytes;
+    t->start = std::chrono::steady_clock::now();
+    t->easy.reset(curl_easy_init());
+    CURL* e = t->easy.get();
+    for (auto& r : t->req.resolve) t->resolve.reset(curl_slist_append(t->resolve.release(), r.c_str()));
+    for (auto& h : t->req.headers) t->headers.reset(curl_slist_append(t->headers.release(), h.c_str()));
+    curl_easy_setopt(e, CURLOPT_URL, t->req.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, settings.user_agent.c_str());
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(settings.connect_timeout_ms));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(settings.total_timeout_ms));
+    if (settings.low_speed_bytes_per_s > 0) {
+      curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, long(settings.low_speed_bytes_per_s));
+      curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(settings.low_speed_time_ms / 1000));
+    }
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(t->max_body));
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
+    if (t->resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve.get());
+    if (t->headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers.get());
+    if (t->req.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    if (t->req.ip_family == 4) curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
+    if (t->req.ip_family == 6) curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V6);
+    transfers[e] = std::move(t);
+    if (curl_multi_add_handle(multi.get(), e) != CURLM_OK) {
+      auto failed = std::move(transfers[e]);
+      transfers.erase(e);
+      failed->res.error_kind = "network";
+      failed->res.error = "cannot start the transfer";
+      asio::post(io, [d = std::move(failed->done), r = std::move(failed->res)]() mutable { d(std::move(r)); });
+    }
+  }
+};
+
+Fetcher::Fetcher(asio::io_context& io, const CrawlSettings& s, const NetGuard& g) : impl_(std::make_unique<Impl>(io, s, g)) {}
+Fetcher::~Fetcher() = default;
+void Fetcher::fetch(FetchRequest req, std::function<void(FetchResult)> done) { impl_->fetch(std::move(req), std::move(done)); }
+size_t Fetcher::active() const { return impl_->transfers.size(); }
+
+}  // namespace govaudit

@@ -1,0 +1,61 @@
+#pragma once
+// HTTP transfers on libcurl's multi *socket* interface, driven by the crawler's io_context.
+// One request at a time per easy handle, no automatic redirects (the crawler follows and records
+// each hop), names resolved beforehand by the crawler and handed over with CURLOPT_RESOLVE, and
+// every connect checked by the NetGuard on the address actually used.
+// Not thread-safe: construct, call and destroy on the io_context thread; callbacks run there.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "crawler/netguard.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace govaudit {
+
+struct FetchRequest {
+  std::string url;
+  bool head = false;                  // HEAD instead of GET
+  int ip_family = 0;                  // 0 any, 4 or 6
+  std::vector<std::string> resolve;   // CURLOPT_RESOLVE entries "host:port:addr[,addr]"
+  std::int64_t max_body = 0;          // bytes after decompression; 0 = settings.max_body_bytes
+  std::vector<std::string> headers;   // extra request headers
+};
+
+struct FetchResult {
+  int status = 0;                     // HTTP status; 0 when none
+  std::string content_type;
+  std::string location;               // absolute redirect target, if any
+  long retry_after_s = 0;             // from Retry-After, seconds
+  std::string body;                   // decompressed, at most max_body bytes
+  std::int64_t bytes = 0;             // body bytes received
+  std::string error_kind;             // "", dns, connect, refused, tls, timeout, size, network
+  std::string error;                  // human-readable
+  std::string primary_ip;             // address connected to
+  int elapsed_ms = 0;
+};
+
+class Fetcher {
+ public:
+  Fetcher(boost::asio::io_context& io, const CrawlSettings& settings, const NetGuard& guard);
+  ~Fetcher();
+  Fetcher(const Fetcher&) = delete;
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  // Starts a transfer; `done` runs on the io_context thread once it has finished or failed.
+  void fetch(FetchRequest req, std::function<void(FetchResult)> done);
+  // Transfers under way.
+  size_t active() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace govaudit

@@ -1,0 +1,35 @@
+#pragma once
+// URL resolution and normalisation, done by libcurl's URL API (CURLU) so that relative links,
+// dot segments and percent-encoding follow RFC 3986 as curl itself reads them.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace govaudit::url {
+
+struct Parts {
+  std::string scheme, host, path, query;  // host lower case; path starts with '/'
+  int port = 0;                           // the effective port (80/443 when default)
+};
+
+// Resolves `href` against the absolute `base` and normalises the result: lower-case scheme and
+// host, default port dropped, fragment dropped, dot segments removed, spaces and non-ASCII
+// percent-encoded. Only http and https results are returned.
+std::optional<std::string> resolve(const std::string& base, std::string_view href);
+
+// Normalises an absolute URL the same way; nullopt when it is not an http(s) URL.
+std::optional<std::string> normalize(const std::string& absolute);
+
+std::optional<Parts> parts(const std::string& absolute);
+
+// True when `host` contains the DNS label run `labels` ("conac.cn" matches "bszs.conac.cn" and
+// "bszs.conac.cn.test", not "myconac.cn").
+bool host_has_labels(std::string_view host, std::string_view labels);
+
+// Lower-case extension of the path's last segment, without the dot ("pdf"), or "".
+std::string extension(const std::string& absolute);
+
+// "host:port" for CURLOPT_RESOLVE and per-host queues.
+std::string host_port(const Parts& p);
+
+}  // namespace govaudit::url

@@ -1,0 +1,16 @@
+#include <nlohmann/json.hpp>
+
+#include "reports/report.hpp"
+
+namespace govaudit {
+
+void write_jsonl(const std::vector<Finding>& findings, std::ostream& out) {
+  for (auto& f : findings) {
+    nlohmann::json detail = nlohmann::json::parse(f.detail_json, nullptr, false);
+    if (detail.is_discarded()) detail = f.detail_json;
+    nlohmann::json j = {{"site", f.site_id}, {"rule", f.rule}, {"subject", f.subject}, {"url", f.url}, {"detail", detail}};
+    out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  }
+}
+
+}  // namespace govaudit

@@ -1,0 +1,46 @@
+#pragma once
+// Outputs made from stored findings: the JSON Lines export of corpus/CONTRACT.md and the
+// evaluation report (测评报告) in HTML. Every string that came from a crawled page is escaped.
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "storage/store.hpp"
+
+namespace govaudit {
+
+struct SiteSummary {
+  Site site;
+  std::string status;  // done, unreachable
+  std::string error;
+  std::vector<std::string> limits;
+  int pages = 0;       // HTML pages fetched
+  int checked = 0;     // other fetched URLs (attachments, other hosts)
+};
+
+struct ReportData {
+  const Config* config = nullptr;
+  RunInfo audit;  // the audit run the findings belong to
+  RunInfo crawl;  // the crawl it judged
+  std::vector<SiteSummary> sites;
+  std::vector<Finding> findings;
+};
+
+// One JSON object per line: site, rule, subject, url, detail (an object).
+void write_jsonl(const std::vector<Finding>& findings, std::ostream& out);
+
+// The self-contained HTML evaluation report.
+void write_html(const ReportData& data, std::ostream& out);
+
+// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html_escape(std::string_view s);
+
+// Reads what the report needs for `audit_run` from the store.
+ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run);
+
+// Writes findings.jsonl and report.html into `dir` (created if needed). Returns the paths written.
+std::vector<std::filesystem::path> write_reports(const ReportData& data, const std::filesystem::path& dir);
+
+}  // namespace govaudit

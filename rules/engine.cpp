@@ -1,0 +1,38 @@
+#include "rules/rule.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "rules/footer.hpp"
+#include "rules/meta.hpp"
+
+namespace govaudit {
+
+std::string homepage_host(const SiteView& site) { return url_host(site.site.homepage); }
+
+std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
+  std::vector<std::unique_ptr<Rule>> rules;
+  for (auto& id : config.identifiers) rules.push_back(std::make_unique<FooterRule>(id));
+  rules.push_back(std::make_unique<MetaRule>());
+  return rules;
+}
+
+std::vector<Finding> judge(const std::vector<SiteView>& sites, const RuleContext& ctx) {
+  auto rules = all_rules(*ctx.config);
+  std::vector<Finding> out;
+  for (auto& s : sites) {
+    if (s.status == "unreachable" || !s.homepage()) {
+      const PageRecord* tried = nullptr;
+      for (auto& p : s.pages)
+        if (p.kind == "home") tried = &p;
+      nlohmann::json d = {{"error", s.error}};
+      if (tried) d["tried_at"] = tried->fetched_at, d["status"] = tried->status, d["error_kind"] = tried->error_kind;
+      out.push_back({s.site.id, "site.unreachable", homepage_host(s), s.site.homepage, d.dump(), "veto"});
+      continue;
+    }
+    for (auto& r : rules)
+      for (auto& f : r->check(s, ctx)) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace govaudit

@@ -1,0 +1,71 @@
+#include "rules/footer.hpp"
+
+#include <unicode/regex.h>
+#include <unicode/unistr.h>
+
+#include <nlohmann/json.hpp>
+
+#include "crawler/url.hpp"
+
+namespace govaudit {
+
+struct FooterRule::Patterns {
+  std::vector<std::unique_ptr<icu::RegexPattern>> text;
+};
+
+FooterRule::FooterRule(IdentifierSpec spec) : spec_(std::move(spec)), patterns_(std::make_unique<Patterns>()) {
+  for (auto& p : spec_.text_patterns) {
+    UParseError pe;
+    UErrorCode err = U_ZERO_ERROR;
+    std::unique_ptr<icu::RegexPattern> re(
+        icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(p), UREGEX_CASE_INSENSITIVE | UREGEX_MULTILINE, pe, err));
+    if (U_FAILURE(err))
+      throw ConfigError("identifiers." + spec_.key + ".text: bad pattern '" + p + "' at offset " +
+                        std::to_string(pe.offset) + ": " + u_errorName(err));
+    patterns_->text.push_back(std::move(re));
+  }
+}
+
+FooterRule::~FooterRule() = default;
+
+std::string FooterRule::evidence(const std::string& text, const std::vector<const LinkRecord*>& links) const {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+  for (auto& re : patterns_->text) {
+    UErrorCode err = U_ZERO_ERROR;
+    std::unique_ptr<icu::RegexMatcher> m(re->matcher(u, err));
+    if (U_SUCCESS(err) && m->find(err) && U_SUCCESS(err)) {
+      std::string s;
+      m->group(err).toUTF8String(s);
+      return s;
+    }
+  }
+  for (const LinkRecord* l : links) {
+    auto p = url::parts(l->to_url);
+    if (!p) continue;
+    for (auto& h : spec_.hosts)
+      if (url::host_has_labels(p->host, h)) return l->tag + " " + l->to_url;
+    // Anchor and alt text of links count as shown text too.
+    if (!l->text.empty()) {
+      icu::UnicodeString lt = icu::UnicodeString::fromUTF8(l->text);
+      for (auto& re : patterns_->text) {
+        UErrorCode err = U_ZERO_ERROR;
+        std::unique_ptr<icu::RegexMatcher> m(re->matcher(lt, err));
+        if (U_SUCCESS(err) && m->find(err) && U_SUCCESS(err)) return l->text;
+      }
+    }
+  }
+  return {};
+}
+
+std::vector<Finding> FooterRule::check(const SiteView& site, const RuleContext&) const {
+  const PageRecord* home = site.homepage();
+  if (!home) return {};
+  std::vector<const LinkRecord*> links;
+  for (auto& l : site.links)
+    if (l.from_url == home->url) links.push_back(&l);
+  if (!evidence(home->text, links).empty()) return {};
+  nlohmann::json d = {{"identifier", spec_.name}, {"homepage", home->final_url}, {"links_checked", links.size()}};
+  return {Finding{site.site.id, spec_.rule, homepage_host(site), home->final_url, d.dump(), "minor"}};
+}
+
+}  // namespace govaudit

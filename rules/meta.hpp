@@ -1,0 +1,18 @@
+#pragma once
+// meta.missing: more than the configured share of article pages lack one of the required
+// <meta> tags (SiteName, SiteDomain, SiteIDCode, ColumnName, ArticleTitle, PubDate).
+#include "rules/rule.hpp"
+
+namespace govaudit {
+
+class MetaRule : public Rule {
+ public:
+  std::vector<std::string> ids() const override { return {"meta.missing"}; }
+  std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
+};
+
+// The article pages of a site: parsed HTML pages classified as articles or listed as items of a
+// list, excluding duplicates, the homepage and list pages.
+std::vector<const PageRecord*> article_pages(const SiteView& site);
+
+}  // namespace govaudit

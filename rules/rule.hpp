@@ -1,0 +1,40 @@
+#pragma once
+// The rule interface. A rule is a pure function of one stored site and the audit context: it
+// opens no socket, reads no clock and no file. "Today" and every threshold come in the context,
+// so a stored crawl can be re-judged offline and every rule tested with hand-built SiteViews.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/date.hpp"
+#include "storage/records.hpp"
+
+namespace govaudit {
+
+struct RuleContext {
+  Date today;            // the audit date
+  const Config* config;  // thresholds, catalog, identifiers; outlives the call
+};
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  // The rule ids this rule may emit (CONTRACT.md ids or govaudit's own extensions).
+  virtual std::vector<std::string> ids() const = 0;
+  // Findings for one reachable site. Thread-safe: rules keep no mutable state.
+  virtual std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const = 0;
+};
+
+// Every rule govaudit has, built from `config` (compiling its patterns: throws ConfigError for a
+// bad one).
+std::vector<std::unique_ptr<Rule>> all_rules(const Config& config);
+
+// Judges every site: an unreachable site gets `site.unreachable` and nothing else; others get
+// every rule's findings. Order: by site as given, then by rule.
+std::vector<Finding> judge(const std::vector<SiteView>& sites, const RuleContext& ctx);
+
+// Host of the site's homepage URL (the subject of host-level findings).
+std::string homepage_host(const SiteView& site);
+
+}  // namespace govaudit

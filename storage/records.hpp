@@ -1,0 +1,117 @@
+#pragma once
+// What the crawler records and the rules read. Plain values, owned by whoever holds them; no
+// network or database handles. The crawler fills *Record values; storage turns stored rows back
+// into a SiteView for the rules.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/date.hpp"
+#include "config/sites.hpp"
+
+namespace govaudit {
+
+struct Redirect {
+  std::string url;  // the URL that answered with a redirect
+  int status = 0;   // 301, 302, …
+};
+
+// One fetched URL (page, attachment or other host's link target).
+struct PageRecord {
+  std::string site_id;
+  std::string url;        // as requested, normalised
+  std::string final_url;  // after redirects
+  int status = 0;         // HTTP status of the final answer; 0 = none
+  std::string error_kind; // "", dns, connect, tls, timeout, size, http, refused, loop, robots, …
+  std::string error;      // human-readable cause
+  std::string kind;       // home, list, article, page, attachment, external
+  int depth = 0;
+  std::string content_type;
+  std::string charset, charset_source;
+  std::int64_t bytes = 0;
+  int elapsed_ms = 0;
+  std::string fetched_at;  // ISO 8601 UTC
+  std::string title;
+  std::map<std::string, std::string> meta;  // <meta name> -> content (first wins)
+  std::optional<Date> published;
+  std::string published_source;
+  std::string digest;
+  std::string duplicate_of;
+  std::vector<Redirect> redirects;
+  std::string text;  // visible text, UTF-8
+};
+
+struct LinkRecord {
+  std::string site_id;
+  std::string from_url;
+  std::string to_url;  // absolute, normalised
+  std::string tag;     // a, area, img, script, iframe, frame
+  std::string text;    // anchor text plus alt/title of images inside
+};
+
+struct ItemRecord {
+  std::string site_id;
+  std::string list_url;
+  std::string url;
+  std::string title;
+  std::optional<Date> date;
+};
+
+struct DnsRecord {
+  std::string host;
+  std::string type;  // A, AAAA
+  std::vector<std::string> answers;
+  std::string error;
+  int elapsed_ms = 0;
+};
+
+struct ProbeRecord {
+  std::string site_id;
+  std::string url;
+  int family = 4;
+  std::string purpose;  // homepage, link2, link3
+  int attempt = 0;
+  int status = 0;
+  std::string error;
+  int elapsed_ms = 0;
+  std::string digest;
+  std::string text;
+};
+
+// A judged problem. `subject` follows corpus/CONTRACT.md for the rule.
+struct Finding {
+  std::string site_id;
+  std::string rule;
+  std::string subject;
+  std::string url;
+  std::string detail_json = "{}";
+  std::string severity = "major";
+};
+
+// Everything stored about one site in one crawl run, as the rules see it.
+struct SiteView {
+  Site site;
+  std::string status;  // done, unreachable
+  std::string error;
+  std::vector<std::string> limits;
+  std::vector<PageRecord> pages;
+  std::vector<LinkRecord> links;
+  std::vector<ItemRecord> items;
+  std::vector<DnsRecord> dns;
+  std::vector<ProbeRecord> probes;
+
+  // The page fetched as the site's homepage (after a script or meta-refresh redirect stub,
+  // the fuller page), or nullptr when none answered.
+  const PageRecord* homepage() const {
+    const PageRecord* best = nullptr;
+    for (auto& p : pages)
+      if (p.kind == "home" && p.error_kind.empty() && p.status >= 200 && p.status < 300 &&
+          (!best || p.text.size() > best->text.size()))
+        best = &p;
+    return best;
+  }
+};
+
+}  // namespace govaudit

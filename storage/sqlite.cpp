@@ -1,0 +1,88 @@
+#include "storage/sqlite.hpp"
+
+namespace govaudit::sqlite {
+
+Connection::Connection(const std::string& path, bool create) : path_(path) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  db_.reset(raw);
+  if (rc != SQLITE_OK)
+    throw StorageError(path + ": cannot open the database: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  sqlite3_busy_timeout(raw, 10000);
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  exec("PRAGMA foreign_keys=ON");
+}
+
+void Connection::fail(std::string_view what) const {
+  throw StorageError(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_.get()));
+}
+
+void Connection::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StorageError(path_ + ": " + msg + " (in: " + s.substr(0, 80) + ")");
+  }
+}
+
+Statement Connection::prepare(std::string_view sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), sql.data(), int(sql.size()), &st, nullptr) != SQLITE_OK)
+    fail("cannot prepare '" + std::string(sql.substr(0, 60)) + "'");
+  return Statement(*this, st);
+}
+
+Statement& Statement::bind(int i, std::int64_t v) {
+  if (sqlite3_bind_int64(st_.get(), i, v) != SQLITE_OK) conn_->fail("bind");
+  return *this;
+}
+Statement& Statement::bind(int i, double v) {
+  if (sqlite3_bind_double(st_.get(), i, v) != SQLITE_OK) conn_->fail("bind");
+  return *this;
+}
+Statement& Statement::bind(int i, std::string_view v) {
+  if (sqlite3_bind_text(st_.get(), i, v.data(), int(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) conn_->fail("bind");
+  return *this;
+}
+Statement& Statement::bind_blob(int i, std::string_view v) {
+  if (sqlite3_bind_blob(st_.get(), i, v.data(), int(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) conn_->fail("bind");
+  return *this;
+}
+Statement& Statement::bind_null(int i) {
+  if (sqlite3_bind_null(st_.get(), i) != SQLITE_OK) conn_->fail("bind");
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(st_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  conn_->fail("step");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(st_.get());
+  sqlite3_clear_bindings(st_.get());
+}
+
+std::string Statement::text(int col) const {
+  auto p = sqlite3_column_text(st_.get(), col);
+  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(st_.get(), col)) : std::string();
+}
+
+std::string Statement::blob(int col) const {
+  auto p = sqlite3_column_blob(st_.get(), col);
+  return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(st_.get(), col)) : std::string();
+}
+
+}  // namespace govaudit::sqlite

@@ -1,0 +1,89 @@
+#pragma once
+// Thin RAII wrappers over sqlite3: a connection and prepared statements. Errors throw
+// StorageError naming the database file and the failing statement.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace govaudit::sqlite {
+
+class StorageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Statement;
+
+// One connection. Not thread-safe: one owner thread at a time.
+class Connection {
+ public:
+  // Opens (creating when `create`) the database at `path`; WAL, foreign keys on, busy timeout 10 s.
+  explicit Connection(const std::string& path, bool create = true);
+  void exec(std::string_view sql);
+  Statement prepare(std::string_view sql);
+  std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_.get()); }
+  sqlite3* get() const { return db_.get(); }
+  const std::string& path() const { return path_; }
+  [[noreturn]] void fail(std::string_view what) const;
+
+ private:
+  struct Close {
+    void operator()(sqlite3* d) const { sqlite3_close_v2(d); }
+  };
+  std::unique_ptr<sqlite3, Close> db_;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(Connection& c, sqlite3_stmt* s) : conn_(&c), st_(s) {}
+  Statement& bind(int i, std::int64_t v);
+  Statement& bind(int i, int v) { return bind(i, std::int64_t(v)); }
+  Statement& bind(int i, double v);
+  Statement& bind(int i, std::string_view v);
+  Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Statement& bind_blob(int i, std::string_view v);
+  Statement& bind_null(int i);
+  // Steps once: true while a row is available.
+  bool step();
+  // Steps to completion and resets for reuse.
+  void run();
+  void reset();
+  std::int64_t integer(int col) const { return sqlite3_column_int64(st_.get(), col); }
+  double real(int col) const { return sqlite3_column_double(st_.get(), col); }
+  std::string text(int col) const;
+  std::string blob(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(st_.get(), col) == SQLITE_NULL; }
+
+ private:
+  struct Finalize {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  Connection* conn_;
+  std::unique_ptr<sqlite3_stmt, Finalize> st_;
+};
+
+// Commits on commit(); rolls back when destroyed without it.
+class Transaction {
+ public:
+  explicit Transaction(Connection& c) : c_(c) { c_.exec("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(c_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    c_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Connection& c_;
+  bool done_ = false;
+};
+
+}  // namespace govaudit::sqlite

@@ -1,0 +1,391 @@
+#include "storage/store.hpp"
+
+#include <zstd.h>
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "config/embedded.hpp"
+
+namespace govaudit::schema {
+std::span<const EmbeddedFile> files();
+}
+
+namespace govaudit {
+
+using nlohmann::json;
+
+std::string now_iso_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string compress_text(std::string_view s) {
+  if (s.empty()) return {};
+  std::string out(ZSTD_compressBound(s.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), s.data(), s.size(), 3);
+  if (ZSTD_isError(n)) throw sqlite::StorageError(std::string("zstd: ") + ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+std::string decompress_text(std::string_view z) {
+  if (z.empty()) return {};
+  unsigned long long n = ZSTD_getFrameContentSize(z.data(), z.size());
+  if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n > (1ull << 31))
+    throw sqlite::StorageError("stored text is not a valid zstd frame");
+  std::string out(n, '\0');
+  size_t got = ZSTD_decompress(out.data(), out.size(), z.data(), z.size());
+  if (ZSTD_isError(got)) throw sqlite::StorageError(std::string("zstd: ") + ZSTD_getErrorName(got));
+  out.resize(got);
+  return out;
+}
+
+Store::Store(const std::string& path) : db_(path) { migrate(); }
+
+void Store::migrate() {
+  auto st = db_.prepare("PRAGMA user_version");
+  st.step();
+  int v = int(st.integer(0));
+  if (v > kSchemaVersion)
+    throw sqlite::StorageError(db_.path() + ": database schema version " + std::to_string(v) +
+                               " is newer than this govaudit understands (" + std::to_string(kSchemaVersion) + ")");
+  if (v < 1) {
+    sqlite::Transaction tx(db_);
+    db_.exec(*find_embedded(schema::files(), "schema.sql"));
+    db_.exec("PRAGMA user_version = 1");
+    tx.commit();
+  }
+}
+
+std::int64_t Store::begin_run(const std::string& kind, const Date& today, std::optional<std::int64_t> crawl_run,
+                              const std::string& options_json) {
+  auto st = db_.prepare("INSERT INTO runs (kind, crawl_run, started_at, today, options) VALUES (?,?,?,?,?)");
+  st.bind(1, kind);
+  if (crawl_run) st.bind(2, *crawl_run); else st.bind_null(2);
+  st.bind(3, now_iso_utc()).bind(4, today.iso()).bind(5, options_json);
+  st.run();
+  return db_.last_insert_id();
+}
+
+void Store::finish_run(std::int64_t run, const std::string& status) {
+  db_.prepare("UPDATE runs SET status=?, finished_at=? WHERE id=?").bind(1, status).bind(2, now_iso_utc()).bind(3, run).run();
+}
+
+namespace {
+RunInfo read_run(sqlite::Statement& st) {
+  RunInfo r;
+  r.id = st.integer(0);
+  r.kind = st.text(1);
+  if (!st.is_null(2)) r.crawl_run = st.integer(2);
+  r.started_at = st.text(3);
+  r.finished_at = st.text(4);
+  r.today = st.text(5);
+  r.status = st.text(6);
+  r.options = st.text(7);
+  return r;
+}
+constexpr const char* kRunCols = "SELECT id, kind, crawl_run, started_at, finished_at, today, status, options FROM runs ";
+}  // namespace
+
+std::optional<RunInfo> Store::run(std::int64_t id) {
+  auto st = db_.prepare(std::string(kRunCols) + "WHERE id=?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return read_run(st);
+}
+
+std::optional<RunInfo> Store::latest_run(const std::string& kind, bool finished_only) {
+  auto st = db_.prepare(std::string(kRunCols) + "WHERE kind=? " + (finished_only ? "AND status='done' " : "") +
+                        "ORDER BY id DESC LIMIT 1");
+  st.bind(1, kind);
+  if (!st.step()) return std::nullopt;
+  return read_run(st);
+}
+
+std::vector<RunInfo> Store::runs() {
+  auto st = db_.prepare(std::string(kRunCols) + "ORDER BY id");
+  std::vector<RunInfo> out;
+  while (st.step()) out.push_back(read_run(st));
+  return out;
+}
+
+void Store::add_sites(std::int64_t run, const std::vector<Site>& sites) {
+  sqlite::Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT OR IGNORE INTO sites (run_id, site_id, name, homepage, level, hosts, site_code, unit) VALUES (?,?,?,?,?,?,?,?)");
+  for (auto& s : sites) {
+    st.bind(1, run).bind(2, s.id).bind(3, s.name).bind(4, s.homepage).bind(5, s.level)
+        .bind(6, json(s.hosts).dump()).bind(7, s.site_code).bind(8, s.unit);
+    st.run();
+  }
+  tx.commit();
+}
+
+void Store::set_site_status(std::int64_t run, const std::string& site_id, const std::string& status,
+                            const std::string& error, const std::vector<std::string>& limits) {
+  db_.prepare("UPDATE sites SET status=?, error=?, limits=? WHERE run_id=? AND site_id=?")
+      .bind(1, status).bind(2, error).bind(3, json(limits).dump()).bind(4, run).bind(5, site_id).run();
+}
+
+std::vector<Site> Store::sites(std::int64_t run) {
+  auto st = db_.prepare("SELECT site_id, name, homepage, level, hosts, site_code, unit FROM sites WHERE run_id=? ORDER BY rowid");
+  st.bind(1, run);
+  std::vector<Site> out;
+  while (st.step()) {
+    Site s;
+    s.id = st.text(0);
+    s.name = st.text(1);
+    s.homepage = st.text(2);
+    s.level = st.text(3);
+    s.hosts = json::parse(st.text(4)).get<std::vector<std::string>>();
+    s.site_code = st.text(5);
+    s.unit = st.text(6);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
+  std::vector<SiteView> views;
+  std::map<std::string, size_t> index;
+  {
+    auto st = db_.prepare("SELECT site_id, status, error, limits FROM sites WHERE run_id=? ORDER BY rowid");
+    st.bind(1, crawl_run);
+    auto sites = this->sites(crawl_run);
+    size_t i = 0;
+    while (st.step()) {
+      SiteView v;
+      v.site = sites.at(i++);
+      v.status = st.text(1);
+      v.error = st.text(2);
+      v.limits = json::parse(st.text(3)).get<std::vector<std::string>>();
+      index[v.site.id] = views.size();
+      views.push_back(std::move(v));
+    }
+  }
+  auto view = [&](const std::string& id) -> SiteView* {
+    auto it = index.find(id);
+    return it == index.end() ? nullptr : &views[it->second];
+  };
+  {
+    auto st = db_.prepare(
+        "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, charset_source, "
+        "bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, redirects, text_z "
+        "FROM pages WHERE run_id=? ORDER BY id");
+    st.bind(1, crawl_run);
+    while (st.step()) {
+      SiteView* v = view(st.text(0));
+      if (!v) continue;
+      PageRecord p;
+      p.site_id = st.text(0);
+      p.url = st.text(1);
+      p.final_url = st.text(2);
+      p.status = int(st.integer(3));
+      p.error_kind = st.text(4);
+      p.error = st.text(5);
+      p.kind = st.text(6);
+      p.depth = int(st.integer(7));
+      p.content_type = st.text(8);
+      p.charset = st.text(9);
+      p.charset_source = st.text(10);
+      p.bytes = st.integer(11);
+      p.elapsed_ms = int(st.integer(12));
+      p.fetched_at = st.text(13);
+      p.title = st.text(14);
+      p.meta = json::parse(st.text(15)).get<std::map<std::string, std::string>>();
+      if (!st.is_null(16)) p.published = Date::parse_iso(st.text(16));
+      p.published_source = st.text(17);
+      p.digest = st.text(18);
+      p.duplicate_of = st.text(19);
+      for (auto& r : json::parse(st.text(20))) p.redirects.push_back({r.at("url"), r.at("status")});
+      p.text = decompress_text(st.blob(21));
+      v->pages.push_back(std::move(p));
+    }
+  }
+  {
+    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links WHERE run_id=? ORDER BY rowid");
+    st.bind(1, crawl_run);
+    while (st.step())
+      if (SiteView* v = view(st.text(0)))
+        v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+  }
+  {
+    auto st = db_.prepare("SELECT site_id, list_url, url, title, date FROM items WHERE run_id=? ORDER BY rowid");
+    st.bind(1, crawl_run);
+    while (st.step())
+      if (SiteView* v = view(st.text(0))) {
+        ItemRecord it{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt};
+        if (!st.is_null(4)) it.date = Date::parse_iso(st.text(4));
+        v->items.push_back(std::move(it));
+      }
+  }
+  {
+    // DNS answers belong to hosts; every site sees the hosts its pages and links touch.
+    std::vector<DnsRecord> dns;
+    auto st = db_.prepare("SELECT host, type, answers, error, elapsed_ms FROM dns WHERE run_id=? ORDER BY host, type");
+    st.bind(1, crawl_run);
+    while (st.step())
+      dns.push_back({st.text(0), st.text(1), json::parse(st.text(2)).get<std::vector<std::string>>(), st.text(3),
+                     int(st.integer(4))});
+    for (auto& v : views) v.dns = dns;
+  }
+  {
+    auto st = db_.prepare(
+        "SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z FROM probes "
+        "WHERE run_id=? ORDER BY rowid");
+    st.bind(1, crawl_run);
+    while (st.step())
+      if (SiteView* v = view(st.text(0)))
+        v->probes.push_back({st.text(0), st.text(1), int(st.integer(2)), st.text(3), int(st.integer(4)),
+                             int(st.integer(5)), st.text(6), int(st.integer(7)), st.text(8), decompress_text(st.blob(9))});
+  }
+  return views;
+}
+
+void Store::save_findings(std::int64_t audit_run, const std::vector<Finding>& findings) {
+  sqlite::Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT OR REPLACE INTO findings (run_id, site_id, rule, subject, url, detail, severity) VALUES (?,?,?,?,?,?,?)");
+  for (auto& f : findings) {
+    st.bind(1, audit_run).bind(2, f.site_id).bind(3, f.rule).bind(4, f.subject).bind(5, f.url).bind(6, f.detail_json)
+        .bind(7, f.severity);
+    st.run();
+  }
+  tx.commit();
+}
+
+std::vector<Finding> Store::findings(std::int64_t audit_run) {
+  auto st = db_.prepare(
+      "SELECT site_id, rule, subject, url, detail, severity FROM findings WHERE run_id=? ORDER BY rowid");
+  st.bind(1, audit_run);
+  std::vector<Finding> out;
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+  return out;
+}
+
+// ---------------------------------------------------------------- Writer
+
+Writer::Writer(const std::string& db_path, std::int64_t run) : path_(db_path), run_(run) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Writer::push(Record r) {
+  {
+    std::lock_guard lk(mu_);
+    queue_.push_back(std::move(r));
+  }
+  cv_.notify_one();
+}
+
+void Writer::flush() {
+  std::unique_lock lk(mu_);
+  idle_cv_.wait(lk, [&] { return (queue_.empty() && !busy_) || !error_.empty(); });
+  if (!error_.empty()) throw sqlite::StorageError(error_);
+}
+
+void Writer::loop() {
+  std::optional<sqlite::Connection> conn;
+  try {
+    conn.emplace(path_, false);
+  } catch (const std::exception& e) {
+    std::lock_guard lk(mu_);
+    error_ = e.what();
+    idle_cv_.notify_all();
+    return;
+  }
+  for (;;) {
+    std::vector<Record> batch;
+    {
+      std::unique_lock lk(mu_);
+      // Wait a little for a fuller batch: one transaction per few hundred records.
+      cv_.wait_for(lk, std::chrono::milliseconds(150), [&] { return stop_ || queue_.size() >= 256; });
+      if (queue_.empty()) {
+        idle_cv_.notify_all();
+        if (stop_) return;
+        continue;
+      }
+      while (!queue_.empty() && batch.size() < 2048) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      busy_ = true;
+    }
+    try {
+      write(*conn, batch);
+    } catch (const std::exception& e) {
+      std::lock_guard lk(mu_);
+      error_ = e.what();
+    }
+    {
+      std::lock_guard lk(mu_);
+      busy_ = false;
+    }
+    idle_cv_.notify_all();
+  }
+}
+
+void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
+  sqlite::Transaction tx(c);
+  auto page = c.prepare(
+      "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
+      "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
+      "redirects, text_z) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text) VALUES (?,?,?,?,?,?)");
+  auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
+  auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
+  auto probe = c.prepare(
+      "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  for (auto& rec : batch) {
+    if (auto* p = std::get_if<PageRecord>(&rec)) {
+      json redirects = json::array();
+      for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
+      page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
+          .bind(6, p->error_kind).bind(7, p->error).bind(8, p->kind).bind(9, p->depth).bind(10, p->content_type)
+          .bind(11, p->charset).bind(12, p->charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
+          .bind(15, p->fetched_at).bind(16, p->title).bind(17, json(p->meta).dump(-1, ' ', false, json::error_handler_t::replace));
+      if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
+      page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
+          .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, compress_text(p->text));
+      page.run();
+    } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
+      for (auto& l : *ls) {
+        link.bind(1, run_).bind(2, l.site_id).bind(3, l.from_url).bind(4, l.to_url).bind(5, l.tag).bind(6, l.text);
+        link.run();
+      }
+    } else if (auto* is = std::get_if<std::vector<ItemRecord>>(&rec)) {
+      for (auto& i : *is) {
+        item.bind(1, run_).bind(2, i.site_id).bind(3, i.list_url).bind(4, i.url).bind(5, i.title);
+        if (i.date) item.bind(6, i.date->iso()); else item.bind_null(6);
+        item.run();
+      }
+    } else if (auto* d = std::get_if<DnsRecord>(&rec)) {
+      dns.bind(1, run_).bind(2, d->host).bind(3, d->type).bind(4, json(d->answers).dump()).bind(5, d->error)
+          .bind(6, d->elapsed_ms);
+      dns.run();
+    } else if (auto* pr = std::get_if<ProbeRecord>(&rec)) {
+      probe.bind(1, run_).bind(2, pr->site_id).bind(3, pr->url).bind(4, pr->family).bind(5, pr->purpose)
+          .bind(6, pr->attempt).bind(7, pr->status).bind(8, pr->error).bind(9, pr->elapsed_ms).bind(10, pr->digest)
+          .bind_blob(11, compress_text(pr->text));
+      probe.run();
+    }
+  }
+  tx.commit();
+}
+
+}  // namespace govaudit

@@ -1,0 +1,92 @@
+#pragma once
+// The project's database: runs, what each crawl recorded, and the findings of each audit.
+// One Store per process; its Writer is the only thread that writes crawl records.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "storage/records.hpp"
+#include "storage/sqlite.hpp"
+
+namespace govaudit {
+
+struct RunInfo {
+  std::int64_t id = 0;
+  std::string kind;  // crawl, audit
+  std::optional<std::int64_t> crawl_run;
+  std::string started_at, finished_at, today, status, options;
+};
+
+// Opens or creates the database at `path`, migrating its schema to the current version
+// (PRAGMA user_version). Methods other than the Writer's are for one thread at a time.
+class Store {
+ public:
+  static constexpr int kSchemaVersion = 1;
+  explicit Store(const std::string& path);
+
+  std::int64_t begin_run(const std::string& kind, const Date& today, std::optional<std::int64_t> crawl_run,
+                         const std::string& options_json);
+  void finish_run(std::int64_t run, const std::string& status);
+  std::optional<RunInfo> run(std::int64_t id);
+  // Newest run of `kind` (optionally only finished ones).
+  std::optional<RunInfo> latest_run(const std::string& kind, bool finished_only = true);
+  std::vector<RunInfo> runs();
+
+  void add_sites(std::int64_t run, const std::vector<Site>& sites);
+  void set_site_status(std::int64_t run, const std::string& site_id, const std::string& status,
+                       const std::string& error, const std::vector<std::string>& limits);
+  std::vector<Site> sites(std::int64_t run);
+
+  // Everything recorded for each site of a crawl run.
+  std::vector<SiteView> load_site_views(std::int64_t crawl_run);
+
+  void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
+  std::vector<Finding> findings(std::int64_t audit_run);
+
+  sqlite::Connection& connection() { return db_; }
+
+ private:
+  void migrate();
+  sqlite::Connection db_;
+};
+
+// Batches crawl records into transactions on its own thread and its own connection, so that the
+// event loop never waits on the disk. push() is thread-safe; flush() blocks until all pushed records
+// are committed; the destructor flushes. A write error is kept and rethrown by flush().
+class Writer {
+ public:
+  using Record = std::variant<PageRecord, std::vector<LinkRecord>, std::vector<ItemRecord>, DnsRecord, ProbeRecord>;
+  Writer(const std::string& db_path, std::int64_t run);
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void push(Record r);
+  void flush();
+
+ private:
+  void loop();
+  void write(sqlite::Connection& c, std::vector<Record>& batch);
+  std::string path_;
+  std::int64_t run_;
+  std::mutex mu_;
+  std::condition_variable cv_, idle_cv_;
+  std::deque<Record> queue_;
+  bool stop_ = false, busy_ = false;
+  std::string error_;
+  std::thread thread_;
+};
+
+// zstd helpers for stored text.
+std::string compress_text(std::string_view s);
+std::string decompress_text(std::string_view z);
+
+std::string now_iso_utc();
+
+}  // namespace govaudit
