@@ -1,0 +1,48 @@
+// Serves ../shared/corpus/sample with its own nginx + dnsmasq, runs the govaudit binary on it the
+// way the corpus scores it, and checks score.py per rule for the rules implemented so far.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+int sh(const std::string& cmd) {
+  int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+}  // namespace
+
+TEST(Corpus, SampleScoresPerRule) {
+  fs::path corpus = GOVAUDIT_SHARED_DIR "/corpus";
+  if (!fs::exists(corpus / "sample" / "truth.jsonl")) GTEST_SKIP() << "../shared/corpus is not beside the project";
+  if (sh("command -v nginx >/dev/null && command -v dnsmasq >/dev/null") != 0)
+    GTEST_SKIP() << "nginx/dnsmasq missing: run scripts/install-deps";
+  fs::path work = fs::temp_directory_path() / ("govaudit_corpus_" + std::to_string(::getpid()));
+  fs::remove_all(work);
+  fs::create_directories(work);
+  ASSERT_EQ(sh("cp -r '" + (corpus / "sample").string() + "' '" + (work / "c").string() + "'"), 0);
+  // A DNS port of our own so a concurrently served corpus cannot collide.
+  std::string env = "DNS_PORT=5399 ";
+  ASSERT_EQ(sh(env + "'" + (corpus / "serve").string() + "' '" + (work / "c").string() + "' >/dev/null"), 0);
+  std::string out = (work / "out").string();
+  int rc = sh("'" GOVAUDIT_BIN "' run -q --sites '" + (work / "c/sites.json").string() +
+              "' --dns 127.0.0.1:5399 --today 2025-11-20 --allow-net 127.0.0.0/8,::1/128 --out '" + out + "'");
+  std::string rules =
+      "site.unreachable,footer.missing_site_id,footer.missing_icp,footer.missing_psb,footer.missing_conac,"
+      "footer.missing_jiucuo,meta.missing";
+  int score = sh("python3 '" + (corpus / "score.py").string() + "' '" + out + "/findings.jsonl' '" +
+                 (work / "c/truth.jsonl").string() + "' --rules " + rules +
+                 " --per-rule --min-precision 0.98 --min-recall 0.95 > '" + (work / "score.txt").string() + "'");
+  sh(env + "'" + (corpus / "serve").string() + "' --stop '" + (work / "c").string() + "' >/dev/null");
+  std::ifstream in(work / "score.txt");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(score, 0) << ss.str();
+  EXPECT_NE(ss.str().find("overall"), std::string::npos) << ss.str();
+  fs::remove_all(work);
+}

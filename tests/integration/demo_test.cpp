@@ -1,0 +1,64 @@
+// The whole pipeline against the in-process demo portals on real loopback sockets.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "cli/demo_server.hpp"
+#include "cli/demo_site.hpp"
+#include "cli/pipeline.hpp"
+
+using namespace govaudit;
+
+TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
+  Date today(2025, 11, 20);
+  DemoServer server;
+  DemoPortal portal = make_demo_portal(today, server.port());
+  server.set_routes(portal.routes, portal.any_hosts);
+  Config cfg = load_config();
+  for (auto& [h, a] : portal.dns) {
+    cfg.dns.static_hosts[h] = {};
+    for (auto& x : a)
+      if (x.find(':') == std::string::npos || server.has_v6()) cfg.dns.static_hosts[h].push_back(x);
+  }
+  cfg.allow_net = {"127.0.0.0/8", "::1/128"};
+  cfg.crawl.retry_backoff_ms = 10;
+  auto dir = std::filesystem::temp_directory_path() / ("govaudit_demo_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string db = (dir / "g.db").string();
+  Store store(db);
+  auto crawl = crawl_stage(store, db, cfg, portal.sites, today, "{}");
+  EXPECT_EQ(crawl.unreachable, 1);
+  auto audit = audit_stage(store, cfg, crawl.run, today);
+  std::set<std::string> got, want(portal.planted.begin(), portal.planted.end());
+  for (auto& f : store.findings(audit.run)) got.insert(f.site_id + " " + f.rule + " " + f.subject);
+  EXPECT_EQ(got, want);
+  // robots.txt was asked and the server saw the crawl.
+  EXPECT_GT(server.requests(), 20u);
+  auto files = report_stage(store, cfg, audit.run, dir);
+  EXPECT_EQ(files.size(), 2u);
+  EXPECT_GT(std::filesystem::file_size(dir / "report.html"), 1000u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
+  Date today(2025, 11, 20);
+  DemoServer server;
+  DemoPortal portal = make_demo_portal(today, server.port());
+  server.set_routes(portal.routes, portal.any_hosts);
+  Config cfg = load_config();
+  for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = {"127.0.0.1"};
+  cfg.crawl.retries = 0;
+  auto dir = std::filesystem::temp_directory_path() / ("govaudit_ssrf_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string db = (dir / "g.db").string();
+  Store store(db);
+  auto crawl = crawl_stage(store, db, cfg, portal.sites, today, "{}");
+  EXPECT_EQ(crawl.unreachable, int(portal.sites.size()));
+  EXPECT_EQ(server.requests(), 0u);  // nothing connected at all
+  auto views = store.load_site_views(crawl.run);
+  ASSERT_FALSE(views.empty());
+  EXPECT_NE(views[0].error.find("loopback"), std::string::npos) << views[0].error;
+  std::filesystem::remove_all(dir);
+}

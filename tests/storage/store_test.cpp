@@ -1,0 +1,90 @@
+#include "storage/store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace govaudit;
+
+namespace {
+std::string temp_db(const char* name) {
+  auto p = std::filesystem::temp_directory_path() / (std::string("govaudit_") + name + "_" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(p);
+  std::filesystem::remove(p.string() + "-wal");
+  std::filesystem::remove(p.string() + "-shm");
+  return p.string();
+}
+}  // namespace
+
+TEST(Store, CreatesSchemaAtCurrentVersion) {
+  std::string path = temp_db("schema");
+  Store s(path);
+  auto st = s.connection().prepare("PRAGMA user_version");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.integer(0), Store::kSchemaVersion);
+  Store again(path);  // reopening migrates nothing and keeps the data
+  EXPECT_TRUE(again.runs().empty());
+}
+
+TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
+  std::string path = temp_db("views");
+  Store s(path);
+  Site site{"qinghe", "清河县人民政府", "http://www.qinghe.gov.cn/", "county", {"www.qinghe.gov.cn"}, "", ""};
+  auto run = s.begin_run("crawl", Date(2025, 11, 20), std::nullopt, "{}");
+  s.add_sites(run, {site});
+  {
+    Writer w(path, run);
+    PageRecord p;
+    p.site_id = "qinghe";
+    p.url = p.final_url = "http://www.qinghe.gov.cn/";
+    p.status = 200;
+    p.kind = "home";
+    p.fetched_at = now_iso_utc();
+    p.meta = {{"SiteIDCode", "1300000001"}};
+    p.published = Date(2025, 11, 18);
+    p.text = std::string(5000, 'x') + "网站标识码：1300000001";
+    w.push(p);
+    w.push(std::vector<LinkRecord>{{"qinghe", p.url, "http://bszs.conac.cn/", "a", "党政机关"}});
+    w.push(std::vector<ItemRecord>{{"qinghe", p.url, "http://www.qinghe.gov.cn/a.html", "通知", Date(2025, 11, 1)}});
+    w.push(DnsRecord{"www.qinghe.gov.cn", "AAAA", {"::1"}, "", 3});
+    w.flush();
+  }
+  s.set_site_status(run, "qinghe", "done", "", {"depth (20)"});
+  s.finish_run(run, "done");
+  auto views = s.load_site_views(run);
+  ASSERT_EQ(views.size(), 1u);
+  auto& v = views[0];
+  EXPECT_EQ(v.site.name, "清河县人民政府");
+  ASSERT_NE(v.homepage(), nullptr);
+  EXPECT_EQ(v.homepage()->text.size(), 5000u + std::string("网站标识码：1300000001").size());
+  EXPECT_EQ(v.homepage()->meta.at("SiteIDCode"), "1300000001");
+  EXPECT_EQ(v.homepage()->published->iso(), "2025-11-18");
+  ASSERT_EQ(v.links.size(), 1u);
+  EXPECT_EQ(v.links[0].text, "党政机关");
+  ASSERT_EQ(v.items.size(), 1u);
+  EXPECT_EQ(v.items[0].date->iso(), "2025-11-01");
+  ASSERT_EQ(v.dns.size(), 1u);
+  EXPECT_EQ(v.dns[0].answers, std::vector<std::string>{"::1"});
+  EXPECT_EQ(v.limits, std::vector<std::string>{"depth (20)"});
+  EXPECT_EQ(s.latest_run("crawl")->id, run);
+}
+
+TEST(Store, FindingsBelongToTheirAuditRun) {
+  std::string path = temp_db("findings");
+  Store s(path);
+  auto crawl = s.begin_run("crawl", Date(2025, 11, 20), std::nullopt, "{}");
+  auto a1 = s.begin_run("audit", Date(2025, 11, 20), crawl, "{}");
+  auto a2 = s.begin_run("audit", Date(2025, 11, 21), crawl, "{}");
+  s.save_findings(a1, {{"x", "footer.missing_icp", "www.x.gov.cn", "http://www.x.gov.cn/", "{\"a\":1}", "minor"}});
+  EXPECT_EQ(s.findings(a1).size(), 1u);
+  EXPECT_TRUE(s.findings(a2).empty());
+  EXPECT_EQ(s.run(a2)->crawl_run, crawl);
+  EXPECT_EQ(s.findings(a1)[0].detail_json, "{\"a\":1}");
+}
+
+TEST(Store, TextCompressionRoundTrips) {
+  std::string t = "政务公开 " + std::string(10000, 'a');
+  EXPECT_LT(compress_text(t).size(), t.size() / 10);
+  EXPECT_EQ(decompress_text(compress_text(t)), t);
+  EXPECT_EQ(decompress_text(""), "");
+}
