@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -232,7 +233,18 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
   }
   if (auto t = r.table("thresholds")) {
     Reader n(*t, source, "thresholds");
-    n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days"});
+    n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days",
+             "annual_report_due_government", "annual_report_due_department"});
+    for (auto [key, dst] : {std::pair{"annual_report_due_government", &cfg.thresholds.annual_report_due_government},
+                            std::pair{"annual_report_due_department", &cfg.thresholds.annual_report_due_department}}) {
+      std::string v;
+      n.string(key, v);
+      if (v.empty()) continue;
+      int m = 0, d = 0;
+      if (std::sscanf(v.c_str(), "%d-%d", &m, &d) != 2 || m < 1 || m > 12 || d < 1 || d > 31)
+        fail(source, *t->get(key), "thresholds." + std::string(key), "expected \"MM-DD\"");
+      *dst = {m, d};
+    }
     n.integer("homepage_update_days", cfg.thresholds.homepage_update_days, 1, 3650);
     n.number("meta_missing_max_share", cfg.thresholds.meta_missing_max_share, 0.0, 1.0);
     n.number("ipv6_link_support_min", cfg.thresholds.ipv6_link_support_min, 0.0, 1.0);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace govaudit {
@@ -54,6 +55,9 @@ struct Thresholds {
   double meta_missing_max_share = 0.10;   // share of article pages
   double ipv6_link_support_min = 0.90;    // share of secondary links
   int interpretation_working_days = 3;    // working days
+  // Month and day by which last year's 政府信息公开工作年度报告 is due (条例 art. 50).
+  std::pair<int, int> annual_report_due_government{3, 31};
+  std::pair<int, int> annual_report_due_department{1, 31};
 };
 
 // One required column of the disclosure catalog.

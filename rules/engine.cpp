@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/columns.hpp"
 #include "rules/footer.hpp"
 #include "rules/meta.hpp"
 
@@ -13,6 +14,9 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   std::vector<std::unique_ptr<Rule>> rules;
   for (auto& id : config.identifiers) rules.push_back(std::make_unique<FooterRule>(id));
   rules.push_back(std::make_unique<MetaRule>());
+  rules.push_back(std::make_unique<HomepageStaleRule>());
+  rules.push_back(std::make_unique<ColumnsRule>());
+  rules.push_back(std::make_unique<AnnualReportRule>());
   return rules;
 }
 

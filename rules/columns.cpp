@@ -1,0 +1,254 @@
+#include "rules/columns.hpp"
+
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "crawler/url.hpp"
+#include "rules/text.hpp"
+
+namespace govaudit {
+namespace {
+
+std::string dir_of(const std::string& u) {
+  auto q = u.find('?');
+  std::string s = u.substr(0, q);
+  return s.substr(0, s.rfind('/') + 1);
+}
+
+bool is_pager_text(const std::string& t) {
+  static const std::set<std::string> words = {"下一页", "下页", "尾页", "末页", "上一页", "上页", "首页", "next", "last"};
+  std::string n = text::normalize_name(t);
+  if (words.count(n)) return true;
+  return !n.empty() && n.size() <= 4 && std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Indexes of a site's pages and links by URL, built once per rule call.
+struct SiteIndex {
+  std::unordered_map<std::string, const PageRecord*> page;  // by url and final_url
+  std::unordered_map<std::string, std::vector<const LinkRecord*>> out;  // links by from_url
+  std::unordered_map<std::string, std::vector<const ItemRecord*>> items;  // items by list_url
+  std::unordered_set<std::string> on_home;  // targets linked from the homepage
+
+  explicit SiteIndex(const SiteView& s) {
+    for (auto& p : s.pages) {
+      page.emplace(p.url, &p);
+      page.emplace(p.final_url, &p);
+    }
+    for (auto& l : s.links) out[l.from_url].push_back(&l);
+    for (auto& i : s.items) items[i.list_url].push_back(&i);
+    if (auto h = s.homepage())
+      for (auto* l : out[h->url]) on_home.insert(l->to_url);
+  }
+  const PageRecord* get(const std::string& u) const {
+    auto it = page.find(u);
+    return it == page.end() ? nullptr : it->second;
+  }
+};
+
+}  // namespace
+
+std::optional<Date> item_date(const SiteView& site, const ItemRecord& item) {
+  if (item.date) return item.date;
+  for (auto& p : site.pages)
+    if ((p.url == item.url || p.final_url == item.url) && p.published) return p.published;
+  return std::nullopt;
+}
+
+ColumnIndex::ColumnIndex(const SiteView& site, const Config& cfg, const Date& today) {
+  SiteIndex idx(site);
+  std::map<std::string, const ColumnSpec*> names;
+  for (auto& c : cfg.catalog) {
+    names.emplace(text::normalize_name(c.name), &c);
+    for (auto& s : c.synonyms) names.emplace(text::normalize_name(s), &c);
+  }
+  auto in_scope = [&](const std::string& u) {
+    auto p = url::parts(u);
+    return p && std::find(site.site.hosts.begin(), site.site.hosts.end(), p->host) != site.site.hosts.end();
+  };
+  // Candidate pages per column, in the order the crawl met them.
+  std::map<const ColumnSpec*, std::vector<std::string>> candidates;
+  auto add = [&](const ColumnSpec* c, const std::string& u) {
+    auto& v = candidates[c];
+    if (std::find(v.begin(), v.end(), u) == v.end()) v.push_back(u);
+  };
+  for (auto& l : site.links) {
+    if (l.tag != "a" && l.tag != "area") continue;
+    auto it = names.find(text::normalize_name(l.text));
+    if (it != names.end() && in_scope(l.to_url)) add(it->second, l.to_url);
+  }
+  for (auto& p : site.pages)
+    if (p.kind == "list")
+      if (auto it = names.find(text::normalize_name(p.title)); it != names.end()) add(it->second, p.url);
+
+  // A link named like a column may lead elsewhere (a "依申请公开" entry pointing at the directory
+  // page). Keep a candidate only when its page lists items, is an article, names the column in
+  // its title or ColumnName, or could not be read at all.
+  for (auto& [c, urls] : candidates) {
+    std::vector<std::string> names_of{text::normalize_name(c->name)};
+    for (auto& syn : c->synonyms) names_of.push_back(text::normalize_name(syn));
+    auto names_column = [&](const std::string& s) {
+      std::string n = text::normalize_name(s);
+      return std::any_of(names_of.begin(), names_of.end(), [&](auto& x) { return n.find(x) != std::string::npos; });
+    };
+    std::erase_if(urls, [&](const std::string& u) {
+      const PageRecord* p = idx.get(u);
+      if (!p || p->status < 200 || p->status >= 300) return false;
+      bool listed = idx.items.count(p->url) || idx.items.count(p->final_url);
+      auto col = p->meta.find("ColumnName");
+      return !listed && p->kind != "article" && !names_column(p->title) &&
+             !(col != p->meta.end() && names_column(col->second));
+    });
+  }
+  std::erase_if(candidates, [](auto& kv) { return kv.second.empty(); });
+
+  std::unordered_set<std::string> column_pages;
+  for (auto& [c, urls] : candidates) column_pages.insert(urls.begin(), urls.end());
+
+  for (auto& [c, urls] : candidates) {
+    ColumnMatch m;
+    m.spec = c;
+    m.url = urls.front();
+    std::set<std::string> seen;
+    std::deque<std::string> queue(urls.begin(), urls.end());
+    std::set<std::string> item_urls;
+    while (!queue.empty()) {
+      std::string u = queue.front();
+      queue.pop_front();
+      if (!seen.insert(u).second) continue;
+      const PageRecord* p = idx.get(u);
+      if (!p) continue;
+      std::string key = p->url;
+      if (p->status >= 200 && p->status < 300 && p->error_kind.empty()) m.fetched = true;
+      m.pages.push_back(p->url);
+      bool own_items = false;
+      for (const std::string& lu : {p->url, p->final_url})
+        if (auto it = idx.items.find(lu); it != idx.items.end())
+          for (auto* i : it->second)
+            if (item_urls.insert(i->url).second) m.items.push_back(i), own_items = true;
+      // Further pages of the same list.
+      for (auto* l : idx.out[p->url]) {
+        bool pager = l->tag == "pager" || (is_pager_text(l->text) && dir_of(l->to_url) == dir_of(p->final_url));
+        if (pager && !idx.on_home.count(l->to_url)) queue.push_back(l->to_url);
+      }
+      // A parent column whose own page lists sub-columns: their lists count as the column's.
+      if (!own_items && std::find(urls.begin(), urls.end(), u) != urls.end())
+        for (auto* l : idx.out[p->url]) {
+          if (l->tag != "a" || idx.on_home.count(l->to_url) || column_pages.count(l->to_url)) continue;
+          const PageRecord* sub = idx.get(l->to_url);
+          if (sub && sub->kind == "list" && in_scope(l->to_url)) queue.push_back(l->to_url);
+        }
+    }
+    if (m.items.empty()) {
+      // A column published as a single page (公开指南 often is): the page itself is its content.
+      const PageRecord* p = idx.get(m.url);
+      if (p && p->kind == "article") {
+        m.single_page = true;
+        if (p->published && *p->published <= today) m.newest = p->published;
+      }
+    }
+    for (auto* i : m.items)
+      if (auto d = item_date(site, *i); d && *d <= today && (!m.newest || *d > *m.newest)) m.newest = d;
+    found_.emplace(c->name, std::move(m));
+  }
+}
+
+const ColumnMatch* ColumnIndex::find(const std::string& name) const {
+  auto it = found_.find(name);
+  return it == found_.end() ? nullptr : &it->second;
+}
+
+std::vector<Finding> ColumnsRule::check(const SiteView& site, const RuleContext& ctx) const {
+  ColumnIndex index(site, *ctx.config, ctx.today);
+  std::vector<Finding> out;
+  for (auto& c : ctx.config->catalog) {
+    if (c.checked_by != "columns") continue;
+    const ColumnMatch* m = index.find(c.name);
+    if (!m) {
+      out.push_back({site.site.id, "columns.missing", c.name, site.site.homepage,
+                     nlohmann::json{{"synonyms_tried", c.synonyms}}.dump(), "major"});
+      continue;
+    }
+    if (!m->fetched) continue;  // the list could not be read: not judged (the link rules report it)
+    if (m->items.empty() && !m->single_page) {
+      out.push_back({site.site.id, "columns.empty", c.name, m->url,
+                     nlohmann::json{{"list_url", m->url}, {"pages", m->pages.size()}}.dump(), "major"});
+      continue;
+    }
+    if (!c.update_limit_days || !m->newest) continue;
+    int age = ctx.today.days_since(*m->newest);
+    if (age > *c.update_limit_days)
+      out.push_back({site.site.id, "columns.stale", c.name, m->url,
+                     nlohmann::json{{"newest", m->newest->iso()}, {"age_days", age}, {"limit_days", *c.update_limit_days},
+                                    {"list_url", m->url}, {"items", m->items.size()}}.dump(),
+                     "major"});
+  }
+  return out;
+}
+
+std::vector<Finding> HomepageStaleRule::check(const SiteView& site, const RuleContext& ctx) const {
+  const PageRecord* home = site.homepage();
+  if (!home) return {};
+  std::optional<Date> newest;
+  int dated = 0, future = 0;
+  for (auto& i : site.items) {
+    if (i.list_url != home->url && i.list_url != home->final_url) continue;
+    if (!i.date) continue;
+    ++dated;
+    if (*i.date > ctx.today) {
+      ++future;  // a date in the future is suspicious, not fresh
+      continue;
+    }
+    if (!newest || *i.date > *newest) newest = i.date;
+  }
+  if (!newest) return {};  // no dated item at all: nothing to measure
+  int age = ctx.today.days_since(*newest);
+  if (age <= ctx.config->thresholds.homepage_update_days) return {};
+  return {{site.site.id, "homepage.stale", homepage_host(site), home->final_url,
+           nlohmann::json{{"newest", newest->iso()}, {"age_days", age}, {"limit_days", ctx.config->thresholds.homepage_update_days},
+                          {"dated_items", dated}, {"future_items", future}}.dump(),
+           "veto"}};
+}
+
+int AnnualReportRule::due_year(const Date& today, const std::string& level, const Thresholds& t) {
+  // 条例 art. 50: departments publish by 31 January, governments by 31 March.
+  bool department = level.find("department") != std::string::npos || level.find("部门") != std::string::npos;
+  auto [m, d] = department ? t.annual_report_due_department : t.annual_report_due_government;
+  Date due(today.year(), unsigned(m), unsigned(d));
+  return today > due ? today.year() - 1 : today.year() - 2;
+}
+
+std::vector<Finding> AnnualReportRule::check(const SiteView& site, const RuleContext& ctx) const {
+  int year = due_year(ctx.today, site.site.level, ctx.config->thresholds);
+  auto is_report = [&](const std::string& title) {
+    std::string n = text::normalize_name(title);
+    bool kind = n.find("年度报告") != std::string::npos || n.find("年报") != std::string::npos;
+    bool topic = n.find("信息公开") != std::string::npos || n.find("政务公开") != std::string::npos;
+    if (!kind || !topic) return false;
+    auto y = text::year_in(title);
+    if (!y) {  // "2024年度" is also written
+      std::string yd = std::to_string(year) + "年度";
+      return title.find(yd) != std::string::npos;
+    }
+    return *y == year;
+  };
+  for (auto& i : site.items)
+    if (is_report(i.title)) return {};
+  for (auto& p : site.pages)
+    if (p.status == 200 && (is_report(p.title) || is_report(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : "")))
+      return {};
+  for (auto& l : site.links)
+    if (is_report(l.text)) return {};
+  std::string where = site.site.homepage;
+  for (auto& c : ctx.config->catalog)
+    if (c.checked_by == "annual_report") {
+      ColumnIndex index(site, *ctx.config, ctx.today);
+      if (auto m = index.find(c.name)) where = m->url;
+    }
+  return {{site.site.id, "annual_report.missing", std::to_string(year), where,
+           nlohmann::json{{"year", year}, {"audit_date", ctx.today.iso()}}.dump(), "major"}};
+}
+
+}  // namespace govaudit
