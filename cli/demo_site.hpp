@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/demo_server.hpp"
+#include "config/config.hpp"
 #include "config/date.hpp"
 #include "config/sites.hpp"
 
@@ -19,7 +20,8 @@ struct DemoPortal {
   std::vector<std::string> planted;                         // "site rule subject" expected findings
 };
 
-// The portal as served on `port` (every host resolves to loopback).
-DemoPortal make_demo_portal(const Date& today, unsigned short port);
+// The portal as served on `port` (every host resolves to loopback); its columns follow the
+// catalog of `cfg`, so the demo shows what a province's own checklist would find.
+DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short port);
 
 }  // namespace govaudit

@@ -133,10 +133,10 @@ int cmd_report(const Options& o) {
 
 int cmd_demo(Options o) {
   Date today = audit_date(o);
-  DemoServer server;
-  DemoPortal portal = make_demo_portal(today, server.port());
-  server.set_routes(portal.routes, portal.any_hosts);
   Config cfg = make_config(o);
+  DemoServer server;
+  DemoPortal portal = make_demo_portal(cfg, today, server.port());
+  server.set_routes(portal.routes, portal.any_hosts);
   for (auto& [host, addrs] : portal.dns) {
     std::vector<std::string> use;
     for (auto& a : addrs)

@@ -5,7 +5,12 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <regex>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+#include <unicode/regex.h>
+#include <unicode/unistr.h>
 
 #include "crawler/dates.hpp"
 
@@ -107,16 +112,55 @@ int parse_int(const std::string& s) {
   }
 }
 
+// ICU regular expressions compiled once; a matcher per call keeps them thread-safe.
+const icu::RegexPattern& compiled(const char* pattern) {
+  static std::mutex mu;
+  static std::map<const char*, std::unique_ptr<icu::RegexPattern>> cache;
+  std::lock_guard lk(mu);
+  auto& p = cache[pattern];
+  if (!p) {
+    UParseError pe;
+    UErrorCode err = U_ZERO_ERROR;
+    p.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, pe, err));
+    if (U_FAILURE(err)) throw std::logic_error(std::string("bad built-in pattern: ") + pattern);
+  }
+  return *p;
+}
+
+// Groups of the first match of `pattern` in `s` (group 0 = whole match); empty when none.
+std::vector<std::string> search(const char* pattern, const std::string& s) {
+  UErrorCode err = U_ZERO_ERROR;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  std::unique_ptr<icu::RegexMatcher> m(compiled(pattern).matcher(u, err));
+  if (U_FAILURE(err) || !m->find(err) || U_FAILURE(err)) return {};
+  std::vector<std::string> out;
+  for (int32_t g = 0; g <= m->groupCount(); ++g) {
+    std::string v;
+    if (m->start(g, err) >= 0) m->group(g, err).toUTF8String(v);
+    out.push_back(v);
+  }
+  return out;
+}
+
 // createPageHTML(total, current, "prefix", "ext"), where total/current may name `var x = N`.
 std::optional<Pager> find_pager(const std::string& script) {
-  static const std::regex call(R"re(createPageHTML\s*\(\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["'])re");
-  std::smatch m;
-  if (!std::regex_search(script, m, call)) return std::nullopt;
+  if (script.find("createPageHTML") == std::string::npos) return std::nullopt;
+  auto m = search(R"re(createPageHTML\s*\(\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["'])re", script);
+  if (m.empty()) return std::nullopt;
   auto value = [&](const std::string& tok) -> int {
     if (std::isdigit(static_cast<unsigned char>(tok[0]))) return parse_int(tok);
-    std::regex var("(?:var|let|const)?\\s*" + tok + R"re(\s*=\s*(\d+))re");
-    std::smatch vm;
-    if (std::regex_search(script, vm, var)) return parse_int(vm[1]);
+    // var countPage = 56   (the token is an identifier: no regex metacharacters)
+    for (size_t p = script.find(tok); p != std::string::npos; p = script.find(tok, p + 1)) {
+      bool word_start = p == 0 || !(std::isalnum(static_cast<unsigned char>(script[p - 1])) || script[p - 1] == '_');
+      size_t e = p + tok.size();
+      while (e < script.size() && script[e] == ' ') ++e;
+      if (!word_start || e >= script.size() || script[e] != '=' || (e + 1 < script.size() && script[e + 1] == '=')) continue;
+      ++e;
+      while (e < script.size() && script[e] == ' ') ++e;
+      size_t d = e;
+      while (d < script.size() && std::isdigit(static_cast<unsigned char>(script[d]))) ++d;
+      if (d > e) return parse_int(script.substr(e, d - e));
+    }
     return -1;
   };
   Pager p{value(m[1]), value(m[2]), m[3], m[4]};
@@ -125,11 +169,12 @@ std::optional<Pager> find_pager(const std::string& script) {
 }
 
 std::string find_script_redirect(const std::string& script) {
-  static const std::regex re(
-      R"re((?:window\.|top\.|self\.|document\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.(?:replace|assign)\s*\(\s*["']([^"']+)["'])re");
-  std::smatch m;
-  if (!std::regex_search(script, m, re)) return {};
-  return m[1].matched ? m[1].str() : m[2].str();
+  if (script.find("location") == std::string::npos) return {};
+  auto m = search(
+      R"re((?:window\.|top\.|self\.|document\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.(?:replace|assign)\s*\(\s*["']([^"']+)["'])re",
+      script);
+  if (m.empty()) return {};
+  return !m[1].empty() ? m[1] : m[2];
 }
 
 std::string refresh_target(const std::string& content) {

@@ -33,7 +33,7 @@ TEST(Corpus, SampleScoresPerRule) {
               "' --dns 127.0.0.1:5399 --today 2025-11-20 --allow-net 127.0.0.0/8,::1/128 --out '" + out + "'");
   std::string rules =
       "site.unreachable,footer.missing_site_id,footer.missing_icp,footer.missing_psb,footer.missing_conac,"
-      "footer.missing_jiucuo,meta.missing";
+      "footer.missing_jiucuo,meta.missing,homepage.stale,columns.missing,columns.empty,columns.stale,annual_report.missing";
   int score = sh("python3 '" + (corpus / "score.py").string() + "' '" + out + "/findings.jsonl' '" +
                  (work / "c/truth.jsonl").string() + "' --rules " + rules +
                  " --per-rule --min-precision 0.98 --min-recall 0.95 > '" + (work / "score.txt").string() + "'");

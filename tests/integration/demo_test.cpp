@@ -12,10 +12,10 @@ using namespace govaudit;
 
 TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   Date today(2025, 11, 20);
-  DemoServer server;
-  DemoPortal portal = make_demo_portal(today, server.port());
-  server.set_routes(portal.routes, portal.any_hosts);
   Config cfg = load_config();
+  DemoServer server;
+  DemoPortal portal = make_demo_portal(cfg, today, server.port());
+  server.set_routes(portal.routes, portal.any_hosts);
   for (auto& [h, a] : portal.dns) {
     cfg.dns.static_hosts[h] = {};
     for (auto& x : a)
@@ -44,10 +44,10 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
 
 TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
   Date today(2025, 11, 20);
-  DemoServer server;
-  DemoPortal portal = make_demo_portal(today, server.port());
-  server.set_routes(portal.routes, portal.any_hosts);
   Config cfg = load_config();
+  DemoServer server;
+  DemoPortal portal = make_demo_portal(cfg, today, server.port());
+  server.set_routes(portal.routes, portal.any_hosts);
   for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = {"127.0.0.1"};
   cfg.crawl.retries = 0;
   auto dir = std::filesystem::temp_directory_path() / ("govaudit_ssrf_" + std::to_string(::getpid()));
