@@ -108,7 +108,10 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
            "max_query_variants_per_path", "max_links_per_page", "per_host_connections", "per_host_delay_ms",
            "global_connections", "connect_timeout_ms", "total_timeout_ms", "low_speed_bytes_per_s",
            "low_speed_time_ms", "max_body_bytes", "retries", "retry_backoff_ms", "respect_robots",
-           "check_external_links", "parse_threads", "attachment_extensions"});
+           "check_external_links", "parse_threads", "attachment_extensions", "ipv6_homepage_attempts",
+           "ipv6_third_level_max"});
+  r.integer("ipv6_homepage_attempts", c.ipv6_homepage_attempts, 1, 100);
+  r.integer("ipv6_third_level_max", c.ipv6_third_level_max, 0, 100000);
   r.string("user_agent", c.user_agent);
   r.string("contact", c.contact);
   r.integer("max_pages_per_site", c.max_pages_per_site, 1, 10'000'000);
@@ -233,7 +236,8 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
   }
   if (auto t = r.table("thresholds")) {
     Reader n(*t, source, "thresholds");
-    n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days",
+    n.number("ipv6_similarity_min", cfg.thresholds.ipv6_similarity_min, 0.0, 1.0);
+    n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days", "ipv6_similarity_min",
              "annual_report_due_government", "annual_report_due_department"});
     for (auto [key, dst] : {std::pair{"annual_report_due_government", &cfg.thresholds.annual_report_due_government},
                             std::pair{"annual_report_due_department", &cfg.thresholds.annual_report_due_department}}) {

@@ -38,7 +38,9 @@ std::string digest(std::string_view s) {
 
 namespace {
 
-enum class Mode { Home, Page, Check };
+// Home/Page: crawled and parsed; Check: an attachment or other host's link, only asked whether it
+// answers; Probe: fetched over one IP family for the IPv6 measurements.
+enum class Mode { Home, Page, Check, Probe };
 
 struct Task {
   int site = 0;
@@ -49,7 +51,19 @@ struct Task {
   bool head = false;
   std::vector<Redirect> chain;
   std::string origin;  // first URL of a redirect chain
+  int family = 0;       // Probe: 4 or 6
+  std::string purpose;  // Probe: homepage, link2, link3
 };
+
+Task make_task(int site, const std::string& u, int depth, Mode mode, bool head) {
+  Task t;
+  t.site = site;
+  t.url = t.origin = u;
+  t.depth = depth;
+  t.mode = mode;
+  t.head = head;
+  return t;
+}
 
 struct Host {
   std::string key;  // scheme://host:port
@@ -73,6 +87,9 @@ struct SiteState {
   std::set<std::string> limits;
   int pages_queued = 0;
   int pages_done = 0;
+  bool probes_scheduled = false;
+  std::unordered_set<std::string> probed;  // link2/link3 targets already probed over IPv6
+  int link3 = 0;
   bool unreachable = false;
   std::string error;
 };
@@ -105,7 +122,7 @@ class Run {
       }
       sites_[i].seen.insert(*u);
       ++sites_[i].pages_queued;
-      enqueue(Task{int(i), *u, 0, Mode::Home, 0, false, {}, *u});
+      enqueue(make_task(int(i), *u, 0, Mode::Home, false));
     }
     tick_progress();
     asio::post(io_, [this] { pump(); maybe_finish(); });
@@ -188,9 +205,16 @@ class Run {
         }
         Task t = std::move(h.queue.front());
         h.queue.pop_front();
-        if (sites_[t.site].unreachable && t.mode != Mode::Check) continue;
+        if (sites_[t.site].unreachable && t.mode != Mode::Check && t.mode != Mode::Probe) continue;
+        if (t.mode == Mode::Probe && (t.family == 6 ? h.answer.v6.empty() : h.answer.v4.empty())) {
+          FetchResult r;
+          r.error_kind = "dns";
+          r.error = std::string("no ") + (t.family == 6 ? "AAAA" : "A") + " record for " + h.name;
+          complete(std::move(t), std::move(r));
+          continue;
+        }
         auto p = url::parts(t.url);
-        if (wants_robots && t.mode != Mode::Home && !h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query))) {
+        if (wants_robots && t.mode != Mode::Home && t.mode != Mode::Probe && !h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query))) {
           FetchResult r;
           r.error_kind = "robots";
           r.error = "disallowed by robots.txt";
@@ -281,7 +305,9 @@ class Run {
     req.url = t.url;
     req.head = t.head;
     req.resolve = resolve_entries(h);
-    if (t.mode == Mode::Check && !t.head) req.max_body = 256 * 1024;  // enough to know it answers
+    req.ip_family = t.family;
+    if ((t.mode == Mode::Check || (t.mode == Mode::Probe && t.purpose != "homepage")) && !t.head)
+      req.max_body = 256 * 1024;  // enough to know it answers
     fetcher_.fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {
       Host& h = hosts_[key];
       --h.active;
@@ -301,6 +327,10 @@ class Run {
 
   void complete(Task t, FetchResult r) {
     summary_.bytes += r.bytes;
+    if (t.mode == Mode::Probe) {
+      probe_complete(std::move(t), std::move(r));
+      return;
+    }
     // A GET check stopped at its size cap still answered: not an error.
     if (t.mode == Mode::Check && !t.head && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
     if (transient(r) && t.attempt < cfg_.crawl.retries) {
@@ -505,6 +535,8 @@ class Run {
           }
       for (auto& i : page.items)
         if (auto to = url::resolve(base, i.href)) items.push_back({s.site->id, p.url, *to, i.title, i.date});
+      if (t.mode == Mode::Home && !home_redirect_only) schedule_probes(t, page, base);
+      if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) probe_links(t.site, page, base, "link3");
     }
     writer_.push(std::move(p));
     if (!links.empty()) writer_.push(std::move(links));
@@ -525,7 +557,7 @@ class Run {
     if (!in_scope || attachment) {
       if (!in_scope && !cfg_.crawl.check_external_links) return;
       s.seen.insert(to);
-      enqueue(Task{from.site, to, from.depth + 1, Mode::Check, 0, true, {}, to});
+      enqueue(make_task(from.site, to, from.depth + 1, Mode::Check, true));
       return;
     }
     if (from.depth + 1 > cfg_.crawl.max_depth) {
@@ -546,7 +578,94 @@ class Run {
     }
     s.seen.insert(to);
     ++s.pages_queued;
-    enqueue(Task{from.site, to, mode == Mode::Home ? from.depth : from.depth + 1, mode, 0, false, {}, to});
+    enqueue(make_task(from.site, to, mode == Mode::Home ? from.depth : from.depth + 1, mode, false));
+  }
+
+  // ---- IPv6 probes
+
+  void schedule_probes(const Task& home, const extract::Page& page, const std::string& base) {
+    SiteState& s = sites_[home.site];
+    if (s.probes_scheduled) return;
+    s.probes_scheduled = true;
+    for (int family : {4, 6})
+      for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i)
+        enqueue(probe_task(home.site, home.url, family, "homepage"));
+    probe_links(home.site, page, base, "link2");
+  }
+
+  // The distinct http(s) <a href> targets of a page (fragment-only hrefs excluded), probed over IPv6.
+  void probe_links(int site, const extract::Page& page, const std::string& base, const char* purpose) {
+    SiteState& s = sites_[site];
+    bool third = std::string(purpose) == "link3";
+    for (auto& l : page.links) {
+      if ((l.tag != "a" && l.tag != "area") || l.href.empty() || l.href[0] == '#') continue;
+      auto to = url::resolve(base, l.href);
+      if (!to || !s.probed.insert(*to).second) continue;
+      if (third && s.link3 >= cfg_.crawl.ipv6_third_level_max) {
+        s.limits.insert("IPv6 third-level links measured (" + std::to_string(cfg_.crawl.ipv6_third_level_max) + ")");
+        return;
+      }
+      if (third) ++s.link3;
+      enqueue(probe_task(site, *to, 6, purpose));
+    }
+  }
+
+  Task probe_task(int site, const std::string& u, int family, const std::string& purpose) {
+    Task t = make_task(site, u, 0, Mode::Probe, purpose != "homepage");
+    t.family = family;
+    t.purpose = purpose;
+    t.attempt = probe_serial_++;
+    return t;
+  }
+
+  void probe_complete(Task t, FetchResult r) {
+    if (t.head && r.error_kind.empty() && (r.status == 405 || r.status == 501 || r.status == 403 || r.status == 412)) {
+      t.head = false;
+      enqueue(std::move(t), true);
+      return;
+    }
+    if (t.head == false && t.purpose != "homepage" && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
+    if (r.error_kind.empty() && r.status >= 300 && r.status < 400 && !r.location.empty() && t.chain.size() < 5) {
+      auto next = url::normalize(r.location);
+      if (next) {
+        t.chain.push_back({t.url, r.status});
+        t.url = *next;
+        enqueue(std::move(t), true);
+        return;
+      }
+    }
+    if (t.purpose == "homepage" && r.error_kind.empty() && r.status >= 200 && r.status < 300) {
+      ++parsing_;
+      asio::post(pool_, [this, t = std::move(t), r = std::move(r)]() mutable {
+        auto dec = charset::decode(r.body, r.content_type);
+        auto page = extract::parse(dec.text, t.url);
+        std::string text = std::move(page.text);
+        asio::post(io_, [this, t = std::move(t), r = std::move(r), text = std::move(text)]() mutable {
+          --parsing_;
+          record_probe(t, r, text);
+          pump();
+          maybe_finish();
+        });
+      });
+      return;
+    }
+    record_probe(t, r, "");
+  }
+
+  void record_probe(const Task& t, const FetchResult& r, std::string text) {
+    ProbeRecord p;
+    p.site_id = sites_[t.site].site->id;
+    p.url = t.origin;
+    p.family = t.family;
+    p.purpose = t.purpose;
+    p.attempt = t.attempt;
+    p.status = r.status;
+    p.error = r.error_kind.empty() ? (r.status >= 400 ? "HTTP " + std::to_string(r.status) : "")
+                                   : r.error_kind + ": " + r.error;
+    p.elapsed_ms = r.elapsed_ms;
+    p.digest = text.empty() ? "" : digest(text);
+    p.text = std::move(text);
+    writer_.push(std::move(p));
   }
 
   // ---- progress and the end
@@ -590,7 +709,7 @@ class Run {
   std::map<std::string, Host> hosts_;
   std::unordered_map<std::string, CheckResult> checks_;
   std::set<std::string> recorded_dns_;
-  int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0;
+  int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
   bool finished_ = false;
   CrawlSummary summary_;
 };

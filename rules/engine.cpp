@@ -4,6 +4,8 @@
 
 #include "rules/columns.hpp"
 #include "rules/footer.hpp"
+#include "rules/ipv6.hpp"
+#include "rules/links.hpp"
 #include "rules/meta.hpp"
 
 namespace govaudit {
@@ -17,6 +19,8 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   rules.push_back(std::make_unique<HomepageStaleRule>());
   rules.push_back(std::make_unique<ColumnsRule>());
   rules.push_back(std::make_unique<AnnualReportRule>());
+  rules.push_back(std::make_unique<LinksRule>());
+  rules.push_back(std::make_unique<Ipv6Rule>());
   return rules;
 }
 

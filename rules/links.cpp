@@ -1,0 +1,50 @@
+#include "rules/links.hpp"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+namespace govaudit {
+
+bool is_broken(const PageRecord& p) {
+  static const char* kinds[] = {"http", "dns", "connect", "timeout", "loop", "network", "tls"};
+  for (const char* k : kinds)
+    if (p.error_kind == k) return true;
+  return p.error_kind.empty() && p.status >= 400;
+}
+
+std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) const {
+  std::unordered_map<std::string, const PageRecord*> target;
+  for (auto& p : site.pages) target.emplace(p.url, &p);
+  struct Use {
+    std::vector<std::pair<std::string, std::string>> sources;  // page, anchor text
+    size_t pages = 0;
+  };
+  std::map<std::string, Use> broken;  // ordered: stable output
+  for (auto& l : site.links) {
+    if (l.tag == "img" || l.tag == "script") continue;
+    auto it = target.find(l.to_url);
+    if (it == target.end() || !is_broken(*it->second)) continue;
+    auto& u = broken[l.to_url];
+    bool seen = false;
+    for (auto& s : u.sources) seen |= s.first == l.from_url;
+    if (seen) continue;
+    ++u.pages;
+    if (u.sources.size() < 5) u.sources.push_back({l.from_url, l.text});
+  }
+  std::vector<Finding> out;
+  for (auto& [to, u] : broken) {
+    const PageRecord& p = *target.at(to);
+    nlohmann::json src = nlohmann::json::array();
+    for (auto& [from, text] : u.sources) src.push_back({{"page", from}, {"text", text}});
+    nlohmann::json chain = nlohmann::json::array();
+    for (auto& r : p.redirects) chain.push_back({{"url", r.url}, {"status", r.status}});
+    nlohmann::json d = {{"status", p.status}, {"error_kind", p.error_kind}, {"error", p.error},
+                        {"linked_from_pages", u.pages}, {"sources", src}, {"checked_at", p.fetched_at}};
+    if (!chain.empty()) d["redirects"] = chain;
+    out.push_back({site.site.id, "links.broken", to, u.sources.front().first, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "major"});
+  }
+  return out;
+}
+
+}  // namespace govaudit
