@@ -152,7 +152,7 @@ void apply_catalog(std::vector<ColumnSpec>& out, const toml::node& n, const std:
   for (auto& e : *arr) {
     const auto& t = *e.as_table();
     Reader r(t, source, "column");
-    r.known({"name", "synonyms", "update_limit_days", "policy_documents", "checked_by", "unit"});
+    r.known({"name", "synonyms", "update_limit_days", "policy_documents", "interpretations", "checked_by", "unit"});
     ColumnSpec c;
     r.string("name", c.name);
     if (c.name.empty()) fail(source, e, "column.name", "every [[column]] needs a name");
@@ -162,6 +162,7 @@ void apply_catalog(std::vector<ColumnSpec>& out, const toml::node& n, const std:
     r.integer("update_limit_days", limit, 1, 36500);
     if (limit > 0) c.update_limit_days = limit;
     r.boolean("policy_documents", c.policy_documents);
+    r.boolean("interpretations", c.interpretations);
     r.string("checked_by", c.checked_by);
     if (c.checked_by != "columns" && c.checked_by != "annual_report")
       fail(source, *t.get("checked_by"), "column.checked_by", "must be \"columns\" or \"annual_report\"");

@@ -69,6 +69,7 @@ struct ColumnSpec {
   std::vector<std::string> synonyms;
   std::optional<int> update_limit_days;    // calendar days; nullopt = not judged for freshness
   bool policy_documents = false;
+  bool interpretations = false;            // holds 政策解读 (interpretation rules)
   std::string checked_by = "columns";      // "columns" or "annual_report"
   std::string unit;                        // responsible unit
 };

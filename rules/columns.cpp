@@ -33,10 +33,9 @@ struct SiteIndex {
   std::unordered_set<std::string> on_home;  // targets linked from the homepage
 
   explicit SiteIndex(const SiteView& s) {
-    for (auto& p : s.pages) {
-      page.emplace(p.url, &p);
-      page.emplace(p.final_url, &p);
-    }
+    // A page's own URL wins over another record's redirect target.
+    for (auto& p : s.pages) page.emplace(p.url, &p);
+    for (auto& p : s.pages) page.emplace(p.final_url, &p);
     for (auto& l : s.links) out[l.from_url].push_back(&l);
     for (auto& i : s.items) items[i.list_url].push_back(&i);
     if (auto h = s.homepage())

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/calendar.hpp"
 #include "config/config.hpp"
 #include "config/date.hpp"
 #include "storage/records.hpp"
@@ -13,8 +14,9 @@
 namespace govaudit {
 
 struct RuleContext {
-  Date today;            // the audit date
-  const Config* config;  // thresholds, catalog, identifiers; outlives the call
+  Date today;                 // the audit date
+  const Config* config;       // thresholds, catalog, identifiers; outlives the call
+  const Calendar* calendar = &Calendar::builtin();  // working days
 };
 
 class Rule {

@@ -1,0 +1,98 @@
+#include "config/calendar.hpp"
+
+#include <toml++/toml.h>
+
+#include "config/config.hpp"
+
+namespace govaudit {
+
+namespace {
+std::optional<Date> date_of(const toml::node& n) {
+  auto d = n.as_date();
+  if (!d) return std::nullopt;
+  Date out(d->get().year, d->get().month, d->get().day);
+  return out.valid() ? std::optional(out) : std::nullopt;
+}
+[[noreturn]] void bad(const std::string& source, const toml::node& n, const std::string& key, const std::string& msg) {
+  throw ConfigError(source + ":" + std::to_string(n.source().begin.line) + ":" + std::to_string(n.source().begin.column) +
+                    ": " + key + ": " + msg);
+}
+}  // namespace
+
+Calendar Calendar::parse(std::string_view text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(source + ":" + std::to_string(e.source().begin.line) + ":" + std::to_string(e.source().begin.column) +
+                      ": " + std::string(e.description()));
+  }
+  Calendar c;
+  auto years = root["years"].as_table();
+  if (!years) throw ConfigError(source + ": years: expected [years.YYYY] tables");
+  for (auto&& [k, v] : *years) {
+    std::string key = "years." + std::string(k.str());
+    int year = 0;
+    try {
+      year = std::stoi(std::string(k.str()));
+    } catch (...) {
+      bad(source, v, key, "expected a year");
+    }
+    auto t = v.as_table();
+    if (!t) bad(source, v, key, "expected a table");
+    c.years_.insert(year);
+    if (auto h = (*t)["holidays"].as_array()) {
+      for (auto& e : *h) {
+        auto a = e.as_array();
+        if (!a || a->size() != 3 || !(*a)[0].is_string()) bad(source, e, key + ".holidays", "expected [name, first day, last day]");
+        auto from = date_of((*a)[1]), to = date_of((*a)[2]);
+        if (!from || !to || *to < *from) bad(source, e, key + ".holidays", "expected two dates, first <= last");
+        for (Date d = *from; d <= *to; d = d.plus_days(1)) c.holidays_[d] = (*a)[0].as_string()->get();
+      }
+    }
+    if (auto m = (*t)["makeup"].as_array())
+      for (auto& e : *m) {
+        auto d = date_of(e);
+        if (!d) bad(source, e, key + ".makeup", "expected dates");
+        c.makeup_.insert(*d);
+      }
+  }
+  return c;
+}
+
+const Calendar& Calendar::builtin() {
+  static const Calendar c = parse(default_config_text("calendar.toml"), "(defaults)/calendar.toml");
+  return c;
+}
+
+bool Calendar::covers(const Date& d) const { return years_.count(d.year()) > 0; }
+
+bool Calendar::is_working_day(const Date& d) const {
+  if (makeup_.count(d)) return true;
+  if (holidays_.count(d)) return false;
+  unsigned w = d.weekday();
+  return w != 0 && w != 6;
+}
+
+std::string Calendar::name(const Date& d) const {
+  if (makeup_.count(d)) return "调休";
+  auto it = holidays_.find(d);
+  return it == holidays_.end() ? "" : it->second;
+}
+
+int Calendar::working_days_between(const Date& from, const Date& to) const {
+  int n = 0;
+  for (Date d = from.plus_days(1); d <= to; d = d.plus_days(1)) n += is_working_day(d);
+  return n;
+}
+
+Date Calendar::add_working_days(const Date& d, int n) const {
+  Date cur = d;
+  while (n > 0) {
+    cur = cur.plus_days(1);
+    if (is_working_day(cur)) --n;
+  }
+  return cur;
+}
+
+}  // namespace govaudit

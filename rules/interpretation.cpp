@@ -1,0 +1,167 @@
+#include "rules/interpretation.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "rules/columns.hpp"
+#include "rules/text.hpp"
+
+namespace govaudit {
+namespace {
+
+const std::string kOpen = "《", kClose = "》";
+
+void strip(std::string& s, const std::string& prefix_marker, const std::string& suffix) {
+  if (auto p = s.find(prefix_marker); p != std::string::npos) s = s.substr(p + prefix_marker.size());
+  if (s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0)
+    s.resize(s.size() - suffix.size());
+}
+
+struct Doc {
+  const ItemRecord* item;
+  const PageRecord* page;
+  std::optional<Date> date;
+};
+
+}  // namespace
+
+bool looks_like_interpretation(const std::string& title) {
+  for (const char* w : {"解读", "图解", "一图读懂", "答记者问", "政策问答"})
+    if (title.find(w) != std::string::npos) return true;
+  return false;
+}
+
+std::vector<std::string> policy_keys(const std::string& title) {
+  std::vector<std::string> keys;
+  auto add = [&](std::string k) {
+    k = text::normalize_name(k);
+    if (k.size() >= 12 && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);  // >= 4 CJK chars
+  };
+  // The innermost 《…》 (a title may nest 〈〉 or 《》 inside the outer pair).
+  size_t close = title.find(kClose);
+  if (close != std::string::npos) {
+    size_t open = title.rfind(kOpen, close);
+    if (open != std::string::npos) {
+      std::string inner = title.substr(open + kOpen.size(), close - open - kOpen.size());
+      add(inner);
+      std::string s = inner;
+      strip(s, "关于印发", "的通知");
+      add(s);
+    }
+  } else {
+    add(title);
+    std::string s = title;
+    strip(s, "关于印发", "的通知");
+    add(s);
+  }
+  return keys;
+}
+
+std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleContext& ctx) const {
+  ColumnIndex index(site, *ctx.config, ctx.today);
+  std::unordered_map<std::string, const PageRecord*> pages;
+  // A page's own URL wins over another record's redirect target.
+  for (auto& p : site.pages) pages.emplace(p.url, &p);
+  for (auto& p : site.pages) pages.emplace(p.final_url, &p);
+  auto page_of = [&](const std::string& u) -> const PageRecord* {
+    auto it = pages.find(u);
+    return it == pages.end() ? nullptr : it->second;
+  };
+  auto date_of = [&](const ItemRecord& i, const PageRecord* p) -> std::optional<Date> {
+    if (p && p->published && (p->published_source == "meta" || p->published_source == "label")) return p->published;
+    return item_date(site, i);
+  };
+
+  // Policy documents and interpretations, each once by URL.
+  std::vector<Doc> docs, interps;
+  std::set<std::string> doc_urls, interp_urls;
+  for (auto& [name, m] : index.all()) {
+    if (!m.spec->policy_documents && !m.spec->interpretations) continue;
+    for (auto* i : m.items) {
+      auto& list = m.spec->policy_documents ? docs : interps;
+      auto& seen = m.spec->policy_documents ? doc_urls : interp_urls;
+      if (!seen.insert(i->url).second) continue;
+      const PageRecord* p = page_of(i->url);
+      list.push_back({i, p, date_of(*i, p)});
+    }
+  }
+  if (docs.empty()) return {};
+  // Interpretations published outside the 政策解读 column (e.g. beside the document) count too.
+  for (auto& i : site.items)
+    if (!doc_urls.count(i.url) && looks_like_interpretation(i.title) && interp_urls.insert(i.url).second) {
+      const PageRecord* p = page_of(i.url);
+      interps.push_back({&i, p, date_of(i, p)});
+    }
+
+  std::unordered_map<std::string, std::set<std::string>> links_from;  // page -> targets
+  for (auto& l : site.links) links_from[l.from_url].insert(l.to_url);
+  auto links = [&](const Doc& a, const Doc& b) {
+    for (const PageRecord* p : {a.page}) {
+      if (!p) continue;
+      auto it = links_from.find(p->url);
+      if (it == links_from.end()) continue;
+      if (it->second.count(b.item->url) || (b.page && it->second.count(b.page->final_url))) return true;
+    }
+    return false;
+  };
+  std::unordered_map<std::string, std::vector<const Doc*>> by_key;
+  for (auto& in : interps)
+    for (auto& k : policy_keys(in.item->title)) by_key[k].push_back(&in);
+
+  std::vector<Finding> out;
+  const int limit = ctx.config->thresholds.interpretation_working_days;
+  for (auto& d : docs) {
+    const Doc* pair = nullptr;
+    bool fwd = false, back = false;
+    for (auto& in : interps) {
+      bool f = links(d, in), b = links(in, d);
+      if (f || b) {
+        // Prefer an interpretation linked both ways, then one the document names.
+        if (!pair || (f && b) || (f && !fwd)) pair = &in, fwd = f, back = b;
+      }
+    }
+    std::string how = pair ? "link" : "";
+    if (!pair)
+      for (auto& k : policy_keys(d.item->title))
+        if (auto it = by_key.find(k); it != by_key.end()) {
+          pair = it->second.front();
+          how = "title";
+          break;
+        }
+    nlohmann::json detail = {{"document", d.item->title}, {"document_date", d.date ? d.date->iso() : ""}};
+    if (!pair) {
+      bool scripted = d.page && (d.page->text.find("文字解读") != std::string::npos ||
+                                 d.page->text.find("图片解读") != std::string::npos ||
+                                 d.page->text.find("相关解读") != std::string::npos);
+      if (scripted) {
+        detail["reason"] = "the page shows an interpretation box filled by script; the relation cannot be read from the HTML";
+        out.push_back({site.site.id, "interpretation.manual_check", d.item->url, d.item->url, detail.dump(), "minor"});
+      } else {
+        out.push_back({site.site.id, "interpretation.missing", d.item->url, d.item->url, detail.dump(), "major"});
+      }
+      continue;
+    }
+    detail["interpretation"] = pair->item->url;
+    detail["interpretation_title"] = pair->item->title;
+    detail["interpretation_date"] = pair->date ? pair->date->iso() : "";
+    detail["paired_by"] = how;
+    if (d.date && pair->date) {
+      int wd = ctx.calendar->working_days_between(*d.date, *pair->date);
+      detail["working_days"] = wd;
+      detail["limit_working_days"] = limit;
+      bool covered = ctx.calendar->covers(*d.date) && ctx.calendar->covers(*pair->date);
+      if (!covered) detail["calendar_warning"] = "date outside the calendar's years; counted Monday–Friday";
+      if (wd > limit) out.push_back({site.site.id, "interpretation.late", d.item->url, d.item->url, detail.dump(), "major"});
+    }
+    if (!(fwd && back)) {
+      nlohmann::json u = detail;
+      u["document_links_interpretation"] = fwd;
+      u["interpretation_links_document"] = back;
+      out.push_back({site.site.id, "interpretation.unlinked", d.item->url, d.item->url, u.dump(), "minor"});
+    }
+  }
+  return out;
+}
+
+}  // namespace govaudit
