@@ -15,7 +15,7 @@ namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 struct DemoServer::Impl {
-  DemoRoutes routes;
+  DemoRoutes routes, routes_v6;
   std::vector<std::string> any;
   asio::io_context io;
   tcp::acceptor a4{io}, a6{io};
@@ -40,7 +40,13 @@ struct DemoServer::Impl {
     http::async_read(*s, *buf, *req, [this, s, buf, req](boost::system::error_code ec, size_t) {
       if (ec) return;
       ++count;
-      auto res = std::make_shared<http::response<http::string_body>>(respond(*req));
+      bool v6 = s->local_endpoint().address().is_v6();
+      auto res = std::make_shared<http::response<http::string_body>>(respond(*req, v6));
+      if (res->result_int() == 444) {  // like nginx's 444: close without answering
+        boost::system::error_code ig;
+        s->shutdown(tcp::socket::shutdown_both, ig);
+        return;
+      }
       http::async_write(*s, *res, [this, s, buf, res](boost::system::error_code ec2, size_t) {
         if (ec2 || res->need_eof()) {
           boost::system::error_code ig;
@@ -52,7 +58,7 @@ struct DemoServer::Impl {
     });
   }
 
-  http::response<http::string_body> respond(const http::request<http::string_body>& req) {
+  http::response<http::string_body> respond(const http::request<http::string_body>& req, bool v6) {
     std::string host(req[http::field::host]);
     if (auto c = host.rfind(':'); c != std::string::npos && host.find(']') == std::string::npos) host.resize(c);
     std::string target(req.target());
@@ -61,7 +67,10 @@ struct DemoServer::Impl {
     res.keep_alive(req.keep_alive());
     res.set(http::field::server, "govaudit-demo");
     const DemoResponse* r = nullptr;
-    if (auto h = routes.find(host); h != routes.end())
+    if (v6)
+      if (auto h = routes_v6.find(host); h != routes_v6.end())
+        if (auto p = h->second.find(target); p != h->second.end()) r = &p->second;
+    if (auto h = routes.find(host); !r && h != routes.end())
       if (auto p = h->second.find(target); p != h->second.end()) r = &p->second;
     DemoResponse any_page{200, "text/html; charset=utf-8", "<html><body>ok</body></html>", ""};
     if (!r && std::find(any.begin(), any.end(), host) != any.end()) r = &any_page;
@@ -81,9 +90,10 @@ struct DemoServer::Impl {
   }
 };
 
-void DemoServer::set_routes(DemoRoutes routes, std::vector<std::string> any_hosts) {
-  asio::post(impl_->io, [this, r = std::move(routes), a = std::move(any_hosts)]() mutable {
+void DemoServer::set_routes(DemoRoutes routes, std::vector<std::string> any_hosts, DemoRoutes v6_routes) {
+  asio::post(impl_->io, [this, r = std::move(routes), a = std::move(any_hosts), v6 = std::move(v6_routes)]() mutable {
     impl_->routes = std::move(r);
+    impl_->routes_v6 = std::move(v6);
     impl_->any = std::move(a);
     impl_->ready.set_value();
   });

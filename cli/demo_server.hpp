@@ -11,7 +11,7 @@
 namespace govaudit {
 
 struct DemoResponse {
-  int status = 200;
+  int status = 200;  // 444 closes the connection without an answer
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::string location;  // for redirects
@@ -25,7 +25,8 @@ class DemoServer {
   // Starts listening with no routes; set them before the first request.
   DemoServer();
   // `any_hosts`: hosts that answer 200 with a small page for any path (national sites in footers).
-  void set_routes(DemoRoutes routes, std::vector<std::string> any_hosts);
+  // `v6_routes` answer instead of `routes` on connections that came in over IPv6.
+  void set_routes(DemoRoutes routes, std::vector<std::string> any_hosts, DemoRoutes v6_routes = {});
   ~DemoServer();
   unsigned short port() const;
   bool has_v6() const;

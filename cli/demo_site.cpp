@@ -1,6 +1,7 @@
 #include "cli/demo_site.hpp"
 
 #include <cstdio>
+#include <map>
 
 #include "rules/columns.hpp"
 
@@ -38,6 +39,9 @@ std::string article_url(const std::string& col, const Date& d, int n) {
   return buf;
 }
 
+// One policy document of a demo site and its interpretation case.
+enum class Interp { OnTime, Late, Missing, Unlinked };
+
 // What is planted on one demo site.
 struct Plan {
   Footer footer;
@@ -45,104 +49,210 @@ struct Plan {
   std::string missing_column, empty_column, stale_column;
   bool homepage_stale = false;
   bool annual_report = true;
+  std::vector<Interp> policies;    // documents of 政府文件, in order
+  bool aaaa = true;                // the host has an AAAA record
+  bool v6_placeholder = false;     // the IPv6 homepage is an "IPv6 改造测试" page
+  bool v6_closed = false;          // AAAA exists but the server closes every IPv6 connection
+  bool broken_links = false;       // a 404 article and a missing attachment
 };
 
-void add_site(DemoPortal& p, const Config& cfg, const Date& today, const std::string& port, const std::string& id,
-              const std::string& name, const std::string& code, const Plan& plan) {
-  std::string host = "www." + id + ".gov.cn.test";
-  auto& r = p.routes[host];
-  std::string foot = footer(name, code, plan.footer, port);
-  std::string nav = "<div class=\"nav\"><a href=\"/index.html\">首页</a> <a href=\"/xxgk/index.html\">政务公开</a></div>";
-  auto html = [](std::string body) { return DemoResponse{200, "text/html; charset=utf-8", std::move(body), ""}; };
-  std::string directory, home_items;
+struct SiteBuilder {
+  DemoPortal& p;
+  const Config& cfg;
+  Date today;
+  std::string port, id, name, code, host;
+  Plan plan;
+  std::string foot, nav;
   int serial = 1000;
-  int annual_due = AnnualReportRule::due_year(today, "county", cfg.thresholds);
-  for (size_t ci = 0; ci < cfg.catalog.size(); ++ci) {
-    const ColumnSpec& c = cfg.catalog[ci];
-    if (c.name == plan.missing_column) continue;
-    std::string col = "col" + std::to_string(ci + 1);
-    std::string list_url = "/xxgk/" + col + "/index.html";
-    directory += "<li><a href=\"" + list_url + "\">" + c.name + "</a></li>";
-    // Items: fresh unless this column is planted stale (or is 工作动态 on a stale homepage).
-    bool news = c.update_limit_days && *c.update_limit_days <= 14;
-    int age0 = 1;
-    if (c.name == plan.stale_column || (news && plan.homepage_stale))
-      age0 = (c.update_limit_days ? *c.update_limit_days : 365) + 20;
-    std::vector<std::pair<std::string, Date>> items;
-    if (c.checked_by == "annual_report") {
-      for (int y = annual_due - 2; y <= annual_due; ++y)
-        if (y < annual_due || plan.annual_report)
-          items.push_back({name + std::to_string(y) + "年政府信息公开工作年度报告", Date(y + 1, 1, 20)});
-    } else if (c.name != plan.empty_column) {
-      int n = news ? 10 : 3;
-      for (int i = 0; i < n; ++i)
-        items.push_back({name + c.name + "信息（第" + std::to_string(i + 1) + "期）", today.plus_days(-(age0 + i * 3))});
-    }
-    std::string lis;
-    for (size_t i = 0; i < items.size(); ++i) {
-      auto& [title, d] = items[i];
-      std::string u = article_url(col, d, serial++);
-      lis += "<li><a href=\"" + u + "\" title=\"" + title + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
-      std::string meta = "<meta name=\"SiteName\" content=\"" + name + "\"><meta name=\"SiteDomain\" content=\"" + host +
-                         "\"><meta name=\"SiteIDCode\" content=\"" + code + "\"><meta name=\"ColumnName\" content=\"" + c.name +
-                         "\"><meta name=\"ArticleTitle\" content=\"" + title + "\"><meta name=\"PubDate\" content=\"" + d.iso() +
-                         " 09:30\">";
-      if (news && int(i) < plan.articles_without_meta) meta = "<meta name=\"SiteName\" content=\"" + name + "\">";
-      r[u] = html(page(title, meta, nav + "<h1>" + title + "</h1><div class=\"info\">发布日期：" + d.iso() +
-                                        "</div><p>正文内容。</p>" + foot));
-      if (news) home_items += "<li><a href=\"" + u + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
-    }
-    if (lis.empty()) lis = "<li class=\"nodata\">暂无信息</li>";
-    r[list_url] = html(page(c.name, "", nav + "<div class=\"crumb\">当前位置：首页 &gt; 政务公开 &gt; " + c.name +
-                                           "</div><div class=\"list\"><h3>" + c.name + "</h3><ul>" + lis + "</ul></div>" + foot));
+  DemoRoutes::mapped_type& r;
+
+  SiteBuilder(DemoPortal& portal, const Config& c, const Date& t, std::string pt, std::string i, std::string n,
+              std::string cd, Plan pl)
+      : p(portal), cfg(c), today(t), port(std::move(pt)), id(std::move(i)), name(std::move(n)), code(std::move(cd)),
+        host("www." + id + ".gov.cn.test"), plan(std::move(pl)), r(portal.routes[host]) {
+    foot = footer(name, code, plan.footer, port);
+    nav = "<div class=\"nav\"><a href=\"/index.html\">首页</a> <a href=\"/xxgk/index.html\">政务公开</a></div>";
   }
-  r["/"] = html(page(name, "<meta name=\"SiteIDCode\" content=\"" + code + "\">",
-                     nav + "<div class=\"box\"><h2>工作动态</h2><ul>" + home_items + "</ul></div>" + foot));
-  r["/index.html"] = r["/"];
-  r["/xxgk/index.html"] = html(page("政府信息公开", "", nav + "<ul class=\"tree\">" + directory + "</ul>" + foot));
-  r["/robots.txt"] = {200, "text/plain", "User-agent: *\nDisallow: /admin/\n", ""};
-  r["/images/ga.png"] = r["/images/red.png"] = r["/images/jiucuo.png"] = {200, "image/png", "PNG", ""};
-  p.sites.push_back({id, name, "http://" + host + port + "/", "county", {host}, code, name + "办公室"});
-  p.dns[host] = {"127.0.0.1", "::1"};
-  auto plant = [&](const std::string& rule, const std::string& subject) { p.planted.push_back(id + " " + rule + " " + subject); };
-  const Footer& f = plan.footer;
-  if (!f.site_id) plant("footer.missing_site_id", host);
-  if (!f.icp) plant("footer.missing_icp", host);
-  if (!f.psb) plant("footer.missing_psb", host);
-  if (!f.conac) plant("footer.missing_conac", host);
-  if (!f.jiucuo) plant("footer.missing_jiucuo", host);
-  if (plan.articles_without_meta > 1) plant("meta.missing", host);
-  if (!plan.missing_column.empty()) plant("columns.missing", plan.missing_column);
-  if (!plan.empty_column.empty()) plant("columns.empty", plan.empty_column);
-  if (!plan.stale_column.empty()) plant("columns.stale", plan.stale_column);
-  if (plan.homepage_stale) {
-    plant("homepage.stale", host);
-    for (auto& c : cfg.catalog)
-      if (c.update_limit_days && *c.update_limit_days <= 14 && c.name != plan.stale_column) plant("columns.stale", c.name);
+
+  static DemoResponse html(std::string body) { return DemoResponse{200, "text/html; charset=utf-8", std::move(body), ""}; }
+  void plant(const std::string& rule, const std::string& subject) { p.planted.push_back(id + " " + rule + " " + subject); }
+  std::string abs(const std::string& path) const { return "http://" + host + port + path; }
+
+  std::string meta_for(const std::string& column, const std::string& title, const Date& d, bool complete) const {
+    if (!complete) return "<meta name=\"SiteName\" content=\"" + name + "\">";
+    return "<meta name=\"SiteName\" content=\"" + name + "\"><meta name=\"SiteDomain\" content=\"" + host +
+           "\"><meta name=\"SiteIDCode\" content=\"" + code + "\"><meta name=\"ColumnName\" content=\"" + column +
+           "\"><meta name=\"ArticleTitle\" content=\"" + title + "\"><meta name=\"PubDate\" content=\"" + d.iso() + " 09:30\">";
   }
-  if (!plan.annual_report) plant("annual_report.missing", std::to_string(annual_due));
-}
+
+  void article(const std::string& url, const std::string& column, const std::string& title, const Date& d,
+               bool complete_meta, const std::string& related = "") {
+    r[url] = html(page(title, meta_for(column, title, d, complete_meta),
+                       nav + "<h1>" + title + "</h1><div class=\"info\">发布日期：" + d.iso() + "</div><p>正文内容。</p>" +
+                           related + foot));
+  }
+
+  void build() {
+    std::string directory, home_items;
+    int annual_due = AnnualReportRule::due_year(today, "county", cfg.thresholds);
+    // Policy documents and interpretations are generated together: they link to each other. The
+    // first policy column carries the planted cases; others get one document interpreted on time.
+    std::string interp_col;
+    for (size_t ci = 0; ci < cfg.catalog.size(); ++ci)
+      if (cfg.catalog[ci].interpretations) interp_col = "col" + std::to_string(ci + 1);
+    std::map<std::string, std::string> doc_items;
+    std::string interp_items;
+    bool first_policy_column = true;
+    int k = 0;
+    for (size_t ci = 0; ci < cfg.catalog.size(); ++ci) {
+      const ColumnSpec& pc = cfg.catalog[ci];
+      if (!pc.policy_documents || pc.name == plan.empty_column || pc.name == plan.missing_column) continue;
+      std::string doc_col = "col" + std::to_string(ci + 1);
+      std::vector<Interp> cases = first_policy_column ? plan.policies : std::vector<Interp>{Interp::OnTime};
+      first_policy_column = false;
+      for (Interp c : cases) {
+        ++k;
+        std::string policy = name.substr(0, name.find("人民政府")) + "第" + std::to_string(k) + "号专项工作实施方案";
+        std::string doc_title = name + "关于印发《" + policy + "》的通知";
+        std::string int_title = "《" + policy + "》政策解读";
+        Date dd = today.plus_days(-30 - k);
+        Date id_ = c == Interp::Late ? dd.plus_days(20) : dd;
+        std::string du = article_url(doc_col, dd, serial++), iu = article_url(interp_col, id_, serial++);
+        bool linked = c != Interp::Unlinked;
+        article(du, pc.name, doc_title, dd, true,
+                c == Interp::Missing || !linked ? "" : "<div class=\"related\">相关解读：<a href=\"" + iu + "\">" + int_title + "</a></div>");
+        doc_items[doc_col] += "<li><a href=\"" + du + "\">" + doc_title + "</a><span>" + dd.iso() + "</span></li>";
+        if (c != Interp::Missing) {
+          article(iu, "政策解读", int_title, id_, true,
+                  linked ? "<div class=\"related\">相关文件：<a href=\"" + du + "\">" + doc_title + "</a></div>" : "");
+          interp_items += "<li><a href=\"" + iu + "\">" + int_title + "</a><span>" + id_.iso() + "</span></li>";
+        }
+        if (c == Interp::Late) plant("interpretation.late", abs(du));
+        if (c == Interp::Missing) plant("interpretation.missing", abs(du));
+        if (c == Interp::Unlinked) plant("interpretation.unlinked", abs(du));
+      }
+    }
+    for (size_t ci = 0; ci < cfg.catalog.size(); ++ci) {
+      const ColumnSpec& c = cfg.catalog[ci];
+      if (c.name == plan.missing_column) continue;
+      std::string col = "col" + std::to_string(ci + 1);
+      std::string list_url = "/xxgk/" + col + "/index.html";
+      directory += "<li><a href=\"" + list_url + "\">" + c.name + "</a></li>";
+      bool news = c.update_limit_days && *c.update_limit_days <= 14;
+      std::string lis;
+      if (doc_items.count(col)) lis = doc_items[col];
+      else if (col == interp_col) lis = interp_items;
+      else if (c.name != plan.empty_column && !c.policy_documents) {
+        int age0 = 1;
+        if (c.name == plan.stale_column || (news && plan.homepage_stale))
+          age0 = (c.update_limit_days ? *c.update_limit_days : 365) + 20;
+        std::vector<std::pair<std::string, Date>> items;
+        if (c.checked_by == "annual_report") {
+          for (int y = annual_due - 2; y <= annual_due; ++y)
+            if (y < annual_due || plan.annual_report)
+              items.push_back({name + std::to_string(y) + "年政府信息公开工作年度报告", Date(y + 1, 1, 20)});
+        } else {
+          for (int i = 0, n = news ? 10 : 3; i < n; ++i)
+            items.push_back({name + c.name + "信息（第" + std::to_string(i + 1) + "期）", today.plus_days(-(age0 + i * 3))});
+        }
+        for (size_t i = 0; i < items.size(); ++i) {
+          auto& [title, d] = items[i];
+          std::string u = article_url(col, d, serial++);
+          lis += "<li><a href=\"" + u + "\" title=\"" + title + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
+          article(u, c.name, title, d, !(news && int(i) < plan.articles_without_meta));
+          if (news) home_items += "<li><a href=\"" + u + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
+        }
+        if (news && plan.broken_links) {
+          // A listed article that was deleted, and an attachment that was never uploaded.
+          std::string gone = "/xxgk/" + col + "/202001/t20200101_1.html";
+          lis += "<li><a href=\"" + gone + "\">已删除的文章</a><span>" + today.plus_days(-2).iso() + "</span></li>";
+          lis += "<li><a href=\"/xxgk/files/P020200101.pdf\">附件：实施细则.pdf</a></li>";
+          plant("links.broken", abs(gone));
+          plant("links.broken", abs("/xxgk/files/P020200101.pdf"));
+        }
+      }
+      if (lis.empty()) lis = "<li class=\"nodata\">暂无信息</li>";
+      r[list_url] = html(page(c.name, "", nav + "<div class=\"crumb\">当前位置：首页 &gt; 政务公开 &gt; " + c.name +
+                                              "</div><div class=\"list\"><h3>" + c.name + "</h3><ul>" + lis + "</ul></div>" + foot));
+    }
+    std::string home_body = nav + "<div class=\"box\"><h2>工作动态</h2><ul>" + home_items + "</ul></div>" + foot;
+    r["/"] = html(page(name, "<meta name=\"SiteIDCode\" content=\"" + code + "\">", home_body));
+    r["/index.html"] = r["/"];
+    if (plan.v6_placeholder)
+      p.routes_v6[host]["/"] = html(page("IPv6改造测试", "", "<h1>IPv6 改造测试页面</h1><p>本站正在进行IPv6改造，敬请期待。</p>"));
+    r["/xxgk/index.html"] = html(page("政府信息公开", "", nav + "<ul class=\"tree\">" + directory + "</ul>" + foot));
+    r["/robots.txt"] = {200, "text/plain", "User-agent: *\nDisallow: /admin/\n", ""};
+    r["/images/ga.png"] = r["/images/red.png"] = r["/images/jiucuo.png"] = {200, "image/png", "PNG", ""};
+    if (plan.v6_closed)
+      for (auto& [path, resp] : r) p.routes_v6[host][path] = DemoResponse{444, "", "", ""};
+    p.sites.push_back({id, name, abs("/"), "county", {host}, code, name + "办公室"});
+    p.dns[host] = plan.aaaa ? std::vector<std::string>{"127.0.0.1", "::1"} : std::vector<std::string>{"127.0.0.1"};
+    plant_rest();
+  }
+
+  void plant_rest() {
+    const Footer& f = plan.footer;
+    if (!f.site_id) plant("footer.missing_site_id", host);
+    if (!f.icp) plant("footer.missing_icp", host);
+    if (!f.psb) plant("footer.missing_psb", host);
+    if (!f.conac) plant("footer.missing_conac", host);
+    if (!f.jiucuo) plant("footer.missing_jiucuo", host);
+    if (plan.articles_without_meta > 1) plant("meta.missing", host);
+    if (!plan.missing_column.empty()) plant("columns.missing", plan.missing_column);
+    if (!plan.empty_column.empty()) plant("columns.empty", plan.empty_column);
+    if (!plan.stale_column.empty()) plant("columns.stale", plan.stale_column);
+    if (plan.homepage_stale) {
+      plant("homepage.stale", host);
+      for (auto& c : cfg.catalog)
+        if (c.update_limit_days && *c.update_limit_days <= 14 && c.name != plan.stale_column) plant("columns.stale", c.name);
+    }
+    if (!plan.annual_report)
+      plant("annual_report.missing", std::to_string(AnnualReportRule::due_year(today, "county", cfg.thresholds)));
+    if (!plan.aaaa) {
+      plant("ipv6.no_aaaa", host);
+      plant("ipv6.link_support_low", host);  // its own links do not work over IPv6
+    } else if (plan.v6_closed) {
+      plant("ipv6.unreachable", host);
+      plant("ipv6.link_support_low", host);
+    } else if (plan.v6_placeholder) {
+      plant("ipv6.content_mismatch", host);
+    }
+  }
+};
 
 }  // namespace
 
-DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short port_number) {
+DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short port_number, bool has_v6) {
   DemoPortal p;
   std::string port = ":" + std::to_string(port_number);
   Plan a;
   a.footer.icp = false;
   a.footer.jiucuo = false;
-  a.articles_without_meta = 10;  // of ~58 articles: above the 10 % limit
+  a.articles_without_meta = 10;  // of ~60 articles: above the 10 % limit
   a.missing_column = "统计信息";
   a.empty_column = "规范性文件";
   a.stale_column = "通知公告";
-  add_site(p, cfg, today, port, "shifan", "示范县人民政府", "3400000101", a);
+  a.policies = {Interp::OnTime, Interp::Late, Interp::Missing};
+  a.v6_placeholder = true;
+  a.broken_links = true;
+  a.aaaa = has_v6;
+  SiteBuilder(p, cfg, today, port, "shifan", "示范县人民政府", "3400000101", a).build();
   Plan b;
   b.footer.site_id = false;
   b.footer.psb = false;
   b.footer.conac = false;
   b.homepage_stale = true;
   b.annual_report = false;
-  add_site(p, cfg, today, port, "hexie", "和谐县人民政府", "3400000102", b);
+  b.policies = {Interp::OnTime, Interp::Unlinked};
+  b.aaaa = false;
+  SiteBuilder(p, cfg, today, port, "hexie", "和谐县人民政府", "3400000102", b).build();
+  if (has_v6) {
+    // Dual-stack on paper only: the AAAA record points at a server that drops IPv6 connections.
+    Plan c;
+    c.policies = {Interp::OnTime};
+    c.v6_closed = true;
+    SiteBuilder(p, cfg, today, port, "anding", "安定县人民政府", "3400000104", c).build();
+  }
   // A county whose server answers every request with 503: site.unreachable and nothing else.
   std::string down = "www.guanbi.gov.cn.test";
   p.routes[down]["/"] = {503, "text/html", "<html><body>Service Unavailable</body></html>", ""};
@@ -151,7 +261,7 @@ DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short
   p.planted.push_back("guanbi site.unreachable " + down);
   for (const char* h : {"beian.miit.gov.cn.test", "www.beian.gov.cn.test", "bszs.conac.cn.test", "zfwzzc.www.gov.cn.test"}) {
     p.any_hosts.push_back(h);
-    p.dns[h] = {"127.0.0.1", "::1"};
+    p.dns[h] = has_v6 ? std::vector<std::string>{"127.0.0.1", "::1"} : std::vector<std::string>{"127.0.0.1"};
   }
   return p;
 }

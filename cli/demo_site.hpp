@@ -14,6 +14,7 @@ namespace govaudit {
 
 struct DemoPortal {
   DemoRoutes routes;
+  DemoRoutes routes_v6;                                     // what differs over IPv6
   std::vector<std::string> any_hosts;                       // national hosts: 200 for any path
   std::vector<Site> sites;
   std::map<std::string, std::vector<std::string>> dns;      // host -> addresses (dns.static)
@@ -22,6 +23,7 @@ struct DemoPortal {
 
 // The portal as served on `port` (every host resolves to loopback); its columns follow the
 // catalog of `cfg`, so the demo shows what a province's own checklist would find.
-DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short port);
+// Without IPv6 loopback (`has_v6` false) no host gets an AAAA record.
+DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short port, bool has_v6);
 
 }  // namespace govaudit

