@@ -211,7 +211,21 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     throw ConfigError(where(source, e.source()) + ": " + std::string(e.description()));
   }
   Reader r(root, source, "");
-  r.known({"crawl", "dns", "net", "thresholds", "meta", "identifiers", "report", "column", "rule"});
+  r.known({"crawl", "dns", "net", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring"});
+  if (auto t = r.table("scoring")) {
+    Reader n(*t, source, "scoring");
+    n.known({"veto_stale_news_columns", "veto_stale_notice_columns", "veto_stale_columns", "veto_empty_columns",
+             "deduct_major", "deduct_minor", "max_deduction_per_rule", "pass_score"});
+    auto& sc = cfg.scoring;
+    n.integer("veto_stale_news_columns", sc.veto_stale_news_columns, 1, 1000);
+    n.integer("veto_stale_notice_columns", sc.veto_stale_notice_columns, 1, 1000);
+    n.integer("veto_stale_columns", sc.veto_stale_columns, 1, 1000);
+    n.integer("veto_empty_columns", sc.veto_empty_columns, 1, 1000);
+    n.number("deduct_major", sc.deduction["major"], 0, 100);
+    n.number("deduct_minor", sc.deduction["minor"], 0, 100);
+    n.number("max_deduction_per_rule", sc.max_deduction_per_rule, 0, 100);
+    n.number("pass_score", sc.pass_score, 0, 100);
+  }
   if (auto t = r.table("rule"))
     for (auto&& [k, v] : *t) {
       std::string id(k.str());

@@ -89,6 +89,19 @@ struct RuleText {
   std::string severity = "major";  // veto, major, minor
 };
 
+// The scoring model of the evaluation report, after the national inspection indicators for
+// government websites (国办秘函〔2019〕19号): veto items fail a site outright; otherwise each
+// finding deducts points from 100 and a score below pass_score fails.
+struct Scoring {
+  int veto_stale_news_columns = 5;    // news-type columns (limit <= 14 days) not updated
+  int veto_stale_notice_columns = 5;  // notice/policy columns (limit <= 183 days) not updated
+  int veto_stale_columns = 10;        // any columns not updated
+  int veto_empty_columns = 5;         // empty columns
+  std::map<std::string, double> deduction{{"veto", 0}, {"major", 4}, {"minor", 1}};  // points per finding
+  double max_deduction_per_rule = 20;  // one rule cannot take more than this
+  double pass_score = 60;
+};
+
 struct Config {
   CrawlSettings crawl;
   DnsSettings dns;
@@ -99,6 +112,7 @@ struct Config {
   std::vector<IdentifierSpec> identifiers;
   std::map<std::string, RuleText> rules;  // by rule id
   std::string report_title;
+  Scoring scoring;
 
   // Wording for `rule`; a neutral fallback for rules the file does not describe.
   RuleText rule_text(const std::string& rule) const;

@@ -1,9 +1,11 @@
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "reports/report.hpp"
+#include "reports/scoring.hpp"
 
 namespace govaudit {
 
@@ -72,12 +74,34 @@ void bar_chart(std::ostream& o, const std::map<std::string, int>& counts) {
 
 }  // namespace
 
+namespace {
+
+std::string pct(int ok, int total) {
+  if (total == 0) return "—";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.1f%%（%d/%d）", 100.0 * ok / total, ok, total);
+  return buf;
+}
+
+std::string fixed1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+}  // namespace
+
 void write_html(const ReportData& d, std::ostream& o) {
   const Config& cfg = *d.config;
   std::map<std::string, std::vector<const Finding*>> by_site;
-  std::map<std::string, int> by_category;
+  std::map<std::string, int> by_category, per_site;
+  std::vector<const Finding*> manual;
   for (auto& f : d.findings) {
     by_site[f.site_id].push_back(&f);
+    if (f.rule.find("manual_check") != std::string::npos) {
+      manual.push_back(&f);
+      continue;
+    }
     ++by_category[cfg.rule_text(f.rule).category];
   }
   o << "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << html_escape(cfg.report_title)
@@ -86,35 +110,44 @@ void write_html(const ReportData& d, std::ostream& o) {
   o << "<table class=\"kv\"><tr><td>测评日期</td><td>" << html_escape(d.audit.today) << "</td></tr>"
     << "<tr><td>采集时间</td><td>" << html_escape(d.crawl.started_at) << " 至 " << html_escape(d.crawl.finished_at) << "（UTC）</td></tr>"
     << "<tr><td>测评网站数</td><td>" << d.sites.size() << "</td></tr>"
-    << "<tr><td>发现问题数</td><td>" << d.findings.size() << "</td></tr>"
+    << "<tr><td>发现问题数</td><td>" << d.findings.size() - manual.size() << "（另有 " << manual.size() << " 项需人工核查）</td></tr>"
     << "<tr><td>工具</td><td>govaudit " << version() << "（采集批次 " << d.crawl.id << "，测评批次 " << d.audit.id << "）</td></tr></table>";
 
-  o << "<h2>一、总体情况</h2><table><tr><th>网站</th><th>首页</th><th>采集页面</th><th>问题数</th><th>单项否决</th><th>结论</th></tr>";
+  o << "<h2>一、总体情况</h2><table><tr><th>网站</th><th>首页</th><th>采集页面</th><th>问题数</th><th>得分</th><th>单项否决</th><th>结论</th></tr>";
+  std::map<std::string, Verdict> verdicts;
   for (auto& s : d.sites) {
     auto& fs = by_site[s.site.id];
-    int veto = 0;
-    for (auto* f : fs)
-      if (cfg.rule_text(f->rule).severity == "veto") ++veto;
-    bool pass = veto == 0;
-    o << "<tr" << (pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
-      << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << fs.size() << "</td><td>" << veto
-      << "</td><td class=\"" << (pass ? "pass\">未触发否决项" : "fail\">不合格") << "</td></tr>";
+    Verdict v = judge_site(fs, cfg);
+    verdicts[s.site.id] = v;
+    per_site[s.site.name] = int(fs.size()) - v.manual_checks;
+    std::string vetoes;
+    for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + x;
+    o << "<tr" << (v.pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
+      << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << per_site[s.site.name] << "</td><td>"
+      << fixed1(v.score) << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
+      << (v.pass ? "pass\">合格" : "fail\">不合格") << "</td></tr>";
   }
-  o << "</table><h3>问题分类</h3>";
+  o << "</table><h3>问题分类统计</h3>";
   bar_chart(o, by_category);
+  o << "<h3>各网站问题数</h3>";
+  bar_chart(o, per_site);
 
   o << "<h2>二、分站点问题</h2>";
   for (auto& s : d.sites) {
+    const Verdict& v = verdicts[s.site.id];
     o << "<h3>" << html_escape(s.site.name) << "（" << html_escape(s.site.id) << "）</h3>";
+    o << "<p>得分 <b>" << fixed1(v.score) << "</b>，结论：<span class=\"" << (v.pass ? "pass\">合格" : "fail\">不合格") << "</span>";
+    for (auto& x : v.vetoes) o << "；单项否决：" << html_escape(x);
+    o << "</p>";
     if (s.status == "unreachable") o << "<p class=\"fail\">首页无法访问：" << html_escape(s.error) << "</p>";
     for (auto& l : s.limits) o << "<p class=\"muted\">采集限制：" << html_escape(l) << "</p>";
-    auto& fs = by_site[s.site.id];
-    if (fs.empty()) {
+    std::map<std::string, std::vector<const Finding*>> by_cat;
+    for (auto* f : by_site[s.site.id])
+      if (f->rule.find("manual_check") == std::string::npos) by_cat[cfg.rule_text(f->rule).category].push_back(f);
+    if (by_cat.empty()) {
       o << "<p class=\"pass\">未发现问题。</p>";
       continue;
     }
-    std::map<std::string, std::vector<const Finding*>> by_cat;
-    for (auto* f : fs) by_cat[cfg.rule_text(f->rule).category].push_back(f);
     o << "<table><tr><th>类别</th><th>问题</th><th>对象</th><th>证据链接</th><th>测量值</th></tr>";
     for (auto& [cat, list] : by_cat)
       for (auto* f : list) {
@@ -126,13 +159,53 @@ void write_html(const ReportData& d, std::ostream& o) {
     o << "</table>";
   }
 
-  o << "<h2>三、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
+  o << "<h2>三、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
+       "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th></tr>";
+  for (auto& s : d.sites) {
+    const auto& m = s.ipv6;
+    std::string aaaa;
+    for (auto& a : m.aaaa) aaaa += (aaaa.empty() ? "" : " ") + a;
+    o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(m.host) << "</td><td>"
+      << (aaaa.empty() ? "无" : html_escape(aaaa)) << "</td><td>" << pct(m.home_v4_ok, m.home_v4_total) << "</td><td>"
+      << pct(m.home_v6_ok, m.home_v6_total) << "</td><td>" << (m.similarity < 0 ? "—" : fixed1(m.similarity * 100) + "%")
+      << "</td><td>" << pct(m.link2_ok, m.link2_total) << "</td><td>" << pct(m.link3_ok, m.link3_total) << "</td></tr>";
+  }
+  o << "</table>";
+
+  o << "<h2>四、需人工核查事项</h2>";
+  if (manual.empty()) o << "<p>无。</p>";
+  else {
+    o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
+    for (auto* f : manual)
+      o << "<tr><td>" << html_escape(f->site_id) << "</td><td>" << html_escape(f->subject) << "</td><td>"
+        << html_escape(cfg.rule_text(f->rule).requirement) << "<br>" << detail_text(f->detail_json) << "</td></tr>";
+    o << "</table>";
+  }
+
+  o << "<h2>五、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
+  for (auto& s : d.sites) {
+    size_t n = 0;
+    for (auto& [from, to] : s.redirects) {
+      if (++n > 30) break;
+      o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(from) << "</td><td>" << html_escape(to) << "</td></tr>";
+    }
+  }
+  o << "</table>";
+
+  o << "<h2>六、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
   for (auto& [id, rt] : cfg.rules)
     o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
       << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";
-  o << "</table><p class=\"muted\">文章页元数据缺失比例阈值 " << cfg.thresholds.meta_missing_max_share * 100
-    << "%；首页更新时限 " << cfg.thresholds.homepage_update_days << " 天；政策解读时限 "
-    << cfg.thresholds.interpretation_working_days << " 个工作日。</p>";
+  const auto& t = cfg.thresholds;
+  const auto& sc = cfg.scoring;
+  o << "</table><p>阈值：首页更新时限 " << t.homepage_update_days << " 天；文章页元数据缺失比例上限 " << fixed1(t.meta_missing_max_share * 100)
+    << "%；政策解读时限 " << t.interpretation_working_days << " 个工作日（按国务院办公厅节假日安排计算）；IPv6 二级链接支持率下限 "
+    << fixed1(t.ipv6_link_support_min * 100) << "%；IPv4/IPv6 内容相似度下限 " << fixed1(t.ipv6_similarity_min * 100) << "%。</p>"
+    << "<p>评分：参照《全国政府网站抽查评分指标》（国办秘函〔2019〕19号），站点无法访问、首页超过2周未更新，动态要闻类栏目未更新达 "
+    << sc.veto_stale_news_columns << " 个、通知公告及政策文件类栏目未更新达 " << sc.veto_stale_notice_columns << " 个、应更新栏目未更新达 "
+    << sc.veto_stale_columns << " 个、空白栏目达 " << sc.veto_empty_columns << " 个，均为单项否决；其余问题每项扣分（一般问题 "
+    << fixed1(sc.deduction.at("major")) << " 分、轻微问题 " << fixed1(sc.deduction.at("minor")) << " 分，同一规则最多扣 "
+    << fixed1(sc.max_deduction_per_rule) << " 分），得分低于 " << fixed1(sc.pass_score) << " 分为不合格。</p>";
   o << "</main></body></html>\n";
 }
 
@@ -162,6 +235,12 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
     s.pages = int(st.integer(4));
     s.checked = int(st.integer(5));
     d.sites.push_back(std::move(s));
+  }
+  auto views = store.load_site_views(d.crawl.id);
+  for (size_t k = 0; k < views.size() && k < d.sites.size(); ++k) {
+    d.sites[k].ipv6 = measure_ipv6(views[k]);
+    for (auto& p : views[k].pages)
+      if (!p.redirects.empty() && p.error_kind.empty() && p.status < 400) d.sites[k].redirects.push_back({p.url, p.final_url});
   }
   return d;
 }

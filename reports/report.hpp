@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "rules/ipv6.hpp"
 #include "storage/store.hpp"
 
 namespace govaudit {
@@ -18,6 +19,8 @@ struct SiteSummary {
   std::vector<std::string> limits;
   int pages = 0;       // HTML pages fetched
   int checked = 0;     // other fetched URLs (attachments, other hosts)
+  Ipv6Measure ipv6;
+  std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
 };
 
 struct ReportData {

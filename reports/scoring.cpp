@@ -1,0 +1,46 @@
+#include "reports/scoring.hpp"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace govaudit {
+
+Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cfg) {
+  const Scoring& sc = cfg.scoring;
+  Verdict v;
+  int stale_news = 0, stale_notice = 0, stale = 0, empty = 0;
+  std::map<std::string, double> by_rule;
+  for (const Finding* f : findings) {
+    if (f->rule.find("manual_check") != std::string::npos) {
+      ++v.manual_checks;
+      continue;
+    }
+    RuleText rt = cfg.rule_text(f->rule);
+    if (rt.severity == "veto") v.vetoes.push_back(rt.title);
+    if (f->rule == "columns.stale") {
+      ++stale;
+      auto d = nlohmann::json::parse(f->detail_json, nullptr, false);
+      int limit = d.is_object() && d.contains("limit_days") ? d["limit_days"].get<int>() : 365;
+      if (limit <= 14) ++stale_news;
+      else if (limit <= 183) ++stale_notice;
+    }
+    if (f->rule == "columns.empty") ++empty;
+    auto it = sc.deduction.find(rt.severity);
+    by_rule[f->rule] += it == sc.deduction.end() ? 0 : it->second;
+  }
+  auto veto = [&](bool hit, const std::string& why) {
+    if (hit) v.vetoes.push_back(why);
+  };
+  veto(stale_news >= sc.veto_stale_news_columns,
+       "动态要闻类栏目超过2周未更新的栏目达到" + std::to_string(stale_news) + "个");
+  veto(stale_notice >= sc.veto_stale_notice_columns,
+       "通知公告、政策文件类栏目超过6个月未更新的栏目达到" + std::to_string(stale_notice) + "个");
+  veto(stale >= sc.veto_stale_columns, "应更新但长期未更新的栏目达到" + std::to_string(stale) + "个");
+  veto(empty >= sc.veto_empty_columns, "空白栏目达到" + std::to_string(empty) + "个");
+  for (auto& [rule, d] : by_rule) v.score -= std::min(d, sc.max_deduction_per_rule);
+  v.score = std::max(0.0, v.score);
+  v.pass = v.vetoes.empty() && v.score >= sc.pass_score;
+  return v;
+}
+
+}  // namespace govaudit

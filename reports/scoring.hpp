@@ -1,0 +1,21 @@
+#pragma once
+// The per-site verdict of the evaluation report (config `scoring`): veto items, deductions and
+// the score, from a site's findings alone.
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "storage/records.hpp"
+
+namespace govaudit {
+
+struct Verdict {
+  double score = 100;                // 0..100 after deductions
+  std::vector<std::string> vetoes;   // reasons, in Chinese
+  bool pass = true;                  // no veto and score >= pass_score
+  int manual_checks = 0;             // findings that need a person's look (not scored)
+};
+
+Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cfg);
+
+}  // namespace govaudit
