@@ -167,6 +167,11 @@ struct SiteBuilder {
           std::string gone = "/xxgk/" + col + "/202001/t20200101_1.html";
           lis += "<li><a href=\"" + gone + "\">已删除的文章</a><span>" + today.plus_days(-2).iso() + "</span></li>";
           lis += "<li><a href=\"/xxgk/files/P020200101.pdf\">附件：实施细则.pdf</a></li>";
+          // A page behind an anti-bot gateway: listed for a manual check, never as broken.
+          lis += "<li><a href=\"/hdjl/zxft.html\">在线访谈</a></li>";
+          r["/hdjl/zxft.html"] = {412, "text/html", "<html><head><script>document.cookie='__waf=1;path=/';"
+                                                      "location.reload();</script></head><body></body></html>", ""};
+          plant("links.manual_check", abs("/hdjl/zxft.html"));
           plant("links.broken", abs(gone));
           plant("links.broken", abs("/xxgk/files/P020200101.pdf"));
         }

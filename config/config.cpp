@@ -211,7 +211,12 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     throw ConfigError(where(source, e.source()) + ": " + std::string(e.description()));
   }
   Reader r(root, source, "");
-  r.known({"crawl", "dns", "net", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring"});
+  r.known({"crawl", "dns", "net", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels"});
+  if (auto t = r.table("detail_labels"))
+    for (auto&& [k, v] : *t) {
+      if (!v.is_string()) fail(source, v, "detail_labels." + std::string(k.str()), "expected a string");
+      cfg.detail_labels[std::string(k.str())] = v.as_string()->get();
+    }
   if (auto t = r.table("scoring")) {
     Reader n(*t, source, "scoring");
     n.known({"veto_stale_news_columns", "veto_stale_notice_columns", "veto_stale_columns", "veto_empty_columns",

@@ -111,6 +111,7 @@ struct Config {
   std::vector<ColumnSpec> catalog;
   std::vector<IdentifierSpec> identifiers;
   std::map<std::string, RuleText> rules;  // by rule id
+  std::map<std::string, std::string> detail_labels;  // finding detail key -> report label
   std::string report_title;
   Scoring scoring;
 

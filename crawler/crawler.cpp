@@ -322,6 +322,31 @@ class Run {
 
   // ---- completion
 
+  // Anti-bot gateways answer a first visit with a small script that sets a cookie and reloads
+  // (often HTTP 412 or 202). Such an answer says nothing about the link: it is not "broken".
+  static bool is_challenge(const FetchResult& r) {
+    if (r.status != 412 && r.status != 202 && r.status != 200 && r.status != 403) return false;
+    if (r.body.empty() || r.body.size() > 16 * 1024 || r.body.find("<script") == std::string::npos) return false;
+    bool sets_cookie = r.body.find("document.cookie") != std::string::npos;
+    bool reloads = r.body.find("location.reload") != std::string::npos || r.body.find("location.href") != std::string::npos ||
+                   r.body.find("location.replace") != std::string::npos;
+    if (r.status == 412) return true;
+    // A 200/202/403 counts only when the page is nothing but such a script.
+    std::string visible = r.body;
+    for (size_t a; (a = visible.find("<script")) != std::string::npos;) {
+      size_t b = visible.find("</script>", a);
+      visible.erase(a, b == std::string::npos ? std::string::npos : b + 9 - a);
+    }
+    size_t letters = 0;
+    bool in_tag = false;
+    for (char c : visible) {
+      if (c == '<') in_tag = true;
+      else if (c == '>') in_tag = false;
+      else if (!in_tag && !std::isspace(static_cast<unsigned char>(c))) ++letters;
+    }
+    return sets_cookie && reloads && letters < 40;
+  }
+
   bool transient(const FetchResult& r) const {
     if (r.error_kind == "timeout" || r.error_kind == "network" || r.error_kind == "connect") return true;
     return r.error_kind.empty() && (r.status >= 500 || r.status == 429);
@@ -349,7 +374,8 @@ class Run {
       });
       return;
     }
-    if (t.mode == Mode::Check && t.head && r.error_kind.empty() && (r.status == 405 || r.status == 501 || r.status == 403)) {
+    if (t.mode == Mode::Check && t.head && r.error_kind.empty() &&
+        (r.status == 405 || r.status == 501 || r.status == 403 || r.status == 412)) {
       t.head = false;  // servers that refuse HEAD are asked with GET
       enqueue(std::move(t), true);
       return;
@@ -357,6 +383,10 @@ class Run {
     if (r.error_kind.empty() && r.status >= 300 && r.status < 400 && !r.location.empty()) {
       follow(std::move(t), std::move(r));
       return;
+    }
+    if (r.error_kind.empty() && is_challenge(r)) {
+      r.error_kind = "challenge";
+      r.error = "anti-bot challenge (HTTP " + std::to_string(r.status) + ", script-only answer): needs a manual check";
     }
     bool html = r.content_type.find("html") != std::string::npos ||
                 (r.content_type.empty() && r.body.find("<html") != std::string::npos);
@@ -463,7 +493,9 @@ class Run {
       CheckResult c{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects};
       checks_[p.url] = c;
     }
-    if (t.mode == Mode::Home && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
+    if (t.mode == Mode::Home && p.error_kind == "challenge") {
+      spdlog::warn("{}: homepage {} answered with an anti-bot challenge: listed for manual check", s.site->id, t.url);
+    } else if (t.mode == Mode::Home && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
       s.unreachable = true;
       s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
       spdlog::warn("{}: homepage {} unreachable: {}", s.site->id, t.url, s.error);

@@ -44,13 +44,14 @@ code{font-size:12px;background:#f3f3f3;padding:1px 3px}
 @page{size:A4;margin:16mm}
 )css";
 
-std::string detail_text(const std::string& detail_json) {
+std::string detail_text(const std::string& detail_json, const Config& cfg) {
   auto j = nlohmann::json::parse(detail_json, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return html_escape(detail_json);
   std::string out;
   for (auto& [k, v] : j.items()) {
     if (!out.empty()) out += "；";
-    out += html_escape(k) + "：" + html_escape(v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    auto label = cfg.detail_labels.find(k);
+    out += html_escape(label == cfg.detail_labels.end() ? k : label->second) + "：" + html_escape(v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   return out;
 }
@@ -148,13 +149,14 @@ void write_html(const ReportData& d, std::ostream& o) {
       o << "<p class=\"pass\">未发现问题。</p>";
       continue;
     }
-    o << "<table><tr><th>类别</th><th>问题</th><th>对象</th><th>证据链接</th><th>测量值</th></tr>";
+    o << "<table><colgroup><col style=\"width:8%\"><col style=\"width:15%\"><col style=\"width:17%\"><col style=\"width:22%\">"
+         "<col style=\"width:38%\"></colgroup><tr><th>类别</th><th>问题</th><th>对象</th><th>证据链接</th><th>测量值</th></tr>";
     for (auto& [cat, list] : by_cat)
       for (auto* f : list) {
         auto rt = cfg.rule_text(f->rule);
         o << "<tr><td>" << html_escape(cat) << "</td><td>" << html_escape(rt.title) << "<br><code>" << html_escape(f->rule)
           << "</code></td><td>" << html_escape(f->subject) << "</td><td>" << html_escape(f->url) << "</td><td>"
-          << detail_text(f->detail_json) << "</td></tr>";
+          << detail_text(f->detail_json, cfg) << "</td></tr>";
       }
     o << "</table>";
   }
@@ -178,7 +180,7 @@ void write_html(const ReportData& d, std::ostream& o) {
     o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
     for (auto* f : manual)
       o << "<tr><td>" << html_escape(f->site_id) << "</td><td>" << html_escape(f->subject) << "</td><td>"
-        << html_escape(cfg.rule_text(f->rule).requirement) << "<br>" << detail_text(f->detail_json) << "</td></tr>";
+        << html_escape(cfg.rule_text(f->rule).requirement) << "<br>" << detail_text(f->detail_json, cfg) << "</td></tr>";
     o << "</table>";
   }
 

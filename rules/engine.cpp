@@ -30,6 +30,14 @@ std::vector<Finding> judge(const std::vector<SiteView>& sites, const RuleContext
   auto rules = all_rules(*ctx.config);
   std::vector<Finding> out;
   for (auto& s : sites) {
+    const PageRecord* challenged = nullptr;
+    for (auto& p : s.pages)
+      if (p.kind == "home" && p.error_kind == "challenge") challenged = &p;
+    if (challenged && !s.homepage()) {
+      out.push_back({s.site.id, "site.manual_check", homepage_host(s), s.site.homepage,
+                     nlohmann::json{{"reason", challenged->error}, {"status", challenged->status}}.dump(), "minor"});
+      continue;
+    }
     if (s.status == "unreachable" || !s.homepage()) {
       const PageRecord* tried = nullptr;
       for (auto& p : s.pages)

@@ -33,6 +33,14 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
     if (u.sources.size() < 5) u.sources.push_back({l.from_url, l.text});
   }
   std::vector<Finding> out;
+  // Targets behind an anti-bot challenge: for a person to open, never counted as broken.
+  std::map<std::string, std::string> challenged;
+  for (auto& l : site.links)
+    if (auto it = target.find(l.to_url); it != target.end() && it->second->error_kind == "challenge")
+      challenged.emplace(l.to_url, l.from_url);
+  for (auto& [to, from] : challenged)
+    out.push_back({site.site.id, "links.manual_check", to, from,
+                   nlohmann::json{{"reason", target.at(to)->error}, {"status", target.at(to)->status}}.dump(), "minor"});
   for (auto& [to, u] : broken) {
     const PageRecord& p = *target.at(to);
     nlohmann::json src = nlohmann::json::array();

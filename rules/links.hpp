@@ -10,7 +10,7 @@ namespace govaudit {
 
 class LinksRule : public Rule {
  public:
-  std::vector<std::string> ids() const override { return {"links.broken"}; }
+  std::vector<std::string> ids() const override { return {"links.broken", "links.manual_check"}; }
   std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
 };
 
