@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <future>
+#include <map>
 #include <thread>
 
 namespace govaudit {
@@ -16,6 +17,7 @@ using tcp = asio::ip::tcp;
 
 struct DemoServer::Impl {
   DemoRoutes routes, routes_v6;
+  std::map<std::string, int> hits;  // host + path -> requests, for fail_every
   std::vector<std::string> any;
   asio::io_context io;
   tcp::acceptor a4{io}, a6{io};
@@ -78,6 +80,10 @@ struct DemoServer::Impl {
       res.result(http::status::not_found);
       res.set(http::field::content_type, "text/html");
       res.body() = "<html><body>404 Not Found</body></html>";
+    } else if (r->fail_every > 0 && ++hits[host + target] % r->fail_every == 0) {
+      res.result(http::status::service_unavailable);
+      res.set(http::field::content_type, "text/html");
+      res.body() = "<html><body>503</body></html>";
     } else {
       res.result(static_cast<http::status>(r->status));
       res.set(http::field::content_type, r->content_type);

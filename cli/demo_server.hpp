@@ -15,6 +15,7 @@ struct DemoResponse {
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::string location;  // for redirects
+  int fail_every = 0;    // when > 0, every n-th request for this path answers 503
 };
 
 // host (no port) -> path (with query) -> response

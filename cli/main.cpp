@@ -1,4 +1,4 @@
-// govaudit: one binary, subcommands crawl, audit, report, run, diff, demo, calendar.
+// govaudit: one binary, subcommands crawl, audit, report, run, diff, demo, calendar, probe.
 // Exit codes: 0 completed; 1 findings at or above --fail-on; 2 usage or config error; 3 the run failed.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -12,6 +12,7 @@
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
 #include "config/calendar.hpp"
+#include "crawler/availability.hpp"
 #include "crawler/netguard.hpp"
 
 using namespace govaudit;
@@ -98,6 +99,28 @@ int cmd_run(const Options& o, bool crawl_only) {
   auto audit = audit_stage(store, cfg, crawl.run, today);
   print_outputs(report_stage(store, cfg, audit.run, o.out));
   return exit_for(store, audit.run, o, cfg);
+}
+
+int cmd_probe(const Options& o) {
+  if (o.sites.empty()) throw Usage("--sites FILE is required");
+  Config cfg = make_config(o);
+  auto sites = load_sites(o.sites);
+  NetGuard guard(cfg.allow_net);
+  auto records = probe_homepages(cfg, guard, sites, cfg.scoring.availability_timeout_ms);
+  std::string path = db_path(o);
+  fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty()) fs::create_directories(parent);
+  Store store(path);
+  store.add_availability(records);
+  int failed = 0;
+  for (auto& r : records) {
+    failed += !r.ok;
+    if (!o.quiet)
+      std::cout << r.site_id << '\t' << (r.ok ? "ok" : "FAIL") << '\t' << r.status << '\t' << r.elapsed_ms << " ms"
+                << (r.error.empty() ? "" : "\t" + r.error) << "\n";
+  }
+  spdlog::info("probe: {} of {} homepages opened; stored in {}", records.size() - failed, records.size(), path);
+  return 0;
 }
 
 int cmd_audit(const Options& o) {
@@ -224,12 +247,14 @@ int main(int argc, char** argv) {
   auto* diff = app.add_subcommand("diff", "Compare the findings of two audit runs");
   auto* demo = app.add_subcommand("demo", "Audit the built-in demo portals, served on loopback");
   auto* calendar = app.add_subcommand("calendar", "Working-day calendar: list days or add working days");
+  auto* probe = app.add_subcommand("probe", "One round of homepage availability probes (for cron / systemd timers)");
   add_common(crawl, o, true);
   add_common(audit, o, false);
   add_common(report, o, false);
   add_common(run, o, true);
   add_common(demo, o, false);
   add_common(diff, o, false);
+  add_common(probe, o, true);
   audit->add_option("--run", o.run, "Crawl run to judge (default: the latest)");
   calendar->add_option("--from", o.cal_from, "First day to list (YYYY-MM-DD)");
   calendar->add_option("--to", o.cal_to, "Last day to list (YYYY-MM-DD)");
@@ -251,6 +276,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(report)) return cmd_report(o);
     if (app.got_subcommand(demo)) return cmd_demo(o);
     if (app.got_subcommand(calendar)) return cmd_calendar(o);
+    if (app.got_subcommand(probe)) return cmd_probe(o);
     if (app.got_subcommand(diff)) {
       std::cerr << "govaudit: this subcommand is not yet available in this version\n";
       return 2;

@@ -220,8 +220,13 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
   if (auto t = r.table("scoring")) {
     Reader n(*t, source, "scoring");
     n.known({"veto_stale_news_columns", "veto_stale_notice_columns", "veto_stale_columns", "veto_empty_columns",
-             "deduct_major", "deduct_minor", "max_deduction_per_rule", "pass_score"});
+             "deduct_major", "deduct_minor", "max_deduction_per_rule", "pass_score", "availability_window_days",
+             "availability_min_probes", "veto_availability_failures", "availability_timeout_ms"});
     auto& sc = cfg.scoring;
+    n.integer("availability_window_days", sc.availability_window_days, 1, 366);
+    n.integer("availability_min_probes", sc.availability_min_probes, 1, 100000);
+    n.number("veto_availability_failures", sc.veto_availability_failures, 0, 1);
+    n.integer("availability_timeout_ms", sc.availability_timeout_ms, 100, 600000);
     n.integer("veto_stale_news_columns", sc.veto_stale_news_columns, 1, 1000);
     n.integer("veto_stale_notice_columns", sc.veto_stale_notice_columns, 1, 1000);
     n.integer("veto_stale_columns", sc.veto_stale_columns, 1, 1000);

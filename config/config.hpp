@@ -100,6 +100,10 @@ struct Scoring {
   std::map<std::string, double> deduction{{"veto", 0}, {"major", 4}, {"minor", 1}};  // points per finding
   double max_deduction_per_rule = 20;  // one rule cannot take more than this
   double pass_score = 60;
+  int availability_window_days = 7;         // probes counted before the audit date
+  int availability_min_probes = 20;         // fewer probes: shown, not judged
+  double veto_availability_failures = 0.05; // share of failed visits that fails the site
+  int availability_timeout_ms = 15000;      // a visit fails when the homepage has not opened by then
 };
 
 struct Config {

@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "reports/report.hpp"
 #include "reports/scoring.hpp"
@@ -118,14 +119,14 @@ void write_html(const ReportData& d, std::ostream& o) {
   std::map<std::string, Verdict> verdicts;
   for (auto& s : d.sites) {
     auto& fs = by_site[s.site.id];
-    Verdict v = judge_site(fs, cfg);
+    Verdict v = judge_site(fs, cfg, s.probes, s.probes_failed);
     verdicts[s.site.id] = v;
     per_site[s.site.name] = int(fs.size()) - v.manual_checks;
     std::string vetoes;
     for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + x;
     o << "<tr" << (v.pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
       << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << per_site[s.site.name] << "</td><td>"
-      << fixed1(v.score) << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
+      << (v.vetoes.empty() ? fixed1(v.score) : std::string("否决")) << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
       << (v.pass ? "pass\">合格" : "fail\">不合格") << "</td></tr>";
   }
   o << "</table><h3>问题分类统计</h3>";
@@ -174,7 +175,16 @@ void write_html(const ReportData& d, std::ostream& o) {
   }
   o << "</table>";
 
-  o << "<h2>四、需人工核查事项</h2>";
+  o << "<h2>四、首页可用性监测</h2><p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
+    << " 天内 govaudit probe 的首页访问记录（" << cfg.scoring.availability_timeout_ms / 1000
+    << " 秒内未打开计为失败；不少于 " << cfg.scoring.availability_min_probes << " 次时参与评判）。</p>"
+    << "<table><tr><th>网站</th><th>访问次数</th><th>失败次数</th><th>可用率</th></tr>";
+  for (auto& s : d.sites)
+    o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << s.probes << "</td><td>" << s.probes_failed << "</td><td>"
+      << pct(s.probes - s.probes_failed, s.probes) << "</td></tr>";
+  o << "</table>";
+
+  o << "<h2>五、需人工核查事项</h2>";
   if (manual.empty()) o << "<p>无。</p>";
   else {
     o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
@@ -184,7 +194,7 @@ void write_html(const ReportData& d, std::ostream& o) {
     o << "</table>";
   }
 
-  o << "<h2>五、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
+  o << "<h2>六、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
   for (auto& s : d.sites) {
     size_t n = 0;
     for (auto& [from, to] : s.redirects) {
@@ -194,7 +204,7 @@ void write_html(const ReportData& d, std::ostream& o) {
   }
   o << "</table>";
 
-  o << "<h2>六、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
+  o << "<h2>七、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
   for (auto& [id, rt] : cfg.rules)
     o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
       << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";
@@ -237,6 +247,11 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
     s.pages = int(st.integer(4));
     s.checked = int(st.integer(5));
     d.sites.push_back(std::move(s));
+  }
+  if (auto today = Date::parse_iso(d.audit.today)) {
+    std::string since = today->plus_days(-config.scoring.availability_window_days).iso() + "T00:00:00Z";
+    std::string until = today->plus_days(1).iso() + "T00:00:00Z";
+    for (auto& s : d.sites) std::tie(s.probes, s.probes_failed) = store.availability(s.site.id, since, until);
   }
   auto views = store.load_site_views(d.crawl.id);
   for (size_t k = 0; k < views.size() && k < d.sites.size(); ++k) {

@@ -20,6 +20,7 @@ struct SiteSummary {
   int pages = 0;       // HTML pages fetched
   int checked = 0;     // other fetched URLs (attachments, other hosts)
   Ipv6Measure ipv6;
+  int probes = 0, probes_failed = 0;  // availability in the window before the audit date
   std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
 };
 

@@ -1,11 +1,12 @@
 #include "reports/scoring.hpp"
 
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 
 namespace govaudit {
 
-Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cfg) {
+Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cfg, int probes, int failed) {
   const Scoring& sc = cfg.scoring;
   Verdict v;
   int stale_news = 0, stale_notice = 0, stale = 0, empty = 0;
@@ -37,6 +38,11 @@ Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cf
        "通知公告、政策文件类栏目超过6个月未更新的栏目达到" + std::to_string(stale_notice) + "个");
   veto(stale >= sc.veto_stale_columns, "应更新但长期未更新的栏目达到" + std::to_string(stale) + "个");
   veto(empty >= sc.veto_empty_columns, "空白栏目达到" + std::to_string(empty) + "个");
+  if (probes >= sc.availability_min_probes && double(failed) / probes >= sc.veto_availability_failures) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * failed / probes);
+    veto(true, "首页访问失败率" + std::string(buf) + "（" + std::to_string(failed) + "/" + std::to_string(probes) + "）");
+  }
   for (auto& [rule, d] : by_rule) v.score -= std::min(d, sc.max_deduction_per_rule);
   v.score = std::max(0.0, v.score);
   v.pass = v.vetoes.empty() && v.score >= sc.pass_score;

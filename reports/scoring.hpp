@@ -16,6 +16,7 @@ struct Verdict {
   int manual_checks = 0;             // findings that need a person's look (not scored)
 };
 
-Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cfg);
+// `probes`/`failed`: availability probes in the window (0 when none were made).
+Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cfg, int probes = 0, int failed = 0);
 
 }  // namespace govaudit

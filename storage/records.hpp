@@ -80,6 +80,17 @@ struct ProbeRecord {
   std::string text;
 };
 
+// One homepage availability probe.
+struct AvailabilityRecord {
+  std::string site_id;
+  std::string homepage;
+  std::string at;  // ISO 8601 UTC
+  bool ok = false;
+  int status = 0;
+  std::string error;
+  int elapsed_ms = 0;
+};
+
 // A judged problem. `subject` follows corpus/CONTRACT.md for the rule.
 struct Finding {
   std::string site_id;

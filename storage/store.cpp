@@ -55,10 +55,16 @@ void Store::migrate() {
   if (v > kSchemaVersion)
     throw sqlite::StorageError(db_.path() + ": database schema version " + std::to_string(v) +
                                " is newer than this govaudit understands (" + std::to_string(kSchemaVersion) + ")");
-  if (v < 1) {
+  // Migrations are the embedded files of storage/migrations in name order; file N brings the
+  // schema to version N, each in its own transaction.
+  auto files = schema::files();
+  if (int(files.size()) != kSchemaVersion)
+    throw sqlite::StorageError("internal: " + std::to_string(files.size()) + " migrations for schema version " +
+                               std::to_string(kSchemaVersion));
+  for (int next = v + 1; next <= kSchemaVersion; ++next) {
     sqlite::Transaction tx(db_);
-    db_.exec(*find_embedded(schema::files(), "schema.sql"));
-    db_.exec("PRAGMA user_version = 1");
+    db_.exec(files[size_t(next - 1)].data);
+    db_.exec("PRAGMA user_version = " + std::to_string(next));
     tx.commit();
   }
 }
@@ -267,6 +273,24 @@ std::vector<Finding> Store::findings(std::int64_t audit_run) {
   std::vector<Finding> out;
   while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
   return out;
+}
+
+void Store::add_availability(const std::vector<AvailabilityRecord>& records) {
+  sqlite::Transaction tx(db_);
+  auto st = db_.prepare("INSERT INTO availability (site_id, homepage, at, ok, status, error, elapsed_ms) VALUES (?,?,?,?,?,?,?)");
+  for (auto& r : records) {
+    st.bind(1, r.site_id).bind(2, r.homepage).bind(3, r.at).bind(4, int(r.ok)).bind(5, r.status).bind(6, r.error)
+        .bind(7, r.elapsed_ms);
+    st.run();
+  }
+  tx.commit();
+}
+
+std::pair<int, int> Store::availability(const std::string& site_id, const std::string& since, const std::string& until) {
+  auto st = db_.prepare("SELECT COUNT(*), COALESCE(SUM(1 - ok), 0) FROM availability WHERE site_id=? AND at>=? AND at<?");
+  st.bind(1, site_id).bind(2, since).bind(3, until);
+  st.step();
+  return {int(st.integer(0)), int(st.integer(1))};
 }
 
 // ---------------------------------------------------------------- Writer

@@ -27,7 +27,7 @@ struct RunInfo {
 // (PRAGMA user_version). Methods other than the Writer's are for one thread at a time.
 class Store {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
   std::int64_t begin_run(const std::string& kind, const Date& today, std::optional<std::int64_t> crawl_run,
@@ -48,6 +48,11 @@ class Store {
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
   std::vector<Finding> findings(std::int64_t audit_run);
+
+  // Homepage availability probes (govaudit probe).
+  void add_availability(const std::vector<AvailabilityRecord>& records);
+  // Probes of `site_id` at or after `since` and before `until` (ISO 8601 UTC): {total, failed}.
+  std::pair<int, int> availability(const std::string& site_id, const std::string& since, const std::string& until);
 
   sqlite::Connection& connection() { return db_; }
 

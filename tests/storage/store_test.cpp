@@ -88,3 +88,30 @@ TEST(Store, TextCompressionRoundTrips) {
   EXPECT_EQ(decompress_text(compress_text(t)), t);
   EXPECT_EQ(decompress_text(""), "");
 }
+
+TEST(Store, MigratesAVersion1DatabaseKeepingItsRuns) {
+  std::string path = temp_db("migrate");
+  {
+    sqlite::Connection c(path);
+    c.exec("CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, crawl_run INTEGER, started_at TEXT NOT NULL,"
+           " finished_at TEXT, today TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'running', options TEXT NOT NULL DEFAULT '{}')");
+    c.exec("INSERT INTO runs (kind, started_at, today, status) VALUES ('crawl', '2025-11-20T00:00:00Z', '2025-11-20', 'done')");
+    c.exec("PRAGMA user_version = 1");
+  }
+  Store s(path);
+  auto st = s.connection().prepare("PRAGMA user_version");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.integer(0), 2);
+  EXPECT_EQ(s.runs().size(), 1u);
+  s.add_availability({{"x", "http://x/", "2025-11-19T01:00:00Z", true, 200, "", 5}});
+  EXPECT_EQ(s.availability("x", "2025-11-19T00:00:00Z", "2025-11-20T00:00:00Z"), std::make_pair(1, 0));
+}
+
+TEST(Store, RefusesADatabaseFromANewerGovaudit) {
+  std::string path = temp_db("newer");
+  {
+    sqlite::Connection c(path);
+    c.exec("PRAGMA user_version = 99");
+  }
+  EXPECT_THROW(Store s(path), sqlite::StorageError);
+}

@@ -1,4 +1,4 @@
--- govaudit storage, schema version 1. Applied by storage/store.cpp when PRAGMA user_version < 1.
+-- govaudit storage, schema version 1. Migrations are applied in order by storage/store.cpp (PRAGMA user_version).
 -- A crawl run records what the sites served; an audit run records findings judged from a crawl run.
 
 CREATE TABLE runs (
