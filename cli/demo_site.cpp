@@ -211,6 +211,7 @@ struct SiteBuilder {
       for (auto& c : cfg.catalog)
         if (c.update_limit_days && *c.update_limit_days <= 14 && c.name != plan.stale_column) plant("columns.stale", c.name);
     }
+    plant("https.unavailable", host);  // the demo serves plain HTTP only
     if (!plan.annual_report)
       plant("annual_report.missing", std::to_string(AnnualReportRule::due_year(today, "county", cfg.thresholds)));
     if (!plan.aaaa) {

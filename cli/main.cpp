@@ -166,6 +166,7 @@ int cmd_demo(Options o) {
   for (auto& [host, addrs] : portal.dns) cfg.dns.static_hosts[host] = addrs;
   cfg.allow_net.push_back("127.0.0.0/8");
   cfg.allow_net.push_back("::1/128");
+  cfg.crawl.https_port = 1;  // nothing listens there on loopback: the demo has no HTTPS
   cfg.crawl.retry_backoff_ms = 100;
   fs::create_directories(o.out);
   std::string path = db_path(o);

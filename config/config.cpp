@@ -211,7 +211,13 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     throw ConfigError(where(source, e.source()) + ": " + std::string(e.description()));
   }
   Reader r(root, source, "");
-  r.known({"crawl", "dns", "net", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels"});
+  if (auto t = r.table("tls")) {
+    Reader n(*t, source, "tls");
+    n.known({"ca_file", "https_port"});
+    n.string("ca_file", cfg.crawl.ca_file);
+    n.integer("https_port", cfg.crawl.https_port, 1, 65535);
+  }
+  r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels"});
   if (auto t = r.table("detail_labels"))
     for (auto&& [k, v] : *t) {
       if (!v.is_string()) fail(source, v, "detail_labels." + std::string(k.str()), "expected a string");
@@ -262,7 +268,8 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
   if (auto t = r.table("thresholds")) {
     Reader n(*t, source, "thresholds");
     n.number("ipv6_similarity_min", cfg.thresholds.ipv6_similarity_min, 0.0, 1.0);
-    n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days", "ipv6_similarity_min",
+    n.integer("cert_expiry_warning_days", cfg.thresholds.cert_expiry_warning_days, 0, 3650);
+    n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days", "ipv6_similarity_min", "cert_expiry_warning_days",
              "annual_report_due_government", "annual_report_due_department"});
     for (auto [key, dst] : {std::pair{"annual_report_due_government", &cfg.thresholds.annual_report_due_government},
                             std::pair{"annual_report_due_department", &cfg.thresholds.annual_report_due_department}}) {

@@ -42,6 +42,8 @@ struct CrawlSettings {
   int parse_threads = 2;
   int ipv6_homepage_attempts = 3;  // homepage fetches over each of IPv4 and IPv6
   int ipv6_third_level_max = 200;  // third-level links measured over IPv6, per site
+  std::string ca_file;             // trust store for HTTPS (PEM); empty = the system's
+  int https_port = 443;            // where HTTPS is looked for when the homepage is http://
   std::vector<std::string> attachment_extensions;  // lower case, without dot
 };
 
@@ -57,6 +59,7 @@ struct Thresholds {
   double meta_missing_max_share = 0.10;   // share of article pages
   double ipv6_link_support_min = 0.90;    // share of secondary links
   double ipv6_similarity_min = 0.90;      // visible-text similarity of the v6 and v4 homepages
+  int cert_expiry_warning_days = 30;      // a certificate expiring sooner is reported
   int interpretation_working_days = 3;    // working days
   // Month and day by which last year's 政府信息公开工作年度报告 is due (条例 art. 50).
   std::pair<int, int> annual_report_due_government{3, 31};

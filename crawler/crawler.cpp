@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <deque>
 #include <set>
 #include <unordered_map>
@@ -206,7 +207,7 @@ class Run {
         Task t = std::move(h.queue.front());
         h.queue.pop_front();
         if (sites_[t.site].unreachable && t.mode != Mode::Check && t.mode != Mode::Probe) continue;
-        if (t.mode == Mode::Probe && (t.family == 6 ? h.answer.v6.empty() : h.answer.v4.empty())) {
+        if (t.mode == Mode::Probe && t.family != 0 && (t.family == 6 ? h.answer.v6.empty() : h.answer.v4.empty())) {
           FetchResult r;
           r.error_kind = "dns";
           r.error = std::string("no ") + (t.family == 6 ? "AAAA" : "A") + " record for " + h.name;
@@ -305,10 +306,12 @@ class Run {
     req.url = t.url;
     req.head = t.head;
     req.resolve = resolve_entries(h);
+    req.verify_tls = t.purpose != "https_cert";  // the certificate is read even when it is invalid
+    req.cert_info = t.purpose == "https_cert";
     // The crawl itself goes over IPv4 where the host has it (deterministic, as evaluators measure);
     // IPv6 is measured by the probes.
     req.ip_family = t.mode == Mode::Probe ? t.family : h.answer.v4.empty() ? 0 : 4;
-    if ((t.mode == Mode::Check || (t.mode == Mode::Probe && t.purpose != "homepage")) && !t.head)
+    if ((t.mode == Mode::Check || (t.mode == Mode::Probe && t.purpose.rfind("link", 0) == 0)) && !t.head)
       req.max_body = 256 * 1024;  // enough to know it answers
     fetcher_.fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {
       Host& h = hosts_[key];
@@ -552,7 +555,9 @@ class Run {
     std::vector<ItemRecord> items;
     if (!duplicate) {
       if (page.links_truncated) s.limits.insert("links per page (" + std::to_string(cfg_.crawl.max_links_per_page) + ") on " + t.url);
-      bool home_redirect_only = t.mode == Mode::Home && page.links.size() <= 3;
+      // A homepage that is only a script or meta-refresh stub hands "home" on to its target.
+      bool has_redirect = std::any_of(page.links.begin(), page.links.end(), [](auto& l) { return l.tag == "redirect"; });
+      bool home_redirect_only = t.mode == Mode::Home && has_redirect && page.links.size() <= 3;
       for (auto& l : page.links) {
         auto to = url::resolve(base, l.href);
         if (!to) continue;
@@ -625,6 +630,14 @@ class Run {
       for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i)
         enqueue(probe_task(home.site, home.url, family, "homepage"));
     probe_links(home.site, page, base, "link2");
+    // HTTPS: served, certificate valid and not expiring, and plain HTTP sent over to it.
+    auto hp = url::parts(s.site->homepage);
+    if (!hp) return;
+    std::string https = hp->scheme == "https" ? s.site->homepage
+                        : "https://" + hp->host + (cfg_.crawl.https_port == 443 ? "" : ":" + std::to_string(cfg_.crawl.https_port)) + "/";
+    enqueue(probe_task(home.site, https, 0, "https"));
+    enqueue(probe_task(home.site, https, 0, "https_cert"));
+    if (hp->scheme == "https") enqueue(probe_task(home.site, "http://" + hp->host + "/", 0, "http_redirect"));
   }
 
   // The distinct http(s) <a href> targets of a page (fragment-only hrefs excluded), probed over IPv6.
@@ -645,7 +658,8 @@ class Run {
   }
 
   Task probe_task(int site, const std::string& u, int family, const std::string& purpose) {
-    Task t = make_task(site, u, 0, Mode::Probe, purpose != "homepage");
+    bool head = purpose == "link2" || purpose == "link3";
+    Task t = make_task(site, u, 0, Mode::Probe, head);
     t.family = family;
     t.purpose = purpose;
     t.attempt = probe_serial_++;
@@ -653,6 +667,15 @@ class Run {
   }
 
   void probe_complete(Task t, FetchResult r) {
+    if (t.purpose == "https_cert") {
+      nlohmann::json c = {{"expire", r.cert_expire}, {"subject", r.cert_subject}};
+      record_probe(t, r, c.dump());
+      return;
+    }
+    if (t.purpose == "http_redirect") {
+      record_probe(t, r, r.location);
+      return;
+    }
     if (t.head && r.error_kind.empty() && (r.status == 405 || r.status == 501 || r.status == 403 || r.status == 412)) {
       t.head = false;
       enqueue(std::move(t), true);

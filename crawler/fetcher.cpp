@@ -204,8 +204,8 @@ struct Fetcher::Impl {
       if (it == transfers.end()) continue;
       auto t = std::move(it->second);
       transfers.erase(it);
+      finish(*t, rc);  // reads the transfer's info before the handle leaves the multi
       curl_multi_remove_handle(multi.get(), easy);
-      finish(*t, rc);
       auto done = std::move(t->done);
       asio::post(io, [done = std::move(done), res = std::move(t->res)]() mutable { done(std::move(res)); });
     }
@@ -225,6 +225,15 @@ struct Fetcher::Impl {
     if (curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) r.primary_ip = ip;
     curl_off_t ra = 0;
     if (curl_easy_getinfo(t.easy.get(), CURLINFO_RETRY_AFTER, &ra) == CURLE_OK) r.retry_after_s = long(ra);
+    if (t.req.cert_info) {
+      curl_certinfo* ci = nullptr;
+      if (curl_easy_getinfo(t.easy.get(), CURLINFO_CERTINFO, &ci) == CURLE_OK && ci && ci->num_of_certs > 0)
+        for (curl_slist* l = ci->certinfo[0]; l; l = l->next) {
+          std::string line = l->data;
+          if (line.rfind("Expire date:", 0) == 0) r.cert_expire = line.substr(12);
+          if (line.rfind("Subject:", 0) == 0) r.cert_subject = line.substr(8);
+        }
+    }
     if (rc == CURLE_OK) return;
     std::string msg = t.errbuf[0] ? t.errbuf : curl_easy_strerror(rc);
     if (!t.refused.empty()) {
@@ -282,6 +291,16 @@ struct Fetcher::Impl {
     if (t->resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve.get());
     if (t->headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers.get());
     if (t->req.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    if (!settings.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, settings.ca_file.c_str());
+    if (!t->req.verify_tls) {
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (t->req.cert_info) {  // certificates are only seen in a handshake: never a reused connection
+      curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+      curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    }
     if (t->req.ip_family == 4) curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
     if (t->req.ip_family == 6) curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V6);
     transfers[e] = std::move(t);

@@ -26,6 +26,8 @@ struct FetchRequest {
   std::vector<std::string> resolve;   // CURLOPT_RESOLVE entries "host:port:addr[,addr]"
   std::int64_t max_body = 0;          // bytes after decompression; 0 = settings.max_body_bytes
   std::vector<std::string> headers;   // extra request headers
+  bool verify_tls = true;             // false: accept any certificate (to read an invalid one)
+  bool cert_info = false;             // collect the server certificate's expiry date
 };
 
 struct FetchResult {
@@ -39,6 +41,8 @@ struct FetchResult {
   std::string error;                  // human-readable
   std::string primary_ip;             // address connected to
   int elapsed_ms = 0;
+  std::string cert_expire;            // "Expire date" of the leaf certificate, as curl reports it
+  std::string cert_subject;
 };
 
 class Fetcher {

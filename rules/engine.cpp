@@ -4,6 +4,7 @@
 
 #include "rules/columns.hpp"
 #include "rules/footer.hpp"
+#include "rules/https.hpp"
 #include "rules/interpretation.hpp"
 #include "rules/ipv6.hpp"
 #include "rules/links.hpp"
@@ -23,6 +24,7 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   rules.push_back(std::make_unique<LinksRule>());
   rules.push_back(std::make_unique<Ipv6Rule>());
   rules.push_back(std::make_unique<InterpretationRule>());
+  rules.push_back(std::make_unique<HttpsRule>());
   return rules;
 }
 

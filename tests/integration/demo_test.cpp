@@ -18,6 +18,7 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
   for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = a;
   cfg.allow_net = {"127.0.0.0/8", "::1/128"};
+  cfg.crawl.https_port = 1;  // nothing listens there on loopback: the demo has no HTTPS
   cfg.crawl.retry_backoff_ms = 10;
   auto dir = std::filesystem::temp_directory_path() / ("govaudit_demo_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
