@@ -630,9 +630,10 @@ class Run {
       for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i)
         enqueue(probe_task(home.site, home.url, family, "homepage"));
     probe_links(home.site, page, base, "link2");
-    // HTTPS: served, certificate valid and not expiring, and plain HTTP sent over to it.
     auto hp = url::parts(s.site->homepage);
     if (!hp) return;
+    delegation(hp->host);
+    // HTTPS: served, certificate valid and not expiring, and plain HTTP sent over to it.
     std::string https = hp->scheme == "https" ? s.site->homepage
                         : "https://" + hp->host + (cfg_.crawl.https_port == 443 ? "" : ":" + std::to_string(cfg_.crawl.https_port)) + "/";
     enqueue(probe_task(home.site, https, 0, "https"));
@@ -655,6 +656,48 @@ class Run {
       if (third) ++s.link3;
       enqueue(probe_task(site, *to, 6, purpose));
     }
+  }
+
+  // DNS delegation over IPv6 (授权体系): the zone's name servers and their addresses. The zone is
+  // the longest parent of the host that has NS records.
+  void delegation(const std::string& host) {
+    std::vector<std::string> zones;
+    for (size_t p = host.find('.'); p != std::string::npos && host.find('.', p + 1) != std::string::npos; p = host.find('.', p + 1))
+      zones.push_back(host.substr(p + 1));
+    if (zones.empty()) return;
+    auto answers = std::make_shared<std::vector<std::pair<std::vector<std::string>, std::string>>>(zones.size());
+    auto left = std::make_shared<size_t>(zones.size());
+    for (size_t i = 0; i < zones.size(); ++i) {
+      ++dns_pending_;
+      resolver_.name_servers(zones[i], [this, i, zones, answers, left](std::vector<std::string> ns, std::string err) {
+        --dns_pending_;
+        (*answers)[i] = {std::move(ns), std::move(err)};
+        if (--*left == 0)
+          for (size_t k = 0; k < zones.size(); ++k)
+            if (!(*answers)[k].first.empty() || k + 1 == zones.size()) {
+              auto& [names, error] = (*answers)[k];
+              if (recorded_dns_.insert("NS " + zones[k]).second) writer_.push(DnsRecord{zones[k], "NS", names, error, 0});
+              for (auto& n : names) resolve_only(n);
+              break;
+            }
+        pump();
+        maybe_finish();
+      });
+    }
+  }
+
+  // Resolves and records a name that no task will fetch (a name server).
+  void resolve_only(const std::string& name) {
+    if (recorded_dns_.count(name)) return;
+    ++dns_pending_;
+    resolver_.resolve(name, [this](const HostAnswer& a) {
+      --dns_pending_;
+      if (recorded_dns_.insert(a.host).second) {
+        writer_.push(DnsRecord{a.host, "A", a.v4, a.error4, a.elapsed_ms});
+        writer_.push(DnsRecord{a.host, "AAAA", a.v6, a.error6, a.elapsed_ms});
+      }
+      maybe_finish();
+    });
   }
 
   Task probe_task(int site, const std::string& u, int family, const std::string& purpose) {

@@ -233,6 +233,46 @@ struct Resolver::Impl {
   }
 };
 
+namespace {
+struct NsCtx {
+  asio::io_context* io;
+  std::function<void(std::vector<std::string>, std::string)> done;
+  std::shared_ptr<bool> alive;
+};
+void on_ns(void* arg, int status, int, unsigned char* abuf, int alen) {
+  std::unique_ptr<NsCtx> c(static_cast<NsCtx*>(arg));
+  if (!*c->alive || status == ARES_EDESTRUCTION) return;
+  std::vector<std::string> names;
+  std::string err;
+  try {
+    if (status == ARES_SUCCESS) {
+      hostent* h = nullptr;
+      int rc = ares_parse_ns_reply(abuf, alen, &h);
+      if (rc == ARES_SUCCESS && h) {
+        for (char** a = h->h_aliases; a && *a; ++a) names.push_back(*a);
+        ares_free_hostent(h);
+      } else if (rc != ARES_ENODATA) {
+        err = ares_strerror(rc);
+      }
+    } else if (status != ARES_ENODATA) {
+      err = ares_strerror(status);
+    }
+    asio::post(*c->io, [d = std::move(c->done), names = std::move(names), err]() mutable { d(std::move(names), err); });
+  } catch (...) {
+    // No exception may cross into c-ares.
+  }
+}
+}  // namespace
+
+void Resolver::name_servers(const std::string& zone, std::function<void(std::vector<std::string>, std::string)> done) {
+  if (impl_->settings.static_hosts.count(zone) || zone.empty()) {
+    asio::post(impl_->io, [done] { done({}, "not asked (fixed answers)"); });
+    return;
+  }
+  ares_query(impl_->channel, zone.c_str(), ns_c_in, ns_t_ns, &on_ns, new NsCtx{&impl_->io, std::move(done), impl_->alive});
+  impl_->arm_timer();
+}
+
 Resolver::Resolver(asio::io_context& io, const DnsSettings& s) : impl_(std::make_unique<Impl>(io, s)) {}
 Resolver::~Resolver() = default;
 void Resolver::resolve(const std::string& host, std::function<void(const HostAnswer&)> done) {

@@ -33,6 +33,9 @@ class Resolver {
   // Resolves `host` (A and AAAA together); `done` runs on the io_context thread, once.
   void resolve(const std::string& host, std::function<void(const HostAnswer&)> done);
 
+  // The name servers of `zone` (NS records); `done(names, error)` runs on the io_context thread.
+  void name_servers(const std::string& zone, std::function<void(std::vector<std::string>, std::string)> done);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -163,7 +163,7 @@ void write_html(const ReportData& d, std::ostream& o) {
   }
 
   o << "<h2>三、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
-       "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th></tr>";
+       "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th><th>权威DNS IPv6（授权体系）</th></tr>";
   for (auto& s : d.sites) {
     const auto& m = s.ipv6;
     std::string aaaa;
@@ -171,7 +171,8 @@ void write_html(const ReportData& d, std::ostream& o) {
     o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(m.host) << "</td><td>"
       << (aaaa.empty() ? "无" : html_escape(aaaa)) << "</td><td>" << pct(m.home_v4_ok, m.home_v4_total) << "</td><td>"
       << pct(m.home_v6_ok, m.home_v6_total) << "</td><td>" << (m.similarity < 0 ? "—" : fixed1(m.similarity * 100) + "%")
-      << "</td><td>" << pct(m.link2_ok, m.link2_total) << "</td><td>" << pct(m.link3_ok, m.link3_total) << "</td></tr>";
+      << "</td><td>" << pct(m.link2_ok, m.link2_total) << "</td><td>" << pct(m.link3_ok, m.link3_total) << "</td><td>"
+      << (m.ns_total ? html_escape(m.zone) + "：" + pct(m.ns_with_aaaa, m.ns_total) : std::string("未获取")) << "</td></tr>";
   }
   o << "</table>";
 

@@ -43,6 +43,16 @@ Ipv6Measure measure_ipv6(const SiteView& site) {
   for (auto& d : site.dns)
     if (d.host == m.host && d.type == "AAAA") m.aaaa = d.answers;
   m.has_aaaa = !m.aaaa.empty();
+  for (auto& d : site.dns)
+    if (d.type == "NS" && (m.host.size() > d.host.size() && m.host.compare(m.host.size() - d.host.size(), d.host.size(), d.host) == 0) &&
+        d.host.size() > m.zone.size() && !d.answers.empty()) {
+      m.zone = d.host;
+      m.ns_total = int(d.answers.size());
+      m.ns_with_aaaa = 0;
+      for (auto& ns : d.answers)
+        for (auto& a : site.dns)
+          if (a.host == ns && a.type == "AAAA" && !a.answers.empty()) ++m.ns_with_aaaa;
+    }
   const ProbeRecord* v4 = nullptr;
   const ProbeRecord* v6 = nullptr;
   for (auto& p : site.probes) {

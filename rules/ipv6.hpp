@@ -30,6 +30,8 @@ struct Ipv6Measure {
   double similarity = -1;  // -1 when not measurable
   int link2_ok = 0, link2_total = 0, link3_ok = 0, link3_total = 0;
   std::vector<std::string> link2_failures;  // first few
+  std::string zone;                         // the zone whose NS set was found
+  int ns_total = 0, ns_with_aaaa = 0;       // its name servers, and those with an IPv6 address
 };
 Ipv6Measure measure_ipv6(const SiteView& site);
 
