@@ -2,6 +2,8 @@
 // way the corpus scores it, and checks score.py per rule for the rules implemented so far.
 #include <gtest/gtest.h>
 
+#include "tests/test_helpers.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,12 +14,7 @@
 
 namespace fs = std::filesystem;
 
-namespace {
-int sh(const std::string& cmd) {
-  int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-}  // namespace
+using govaudit::test::sh;
 
 TEST(Corpus, SampleScoresPerRule) {
   fs::path corpus = GOVAUDIT_SHARED_DIR "/corpus";

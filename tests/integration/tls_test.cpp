@@ -2,6 +2,8 @@
 // valid, expiring in 10 days, wrong name, expired, self-signed; HTTP→HTTPS redirect or not.
 #include <gtest/gtest.h>
 
+#include "tests/test_helpers.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -16,12 +18,7 @@
 using namespace govaudit;
 namespace fs = std::filesystem;
 
-namespace {
-int sh(const std::string& cmd) {
-  int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-}  // namespace
+using govaudit::test::sh;
 
 TEST(Tls, CertificateProblemsAndRedirects) {
   if (sh("command -v nginx >/dev/null && command -v openssl >/dev/null") != 0)

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tests/page_helpers.hpp"
+#include "tests/test_helpers.hpp"
 
 using namespace govaudit;
 

@@ -1,5 +1,8 @@
 #pragma once
-// Test helper: a PageRecord made the way the crawler makes one, from a saved page.
+// Test helpers: a PageRecord made the way the crawler makes one from a saved page; running a command.
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -9,6 +12,12 @@
 #include "storage/records.hpp"
 
 namespace govaudit::test {
+
+// Runs a shell command; its exit status, or -1 when it did not exit normally.
+inline int sh(const std::string& cmd) {
+  int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
 
 inline PageRecord page_from_file(const std::filesystem::path& f, const std::string& url) {
   std::ifstream in(f, std::ios::binary);
