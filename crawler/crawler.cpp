@@ -739,7 +739,15 @@ class Run {
       asio::post(pool_, [this, t = std::move(t), r = std::move(r)]() mutable {
         auto dec = charset::decode(r.body, r.content_type);
         auto page = extract::parse(dec.text, t.url);
+        // What a reader sees: the visible text, then the link targets (sorted, so that order of
+        // boxes does not matter). Both families are recorded alike and compared by the IPv6 rule.
+        std::set<std::string> targets;
+        for (auto& l : page.links)
+          if (l.tag == "a" || l.tag == "area")
+            if (auto to = url::resolve(t.url, l.href)) targets.insert(*to);
         std::string text = std::move(page.text);
+        text += "\n";
+        for (auto& u : targets) text += u + "\n";
         asio::post(io_, [this, t = std::move(t), r = std::move(r), text = std::move(text)]() mutable {
           --parsing_;
           record_probe(t, r, text);

@@ -1,0 +1,53 @@
+#include "rules/links.hpp"
+
+#include <gtest/gtest.h>
+
+#include "rules/https.hpp"
+
+using namespace govaudit;
+
+namespace {
+PageRecord target(const std::string& u, int status, const std::string& kind = "") {
+  PageRecord p;
+  p.url = p.final_url = u;
+  p.status = status;
+  p.error_kind = kind;
+  p.kind = "external";
+  return p;
+}
+}  // namespace
+
+TEST(Links, BrokenTargetsOncePerSiteWithTheirSources) {
+  SiteView v;
+  v.site = Site{"x", "x", "http://w/", "county", {"w"}, "", ""};
+  v.pages = {target("http://w/404.html", 404), target("http://w/ok.html", 200), target("http://old/", 0, "connect"),
+             target("http://w/loop.html", 302, "loop"), target("http://w/waf.html", 412, "challenge"),
+             target("http://w/robots.html", 0, "robots"), target("http://w/img.png", 404)};
+  for (const char* from : {"http://w/a.html", "http://w/b.html", "http://w/a.html"})
+    v.links.push_back({"x", from, "http://w/404.html", "a", "旧文章"});
+  v.links.push_back({"x", "http://w/a.html", "http://w/ok.html", "a", ""});
+  v.links.push_back({"x", "http://w/a.html", "http://old/", "a", ""});
+  v.links.push_back({"x", "http://w/a.html", "http://w/loop.html", "a", ""});
+  v.links.push_back({"x", "http://w/a.html", "http://w/waf.html", "a", ""});
+  v.links.push_back({"x", "http://w/a.html", "http://w/robots.html", "a", ""});
+  v.links.push_back({"x", "http://w/a.html", "http://w/img.png", "img", ""});  // images are not checked links
+  Config cfg = load_config();
+  auto f = LinksRule().check(v, RuleContext{Date(2025, 11, 20), &cfg});
+  std::map<std::string, std::string> got;
+  for (auto& x : f) got[x.subject] = x.rule;
+  EXPECT_EQ(got, (std::map<std::string, std::string>{{"http://old/", "links.broken"},
+                                                      {"http://w/404.html", "links.broken"},
+                                                      {"http://w/loop.html", "links.broken"},
+                                                      {"http://w/waf.html", "links.manual_check"}}));
+  for (auto& x : f) {
+    if (x.subject == "http://w/404.html") {
+      EXPECT_NE(x.detail_json.find("\"linked_from_pages\":2"), std::string::npos);
+    }
+  }
+}
+
+TEST(Https, CertificateDatesAsCurlWritesThem) {
+  EXPECT_EQ(parse_cert_date("Dec  3 09:30:28 2026 GMT")->iso(), "2026-12-03");
+  EXPECT_EQ(parse_cert_date(" Jan 31 00:00:00 2027 GMT")->iso(), "2027-01-31");
+  EXPECT_FALSE(parse_cert_date("not a date"));
+}
