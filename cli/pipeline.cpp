@@ -18,6 +18,11 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
   {
     Writer writer(db_path, r.run);
     Crawler crawler(cfg, guard, writer);
+    if (cfg.crawl.reuse_external_hours > 0) {
+      auto recent = store.recent_external_checks(iso_utc_hours_ago(cfg.crawl.reuse_external_hours));
+      if (!recent.empty()) spdlog::info("reusing {} answers of other hosts' links from the last {} h", recent.size(), cfg.crawl.reuse_external_hours);
+      crawler.reuse_checks(std::move(recent));
+    }
     sum = crawler.run(sites);
     writer.flush();
   }

@@ -109,7 +109,8 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
            "global_connections", "connect_timeout_ms", "total_timeout_ms", "low_speed_bytes_per_s",
            "low_speed_time_ms", "max_body_bytes", "retries", "retry_backoff_ms", "respect_robots",
            "check_external_links", "parse_threads", "attachment_extensions", "ipv6_homepage_attempts",
-           "ipv6_third_level_max"});
+           "ipv6_third_level_max", "reuse_external_hours"});
+  r.integer("reuse_external_hours", c.reuse_external_hours, 0, 24 * 365);
   r.integer("ipv6_homepage_attempts", c.ipv6_homepage_attempts, 1, 100);
   r.integer("ipv6_third_level_max", c.ipv6_third_level_max, 0, 100000);
   r.string("user_agent", c.user_agent);

@@ -44,6 +44,7 @@ struct CrawlSettings {
   int ipv6_third_level_max = 200;  // third-level links measured over IPv6, per site
   std::string ca_file;             // trust store for HTTPS (PEM); empty = the system's
   int https_port = 443;            // where HTTPS is looked for when the homepage is http://
+  int reuse_external_hours = 12;   // reuse other hosts' link answers this recent (0 = ask again)
   std::vector<std::string> attachment_extensions;  // lower case, without dot
 };
 

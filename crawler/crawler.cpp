@@ -99,6 +99,7 @@ struct CheckResult {
   int status = 0;
   std::string final_url, error_kind, error, content_type;
   std::vector<Redirect> chain;
+  std::string fetched_at;
 };
 
 class Run {
@@ -106,6 +107,11 @@ class Run {
   Run(const Config& cfg, const NetGuard& guard, Writer& writer)
       : cfg_(cfg), writer_(writer), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
         fetcher_(io_, cfg.crawl, guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_) {}
+
+  void reuse(const std::vector<PageRecord>& recent) {
+    for (auto& p : recent)
+      checks_[p.url] = CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at};
+  }
 
   CrawlSummary go(const std::vector<Site>& sites) {
     auto t0 = Clock::now();
@@ -493,7 +499,7 @@ class Run {
     if (!p.error_kind.empty()) ++summary_.errors[p.error_kind];
     if (t.mode == Mode::Check) {
       ++summary_.checked;
-      CheckResult c{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects};
+      CheckResult c{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at};
       checks_[p.url] = c;
     }
     if (t.mode == Mode::Home && p.error_kind == "challenge") {
@@ -517,7 +523,7 @@ class Run {
     p.content_type = c.content_type;
     p.redirects = c.chain;
     p.depth = t.depth;
-    p.fetched_at = now_iso_utc();
+    p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
     p.kind = is_attachment(t.url) ? "attachment" : "external";
     writer_.push(std::move(p));
   }
@@ -829,6 +835,7 @@ Crawler::Crawler(const Config& config, const NetGuard& guard, Writer& writer)
 
 CrawlSummary Crawler::run(const std::vector<Site>& sites) {
   Run r(config_, guard_, writer_);
+  r.reuse(reuse_);
   return r.go(sites);
 }
 

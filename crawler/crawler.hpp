@@ -39,7 +39,12 @@ class Crawler {
   // writer as they are made; the caller flushes it.
   CrawlSummary run(const std::vector<Site>& sites);
 
+  // Answers of other hosts' links from a recent run, used instead of asking those hosts again
+  // (crawl.reuse_external_hours): each is recorded again for the sites that link to it.
+  void reuse_checks(std::vector<PageRecord> recent) { reuse_ = std::move(recent); }
+
  private:
+  std::vector<PageRecord> reuse_;
   const Config& config_;
   const NetGuard& guard_;
   Writer& writer_;

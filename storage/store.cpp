@@ -16,6 +16,15 @@ namespace govaudit {
 
 using nlohmann::json;
 
+std::string iso_utc_hours_ago(int hours) {
+  std::time_t t = std::time(nullptr) - std::time_t(hours) * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 std::string now_iso_utc() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -272,6 +281,28 @@ std::vector<Finding> Store::findings(std::int64_t audit_run) {
   st.bind(1, audit_run);
   std::vector<Finding> out;
   while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+  return out;
+}
+
+std::vector<PageRecord> Store::recent_external_checks(const std::string& since) {
+  auto st = db_.prepare(
+      "SELECT p.url, p.final_url, p.status, p.content_type, p.redirects, MAX(p.fetched_at) FROM pages p "
+      "JOIN runs r ON r.id = p.run_id AND r.status = 'done' "
+      "WHERE p.kind = 'external' AND p.error_kind = '' AND p.status BETWEEN 200 AND 399 AND p.fetched_at >= ? "
+      "GROUP BY p.url");
+  st.bind(1, since);
+  std::vector<PageRecord> out;
+  while (st.step()) {
+    PageRecord p;
+    p.url = st.text(0);
+    p.final_url = st.text(1);
+    p.status = int(st.integer(2));
+    p.content_type = st.text(3);
+    for (auto& r : json::parse(st.text(4))) p.redirects.push_back({r.at("url"), r.at("status")});
+    p.fetched_at = st.text(5);
+    p.kind = "external";
+    out.push_back(std::move(p));
+  }
   return out;
 }
 

@@ -49,6 +49,10 @@ class Store {
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
   std::vector<Finding> findings(std::int64_t audit_run);
 
+  // Other hosts' links that answered 2xx/3xx in finished crawl runs at or after `since` (ISO 8601
+  // UTC): the newest answer per URL.
+  std::vector<PageRecord> recent_external_checks(const std::string& since);
+
   // Homepage availability probes (govaudit probe).
   void add_availability(const std::vector<AvailabilityRecord>& records);
   // Probes of `site_id` at or after `since` and before `until` (ISO 8601 UTC): {total, failed}.
@@ -93,5 +97,6 @@ std::string compress_text(std::string_view s);
 std::string decompress_text(std::string_view z);
 
 std::string now_iso_utc();
+std::string iso_utc_hours_ago(int hours);
 
 }  // namespace govaudit

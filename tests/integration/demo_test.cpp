@@ -59,3 +59,39 @@ TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
   EXPECT_NE(views[0].error.find("loopback"), std::string::npos) << views[0].error;
   std::filesystem::remove_all(dir);
 }
+
+TEST(DemoPipeline, ANightlyRunReusesRecentAnswersOfOtherHosts) {
+  Date today(2025, 11, 20);
+  Config cfg = load_config();
+  DemoServer server;
+  DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
+  server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
+  for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = a;
+  cfg.allow_net = {"127.0.0.0/8", "::1/128"};
+  cfg.crawl.https_port = 1;
+  cfg.crawl.retry_backoff_ms = 10;
+  auto dir = std::filesystem::temp_directory_path() / ("govaudit_reuse_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string db = (dir / "g.db").string();
+  Store store(db);
+  auto first = crawl_stage(store, db, cfg, portal.sites, today, "{}");
+  size_t after_first = server.requests();
+  auto second = crawl_stage(store, db, cfg, portal.sites, today, "{}");
+  size_t second_requests = server.requests() - after_first;
+  int external = 0;
+  for (auto& v : store.load_site_views(first.run))
+    for (auto& p : v.pages) external += p.kind == "external" && p.status == 200;
+  ASSERT_GT(external, 0);
+  EXPECT_LE(second_requests + size_t(external), after_first);  // the national hosts were not asked again
+  int reused = 0;
+  for (auto& v : store.load_site_views(second.run))
+    for (auto& p : v.pages) reused += p.kind == "external" && p.status == 200;
+  EXPECT_EQ(reused, external);  // and are still recorded for every site that links them
+  // With reuse off, they are asked again.
+  cfg.crawl.reuse_external_hours = 0;
+  size_t before_third = server.requests();
+  crawl_stage(store, db, cfg, portal.sites, today, "{}");
+  EXPECT_EQ(server.requests() - before_third, after_first);
+  std::filesystem::remove_all(dir);
+}
