@@ -228,6 +228,14 @@ struct SiteBuilder {
 
 }  // namespace
 
+void configure_for_demo(Config& cfg, const DemoPortal& portal) {
+  for (auto& [host, addrs] : portal.dns) cfg.dns.static_hosts[host] = addrs;
+  cfg.allow_net.push_back("127.0.0.0/8");
+  cfg.allow_net.push_back("::1/128");
+  cfg.crawl.https_port = 1;  // nothing listens there on loopback: the demo has no HTTPS
+  cfg.crawl.retry_backoff_ms = 10;
+}
+
 DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short port_number, bool has_v6) {
   DemoPortal p;
   std::string port = ":" + std::to_string(port_number);

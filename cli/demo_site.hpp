@@ -23,6 +23,10 @@ struct DemoPortal {
 
 // The portal as served on `port` (every host resolves to loopback); its columns follow the
 // catalog of `cfg`, so the demo shows what a province's own checklist would find.
+// Points `cfg` at the demo: fixed DNS answers, loopback allowed, no HTTPS port (the demo serves
+// plain HTTP), short retry back-off.
+void configure_for_demo(Config& cfg, const DemoPortal& portal);
+
 // Without IPv6 loopback (`has_v6` false) no host gets an AAAA record.
 DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short port, bool has_v6);
 

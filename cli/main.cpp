@@ -163,11 +163,7 @@ int cmd_demo(Options o) {
   DemoServer server;
   DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
   server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
-  for (auto& [host, addrs] : portal.dns) cfg.dns.static_hosts[host] = addrs;
-  cfg.allow_net.push_back("127.0.0.0/8");
-  cfg.allow_net.push_back("::1/128");
-  cfg.crawl.https_port = 1;  // nothing listens there on loopback: the demo has no HTTPS
-  cfg.crawl.retry_backoff_ms = 100;
+  configure_for_demo(cfg, portal);
   fs::create_directories(o.out);
   std::string path = db_path(o);
   Store store(path);

@@ -10,20 +10,37 @@
 
 using namespace govaudit;
 
-TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
-  Date today(2025, 11, 20);
+namespace {
+
+// The demo portals served on loopback, a configuration pointed at them, and a fresh database.
+struct DemoEnv {
+  Date today{2025, 11, 20};
   Config cfg = load_config();
   DemoServer server;
-  DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
-  server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
-  for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = a;
-  cfg.allow_net = {"127.0.0.0/8", "::1/128"};
-  cfg.crawl.https_port = 1;  // nothing listens there on loopback: the demo has no HTTPS
-  cfg.crawl.retry_backoff_ms = 10;
-  auto dir = std::filesystem::temp_directory_path() / ("govaudit_demo_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::string db = (dir / "g.db").string();
+  DemoPortal portal;
+  std::filesystem::path dir;
+  std::string db;
+
+  explicit DemoEnv(const char* name, bool configure = true) {
+    portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
+    server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
+    if (configure) configure_for_demo(cfg, portal);
+    dir = std::filesystem::temp_directory_path() / (std::string("govaudit_") + name + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    db = (dir / "g.db").string();
+  }
+  ~DemoEnv() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+}  // namespace
+
+TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
+  DemoEnv env("demo");
+  auto& [today, cfg, server, portal, dir, db] = env;
   Store store(db);
   auto crawl = crawl_stage(store, db, cfg, portal.sites, today, "{}");
   EXPECT_EQ(crawl.unreachable, 1);
@@ -36,20 +53,13 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   auto files = report_stage(store, cfg, audit.run, dir);
   EXPECT_EQ(files.size(), 2u);
   EXPECT_GT(std::filesystem::file_size(dir / "report.html"), 1000u);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
-  Date today(2025, 11, 20);
-  Config cfg = load_config();
-  DemoServer server;
-  DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
-  server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
+  DemoEnv env("ssrf", false);
+  auto& [today, cfg, server, portal, dir, db] = env;
   for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = {"127.0.0.1"};
   cfg.crawl.retries = 0;
-  auto dir = std::filesystem::temp_directory_path() / ("govaudit_ssrf_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::string db = (dir / "g.db").string();
   Store store(db);
   auto crawl = crawl_stage(store, db, cfg, portal.sites, today, "{}");
   EXPECT_EQ(crawl.unreachable, int(portal.sites.size()));
@@ -57,23 +67,11 @@ TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
   auto views = store.load_site_views(crawl.run);
   ASSERT_FALSE(views.empty());
   EXPECT_NE(views[0].error.find("loopback"), std::string::npos) << views[0].error;
-  std::filesystem::remove_all(dir);
 }
 
 TEST(DemoPipeline, ANightlyRunReusesRecentAnswersOfOtherHosts) {
-  Date today(2025, 11, 20);
-  Config cfg = load_config();
-  DemoServer server;
-  DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
-  server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
-  for (auto& [h, a] : portal.dns) cfg.dns.static_hosts[h] = a;
-  cfg.allow_net = {"127.0.0.0/8", "::1/128"};
-  cfg.crawl.https_port = 1;
-  cfg.crawl.retry_backoff_ms = 10;
-  auto dir = std::filesystem::temp_directory_path() / ("govaudit_reuse_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::string db = (dir / "g.db").string();
+  DemoEnv env("reuse");
+  auto& [today, cfg, server, portal, dir, db] = env;
   Store store(db);
   auto first = crawl_stage(store, db, cfg, portal.sites, today, "{}");
   size_t after_first = server.requests();
@@ -93,5 +91,4 @@ TEST(DemoPipeline, ANightlyRunReusesRecentAnswersOfOtherHosts) {
   size_t before_third = server.requests();
   crawl_stage(store, db, cfg, portal.sites, today, "{}");
   EXPECT_EQ(server.requests() - before_third, after_first);
-  std::filesystem::remove_all(dir);
 }
