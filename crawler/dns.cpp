@@ -3,6 +3,7 @@
 #include <ares.h>
 #include <arpa/nameser.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include <netinet/in.h>
 
 #include <boost/asio/io_context.hpp>
@@ -36,6 +37,7 @@ struct Resolver::Impl {
     explicit Sock(asio::io_context& io, int fd) : d(io, fd) {}
     asio::posix::stream_descriptor d;
     bool want_read = false, want_write = false, reading = false, writing = false, closed = false;
+    int immediate = 0;
   };
   struct Pending {
     HostAnswer answer;
@@ -101,6 +103,21 @@ struct Resolver::Impl {
     auto it = socks.find(fd);
     if (it == socks.end()) return;
     auto s = it->second;
+    // Edge-triggered reactor: a datagram that arrived before the wait was queued is seen only by
+    // asking the kernel (see fetcher.cpp).
+    pollfd p{fd, short((s->want_read ? POLLIN : 0) | (s->want_write ? POLLOUT : 0)), 0};
+    if (p.events && s->immediate < 10000 && ::poll(&p, 1, 0) > 0) {
+      ++s->immediate;
+      bool r = p.revents & (POLLIN | POLLERR | POLLHUP), w = p.revents & POLLOUT;
+      asio::post(io, [this, fd, r, w, a = alive] {
+        if (!*a || !socks.count(fd)) return;
+        ares_process_fd(channel, r ? fd : ARES_SOCKET_BAD, w ? fd : ARES_SOCKET_BAD);
+        arm(fd);
+        arm_timer();
+      });
+      return;
+    }
+    s->immediate = 0;
     if (s->want_read && !s->reading) {
       s->reading = true;
       s->d.async_wait(asio::posix::stream_descriptor::wait_read, [this, s, fd, a = alive](auto ec) {

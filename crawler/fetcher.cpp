@@ -1,6 +1,7 @@
 #include "crawler/fetcher.hpp"
 
 #include <curl/curl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@ struct Fetcher::Impl {
     asio::posix::stream_descriptor d;
     int what = 0;  // CURL_POLL_*
     bool reading = false, writing = false, closed = false;
+    int immediate = 0;  // consecutive actions taken without waiting (bounded: no busy loop)
   };
 
   struct Transfer {
@@ -168,6 +170,17 @@ struct Fetcher::Impl {
     auto it = socks.find(fd);
     if (it == socks.end()) return;
     auto s = it->second;
+    // Asio's epoll reactor is edge-triggered and a wait queued after the edge never fires: data
+    // that arrived before the wait (or that libcurl left unread) would stall the transfer until its
+    // timeout. So ask the kernel first, level-triggered, and act at once when the socket is ready.
+    if (int ev = ready(fd, s->what); ev && s->immediate < 10000) {
+      ++s->immediate;
+      asio::post(io, [this, fd, ev, a = alive] {
+        if (*a && socks.count(fd)) act(fd, ev);
+      });
+      return;
+    }
+    s->immediate = 0;
     if ((s->what & CURL_POLL_IN) && !s->reading) {
       s->reading = true;
       s->d.async_wait(asio::posix::stream_descriptor::wait_read, [this, s, fd, a = alive](auto ec) {
@@ -184,6 +197,17 @@ struct Fetcher::Impl {
         act(fd, CURL_CSELECT_OUT);
       });
     }
+  }
+
+  // CURL_CSELECT_* bits for what the socket is ready for now, among what libcurl wants.
+  static int ready(curl_socket_t fd, int what) {
+    pollfd p{fd, short(((what & CURL_POLL_IN) ? POLLIN : 0) | ((what & CURL_POLL_OUT) ? POLLOUT : 0)), 0};
+    if (!p.events || ::poll(&p, 1, 0) <= 0) return 0;
+    int ev = 0;
+    if (p.revents & (POLLIN | POLLHUP)) ev |= CURL_CSELECT_IN;
+    if (p.revents & POLLOUT) ev |= CURL_CSELECT_OUT;
+    if (p.revents & POLLERR) ev |= CURL_CSELECT_ERR;
+    return ev;
   }
 
   void act(curl_socket_t fd, int ev) {
