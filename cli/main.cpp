@@ -1,10 +1,12 @@
-// govaudit: one binary, subcommands crawl, audit, report, run, diff, demo, calendar, probe.
+// govaudit: one binary, subcommands crawl, audit, report, run, diff, demo, calendar, probe, inspect.
 // Exit codes: 0 completed; 1 findings at or above --fail-on; 2 usage or config error; 3 the run failed.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +15,8 @@
 #include "cli/pipeline.hpp"
 #include "config/calendar.hpp"
 #include "crawler/availability.hpp"
+#include "crawler/fetch_page.hpp"
+#include "crawler/inspect.hpp"
 #include "crawler/netguard.hpp"
 
 using namespace govaudit;
@@ -23,6 +27,8 @@ namespace {
 struct Options {
   std::string sites, config, out = "govaudit-out", db, dns, today, allow_net, fail_on;
   std::string cal_from, cal_to;
+  std::string inspect_target, inspect_file, inspect_url;
+  bool json_out = false;
   std::vector<std::string> cal_add;
   std::int64_t run = 0;
   int verbose = 0;
@@ -120,6 +126,32 @@ int cmd_probe(const Options& o) {
                 << (r.error.empty() ? "" : "\t" + r.error) << "\n";
   }
   spdlog::info("probe: {} of {} homepages opened; stored in {}", records.size() - failed, records.size(), path);
+  return 0;
+}
+
+int cmd_inspect(const Options& o) {
+  std::string body, content_type, page_url;
+  if (!o.inspect_file.empty()) {
+    std::ifstream in(o.inspect_file, std::ios::binary);
+    if (!in) throw Usage(o.inspect_file + ": cannot read the file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    body = ss.str();
+    page_url = !o.inspect_url.empty() ? o.inspect_url : "file://" + fs::absolute(o.inspect_file).string();
+  } else {
+    if (o.inspect_target.empty()) throw Usage("inspect: give a URL, or --file PATH [--url URL]");
+    Config cfg = make_config(o);
+    NetGuard guard(cfg.allow_net);
+    auto r = fetch_pages(cfg, guard, {o.inspect_target}, cfg.crawl.total_timeout_ms, cfg.crawl.max_body_bytes).front();
+    if (!r.result.error_kind.empty())
+      throw std::runtime_error(o.inspect_target + ": " + r.result.error_kind + ": " + r.result.error);
+    if (r.result.status >= 400) throw std::runtime_error(o.inspect_target + ": HTTP " + std::to_string(r.result.status));
+    body = std::move(r.result.body);
+    content_type = r.result.content_type;
+    page_url = r.final_url;
+  }
+  auto j = inspect_page(body, content_type, page_url);
+  std::cout << (o.json_out ? j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : inspect_summary(j));
   return 0;
 }
 
@@ -245,6 +277,14 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "Audit the built-in demo portals, served on loopback");
   auto* calendar = app.add_subcommand("calendar", "Working-day calendar: list days or add working days");
   auto* probe = app.add_subcommand("probe", "One round of homepage availability probes (for cron / systemd timers)");
+  auto* inspect = app.add_subcommand("inspect", "Show what govaudit reads from one page (URL or saved file)");
+  inspect->add_option("url", o.inspect_target, "Page to fetch with the crawler's settings");
+  inspect->add_option("--file", o.inspect_file, "A saved page instead of fetching");
+  inspect->add_option("--url", o.inspect_url, "With --file: the page's URL (resolves its relative links)");
+  inspect->add_flag("--json", o.json_out, "One JSON object instead of the summary");
+  inspect->add_option("--config", o.config, "Configuration file (TOML)");
+  inspect->add_option("--dns", o.dns, "DNS servers to ask instead of the system's, HOST:PORT[,...]");
+  inspect->add_option("--allow-net", o.allow_net, "Address ranges that may be fetched although private");
   add_common(crawl, o, true);
   add_common(audit, o, false);
   add_common(report, o, false);
@@ -274,6 +314,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(demo)) return cmd_demo(o);
     if (app.got_subcommand(calendar)) return cmd_calendar(o);
     if (app.got_subcommand(probe)) return cmd_probe(o);
+    if (app.got_subcommand(inspect)) return cmd_inspect(o);
     if (app.got_subcommand(diff)) {
       std::cerr << "govaudit: this subcommand is not yet available in this version\n";
       return 2;

@@ -142,9 +142,21 @@ std::vector<std::string> search(const char* pattern, const std::string& s) {
   return out;
 }
 
+// The TRS inline pager: `var countPage=56; var currentPage=0;` writing index.html, index_1.html …
+std::optional<Pager> find_inline_pager(const std::string& script) {
+  if (script.find("countPage") == std::string::npos || script.find("index") == std::string::npos) return std::nullopt;
+  auto count = search(R"re(countPage\s*=\s*(\d+))re", script);
+  auto current = search(R"re(currentPage\s*=\s*(\d+))re", script);
+  if (count.empty()) return std::nullopt;
+  Pager p{parse_int(count[1]), current.empty() ? 0 : parse_int(current[1]), "index",
+          script.find("shtml") != std::string::npos ? "shtml" : "html"};
+  if (p.total < 1 || p.current < 0) return std::nullopt;
+  return p;
+}
+
 // createPageHTML(total, current, "prefix", "ext"), where total/current may name `var x = N`.
 std::optional<Pager> find_pager(const std::string& script) {
-  if (script.find("createPageHTML") == std::string::npos) return std::nullopt;
+  if (script.find("createPageHTML") == std::string::npos) return find_inline_pager(script);
   auto m = search(R"re(createPageHTML\s*\(\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["'])re", script);
   if (m.empty()) return std::nullopt;
   auto value = [&](const std::string& tok) -> int {
@@ -424,6 +436,26 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
       }
     }
     if (std::string r = find_script_redirect(s); !r.empty()) w.add_link(r, "redirect", "");
+    bool requests = s.find("ajax") != std::string::npos || s.find("$.post") != std::string::npos ||
+                    s.find("$.get") != std::string::npos || s.find("XMLHttpRequest") != std::string::npos ||
+                    s.find("fetch(") != std::string::npos;
+    bool related = s.find("reldoc") != std::string::npos || s.find("relDoc") != std::string::npos ||
+                   s.find("解读") != std::string::npos || s.find("jdhy") != std::string::npos;
+    if (requests && related) page.related_by_script = true;
+  }
+  // Breadcrumb: "当前位置：首页 > 政务公开 > 政府文件" names the page's column last.
+  for (const char* label : {"当前位置", "您的位置", "您现在的位置", "所在位置"}) {
+    size_t p = page.text.find(label);
+    if (p == std::string::npos) continue;
+    size_t e = page.text.find('\n', p);
+    std::string line = page.text.substr(p, e == std::string::npos ? std::string::npos : e - p);
+    std::string last;
+    size_t cut = 0;
+    for (const char* sep : {">", "》", "»", "›", "→", "/"})
+      for (size_t q = line.find(sep); q != std::string::npos; q = line.find(sep, q + 1)) cut = std::max(cut, q + std::strlen(sep));
+    if (cut) last = squash(line.substr(cut));
+    if (!last.empty() && last.size() < 120) page.crumb_column = last;
+    break;
   }
   find_dates(page, url);
   page.is_list = page.items.size() >= 3 || page.pager.has_value() || page.has_datastore;

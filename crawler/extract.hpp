@@ -47,6 +47,8 @@ struct Page {
   bool is_article = false;
   bool links_truncated = false;
   bool has_datastore = false;  // Hanweb <datastore> list data
+  bool related_by_script = false;  // a script fetches related documents (相关解读 …) at view time
+  std::string crumb_column;        // the last step of a 当前位置 / 您的位置 breadcrumb
 };
 
 struct Limits {

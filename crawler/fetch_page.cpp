@@ -1,0 +1,70 @@
+#include "crawler/fetch_page.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "crawler/dns.hpp"
+#include "crawler/url.hpp"
+
+namespace govaudit {
+
+std::vector<PageFetch> fetch_pages(const Config& cfg, const NetGuard& guard, const std::vector<std::string>& urls,
+                                   int timeout_ms, std::int64_t max_body) {
+  boost::asio::io_context io;
+  CrawlSettings cs = cfg.crawl;
+  cs.total_timeout_ms = timeout_ms;
+  cs.connect_timeout_ms = std::min(cs.connect_timeout_ms, timeout_ms);
+  Resolver resolver(io, cfg.dns);
+  Fetcher fetcher(io, cs, guard);
+  std::vector<PageFetch> out(urls.size());
+  auto start = std::chrono::steady_clock::now();
+  // The visitors live until io.run() returns; handlers hold plain pointers to them (no cycle).
+  std::vector<std::unique_ptr<std::function<void(std::string, int)>>> visitors;
+  for (size_t i = 0; i < urls.size(); ++i) {
+    out[i].url = out[i].final_url = urls[i];
+    visitors.push_back(std::make_unique<std::function<void(std::string, int)>>());
+    auto* visit = visitors.back().get();
+    auto done = [&out, i, start](FetchResult r) {
+      out[i].result = std::move(r);
+      out[i].elapsed_ms = int(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+    };
+    *visit = [&, i, visit, done](std::string u, int hops) {
+      out[i].final_url = u;
+      auto p = url::parts(u);
+      if (!p) {
+        FetchResult r;
+        r.error_kind = "url";
+        r.error = "not an http(s) URL: " + u;
+        return done(std::move(r));
+      }
+      resolver.resolve(p->host, [&, u, hops, p = *p, visit, done](const HostAnswer& a) {
+        if (a.v4.empty() && a.v6.empty()) {
+          FetchResult r;
+          r.error_kind = "dns";
+          r.error = "no address for " + p.host + (a.error4.empty() ? "" : " (" + a.error4 + ")");
+          return done(std::move(r));
+        }
+        std::string addrs;
+        for (auto& x : a.v4) addrs += (addrs.empty() ? "" : ",") + x;
+        for (auto& x : a.v6) addrs += (addrs.empty() ? "" : ",") + ("[" + x + "]");
+        FetchRequest req;
+        req.url = u;
+        req.resolve = {(p.host.find(':') != std::string::npos ? "[" + p.host + "]" : p.host) + ":" +
+                       std::to_string(p.port) + ":" + addrs};
+        req.max_body = max_body;
+        fetcher.fetch(std::move(req), [hops, visit, done](FetchResult r) {
+          if (r.error_kind.empty() && r.status >= 300 && r.status < 400 && !r.location.empty() && hops < 5)
+            return (*visit)(r.location, hops + 1);
+          done(std::move(r));
+        });
+      });
+    };
+    (*visit)(urls[i], 0);
+  }
+  io.run();
+  return out;
+}
+
+}  // namespace govaudit

@@ -1,0 +1,84 @@
+#include "crawler/inspect.hpp"
+
+#include <set>
+#include <sstream>
+
+#include "crawler/charset.hpp"
+#include "crawler/cms.hpp"
+#include "crawler/extract.hpp"
+#include "crawler/url.hpp"
+
+namespace govaudit {
+
+nlohmann::json inspect_page(std::string_view body, std::string_view content_type, const std::string& page_url) {
+  using nlohmann::json;
+  auto dec = charset::decode(body, content_type);
+  auto page = extract::parse(dec.text, page_url);
+  auto me = url::parts(page_url);
+  std::string base = page_url;
+  if (!page.base_href.empty())
+    if (auto b = url::resolve(page_url, page.base_href)) base = *b;
+  std::set<std::string> internal, external;
+  json related = json::array();
+  for (auto& l : page.links) {
+    if (l.tag != "a" && l.tag != "area") continue;
+    auto to = url::resolve(base, l.href);
+    if (!to) continue;
+    auto p = url::parts(*to);
+    (me && p && p->host == me->host ? internal : external).insert(*to);
+    for (const char* w : {"解读", "图解", "一图读懂", "原文", "相关文件"})
+      if (l.text.find(w) != std::string::npos) {
+        related.push_back({{"url", *to}, {"text", l.text}});
+        break;
+      }
+  }
+  auto d = cms::detect(dec.text, page_url);
+  json j;
+  j["url"] = page_url;
+  j["charset"] = dec.charset;
+  j["charset_source"] = dec.source;
+  j["replacement_chars"] = dec.replacements;
+  j["title"] = page.title;
+  j["published"] = page.published ? json(page.published->iso()) : json(nullptr);
+  j["published_source"] = page.published ? json(page.published_source) : json(nullptr);
+  j["document_date"] = page.document_date ? json(page.document_date->iso()) : json(nullptr);
+  j["meta"] = page.meta;
+  j["links"] = {{"count", internal.size() + external.size()}, {"internal", internal.size()}, {"external", external.size()}};
+  j["cms"] = {{"name", d.name}, {"evidence", d.evidence}};
+  j["pager"] = page.pager ? json{{"pages", page.pager->total}, {"current", page.pager->current}, {"prefix", page.pager->prefix},
+                                 {"ext", page.pager->ext}}
+                          : json(nullptr);
+  auto col = page.meta.find("ColumnName");
+  j["column"] = col != page.meta.end() && !col->second.empty() ? json(col->second)
+                : !page.crumb_column.empty()                   ? json(page.crumb_column)
+                                                               : json(nullptr);
+  j["kind"] = page.is_list ? "list" : page.is_article ? "article" : "page";
+  j["items"] = page.items.size();
+  j["related"] = {{"links", related}, {"loaded_by_script", page.related_by_script}};
+  return j;
+}
+
+std::string inspect_summary(const nlohmann::json& j) {
+  std::ostringstream o;
+  auto str = [](const nlohmann::json& v) { return v.is_null() ? std::string("—") : v.is_string() ? v.get<std::string>() : v.dump(); };
+  o << "URL           " << str(j["url"]) << "\n"
+    << "charset       " << str(j["charset"]) << " (" << str(j["charset_source"]) << ")\n"
+    << "title         " << str(j["title"]) << "\n"
+    << "kind          " << str(j["kind"]) << ", " << j["items"].get<size_t>() << " dated list items\n"
+    << "published     " << str(j["published"]) << " (" << str(j["published_source"]) << ")\n"
+    << "document date " << str(j["document_date"]) << "\n"
+    << "column        " << str(j["column"]) << "\n"
+    << "CMS           " << str(j["cms"]["name"]);
+  for (auto& e : j["cms"]["evidence"]) o << "; " << e.get<std::string>();
+  o << "\nlinks         " << j["links"]["count"].get<size_t>() << " (" << j["links"]["internal"].get<size_t>() << " internal, "
+    << j["links"]["external"].get<size_t>() << " external)\n"
+    << "pager         " << (j["pager"].is_null() ? "—" : std::to_string(j["pager"]["pages"].get<int>()) + " pages") << "\n"
+    << "related       " << j["related"]["links"].size() << " links"
+    << (j["related"]["loaded_by_script"].get<bool>() ? "; loaded by script at view time" : "") << "\n"
+    << "meta          ";
+  for (auto& [k, v] : j["meta"].items()) o << k << "=" << v.get<std::string>() << "  ";
+  o << "\n";
+  return o.str();
+}
+
+}  // namespace govaudit

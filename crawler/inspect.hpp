@@ -1,0 +1,16 @@
+#pragma once
+// What govaudit reads from one page, as one JSON object: the view `govaudit inspect` prints, made
+// by the same charset, extraction and date code the crawl and the rules use.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace govaudit {
+
+// `url` resolves the page's relative links and judges internal vs external (by host).
+nlohmann::json inspect_page(std::string_view body, std::string_view content_type, const std::string& url);
+
+// A readable multi-line summary of inspect_page's object.
+std::string inspect_summary(const nlohmann::json& j);
+
+}  // namespace govaudit
