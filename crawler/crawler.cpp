@@ -151,7 +151,7 @@ class Run {
  private:
   // ---- scheduling
 
-  Host& host_for(const std::string& u, const url::Parts& p) {
+  Host& host_for(const url::Parts& p) {
     std::string key = p.scheme + "://" + url::host_port(p);
     auto& h = hosts_[key];
     if (h.key.empty()) {
@@ -162,7 +162,6 @@ class Run {
         for (auto& sh : s.site->hosts)
           if (sh == p.host) h.in_scope = true;
     }
-    (void)u;
     return h;
   }
 
@@ -172,7 +171,7 @@ class Run {
       record_failure(t, "url", "cannot parse the URL");
       return;
     }
-    Host& h = host_for(t.url, *p);
+    Host& h = host_for(*p);
     if (front) h.queue.push_front(std::move(t));
     else h.queue.push_back(std::move(t));
   }
@@ -225,7 +224,7 @@ class Run {
           FetchResult r;
           r.error_kind = "robots";
           r.error = "disallowed by robots.txt";
-          record(t, r, nullptr);
+          record(t, r);
           continue;
         }
         if (t.mode == Mode::Check) {
@@ -403,7 +402,7 @@ class Run {
       parse(std::move(t), std::move(r));
       return;
     }
-    record(t, r, nullptr);
+    record(t, r);
   }
 
   void follow(Task t, FetchResult r) {
@@ -417,7 +416,7 @@ class Run {
       r.error = !next ? "redirect to an unusable URL: " + r.location
                       : loop ? "redirect loop via " + *next : "more than 10 redirects";
       r.status = t.chain.back().status;
-      record(t, r, nullptr);
+      record(t, r);
       return;
     }
     SiteState& s = sites_[t.site];
@@ -488,11 +487,11 @@ class Run {
     FetchResult r;
     r.error_kind = kind;
     r.error = why;
-    record(t, r, nullptr);
+    record(t, r);
   }
 
   // Records a page that was not parsed (error, attachment, other host's link, non-HTML).
-  void record(const Task& t, const FetchResult& r, const extract::Page*) {
+  void record(const Task& t, const FetchResult& r) {
     SiteState& s = sites_[t.site];
     PageRecord p = base_record(t, r);
     p.kind = t.mode == Mode::Home ? "home" : t.mode == Mode::Check ? (is_attachment(t.url) ? "attachment" : "external") : "page";
