@@ -16,6 +16,14 @@ bool is_broken(const PageRecord& p) {
 std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) const {
   std::unordered_map<std::string, const PageRecord*> target;
   for (auto& p : site.pages) target.emplace(p.url, &p);
+  // A redirect into a page the crawl fetched on its own is as good as that page: follow the
+  // recorded final URLs (a few hops at most) to the record that holds the real answer.
+  for (auto& [u, p] : target)
+    for (int hop = 0; hop < 5 && p->final_url != p->url && p->error_kind.empty(); ++hop) {
+      auto next = target.find(p->final_url);
+      if (next == target.end() || next->second == p) break;
+      p = next->second;
+    }
   struct Use {
     std::vector<std::pair<std::string, std::string>> sources;  // page, anchor text
     size_t pages = 0;
@@ -42,7 +50,7 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
     out.push_back({site.site.id, "links.manual_check", to, from,
                    nlohmann::json{{"reason", target.at(to)->error}, {"status", target.at(to)->status}}.dump(), "minor"});
   for (auto& [to, u] : broken) {
-    const PageRecord& p = *target.at(to);
+    const PageRecord& p = *target.at(to);  // the final answer
     nlohmann::json src = nlohmann::json::array();
     for (auto& [from, text] : u.sources) src.push_back({{"page", from}, {"text", text}});
     nlohmann::json chain = nlohmann::json::array();

@@ -51,3 +51,20 @@ TEST(Https, CertificateDatesAsCurlWritesThem) {
   EXPECT_EQ(parse_cert_date(" Jan 31 00:00:00 2027 GMT")->iso(), "2027-01-31");
   EXPECT_FALSE(parse_cert_date("not a date"));
 }
+
+TEST(Links, ARedirectIntoABrokenPageIsBroken) {
+  SiteView v;
+  v.site = Site{"x", "x", "http://w/", "county", {"w"}, "", ""};
+  PageRecord stub = target("http://w/old.html", 200);  // recorded as "redirects to" a page crawled on its own
+  stub.final_url = "http://w/new.html";
+  stub.redirects = {{"http://w/old.html", 301}};
+  v.pages = {stub, target("http://w/new.html", 404), target("http://w/moved.html", 200)};
+  v.pages[2].final_url = "http://w/ok.html";
+  v.pages.push_back(target("http://w/ok.html", 200));
+  v.links = {{"x", "http://w/a.html", "http://w/old.html", "a", ""}, {"x", "http://w/a.html", "http://w/moved.html", "a", ""}};
+  Config cfg = load_config();
+  auto f = LinksRule().check(v, RuleContext{Date(2025, 11, 20), &cfg});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].subject, "http://w/old.html");
+  EXPECT_NE(f[0].detail_json.find("\"status\":404"), std::string::npos) << f[0].detail_json;
+}
