@@ -23,8 +23,6 @@ struct DemoServer::Impl {
   tcp::acceptor a4{io}, a6{io};
   bool v6 = false;
   std::atomic<size_t> count{0};
-  std::promise<void> ready;
-  std::future<void> ready_future;
   std::thread thread;
 
   void accept(tcp::acceptor& a) {
@@ -97,17 +95,17 @@ struct DemoServer::Impl {
 };
 
 void DemoServer::set_routes(DemoRoutes routes, std::vector<std::string> any_hosts, DemoRoutes v6_routes) {
-  asio::post(impl_->io, [this, r = std::move(routes), a = std::move(any_hosts), v6 = std::move(v6_routes)]() mutable {
+  std::promise<void> done;
+  asio::post(impl_->io, [this, &done, r = std::move(routes), a = std::move(any_hosts), v6 = std::move(v6_routes)]() mutable {
     impl_->routes = std::move(r);
     impl_->routes_v6 = std::move(v6);
     impl_->any = std::move(a);
-    impl_->ready.set_value();
+    done.set_value();
   });
-  impl_->ready_future.wait();
+  done.get_future().wait();
 }
 
 DemoServer::DemoServer() : impl_(std::make_unique<Impl>()) {
-  impl_->ready_future = impl_->ready.get_future();
   auto& a4 = impl_->a4;
   tcp::endpoint e4(asio::ip::make_address("127.0.0.1"), 0);
   a4.open(e4.protocol());

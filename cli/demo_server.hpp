@@ -23,10 +23,11 @@ using DemoRoutes = std::map<std::string, std::map<std::string, DemoResponse>>;
 
 class DemoServer {
  public:
-  // Starts listening with no routes; set them before the first request.
+  // Starts listening with no routes (every request answers 404 until set_routes).
   DemoServer();
   // `any_hosts`: hosts that answer 200 with a small page for any path (national sites in footers).
-  // `v6_routes` answer instead of `routes` on connections that came in over IPv6.
+  // `v6_routes` answer instead of `routes` on connections that came in over IPv6. May be called
+  // again to change the served sites; returns once the server uses the new routes.
   void set_routes(DemoRoutes routes, std::vector<std::string> any_hosts, DemoRoutes v6_routes = {});
   ~DemoServer();
   unsigned short port() const;

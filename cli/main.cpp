@@ -18,6 +18,7 @@
 #include "crawler/fetch_page.hpp"
 #include "crawler/inspect.hpp"
 #include "crawler/netguard.hpp"
+#include "reports/history.hpp"
 
 using namespace govaudit;
 namespace fs = std::filesystem;
@@ -30,7 +31,7 @@ struct Options {
   std::string inspect_target, inspect_file, inspect_url;
   bool json_out = false;
   std::vector<std::string> cal_add;
-  std::int64_t run = 0;
+  std::int64_t run = 0, from_run = 0, to_run = 0;
   int verbose = 0;
   bool quiet = false;
 };
@@ -126,6 +127,42 @@ int cmd_probe(const Options& o) {
                 << (r.error.empty() ? "" : "\t" + r.error) << "\n";
   }
   spdlog::info("probe: {} of {} homepages opened; stored in {}", records.size() - failed, records.size(), path);
+  return 0;
+}
+
+int cmd_diff(const Options& o) {
+  std::string path = db_path(o);
+  if (!fs::exists(path)) throw Usage(path + ": no such database");
+  Store store(path);
+  std::int64_t to = o.to_run;
+  if (!to) {
+    auto r = store.latest_run("audit");
+    if (!r) throw Usage(path + ": holds no audit run");
+    to = r->id;
+  }
+  std::int64_t from = o.from_run;
+  if (!from) {
+    auto p = previous_audit(store, to);
+    if (!p) throw Usage("audit run " + std::to_string(to) + " has no earlier audit run to compare with");
+    from = *p;
+  }
+  for (auto id : {from, to})
+    if (auto r = store.run(id); !r || r->kind != "audit") throw Usage("run " + std::to_string(id) + " is not an audit run");
+  auto d = diff_findings(store.findings(from), store.findings(to));
+  if (o.json_out) {
+    auto list = [](const std::vector<Finding>& v) {
+      nlohmann::json a = nlohmann::json::array();
+      for (auto& f : v) a.push_back({{"site", f.site_id}, {"rule", f.rule}, {"subject", f.subject}, {"url", f.url}});
+      return a;
+    };
+    std::cout << nlohmann::json{{"from", from}, {"to", to}, {"new", list(d.added)}, {"persisting", list(d.persisting)},
+                                {"resolved", list(d.resolved)}}.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "audit " << from << " -> " << to << ": 新发现 " << d.added.size() << ", 仍存在 " << d.persisting.size()
+            << ", 已整改 " << d.resolved.size() << "\n";
+  for (auto [label, v] : {std::pair{"新发现", &d.added}, std::pair{"仍存在", &d.persisting}, std::pair{"已整改", &d.resolved}})
+    for (auto& f : *v) std::cout << label << '\t' << f.site_id << '\t' << f.rule << '\t' << f.subject << "\n";
   return 0;
 }
 
@@ -297,6 +334,9 @@ int main(int argc, char** argv) {
   calendar->add_option("--to", o.cal_to, "Last day to list (YYYY-MM-DD)");
   calendar->add_option("--add", o.cal_add, "D N: print the date N working days after D")->expected(2);
   report->add_option("--run", o.run, "Audit run to report (default: the latest)");
+  diff->add_option("--from", o.from_run, "Earlier audit run (default: the one before --to)");
+  diff->add_option("--to", o.to_run, "Later audit run (default: the latest)");
+  diff->add_flag("--json", o.json_out, "{\"new\": [...], \"persisting\": [...], \"resolved\": [...]}");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -315,10 +355,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(calendar)) return cmd_calendar(o);
     if (app.got_subcommand(probe)) return cmd_probe(o);
     if (app.got_subcommand(inspect)) return cmd_inspect(o);
-    if (app.got_subcommand(diff)) {
-      std::cerr << "govaudit: this subcommand is not yet available in this version\n";
-      return 2;
-    }
+    if (app.got_subcommand(diff)) return cmd_diff(o);
   } catch (const Usage& e) {
     std::cerr << "govaudit: " << e.what() << "\n";
     return 2;

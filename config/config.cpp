@@ -218,7 +218,20 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     n.string("ca_file", cfg.crawl.ca_file);
     n.integer("https_port", cfg.crawl.https_port, 1, 65535);
   }
-  r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels"});
+  r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification"});
+  if (auto t = r.table("rectification")) {
+    Reader n(*t, source, "rectification");
+    n.known({"default_working_days", "default_unit", "working_days"});
+    n.integer("default_working_days", cfg.rectification.default_working_days, 0, 3650);
+    n.string("default_unit", cfg.rectification.default_unit);
+    if (auto w = n.table("working_days"))
+      for (auto&& [k, v] : *w) {
+        auto i = v.as_integer();
+        if (!i || i->get() < 0 || i->get() > 3650)
+          fail(source, v, "rectification.working_days." + std::string(k.str()), "expected a number of working days");
+        cfg.rectification.working_days[std::string(k.str())] = int(i->get());
+      }
+  }
   if (auto t = r.table("detail_labels"))
     for (auto&& [k, v] : *t) {
       if (!v.is_string()) fail(source, v, "detail_labels." + std::string(k.str()), "expected a string");

@@ -110,6 +110,14 @@ struct Scoring {
   int availability_timeout_ms = 15000;      // a visit fails when the homepage has not opened by then
 };
 
+// The rectification list (整改清单): deadlines in working days after the audit date, by
+// finding category, and the unit named when neither the catalog nor the site list names one.
+struct Rectification {
+  int default_working_days = 10;
+  std::map<std::string, int> working_days;  // category -> working days
+  std::string default_unit = "网站主办单位";
+};
+
 struct Config {
   CrawlSettings crawl;
   DnsSettings dns;
@@ -122,6 +130,7 @@ struct Config {
   std::map<std::string, std::string> detail_labels;  // finding detail key -> report label
   std::string report_title;
   Scoring scoring;
+  Rectification rectification;
 
   // Wording for `rule`; a neutral fallback for rules the file does not describe.
   RuleText rule_text(const std::string& rule) const;

@@ -6,6 +6,8 @@
 #include <tuple>
 
 #include "reports/report.hpp"
+#include "reports/history.hpp"
+#include "reports/rectification.hpp"
 #include "reports/scoring.hpp"
 
 namespace govaudit {
@@ -230,6 +232,10 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   d.audit = *a;
   d.crawl = store.run(a->crawl_run.value_or(0)).value_or(RunInfo{});
   d.findings = store.findings(audit_run);
+  if (auto prev = previous_audit(store, audit_run)) {
+    d.has_previous = true;
+    d.previous = store.findings(*prev);
+  }
   auto& db = store.connection();
   auto st = db.prepare(
       "SELECT s.site_id, s.status, s.error, s.limits, "
@@ -277,6 +283,14 @@ std::vector<std::filesystem::path> write_reports(const ReportData& data, const s
     auto f = open("findings.jsonl");
     write_jsonl(data.findings, f);
     if (!f) throw std::runtime_error((dir / "findings.jsonl").string() + ": write failed (disk full?)");
+  }
+  {
+    auto rows = rectification_rows(data);
+    auto csv = open("rectification.csv");
+    write_rectification_csv(rows, csv);
+    auto md = open("report.md");
+    write_markdown(data, rows, md);
+    if (!csv || !md) throw std::runtime_error(dir.string() + ": write failed (disk full?)");
   }
   {
     auto f = open("report.html");

@@ -30,6 +30,8 @@ struct ReportData {
   RunInfo crawl;  // the crawl it judged
   std::vector<SiteSummary> sites;
   std::vector<Finding> findings;
+  bool has_previous = false;       // an earlier audit run exists
+  std::vector<Finding> previous;   // its findings, for 新发现 / 仍存在 / 已整改
 };
 
 // One JSON object per line: site, rule, subject, url, detail (an object).
@@ -44,7 +46,8 @@ std::string html_escape(std::string_view s);
 // Reads what the report needs for `audit_run` from the store.
 ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run);
 
-// Writes findings.jsonl and report.html into `dir` (created if needed). Returns the paths written.
+// Writes findings.jsonl, report.html, report.md and rectification.csv into `dir` (created if
+// needed). Returns the paths written.
 std::vector<std::filesystem::path> write_reports(const ReportData& data, const std::filesystem::path& dir);
 
 }  // namespace govaudit

@@ -7,6 +7,8 @@
 #include "cli/demo_server.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
+#include "reports/history.hpp"
+#include "reports/rectification.hpp"
 
 using namespace govaudit;
 
@@ -51,8 +53,10 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   // robots.txt was asked and the server saw the crawl.
   EXPECT_GT(server.requests(), 20u);
   auto files = report_stage(store, cfg, audit.run, dir);
-  EXPECT_EQ(files.size(), 2u);
+  EXPECT_EQ(files.size(), 4u);
   EXPECT_GT(std::filesystem::file_size(dir / "report.html"), 1000u);
+  EXPECT_GT(std::filesystem::file_size(dir / "rectification.csv"), 500u);
+  EXPECT_GT(std::filesystem::file_size(dir / "report.md"), 500u);
 }
 
 TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
@@ -91,4 +95,45 @@ TEST(DemoPipeline, ANightlyRunReusesRecentAnswersOfOtherHosts) {
   size_t before_third = server.requests();
   crawl_stage(store, db, cfg, portal.sites, today, "{}");
   EXPECT_EQ(server.requests() - before_third, after_first);
+}
+
+TEST(DemoPipeline, DiffShowsExactlyWhatChangedOnTheServedSite) {
+  DemoEnv env("diff");
+  auto& [today, cfg, server, portal, dir, db] = env;
+  Store store(db);
+  auto a1 = audit_stage(store, cfg, crawl_stage(store, db, cfg, portal.sites, today, "{}").run, today);
+  // Re-judging the same crawl on the same day changes nothing.
+  auto again = audit_stage(store, cfg, store.run(a1.run)->crawl_run.value(), today);
+  auto same = diff_findings(store.findings(a1.run), store.findings(again.run));
+  EXPECT_TRUE(same.added.empty());
+  EXPECT_TRUE(same.resolved.empty());
+  EXPECT_EQ(same.persisting.size(), store.findings(a1.run).size());
+  // The county fixes its ICP number; another loses its 找错 entry.
+  auto routes = portal.routes;
+  auto fix = [](std::string& body, const std::string& from, const std::string& to) {
+    auto p = body.find(from);
+    ASSERT_NE(p, std::string::npos) << from;
+    body.replace(p, from.size(), to);
+  };
+  for (const char* path : {"/", "/index.html"}) {
+    fix(routes["www.shifan.gov.cn.test"][path].body, "</p><p>", "皖ICP备05012345号</p><p>");
+    std::string& hexie = routes["www.hexie.gov.cn.test"][path].body;
+    auto a = hexie.find("<a href=\"http://zfwzzc.www.gov.cn.test");
+    ASSERT_NE(a, std::string::npos);
+    hexie.erase(a, hexie.find("</a>", a) + 4 - a);  // the whole 找错 entry goes
+  }
+  server.set_routes(routes, portal.any_hosts, portal.routes_v6);
+  auto a2 = audit_stage(store, cfg, crawl_stage(store, db, cfg, portal.sites, today, "{}").run, today);
+  auto d = diff_findings(store.findings(a1.run), store.findings(a2.run));
+  ASSERT_EQ(d.resolved.size(), 1u);
+  EXPECT_EQ(d.resolved[0].site_id + " " + d.resolved[0].rule, "shifan footer.missing_icp");
+  ASSERT_EQ(d.added.size(), 1u);
+  EXPECT_EQ(d.added[0].site_id + " " + d.added[0].rule, "hexie footer.missing_jiucuo");
+  EXPECT_EQ(d.persisting.size(), store.findings(a1.run).size() - 1);
+  // The list marks each finding against the previous run.
+  auto data = load_report_data(store, cfg, a2.run);
+  auto rows = rectification_rows(data);
+  int fresh = 0;
+  for (auto& r : rows) fresh += r.status == "新发现";
+  EXPECT_EQ(fresh, 1);
 }

@@ -1,8 +1,12 @@
+#include "reports/rectification.hpp"
 #include "reports/report.hpp"
+#include "tests/test_helpers.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 using namespace govaudit;
@@ -44,4 +48,20 @@ TEST(Report, HtmlEscapesEveryPageString) {
   EXPECT_NE(h.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(h.find("文章页缺少必备元数据"), std::string::npos);
   EXPECT_EQ(html_escape("a&<>\"'"), "a&amp;&lt;&gt;&quot;&#39;");
+}
+
+TEST(Report, RectificationCsvReadsBackWithPythonsCsvModule) {
+  std::vector<RectificationRow> rows{{1, "某县人民政府", "栏目设置", "栏目为空：依申请公开, \"暂无信息\"", "http://x/a,b", "条例\n第二十条",
+                                      "补充发布", "县政府办", "2025-12-04", "新发现"}};
+  auto path = std::filesystem::temp_directory_path() / ("govaudit_rect_" + std::to_string(::getpid()) + ".csv");
+  {
+    std::ofstream f(path, std::ios::binary);
+    write_rectification_csv(rows, f);
+  }
+  std::string cmd = "python3 -c \"import csv,sys; r=list(csv.reader(open(sys.argv[1], encoding='utf-8-sig', newline=''))); "
+                    "assert r[0][0]=='序号' and r[0][9]=='整改状态', r[0]; assert len(r)==2 and len(r[1])==10, r; "
+                    "assert r[1][3]=='栏目为空：依申请公开, \\\"暂无信息\\\"', r[1][3]; assert r[1][5]=='条例\\n第二十条', r[1][5]\" " +
+                    path.string();
+  EXPECT_EQ(govaudit::test::sh(cmd), 0);
+  std::filesystem::remove(path);
 }

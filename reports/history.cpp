@@ -1,0 +1,39 @@
+#include "reports/history.hpp"
+
+#include <set>
+#include <tuple>
+
+namespace govaudit {
+namespace {
+using Key = std::tuple<std::string, std::string, std::string>;
+Key key(const Finding& f) { return {f.site_id, f.rule, f.subject}; }
+std::set<Key> keys(const std::vector<Finding>& v) {
+  std::set<Key> s;
+  for (auto& f : v) s.insert(key(f));
+  return s;
+}
+}  // namespace
+
+FindingDiff diff_findings(const std::vector<Finding>& before, const std::vector<Finding>& after) {
+  FindingDiff d;
+  auto b = keys(before), a = keys(after);
+  for (auto& f : after) (b.count(key(f)) ? d.persisting : d.added).push_back(f);
+  for (auto& f : before)
+    if (!a.count(key(f))) d.resolved.push_back(f);
+  return d;
+}
+
+std::optional<std::int64_t> previous_audit(Store& store, std::int64_t audit_run) {
+  std::optional<std::int64_t> prev;
+  for (auto& r : store.runs())
+    if (r.kind == "audit" && r.status == "done" && r.id < audit_run) prev = r.id;
+  return prev;
+}
+
+std::string status_against(const Finding& f, const std::vector<Finding>& before) {
+  for (auto& b : before)
+    if (key(b) == key(f)) return "仍存在";
+  return "新发现";
+}
+
+}  // namespace govaudit

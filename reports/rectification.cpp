@@ -1,0 +1,94 @@
+#include "reports/rectification.hpp"
+
+#include <csv.h>
+
+#include <map>
+
+#include "config/calendar.hpp"
+#include "reports/history.hpp"
+#include "reports/scoring.hpp"
+
+namespace govaudit {
+
+std::vector<RectificationRow> rectification_rows(const ReportData& d) {
+  const Config& cfg = *d.config;
+  std::map<std::string, const SiteSummary*> sites;
+  for (auto& s : d.sites) sites[s.site.id] = &s;
+  std::map<std::string, std::string> column_unit;
+  std::string interpretation_unit;
+  for (auto& c : cfg.catalog) {
+    column_unit[c.name] = c.unit;
+    if (c.interpretations) interpretation_unit = c.unit;
+  }
+  Date today = Date::parse_iso(d.audit.today).value_or(Date::today_china());
+  std::vector<RectificationRow> rows;
+  for (auto& f : d.findings) {
+    if (f.rule.find("manual_check") != std::string::npos) continue;
+    RuleText rt = cfg.rule_text(f.rule);
+    RectificationRow r;
+    r.no = int(rows.size()) + 1;
+    auto s = sites.find(f.site_id);
+    r.site = s == sites.end() ? f.site_id : s->second->site.name;
+    r.category = rt.category;
+    r.problem = rt.title + "：" + f.subject;
+    r.url = f.url;
+    r.basis = rt.basis;
+    r.requirement = rt.requirement;
+    if (f.rule.rfind("columns.", 0) == 0 && column_unit.count(f.subject)) r.unit = column_unit[f.subject];
+    else if (f.rule.rfind("interpretation.", 0) == 0 && !interpretation_unit.empty()) r.unit = interpretation_unit;
+    else if (s != sites.end() && !s->second->site.unit.empty()) r.unit = s->second->site.unit;
+    if (r.unit.empty()) r.unit = cfg.rectification.default_unit;
+    auto wd = cfg.rectification.working_days.find(rt.category);
+    int days = wd == cfg.rectification.working_days.end() ? cfg.rectification.default_working_days : wd->second;
+    r.deadline = Calendar::builtin().add_working_days(today, days).iso();
+    r.status = d.has_previous ? status_against(f, d.previous) : "新发现";
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+void write_rectification_csv(const std::vector<RectificationRow>& rows, std::ostream& out) {
+  out << "\xEF\xBB\xBF";  // BOM: Excel and WPS then read UTF-8
+  auto field = [&](const std::string& v, bool last) {
+    std::string q(v.size() * 2 + 3, '\0');
+    size_t n = csv_write(q.data(), q.size(), v.data(), v.size());  // quotes and doubles '"'
+    out.write(q.data(), std::streamsize(n));
+    out << (last ? "\r\n" : ",");
+  };
+  const char* head[] = {"序号", "网站", "问题类别", "问题描述", "问题链接", "依据", "整改要求", "责任单位", "整改时限", "整改状态"};
+  for (int i = 0; i < 10; ++i) field(head[i], i == 9);
+  for (auto& r : rows) {
+    std::string cells[] = {std::to_string(r.no), r.site, r.category, r.problem, r.url,
+                           r.basis, r.requirement, r.unit, r.deadline, r.status};
+    for (int i = 0; i < 10; ++i) field(cells[i], i == 9);
+  }
+}
+
+void write_markdown(const ReportData& d, const std::vector<RectificationRow>& rows, std::ostream& o) {
+  const Config& cfg = *d.config;
+  auto cell = [](std::string s) {
+    for (size_t p = 0; (p = s.find_first_of("|\n\r", p)) != std::string::npos; ++p) s[p] = s[p] == '|' ? '/' : ' ';
+    return s;
+  };
+  o << "# " << cfg.report_title << "\n\n测评日期：" << d.audit.today << "；测评网站 " << d.sites.size() << " 个；发现问题 "
+    << rows.size() << " 项。\n\n## 总体情况\n\n| 网站 | 首页 | 问题数 | 结论 |\n|---|---|---|---|\n";
+  std::map<std::string, std::vector<const Finding*>> by_site;
+  for (auto& f : d.findings) by_site[f.site_id].push_back(&f);
+  for (auto& s : d.sites) {
+    Verdict v = judge_site(by_site[s.site.id], cfg, s.probes, s.probes_failed);
+    o << "| " << cell(s.site.name) << " | " << cell(s.site.homepage) << " | " << by_site[s.site.id].size() - size_t(v.manual_checks)
+      << " | " << (v.pass ? "合格" : "不合格") << " |\n";
+  }
+  o << "\n## 整改清单\n\n| 序号 | 网站 | 问题描述 | 问题链接 | 责任单位 | 整改时限 | 状态 |\n|---|---|---|---|---|---|---|\n";
+  for (auto& r : rows)
+    o << "| " << r.no << " | " << cell(r.site) << " | " << cell(r.problem) << " | " << cell(r.url) << " | " << cell(r.unit)
+      << " | " << r.deadline << " | " << r.status << " |\n";
+  if (d.has_previous) {
+    auto diff = diff_findings(d.previous, d.findings);
+    o << "\n## 与上次测评相比\n\n新发现 " << diff.added.size() << " 项，仍存在 " << diff.persisting.size() << " 项，已整改 "
+      << diff.resolved.size() << " 项。\n";
+    for (auto& f : diff.resolved) o << "- 已整改：" << cell(cfg.rule_text(f.rule).title) << "：" << cell(f.subject) << "\n";
+  }
+}
+
+}  // namespace govaudit

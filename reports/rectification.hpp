@@ -1,0 +1,24 @@
+#pragma once
+// The rectification list (整改清单): one row per finding with the problem, where it was seen, the
+// rule it breaks, the requirement, the responsible unit and a deadline counted in working days
+// from the audit date (config `rectification`). Written as CSV (UTF-8 with BOM, for Excel/WPS)
+// and Markdown.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "reports/report.hpp"
+
+namespace govaudit {
+
+struct RectificationRow {
+  int no = 0;
+  std::string site, category, problem, url, basis, requirement, unit, deadline, status;
+};
+
+std::vector<RectificationRow> rectification_rows(const ReportData& data);
+
+void write_rectification_csv(const std::vector<RectificationRow>& rows, std::ostream& out);
+void write_markdown(const ReportData& data, const std::vector<RectificationRow>& rows, std::ostream& out);
+
+}  // namespace govaudit
