@@ -291,6 +291,8 @@ std::vector<std::filesystem::path> write_reports(const ReportData& data, const s
     auto md = open("report.md");
     write_markdown(data, rows, md);
     if (!csv || !md) throw std::runtime_error(dir.string() + ": write failed (disk full?)");
+    write_rectification_xlsx(data, rows, (dir / "rectification.xlsx").string());
+    out.push_back(dir / "rectification.xlsx");
   }
   {
     auto f = open("report.html");

@@ -21,4 +21,8 @@ std::vector<RectificationRow> rectification_rows(const ReportData& data);
 void write_rectification_csv(const std::vector<RectificationRow>& rows, std::ostream& out);
 void write_markdown(const ReportData& data, const std::vector<RectificationRow>& rows, std::ostream& out);
 
+// rectification.xlsx: a 汇总 sheet and one sheet per site, frozen header, filters, widths, wrapped
+// text (libxlsxwriter). Throws std::runtime_error naming the file on failure.
+void write_rectification_xlsx(const ReportData& data, const std::vector<RectificationRow>& rows, const std::string& path);
+
 }  // namespace govaudit

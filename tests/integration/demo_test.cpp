@@ -9,6 +9,7 @@
 #include "cli/pipeline.hpp"
 #include "reports/history.hpp"
 #include "reports/rectification.hpp"
+#include "tests/test_helpers.hpp"
 
 using namespace govaudit;
 
@@ -53,10 +54,22 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   // robots.txt was asked and the server saw the crawl.
   EXPECT_GT(server.requests(), 20u);
   auto files = report_stage(store, cfg, audit.run, dir);
-  EXPECT_EQ(files.size(), 4u);
+  EXPECT_EQ(files.size(), 5u);
   EXPECT_GT(std::filesystem::file_size(dir / "report.html"), 1000u);
   EXPECT_GT(std::filesystem::file_size(dir / "rectification.csv"), 500u);
   EXPECT_GT(std::filesystem::file_size(dir / "report.md"), 500u);
+  // The workbook read by an independent reader (Python's zipfile + XML, not libxlsxwriter): a 汇总
+  // sheet and one per site, frozen headers, filters, and every finding's row.
+  std::string check =
+      "python3 -c \"import zipfile,sys,re; z=zipfile.ZipFile(sys.argv[1]); wb=z.read('xl/workbook.xml').decode(); "
+      "names=re.findall(r'<sheet name=.([^\\x22]+).', wb); assert names[0]=='汇总' and len(names)==1+int(sys.argv[2]), names; "
+      "ss=z.read('xl/sharedStrings.xml').decode(); assert '整改时限' in ss and '首页未展示ICP备案编号' in ss; "
+      "sheets=[z.read(n).decode() for n in z.namelist() if n.startswith('xl/worksheets/sheet')]; "
+      "assert all('state=\\x22frozen\\x22' in x and '<autoFilter' in x for x in sheets); "
+      "rows=sum(len(re.findall(r'<row r=', x))-1 for x in sheets[1:]); assert rows==int(sys.argv[3]), rows\" " +
+      (dir / "rectification.xlsx").string() + " " + std::to_string(portal.sites.size()) + " " +
+      std::to_string(store.findings(audit.run).size() - 1);  // the manual check is not a row
+  EXPECT_EQ(govaudit::test::sh(check), 0);
 }
 
 TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
