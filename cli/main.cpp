@@ -19,6 +19,7 @@
 #include "crawler/inspect.hpp"
 #include "crawler/netguard.hpp"
 #include "reports/history.hpp"
+#include "reports/report.hpp"
 
 using namespace govaudit;
 namespace fs = std::filesystem;
@@ -32,6 +33,7 @@ struct Options {
   bool json_out = false;
   std::vector<std::string> cal_add;
   std::int64_t run = 0, from_run = 0, to_run = 0;
+  std::vector<std::string> formats;
   int verbose = 0;
   bool quiet = false;
 };
@@ -222,7 +224,9 @@ int cmd_report(const Options& o) {
     if (!r) throw Usage(path + ": holds no audit run (run `govaudit audit` first)");
     run = r->id;
   }
-  print_outputs(report_stage(store, cfg, run, o.out));
+  for (auto& f : o.formats)
+    if (!kReportFormats.count(f)) throw Usage("--format: unknown format '" + f + "' (html, xlsx, csv, md, jsonl)");
+  print_outputs(report_stage(store, cfg, run, o.out, std::set<std::string>(o.formats.begin(), o.formats.end())));
   return 0;
 }
 
@@ -334,6 +338,7 @@ int main(int argc, char** argv) {
   calendar->add_option("--to", o.cal_to, "Last day to list (YYYY-MM-DD)");
   calendar->add_option("--add", o.cal_add, "D N: print the date N working days after D")->expected(2);
   report->add_option("--run", o.run, "Audit run to report (default: the latest)");
+  report->add_option("--format", o.formats, "Formats to write: html,xlsx,csv,md,jsonl (default: all)")->delimiter(',');
   diff->add_option("--from", o.from_run, "Earlier audit run (default: the one before --to)");
   diff->add_option("--to", o.to_run, "Later audit run (default: the latest)");
   diff->add_flag("--json", o.json_out, "{\"new\": [...], \"persisting\": [...], \"resolved\": [...]}");

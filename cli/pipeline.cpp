@@ -55,8 +55,8 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
 }
 
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
-                                                const std::filesystem::path& out) {
-  return write_reports(load_report_data(store, cfg, audit_run), out);
+                                                const std::filesystem::path& out, const std::set<std::string>& formats) {
+  return write_reports(load_report_data(store, cfg, audit_run), out, formats);
 }
 
 }  // namespace govaudit

@@ -2,6 +2,7 @@
 // The three stages as the subcommands run them: crawl → audit → report, over one Store.
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,6 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
 StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today);
 // Writes the reports of an audit run into `out`; returns the files written.
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
-                                                const std::filesystem::path& out);
+                                                const std::filesystem::path& out, const std::set<std::string>& formats = {});
 
 }  // namespace govaudit

@@ -269,36 +269,32 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   return d;
 }
 
-std::vector<std::filesystem::path> write_reports(const ReportData& data, const std::filesystem::path& dir) {
+std::vector<std::filesystem::path> write_reports(const ReportData& data, const std::filesystem::path& dir,
+                                                 const std::set<std::string>& formats) {
+  for (auto& f : formats)
+    if (!kReportFormats.count(f)) throw std::invalid_argument("unknown report format '" + f + "' (html, xlsx, csv, md, jsonl)");
   std::filesystem::create_directories(dir);
   std::vector<std::filesystem::path> out;
-  auto open = [&](const char* name) {
+  // Each file is written whole or reported: a full disk or a read-only directory is an error.
+  auto write = [&](const char* name, auto&& body) {
     auto p = dir / name;
     std::ofstream f(p, std::ios::binary | std::ios::trunc);
     if (!f) throw std::runtime_error(p.string() + ": cannot write");
+    body(f);
+    f.flush();
+    if (!f) throw std::runtime_error(p.string() + ": write failed (disk full?)");
     out.push_back(p);
-    return f;
   };
-  {
-    auto f = open("findings.jsonl");
-    write_jsonl(data.findings, f);
-    if (!f) throw std::runtime_error((dir / "findings.jsonl").string() + ": write failed (disk full?)");
-  }
-  {
-    auto rows = rectification_rows(data);
-    auto csv = open("rectification.csv");
-    write_rectification_csv(rows, csv);
-    auto md = open("report.md");
-    write_markdown(data, rows, md);
-    if (!csv || !md) throw std::runtime_error(dir.string() + ": write failed (disk full?)");
+  auto want = [&](const char* f) { return formats.empty() || formats.count(f); };
+  if (want("jsonl")) write("findings.jsonl", [&](std::ostream& o) { write_jsonl(data.findings, o); });
+  auto rows = rectification_rows(data);
+  if (want("csv")) write("rectification.csv", [&](std::ostream& o) { write_rectification_csv(rows, o); });
+  if (want("md")) write("report.md", [&](std::ostream& o) { write_markdown(data, rows, o); });
+  if (want("xlsx")) {
     write_rectification_xlsx(data, rows, (dir / "rectification.xlsx").string());
     out.push_back(dir / "rectification.xlsx");
   }
-  {
-    auto f = open("report.html");
-    write_html(data, f);
-    if (!f) throw std::runtime_error((dir / "report.html").string() + ": write failed (disk full?)");
-  }
+  if (want("html")) write("report.html", [&](std::ostream& o) { write_html(data, o); });
   return out;
 }
 

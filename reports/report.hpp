@@ -3,6 +3,7 @@
 // evaluation report (测评报告) in HTML. Every string that came from a crawled page is escaped.
 #include <filesystem>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,12 @@ std::string html_escape(std::string_view s);
 // Reads what the report needs for `audit_run` from the store.
 ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run);
 
-// Writes findings.jsonl, report.html, report.md and rectification.csv into `dir` (created if
-// needed). Returns the paths written.
-std::vector<std::filesystem::path> write_reports(const ReportData& data, const std::filesystem::path& dir);
+inline const std::set<std::string> kReportFormats = {"html", "xlsx", "csv", "md", "jsonl"};
+
+// Writes the chosen formats (all when empty) into `dir` (created if needed): findings.jsonl,
+// rectification.csv, report.md, rectification.xlsx, report.html. Returns the paths written; throws
+// std::invalid_argument for an unknown format, std::runtime_error naming the file on a write error.
+std::vector<std::filesystem::path> write_reports(const ReportData& data, const std::filesystem::path& dir,
+                                                 const std::set<std::string>& formats = {});
 
 }  // namespace govaudit
