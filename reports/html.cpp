@@ -135,6 +135,18 @@ void write_html(const ReportData& d, std::ostream& o) {
   bar_chart(o, by_category);
   o << "<h3>各网站问题数</h3>";
   bar_chart(o, per_site);
+  if (d.has_previous) {
+    auto diff = diff_findings(d.previous, d.findings);
+    o << "<h3>与上次测评相比</h3>";
+    bar_chart(o, {{"新发现", int(diff.added.size())}, {"仍存在", int(diff.persisting.size())}, {"已整改", int(diff.resolved.size())}});
+    if (!diff.resolved.empty()) {
+      o << "<table><tr><th>已整改</th><th>网站</th><th>对象</th></tr>";
+      for (auto& f : diff.resolved)
+        o << "<tr><td>" << html_escape(cfg.rule_text(f.rule).title) << "</td><td>" << html_escape(f.site_id) << "</td><td>"
+          << html_escape(f.subject) << "</td></tr>";
+      o << "</table>";
+    }
+  }
 
   o << "<h2>二、分站点问题</h2>";
   for (auto& s : d.sites) {
@@ -153,13 +165,15 @@ void write_html(const ReportData& d, std::ostream& o) {
       continue;
     }
     o << "<table><colgroup><col style=\"width:8%\"><col style=\"width:15%\"><col style=\"width:17%\"><col style=\"width:22%\">"
-         "<col style=\"width:38%\"></colgroup><tr><th>类别</th><th>问题</th><th>对象</th><th>证据链接</th><th>测量值</th></tr>";
+         "<col style=\"width:32%\"><col style=\"width:6%\"></colgroup><tr><th>类别</th><th>问题</th><th>对象</th><th>证据链接</th>"
+         "<th>测量值</th><th>状态</th></tr>";
     for (auto& [cat, list] : by_cat)
       for (auto* f : list) {
         auto rt = cfg.rule_text(f->rule);
         o << "<tr><td>" << html_escape(cat) << "</td><td>" << html_escape(rt.title) << "<br><code>" << html_escape(f->rule)
           << "</code></td><td>" << html_escape(f->subject) << "</td><td>" << html_escape(f->url) << "</td><td>"
-          << detail_text(f->detail_json, cfg) << "</td></tr>";
+          << detail_text(f->detail_json, cfg) << "</td><td>" << (d.has_previous ? status_against(*f, d.previous) : "新发现")
+          << "</td></tr>";
       }
     o << "</table>";
   }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "cli/demo_server.hpp"
@@ -149,4 +150,25 @@ TEST(DemoPipeline, DiffShowsExactlyWhatChangedOnTheServedSite) {
   int fresh = 0;
   for (auto& r : rows) fresh += r.status == "新发现";
   EXPECT_EQ(fresh, 1);
+}
+
+TEST(DemoPipeline, ReportRendersToA4PdfInHeadlessChromium) {
+  if (govaudit::test::sh("command -v chromium >/dev/null") != 0) GTEST_SKIP() << "chromium is not installed (scripts/install-deps)";
+  DemoEnv env("pdf");
+  auto& [today, cfg, server, portal, dir, db] = env;
+  Store store(db);
+  auto audit = audit_stage(store, cfg, crawl_stage(store, db, cfg, portal.sites, today, "{}").run, today);
+  report_stage(store, cfg, audit.run, dir, {"html"});
+  auto pdf = dir / "report.pdf";
+  std::string cmd = "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                    "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+                    (dir / "chromium").string() + " --no-pdf-header-footer --print-to-pdf=" + pdf.string() + " file://" +
+                    (dir / "report.html").string() + " >" + (dir / "chromium.log").string() + " 2>&1";
+  EXPECT_EQ(govaudit::test::sh(cmd), 0);
+  ASSERT_TRUE(std::filesystem::exists(pdf));
+  EXPECT_GT(std::filesystem::file_size(pdf), 20000u);
+  std::ifstream in(pdf, std::ios::binary);
+  char magic[5] = {0};
+  in.read(magic, 4);
+  EXPECT_STREQ(magic, "%PDF");
 }
