@@ -110,6 +110,21 @@ int cmd_run(const Options& o, bool crawl_only) {
   return exit_for(store, audit.run, o, cfg);
 }
 
+// The database a command reads; it must exist (commands other than crawl/run/probe create nothing).
+std::string existing_db(const Options& o) {
+  std::string path = db_path(o);
+  if (!fs::exists(path)) throw Usage(path + ": no such database (run `govaudit run` or `crawl` first, or give --db)");
+  return path;
+}
+
+// `id` when given, else the newest finished run of `kind`.
+std::int64_t run_or_latest(Store& store, std::int64_t id, const std::string& kind, const std::string& path) {
+  if (id) return id;
+  auto r = store.latest_run(kind);
+  if (!r) throw Usage(path + ": holds no finished " + kind + " run");
+  return r->id;
+}
+
 int cmd_probe(const Options& o) {
   if (o.sites.empty()) throw Usage("--sites FILE is required");
   Config cfg = make_config(o);
@@ -133,15 +148,9 @@ int cmd_probe(const Options& o) {
 }
 
 int cmd_diff(const Options& o) {
-  std::string path = db_path(o);
-  if (!fs::exists(path)) throw Usage(path + ": no such database");
+  std::string path = existing_db(o);
   Store store(path);
-  std::int64_t to = o.to_run;
-  if (!to) {
-    auto r = store.latest_run("audit");
-    if (!r) throw Usage(path + ": holds no audit run");
-    to = r->id;
-  }
+  std::int64_t to = run_or_latest(store, o.to_run, "audit", path);
   std::int64_t from = o.from_run;
   if (!from) {
     auto p = previous_audit(store, to);
@@ -196,15 +205,9 @@ int cmd_inspect(const Options& o) {
 
 int cmd_audit(const Options& o) {
   Config cfg = make_config(o);
-  std::string path = db_path(o);
-  if (!fs::exists(path)) throw Usage(path + ": no such database (run `govaudit crawl` first, or give --db)");
+  std::string path = existing_db(o);
   Store store(path);
-  std::int64_t crawl_run = o.run;
-  if (!crawl_run) {
-    auto r = store.latest_run("crawl");
-    if (!r) throw Usage(path + ": holds no finished crawl");
-    crawl_run = r->id;
-  }
+  std::int64_t crawl_run = run_or_latest(store, o.run, "crawl", path);
   auto info = store.run(crawl_run);
   if (!info || info->kind != "crawl") throw Usage("run " + std::to_string(crawl_run) + " is not a crawl run");
   Date today = o.today.empty() ? *Date::parse_iso(info->today) : audit_date(o);
@@ -215,15 +218,9 @@ int cmd_audit(const Options& o) {
 
 int cmd_report(const Options& o) {
   Config cfg = make_config(o);
-  std::string path = db_path(o);
-  if (!fs::exists(path)) throw Usage(path + ": no such database");
+  std::string path = existing_db(o);
   Store store(path);
-  std::int64_t run = o.run;
-  if (!run) {
-    auto r = store.latest_run("audit");
-    if (!r) throw Usage(path + ": holds no audit run (run `govaudit audit` first)");
-    run = r->id;
-  }
+  std::int64_t run = run_or_latest(store, o.run, "audit", path);
   for (auto& f : o.formats)
     if (!kReportFormats.count(f)) throw Usage("--format: unknown format '" + f + "' (html, xlsx, csv, md, jsonl)");
   print_outputs(report_stage(store, cfg, run, o.out, std::set<std::string>(o.formats.begin(), o.formats.end())));

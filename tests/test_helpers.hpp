@@ -19,6 +19,16 @@ inline int sh(const std::string& cmd) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+// A fetched page (HTTP 200) as the crawler records one.
+inline PageRecord page(const std::string& url, const std::string& kind, const std::string& title = "") {
+  PageRecord p;
+  p.url = p.final_url = url;
+  p.status = 200;
+  p.kind = kind;
+  p.title = title;
+  return p;
+}
+
 inline PageRecord page_from_file(const std::filesystem::path& f, const std::string& url) {
   std::ifstream in(f, std::ios::binary);
   std::stringstream ss;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/test_helpers.hpp"
+
 #include "rules/text.hpp"
 
 using namespace govaudit;
@@ -18,12 +20,7 @@ struct Builder {
     page(H, "home", "某县人民政府");
   }
   PageRecord& page(const std::string& u, const std::string& kind, const std::string& title) {
-    PageRecord p;
-    p.url = p.final_url = u;
-    p.status = 200;
-    p.kind = kind;
-    p.title = title;
-    v.pages.push_back(p);
+    v.pages.push_back(test::page(u, kind, title));
     return v.pages.back();
   }
   void link(const std::string& from, const std::string& to, const std::string& text, const std::string& tag = "a") {

@@ -24,12 +24,7 @@ struct Fixture {
     column("政策解读", "zcjd/");
   }
   PageRecord& add_page(const std::string& u, const std::string& kind, const std::string& title) {
-    PageRecord p;
-    p.url = p.final_url = u;
-    p.status = 200;
-    p.kind = kind;
-    p.title = title;
-    v.pages.push_back(p);
+    v.pages.push_back(test::page(u, kind, title));
     return v.pages.back();
   }
   void column(const std::string& name, const std::string& dir) {
