@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <future>
+#include <mutex>
 #include <map>
 #include <thread>
 
@@ -23,6 +24,8 @@ struct DemoServer::Impl {
   tcp::acceptor a4{io}, a6{io};
   bool v6 = false;
   std::atomic<size_t> count{0};
+  mutable std::mutex by_host_mutex;
+  std::map<std::string, size_t> by_host;
   std::thread thread;
 
   void accept(tcp::acceptor& a) {
@@ -61,6 +64,10 @@ struct DemoServer::Impl {
   http::response<http::string_body> respond(const http::request<http::string_body>& req, bool v6) {
     std::string host(req[http::field::host]);
     if (auto c = host.rfind(':'); c != std::string::npos && host.find(']') == std::string::npos) host.resize(c);
+    {
+      std::lock_guard lock(by_host_mutex);
+      ++by_host[host];
+    }
     std::string target(req.target());
     http::response<http::string_body> res;
     res.version(req.version());
@@ -138,5 +145,10 @@ DemoServer::~DemoServer() {
 unsigned short DemoServer::port() const { return impl_->a4.local_endpoint().port(); }
 bool DemoServer::has_v6() const { return impl_->v6; }
 size_t DemoServer::requests() const { return impl_->count.load(); }
+size_t DemoServer::requests_to(const std::string& host) const {
+  std::lock_guard lock(impl_->by_host_mutex);
+  auto it = impl_->by_host.find(host);
+  return it == impl_->by_host.end() ? 0 : it->second;
+}
 
 }  // namespace govaudit

@@ -33,6 +33,7 @@ class DemoServer {
   unsigned short port() const;
   bool has_v6() const;
   size_t requests() const;
+  size_t requests_to(const std::string& host) const;  // by Host header, port removed
 
  private:
   struct Impl;

@@ -90,25 +90,32 @@ TEST(DemoPipeline, SsrfGuardRefusesLoopbackWithoutAllowNet) {
 TEST(DemoPipeline, ANightlyRunReusesRecentAnswersOfOtherHosts) {
   DemoEnv env("reuse");
   auto& [today, cfg, server, portal, dir, db] = env;
+  // Counted by host: the county sites' own request count may differ by curl's retry of a
+  // reused connection that the server closed, which depends on timing.
+  auto national = [&] {
+    size_t n = 0;
+    for (auto& h : portal.any_hosts) n += server.requests_to(h);
+    return n;
+  };
   Store store(db);
   auto first = crawl_stage(store, db, cfg, portal.sites, today, "{}");
-  size_t after_first = server.requests();
+  size_t after_first = national();
+  ASSERT_GT(after_first, 0u);
   auto second = crawl_stage(store, db, cfg, portal.sites, today, "{}");
-  size_t second_requests = server.requests() - after_first;
-  int external = 0;
+  size_t second_requests = national() - after_first;  // IPv6 probes of links remain per site
+  int external = 0, reused = 0;
   for (auto& v : store.load_site_views(first.run))
     for (auto& p : v.pages) external += p.kind == "external" && p.status == 200;
-  ASSERT_GT(external, 0);
-  EXPECT_LE(second_requests + size_t(external), after_first);  // the national hosts were not asked again
-  int reused = 0;
   for (auto& v : store.load_site_views(second.run))
     for (auto& p : v.pages) reused += p.kind == "external" && p.status == 200;
+  ASSERT_GT(external, 0);
+  EXPECT_LE(second_requests + size_t(external), after_first);  // the link checks were not repeated
   EXPECT_EQ(reused, external);  // and are still recorded for every site that links them
   // With reuse off, they are asked again.
   cfg.crawl.reuse_external_hours = 0;
-  size_t before_third = server.requests();
+  size_t before_third = national();
   crawl_stage(store, db, cfg, portal.sites, today, "{}");
-  EXPECT_EQ(server.requests() - before_third, after_first);
+  EXPECT_EQ(national() - before_third, after_first);
 }
 
 TEST(DemoPipeline, DiffShowsExactlyWhatChangedOnTheServedSite) {
