@@ -3,7 +3,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -30,7 +36,7 @@ struct Options {
   std::string sites, config, out = "govaudit-out", db, dns, today, allow_net, fail_on;
   std::string cal_from, cal_to;
   std::string inspect_target, inspect_file, inspect_url;
-  bool json_out = false;
+  bool json_out = false, fresh = false;
   std::vector<std::string> cal_add;
   std::int64_t run = 0, from_run = 0, to_run = 0;
   std::vector<std::string> formats;
@@ -92,6 +98,27 @@ void print_outputs(const std::vector<fs::path>& files) {
   for (auto& f : files) std::cout << "wrote " << f.string() << "\n";
 }
 
+// One crawl per database at a time: a second would take the first one's unfinished run for a
+// killed one and resume it alongside.
+class CrawlLock {
+ public:
+  explicit CrawlLock(const std::string& db) : path_(db + ".lock") {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error(path_ + ": cannot create the lock file: " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw Usage(db + ": another govaudit is crawling into this database (" + path_ + " is locked)");
+    }
+  }
+  ~CrawlLock() { ::close(fd_); }
+  CrawlLock(const CrawlLock&) = delete;
+  CrawlLock& operator=(const CrawlLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
 int cmd_run(const Options& o, bool crawl_only) {
   if (o.sites.empty()) throw Usage("--sites FILE is required");
   Config cfg = make_config(o);
@@ -99,8 +126,9 @@ int cmd_run(const Options& o, bool crawl_only) {
   Date today = audit_date(o);
   fs::create_directories(o.out);
   std::string path = db_path(o);
+  CrawlLock lock(path);
   Store store(path);
-  auto crawl = crawl_stage(store, path, cfg, sites, today, options_json(o));
+  auto crawl = crawl_stage(store, path, cfg, sites, today, options_json(o), {fs::path(o.out) / "warc", o.fresh});
   if (crawl_only) {
     std::cout << "crawl run " << crawl.run << " stored in " << path << "\n";
     return 0;
@@ -239,7 +267,8 @@ int cmd_demo(Options o) {
   Store store(path);
   std::cout << "govaudit demo: serving " << portal.sites.size() << " demo county portals on 127.0.0.1:" << server.port()
             << (server.has_v6() ? " and [::1]:" + std::to_string(server.port()) : std::string()) << "\n";
-  auto crawl = crawl_stage(store, path, cfg, portal.sites, today, R"({"demo":true})");
+  CrawlLock lock(path);
+  auto crawl = crawl_stage(store, path, cfg, portal.sites, today, R"({"demo":true})", {fs::path(o.out) / "warc", true});
   auto audit = audit_stage(store, cfg, crawl.run, today);
   auto files = report_stage(store, cfg, audit.run, o.out);
   print_outputs(files);
@@ -331,6 +360,8 @@ int main(int argc, char** argv) {
   add_common(diff, o, false);
   add_common(probe, o, true);
   audit->add_option("--run", o.run, "Crawl run to judge (default: the latest)");
+  for (auto* c : {crawl, run})
+    c->add_flag("--fresh", o.fresh, "Start a new crawl run even when the last one was left unfinished (default: continue it)");
   calendar->add_option("--from", o.cal_from, "First day to list (YYYY-MM-DD)");
   calendar->add_option("--to", o.cal_to, "Last day to list (YYYY-MM-DD)");
   calendar->add_option("--add", o.cal_add, "D N: print the date N working days after D")->expected(2);
@@ -346,7 +377,8 @@ int main(int argc, char** argv) {
   }
   auto logger = spdlog::stderr_color_mt("govaudit");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%H:%M:%S %^%l%$ %v");
+  // On a terminal the crawl's live progress line is cleared before a log line is written over it.
+  spdlog::set_pattern(std::string(isatty(STDERR_FILENO) ? "\r\033[K" : "") + "%H:%M:%S %^%l%$ %v");
   spdlog::set_level(o.quiet ? spdlog::level::warn : o.verbose >= 2 ? spdlog::level::debug : spdlog::level::info);
   try {
     if (app.got_subcommand(crawl)) return cmd_run(o, true);

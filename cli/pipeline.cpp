@@ -8,16 +8,49 @@
 
 namespace govaudit {
 
+namespace {
+
+bool same_sites(const std::vector<Site>& a, const std::vector<Site>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].id != b[i].id || a[i].homepage != b[i].homepage || a[i].hosts != b[i].hosts) return false;
+  return true;
+}
+
+}  // namespace
+
 StageResult crawl_stage(Store& store, const std::string& db_path, const Config& cfg, const std::vector<Site>& sites,
-                        const Date& today, const std::string& options_json) {
+                        const Date& today, const std::string& options_json, const CrawlOptions& opt) {
   NetGuard guard(cfg.allow_net);
   StageResult r;
-  r.run = store.begin_run("crawl", today, std::nullopt, options_json);
-  store.add_sites(r.run, sites);
+  std::optional<CrawlState> state;
+  if (auto open = store.unfinished_crawl()) {
+    if (!opt.fresh && same_sites(store.sites(open->id), sites)) {
+      r.run = open->id;
+      state = store.crawl_state(r.run);
+      spdlog::info("continuing unfinished crawl run {} (started {}); --fresh starts a new one", r.run, open->started_at);
+    } else {
+      store.finish_run(open->id, "abandoned");
+      spdlog::warn("crawl run {} was left unfinished; marked abandoned ({})", open->id,
+                   opt.fresh ? "--fresh" : "the site list differs");
+    }
+  }
+  if (!state) {
+    r.run = store.begin_run("crawl", today, std::nullopt, options_json);
+    store.add_sites(r.run, sites);
+  }
   CrawlSummary sum;
   {
-    Writer writer(db_path, r.run);
+    WarcOptions warc;
+    if (cfg.crawl.warc && !opt.warc_dir.empty()) {
+      warc.dir = opt.warc_dir;
+      warc.rotate_bytes = cfg.crawl.warc_rotate_bytes;
+      warc.gzip_level = cfg.crawl.warc_gzip_level;
+    }
+    Writer writer(db_path, r.run, warc);
     Crawler crawler(cfg, guard, writer);
+    crawler.keep_evidence(!warc.dir.empty());
+    if (state) crawler.resume(std::move(*state));
     if (cfg.crawl.reuse_external_hours > 0) {
       auto recent = store.recent_external_checks(iso_utc_hours_ago(cfg.crawl.reuse_external_hours));
       if (!recent.empty()) spdlog::info("reusing {} answers of other hosts' links from the last {} h", recent.size(), cfg.crawl.reuse_external_hours);
@@ -34,9 +67,12 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
   store.finish_run(r.run, "done");
   std::string errs;
   for (auto& [k, v] : sum.errors) errs += (errs.empty() ? "" : ", ") + k + " " + std::to_string(v);
-  spdlog::info("crawl {} done: {} sites, {} pages, {} checked links, {:.1f} MB in {:.1f} s ({:.0f} pages/s){}{}", r.run,
-               sites.size(), sum.pages, sum.checked, double(sum.bytes) / 1e6, sum.seconds,
-               sum.seconds > 0 ? sum.pages / sum.seconds : 0.0, errs.empty() ? "" : "; errors: ", errs);
+  size_t limits = 0;
+  for (auto& s : sum.sites) limits += s.limits.size();
+  spdlog::info("crawl {} done: {} sites ({} unreachable), {} pages, {} checked links, {:.1f} MB in {:.1f} s ({:.0f} pages/s); "
+               "errors: {}; limits hit: {}", r.run, sites.size(), r.unreachable, sum.pages, sum.checked,
+               double(sum.bytes) / 1e6, sum.seconds, sum.seconds > 0 ? sum.pages / sum.seconds : 0.0,
+               errs.empty() ? "none" : errs, limits);
   return r;
 }
 

@@ -18,9 +18,15 @@ struct StageResult {
   int unreachable = 0;
 };
 
-// Crawls `sites` into a new crawl run of `store` (whose file is `db_path`).
+struct CrawlOptions {
+  std::filesystem::path warc_dir;  // where WARC evidence goes (empty: none)
+  bool fresh = false;              // never resume: start a new run
+};
+
+// Crawls `sites` into a crawl run of `store` (whose file is `db_path`). An unfinished crawl run of
+// the same sites (a killed crawl) is continued instead of starting anew, unless `opt.fresh`.
 StageResult crawl_stage(Store& store, const std::string& db_path, const Config& cfg, const std::vector<Site>& sites,
-                        const Date& today, const std::string& options_json);
+                        const Date& today, const std::string& options_json, const CrawlOptions& opt = {});
 // Judges a stored crawl run into a new audit run.
 StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today);
 // Writes the reports of an audit run into `out`; returns the files written.

@@ -109,7 +109,40 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
            "global_connections", "connect_timeout_ms", "total_timeout_ms", "low_speed_bytes_per_s",
            "low_speed_time_ms", "max_body_bytes", "retries", "retry_backoff_ms", "respect_robots",
            "check_external_links", "parse_threads", "attachment_extensions", "ipv6_homepage_attempts",
-           "ipv6_third_level_max", "reuse_external_hours"});
+           "ipv6_third_level_max", "reuse_external_hours", "warc", "warc_rotate_bytes", "warc_gzip_level",
+           "progress_interval_ms", "host", "remap"});
+  r.boolean("warc", c.warc);
+  r.integer("warc_rotate_bytes", c.warc_rotate_bytes, 1 << 20, 1LL << 40);
+  r.integer("warc_gzip_level", c.warc_gzip_level, 1, 9);
+  r.integer("progress_interval_ms", c.progress_interval_ms, 100, 3'600'000);
+  if (auto hosts = r.table("host"))
+    for (auto&& [k, v] : *hosts) {
+      std::string name(k.str());
+      if (!v.as_table()) fail(r.source(), v, r.full("host." + name), "expected a table");
+      Reader h(*v.as_table(), r.source(), r.full("host." + name));
+      h.known({"headers", "cookies", "connections", "delay_ms"});
+      HostSettings hs;
+      h.strings("headers", hs.headers);
+      for (auto& line : hs.headers)
+        if (line.find(':') == std::string::npos || line.find_first_of("\r\n") != std::string::npos)
+          fail(r.source(), v, h.full("headers"), "'" + line + "' is not a 'Name: value' header");
+      h.string("cookies", hs.cookies);
+      int n = 0;
+      if (v.as_table()->get("connections")) h.integer("connections", n, 1, 256), hs.connections = n;
+      if (v.as_table()->get("delay_ms")) h.integer("delay_ms", n, 0, 600'000), hs.delay_ms = n;
+      c.hosts[name] = std::move(hs);
+    }
+  if (auto remap = r.table("remap"))
+    for (auto&& [k, v] : *remap) {
+      std::string from(k.str());
+      auto to = v.as_string();
+      if (!to) fail(r.source(), v, r.full("remap"), "expected \"production URL prefix\" = \"fetched URL prefix\"");
+      std::string target = to->get();
+      for (const std::string& u : {from, target})
+        if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0)
+          fail(r.source(), v, r.full("remap"), "'" + u + "' is not an http(s) URL prefix");
+      c.remap.emplace_back(from, target);
+    }
   r.integer("reuse_external_hours", c.reuse_external_hours, 0, 24 * 365);
   r.integer("ipv6_homepage_attempts", c.ipv6_homepage_attempts, 1, 100);
   r.integer("ipv6_third_level_max", c.ipv6_third_level_max, 0, 100000);

@@ -19,6 +19,14 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Overrides for one host (crawl.host."name"): what a webmaster agreed to, or what a gateway needs.
+struct HostSettings {
+  std::vector<std::string> headers;  // extra request headers, "Name: value"
+  std::string cookies;               // Cookie header value, "a=1; b=2"
+  std::optional<int> connections;    // instead of per_host_connections
+  std::optional<int> delay_ms;       // instead of per_host_delay_ms
+};
+
 struct CrawlSettings {
   std::string user_agent;  // with {version} and {contact} already substituted
   std::string contact;
@@ -46,6 +54,14 @@ struct CrawlSettings {
   int https_port = 443;            // where HTTPS is looked for when the homepage is http://
   int reuse_external_hours = 12;   // reuse other hosts' link answers this recent (0 = ask again)
   std::vector<std::string> attachment_extensions;  // lower case, without dot
+  bool warc = true;                                // write WARC evidence under OUT/warc
+  std::int64_t warc_rotate_bytes = 1000000000;
+  int warc_gzip_level = 1;
+  int progress_interval_ms = 5000;                 // log line period when stderr is not a terminal
+  std::map<std::string, HostSettings> hosts;       // by host name (the host connected to)
+  // URL prefix remap, production -> fetched: a staging copy is crawled and recorded under the
+  // production URLs (links back to the staging prefix are mapped to production too).
+  std::vector<std::pair<std::string, std::string>> remap;
 };
 
 struct DnsSettings {

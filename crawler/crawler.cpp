@@ -7,7 +7,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <deque>
 #include <set>
@@ -54,7 +57,16 @@ struct Task {
   std::string origin;  // first URL of a redirect chain
   int family = 0;       // Probe: 4 or 6
   std::string purpose;  // Probe: homepage, link2, link3
+  std::shared_ptr<const Exchange> exchange;  // the last answer, as WARC evidence
 };
+
+const char* mode_name(Mode m) {
+  return m == Mode::Home ? "home" : m == Mode::Page ? "page" : m == Mode::Check ? "check" : "probe";
+}
+
+Mode mode_of(const std::string& s) {
+  return s == "home" ? Mode::Home : s == "check" ? Mode::Check : s == "probe" ? Mode::Probe : Mode::Page;
+}
 
 Task make_task(int site, const std::string& u, int depth, Mode mode, bool head) {
   Task t;
@@ -78,6 +90,7 @@ struct Host {
   enum { RobotsUnknown, RobotsFetching, RobotsReady } robots = RobotsUnknown;
   Robots rules;
   bool in_scope = false;
+  const HostSettings* settings = nullptr;  // crawl.host overrides
 };
 
 struct SiteState {
@@ -91,6 +104,7 @@ struct SiteState {
   bool probes_scheduled = false;
   std::unordered_set<std::string> probed;  // link2/link3 targets already probed over IPv6
   int link3 = 0;
+  int outstanding = 0;  // tasks created and not yet recorded
   bool unreachable = false;
   std::string error;
 };
@@ -108,19 +122,24 @@ class Run {
       : cfg_(cfg), writer_(writer), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
         fetcher_(io_, cfg.crawl, guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_) {}
 
+  void evidence(bool on) { evidence_ = on; }
+
   void reuse(const std::vector<PageRecord>& recent) {
     for (auto& p : recent)
       checks_[p.url] = CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at};
   }
 
-  CrawlSummary go(const std::vector<Site>& sites) {
-    auto t0 = Clock::now();
+  CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state) {
+    auto t0 = started_ = Clock::now();
     for (auto& s : sites) {
       SiteState st;
       st.site = &s;
       sites_.push_back(std::move(st));
     }
+    std::set<int> resumed;
+    if (state) resumed = restore(*state);
     for (size_t i = 0; i < sites_.size(); ++i) {
+      if (resumed.count(int(i))) continue;
       auto u = url::normalize(sites_[i].site->homepage);
       if (!u) {
         sites_[i].unreachable = true;
@@ -129,12 +148,15 @@ class Run {
       }
       sites_[i].seen.insert(*u);
       ++sites_[i].pages_queued;
-      enqueue(make_task(int(i), *u, 0, Mode::Home, false));
+      add(make_task(int(i), *u, 0, Mode::Home, false));
     }
+    flush_frontier();  // the seeds are stored before any fetch
+    tty_ = isatty(STDERR_FILENO);
     tick_progress();
     asio::post(io_, [this] { pump(); maybe_finish(); });
     io_.run();
     pool_.join();
+    if (tty_) std::fprintf(stderr, "\r\033[K");
     summary_.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     for (auto& s : sites_) {
       SiteOutcome o;
@@ -149,7 +171,125 @@ class Run {
   }
 
  private:
+  // ---- resume
+
+  // Rebuilds the state of an unfinished run and queues its open tasks; returns the sites that
+  // had started (the others are seeded afresh).
+  std::set<int> restore(const CrawlState& st) {
+    std::map<std::string, int> by_id;
+    for (size_t i = 0; i < sites_.size(); ++i) by_id[sites_[i].site->id] = int(i);
+    std::set<std::string> pages_done, probes_done;
+    auto probe_key = [](const std::string& site, const std::string& u, int family, const std::string& purpose, int attempt) {
+      return site + '\n' + u + '\n' + std::to_string(family) + '\n' + purpose + '\n' + std::to_string(attempt);
+    };
+    for (auto& p : st.pages) {
+      auto it = by_id.find(p.site_id);
+      if (it == by_id.end()) continue;
+      SiteState& s = sites_[it->second];
+      pages_done.insert(p.site_id + '\n' + p.url);
+      s.seen.insert(p.url);
+      s.seen.insert(p.final_url);
+      if (!p.digest.empty()) {
+        ++s.pages_done;
+        if (p.duplicate_of.empty()) s.digests.emplace(p.digest, p.url);
+      }
+      if (p.kind == "external" || p.kind == "attachment")
+        checks_[p.url] = CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at};
+      if (p.kind == "home" && p.error_kind != "challenge" && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
+        s.unreachable = true;
+        s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
+      }
+    }
+    for (auto& p : st.probes) probes_done.insert(probe_key(p.site_id, p.url, p.family, p.purpose, p.attempt));
+    for (auto& d : st.dns) recorded_dns_.insert(d.type == "NS" ? "NS " + d.host : d.host);
+    for (auto& l : st.limits)
+      if (auto it = by_id.find(l.site_id); it != by_id.end()) sites_[it->second].limits.insert(l.what);
+    std::set<int> started;
+    int requeued = 0;
+    for (auto& f : st.frontier) {
+      auto it = by_id.find(f.site_id);
+      if (it == by_id.end()) continue;
+      int site = it->second;
+      SiteState& s = sites_[site];
+      started.insert(site);
+      Mode m = mode_of(f.mode);
+      Task t = make_task(site, f.url, f.depth, m, f.head);
+      t.family = f.family;
+      t.purpose = f.purpose;
+      t.attempt = f.attempt;
+      bool done;
+      if (m == Mode::Probe) {
+        probe_serial_ = std::max(probe_serial_, f.attempt + 1);
+        if (f.purpose == "link2" || f.purpose == "link3") s.probed.insert(f.url);
+        if (f.purpose == "link3") ++s.link3;
+        s.probes_scheduled = true;
+        done = probes_done.count(probe_key(f.site_id, f.url, f.family, f.purpose, f.attempt)) > 0;
+      } else {
+        s.seen.insert(f.url);
+        if (m != Mode::Check) {
+          ++s.pages_queued;
+          if (auto p = url::parts(f.url); p && !p->query.empty()) s.queries[p->path].insert(p->query);
+        }
+        done = pages_done.count(f.site_id + '\n' + f.url) > 0;
+      }
+      if (done) continue;
+      ++s.outstanding;
+      ++requeued;
+      enqueue(std::move(t));
+    }
+    // Name-server lookups are cheap and not tasks: asked again where not yet recorded.
+    for (int site : started)
+      if (sites_[site].probes_scheduled)
+        if (auto hp = url::parts(sites_[site].site->homepage)) delegation(hp->host);
+    spdlog::info("resuming: {} pages and {} probes already recorded, {} tasks queued again", st.pages.size(),
+                 st.probes.size(), requeued);
+    return started;
+  }
+
   // ---- scheduling
+
+  // A new task: stored in the frontier (with the next record written) and queued.
+  void add(Task t) {
+    SiteState& s = sites_[t.site];
+    ++s.outstanding;
+    fresh_.push_back({s.site->id, t.url, mode_name(t.mode), t.depth, t.head, t.family, t.purpose, t.attempt});
+    enqueue(std::move(t));
+  }
+
+  void flush_frontier() {
+    if (fresh_.empty()) return;
+    writer_.push(std::move(fresh_));
+    fresh_.clear();
+  }
+
+  // Records go out after the frontier entries created before them: when a page is stored, the
+  // tasks it led to are stored too, so a resumed run loses none.
+  void emit(Writer::Record r) {
+    flush_frontier();
+    writer_.push(std::move(r));
+  }
+
+  void finished(const Task& t) { --sites_[t.site].outstanding; }
+
+  void limit(SiteState& s, const std::string& what) {
+    if (s.limits.insert(what).second) emit(LimitRecord{s.site->id, what});
+  }
+
+  // crawl.remap: production URL -> the URL fetched, and back.
+  std::string fetch_url(const std::string& u) const {
+    for (auto& [from, to] : cfg_.crawl.remap)
+      if (u.rfind(from, 0) == 0) return to + u.substr(from.size());
+    return u;
+  }
+  std::string production_url(const std::string& u) const {
+    for (auto& [from, to] : cfg_.crawl.remap)
+      if (u.rfind(to, 0) == 0) return from + u.substr(to.size());
+    return u;
+  }
+
+  bool in_site_hosts(const SiteState& s, const std::string& host) const {
+    return std::find(s.site->hosts.begin(), s.site->hosts.end(), host) != s.site->hosts.end();
+  }
 
   Host& host_for(const url::Parts& p) {
     std::string key = p.scheme + "://" + url::host_port(p);
@@ -158,20 +298,29 @@ class Run {
       h.key = key;
       h.name = p.host;
       h.port = p.port;
-      for (auto& s : sites_)
-        for (auto& sh : s.site->hosts)
-          if (sh == p.host) h.in_scope = true;
+      if (auto it = cfg_.crawl.hosts.find(p.host); it != cfg_.crawl.hosts.end()) h.settings = &it->second;
     }
     return h;
   }
 
+  int connections_of(const Host& h) const {
+    return h.settings && h.settings->connections ? *h.settings->connections : cfg_.crawl.per_host_connections;
+  }
+  int delay_of(const Host& h) const {
+    return h.settings && h.settings->delay_ms ? *h.settings->delay_ms : cfg_.crawl.per_host_delay_ms;
+  }
+
   void enqueue(Task t, bool front = false) {
-    auto p = url::parts(t.url);
-    if (!p) {
+    auto prod = url::parts(t.url);
+    auto p = url::parts(fetch_url(t.url));
+    if (!p || !prod) {
       record_failure(t, "url", "cannot parse the URL");
       return;
     }
     Host& h = host_for(*p);
+    if (!h.in_scope)
+      for (auto& s : sites_)
+        if (in_site_hosts(s, prod->host)) h.in_scope = true;
     if (front) h.queue.push_front(std::move(t));
     else h.queue.push_back(std::move(t));
   }
@@ -203,15 +352,17 @@ class Run {
         continue;
       }
       auto now = Clock::now();
-      while (!h.queue.empty() && h.active < cfg_.crawl.per_host_connections &&
-             active_ < cfg_.crawl.global_connections) {
-        if (cfg_.crawl.per_host_delay_ms > 0 && now < h.next) {
+      while (!h.queue.empty() && h.active < connections_of(h) && active_ < cfg_.crawl.global_connections) {
+        if (delay_of(h) > 0 && now < h.next) {
           wake_at(h.next);
           break;
         }
         Task t = std::move(h.queue.front());
         h.queue.pop_front();
-        if (sites_[t.site].unreachable && t.mode != Mode::Check && t.mode != Mode::Probe) continue;
+        if (sites_[t.site].unreachable && t.mode != Mode::Check && t.mode != Mode::Probe) {
+          finished(t);
+          continue;
+        }
         if (t.mode == Mode::Probe && t.family != 0 && (t.family == 6 ? h.answer.v6.empty() : h.answer.v4.empty())) {
           FetchResult r;
           r.error_kind = "dns";
@@ -219,7 +370,7 @@ class Run {
           complete(std::move(t), std::move(r));
           continue;
         }
-        auto p = url::parts(t.url);
+        auto p = url::parts(fetch_url(t.url));
         if (wants_robots && t.mode != Mode::Home && t.mode != Mode::Probe && !h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query))) {
           FetchResult r;
           r.error_kind = "robots";
@@ -233,7 +384,7 @@ class Run {
             continue;
           }
         }
-        h.next = now + std::chrono::milliseconds(cfg_.crawl.per_host_delay_ms);
+        h.next = now + std::chrono::milliseconds(delay_of(h));
         start(h, std::move(t));
       }
     }
@@ -266,10 +417,9 @@ class Run {
       Host& h = hosts_[key];
       h.answer = a;
       h.dns = Host::Resolved;
-      if (!recorded_dns_.count(a.host)) {
-        recorded_dns_.insert(a.host);
-        writer_.push(DnsRecord{a.host, "A", a.v4, a.error4, a.elapsed_ms});
-        writer_.push(DnsRecord{a.host, "AAAA", a.v6, a.error6, a.elapsed_ms});
+      if (recorded_dns_.insert(a.host).second) {
+        emit(DnsRecord{a.host, "A", a.v4, a.error4, a.elapsed_ms});
+        emit(DnsRecord{a.host, "AAAA", a.v6, a.error6, a.elapsed_ms});
       }
       // Other ports/schemes of the same name share the answer.
       for (auto& [k, other] : hosts_)
@@ -290,10 +440,12 @@ class Run {
     req.url = h.key + "/robots.txt";
     req.resolve = resolve_entries(h);
     req.max_body = 512 * 1024;
+    with_host_settings(h, req);
     fetcher_.fetch(std::move(req), [this, key = h.key](FetchResult r) {
       Host& h = hosts_[key];
       --h.active;
       --active_;
+      if (auto ex = exchange(key + "/robots.txt", r)) emit(ex);
       // 2xx: obey; 4xx: no restrictions; 5xx or network failure: proceed, recorded in the log.
       if (r.error_kind.empty() && r.status >= 200 && r.status < 300) h.rules = Robots::parse(r.body);
       else if (!r.error_kind.empty() || r.status >= 500)
@@ -304,11 +456,33 @@ class Run {
     });
   }
 
+  void with_host_settings(const Host& h, FetchRequest& req) const {
+    req.keep_heads = evidence_;
+    if (!h.settings) return;
+    req.headers = h.settings->headers;
+    req.cookies = h.settings->cookies;
+  }
+
+  // The answer as WARC evidence (when kept); the body is copied: parsing still needs it.
+  std::shared_ptr<const Exchange> exchange(const std::string& fetched_url, const FetchResult& r) const {
+    if (!evidence_ || (r.status == 0 && r.response_head.empty())) return nullptr;
+    auto e = std::make_shared<Exchange>();
+    e->url = fetched_url;
+    e->ip = r.primary_ip;
+    e->date = now_iso_utc();
+    e->request_head = r.request_head;
+    e->response_head = r.response_head;
+    e->body = r.body;
+    e->truncated = r.error_kind == "size";
+    return e;
+  }
+
   void start(Host& h, Task t) {
     ++h.active;
     ++active_;
     FetchRequest req;
-    req.url = t.url;
+    req.url = fetch_url(t.url);
+    with_host_settings(h, req);
     req.head = t.head;
     req.resolve = resolve_entries(h);
     req.verify_tls = t.purpose != "https_cert";  // the certificate is read even when it is invalid
@@ -322,6 +496,8 @@ class Run {
       Host& h = hosts_[key];
       --h.active;
       --active_;
+      t.exchange = exchange(fetch_url(t.url), r);
+      if (!r.location.empty()) r.location = production_url(r.location);
       complete(std::move(t), std::move(r));
       pump();
       maybe_finish();
@@ -360,6 +536,12 @@ class Run {
     return r.error_kind.empty() && (r.status >= 500 || r.status == 429);
   }
 
+  // A hop, retry or probe answer is kept as evidence on its own; a final answer goes with its page.
+  void spend(Task& t) {
+    if (t.exchange) emit(std::move(t.exchange));
+    t.exchange.reset();
+  }
+
   void complete(Task t, FetchResult r) {
     summary_.bytes += r.bytes;
     if (t.mode == Mode::Probe) {
@@ -369,6 +551,7 @@ class Run {
     // A GET check stopped at its size cap still answered: not an error.
     if (t.mode == Mode::Check && !t.head && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
     if (transient(r) && t.attempt < cfg_.crawl.retries) {
+      spend(t);
       ++t.attempt;
       long delay = long(cfg_.crawl.retry_backoff_ms) << (t.attempt - 1);
       if (r.retry_after_s > 0) delay = std::min<long>(r.retry_after_s, 120) * 1000;
@@ -385,6 +568,7 @@ class Run {
     if (t.mode == Mode::Check && t.head && r.error_kind.empty() &&
         (r.status == 405 || r.status == 501 || r.status == 403 || r.status == 412)) {
       t.head = false;  // servers that refuse HEAD are asked with GET
+      spend(t);
       enqueue(std::move(t), true);
       return;
     }
@@ -406,6 +590,7 @@ class Run {
   }
 
   void follow(Task t, FetchResult r) {
+    spend(t);
     auto next = url::normalize(r.location);
     t.chain.push_back({t.url, r.status});
     bool loop = false;
@@ -421,7 +606,7 @@ class Run {
     }
     SiteState& s = sites_[t.site];
     auto p = url::parts(*next);
-    bool in_scope = p && std::find(s.site->hosts.begin(), s.site->hosts.end(), p->host) != s.site->hosts.end();
+    bool in_scope = p && in_site_hosts(s, p->host);
     if (t.mode == Mode::Page && !in_scope) {
       t.mode = Mode::Check;
       t.head = true;
@@ -434,7 +619,8 @@ class Run {
       pr.status = 200;  // resolved by the crawl of the target page
       pr.kind = "page";
       pr.error = "redirects to " + *next;
-      writer_.push(std::move(pr));
+      emit(std::move(pr));
+      finished(t);
       return;
     }
     if (t.mode == Mode::Page) s.seen.insert(*next);
@@ -494,6 +680,7 @@ class Run {
   void record(const Task& t, const FetchResult& r) {
     SiteState& s = sites_[t.site];
     PageRecord p = base_record(t, r);
+    p.exchange = t.exchange;
     p.kind = t.mode == Mode::Home ? "home" : t.mode == Mode::Check ? (is_attachment(t.url) ? "attachment" : "external") : "page";
     if (!p.error_kind.empty()) ++summary_.errors[p.error_kind];
     if (t.mode == Mode::Check) {
@@ -508,7 +695,8 @@ class Run {
       s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
       spdlog::warn("{}: homepage {} unreachable: {}", s.site->id, t.url, s.error);
     }
-    writer_.push(std::move(p));
+    emit(std::move(p));
+    finished(t);
   }
 
   void record_check(const Task& t, const CheckResult& c) {
@@ -524,7 +712,8 @@ class Run {
     p.depth = t.depth;
     p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
     p.kind = is_attachment(t.url) ? "attachment" : "external";
-    writer_.push(std::move(p));
+    emit(std::move(p));
+    finished(t);
   }
 
   bool is_attachment(const std::string& u) const {
@@ -539,6 +728,7 @@ class Run {
     ++summary_.pages;
     ++s.pages_done;
     PageRecord p = base_record(t, r);
+    p.exchange = std::move(t.exchange);
     p.kind = t.mode == Mode::Home ? "home" : page.is_list ? "list" : page.is_article ? "article" : "page";
     p.charset = dec.charset;
     p.charset_source = dec.source;
@@ -555,17 +745,18 @@ class Run {
     }
     std::string base = t.url;
     if (!page.base_href.empty())
-      if (auto b = url::resolve(t.url, page.base_href)) base = *b;
+      if (auto b = url::resolve(t.url, page.base_href)) base = production_url(*b);
     std::vector<LinkRecord> links;
     std::vector<ItemRecord> items;
     if (!duplicate) {
-      if (page.links_truncated) s.limits.insert("links per page (" + std::to_string(cfg_.crawl.max_links_per_page) + ") on " + t.url);
+      if (page.links_truncated) limit(s, "links per page (" + std::to_string(cfg_.crawl.max_links_per_page) + ") on " + t.url);
       // A homepage that is only a script or meta-refresh stub hands "home" on to its target.
       bool has_redirect = std::any_of(page.links.begin(), page.links.end(), [](auto& l) { return l.tag == "redirect"; });
       bool home_redirect_only = t.mode == Mode::Home && has_redirect && page.links.size() <= 3;
       for (auto& l : page.links) {
         auto to = url::resolve(base, l.href);
         if (!to) continue;
+        *to = production_url(*to);
         links.push_back({s.site->id, p.url, *to, l.tag, l.text});
         if (l.tag == "img" || l.tag == "script") continue;
         Mode m = l.tag == "redirect" && home_redirect_only ? Mode::Home : Mode::Page;
@@ -578,13 +769,15 @@ class Run {
             discover(t, *to, Mode::Page);
           }
       for (auto& i : page.items)
-        if (auto to = url::resolve(base, i.href)) items.push_back({s.site->id, p.url, *to, i.title, i.date});
+        if (auto to = url::resolve(base, i.href)) items.push_back({s.site->id, p.url, production_url(*to), i.title, i.date});
       if (t.mode == Mode::Home && !home_redirect_only) schedule_probes(t, page, base);
       if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) probe_links(t.site, page, base, "link3");
     }
-    writer_.push(std::move(p));
-    if (!links.empty()) writer_.push(std::move(links));
-    if (!items.empty()) writer_.push(std::move(items));
+    // Links and items first: the page record is what marks the task done on a resume.
+    if (!links.empty()) emit(std::move(links));
+    if (!items.empty()) emit(std::move(items));
+    emit(std::move(p));
+    finished(t);
   }
 
   void discover(const Task& from, const std::string& to, Mode mode) {
@@ -592,37 +785,37 @@ class Run {
     if (s.seen.count(to)) return;
     auto p = url::parts(to);
     if (!p) return;
-    bool in_scope = std::find(s.site->hosts.begin(), s.site->hosts.end(), p->host) != s.site->hosts.end();
+    bool in_scope = in_site_hosts(s, p->host);
     bool attachment = is_attachment(to);
     if (int(to.size()) > cfg_.crawl.max_url_length) {
-      s.limits.insert("URL length (" + std::to_string(cfg_.crawl.max_url_length) + ")");
+      limit(s, "URL length (" + std::to_string(cfg_.crawl.max_url_length) + ")");
       return;
     }
     if (!in_scope || attachment) {
       if (!in_scope && !cfg_.crawl.check_external_links) return;
       s.seen.insert(to);
-      enqueue(make_task(from.site, to, from.depth + 1, Mode::Check, true));
+      add(make_task(from.site, to, from.depth + 1, Mode::Check, true));
       return;
     }
     if (from.depth + 1 > cfg_.crawl.max_depth) {
-      s.limits.insert("depth (" + std::to_string(cfg_.crawl.max_depth) + ")");
+      limit(s, "depth (" + std::to_string(cfg_.crawl.max_depth) + ")");
       return;
     }
     if (!p->query.empty()) {
       auto& q = s.queries[p->path];
       if (!q.count(p->query) && int(q.size()) >= cfg_.crawl.max_query_variants_per_path) {
-        s.limits.insert("query variants per path (" + std::to_string(cfg_.crawl.max_query_variants_per_path) + ") on " + p->path);
+        limit(s, "query variants per path (" + std::to_string(cfg_.crawl.max_query_variants_per_path) + ") on " + p->path);
         return;
       }
       q.insert(p->query);
     }
     if (s.pages_queued >= cfg_.crawl.max_pages_per_site) {
-      s.limits.insert("pages per site (" + std::to_string(cfg_.crawl.max_pages_per_site) + ")");
+      limit(s, "pages per site (" + std::to_string(cfg_.crawl.max_pages_per_site) + ")");
       return;
     }
     s.seen.insert(to);
     ++s.pages_queued;
-    enqueue(make_task(from.site, to, mode == Mode::Home ? from.depth : from.depth + 1, mode, false));
+    add(make_task(from.site, to, mode == Mode::Home ? from.depth : from.depth + 1, mode, false));
   }
 
   // ---- IPv6 probes
@@ -633,7 +826,7 @@ class Run {
     s.probes_scheduled = true;
     for (int family : {4, 6})
       for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i)
-        enqueue(probe_task(home.site, home.url, family, "homepage"));
+        add(probe_task(home.site, home.url, family, "homepage"));
     probe_links(home.site, page, base, "link2");
     auto hp = url::parts(s.site->homepage);
     if (!hp) return;
@@ -641,9 +834,9 @@ class Run {
     // HTTPS: served, certificate valid and not expiring, and plain HTTP sent over to it.
     std::string https = hp->scheme == "https" ? s.site->homepage
                         : "https://" + hp->host + (cfg_.crawl.https_port == 443 ? "" : ":" + std::to_string(cfg_.crawl.https_port)) + "/";
-    enqueue(probe_task(home.site, https, 0, "https"));
-    enqueue(probe_task(home.site, https, 0, "https_cert"));
-    if (hp->scheme == "https") enqueue(probe_task(home.site, "http://" + hp->host + "/", 0, "http_redirect"));
+    add(probe_task(home.site, https, 0, "https"));
+    add(probe_task(home.site, https, 0, "https_cert"));
+    if (hp->scheme == "https") add(probe_task(home.site, "http://" + hp->host + "/", 0, "http_redirect"));
   }
 
   // The distinct http(s) <a href> targets of a page (fragment-only hrefs excluded), probed over IPv6.
@@ -655,11 +848,11 @@ class Run {
       auto to = url::resolve(base, l.href);
       if (!to || !s.probed.insert(*to).second) continue;
       if (third && s.link3 >= cfg_.crawl.ipv6_third_level_max) {
-        s.limits.insert("IPv6 third-level links measured (" + std::to_string(cfg_.crawl.ipv6_third_level_max) + ")");
+        limit(s, "IPv6 third-level links measured (" + std::to_string(cfg_.crawl.ipv6_third_level_max) + ")");
         return;
       }
       if (third) ++s.link3;
-      enqueue(probe_task(site, *to, 6, purpose));
+      add(probe_task(site, production_url(*to), 6, purpose));
     }
   }
 
@@ -681,7 +874,7 @@ class Run {
           for (size_t k = 0; k < zones.size(); ++k)
             if (!(*answers)[k].first.empty() || k + 1 == zones.size()) {
               auto& [names, error] = (*answers)[k];
-              if (recorded_dns_.insert("NS " + zones[k]).second) writer_.push(DnsRecord{zones[k], "NS", names, error, 0});
+              if (recorded_dns_.insert("NS " + zones[k]).second) emit(DnsRecord{zones[k], "NS", names, error, 0});
               for (auto& n : names) resolve_only(n);
               break;
             }
@@ -698,8 +891,8 @@ class Run {
     resolver_.resolve(name, [this](const HostAnswer& a) {
       --dns_pending_;
       if (recorded_dns_.insert(a.host).second) {
-        writer_.push(DnsRecord{a.host, "A", a.v4, a.error4, a.elapsed_ms});
-        writer_.push(DnsRecord{a.host, "AAAA", a.v6, a.error6, a.elapsed_ms});
+        emit(DnsRecord{a.host, "A", a.v4, a.error4, a.elapsed_ms});
+        emit(DnsRecord{a.host, "AAAA", a.v6, a.error6, a.elapsed_ms});
       }
       maybe_finish();
     });
@@ -715,6 +908,7 @@ class Run {
   }
 
   void probe_complete(Task t, FetchResult r) {
+    spend(t);
     if (t.purpose == "https_cert") {
       nlohmann::json c = {{"expire", r.cert_expire}, {"subject", r.cert_subject}};
       record_probe(t, r, c.dump());
@@ -778,21 +972,39 @@ class Run {
     p.elapsed_ms = r.elapsed_ms;
     p.digest = text.empty() ? "" : digest(text);
     p.text = std::move(text);
-    writer_.push(std::move(p));
+    emit(std::move(p));
+    finished(t);
   }
 
   // ---- progress and the end
 
+  // On a terminal one line redrawn twice a second; otherwise a log line every progress_interval_ms.
   void tick_progress() {
-    progress_.expires_after(std::chrono::seconds(5));
+    progress_.expires_after(std::chrono::milliseconds(tty_ ? 500 : cfg_.crawl.progress_interval_ms));
     progress_.async_wait([this](auto ec) {
       if (ec || finished_) return;
-      size_t queued = 0;
-      for (auto& [k, h] : hosts_) queued += h.queue.size();
-      spdlog::info("crawl: {} pages, {} checked, {} in flight, {} queued, {} errors", summary_.pages,
-                   summary_.checked, active_, queued, error_count());
+      std::string line = progress_line();
+      if (tty_) std::fprintf(stderr, "\r\033[K%s", line.c_str()), std::fflush(stderr);
+      else spdlog::info("{}", line);
       tick_progress();
     });
+  }
+
+  std::string progress_line() const {
+    size_t queued = 0;
+    for (auto& [k, h] : hosts_) queued += h.queue.size();
+    int done = 0;
+    for (auto& s : sites_) done += s.outstanding <= 0;
+    double secs = std::chrono::duration<double>(Clock::now() - started_).count();
+    double rate = secs > 0 ? (summary_.pages + summary_.checked) / secs : 0;
+    std::string eta = "--";
+    if (rate > 0) {
+      long left = long((double(queued) + active_) / rate);
+      eta = fmt::format("{}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
+    }
+    return fmt::format("crawl: sites {}/{} · pages {} ({:.0f}/s) · checked {} · queue {} · in flight {} · errors {} · ETA {}",
+                       done, sites_.size(), summary_.pages, secs > 0 ? summary_.pages / secs : 0.0, summary_.checked,
+                       queued, active_, error_count(), eta);
   }
 
   int error_count() const {
@@ -823,7 +1035,9 @@ class Run {
   std::unordered_map<std::string, CheckResult> checks_;
   std::set<std::string> recorded_dns_;
   int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
-  bool finished_ = false;
+  bool finished_ = false, evidence_ = false, tty_ = false;
+  Clock::time_point started_;
+  std::vector<FrontierRecord> fresh_;  // tasks created since the last record written
   CrawlSummary summary_;
 };
 
@@ -835,7 +1049,8 @@ Crawler::Crawler(const Config& config, const NetGuard& guard, Writer& writer)
 CrawlSummary Crawler::run(const std::vector<Site>& sites) {
   Run r(config_, guard_, writer_);
   r.reuse(reuse_);
-  return r.go(sites);
+  r.evidence(evidence_);
+  return r.go(sites, resume_);
 }
 
 }  // namespace govaudit

@@ -5,6 +5,7 @@
 // pool and the results are posted back.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,9 +43,15 @@ class Crawler {
   // Answers of other hosts' links from a recent run, used instead of asking those hosts again
   // (crawl.reuse_external_hours): each is recorded again for the sites that link to it.
   void reuse_checks(std::vector<PageRecord> recent) { reuse_ = std::move(recent); }
+  // Continue an unfinished run: what it recorded is not fetched again; its open tasks are.
+  void resume(CrawlState state) { resume_ = std::move(state); }
+  // Hand every HTTP exchange to the writer as WARC evidence.
+  void keep_evidence(bool on) { evidence_ = on; }
 
  private:
   std::vector<PageRecord> reuse_;
+  std::optional<CrawlState> resume_;
+  bool evidence_ = false;
   const Config& config_;
   const NetGuard& guard_;
   Writer& writer_;

@@ -164,6 +164,23 @@ struct Fetcher::Impl {
     return len;
   }
 
+  // Raw headers for the WARC records: the last response's header block (a 100 Continue or an
+  // earlier attempt on a dead connection is replaced by the answer that counts).
+  static size_t on_header(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    std::string_view line(data, size * n);
+    if (line.rfind("HTTP/", 0) == 0) t->res.response_head.clear();
+    t->res.response_head.append(line);
+    return size * n;
+  }
+
+  static int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* userp) {
+    if (type != CURLINFO_HEADER_OUT) return 0;
+    auto* t = static_cast<Transfer*>(userp);
+    t->res.request_head.assign(data, size);  // one block per request sent; the last one counts
+    return 0;
+  }
+
   // ---- event loop side
 
   void arm(curl_socket_t fd) {
@@ -324,6 +341,14 @@ struct Fetcher::Impl {
       curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
       curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
       curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    }
+    if (!t->req.cookies.empty()) curl_easy_setopt(e, CURLOPT_COOKIE, t->req.cookies.c_str());
+    if (t->req.keep_heads) {
+      curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+      curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+      curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &Impl::on_debug);
+      curl_easy_setopt(e, CURLOPT_DEBUGDATA, t.get());
+      curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);  // makes libcurl call on_debug; nothing is printed
     }
     if (t->req.ip_family == 4) curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
     if (t->req.ip_family == 6) curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V6);

@@ -28,6 +28,8 @@ struct FetchRequest {
   std::vector<std::string> headers;   // extra request headers
   bool verify_tls = true;             // false: accept any certificate (to read an invalid one)
   bool cert_info = false;             // collect the server certificate's expiry date
+  std::string cookies;                // Cookie header value
+  bool keep_heads = false;            // keep the raw request and response headers (WARC evidence)
 };
 
 struct FetchResult {
@@ -43,6 +45,8 @@ struct FetchResult {
   int elapsed_ms = 0;
   std::string cert_expire;            // "Expire date" of the leaf certificate, as curl reports it
   std::string cert_subject;
+  std::string request_head;           // with keep_heads: as sent, and as received
+  std::string response_head;
 };
 
 class Fetcher {

@@ -4,12 +4,14 @@
 // into a SiteView for the rules.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/date.hpp"
 #include "config/sites.hpp"
+#include "storage/warc.hpp"
 
 namespace govaudit {
 
@@ -41,6 +43,8 @@ struct PageRecord {
   std::string duplicate_of;
   std::vector<Redirect> redirects;
   std::string text;  // visible text, UTF-8
+  std::string warc;  // where the response is in the run's WARC files: "warc/FILE#OFFSET"
+  std::shared_ptr<const Exchange> exchange;  // to be written as WARC evidence (not stored as such)
 };
 
 struct LinkRecord {
@@ -78,6 +82,33 @@ struct ProbeRecord {
   int elapsed_ms = 0;
   std::string digest;
   std::string text;
+};
+
+// A task the crawl created (see the frontier table): enough to run it again after a restart.
+struct FrontierRecord {
+  std::string site_id;
+  std::string url;
+  std::string mode;  // home, page, check, probe
+  int depth = 0;
+  bool head = false;
+  int family = 0;
+  std::string purpose;
+  int attempt = 0;
+};
+
+// A crawl limit met on a site.
+struct LimitRecord {
+  std::string site_id;
+  std::string what;
+};
+
+// What an unfinished crawl run had done when it stopped (the pages without their text).
+struct CrawlState {
+  std::vector<FrontierRecord> frontier;
+  std::vector<PageRecord> pages;
+  std::vector<ProbeRecord> probes;
+  std::vector<DnsRecord> dns;
+  std::vector<LimitRecord> limits;
 };
 
 // One homepage availability probe.

@@ -58,9 +58,12 @@ std::string decompress_text(std::string_view z) {
 Store::Store(const std::string& path) : db_(path) { migrate(); }
 
 void Store::migrate() {
-  auto st = db_.prepare("PRAGMA user_version");
-  st.step();
-  int v = int(st.integer(0));
+  int v = 0;
+  {
+    auto st = db_.prepare("PRAGMA user_version");  // finalized before any DROP TABLE below
+    st.step();
+    v = int(st.integer(0));
+  }
   if (v > kSchemaVersion)
     throw sqlite::StorageError(db_.path() + ": database schema version " + std::to_string(v) +
                                " is newer than this govaudit understands (" + std::to_string(kSchemaVersion) + ")");
@@ -191,8 +194,8 @@ std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
   {
     auto st = db_.prepare(
         "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, charset_source, "
-        "bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, redirects, text_z "
-        "FROM pages WHERE run_id=? ORDER BY id");
+        "bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, redirects, text_z, "
+        "warc FROM pages WHERE run_id=? ORDER BY id");
     st.bind(1, crawl_run);
     while (st.step()) {
       SiteView* v = view(st.text(0));
@@ -220,6 +223,7 @@ std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
       p.duplicate_of = st.text(19);
       for (auto& r : json::parse(st.text(20))) p.redirects.push_back({r.at("url"), r.at("status")});
       p.text = decompress_text(st.blob(21));
+      p.warc = st.text(22);
       v->pages.push_back(std::move(p));
     }
   }
@@ -306,6 +310,69 @@ std::vector<PageRecord> Store::recent_external_checks(const std::string& since) 
   return out;
 }
 
+std::optional<RunInfo> Store::unfinished_crawl() {
+  auto st = db_.prepare("SELECT id FROM runs WHERE kind='crawl' AND status='running' ORDER BY id DESC LIMIT 1");
+  if (!st.step()) return std::nullopt;
+  return run(st.integer(0));
+}
+
+CrawlState Store::crawl_state(std::int64_t crawl_run) {
+  CrawlState s;
+  {
+    auto st = db_.prepare("SELECT site_id, url, mode, depth, head, family, purpose, attempt FROM frontier WHERE run_id=? ORDER BY rowid");
+    st.bind(1, crawl_run);
+    while (st.step())
+      s.frontier.push_back({st.text(0), st.text(1), st.text(2), int(st.integer(3)), st.integer(4) != 0,
+                            int(st.integer(5)), st.text(6), int(st.integer(7))});
+  }
+  {
+    auto st = db_.prepare(
+        "SELECT site_id, url, final_url, status, error_kind, error, kind, content_type, redirects, fetched_at, digest, "
+        "duplicate_of FROM pages WHERE run_id=? ORDER BY id");
+    st.bind(1, crawl_run);
+    while (st.step()) {
+      PageRecord p;
+      p.site_id = st.text(0);
+      p.url = st.text(1);
+      p.final_url = st.text(2);
+      p.status = int(st.integer(3));
+      p.error_kind = st.text(4);
+      p.error = st.text(5);
+      p.kind = st.text(6);
+      p.content_type = st.text(7);
+      for (auto& r : json::parse(st.text(8))) p.redirects.push_back({r.at("url"), r.at("status")});
+      p.fetched_at = st.text(9);
+      p.digest = st.text(10);
+      p.duplicate_of = st.text(11);
+      s.pages.push_back(std::move(p));
+    }
+  }
+  {
+    auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt FROM probes WHERE run_id=?");
+    st.bind(1, crawl_run);
+    while (st.step()) {
+      ProbeRecord p;
+      p.site_id = st.text(0);
+      p.url = st.text(1);
+      p.family = int(st.integer(2));
+      p.purpose = st.text(3);
+      p.attempt = int(st.integer(4));
+      s.probes.push_back(std::move(p));
+    }
+  }
+  {
+    auto st = db_.prepare("SELECT host, type FROM dns WHERE run_id=?");
+    st.bind(1, crawl_run);
+    while (st.step()) s.dns.push_back({st.text(0), st.text(1), {}, "", 0});
+  }
+  {
+    auto st = db_.prepare("SELECT site_id, what FROM crawl_limits WHERE run_id=? ORDER BY rowid");
+    st.bind(1, crawl_run);
+    while (st.step()) s.limits.push_back({st.text(0), st.text(1)});
+  }
+  return s;
+}
+
 void Store::add_availability(const std::vector<AvailabilityRecord>& records) {
   sqlite::Transaction tx(db_);
   auto st = db_.prepare("INSERT INTO availability (site_id, homepage, at, ok, status, error, elapsed_ms) VALUES (?,?,?,?,?,?,?)");
@@ -326,7 +393,8 @@ std::pair<int, int> Store::availability(const std::string& site_id, const std::s
 
 // ---------------------------------------------------------------- Writer
 
-Writer::Writer(const std::string& db_path, std::int64_t run) : path_(db_path), run_(run) {
+Writer::Writer(const std::string& db_path, std::int64_t run, WarcOptions warc)
+    : path_(db_path), run_(run), warc_options_(std::move(warc)) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -357,6 +425,9 @@ void Writer::loop() {
   std::optional<sqlite::Connection> conn;
   try {
     conn.emplace(path_, false);
+    if (!warc_options_.dir.empty())
+      warc_ = std::make_unique<WarcWriter>(warc_options_.dir, "govaudit-run" + std::to_string(run_),
+                                           warc_options_.rotate_bytes, warc_options_.gzip_level);
   } catch (const std::exception& e) {
     std::lock_guard lk(mu_);
     error_ = e.what();
@@ -367,12 +438,12 @@ void Writer::loop() {
     std::vector<Record> batch;
     {
       std::unique_lock lk(mu_);
-      // Wait a little for a fuller batch: one transaction per few hundred records.
-      cv_.wait_for(lk, std::chrono::milliseconds(150), [&] { return stop_ || queue_.size() >= 256; });
+      // Commit as soon as there is something: a killed crawl then loses only what was in flight
+      // (WAL commits do not sync); under load the batches grow by themselves while one is written.
+      cv_.wait(lk, [&] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) {
         idle_cv_.notify_all();
-        if (stop_) return;
-        continue;
+        return;
       }
       while (!queue_.empty() && batch.size() < 2048) {
         batch.push_back(std::move(queue_.front()));
@@ -399,15 +470,19 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   auto page = c.prepare(
       "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
       "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
-      "redirects, text_z) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "redirects, text_z, warc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text) VALUES (?,?,?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
   auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
   auto probe = c.prepare(
       "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  auto frontier = c.prepare(
+      "INSERT INTO frontier (run_id, site_id, url, mode, depth, head, family, purpose, attempt) VALUES (?,?,?,?,?,?,?,?,?)");
+  auto limit = c.prepare("INSERT OR IGNORE INTO crawl_limits (run_id, site_id, what) VALUES (?,?,?)");
   for (auto& rec : batch) {
     if (auto* p = std::get_if<PageRecord>(&rec)) {
+      if (p->exchange && warc_) p->warc = warc_->write(*p->exchange);
       json redirects = json::array();
       for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
       page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
@@ -416,7 +491,8 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
           .bind(15, p->fetched_at).bind(16, p->title).bind(17, json(p->meta).dump(-1, ' ', false, json::error_handler_t::replace));
       if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
       page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
-          .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, compress_text(p->text));
+          .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, compress_text(p->text))
+          .bind(24, p->warc);
       page.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
       for (auto& l : *ls) {
@@ -438,8 +514,20 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
           .bind(6, pr->attempt).bind(7, pr->status).bind(8, pr->error).bind(9, pr->elapsed_ms).bind(10, pr->digest)
           .bind_blob(11, compress_text(pr->text));
       probe.run();
+    } else if (auto* fs = std::get_if<std::vector<FrontierRecord>>(&rec)) {
+      for (auto& f : *fs) {
+        frontier.bind(1, run_).bind(2, f.site_id).bind(3, f.url).bind(4, f.mode).bind(5, f.depth).bind(6, int(f.head))
+            .bind(7, f.family).bind(8, f.purpose).bind(9, f.attempt);
+        frontier.run();
+      }
+    } else if (auto* l = std::get_if<LimitRecord>(&rec)) {
+      limit.bind(1, run_).bind(2, l->site_id).bind(3, l->what);
+      limit.run();
+    } else if (auto* e = std::get_if<std::shared_ptr<const Exchange>>(&rec)) {
+      if (*e && warc_) warc_->write(**e);
     }
   }
+  if (warc_) warc_->flush();  // the evidence is in the file before the pages citing it commit
   tx.commit();
 }
 

@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,7 +29,7 @@ struct RunInfo {
 // (PRAGMA user_version). Methods other than the Writer's are for one thread at a time.
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;  // = the number of files in storage/migrations
+  static constexpr int kSchemaVersion = 3;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
   std::int64_t begin_run(const std::string& kind, const Date& today, std::optional<std::int64_t> crawl_run,
@@ -42,6 +44,11 @@ class Store {
   void set_site_status(std::int64_t run, const std::string& site_id, const std::string& status,
                        const std::string& error, const std::vector<std::string>& limits);
   std::vector<Site> sites(std::int64_t run);
+
+  // What an unfinished crawl run has recorded, for resuming it.
+  CrawlState crawl_state(std::int64_t crawl_run);
+  // The newest crawl run still marked running, if any (a crawl that was killed).
+  std::optional<RunInfo> unfinished_crawl();
 
   // Everything recorded for each site of a crawl run.
   std::vector<SiteView> load_site_views(std::int64_t crawl_run);
@@ -65,13 +72,22 @@ class Store {
   sqlite::Connection db_;
 };
 
+struct WarcOptions {
+  std::filesystem::path dir;  // empty: no WARC files
+  std::int64_t rotate_bytes = 1000000000;
+  int gzip_level = 1;
+};
+
 // Batches crawl records into transactions on its own thread and its own connection, so that the
 // event loop never waits on the disk. push() is thread-safe; flush() blocks until all pushed records
 // are committed; the destructor flushes. A write error is kept and rethrown by flush().
 class Writer {
  public:
-  using Record = std::variant<PageRecord, std::vector<LinkRecord>, std::vector<ItemRecord>, DnsRecord, ProbeRecord>;
-  Writer(const std::string& db_path, std::int64_t run);
+  using Record = std::variant<PageRecord, std::vector<LinkRecord>, std::vector<ItemRecord>, DnsRecord, ProbeRecord,
+                              std::vector<FrontierRecord>, LimitRecord, std::shared_ptr<const Exchange>>;
+  // Exchanges (alone or on a PageRecord) are written to WARC files under warc.dir before the
+  // transaction that stores their pages commits, so a stored page's WARC location always exists.
+  Writer(const std::string& db_path, std::int64_t run, WarcOptions warc = {});
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -84,6 +100,8 @@ class Writer {
   void write(sqlite::Connection& c, std::vector<Record>& batch);
   std::string path_;
   std::int64_t run_;
+  WarcOptions warc_options_;
+  std::unique_ptr<WarcWriter> warc_;
   std::mutex mu_;
   std::condition_variable cv_, idle_cv_;
   std::deque<Record> queue_;

@@ -1,5 +1,9 @@
 #include "storage/store.hpp"
 
+#include <span>
+
+#include "config/embedded.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -15,6 +19,10 @@ std::string temp_db(const char* name) {
   return p.string();
 }
 }  // namespace
+
+namespace govaudit::schema {
+std::span<const EmbeddedFile> files();
+}
 
 TEST(Store, CreatesSchemaAtCurrentVersion) {
   std::string path = temp_db("schema");
@@ -89,22 +97,29 @@ TEST(Store, TextCompressionRoundTrips) {
   EXPECT_EQ(decompress_text(""), "");
 }
 
-TEST(Store, MigratesAVersion1DatabaseKeepingItsRuns) {
+TEST(Store, MigratesAVersion1DatabaseKeepingItsRunsAndPages) {
   std::string path = temp_db("migrate");
   {
+    // A database as the first release left it: schema file 1 only, one crawl with one page.
     sqlite::Connection c(path);
-    c.exec("CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, crawl_run INTEGER, started_at TEXT NOT NULL,"
-           " finished_at TEXT, today TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'running', options TEXT NOT NULL DEFAULT '{}')");
+    c.exec(std::string(schema::files()[0].data));
     c.exec("INSERT INTO runs (kind, started_at, today, status) VALUES ('crawl', '2025-11-20T00:00:00Z', '2025-11-20', 'done')");
+    c.exec("INSERT INTO pages (run_id, site_id, url, final_url, status, kind, depth, fetched_at) "
+           "VALUES (1, 'a', 'http://a/', 'http://a/', 200, 'home', 0, '2025-11-20T00:00:01Z')");
     c.exec("PRAGMA user_version = 1");
   }
   Store s(path);
   auto st = s.connection().prepare("PRAGMA user_version");
   ASSERT_TRUE(st.step());
-  EXPECT_EQ(st.integer(0), 2);
+  EXPECT_EQ(st.integer(0), Store::kSchemaVersion);
   EXPECT_EQ(s.runs().size(), 1u);
   s.add_availability({{"x", "http://x/", "2025-11-19T01:00:00Z", true, 200, "", 5}});
   EXPECT_EQ(s.availability("x", "2025-11-19T00:00:00Z", "2025-11-20T00:00:00Z"), std::make_pair(1, 0));
+  auto pages = s.connection().prepare("SELECT url, warc FROM pages");
+  ASSERT_TRUE(pages.step());
+  EXPECT_EQ(pages.text(0), "http://a/");
+  EXPECT_EQ(pages.text(1), "");
+  EXPECT_FALSE(pages.step());
 }
 
 TEST(Store, RefusesADatabaseFromANewerGovaudit) {

@@ -1,0 +1,175 @@
+#include "storage/warc.hpp"
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <stdexcept>
+
+#include "storage/sqlite.hpp"
+
+namespace govaudit {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string uuid_urn() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::array<unsigned char, 16> b;
+  for (size_t i = 0; i < 16; i += 8) {
+    auto v = rng();
+    std::memcpy(&b[i], &v, 8);
+  }
+  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;  // variant 1
+  char s[64];
+  std::snprintf(s, sizeof s, "<urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x>", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return s;
+}
+
+// "sha1:" + base32 (RFC 4648), the digest form WARC readers check.
+std::string sha1_label(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha1(), nullptr);
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out = "sha1:";
+  unsigned buffer = 0;
+  int bits = 0;
+  for (unsigned i = 0; i < len; ++i) {
+    buffer = (buffer << 8) | md[i];
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(buffer << (5 - bits)) & 31];
+  return out;  // 160 bits = 32 characters, no padding needed
+}
+
+std::string record(const std::string& type, const std::string& id, const std::string& date, const std::string& uri,
+                   const std::string& extra, const std::string& content_type, const std::string& block) {
+  std::string r = "WARC/1.1\r\nWARC-Type: " + type + "\r\nWARC-Record-ID: " + id + "\r\nWARC-Date: " + date + "\r\n";
+  if (!uri.empty()) r += "WARC-Target-URI: " + uri + "\r\n";
+  r += extra;
+  r += "WARC-Block-Digest: " + sha1_label(block) + "\r\n";
+  r += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(block.size()) + "\r\n\r\n";
+  r += block;
+  r += "\r\n\r\n";
+  return r;
+}
+
+bool header_is(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return false;
+  for (size_t i = 0; i < name.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string warc_http_response(const std::string& head, const std::string& body) {
+  std::string out;
+  size_t pos = 0;
+  bool first = true;
+  while (pos < head.size()) {
+    size_t eol = head.find('\n', pos);
+    std::string line = head.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    pos = eol == std::string::npos ? head.size() : eol + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (first) {
+      out += line + "\r\n";
+      first = false;
+      continue;
+    }
+    if (header_is(line, "transfer-encoding") || header_is(line, "content-encoding") || header_is(line, "content-length"))
+      out += "X-Crawler-" + line + "\r\n";
+    else
+      out += line + "\r\n";
+  }
+  if (first) out += "HTTP/1.1 000 No Response\r\n";
+  out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  out += body;
+  return out;
+}
+
+WarcWriter::WarcWriter(fs::path dir, std::string prefix, std::int64_t rotate_bytes, int gzip_level)
+    : dir_(std::move(dir)), prefix_(std::move(prefix)), rotate_bytes_(rotate_bytes), level_(gzip_level) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw sqlite::StorageError(dir_.string() + ": cannot create the WARC directory: " + ec.message());
+}
+
+WarcWriter::~WarcWriter() {
+  if (file_) std::fclose(file_);
+}
+
+void WarcWriter::open_next() {
+  if (file_) {
+    if (std::fclose(file_) != 0) throw sqlite::StorageError(name_ + ": " + std::strerror(errno));
+    file_ = nullptr;
+  }
+  fs::path p;
+  do {
+    char n[32];
+    std::snprintf(n, sizeof n, "-%05d.warc.gz", ++seq_);
+    p = dir_ / (prefix_ + n);
+  } while (fs::exists(p));
+  file_ = std::fopen(p.c_str(), "wbx");
+  if (!file_) throw sqlite::StorageError(p.string() + ": cannot create: " + std::strerror(errno));
+  name_ = (dir_.filename() / p.filename()).string();
+  offset_ = 0;
+  std::string info = "software: govaudit\r\nformat: WARC File Format 1.1\r\nconformsTo: "
+                     "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n";
+  char date[32];
+  std::time_t t = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  member(record("warcinfo", uuid_urn(), date, "", "WARC-Filename: " + p.filename().string() + "\r\n",
+                "application/warc-fields", info));
+}
+
+void WarcWriter::member(const std::string& rec) {
+  z_stream z{};
+  if (deflateInit2(&z, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw sqlite::StorageError("zlib: cannot start a gzip member");
+  std::string out(deflateBound(&z, uLong(rec.size())) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rec.data()));
+  z.avail_in = uInt(rec.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = uInt(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  size_t n = out.size() - z.avail_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw sqlite::StorageError("zlib: gzip member not finished");
+  if (std::fwrite(out.data(), 1, n, file_) != n) throw sqlite::StorageError(name_ + ": write failed: " + std::strerror(errno));
+  offset_ += std::int64_t(n);
+}
+
+std::string WarcWriter::write(const Exchange& e) {
+  if (!file_ || offset_ >= rotate_bytes_) open_next();
+  std::string date = e.date.size() >= 19 ? e.date.substr(0, 19) + "Z" : e.date;
+  std::string resp_id = uuid_urn(), req_id = uuid_urn();
+  std::string ip = e.ip.empty() ? "" : "WARC-IP-Address: " + e.ip + "\r\n";
+  std::string block = warc_http_response(e.response_head, e.body);
+  std::string extra = ip + "WARC-Payload-Digest: " + sha1_label(e.body) + "\r\n";
+  if (e.truncated) extra += "WARC-Truncated: length\r\n";
+  std::string where = name_ + "#" + std::to_string(offset_);
+  member(record("response", resp_id, date, e.url, extra, "application/http;msgtype=response", block));
+  if (!e.request_head.empty())
+    member(record("request", req_id, date, e.url, ip + "WARC-Concurrent-To: " + resp_id + "\r\n",
+                  "application/http;msgtype=request", e.request_head));
+  return where;
+}
+
+void WarcWriter::flush() {
+  if (file_ && std::fflush(file_) != 0) throw sqlite::StorageError(name_ + ": " + std::strerror(errno));
+}
+
+}  // namespace govaudit

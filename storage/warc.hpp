@@ -1,0 +1,55 @@
+#pragma once
+// Evidence: every HTTP exchange of a crawl as a request and a response record in gzip-compressed
+// WARC 1.1 files (ISO 28500:2017), one gzip member per record so that any record can be read
+// from its offset alone. Files are rotated at a size limit and never appended to after a restart
+// (a killed process may have left a torn last member).
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace govaudit {
+
+// One HTTP request and the answer to it, as the crawler saw them.
+struct Exchange {
+  std::string url;
+  std::string ip;             // address connected to
+  std::string date;           // ISO 8601 UTC
+  std::string request_head;   // request line and headers as sent, CRLF line ends, blank line included
+  std::string response_head;  // status line and headers as received
+  std::string body;           // payload after transfer and content decoding
+  bool truncated = false;     // the body was cut at the size limit
+};
+
+class WarcWriter {
+ public:
+  // Files are DIR/PREFIX-NNNNN.warc.gz, numbered after any already there.
+  WarcWriter(std::filesystem::path dir, std::string prefix, std::int64_t rotate_bytes, int gzip_level);
+  ~WarcWriter();
+  WarcWriter(const WarcWriter&) = delete;
+  WarcWriter& operator=(const WarcWriter&) = delete;
+
+  // Writes the pair and returns where the response record starts: "FILE#OFFSET" (FILE relative
+  // to DIR's parent, e.g. "warc/govaudit-run3-00001.warc.gz#12345"). Throws on I/O errors.
+  std::string write(const Exchange& e);
+  void flush();
+
+ private:
+  void open_next();
+  void member(const std::string& record);
+  std::filesystem::path dir_;
+  std::string prefix_;
+  std::int64_t rotate_bytes_;
+  int level_;
+  int seq_ = 0;
+  std::FILE* file_ = nullptr;
+  std::string name_;
+  std::int64_t offset_ = 0;
+};
+
+// The payload as a WARC response stores it: curl has already removed chunked transfer and
+// content encoding, so those headers are renamed (X-Crawler-…) and Content-Length set to what follows.
+std::string warc_http_response(const std::string& head, const std::string& body);
+
+}  // namespace govaudit
