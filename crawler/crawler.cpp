@@ -326,6 +326,23 @@ class Run {
   }
 
   void pump() {
+    // Back-pressure: pages fetched faster than they are parsed would pile up in memory (and be
+    // lost to a kill); fetch on only while the parsers keep up.
+    if (parsing_ >= 4 * cfg_.crawl.parse_threads) return;  // a parse finishing pumps again
+    if (writer_.pending() > 64) {  // nor faster than they are stored: look again shortly
+      if (!writer_wait_) {
+        writer_wait_ = true;
+        auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(5));
+        ++timers_;
+        timer->async_wait([this, timer](auto) {
+          --timers_;
+          writer_wait_ = false;
+          pump();
+          maybe_finish();
+        });
+      }
+      return;
+    }
     for (auto& [key, h] : hosts_) {
       if (h.queue.empty()) continue;
       if (h.dns == Host::Unresolved) {
@@ -824,9 +841,10 @@ class Run {
     SiteState& s = sites_[home.site];
     if (s.probes_scheduled) return;
     s.probes_scheduled = true;
-    for (int family : {4, 6})
-      for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i)
-        add(probe_task(home.site, home.url, family, "homepage"));
+    // IPv6: the configured number of attempts; IPv4: one fetch at the same moment, the baseline
+    // the IPv6 homepage is compared with (the crawl itself has already shown that IPv4 works).
+    add(probe_task(home.site, home.url, 4, "homepage"));
+    for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i) add(probe_task(home.site, home.url, 6, "homepage"));
     probe_links(home.site, page, base, "link2");
     auto hp = url::parts(s.site->homepage);
     if (!hp) return;
@@ -926,7 +944,8 @@ class Run {
     if (t.head == false && t.purpose != "homepage" && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
     if (r.error_kind.empty() && r.status >= 300 && r.status < 400 && !r.location.empty() && t.chain.size() < 5) {
       auto next = url::normalize(r.location);
-      if (next) {
+      bool loop = next && std::any_of(t.chain.begin(), t.chain.end(), [&](auto& c) { return c.url == *next; });
+      if (next && !loop) {
         t.chain.push_back({t.url, r.status});
         t.url = *next;
         enqueue(std::move(t), true);
@@ -1035,7 +1054,7 @@ class Run {
   std::unordered_map<std::string, CheckResult> checks_;
   std::set<std::string> recorded_dns_;
   int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
-  bool finished_ = false, evidence_ = false, tty_ = false;
+  bool finished_ = false, evidence_ = false, tty_ = false, writer_wait_ = false;
   Clock::time_point started_;
   std::vector<FrontierRecord> fresh_;  // tasks created since the last record written
   CrawlSummary summary_;

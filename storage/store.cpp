@@ -415,6 +415,11 @@ void Writer::push(Record r) {
   cv_.notify_one();
 }
 
+size_t Writer::pending() {
+  std::lock_guard lk(mu_);
+  return queue_.size() + (busy_ ? batch_size_ : 0);
+}
+
 void Writer::flush() {
   std::unique_lock lk(mu_);
   idle_cv_.wait(lk, [&] { return (queue_.empty() && !busy_) || !error_.empty(); });
@@ -450,6 +455,7 @@ void Writer::loop() {
         queue_.pop_front();
       }
       busy_ = true;
+      batch_size_ = batch.size();
     }
     try {
       write(*conn, batch);

@@ -94,6 +94,8 @@ class Writer {
 
   void push(Record r);
   void flush();
+  // Records pushed and not yet committed (the crawl slows down when this grows).
+  size_t pending();
 
  private:
   void loop();
@@ -106,6 +108,7 @@ class Writer {
   std::condition_variable cv_, idle_cv_;
   std::deque<Record> queue_;
   bool stop_ = false, busy_ = false;
+  size_t batch_size_ = 0;
   std::string error_;
   std::thread thread_;
 };

@@ -66,3 +66,30 @@ TEST(Config, OutOfRangeValueRejected) {
   Config c = load_config();
   EXPECT_THROW(apply_config_text(c, "[thresholds]\nmeta_missing_max_share = 1.5\n", "r.toml"), ConfigError);
 }
+
+TEST(Config, PerHostSettingsAndRemap) {
+  Config c = load_config();
+  apply_config_text(c,
+                    "[crawl.host.\"www.a.gov.cn\"]\nheaders = [\"X-Token: 1\"]\ncookies = \"s=2\"\nconnections = 2\ndelay_ms = 250\n"
+                    "[crawl.remap]\n\"http://www.a.gov.cn/\" = \"http://10.0.0.5:8080/\"\n",
+                    "h.toml");
+  ASSERT_EQ(c.crawl.hosts.count("www.a.gov.cn"), 1u);
+  auto& h = c.crawl.hosts.at("www.a.gov.cn");
+  EXPECT_EQ(h.headers, std::vector<std::string>{"X-Token: 1"});
+  EXPECT_EQ(h.cookies, "s=2");
+  EXPECT_EQ(h.connections, 2);
+  EXPECT_EQ(h.delay_ms, 250);
+  ASSERT_EQ(c.crawl.remap.size(), 1u);
+  EXPECT_EQ(c.crawl.remap[0].second, "http://10.0.0.5:8080/");
+  auto error = [&](const std::string& text) {
+    try {
+      apply_config_text(c, text, "bad.toml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error("[crawl.host.\"x\"]\nheaders = [\"no colon\"]\n").find("crawl.host.x.headers"), std::string::npos);
+  EXPECT_NE(error("[crawl.host.\"x\"]\nconection = 2\n").find("crawl.host.x.conection: unknown key"), std::string::npos);
+  EXPECT_NE(error("[crawl.remap]\n\"www.a.gov.cn\" = \"http://b/\"\n").find("crawl.remap"), std::string::npos);
+}

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "cli/demo_server.hpp"
@@ -178,4 +180,83 @@ TEST(DemoPipeline, ReportRendersToA4PdfInHeadlessChromium) {
   char magic[5] = {0};
   in.read(magic, 4);
   EXPECT_STREQ(magic, "%PDF");
+}
+
+TEST(DemoPipeline, EveryExchangeIsInWarcFilesThatWarcioReads) {
+  DemoEnv env("warc");
+  auto& [today, cfg, server, portal, dir, db] = env;
+  std::filesystem::path tools = GOVAUDIT_SOURCE_DIR "/tests/tools";
+  ASSERT_TRUE(std::filesystem::exists(tools / "node_modules" / "warcio")) << "run scripts/install-deps (npm warcio)";
+  // Per-host settings: a header and a cookie for one county only.
+  std::string county = portal.sites[0].hosts[0];
+  cfg.crawl.hosts[county].headers = {"X-Audit-Token: demo-42"};
+  cfg.crawl.hosts[county].cookies = "session=abc";
+  Store store(db);
+  auto crawl = crawl_stage(store, db, cfg, portal.sites, today, "{}", {dir / "warc", false});
+  ASSERT_EQ(govaudit::test::sh("node '" + (tools / "warc_read.mjs").string() + "' '" + (dir / "warc").string() +
+                               "'/*.warc.gz > '" + (dir / "warc.json").string() + "'"), 0);
+  std::ifstream in(dir / "warc.json");
+  auto warc = nlohmann::json::parse(in);
+  EXPECT_TRUE(warc["errors"].empty()) << warc["errors"].dump();
+  std::map<std::string, nlohmann::json> responses;  // "file#offset" -> record
+  std::set<std::string> answered;                    // response ids with their request
+  int requests = 0;
+  for (auto& r : warc["records"]) {
+    EXPECT_EQ(r["version"], "WARC/1.1");
+    if (r["type"] == "response") {
+      EXPECT_TRUE(r["digest_ok"].get<bool>()) << r["uri"];
+      responses["warc/" + r["file"].get<std::string>() + "#" + std::to_string(r["offset"].get<long>())] = r;
+    } else if (r["type"] == "request") {
+      ++requests;
+      answered.insert(r["concurrent_to"].get<std::string>());
+      auto& h = r["headers"];
+      EXPECT_NE(h.value("user-agent", "").find("govaudit/"), std::string::npos);
+      bool ours = r["uri"].get<std::string>().find("//" + county + ":") != std::string::npos;
+      EXPECT_EQ(h.value("x-audit-token", ""), ours ? "demo-42" : "") << r["uri"];
+      EXPECT_EQ(h.value("cookie", ""), ours ? "session=abc" : "") << r["uri"];
+    }
+  }
+  EXPECT_EQ(requests, int(responses.size()));
+  for (auto& [where, r] : responses) EXPECT_TRUE(answered.count(r["id"].get<std::string>())) << where;
+  // Every stored answer cites its response record.
+  int cited = 0;
+  for (auto& v : store.load_site_views(crawl.run))
+    for (auto& p : v.pages) {
+      if (p.status == 0) continue;  // nothing answered: nothing to keep
+      auto it = responses.find(p.warc);
+      ASSERT_NE(it, responses.end()) << p.url << " cites '" << p.warc << "'";
+      EXPECT_EQ(it->second["uri"], p.final_url);
+      EXPECT_EQ(it->second["status"], p.status) << p.url;
+      ++cited;
+    }
+  EXPECT_GT(cited, 100);
+}
+
+TEST(DemoPipeline, RemapCrawlsAStagingCopyUnderItsProductionNames) {
+  DemoEnv env("remap");
+  auto& [today, cfg, server, portal, dir, db] = env;
+  const Site& staging = portal.sites[0];
+  std::string port = ":" + std::to_string(server.port());
+  Site prod = staging;
+  prod.id = "prod";
+  prod.hosts = {"www.prod.gov.cn.test"};
+  prod.homepage = "http://www.prod.gov.cn.test" + port + "/";
+  Store store(db);
+  auto as_itself = store.load_site_views(crawl_stage(store, db, cfg, {staging}, today, "{}").run);
+  cfg.crawl.remap = {{prod.homepage, staging.homepage}};
+  auto as_prod = store.load_site_views(crawl_stage(store, db, cfg, {prod}, today, "{}", {{}, true}).run);
+  ASSERT_EQ(as_itself.size(), 1u);
+  ASSERT_EQ(as_prod.size(), 1u);
+  auto renamed = [&](std::string u) {
+    if (u.rfind(staging.homepage, 0) == 0) u = prod.homepage + u.substr(staging.homepage.size());
+    return u;
+  };
+  std::set<std::string> want, got;
+  for (auto& p : as_itself[0].pages) want.insert(renamed(p.url) + " " + std::to_string(p.status) + " " + p.kind + " " + p.title);
+  for (auto& p : as_prod[0].pages) {
+    got.insert(p.url + " " + std::to_string(p.status) + " " + p.kind + " " + p.title);
+    EXPECT_EQ(p.url.find(staging.hosts[0]), std::string::npos) << p.url;
+  }
+  EXPECT_GT(want.size(), 30u);
+  EXPECT_EQ(got, want);
 }

@@ -1,5 +1,5 @@
 // Reads WARC files with warcio (an independent implementation) and prints one JSON object:
-// {records: [{file, offset, type, uri, status, payload_bytes, digest_ok}], errors: [...]}.
+// {records: [{file, offset, type, uri, id, status, payload_bytes, digest_ok | method, headers, concurrent_to}], errors: [...]}.
 // Usage: node warc_read.mjs FILE.warc.gz...
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +23,7 @@ for (const file of process.argv.slice(2)) {
         offset: parser.offset,
         type,
         uri: h.headers.get('WARC-Target-URI') || '',
+        id: h.headers.get('WARC-Record-ID'),
         version: h.protocol,
       };
       if (type === 'response') {
@@ -32,7 +33,7 @@ for (const file of process.argv.slice(2)) {
         entry.digest_ok = sha1b32(payload) === h.headers.get('WARC-Payload-Digest');
       } else if (type === 'request') {
         entry.method = record.httpHeaders ? record.httpHeaders.method : null;
-        entry.user_agent = record.httpHeaders ? record.httpHeaders.headers.get('User-Agent') : null;
+        entry.headers = record.httpHeaders ? Object.fromEntries(record.httpHeaders.headers) : {};
         entry.concurrent_to = h.headers.get('WARC-Concurrent-To');
         await record.readFully(false);
       } else {

@@ -1,0 +1,289 @@
+// The crawler against the corpus's real servers (nginx + dnsmasq), judged by nginx's own access
+// log: coverage of every reachable site's HTML files, repeats, the calendar trap, robots.txt and
+// the User-Agent; and a crawl killed with SIGKILL at a random moment, then resumed.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "storage/store.hpp"
+#include "tests/test_helpers.hpp"
+
+namespace fs = std::filesystem;
+using govaudit::test::sh;
+
+extern char** environ;
+
+namespace {
+
+struct LogLine {
+  std::string addr, host, method, uri, ua;
+  int status = 0;
+};
+
+// A corpus generated like the sample (seed 1, 8 sites, templates a and b) on a port of its own,
+// served with an access log that names the Host of each request.
+class ServedCorpus {
+ public:
+  ServedCorpus(const std::string& name, int port, int dns_port) : port_(port), dns_(dns_port) {
+    corpus_ = fs::path(GOVAUDIT_SHARED_DIR "/corpus");
+    if (!fs::exists(corpus_ / "gen.py")) {
+      skip_ = "../shared/corpus is not beside the project";
+      return;
+    }
+    if (sh("command -v nginx >/dev/null && command -v dnsmasq >/dev/null") != 0) {
+      skip_ = "nginx/dnsmasq missing: run scripts/install-deps";
+      return;
+    }
+    dir_ = fs::temp_directory_path() / ("govaudit_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::string c = (dir_ / "c").string();
+    if (sh("python3 '" + (corpus_ / "gen.py").string() + "' --out '" + c + "' --seed 1 --sites 8 --pages-per-site 120 " +
+           "--templates a,b --access-log --port " + std::to_string(port) + " >/dev/null") != 0 ||
+        sh("sed -i 's#^  access_log run/nginx-access.log;#  log_format ga \"$remote_addr|$host|$request_method|$request_uri|"
+           "$status|$http_user_agent\"; access_log run/nginx-access.log ga;#' '" + c + "/nginx.conf'") != 0 ||
+        sh(env() + "'" + (corpus_ / "serve").string() + "' '" + c + "' >/dev/null") != 0) {
+      error_ = "cannot generate or serve the corpus in " + c;
+      return;
+    }
+    served_ = true;
+    start_ = log_size();  // what serve's own checks asked is not the crawl's
+  }
+  ~ServedCorpus() {
+    if (served_) sh(env() + "'" + (corpus_ / "serve").string() + "' --stop '" + (dir_ / "c").string() + "' >/dev/null");
+    if (!dir_.empty() && !::testing::Test::HasFailure()) fs::remove_all(dir_);
+  }
+  const std::string& skip() const { return skip_; }
+  const std::string& error() const { return error_; }
+  fs::path dir() const { return dir_; }
+  fs::path www() const { return dir_ / "c" / "www"; }
+  nlohmann::json scenarios() const {
+    std::ifstream in(dir_ / "c" / "scenarios.json");
+    return nlohmann::json::parse(in);
+  }
+  std::vector<std::string> args(const fs::path& out) const {
+    return {GOVAUDIT_BIN, "crawl", "-q", "--sites", (dir_ / "c" / "sites.json").string(), "--dns",
+            "127.0.0.1:" + std::to_string(dns_), "--today", "2025-11-20", "--allow-net", "127.0.0.0/8,::1/128",
+            "--out", out.string()};
+  }
+  std::string command(const std::string& sub, const fs::path& out) const {
+    auto a = args(out);
+    a[1] = sub;
+    std::string cmd;
+    for (auto& s : a) cmd += "'" + s + "' ";
+    return cmd;
+  }
+  // Access log lines from byte `from` on.
+  std::vector<LogLine> log(std::streamoff from = -1) const {
+    std::vector<LogLine> out;
+    std::ifstream in(dir_ / "c" / "run" / "nginx-access.log");
+    in.seekg(from < 0 ? start_ : from);
+    for (std::string line; std::getline(in, line);) {
+      std::vector<std::string> f;
+      std::stringstream ss(line);
+      for (std::string x; std::getline(ss, x, '|');) f.push_back(x);
+      if (f.size() < 6) continue;
+      out.push_back({f[0], f[1], f[2], f[3], f[5], std::atoi(f[4].c_str())});
+    }
+    return out;
+  }
+  std::streamoff log_size() const {
+    std::error_code ec;
+    auto n = fs::file_size(dir_ / "c" / "run" / "nginx-access.log", ec);
+    return ec ? 0 : std::streamoff(n);
+  }
+
+ private:
+  std::string env() const { return "DNS_PORT=" + std::to_string(dns_) + " "; }
+  fs::path corpus_, dir_;
+  int port_, dns_;
+  std::streamoff start_ = 0;
+  bool served_ = false;
+  std::string skip_, error_;
+};
+
+// The HTML files a site serves, as request paths ("/a/index.html"; list.html.p2 -> "/list.html?page=2").
+std::set<std::string> html_files(const fs::path& root) {
+  std::set<std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    std::string rel = "/" + fs::relative(e.path(), root).generic_string();
+    auto dot = rel.rfind(".p");
+    if (dot != std::string::npos && dot > 5 && rel.compare(dot - 5, 5, ".html") == 0 &&
+        rel.find_first_not_of("0123456789", dot + 2) == std::string::npos)
+      out.insert(rel.substr(0, dot) + "?page=" + rel.substr(dot + 2));
+    else if (rel.ends_with(".html") || rel.ends_with(".htm") || rel.ends_with(".jsp"))
+      out.insert(rel);
+  }
+  return out;
+}
+
+std::string as_file(std::string uri) {
+  if (auto q = uri.find('?'); q != std::string::npos && uri.compare(q, 6, "?page=") != 0) uri.resize(q);
+  if (uri.ends_with("/")) uri += "index.html";
+  return uri;
+}
+
+std::set<std::string> reachable_hosts(const nlohmann::json& scenarios, const fs::path& sites_json) {
+  std::set<std::string> unreachable;
+  for (auto& s : scenarios["sites"])
+    if (s["unreachable"].get<bool>()) unreachable.insert(s["id"]);
+  std::ifstream in(sites_json);
+  std::set<std::string> hosts;
+  for (auto& s : nlohmann::json::parse(in))
+    if (!unreachable.count(s["id"])) hosts.insert(s["hosts"][0].get<std::string>());
+  return hosts;
+}
+
+}  // namespace
+
+TEST(Crawl, ReachesEveryPageOfTheSampleOncePolitely) {
+  ServedCorpus corpus("coverage", 18091, 5391);
+  if (!corpus.skip().empty()) GTEST_SKIP() << corpus.skip();
+  ASSERT_TRUE(corpus.error().empty()) << corpus.error();
+  fs::path out = corpus.dir() / "out";
+  ASSERT_EQ(sh(corpus.command("crawl", out)), 0);
+  auto log = corpus.log();
+  ASSERT_GT(log.size(), 500u);
+
+  auto hosts = reachable_hosts(corpus.scenarios(), corpus.dir() / "c" / "sites.json");
+  ASSERT_EQ(hosts.size(), 7u);
+  std::map<std::string, std::set<std::string>> fetched;  // host -> files answered 200
+  std::map<std::string, int> robots, calendar;
+  std::map<std::string, int> seen;  // host|method|uri|family -> times
+  int requests = 0, repeats = 0;
+  for (auto& l : log) {
+    EXPECT_NE(l.ua.find("govaudit/"), std::string::npos) << l.ua;
+    if (l.uri == "/robots.txt") ++robots[l.host];
+    if (l.uri.rfind("/hdjl/calendar.html", 0) == 0) ++calendar[l.host];
+    if (l.status == 200 && l.method == "GET") fetched[l.host].insert(as_file(l.uri));
+    if (!hosts.count(l.host)) continue;
+    ++requests;
+    std::string key = l.host + "|" + l.method + "|" + l.uri + "|" + (l.addr.find(':') != std::string::npos ? "6" : "4");
+    if (++seen[key] > 1 && ++repeats && l.uri != "/") std::cout << "[ repeat   ] " << key << "\n";
+  }
+  for (auto& h : hosts) {
+    auto files = html_files(corpus.www() / h);
+    size_t got = 0;
+    std::vector<std::string> missed;
+    for (auto& f : files)
+      if (fetched[h].count(f)) ++got;
+      else missed.push_back(f);
+    double coverage = double(got) / double(files.size());
+    EXPECT_GE(coverage, 0.99) << h << ": " << got << " of " << files.size() << " HTML files; first missed: "
+                              << (missed.empty() ? "" : missed[0]);
+    EXPECT_EQ(robots[h], 1) << h;
+    EXPECT_LE(calendar[h], 100) << h;
+    std::cout << "[ coverage ] " << h << ": " << got << "/" << files.size() << " HTML files, calendar trap "
+              << calendar[h] << " requests\n";
+  }
+  // The IPv6 measurements fetch the homepage again on purpose (once over IPv4 beside the crawl's own
+  // fetch, three times over IPv6); the rest are pages fetched twice.
+  double share = double(repeats) / requests;
+  std::cout << "[ repeats  ] " << repeats << " of " << requests << " requests to the county hosts (" << share * 100 << " %)\n";
+  EXPECT_LE(share, 0.02);
+}
+
+TEST(Crawl, AKilledCrawlResumesWhereItStopped) {
+  ServedCorpus corpus("resume", 18092, 5392);
+  if (!corpus.skip().empty()) GTEST_SKIP() << corpus.skip();
+  ASSERT_TRUE(corpus.error().empty()) << corpus.error();
+  fs::path whole = corpus.dir() / "whole", resumed = corpus.dir() / "resumed";
+
+  // The uninterrupted reference.
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(sh(corpus.command("crawl", whole)), 0);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto whole_log = corpus.log();
+
+  // Killed at a random moment within the crawl (when the servers have seen a random share of the
+  // uninterrupted crawl's requests), then the same command again.
+  std::streamoff mark = corpus.log_size();
+  std::mt19937 rng(std::random_device{}());
+  double share = std::uniform_real_distribution<double>(0.15, 0.85)(rng);
+  size_t target = size_t(share * double(whole_log.size()));
+  auto args = corpus.args(resumed);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  while (corpus.log(mark).size() < target && ::waitpid(pid, nullptr, WNOHANG) == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the crawl ended before the kill";
+  std::cout << "[ killed   ] at " << int(share * 100) << " % of the requests of a " << int(seconds * 1000) << " ms crawl\n";
+  size_t before_resume = corpus.log(mark).size();
+  ASSERT_EQ(sh(corpus.command("crawl", resumed)), 0);
+  auto resumed_log = corpus.log(mark);
+
+  // Same stored pages (and what the rules read from them) as the uninterrupted crawl.
+  auto pages = [](const fs::path& out) {
+    govaudit::Store store((out / "govaudit.db").string());
+    auto run = store.latest_run("crawl");
+    EXPECT_TRUE(run.has_value());
+    std::set<std::string> set;
+    for (auto& v : store.load_site_views(run->id)) {
+      // Which variants of an endless calendar fill the per-path query limit depends on timing.
+      auto cut = [&](const std::string& u) {
+        for (auto& l : v.limits)
+          if (auto on = l.find(") on "); l.rfind("query variants", 0) == 0 && on != std::string::npos &&
+                                          u.find(l.substr(on + 5) + "?") != std::string::npos)
+            return true;
+        return false;
+      };
+      for (auto& p : v.pages)
+        if (!cut(p.url)) set.insert(p.site_id + " " + p.url + " " + std::to_string(p.status) + " " + p.kind + " " + p.error_kind + " " + p.digest);
+      for (auto& p : v.probes) set.insert("probe " + p.site_id + " " + p.url + " " + std::to_string(p.family) + " " + p.purpose);
+      set.insert("site " + v.site.id + " " + v.status);
+    }
+    return set;
+  };
+  auto a = pages(whole), b = pages(resumed);
+  EXPECT_EQ(a.size(), b.size());
+  std::vector<std::string> only_a, only_b;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(only_a));
+  std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(only_b));
+  EXPECT_TRUE(only_a.empty()) << only_a.size() << " only in the uninterrupted crawl, e.g. " << (only_a.empty() ? "" : only_a[0]);
+  EXPECT_TRUE(only_b.empty()) << only_b.size() << " only in the resumed crawl, e.g. " << (only_b.empty() ? "" : only_b[0]);
+
+  // The same findings.
+  auto findings = [&](const fs::path& out) {
+    std::string o = " -q --out '" + out.string() + "'";
+    EXPECT_EQ(sh("'" GOVAUDIT_BIN "' audit --today 2025-11-20" + o + " && '" GOVAUDIT_BIN "' report --format jsonl" + o + " >/dev/null"), 0);
+    std::set<std::string> set;
+    std::ifstream in(out / "findings.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line);
+      set.insert(j["site"].get<std::string>() + " " + j["rule"].get<std::string>() + " " + j["subject"].get<std::string>());
+    }
+    return set;
+  };
+  auto fa = findings(whole);
+  EXPECT_GT(fa.size(), 50u);
+  EXPECT_EQ(fa, findings(resumed));
+
+  // Fetched again: at most what was in flight when the kill came (transfers up to the global
+  // connection limit, pages waiting for a parser, records waiting for the writer: the crawler
+  // holds back when those queues fill), and robots.txt once more per host.
+  std::set<std::string> hosts;
+  for (auto& l : resumed_log) hosts.insert(l.host);
+  long extra = long(resumed_log.size()) - long(whole_log.size());
+  long bound = 64 + 4 * 2 + 64 + long(hosts.size());
+  std::cout << "[ resumed  ] " << before_resume << " requests before the kill, " << resumed_log.size() - before_resume
+            << " after; " << extra << " more than the uninterrupted crawl (" << whole_log.size() << "), bound " << bound << "\n";
+  EXPECT_LE(extra, bound);
+}
