@@ -171,7 +171,10 @@ void write_html(const ReportData& d, std::ostream& o) {
       for (auto* f : list) {
         auto rt = cfg.rule_text(f->rule);
         o << "<tr><td>" << html_escape(cat) << "</td><td>" << html_escape(rt.title) << "<br><code>" << html_escape(f->rule)
-          << "</code></td><td>" << html_escape(f->subject) << "</td><td>" << html_escape(f->url) << "</td><td>"
+          << "</code></td><td>" << html_escape(f->subject) << "</td><td>" << html_escape(f->url);
+        if (auto w = s.warc.find(f->url); w != s.warc.end())
+          o << "<br><span class=\"muted\">存档：" << html_escape(w->second) << "</span>";
+        o << "</td><td>"
           << detail_text(f->detail_json, cfg) << "</td><td>" << (d.has_previous ? status_against(*f, d.previous) : "新发现")
           << "</td></tr>";
       }
@@ -277,8 +280,10 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   auto views = store.load_site_views(d.crawl.id);
   for (size_t k = 0; k < views.size() && k < d.sites.size(); ++k) {
     d.sites[k].ipv6 = measure_ipv6(views[k]);
-    for (auto& p : views[k].pages)
+    for (auto& p : views[k].pages) {
       if (!p.redirects.empty() && p.error_kind.empty() && p.status < 400) d.sites[k].redirects.push_back({p.url, p.final_url});
+      if (!p.warc.empty()) d.sites[k].warc.emplace(p.url, p.warc);
+    }
   }
   return d;
 }

@@ -3,6 +3,7 @@
 // evaluation report (测评报告) in HTML. Every string that came from a crawled page is escaped.
 #include <filesystem>
 #include <ostream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct SiteSummary {
   Ipv6Measure ipv6;
   int probes = 0, probes_failed = 0;  // availability in the window before the audit date
   std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
+  std::map<std::string, std::string> warc;  // page URL -> its WARC record ("warc/FILE#OFFSET")
 };
 
 struct ReportData {

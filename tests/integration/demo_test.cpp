@@ -6,12 +6,14 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "cli/demo_server.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
 #include "reports/history.hpp"
 #include "reports/rectification.hpp"
+#include "reports/report.hpp"
 #include "tests/test_helpers.hpp"
 
 using namespace govaudit;
@@ -230,6 +232,11 @@ TEST(DemoPipeline, EveryExchangeIsInWarcFilesThatWarcioReads) {
       ++cited;
     }
   EXPECT_GT(cited, 100);
+  // The report cites the record of each finding's page.
+  auto audit = audit_stage(store, cfg, crawl.run, today);
+  std::ostringstream html;
+  write_html(load_report_data(store, cfg, audit.run), html);
+  EXPECT_NE(html.str().find("存档：warc/govaudit-run"), std::string::npos);
 }
 
 TEST(DemoPipeline, RemapCrawlsAStagingCopyUnderItsProductionNames) {
