@@ -130,7 +130,10 @@ std::set<std::string> html_files(const fs::path& root) {
 }
 
 std::string as_file(std::string uri) {
-  if (auto q = uri.find('?'); q != std::string::npos && uri.compare(q, 6, "?page=") != 0) uri.resize(q);
+  // "?page=N" alone names a file of its own (list.html.pN); any other query is the same file.
+  if (auto q = uri.find('?'); q != std::string::npos &&
+      (uri.compare(q, 6, "?page=") != 0 || uri.find_first_not_of("0123456789", q + 6) != std::string::npos))
+    uri.resize(q);
   if (uri.ends_with("/")) uri += "index.html";
   return uri;
 }
