@@ -332,14 +332,7 @@ class Run {
     if (writer_.pending() > 64) {  // nor faster than they are stored: look again shortly
       if (!writer_wait_) {
         writer_wait_ = true;
-        auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(5));
-        ++timers_;
-        timer->async_wait([this, timer](auto) {
-          --timers_;
-          writer_wait_ = false;
-          pump();
-          maybe_finish();
-        });
+        wake_at(Clock::now() + std::chrono::milliseconds(5), &writer_wait_);
       }
       return;
     }
@@ -407,11 +400,13 @@ class Run {
     }
   }
 
-  void wake_at(Clock::time_point when) {
+  // Pumps again at `when`, first clearing `waiting` (the flag that keeps one such timer at a time).
+  void wake_at(Clock::time_point when, bool* waiting = nullptr) {
     auto timer = std::make_shared<asio::steady_timer>(io_, when);
     ++timers_;
-    timer->async_wait([this, timer](auto) {
+    timer->async_wait([this, timer, waiting](auto) {
       --timers_;
+      if (waiting) *waiting = false;
       pump();
       maybe_finish();
     });

@@ -169,6 +169,47 @@ std::vector<Site> Store::sites(std::int64_t run) {
   return out;
 }
 
+namespace {
+
+// The pages of a run, in the order page_row reads them; `text` false selects NULL for the text.
+std::string page_select(bool text) {
+  return std::string(
+             "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
+             "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
+             "duplicate_of, redirects, ") +
+         (text ? "text_z" : "NULL") + ", warc FROM pages WHERE run_id=? ORDER BY id";
+}
+
+PageRecord page_row(const sqlite::Statement& st) {
+  PageRecord p;
+  p.site_id = st.text(0);
+  p.url = st.text(1);
+  p.final_url = st.text(2);
+  p.status = int(st.integer(3));
+  p.error_kind = st.text(4);
+  p.error = st.text(5);
+  p.kind = st.text(6);
+  p.depth = int(st.integer(7));
+  p.content_type = st.text(8);
+  p.charset = st.text(9);
+  p.charset_source = st.text(10);
+  p.bytes = st.integer(11);
+  p.elapsed_ms = int(st.integer(12));
+  p.fetched_at = st.text(13);
+  p.title = st.text(14);
+  p.meta = json::parse(st.text(15)).get<std::map<std::string, std::string>>();
+  if (!st.is_null(16)) p.published = Date::parse_iso(st.text(16));
+  p.published_source = st.text(17);
+  p.digest = st.text(18);
+  p.duplicate_of = st.text(19);
+  for (auto& r : json::parse(st.text(20))) p.redirects.push_back({r.at("url"), r.at("status")});
+  if (!st.is_null(21)) p.text = decompress_text(st.blob(21));
+  p.warc = st.text(22);
+  return p;
+}
+
+}  // namespace
+
 std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
   std::vector<SiteView> views;
   std::map<std::string, size_t> index;
@@ -192,38 +233,12 @@ std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
     return it == index.end() ? nullptr : &views[it->second];
   };
   {
-    auto st = db_.prepare(
-        "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, charset_source, "
-        "bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, redirects, text_z, "
-        "warc FROM pages WHERE run_id=? ORDER BY id");
+    auto st = db_.prepare(page_select(true));
     st.bind(1, crawl_run);
     while (st.step()) {
       SiteView* v = view(st.text(0));
       if (!v) continue;
-      PageRecord p;
-      p.site_id = st.text(0);
-      p.url = st.text(1);
-      p.final_url = st.text(2);
-      p.status = int(st.integer(3));
-      p.error_kind = st.text(4);
-      p.error = st.text(5);
-      p.kind = st.text(6);
-      p.depth = int(st.integer(7));
-      p.content_type = st.text(8);
-      p.charset = st.text(9);
-      p.charset_source = st.text(10);
-      p.bytes = st.integer(11);
-      p.elapsed_ms = int(st.integer(12));
-      p.fetched_at = st.text(13);
-      p.title = st.text(14);
-      p.meta = json::parse(st.text(15)).get<std::map<std::string, std::string>>();
-      if (!st.is_null(16)) p.published = Date::parse_iso(st.text(16));
-      p.published_source = st.text(17);
-      p.digest = st.text(18);
-      p.duplicate_of = st.text(19);
-      for (auto& r : json::parse(st.text(20))) p.redirects.push_back({r.at("url"), r.at("status")});
-      p.text = decompress_text(st.blob(21));
-      p.warc = st.text(22);
+      PageRecord p = page_row(st);
       v->pages.push_back(std::move(p));
     }
   }
@@ -326,26 +341,9 @@ CrawlState Store::crawl_state(std::int64_t crawl_run) {
                             int(st.integer(5)), st.text(6), int(st.integer(7))});
   }
   {
-    auto st = db_.prepare(
-        "SELECT site_id, url, final_url, status, error_kind, error, kind, content_type, redirects, fetched_at, digest, "
-        "duplicate_of FROM pages WHERE run_id=? ORDER BY id");
+    auto st = db_.prepare(page_select(false));  // without the text: a resume does not need it
     st.bind(1, crawl_run);
-    while (st.step()) {
-      PageRecord p;
-      p.site_id = st.text(0);
-      p.url = st.text(1);
-      p.final_url = st.text(2);
-      p.status = int(st.integer(3));
-      p.error_kind = st.text(4);
-      p.error = st.text(5);
-      p.kind = st.text(6);
-      p.content_type = st.text(7);
-      for (auto& r : json::parse(st.text(8))) p.redirects.push_back({r.at("url"), r.at("status")});
-      p.fetched_at = st.text(9);
-      p.digest = st.text(10);
-      p.duplicate_of = st.text(11);
-      s.pages.push_back(std::move(p));
-    }
+    while (st.step()) s.pages.push_back(page_row(st));
   }
   {
     auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt FROM probes WHERE run_id=?");
