@@ -57,6 +57,7 @@ struct Task {
   std::string origin;  // first URL of a redirect chain
   int family = 0;       // Probe: 4 or 6
   std::string purpose;  // Probe: homepage, link2, link3
+  bool asking = false;  // Check: this task fetches the answer others of the same URL wait for
   std::shared_ptr<const Exchange> exchange;  // the last answer, as WARC evidence
 };
 
@@ -114,6 +115,7 @@ struct CheckResult {
   std::string final_url, error_kind, error, content_type;
   std::vector<Redirect> chain;
   std::string fetched_at;
+  std::string warc;  // the answer's record, when it was kept by an earlier run
 };
 
 class Run {
@@ -126,7 +128,7 @@ class Run {
 
   void reuse(const std::vector<PageRecord>& recent) {
     for (auto& p : recent)
-      checks_[p.url] = CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at};
+      checks_[p.url] = CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at, p.warc};
   }
 
   CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state) {
@@ -194,7 +196,7 @@ class Run {
         if (p.duplicate_of.empty()) s.digests.emplace(p.digest, p.url);
       }
       if (p.kind == "external" || p.kind == "attachment")
-        checks_[p.url] = CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at};
+        checks_[p.url] = CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at, p.warc};
       if (p.kind == "home" && p.error_kind != "challenge" && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
         s.unreachable = true;
         s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
@@ -388,11 +390,18 @@ class Run {
           record(t, r);
           continue;
         }
-        if (t.mode == Mode::Check) {
+        if (t.mode == Mode::Check && !t.asking && t.chain.empty()) {
           if (auto c = checks_.find(t.url); c != checks_.end()) {
             record_check(t, c->second);
             continue;
           }
+          // Another site's check of the same URL is under way: take its answer, don't ask twice.
+          if (auto w = check_waiters_.find(t.url); w != check_waiters_.end()) {
+            w->second.push_back(std::move(t));
+            continue;
+          }
+          check_waiters_[t.url];
+          t.asking = true;
         }
         h.next = now + std::chrono::milliseconds(delay_of(h));
         start(h, std::move(t));
@@ -697,8 +706,7 @@ class Run {
     if (!p.error_kind.empty()) ++summary_.errors[p.error_kind];
     if (t.mode == Mode::Check) {
       ++summary_.checked;
-      CheckResult c{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at};
-      checks_[p.url] = c;
+      checks_[p.url] = CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at, ""};
     }
     if (t.mode == Mode::Home && p.error_kind == "challenge") {
       spdlog::warn("{}: homepage {} answered with an anti-bot challenge: listed for manual check", s.site->id, t.url);
@@ -707,8 +715,14 @@ class Run {
       s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
       spdlog::warn("{}: homepage {} unreachable: {}", s.site->id, t.url, s.error);
     }
+    std::string url = p.url;
     emit(std::move(p));
     finished(t);
+    if (auto w = check_waiters_.find(url); t.mode == Mode::Check && w != check_waiters_.end()) {
+      auto waiting = std::move(w->second);
+      check_waiters_.erase(w);
+      for (auto& other : waiting) record_check(other, checks_[url]);
+    }
   }
 
   void record_check(const Task& t, const CheckResult& c) {
@@ -723,6 +737,7 @@ class Run {
     p.redirects = c.chain;
     p.depth = t.depth;
     p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
+    p.warc = c.warc;  // empty: the Writer cites this run's record of the same URL
     p.kind = is_attachment(t.url) ? "attachment" : "external";
     emit(std::move(p));
     finished(t);
@@ -1047,6 +1062,7 @@ class Run {
   std::vector<SiteState> sites_;
   std::map<std::string, Host> hosts_;
   std::unordered_map<std::string, CheckResult> checks_;
+  std::unordered_map<std::string, std::vector<Task>> check_waiters_;  // URL being checked -> same checks of other sites
   std::set<std::string> recorded_dns_;
   int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
   bool finished_ = false, evidence_ = false, tty_ = false, writer_wait_ = false;

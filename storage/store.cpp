@@ -487,6 +487,10 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   for (auto& rec : batch) {
     if (auto* p = std::get_if<PageRecord>(&rec)) {
       if (p->exchange && warc_) p->warc = warc_->write(*p->exchange);
+      if (p->kind == "external" || p->kind == "attachment") {  // one check answers every site linking the URL
+        if (!p->warc.empty()) check_warc_.emplace(p->url, p->warc);
+        else if (auto it = check_warc_.find(p->url); it != check_warc_.end()) p->warc = it->second;
+      }
       json redirects = json::array();
       for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
       page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -104,6 +105,7 @@ class Writer {
   std::int64_t run_;
   WarcOptions warc_options_;
   std::unique_ptr<WarcWriter> warc_;
+  std::unordered_map<std::string, std::string> check_warc_;  // checked URL -> its record, this run
   std::mutex mu_;
   std::condition_variable cv_, idle_cv_;
   std::deque<Record> queue_;
