@@ -45,6 +45,26 @@ std::string derive_id(const std::string& host) {
   return host;
 }
 
+struct Listed {
+  Site site;
+  std::string where;  // file:line (or site #N) that lists it
+};
+
+// Host, port and path: the same site whatever the scheme or letter case it was listed with.
+std::string homepage_key(const std::string& url) {
+  std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), curl_url_cleanup);
+  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return url;
+  std::string key;
+  for (auto part : {CURLUPART_HOST, CURLUPART_PORT, CURLUPART_PATH}) {
+    char* v = nullptr;
+    if (curl_url_get(u.get(), part, &v, part == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0) == CURLUE_OK && v)
+      key += (part == CURLUPART_PATH ? std::string(v) : lower(v) + (part == CURLUPART_HOST ? ":" : ""));
+    curl_free(v);
+  }
+  if (auto p = key.find(":443/"); p != std::string::npos) key.replace(p, 4, ":80");
+  return key;
+}
+
 void finish(Site& s, const std::string& where) {
   s.homepage = trim(s.homepage);
   if (s.homepage.find("://") == std::string::npos && !s.homepage.empty()) s.homepage = "http://" + s.homepage;
@@ -72,16 +92,18 @@ std::vector<std::string> split_hosts(const std::string& v) {
   return out;
 }
 
-std::vector<Site> parse_json(const std::string& text, const std::string& source) {
+std::vector<Listed> parse_json(const std::string& text, const std::string& source) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw ConfigError(source + ": byte " + std::to_string(e.byte) + ": invalid JSON: " + e.what());
+  } catch (const nlohmann::json::exception& e) {  // out_of_range: a number too large for a double
+    throw ConfigError(source + ": invalid JSON: " + e.what());
   }
   if (j.is_object() && j.contains("sites")) j = j["sites"];
   if (!j.is_array()) throw ConfigError(source + ": expected an array of sites");
-  std::vector<Site> out;
+  std::vector<Listed> out;
   for (size_t i = 0; i < j.size(); ++i) {
     const auto& o = j[i];
     std::string where = source + ": site #" + std::to_string(i + 1);
@@ -92,6 +114,9 @@ std::vector<Site> parse_json(const std::string& text, const std::string& source)
       if (!o[k].is_string()) throw ConfigError(where + ": " + k + ": expected a string");
       dst = o[k].get<std::string>();
     };
+    for (auto& [k, v] : o.items())
+      if (k != "id" && k != "name" && k != "homepage" && k != "level" && k != "site_code" && k != "unit" && k != "hosts")
+        throw ConfigError(where + ": " + k + ": unknown key");
     str("id", s.id);
     str("name", s.name);
     str("homepage", s.homepage);
@@ -107,12 +132,12 @@ std::vector<Site> parse_json(const std::string& text, const std::string& source)
     }
     if (s.homepage.empty()) throw ConfigError(where + ": homepage: missing");
     finish(s, where);
-    out.push_back(std::move(s));
+    out.push_back({std::move(s), where});
   }
   return out;
 }
 
-std::vector<Site> parse_toml(const std::string& text, const std::string& source) {
+std::vector<Listed> parse_toml(const std::string& text, const std::string& source) {
   toml::table root;
   try {
     root = toml::parse(text, source);
@@ -122,7 +147,7 @@ std::vector<Site> parse_toml(const std::string& text, const std::string& source)
   }
   auto arr = root["site"].as_array();
   if (!arr) throw ConfigError(source + ": expected [[site]] tables");
-  std::vector<Site> out;
+  std::vector<Listed> out;
   for (auto& e : *arr) {
     auto t = e.as_table();
     std::string where = source + ":" + std::to_string(e.source().begin.line);
@@ -149,7 +174,7 @@ std::vector<Site> parse_toml(const std::string& text, const std::string& source)
     }
     if (s.homepage.empty()) throw ConfigError(where + ": site.homepage: missing");
     finish(s, where);
-    out.push_back(std::move(s));
+    out.push_back({std::move(s), where});
   }
   return out;
 }
@@ -159,7 +184,7 @@ struct CsvState {
   std::vector<std::string> cur;
 };
 
-std::vector<Site> parse_csv(std::string text, const std::string& source) {
+std::vector<Listed> parse_csv(std::string text, const std::string& source) {
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // Excel's BOM
   csv_parser p;
   if (csv_init(&p, CSV_APPEND_NULL) != 0) throw ConfigError(source + ": cannot initialise the CSV parser");
@@ -191,7 +216,7 @@ std::vector<Site> parse_csv(std::string text, const std::string& source) {
   }
   if (std::find(cols.begin(), cols.end(), "homepage") == cols.end())
     throw ConfigError(source + ":1: no homepage column (homepage, url, 首页网址)");
-  std::vector<Site> out;
+  std::vector<Listed> out;
   for (size_t r = 1; r < st.rows.size(); ++r) {
     const auto& row = st.rows[r];
     if (std::all_of(row.begin(), row.end(), [](auto& f) { return trim(f).empty(); })) continue;
@@ -211,7 +236,7 @@ std::vector<Site> parse_csv(std::string text, const std::string& source) {
     if (s.homepage.empty()) throw ConfigError(where + ": homepage: missing");
     if (s.id.empty() && !s.site_code.empty()) s.id = s.site_code;
     finish(s, where);
-    out.push_back(std::move(s));
+    out.push_back({std::move(s), where});
   }
   return out;
 }
@@ -234,13 +259,19 @@ std::string url_host(const std::string& url) {
 }
 
 std::vector<Site> parse_sites(const std::string& text, const std::string& source, const std::string& format) {
-  std::vector<Site> sites = format == "json" ? parse_json(text, source)
-                          : format == "toml" ? parse_toml(text, source)
-                                             : parse_csv(text, source);
-  if (sites.empty()) throw ConfigError(source + ": the site list has no sites");
-  std::set<std::string> ids;
-  for (auto& s : sites)
-    if (!ids.insert(s.id).second) throw ConfigError(source + ": duplicate site id '" + s.id + "' (" + s.homepage + ")");
+  std::vector<Listed> listed = format == "json" ? parse_json(text, source)
+                             : format == "toml" ? parse_toml(text, source)
+                                                : parse_csv(text, source);
+  if (listed.empty()) throw ConfigError(source + ": the site list has no sites");
+  std::map<std::string, std::string> ids, homepages;  // -> where first listed
+  std::vector<Site> sites;
+  for (auto& [s, where] : listed) {
+    if (auto [it, fresh] = ids.emplace(s.id, where); !fresh)
+      throw ConfigError(where + ": duplicate site id '" + s.id + "' (first at " + it->second + ")");
+    if (auto [it, fresh] = homepages.emplace(homepage_key(s.homepage), where); !fresh)
+      throw ConfigError(where + ": homepage " + s.homepage + " is listed twice (first at " + it->second + ")");
+    sites.push_back(std::move(s));
+  }
   return sites;
 }
 

@@ -52,3 +52,47 @@ TEST(Sites, MissingHomepageColumnRejected) {
   EXPECT_THROW(parse_sites("name,code\na,1\n", "n.csv", "csv"), ConfigError);
   EXPECT_THROW(parse_sites("[{\"id\": 3}]", "n.json", "json"), ConfigError);
 }
+
+// Found by fuzz_sites: nlohmann's number overflow is an out_of_range, not a parse_error.
+TEST(Sites, JsonNumberOverflowIsAConfigError) {
+  EXPECT_THROW(parse_sites("[999999999.90019E37100{\"it\":\"a\"}]", "f.json", "json"), ConfigError);
+  EXPECT_THROW(parse_sites("[{\"id\":\"a\",\"homepage\":\"http://a.gov.cn/\",\"level\":1e99999}]", "f.json", "json"),
+               ConfigError);
+}
+
+TEST(Sites, SameHomepageTwiceIsAnError) {
+  try {
+    parse_sites("id,homepage\na,http://www.a.gov.cn/\nb,http://WWW.A.gov.cn/\n", "d.csv", "csv");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("d.csv:3"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Sites, UnknownKeyNamesFileLineAndKey) {
+  try {
+    parse_sites("[[site]]\nid = \"a\"\nhomepage = \"http://www.a.gov.cn/\"\nhompage = \"x\"\n", "u.toml", "toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    std::string w = e.what();
+    EXPECT_NE(w.find("u.toml:4"), std::string::npos) << w;
+    EXPECT_NE(w.find("hompage"), std::string::npos) << w;
+  }
+  try {
+    parse_sites("[{\"id\":\"a\",\"homepage\":\"http://www.a.gov.cn/\",\"nmae\":\"x\"}]", "u.json", "json");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("nmae"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Sites, WrongTypeNamesTheKey) {
+  try {
+    parse_sites("[[site]]\nid = 7\nhomepage = \"http://www.a.gov.cn/\"\n", "t.toml", "toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    std::string w = e.what();
+    EXPECT_NE(w.find("t.toml:2"), std::string::npos) << w;
+    EXPECT_NE(w.find("id"), std::string::npos) << w;
+  }
+}
