@@ -82,24 +82,50 @@ bool convert(std::string_view body, const std::string& from, Decoded& out) {
   return true;
 }
 
+// Length of the well-formed UTF-8 sequence at s[i], or 0.
+int utf8_sequence(std::string_view s, size_t i) {
+  unsigned char c = s[i];
+  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (!len || (len == 2 && c < 0xC2) || i + len > s.size()) return 0;
+  for (int k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  if (len == 3) {
+    unsigned char c1 = s[i + 1];
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return 0;
+  } else if (len == 4) {
+    unsigned char c1 = s[i + 1];
+    if (c > 0xF4 || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return 0;
+  }
+  return len;
+}
+
+// UTF-8 with a few broken bytes (an excerpt cut mid-character, a stray byte) is still UTF-8: at
+// most 3 bad bytes, or 1 per 50 characters of well-formed non-ASCII text.
+bool mostly_utf8(std::string_view s) {
+  size_t bad = 0, good = 0;
+  for (size_t i = 0; i < s.size();) {
+    int len = utf8_sequence(s, i);
+    if (len == 0) ++bad, ++i;
+    else good += len > 1, i += size_t(len);
+  }
+  return bad <= std::max<size_t>(3, good / 50);
+}
+
+// ICU often reports GB18030 text as Big5 or a Latin charset on short samples; a Chinese
+// government page that is not UTF-8 is overwhelmingly GBK.
+std::string detect_cjk(std::string_view body) {
+  std::string c = canonical(detect(body));
+  if (c != "GB18030" && c != "Big5" && c != "EUC-JP" && c != "Shift_JIS" && c != "EUC-KR") c = "GB18030";
+  return c;
+}
+
 }  // namespace
 
 bool valid_utf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = s[i];
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (!len || (len == 2 && c < 0xC2) || i + len > n) return false;
-    for (int k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    if (len == 3) {
-      unsigned char c1 = s[i + 1];
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return false;
-    } else if (len == 4) {
-      unsigned char c1 = s[i + 1];
-      if (c > 0xF4 || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return false;
-    }
-    i += len;
+  for (size_t i = 0; i < s.size();) {
+    int len = utf8_sequence(s, i);
+    if (len == 0) return false;
+    i += size_t(len);
   }
   return true;
 }
@@ -135,10 +161,7 @@ Decoded decode(std::string_view body, std::string_view content_type) {
     // GBK text is almost never well-formed UTF-8.
     if (c != "UTF-8" && utf8_ok && multibyte) return done("UTF-8", "detected");
     // A UTF-8 label on bytes that are not UTF-8 (a GBK page saved under a wrong header).
-    if (c == "UTF-8" && !utf8_ok) {
-      std::string d = detect(body);
-      if (!d.empty() && canonical(d) != "UTF-8") return done(d, "detected");
-    }
+    if (c == "UTF-8" && !utf8_ok && !mostly_utf8(body)) return done(detect_cjk(body), "detected");
     return done(c, src);
   };
   if (std::string h = from_content_type(content_type); !h.empty() && declared(h, "header")) return out;
@@ -147,12 +170,7 @@ Decoded decode(std::string_view body, std::string_view content_type) {
     done("UTF-8", multibyte ? "detected" : "default");
     return out;
   }
-  std::string d = detect(body);
-  // ICU often reports GB18030 text as Big5 or a Latin charset on short samples; a Chinese
-  // government page that is not UTF-8 is overwhelmingly GBK.
-  std::string c = canonical(d);
-  if (c != "GB18030" && c != "Big5" && c != "EUC-JP" && c != "Shift_JIS" && c != "EUC-KR") c = "GB18030";
-  done(c, "detected");
+  done(detect_cjk(body), "detected");
   return out;
 }
 

@@ -338,24 +338,29 @@ class Run {
       }
       return;
     }
+    auto fail_all = [this](Host& h, const char* kind, const std::string& why) {
+      while (!h.queue.empty()) {
+        Task t = std::move(h.queue.front());
+        h.queue.pop_front();
+        FetchResult r;
+        r.error_kind = kind;
+        r.error = why;
+        complete(std::move(t), std::move(r));
+      }
+    };
     for (auto& [key, h] : hosts_) {
       if (h.queue.empty()) continue;
+      if (std::string why = NetGuard::refused_name(h.name); !why.empty()) {  // not even asked of DNS
+        fail_all(h, "refused", "not connecting: " + why);
+        continue;
+      }
       if (h.dns == Host::Unresolved) {
         resolve(h);
         continue;
       }
       if (h.dns == Host::Resolving) continue;
       if (h.answer.v4.empty() && h.answer.v6.empty()) {
-        std::string why = "no address for " + h.name +
-                          (h.answer.error4.empty() ? "" : " (" + h.answer.error4 + ")");
-        while (!h.queue.empty()) {
-          Task t = std::move(h.queue.front());
-          h.queue.pop_front();
-          FetchResult r;
-          r.error_kind = "dns";
-          r.error = why;
-          complete(std::move(t), std::move(r));
-        }
+        fail_all(h, "dns", "no address for " + h.name + (h.answer.error4.empty() ? "" : " (" + h.answer.error4 + ")"));
         continue;
       }
       bool wants_robots = cfg_.crawl.respect_robots && h.in_scope;
@@ -777,6 +782,8 @@ class Run {
     std::vector<ItemRecord> items;
     if (!duplicate) {
       if (page.links_truncated) limit(s, "links per page (" + std::to_string(cfg_.crawl.max_links_per_page) + ") on " + t.url);
+      if (page.depth_capped) limit(s, "element nesting (" + std::to_string(extract::Limits{}.max_depth) + ") on " + t.url);
+      if (page.elements_capped) limit(s, "elements per page (" + std::to_string(extract::Limits{}.max_elements) + ") on " + t.url);
       // A homepage that is only a script or meta-refresh stub hands "home" on to its target.
       bool has_redirect = std::any_of(page.links.begin(), page.links.end(), [](auto& l) { return l.tag == "redirect"; });
       bool home_redirect_only = t.mode == Mode::Home && has_redirect && page.links.size() <= 3;

@@ -3,6 +3,7 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <memory>
 #include <map>
@@ -19,7 +20,81 @@ namespace {
 
 using Output = std::unique_ptr<GumboOutput, void (*)(GumboOutput*)>;
 
-Output parse_html(std::string_view html) {
+bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Gumbo's tree construction is quadratic in nesting depth (20,000 nested <div> take 15 s), and a
+// hostile page can nest 200,000. Start tags that would open elements deeper than `max_depth` are
+// blanked (with their end tags) before parsing: their content stays, the tree is flattened there.
+// Elements that close themselves (void, <p>, <li>, cells …) are not counted. Gumbo also needs about
+// 600 bytes per element, so the document ends before its `max_elements`-th start tag. Returns `html`
+// itself (or a prefix) when nothing is that deep, else a copy in `storage`.
+std::string_view cap_markup(std::string_view html, const Limits& limits, std::string& storage, bool& capped, bool& cut) {
+  static const char* uncounted[] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                                    "param", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th",
+                                    "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp",
+                                    "html", "head", "body", "frame", "keygen", "basefont", "bgsound",
+                                    "a"};  // a link closes an open one: never deep, and never dropped
+  static const char* raw_text[] = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
+  auto in = [](const std::string& name, const auto& list) {
+    for (const char* n : list)
+      if (name == n) return true;
+    return false;
+  };
+  size_t depth = 0, excess = 0, elements = 0;
+  auto blank = [&](size_t from, size_t to) {
+    if (!capped) storage.assign(html), capped = true;
+    std::fill(storage.begin() + long(from), storage.begin() + long(to), ' ');
+  };
+  size_t i = 0, n = html.size();
+  while ((i = html.find('<', i)) != std::string_view::npos) {
+    if (html.compare(i, 4, "<!--") == 0) {
+      size_t e = html.find("-->", i + 4);
+      i = e == std::string_view::npos ? n : e + 3;
+      continue;
+    }
+    bool end = i + 1 < n && html[i + 1] == '/';
+    size_t p = i + (end ? 2 : 1);
+    if (p >= n || !ascii_alpha(html[p])) {
+      ++i;
+      continue;
+    }
+    std::string name;
+    while (p < n && !std::isspace(static_cast<unsigned char>(html[p])) && html[p] != '>' && html[p] != '/')
+      name += char(std::tolower(static_cast<unsigned char>(html[p++])));
+    char quote = 0;  // the tag ends at the first '>' outside quotes
+    for (; p < n && (quote || html[p] != '>'); ++p)
+      if (quote ? html[p] == quote : (html[p] == '"' || html[p] == '\'')) quote = quote ? 0 : html[p];
+    size_t close = std::min(p + 1, n);
+    bool self_closing = p > i && p < n && html[p - 1] == '/';
+    bool counted = !in(name, uncounted) && !self_closing;
+    if (!end && !(counted && depth >= limits.max_depth) && ++elements > limits.max_elements) {  // blanked ones are free
+      cut = true;
+      return capped ? std::string_view(storage).substr(0, i) : html.substr(0, i);
+    }
+    if (!counted) {
+    } else if (end) {
+      if (excess > 0) --excess, blank(i, close);
+      else if (depth > 0) --depth;
+    } else if (in(name, raw_text)) {
+      size_t e = html.find("</", close);
+      while (e != std::string_view::npos && html.substr(e + 2, name.size()) != name) e = html.find("</", e + 2);
+      close = e == std::string_view::npos ? n : e;
+    } else if (depth >= limits.max_depth) {
+      ++excess, blank(i, close);
+    } else {
+      ++depth;
+    }
+    i = close;
+  }
+  return capped ? std::string_view(storage) : html;
+}
+
+Output parse_html(std::string_view html, const Limits& limits, Page& page) {
+  std::string storage;
+  bool flattened = false, cut = false;
+  html = cap_markup(html, limits, storage, flattened, cut);
+  page.depth_capped = page.depth_capped || flattened;
+  page.elements_capped = page.elements_capped || cut;
   return Output(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()),
                 [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
 }
@@ -396,7 +471,7 @@ std::string squash(std::string_view s) {
 
 Page parse(std::string_view html, const std::string& url, const Limits& limits) {
   Page page;
-  Output out = parse_html(html);
+  Output out = parse_html(html, limits, page);
   Walker w{page, limits, {}};
   w.walk(out->document);
   std::string raw;
@@ -423,7 +498,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
       page.has_datastore = true;
       std::string frag = cdata_html(s);
       if (!frag.empty()) {
-        Output f = parse_html(frag);
+        Output f = parse_html(frag, limits, page);
         Page sub;
         Walker fw{sub, limits, {}};
         fw.walk(f->document);

@@ -46,6 +46,8 @@ struct Page {
   bool is_list = false;
   bool is_article = false;
   bool links_truncated = false;
+  bool depth_capped = false;     // elements nested deeper than Limits::max_depth were flattened
+  bool elements_capped = false;  // the page was read up to its Limits::max_elements-th element
   bool has_datastore = false;  // Hanweb <datastore> list data
   bool related_by_script = false;  // a script fetches related documents (相关解读 …) at view time
   std::string crumb_column;        // the last step of a 当前位置 / 您的位置 breadcrumb
@@ -53,6 +55,8 @@ struct Page {
 
 struct Limits {
   size_t max_links = 5000;
+  size_t max_depth = 512;        // element nesting kept as is; deeper start tags are dropped
+  size_t max_elements = 50000;   // elements read; the rest of the page is not
 };
 
 // Parses `html`; `url` is the page's own URL (for URL-pattern dates). Never throws on bad markup.

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <map>
 
+#include "crawler/url.hpp"
+
 namespace govaudit {
 
 namespace asio = boost::asio;
@@ -294,10 +296,20 @@ struct Fetcher::Impl {
         default: r.error_kind = "network"; break;
       }
       r.error = msg;
+      // libcurl says "Out of memory" when a header line passes its 100 KB limit.
+      if (rc == CURLE_OUT_OF_MEMORY || rc == CURLE_WEIRD_SERVER_REPLY)
+        r.error = "unreadable answer header (a header line over 100 KB, or not HTTP): " + msg;
     }
   }
 
   void fetch(FetchRequest req, std::function<void(FetchResult)> done) {
+    if (auto p = url::parts(req.url); p && !NetGuard::refused_name(p->host).empty()) {
+      FetchResult r;
+      r.error_kind = "refused";
+      r.error = "not connecting: " + NetGuard::refused_name(p->host);
+      boost::asio::post(io, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+      return;
+    }
     auto t = std::make_unique<Transfer>();
     t->impl = this;
     t->req = std::move(req);

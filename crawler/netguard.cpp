@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "config/config.hpp"
@@ -123,6 +124,19 @@ std::string NetGuard::refusal(const std::string& address) const {
   bool v4;
   if (!parse_addr(address, a, v4)) return "not an address";
   return refusal(a);
+}
+
+std::string NetGuard::refused_name(std::string host) {
+  // Cloud instance-metadata services, by the names they are reached under: whatever they resolve
+  // to where govaudit runs, a crawled page must not make it ask them.
+  static const char* names[] = {"metadata", "metadata.google.internal", "metadata.goog", "instance-data",
+                                "instance-data.ec2.internal", "metadata.azure.internal", "metadata.tencentyun.com",
+                                "metadata.aliyun.com", "metadata.platformequinix.com"};
+  for (auto& c : host) c = char(std::tolower(static_cast<unsigned char>(c)));
+  while (!host.empty() && host.back() == '.') host.pop_back();
+  for (const char* n : names)
+    if (host == n) return host + " is a cloud metadata name";
+  return "";
 }
 
 }  // namespace govaudit

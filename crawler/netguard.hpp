@@ -23,6 +23,8 @@ class NetGuard {
   bool allowed(const std::string& address) const;
   // Why an address is refused ("loopback", "private", …), or "" when it is allowed.
   std::string refusal(const std::string& address) const;
+  // Why a host name is never connected to (cloud metadata services), or "".
+  static std::string refused_name(std::string host);
 
  private:
   struct Net {

@@ -111,3 +111,28 @@ TEST(Extract, DeeplyNestedDocumentDoesNotExhaustTheStack) {
   ASSERT_EQ(p.links.size(), 1u);
   EXPECT_NE(p.text.find("deep"), std::string::npos);
 }
+
+// Gumbo is quadratic in nesting depth and needs ~600 bytes per element: a hostile page is read
+// flattened below 512 levels and only up to its 50,000th element, links included.
+TEST(Extract, DeepAndHugeMarkupIsReadWithinBounds) {
+  std::string deep = "<html><body>";
+  for (int i = 0; i < 200000; ++i) deep += "<div><span>";
+  deep += "<a href=\"/deep.html\">深处</a></body></html>";
+  auto p = govaudit::extract::parse(deep, "http://www.a.gov.cn/");
+  EXPECT_TRUE(p.depth_capped);
+  EXPECT_FALSE(p.elements_capped);
+  ASSERT_EQ(p.links.size(), 1u);
+  EXPECT_EQ(p.links[0].href, "/deep.html");
+  EXPECT_NE(p.text.find("深处"), std::string::npos);
+
+  std::string wide = "<html><body>";
+  for (int i = 0; i < 100000; ++i) wide += "<p><b>" + std::to_string(i) + "</b></p>";
+  auto w = govaudit::extract::parse(wide, "http://www.a.gov.cn/");
+  EXPECT_TRUE(w.elements_capped);
+  EXPECT_FALSE(w.depth_capped);
+  EXPECT_NE(w.text.find("24998"), std::string::npos);
+  EXPECT_EQ(w.text.find("25001"), std::string::npos);
+
+  auto normal = govaudit::extract::parse("<div><div><p>a<p>b<ul><li>x<li>y</ul></div></div>", "http://www.a.gov.cn/");
+  EXPECT_FALSE(normal.depth_capped || normal.elements_capped);
+}

@@ -1,0 +1,323 @@
+// The crawl against servers that misbehave on purpose (real sockets on loopback): each bad answer is
+// recorded with its reason, the run finishes in bounded time and memory, and the report escapes
+// whatever the pages carried. The server is plain POSIX sockets so that it can break HTTP.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "storage/store.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+const std::string kHost = "www.hostile.gov.cn.test";
+
+bool send_all(int fd, std::string_view s) {
+  while (!s.empty()) {
+    ssize_t n = ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    s.remove_prefix(size_t(n));
+  }
+  return true;
+}
+
+std::string gzip_zeros(size_t n) {
+  z_stream z{};
+  deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY);
+  std::string zeros(1 << 20, '\0'), out;
+  char buf[1 << 16];
+  for (size_t done = 0; done < n; done += zeros.size()) {
+    z.next_in = reinterpret_cast<Bytef*>(zeros.data());
+    z.avail_in = uInt(zeros.size());
+    int flush = done + zeros.size() >= n ? Z_FINISH : Z_NO_FLUSH;
+    do {
+      z.next_out = reinterpret_cast<Bytef*>(buf);
+      z.avail_out = sizeof buf;
+      deflate(&z, flush);
+      out.append(buf, sizeof buf - z.avail_out);
+    } while (z.avail_out == 0);
+  }
+  deflateEnd(&z);
+  return out;
+}
+
+class HostileServer {
+ public:
+  HostileServer() : bomb_(gzip_zeros(200u << 20)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 64) != 0) throw std::runtime_error("bind");
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    acceptor_ = std::thread([this] {
+      while (!stop_) {
+        int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) continue;
+        std::lock_guard lock(mu_);
+        workers_.emplace_back([this, c] { serve(c); });
+      }
+    });
+  }
+  ~HostileServer() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    acceptor_.join();
+    std::lock_guard lock(mu_);
+    for (auto& w : workers_) w.join();
+  }
+  unsigned short port() const { return port_; }
+  int hits(const std::string& path) {
+    std::lock_guard lock(mu_);
+    return hits_[path];
+  }
+  std::vector<Clock::time_point> times(const std::string& path) {
+    std::lock_guard lock(mu_);
+    return times_[path];
+  }
+
+ private:
+  static std::string page(const std::string& title, const std::string& body) {
+    return "<html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body>" + body + "</body></html>";
+  }
+  static std::string ok(const std::string& body, const std::string& type = "text/html; charset=utf-8") {
+    return "HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
+  }
+
+  void serve(int c) {
+    std::string req;
+    char buf[4096];
+    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 65536) {
+      ssize_t n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      req.append(buf, size_t(n));
+    }
+    std::string path;
+    std::istringstream(req) >> path >> path;
+    {
+      std::lock_guard lock(mu_);
+      ++hits_[path];
+      times_[path].push_back(Clock::now());
+    }
+    respond(c, path);
+    ::close(c);
+  }
+
+  bool alive() const { return !stop_; }
+
+  void respond(int c, const std::string& path) {
+    if (path == "/") {
+      std::string links;
+      // Anchor texts carry markup, as text: the report must show it, never run it.
+      for (const char* p : {"slow", "endless", "bomb", "big", "loop", "reset", "header", "retry", "badbytes", "liar", "malformed",
+                            "nested", "links", "markup", "to-metadata", "to-private", "rebind", "metadata-name"})
+        links += std::string("<a href=\"/") + p + "\">&lt;script&gt;alert('" + p + "')&lt;/script&gt;</a>\n";
+      send_all(c, ok(page("首页", links)));
+    } else if (path == "/slow") {  // slowloris: a byte now and then, never the whole body
+      send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n<html>");
+      for (int i = 0; i < 60 && alive() && send_all(c, "x"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    } else if (path == "/endless") {  // chunked, never ending
+      send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n");
+      std::string chunk(65536, 'a');
+      std::ostringstream head;
+      head << std::hex << chunk.size() << "\r\n";
+      while (alive() && send_all(c, head.str() + chunk + "\r\n")) {
+      }
+    } else if (path == "/bomb") {  // 200 MB of zeros in a 200 KB gzip body
+      send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: " +
+                      std::to_string(bomb_.size()) + "\r\nConnection: close\r\n\r\n");
+      send_all(c, bomb_);
+    } else if (path == "/big") {  // 50 MB, honestly announced
+      size_t size = 50u << 20;
+      send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n");
+      std::string block(1 << 20, 'b');
+      for (size_t sent = 0; sent < size && alive() && send_all(c, block); sent += block.size()) {
+      }
+    } else if (path == "/loop" || path == "/loop2") {
+      send_all(c, std::string("HTTP/1.1 302 Found\r\nLocation: /") + (path == "/loop" ? "loop2" : "loop") +
+                      "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    } else if (path == "/reset") {  // RST instead of an answer
+      linger l{1, 0};
+      setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    } else if (path == "/header") {  // a 200 KB header line
+      send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Huge: " + std::string(200 * 1024, 'h') +
+                      "\r\nContent-Length: 2\r\n\r\nok");
+    } else if (path == "/retry") {  // busy once, with Retry-After
+      if (hits("/retry") == 1)
+        send_all(c, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      else
+        send_all(c, ok(page("稍后重试成功", "<p>ok</p>")));
+    } else if (path == "/badbytes") {  // UTF-8 with a stray byte and an excerpt cut mid-character
+      send_all(c, ok(page("坏字节", "<p>政务公开\xFF 中文摘要\xE4\xB8</p>")));
+    } else if (path == "/liar") {  // says UTF-8, is GBK: 政务公开 中文
+      send_all(c, ok(page("\xD5\xFE\xCE\xF1\xB9\xAB\xBF\xAA", "<p>\xD6\xD0\xCE\xC4</p>")));
+    } else if (path == "/malformed") {
+      send_all(c, ok("<html><head><title>残缺</title><body><table><tr><td><div></span></p><a href=\"/malformed-child\">子页"
+                     "<p><b><i>未闭合</b></i><a href=<<>>\"'</div></td></table><!-- never closed"));
+    } else if (path == "/malformed-child") {
+      send_all(c, ok(page("子页", "<p>ok</p>")));
+    } else if (path == "/nested") {
+      std::string body;
+      for (int i = 0; i < 200000; ++i) body += "<div>";
+      body += "<a href=\"/deep-child\">最深处</a>";
+      send_all(c, ok(page("嵌套", body)));
+    } else if (path == "/deep-child") {
+      send_all(c, ok(page("深处子页", "<p>ok</p>")));
+    } else if (path == "/links") {
+      std::string body;
+      for (int i = 0; i < 200000; ++i) body += "<a href=\"/l/" + std::to_string(i) + "\">l</a>";
+      send_all(c, ok(page("链接", body)));
+    } else if (path == "/markup") {
+      send_all(c, ok(page("&lt;script&gt;alert('title')&lt;/script&gt;<img src=x onerror=alert(1)>",
+                          "<a href=\"/nowhere?a=&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;\">"
+                          "\"><svg onload=alert(3)></a>")));
+    } else if (path == "/to-metadata") {
+      send_all(c, "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\n\r\n");
+    } else if (path == "/to-private") {
+      send_all(c, "HTTP/1.1 301 Moved\r\nLocation: http://10.20.30.40/admin\r\nContent-Length: 0\r\n\r\n");
+    } else if (path == "/rebind") {  // a name of ours whose DNS answer is a private address
+      send_all(c, "HTTP/1.1 302 Found\r\nLocation: http://rebind.hostile.gov.cn.test:" + std::to_string(port_) +
+                      "/\r\nContent-Length: 0\r\n\r\n");
+    } else if (path == "/metadata-name") {
+      send_all(c, "HTTP/1.1 302 Found\r\nLocation: http://metadata.google.internal/computeMetadata/v1/\r\nContent-Length: 0\r\n\r\n");
+    } else {
+      send_all(c, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    }
+  }
+
+  std::string bomb_;
+  int fd_ = -1;
+  unsigned short port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread acceptor_;
+  std::mutex mu_;
+  std::vector<std::thread> workers_;
+  std::map<std::string, int> hits_;
+  std::map<std::string, std::vector<Clock::time_point>> times_;
+};
+
+// Runs govaudit as its own process; returns its exit status and peak RSS (KB).
+std::pair<int, long> run(const std::vector<std::string>& args, const std::filesystem::path& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    FILE* f = freopen(log.c_str(), "w", stderr);
+    (void)f;
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ru.ru_maxrss};
+}
+
+}  // namespace
+
+TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
+  HostileServer server;
+  auto dir = std::filesystem::temp_directory_path() / ("govaudit-hostile-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string port = std::to_string(server.port());
+  std::ofstream(dir / "sites.toml") << "[[site]]\nid = \"hostile\"\nname = \"敌意测试县\"\nhomepage = \"http://" << kHost << ":"
+                                    << port << "/\"\nhosts = [\"" << kHost << "\"]\n";
+  std::ofstream(dir / "config.toml") << "[crawl]\ntotal_timeout_ms = 4000\nlow_speed_time_ms = 2000\nmax_body_bytes = 8388608\n"
+                                        "retries = 1\nretry_backoff_ms = 100\nrespect_robots = false\n[tls]\nhttps_port = 9\n"
+                                        "[dns.static]\n\""
+                                     << kHost << "\" = [\"127.0.0.1\"]\n\"rebind.hostile.gov.cn.test\" = [\"10.9.8.7\"]\n";
+  auto t0 = Clock::now();
+  auto [rc, rss_kb] = run({GOVAUDIT_BIN, "run", "--sites", (dir / "sites.toml").string(), "--config", (dir / "config.toml").string(),
+                           "--out", (dir / "out").string(), "--today", "2025-11-20", "--allow-net", "127.0.0.0/8,::1/128"},
+                          dir / "log.txt");
+  double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::ifstream logf(dir / "log.txt");
+  std::string log((std::istreambuf_iterator<char>(logf)), {});
+  ASSERT_EQ(rc, 0) << log;
+  // Bounded: the slowest answers are cut by the 4 s total timeout (twice, with the one retry).
+  EXPECT_LT(seconds, 40.0) << log;
+  std::cout << "[ hostile  ] govaudit run: " << seconds << " s, peak RSS " << rss_kb / 1024 << " MB\n";
+#if !defined(__SANITIZE_ADDRESS__)
+  EXPECT_LT(rss_kb, 150 * 1024) << "peak RSS of the hostile run";
+#endif
+
+  govaudit::Store store((dir / "out" / "govaudit.db").string());
+  auto views = store.load_site_views(store.latest_run("crawl").value().id);
+  ASSERT_EQ(views.size(), 1u);
+  std::map<std::string, govaudit::PageRecord> pages;
+  for (auto& p : views[0].pages) pages[p.url.substr(p.url.find(port) + port.size())] = p;
+  auto expect = [&](const std::string& path, const std::string& kind, const std::string& says) {
+    ASSERT_TRUE(pages.count(path)) << path << " was not recorded";
+    auto& p = pages[path];
+    EXPECT_EQ(p.error_kind, kind) << path << ": " << p.error;
+    EXPECT_NE(p.error.find(says), std::string::npos) << path << ": " << p.error;
+  };
+  expect("/slow", "timeout", "");
+  expect("/endless", "size", "8388608");
+  expect("/bomb", "size", "8388608");
+  expect("/big", "size", "");
+  expect("/loop", "loop", "redirect loop");
+  expect("/reset", "network", "");
+  expect("/header", "network", "header line over 100 KB");
+  expect("/to-metadata", "refused", "link-local");
+  expect("/to-private", "refused", "private");
+  expect("/rebind", "refused", "10.9.8.7");
+  expect("/metadata-name", "refused", "cloud metadata");
+  // 503 with Retry-After: asked again no sooner than it said, then recorded as the page it is.
+  EXPECT_EQ(pages["/retry"].status, 200);
+  EXPECT_EQ(pages["/retry"].title, "稍后重试成功");
+  auto retry = server.times("/retry");
+  ASSERT_EQ(retry.size(), 2u);
+  EXPECT_GE(retry[1] - retry[0], std::chrono::milliseconds(950));
+  // Pages that are only badly made are read as well as they can be.
+  EXPECT_EQ(pages["/badbytes"].status, 200);
+  EXPECT_NE(pages["/badbytes"].text.find("政务公开\uFFFD 中文摘要\uFFFD"), std::string::npos) << pages["/badbytes"].text;
+  EXPECT_EQ(pages["/liar"].title, "政务公开");
+  EXPECT_NE(pages["/liar"].text.find("中文"), std::string::npos) << pages["/liar"].charset;
+  EXPECT_TRUE(pages.count("/malformed-child")) << "a link in malformed HTML is followed";
+  EXPECT_TRUE(pages.count("/deep-child")) << "a link under 200,000 nested elements is followed";
+  EXPECT_EQ(server.hits("/l/4999"), 1);  // the first 5,000 links of the 200,000 …
+  EXPECT_EQ(server.hits("/l/5000"), 0);  // … and no more
+  auto limits = views[0].limits;
+  auto has_limit = [&](const std::string& what) {
+    for (auto& l : limits)
+      if (l.find(what) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has_limit("links per page (5000) on http://" + kHost + ":" + port + "/links"));
+  EXPECT_TRUE(has_limit("element nesting (512) on http://" + kHost + ":" + port + "/nested"));
+  EXPECT_TRUE(has_limit("elements per page (50000) on http://" + kHost + ":" + port + "/links"));
+  for (auto& p : views[0].pages) EXPECT_TRUE(p.error_kind != "refused" || p.status == 0) << p.url;
+
+  // The report shows what the pages carried as text: no markup from a page survives unescaped.
+  std::ifstream rf(dir / "out" / "report.html");
+  std::string report((std::istreambuf_iterator<char>(rf)), {});
+  ASSERT_GT(report.size(), 1000u);
+  for (const char* bad : {"<script>alert", "<img src=x", "<svg onload", "onerror=alert(1)>"})
+    EXPECT_EQ(report.find(bad), std::string::npos) << bad;
+  EXPECT_NE(report.find("&lt;script&gt;alert("), std::string::npos) << "the anchor texts are shown, escaped";
+  if (!HasFailure()) std::filesystem::remove_all(dir);
+}
