@@ -119,12 +119,22 @@ class CrawlLock {
   int fd_ = -1;
 };
 
+// Creates the output directory and makes sure files can be written there, before any crawling.
+void writable_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Usage("cannot create the output directory " + dir.string() + ": " + ec.message());
+  fs::path probe = dir / ".govaudit-write-test";
+  if (!std::ofstream(probe) || !fs::remove(probe, ec))
+    throw Usage("cannot write in the output directory " + dir.string() + ": " + std::strerror(errno));
+}
+
 int cmd_run(const Options& o, bool crawl_only) {
   if (o.sites.empty()) throw Usage("--sites FILE is required");
   Config cfg = make_config(o);
   auto sites = load_sites(o.sites);
   Date today = audit_date(o);
-  fs::create_directories(o.out);
+  writable_dir(o.out);
   std::string path = db_path(o);
   CrawlLock lock(path);
   Store store(path);
@@ -161,7 +171,7 @@ int cmd_probe(const Options& o) {
   auto records = probe_homepages(cfg, guard, sites, cfg.scoring.availability_timeout_ms);
   std::string path = db_path(o);
   fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent);
+  if (!parent.empty()) writable_dir(parent);
   Store store(path);
   store.add_availability(records);
   int failed = 0;
@@ -262,7 +272,7 @@ int cmd_demo(Options o) {
   DemoPortal portal = make_demo_portal(cfg, today, server.port(), server.has_v6());
   server.set_routes(portal.routes, portal.any_hosts, portal.routes_v6);
   configure_for_demo(cfg, portal);
-  fs::create_directories(o.out);
+  writable_dir(o.out);
   std::string path = db_path(o);
   Store store(path);
   std::cout << "govaudit demo: serving " << portal.sites.size() << " demo county portals on 127.0.0.1:" << server.port()
@@ -397,7 +407,14 @@ int main(int argc, char** argv) {
     std::cerr << "govaudit: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "govaudit: run failed: " << e.what() << "\n";
+    std::string what = e.what();
+    std::cerr << "govaudit: run failed: " << what << "\n";
+    bool storage = false;
+    for (const char* s : {"disk I/O error", "disk is full", "No space left", "File too large", "Read-only file system", "readonly"})
+      storage = storage || what.find(s) != std::string::npos;
+    if (storage)
+      std::cerr << "govaudit: is the disk full, or the output directory read-only? What was stored is kept: "
+                   "the same command continues the crawl once there is room.\n";
     return 3;
   }
   return 2;

@@ -1,6 +1,19 @@
 #include "storage/sqlite.hpp"
 
+#include <cstring>
+
 namespace govaudit::sqlite {
+namespace {
+
+// SQLite's message, with what the operating system said when a file operation failed: "disk I/O
+// error" alone does not tell a full disk from a read-only one.
+std::string reason(sqlite3* db, const char* msg) {
+  std::string r = msg;
+  if (int e = db ? sqlite3_system_errno(db) : 0; e != 0) r += std::string(" (") + std::strerror(e) + ")";
+  return r;
+}
+
+}  // namespace
 
 Connection::Connection(const std::string& path, bool create) : path_(path) {
   sqlite3* raw = nullptr;
@@ -8,7 +21,7 @@ Connection::Connection(const std::string& path, bool create) : path_(path) {
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK)
-    throw StorageError(path + ": cannot open the database: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    throw StorageError(path + ": cannot open the database: " + (raw ? reason(raw, sqlite3_errmsg(raw)) : sqlite3_errstr(rc)));
   sqlite3_busy_timeout(raw, 10000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
@@ -16,14 +29,14 @@ Connection::Connection(const std::string& path, bool create) : path_(path) {
 }
 
 void Connection::fail(std::string_view what) const {
-  throw StorageError(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_.get()));
+  throw StorageError(path_ + ": " + std::string(what) + ": " + reason(db_.get(), sqlite3_errmsg(db_.get())));
 }
 
 void Connection::exec(std::string_view sql) {
   std::string s(sql);
   char* err = nullptr;
   if (sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
+    std::string msg = reason(db_.get(), err ? err : "unknown error");
     sqlite3_free(err);
     throw StorageError(path_ + ": " + msg + " (in: " + s.substr(0, 80) + ")");
   }

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "tests/test_helpers.hpp"
 
@@ -229,6 +230,12 @@ TEST(Crawl, AKilledCrawlResumesWhereItStopped) {
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the crawl ended before the kill";
   std::cout << "[ killed   ] at " << int(share * 100) << " % of the requests of a " << int(seconds * 1000) << " ms crawl\n";
+  {
+    govaudit::sqlite::Connection db((resumed / "govaudit.db").string(), false);
+    auto check = db.prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(check.step());
+    EXPECT_EQ(check.text(0), "ok");
+  }
   size_t before_resume = corpus.log(mark).size();
   ASSERT_EQ(sh(corpus.command("crawl", resumed)), 0);
   auto resumed_log = corpus.log(mark);

@@ -1,0 +1,144 @@
+// Crash safety of the whole command: kill -9 in any phase (crawl, audit, reports), a full disk, an
+// output directory that cannot be written. The database stays consistent and the same command
+// then completes with the same findings.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "storage/sqlite.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int code = -1;    // exit status, or -1 when killed
+  std::string err;  // what it wrote on stderr
+};
+
+// Runs `govaudit args…`; kills it after `kill_after` when that is set; `file_limit` caps the size
+// of any file it writes (RLIMIT_FSIZE: what a full disk looks like to the program).
+Outcome run_govaudit(const std::vector<std::string>& args, const fs::path& err_file,
+                 std::optional<std::chrono::milliseconds> kill_after = std::nullopt, rlim_t file_limit = RLIM_INFINITY) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!freopen(err_file.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(126);
+    signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead of killing
+    rlimit rl{file_limit, file_limit};
+    setrlimit(RLIMIT_FSIZE, &rl);
+    std::vector<char*> argv{const_cast<char*>(GOVAUDIT_BIN)};
+    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  if (kill_after) {
+    auto until = std::chrono::steady_clock::now() + *kill_after;
+    while (std::chrono::steady_clock::now() < until && waitpid(pid, nullptr, WNOHANG) == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    kill(pid, SIGKILL);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Outcome o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file);
+  o.err.assign(std::istreambuf_iterator<char>(in), {});
+  return o;
+}
+
+std::string integrity(const fs::path& db) {
+  govaudit::sqlite::Connection c(db.string(), false);
+  auto st = c.prepare("PRAGMA integrity_check");
+  std::string out;
+  while (st.step()) out += st.text(0);
+  return out;
+}
+
+std::multiset<std::string> findings(const fs::path& out) {
+  std::multiset<std::string> set;
+  std::ifstream in(out / "findings.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    // The demo serves on a new port each time; subjects are compared without it.
+    std::string subject = std::regex_replace(j["subject"].get<std::string>(), std::regex(":[0-9]+/"), "/");
+    set.insert(j["site"].get<std::string>() + " " + j["rule"].get<std::string>() + " " + subject);
+  }
+  return set;
+}
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("govaudit-crash-" + std::to_string(getpid()));
+  TempDir() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+}  // namespace
+
+TEST(Crash, KilledInAnyPhaseTheDatabaseStaysConsistentAndTheNextRunCompletes) {
+  TempDir tmp;
+  fs::path ref = tmp.path / "ref", out = tmp.path / "out";
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(run_govaudit({"demo", "--out", ref.string()}, tmp.path / "ref.err").code, 0);
+  auto whole = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  auto expected = findings(ref);
+  ASSERT_GT(expected.size(), 10u);
+  // Kills spread over the whole run: the early ones land in the crawl, the late ones in the audit
+  // and the reports. Every one leaves a database that SQLite finds intact.
+  int killed = 0;
+  for (int k = 1; k <= 12; ++k) {
+    auto at = whole * k / 13;
+    auto o = run_govaudit({"demo", "--out", out.string()}, tmp.path / "kill.err", at);
+    if (o.code != -1) continue;  // finished before the kill
+    ++killed;
+    if (fs::exists(out / "govaudit.db")) {
+      EXPECT_EQ(integrity(out / "govaudit.db"), "ok") << "killed at " << at.count() << " ms";
+    }
+  }
+  EXPECT_GE(killed, 4) << "the run (" << whole.count() << " ms) ended before most kills";
+  auto o = run_govaudit({"demo", "--out", out.string()}, tmp.path / "last.err");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(integrity(out / "govaudit.db"), "ok");
+  EXPECT_EQ(findings(out), expected);
+}
+
+TEST(Crash, AFullDiskIsAClearErrorAndLosesNothing) {
+  TempDir tmp;
+  fs::path out = tmp.path / "out";
+  auto full = run_govaudit({"demo", "--out", out.string()}, tmp.path / "full.err", std::nullopt, 256 * 1024);
+  EXPECT_EQ(full.code, 3) << full.err;
+  EXPECT_NE(full.err.find("disk full"), std::string::npos) << full.err;
+  ASSERT_TRUE(fs::exists(out / "govaudit.db"));
+  EXPECT_EQ(integrity(out / "govaudit.db"), "ok");
+  // With room again, the same command completes.
+  auto o = run_govaudit({"demo", "--out", out.string()}, tmp.path / "room.err");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(integrity(out / "govaudit.db"), "ok");
+}
+
+TEST(Crash, AnOutputDirectoryThatCannotBeWrittenIsAClearError) {
+  TempDir tmp;
+  // As root, permissions do not stop a write: then a directory in /proc, which nobody can create.
+  fs::path out = tmp.path / "readonly";
+  fs::create_directories(out);
+  fs::permissions(out, fs::perms::owner_read | fs::perms::owner_exec);
+  if (geteuid() == 0) out = "/proc/govaudit-readonly";
+  auto o = run_govaudit({"demo", "--out", (out / "sub").string()}, tmp.path / "ro.err");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("output directory " + (out / "sub").string()), std::string::npos) << o.err;
+  fs::permissions(tmp.path / "readonly", fs::perms::owner_all);
+}
