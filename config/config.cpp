@@ -320,11 +320,13 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
              "annual_report_due_government", "annual_report_due_department"});
     for (auto [key, dst] : {std::pair{"annual_report_due_government", &cfg.thresholds.annual_report_due_government},
                             std::pair{"annual_report_due_department", &cfg.thresholds.annual_report_due_department}}) {
+      if (!t->get(key)) continue;
       std::string v;
       n.string(key, v);
-      if (v.empty()) continue;
       int m = 0, d = 0;
-      if (std::sscanf(v.c_str(), "%d-%d", &m, &d) != 2 || m < 1 || m > 12 || d < 1 || d > 31)
+      // A day that exists (in a leap year: "02-29" is a valid due date).
+      static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      if (v.size() != 5 || std::sscanf(v.c_str(), "%2d-%2d", &m, &d) != 2 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
         fail(source, *t->get(key), "thresholds." + std::string(key), "expected \"MM-DD\"");
       *dst = {m, d};
     }

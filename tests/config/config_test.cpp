@@ -93,3 +93,15 @@ TEST(Config, PerHostSettingsAndRemap) {
   EXPECT_NE(error("[crawl.host.\"x\"]\nconection = 2\n").find("crawl.host.x.conection: unknown key"), std::string::npos);
   EXPECT_NE(error("[crawl.remap]\n\"www.a.gov.cn\" = \"http://b/\"\n").find("crawl.remap"), std::string::npos);
 }
+
+TEST(Config, BadDateNamesFileLineAndKey) {
+  for (const char* bad : {"13-45", "02-30", "3/31", ""}) {
+    Config c = load_config();
+    try {
+      apply_config_text(c, std::string("[thresholds]\nannual_report_due_government = \"") + bad + "\"\n", "d.toml");
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("d.toml:2:32: thresholds.annual_report_due_government:", 0), 0u) << e.what();
+    }
+  }
+}
