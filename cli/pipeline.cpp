@@ -79,14 +79,19 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
 StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today) {
   StageResult r;
   r.run = store.begin_run("audit", today, crawl_run, "{}");
-  auto views = store.load_site_views(crawl_run);
   RuleContext ctx{today, &cfg};
-  auto findings = judge(views, ctx);
+  auto rules = all_rules(cfg);
+  std::vector<Finding> findings;
+  size_t sites = 0;
+  store.for_each_site_view(crawl_run, [&](SiteView& v) {
+    for (auto& f : judge(v, rules, ctx)) findings.push_back(std::move(f));
+    ++sites;
+  });
   store.save_findings(r.run, findings);
   store.finish_run(r.run, "done");
   r.findings = int(findings.size());
   spdlog::info("audit {} of crawl {}: {} findings on {} sites (audit date {})", r.run, crawl_run, findings.size(),
-               views.size(), today.iso());
+               sites, today.iso());
   return r;
 }
 

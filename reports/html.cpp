@@ -277,14 +277,16 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
     std::string until = today->plus_days(1).iso() + "T00:00:00Z";
     for (auto& s : d.sites) std::tie(s.probes, s.probes_failed) = store.availability(s.site.id, since, until);
   }
-  auto views = store.load_site_views(d.crawl.id);
-  for (size_t k = 0; k < views.size() && k < d.sites.size(); ++k) {
-    d.sites[k].ipv6 = measure_ipv6(views[k]);
-    for (auto& p : views[k].pages) {
-      if (!p.redirects.empty() && p.error_kind.empty() && p.status < 400) d.sites[k].redirects.push_back({p.url, p.final_url});
-      if (!p.warc.empty()) d.sites[k].warc.emplace(p.url, p.warc);
+  size_t k = 0;
+  store.for_each_site_view(d.crawl.id, [&](SiteView& v) {
+    if (k >= d.sites.size()) return;
+    auto& s = d.sites[k++];
+    s.ipv6 = measure_ipv6(v);
+    for (auto& p : v.pages) {
+      if (!p.redirects.empty() && p.error_kind.empty() && p.status < 400) s.redirects.push_back({p.url, p.final_url});
+      if (!p.warc.empty()) s.warc.emplace(p.url, p.warc);
     }
-  }
+  });
   return d;
 }
 

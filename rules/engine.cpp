@@ -28,30 +28,32 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   return rules;
 }
 
+std::vector<Finding> judge(const SiteView& s, const std::vector<std::unique_ptr<Rule>>& rules, const RuleContext& ctx) {
+  const PageRecord* challenged = nullptr;
+  for (auto& p : s.pages)
+    if (p.kind == "home" && p.error_kind == "challenge") challenged = &p;
+  if (challenged && !s.homepage())
+    return {{s.site.id, "site.manual_check", homepage_host(s), s.site.homepage,
+             nlohmann::json{{"reason", challenged->error}, {"status", challenged->status}}.dump(), "minor"}};
+  if (s.status == "unreachable" || !s.homepage()) {
+    const PageRecord* tried = nullptr;
+    for (auto& p : s.pages)
+      if (p.kind == "home") tried = &p;
+    nlohmann::json d = {{"error", s.error}};
+    if (tried) d["tried_at"] = tried->fetched_at, d["status"] = tried->status, d["error_kind"] = tried->error_kind;
+    return {{s.site.id, "site.unreachable", homepage_host(s), s.site.homepage, d.dump(), "veto"}};
+  }
+  std::vector<Finding> out;
+  for (auto& r : rules)
+    for (auto& f : r->check(s, ctx)) out.push_back(std::move(f));
+  return out;
+}
+
 std::vector<Finding> judge(const std::vector<SiteView>& sites, const RuleContext& ctx) {
   auto rules = all_rules(*ctx.config);
   std::vector<Finding> out;
-  for (auto& s : sites) {
-    const PageRecord* challenged = nullptr;
-    for (auto& p : s.pages)
-      if (p.kind == "home" && p.error_kind == "challenge") challenged = &p;
-    if (challenged && !s.homepage()) {
-      out.push_back({s.site.id, "site.manual_check", homepage_host(s), s.site.homepage,
-                     nlohmann::json{{"reason", challenged->error}, {"status", challenged->status}}.dump(), "minor"});
-      continue;
-    }
-    if (s.status == "unreachable" || !s.homepage()) {
-      const PageRecord* tried = nullptr;
-      for (auto& p : s.pages)
-        if (p.kind == "home") tried = &p;
-      nlohmann::json d = {{"error", s.error}};
-      if (tried) d["tried_at"] = tried->fetched_at, d["status"] = tried->status, d["error_kind"] = tried->error_kind;
-      out.push_back({s.site.id, "site.unreachable", homepage_host(s), s.site.homepage, d.dump(), "veto"});
-      continue;
-    }
-    for (auto& r : rules)
-      for (auto& f : r->check(s, ctx)) out.push_back(std::move(f));
-  }
+  for (auto& s : sites)
+    for (auto& f : judge(s, rules, ctx)) out.push_back(std::move(f));
   return out;
 }
 

@@ -35,6 +35,8 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config);
 // Judges every site: an unreachable site gets `site.unreachable` and nothing else; others get
 // every rule's findings. Order: by site as given, then by rule.
 std::vector<Finding> judge(const std::vector<SiteView>& sites, const RuleContext& ctx);
+// One site with rules built once by all_rules().
+std::vector<Finding> judge(const SiteView& site, const std::vector<std::unique_ptr<Rule>>& rules, const RuleContext& ctx);
 
 // Host of the site's homepage URL (the subject of host-level findings).
 std::string homepage_host(const SiteView& site);

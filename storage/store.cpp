@@ -210,20 +210,36 @@ PageRecord page_row(const sqlite::Statement& st) {
 
 }  // namespace
 
-std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
+std::vector<DnsRecord> Store::dns(std::int64_t crawl_run) {
+  std::vector<DnsRecord> dns;
+  auto st = db_.prepare("SELECT host, type, answers, error, elapsed_ms FROM dns WHERE run_id=? ORDER BY host, type");
+  st.bind(1, crawl_run);
+  while (st.step())
+    dns.push_back({st.text(0), st.text(1), json::parse(st.text(2)).get<std::vector<std::string>>(), st.text(3),
+                   int(st.integer(4))});
+  return dns;
+}
+
+std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::string* only, const std::vector<DnsRecord>& dns) {
+  std::string where = only ? " WHERE run_id=? AND site_id=?" : " WHERE run_id=?";
+  auto bind = [&](sqlite::Statement& st) {
+    st.bind(1, crawl_run);
+    if (only) st.bind(2, *only);
+  };
   std::vector<SiteView> views;
   std::map<std::string, size_t> index;
   {
-    auto st = db_.prepare("SELECT site_id, status, error, limits FROM sites WHERE run_id=? ORDER BY rowid");
-    st.bind(1, crawl_run);
-    auto sites = this->sites(crawl_run);
-    size_t i = 0;
+    std::map<std::string, Site> by_id;
+    for (auto& site : sites(crawl_run)) by_id.emplace(site.id, site);
+    auto st = db_.prepare("SELECT site_id, status, error, limits FROM sites" + where + " ORDER BY rowid");
+    bind(st);
     while (st.step()) {
       SiteView v;
-      v.site = sites.at(i++);
+      v.site = by_id.at(st.text(0));
       v.status = st.text(1);
       v.error = st.text(2);
       v.limits = json::parse(st.text(3)).get<std::vector<std::string>>();
+      v.dns = dns;  // DNS answers belong to hosts; every site sees the hosts its pages and links touch
       index[v.site.id] = views.size();
       views.push_back(std::move(v));
     }
@@ -233,25 +249,23 @@ std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
     return it == index.end() ? nullptr : &views[it->second];
   };
   {
-    auto st = db_.prepare(page_select(true));
-    st.bind(1, crawl_run);
-    while (st.step()) {
-      SiteView* v = view(st.text(0));
-      if (!v) continue;
-      PageRecord p = page_row(st);
-      v->pages.push_back(std::move(p));
-    }
+    std::string sql = page_select(true);
+    sql.replace(sql.find(" WHERE run_id=?"), 15, where);
+    auto st = db_.prepare(sql);
+    bind(st);
+    while (st.step())
+      if (SiteView* v = view(st.text(0))) v->pages.push_back(page_row(st));
   }
   {
-    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links WHERE run_id=? ORDER BY rowid");
-    st.bind(1, crawl_run);
+    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
+    bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0)))
         v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
   }
   {
-    auto st = db_.prepare("SELECT site_id, list_url, url, title, date FROM items WHERE run_id=? ORDER BY rowid");
-    st.bind(1, crawl_run);
+    auto st = db_.prepare("SELECT site_id, list_url, url, title, date FROM items" + where + " ORDER BY rowid");
+    bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0))) {
         ItemRecord it{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt};
@@ -260,26 +274,27 @@ std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
       }
   }
   {
-    // DNS answers belong to hosts; every site sees the hosts its pages and links touch.
-    std::vector<DnsRecord> dns;
-    auto st = db_.prepare("SELECT host, type, answers, error, elapsed_ms FROM dns WHERE run_id=? ORDER BY host, type");
-    st.bind(1, crawl_run);
-    while (st.step())
-      dns.push_back({st.text(0), st.text(1), json::parse(st.text(2)).get<std::vector<std::string>>(), st.text(3),
-                     int(st.integer(4))});
-    for (auto& v : views) v.dns = dns;
-  }
-  {
-    auto st = db_.prepare(
-        "SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z FROM probes "
-        "WHERE run_id=? ORDER BY rowid");
-    st.bind(1, crawl_run);
+    auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z FROM probes" +
+                          where + " ORDER BY rowid");
+    bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0)))
         v->probes.push_back({st.text(0), st.text(1), int(st.integer(2)), st.text(3), int(st.integer(4)),
                              int(st.integer(5)), st.text(6), int(st.integer(7)), st.text(8), decompress_text(st.blob(9))});
   }
   return views;
+}
+
+std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) { return load_views(crawl_run, nullptr, dns(crawl_run)); }
+
+void Store::for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn) {
+  auto answers = dns(crawl_run);
+  std::vector<std::string> ids;
+  auto st = db_.prepare("SELECT site_id FROM sites WHERE run_id=? ORDER BY rowid");
+  st.bind(1, crawl_run);
+  while (st.step()) ids.push_back(st.text(0));
+  for (auto& id : ids)
+    for (auto& v : load_views(crawl_run, &id, answers)) fn(v);
 }
 
 void Store::save_findings(std::int64_t audit_run, const std::vector<Finding>& findings) {

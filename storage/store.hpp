@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -53,6 +54,8 @@ class Store {
 
   // Everything recorded for each site of a crawl run.
   std::vector<SiteView> load_site_views(std::int64_t crawl_run);
+  // The same one site at a time, in list order: memory holds one site's records, not the run's.
+  void for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn);
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
   std::vector<Finding> findings(std::int64_t audit_run);
@@ -70,6 +73,8 @@ class Store {
 
  private:
   void migrate();
+  std::vector<DnsRecord> dns(std::int64_t crawl_run);
+  std::vector<SiteView> load_views(std::int64_t crawl_run, const std::string* only_site, const std::vector<DnsRecord>& dns);
   sqlite::Connection db_;
 };
 
