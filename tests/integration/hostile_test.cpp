@@ -258,7 +258,11 @@ TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
   std::string log((std::istreambuf_iterator<char>(logf)), {});
   ASSERT_EQ(rc, 0) << log;
   // Bounded: the slowest answers are cut by the 4 s total timeout (twice, with the one retry).
-  EXPECT_LT(seconds, 40.0) << log;
+#if defined(__SANITIZE_ADDRESS__)
+  EXPECT_LT(seconds, 90.0) << log;  // ASan: about 24 s here
+#else
+  EXPECT_LT(seconds, 40.0) << log;  // about 5 s here
+#endif
   std::cout << "[ hostile  ] govaudit run: " << seconds << " s, peak RSS " << rss_kb / 1024 << " MB\n";
 #if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(rss_kb, 150 * 1024) << "peak RSS of the hostile run";
