@@ -286,7 +286,7 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
       if (!p.redirects.empty() && p.error_kind.empty() && p.status < 400) s.redirects.push_back({p.url, p.final_url});
       if (!p.warc.empty()) s.warc.emplace(p.url, p.warc);
     }
-  });
+  }, Store::ViewParts::Pages);
   return d;
 }
 

@@ -94,8 +94,13 @@ std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleC
       interps.push_back({&i, p, date_of(i, p)});
     }
 
+  // Links of the documents' and interpretations' own pages only: a site has hundreds of thousands.
   std::unordered_map<std::string, std::set<std::string>> links_from;  // page -> targets
-  for (auto& l : site.links) links_from[l.from_url].insert(l.to_url);
+  for (auto* list : {&docs, &interps})
+    for (auto& d : *list)
+      if (d.page) links_from[d.page->url];
+  for (auto& l : site.links)
+    if (auto it = links_from.find(l.from_url); it != links_from.end()) it->second.insert(l.to_url);
   auto links = [&](const Doc& a, const Doc& b) {
     for (const PageRecord* p : {a.page}) {
       if (!p) continue;

@@ -172,12 +172,22 @@ std::vector<Site> Store::sites(std::int64_t run) {
 namespace {
 
 // The pages of a run, in the order page_row reads them; `text` false selects NULL for the text.
-std::string page_select(bool text) {
+// `text`: the column expression for the page text (text_z, NULL, or a CASE choosing pages).
+std::string page_select(const char* text) {
   return std::string(
              "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
              "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
              "duplicate_of, redirects, ") +
-         (text ? "text_z" : "NULL") + ", warc FROM pages WHERE run_id=? ORDER BY id";
+         text + ", warc FROM pages WHERE run_id=? ORDER BY id";
+}
+
+// Rows a query will give: to reserve vectors of hundreds of thousands of records once.
+size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
+                  const std::string* site) {
+  auto st = db.prepare("SELECT count(*) FROM " + table + where);
+  st.bind(1, run);
+  if (site) st.bind(2, *site);
+  return st.step() ? size_t(st.integer(0)) : 0;
 }
 
 PageRecord page_row(const sqlite::Statement& st) {
@@ -220,7 +230,8 @@ std::vector<DnsRecord> Store::dns(std::int64_t crawl_run) {
   return dns;
 }
 
-std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::string* only, const std::vector<DnsRecord>& dns) {
+std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::string* only, const std::vector<DnsRecord>& dns,
+                                       ViewParts parts) {
   std::string where = only ? " WHERE run_id=? AND site_id=?" : " WHERE run_id=?";
   auto bind = [&](sqlite::Statement& st) {
     st.bind(1, crawl_run);
@@ -249,21 +260,23 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     return it == index.end() ? nullptr : &views[it->second];
   };
   {
-    std::string sql = page_select(true);
+    std::string sql = page_select(parts == ViewParts::All ? "text_z" : "CASE WHEN kind='home' THEN text_z END");
     sql.replace(sql.find(" WHERE run_id=?"), 15, where);
+    if (only) views[0].pages.reserve(count_rows(db_, "pages", where, crawl_run, only));
     auto st = db_.prepare(sql);
     bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0))) v->pages.push_back(page_row(st));
   }
-  {
+  if (parts == ViewParts::All) {
+    if (only) views[0].links.reserve(count_rows(db_, "links", where, crawl_run, only));
     auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
     bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0)))
         v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
   }
-  {
+  if (parts == ViewParts::All) {
     auto st = db_.prepare("SELECT site_id, list_url, url, title, date FROM items" + where + " ORDER BY rowid");
     bind(st);
     while (st.step())
@@ -285,16 +298,18 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
   return views;
 }
 
-std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) { return load_views(crawl_run, nullptr, dns(crawl_run)); }
+std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
+  return load_views(crawl_run, nullptr, dns(crawl_run), ViewParts::All);
+}
 
-void Store::for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn) {
+void Store::for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts) {
   auto answers = dns(crawl_run);
   std::vector<std::string> ids;
   auto st = db_.prepare("SELECT site_id FROM sites WHERE run_id=? ORDER BY rowid");
   st.bind(1, crawl_run);
   while (st.step()) ids.push_back(st.text(0));
   for (auto& id : ids)
-    for (auto& v : load_views(crawl_run, &id, answers)) fn(v);
+    for (auto& v : load_views(crawl_run, &id, answers, parts)) fn(v);
 }
 
 void Store::save_findings(std::int64_t audit_run, const std::vector<Finding>& findings) {
@@ -356,7 +371,7 @@ CrawlState Store::crawl_state(std::int64_t crawl_run) {
                             int(st.integer(5)), st.text(6), int(st.integer(7))});
   }
   {
-    auto st = db_.prepare(page_select(false));  // without the text: a resume does not need it
+    auto st = db_.prepare(page_select("NULL"));  // without the text: a resume does not need it
     st.bind(1, crawl_run);
     while (st.step()) s.pages.push_back(page_row(st));
   }

@@ -55,7 +55,9 @@ class Store {
   // Everything recorded for each site of a crawl run.
   std::vector<SiteView> load_site_views(std::int64_t crawl_run);
   // The same one site at a time, in list order: memory holds one site's records, not the run's.
-  void for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn);
+  // ViewParts::Pages leaves out links and items, and the text of pages other than the homepage.
+  enum class ViewParts { All, Pages };
+  void for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts = ViewParts::All);
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
   std::vector<Finding> findings(std::int64_t audit_run);
@@ -74,7 +76,8 @@ class Store {
  private:
   void migrate();
   std::vector<DnsRecord> dns(std::int64_t crawl_run);
-  std::vector<SiteView> load_views(std::int64_t crawl_run, const std::string* only_site, const std::vector<DnsRecord>& dns);
+  std::vector<SiteView> load_views(std::int64_t crawl_run, const std::string* only_site, const std::vector<DnsRecord>& dns,
+                                   ViewParts parts);
   sqlite::Connection db_;
 };
 
