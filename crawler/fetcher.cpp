@@ -303,10 +303,11 @@ struct Fetcher::Impl {
   }
 
   void fetch(FetchRequest req, std::function<void(FetchResult)> done) {
-    if (auto p = url::parts(req.url); p && !NetGuard::refused_name(p->host).empty()) {
+    auto parts = url::parts(req.url);
+    if (std::string why = parts ? NetGuard::refused_name(parts->host) : ""; !why.empty()) {
       FetchResult r;
       r.error_kind = "refused";
-      r.error = "not connecting: " + NetGuard::refused_name(p->host);
+      r.error = "not connecting: " + why;
       boost::asio::post(io, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
       return;
     }

@@ -171,14 +171,14 @@ std::vector<Site> Store::sites(std::int64_t run) {
 
 namespace {
 
-// The pages of a run, in the order page_row reads them; `text` false selects NULL for the text.
-// `text`: the column expression for the page text (text_z, NULL, or a CASE choosing pages).
-std::string page_select(const char* text) {
+// The pages of a run, in the order page_row reads them. `text`: the column expression for the page
+// text (text_z, NULL, or a CASE choosing pages); `where` binds the run first.
+std::string page_select(const char* text, const std::string& where = " WHERE run_id=?") {
   return std::string(
              "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
              "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
              "duplicate_of, redirects, ") +
-         text + ", warc FROM pages WHERE run_id=? ORDER BY id";
+         text + ", warc FROM pages" + where + " ORDER BY id";
 }
 
 // Rows a query will give: to reserve vectors of hundreds of thousands of records once.
@@ -260,10 +260,8 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     return it == index.end() ? nullptr : &views[it->second];
   };
   {
-    std::string sql = page_select(parts == ViewParts::All ? "text_z" : "CASE WHEN kind='home' THEN text_z END");
-    sql.replace(sql.find(" WHERE run_id=?"), 15, where);
     if (only) views[0].pages.reserve(count_rows(db_, "pages", where, crawl_run, only));
-    auto st = db_.prepare(sql);
+    auto st = db_.prepare(page_select(parts == ViewParts::All ? "text_z" : "CASE WHEN kind='home' THEN text_z END", where));
     bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0))) v->pages.push_back(page_row(st));

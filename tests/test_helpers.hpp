@@ -1,11 +1,19 @@
 #pragma once
 // Test helpers: a PageRecord made the way the crawler makes one from a saved page; running a command.
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "crawler/charset.hpp"
 #include "crawler/extract.hpp"
@@ -17,6 +25,48 @@ namespace govaudit::test {
 inline int sh(const std::string& cmd) {
   int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+struct Outcome {
+  int code = -1;        // exit status, or -1 when killed
+  long peak_rss_kb = 0;  // of the process
+  std::string err;      // what it wrote on stderr
+};
+
+// Runs the govaudit binary as its own process (stdout discarded, stderr into `err_file`); kills it
+// after `kill_after` when that is set; `file_limit` caps the size of any file it writes
+// (RLIMIT_FSIZE: what a full disk looks like to the program).
+inline Outcome run_govaudit(const std::vector<std::string>& args, const std::filesystem::path& err_file,
+                            std::optional<std::chrono::milliseconds> kill_after = std::nullopt,
+                            rlim_t file_limit = RLIM_INFINITY) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!freopen(err_file.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(126);
+    signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead of killing
+    rlimit rl{file_limit, file_limit};
+    setrlimit(RLIMIT_FSIZE, &rl);
+    std::vector<char*> argv{const_cast<char*>(GOVAUDIT_BIN)};
+    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage ru{};
+  bool reaped = false;
+  if (kill_after) {
+    auto until = std::chrono::steady_clock::now() + *kill_after;
+    while (!(reaped = wait4(pid, &status, WNOHANG, &ru) == pid) && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (!reaped) kill(pid, SIGKILL);
+  }
+  if (!reaped) wait4(pid, &status, 0, &ru);
+  Outcome o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.peak_rss_kb = ru.ru_maxrss;
+  std::ifstream in(err_file);
+  o.err.assign(std::istreambuf_iterator<char>(in), {});
+  return o;
 }
 
 // A fetched page (HTTP 200) as the crawler records one.

@@ -1,9 +1,6 @@
 // Crash safety of the whole command: kill -9 in any phase (crawl, audit, reports), a full disk, an
 // output directory that cannot be written. The database stays consistent and the same command
 // then completes with the same findings.
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -14,49 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
-#include <thread>
 
 #include "storage/sqlite.hpp"
+#include "tests/test_helpers.hpp"
 
 namespace fs = std::filesystem;
+using govaudit::test::run_govaudit;
 
 namespace {
-
-struct Outcome {
-  int code = -1;    // exit status, or -1 when killed
-  std::string err;  // what it wrote on stderr
-};
-
-// Runs `govaudit args…`; kills it after `kill_after` when that is set; `file_limit` caps the size
-// of any file it writes (RLIMIT_FSIZE: what a full disk looks like to the program).
-Outcome run_govaudit(const std::vector<std::string>& args, const fs::path& err_file,
-                 std::optional<std::chrono::milliseconds> kill_after = std::nullopt, rlim_t file_limit = RLIM_INFINITY) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (!freopen(err_file.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(126);
-    signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead of killing
-    rlimit rl{file_limit, file_limit};
-    setrlimit(RLIMIT_FSIZE, &rl);
-    std::vector<char*> argv{const_cast<char*>(GOVAUDIT_BIN)};
-    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  if (kill_after) {
-    auto until = std::chrono::steady_clock::now() + *kill_after;
-    while (std::chrono::steady_clock::now() < until && waitpid(pid, nullptr, WNOHANG) == 0)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    kill(pid, SIGKILL);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Outcome o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  o.err.assign(std::istreambuf_iterator<char>(in), {});
-  return o;
-}
 
 std::string integrity(const fs::path& db) {
   govaudit::sqlite::Connection c(db.string(), false);

@@ -3,9 +3,7 @@
 // whatever the pages carried. The server is plain POSIX sockets so that it can break HTTP.
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -21,6 +19,7 @@
 #include <thread>
 
 #include "storage/store.hpp"
+#include "tests/test_helpers.hpp"
 
 namespace {
 
@@ -217,24 +216,6 @@ class HostileServer {
   std::map<std::string, std::vector<Clock::time_point>> times_;
 };
 
-// Runs govaudit as its own process; returns its exit status and peak RSS (KB).
-std::pair<int, long> run(const std::vector<std::string>& args, const std::filesystem::path& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = freopen(log.c_str(), "w", stderr);
-    (void)f;
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage ru{};
-  wait4(pid, &status, 0, &ru);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ru.ru_maxrss};
-}
-
 }  // namespace
 
 TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
@@ -250,13 +231,14 @@ TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
                                         "[dns.static]\n\""
                                      << kHost << "\" = [\"127.0.0.1\"]\n\"rebind.hostile.gov.cn.test\" = [\"10.9.8.7\"]\n";
   auto t0 = Clock::now();
-  auto [rc, rss_kb] = run({GOVAUDIT_BIN, "run", "--sites", (dir / "sites.toml").string(), "--config", (dir / "config.toml").string(),
-                           "--out", (dir / "out").string(), "--today", "2025-11-20", "--allow-net", "127.0.0.0/8,::1/128"},
-                          dir / "log.txt");
+  auto run = govaudit::test::run_govaudit({"run", "--sites", (dir / "sites.toml").string(), "--config",
+                                           (dir / "config.toml").string(), "--out", (dir / "out").string(), "--today",
+                                           "2025-11-20", "--allow-net", "127.0.0.0/8,::1/128"},
+                                          dir / "log.txt");
   double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::ifstream logf(dir / "log.txt");
-  std::string log((std::istreambuf_iterator<char>(logf)), {});
-  ASSERT_EQ(rc, 0) << log;
+  const std::string& log = run.err;
+  long rss_kb = run.peak_rss_kb;
+  ASSERT_EQ(run.code, 0) << log;
   // Bounded: the slowest answers are cut by the 4 s total timeout (twice, with the one retry).
 #if defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(seconds, 90.0) << log;  // ASan: about 24 s here
