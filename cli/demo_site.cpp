@@ -174,6 +174,23 @@ struct SiteBuilder {
           plant("links.manual_check", abs("/hdjl/zxft.html"));
           plant("links.broken", abs(gone));
           plant("links.broken", abs("/xxgk/files/P020200101.pdf"));
+          // The old portal's host: its name still resolves, nothing listens there.
+          std::string old_site = "http://old." + id + ".gov.cn.test" + port + "/xxgk/index.html";
+          lis += "<li><a href=\"" + old_site + "\">旧版网站</a></li>";
+          p.dns["old." + id + ".gov.cn.test"] = {"127.0.0.2"};
+          plant("links.broken", old_site);
+          // A survey whose login redirects back to it: no browser ever reaches a page.
+          lis += "<li><a href=\"/hdjl/wsdc.html\">网上调查</a></li>";
+          r["/hdjl/wsdc.html"] = {302, "text/html", "", "/hdjl/wsdc_login.html"};
+          r["/hdjl/wsdc_login.html"] = {302, "text/html", "", "/hdjl/wsdc.html"};
+          plant("links.broken", abs("/hdjl/wsdc.html"));
+          // A moved article (301 into another directory, not broken); its relative attachment link
+          // resolves against where it moved, so a crawler resolving it against /old/ reports a false 404.
+          lis += "<li><a href=\"/old/news.html\">旧版链接</a></li>";
+          std::string moved = "/xxgk/" + col + "/202501/t20250102_" + std::to_string(serial++) + ".html";
+          r["/old/news.html"] = {301, "text/html", "", moved};
+          r[moved] = html(page("迁移的文章", "", nav + "<h1>迁移的文章</h1><a href=\"./P020250102_fj.pdf\">附件</a>" + foot));
+          r["/xxgk/" + col + "/202501/P020250102_fj.pdf"] = {200, "application/pdf", "%PDF-1.4", ""};
         }
       }
       if (lis.empty()) lis = "<li class=\"nodata\">暂无信息</li>";

@@ -616,7 +616,6 @@ class Run {
   }
 
   void follow(Task t, FetchResult r) {
-    spend(t);
     auto next = url::normalize(r.location);
     t.chain.push_back({t.url, r.status});
     bool loop = false;
@@ -627,9 +626,10 @@ class Run {
       r.error = !next ? "redirect to an unusable URL: " + r.location
                       : loop ? "redirect loop via " + *next : "more than 10 redirects";
       r.status = t.chain.back().status;
-      record(t, r);
+      record(t, r);  // the last hop's answer is the page's evidence
       return;
     }
+    spend(t);
     SiteState& s = sites_[t.site];
     auto p = url::parts(*next);
     bool in_scope = p && in_site_hosts(s, p->host);

@@ -56,6 +56,12 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   std::set<std::string> got, want(portal.planted.begin(), portal.planted.end());
   for (auto& f : store.findings(audit.run)) got.insert(f.site_id + " " + f.rule + " " + f.subject);
   EXPECT_EQ(got, want);
+  // The moved article's relative attachment link was resolved against where the 301 led.
+  int moved_attachment = 0;
+  for (auto& v : store.load_site_views(crawl.run))
+    for (auto& p : v.pages)
+      if (p.url.ends_with("/202501/P020250102_fj.pdf")) moved_attachment = p.status;
+  EXPECT_EQ(moved_attachment, 200);
   // robots.txt was asked and the server saw the crawl.
   EXPECT_GT(server.requests(), 20u);
   auto files = report_stage(store, cfg, audit.run, dir);
