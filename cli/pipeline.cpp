@@ -86,7 +86,7 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
   store.for_each_site_view(crawl_run, [&](SiteView& v) {
     for (auto& f : judge(v, rules, ctx)) findings.push_back(std::move(f));
     ++sites;
-  });
+  }, Store::ViewParts::Audit);
   store.save_findings(r.run, findings);
   store.finish_run(r.run, "done");
   r.findings = int(findings.size());

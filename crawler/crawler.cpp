@@ -58,7 +58,7 @@ struct Task {
   int family = 0;       // Probe: 4 or 6
   std::string purpose;  // Probe: homepage, link2, link3
   bool asking = false;  // Check: this task fetches the answer others of the same URL wait for
-  std::shared_ptr<const Exchange> exchange;  // the last answer, as WARC evidence
+  std::shared_ptr<Exchange> exchange;  // the last answer, as WARC evidence
 };
 
 const char* mode_name(Mode m) {
@@ -490,7 +490,7 @@ class Run {
   }
 
   // The answer as WARC evidence (when kept); the body is copied: parsing still needs it.
-  std::shared_ptr<const Exchange> exchange(const std::string& fetched_url, const FetchResult& r) const {
+  std::shared_ptr<Exchange> exchange(const std::string& fetched_url, const FetchResult& r) const {
     if (!evidence_ || (r.status == 0 && r.response_head.empty())) return nullptr;
     auto e = std::make_shared<Exchange>();
     e->url = fetched_url;
@@ -662,6 +662,10 @@ class Run {
       extract::Limits lim;
       lim.max_links = size_t(cfg_.crawl.max_links_per_page);
       auto page = std::make_shared<extract::Page>(extract::parse(dec->text, t.url, lim));
+      if (t.exchange) {  // compressed here, beside the single writer
+        t.exchange->packed = warc_pack(*t.exchange, cfg_.crawl.warc_gzip_level);
+        t.exchange->body = std::string();
+      }
       r.body.clear();
       r.body.shrink_to_fit();
       asio::post(io_, [this, t = std::move(t), r = std::move(r), dec, page]() mutable {

@@ -154,17 +154,23 @@ ColumnIndex::ColumnIndex(const SiteView& site, const Config& cfg, const Date& to
   }
 }
 
+std::shared_ptr<const ColumnIndex> column_index(const SiteView& site, const RuleContext& ctx) {
+  if (!ctx.cache || ctx.cache->site != &site) return std::make_shared<const ColumnIndex>(site, *ctx.config, ctx.today);
+  if (!ctx.cache->columns) ctx.cache->columns = std::make_shared<const ColumnIndex>(site, *ctx.config, ctx.today);
+  return ctx.cache->columns;
+}
+
 const ColumnMatch* ColumnIndex::find(const std::string& name) const {
   auto it = found_.find(name);
   return it == found_.end() ? nullptr : &it->second;
 }
 
 std::vector<Finding> ColumnsRule::check(const SiteView& site, const RuleContext& ctx) const {
-  ColumnIndex index(site, *ctx.config, ctx.today);
+  auto index = column_index(site, ctx);
   std::vector<Finding> out;
   for (auto& c : ctx.config->catalog) {
     if (c.checked_by != "columns") continue;
-    const ColumnMatch* m = index.find(c.name);
+    const ColumnMatch* m = index->find(c.name);
     if (!m) {
       out.push_back({site.site.id, "columns.missing", c.name, site.site.homepage,
                      nlohmann::json{{"synonyms_tried", c.synonyms}}.dump(), "major"});
@@ -243,8 +249,8 @@ std::vector<Finding> AnnualReportRule::check(const SiteView& site, const RuleCon
   std::string where = site.site.homepage;
   for (auto& c : ctx.config->catalog)
     if (c.checked_by == "annual_report") {
-      ColumnIndex index(site, *ctx.config, ctx.today);
-      if (auto m = index.find(c.name)) where = m->url;
+      auto index = column_index(site, ctx);
+      if (auto m = index->find(c.name)) where = m->url;
     }
   return {{site.site.id, "annual_report.missing", std::to_string(year), where,
            nlohmann::json{{"year", year}, {"audit_date", ctx.today.iso()}}.dump(), "major"}};

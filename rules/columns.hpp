@@ -36,6 +36,9 @@ class ColumnIndex {
   std::map<std::string, ColumnMatch> found_;
 };
 
+// The site's ColumnIndex, shared through the context's cache when judge() set one.
+std::shared_ptr<const ColumnIndex> column_index(const SiteView& site, const RuleContext& ctx);
+
 // Resolves an item's date: the list's own date, else the linked article's publication date.
 std::optional<Date> item_date(const SiteView& site, const ItemRecord& item);
 

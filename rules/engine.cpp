@@ -43,9 +43,12 @@ std::vector<Finding> judge(const SiteView& s, const std::vector<std::unique_ptr<
     if (tried) d["tried_at"] = tried->fetched_at, d["status"] = tried->status, d["error_kind"] = tried->error_kind;
     return {{s.site.id, "site.unreachable", homepage_host(s), s.site.homepage, d.dump(), "veto"}};
   }
+  RuleContext::SiteCache cache{&s, nullptr};
+  RuleContext c = ctx;
+  c.cache = &cache;
   std::vector<Finding> out;
   for (auto& r : rules)
-    for (auto& f : r->check(s, ctx)) out.push_back(std::move(f));
+    for (auto& f : r->check(s, c)) out.push_back(std::move(f));
   return out;
 }
 

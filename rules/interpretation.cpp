@@ -1,5 +1,6 @@
 #include "rules/interpretation.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
@@ -59,7 +60,7 @@ std::vector<std::string> policy_keys(const std::string& title) {
 }
 
 std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleContext& ctx) const {
-  ColumnIndex index(site, *ctx.config, ctx.today);
+  auto index = column_index(site, ctx);
   std::unordered_map<std::string, const PageRecord*> pages;
   // A page's own URL wins over another record's redirect target.
   for (auto& p : site.pages) pages.emplace(p.url, &p);
@@ -76,7 +77,7 @@ std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleC
   // Policy documents and interpretations, each once by URL.
   std::vector<Doc> docs, interps;
   std::set<std::string> doc_urls, interp_urls;
-  for (auto& [name, m] : index.all()) {
+  for (auto& [name, m] : index->all()) {
     if (!m.spec->policy_documents && !m.spec->interpretations) continue;
     for (auto* i : m.items) {
       auto& list = m.spec->policy_documents ? docs : interps;
@@ -95,36 +96,48 @@ std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleC
     }
 
   // Links of the documents' and interpretations' own pages only: a site has hundreds of thousands.
-  std::unordered_map<std::string, std::set<std::string>> links_from;  // page -> targets
+  std::unordered_map<std::string, std::vector<const std::string*>> links_from;  // page -> targets
   for (auto* list : {&docs, &interps})
     for (auto& d : *list)
       if (d.page) links_from[d.page->url];
   for (auto& l : site.links)
-    if (auto it = links_from.find(l.from_url); it != links_from.end()) it->second.insert(l.to_url);
-  auto links = [&](const Doc& a, const Doc& b) {
-    for (const PageRecord* p : {a.page}) {
-      if (!p) continue;
-      auto it = links_from.find(p->url);
-      if (it == links_from.end()) continue;
-      if (it->second.count(b.item->url) || (b.page && it->second.count(b.page->final_url))) return true;
+    if (auto it = links_from.find(l.from_url); it != links_from.end()) it->second.push_back(&l.to_url);
+  // Each document or interpretation by the URLs a link may name it by (listed URL, final URL).
+  auto by_url = [](const std::vector<Doc>& list) {
+    std::unordered_map<std::string, std::vector<size_t>> m;
+    for (size_t i = 0; i < list.size(); ++i) {
+      m[list[i].item->url].push_back(i);
+      if (list[i].page && list[i].page->final_url != list[i].item->url) m[list[i].page->final_url].push_back(i);
     }
-    return false;
+    return m;
   };
+  auto docs_by_url = by_url(docs), interps_by_url = by_url(interps);
+  // linked[d] = interpretations that document d links to (first) and that link back to it (second).
+  std::vector<std::map<size_t, std::pair<bool, bool>>> linked(docs.size());
+  for (size_t d = 0; d < docs.size(); ++d)
+    if (docs[d].page)
+      for (auto* to : links_from[docs[d].page->url])
+        if (auto it = interps_by_url.find(*to); it != interps_by_url.end())
+          for (size_t i : it->second) linked[d][i].first = true;
+  for (size_t i = 0; i < interps.size(); ++i)
+    if (interps[i].page)
+      for (auto* to : links_from[interps[i].page->url])
+        if (auto it = docs_by_url.find(*to); it != docs_by_url.end())
+          for (size_t d : it->second) linked[d][i].second = true;
   std::unordered_map<std::string, std::vector<const Doc*>> by_key;
   for (auto& in : interps)
     for (auto& k : policy_keys(in.item->title)) by_key[k].push_back(&in);
 
   std::vector<Finding> out;
   const int limit = ctx.config->thresholds.interpretation_working_days;
-  for (auto& d : docs) {
+  for (size_t di = 0; di < docs.size(); ++di) {
+    const Doc& d = docs[di];
     const Doc* pair = nullptr;
     bool fwd = false, back = false;
-    for (auto& in : interps) {
-      bool f = links(d, in), b = links(in, d);
-      if (f || b) {
-        // Prefer an interpretation linked both ways, then one the document names.
-        if (!pair || (f && b) || (f && !fwd)) pair = &in, fwd = f, back = b;
-      }
+    for (auto& [i, fb] : linked[di]) {  // in the interpretations' order
+      auto [f, b] = fb;
+      // Prefer an interpretation linked both ways, then one the document names.
+      if (!pair || (f && b) || (f && !fwd)) pair = &interps[i], fwd = f, back = b;
     }
     std::string how = pair ? "link" : "";
     if (!pair)
@@ -136,9 +149,9 @@ std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleC
         }
     nlohmann::json detail = {{"document", d.item->title}, {"document_date", d.date ? d.date->iso() : ""}};
     if (!pair) {
-      bool scripted = d.page && (d.page->text.find("文字解读") != std::string::npos ||
-                                 d.page->text.find("图片解读") != std::string::npos ||
-                                 d.page->text.find("相关解读") != std::string::npos);
+      std::string text = d.page ? text_of(*d.page) : "";
+      bool scripted = text.find("文字解读") != std::string::npos || text.find("图片解读") != std::string::npos ||
+                      text.find("相关解读") != std::string::npos;
       if (scripted) {
         detail["reason"] = "the page shows an interpretation box filled by script; the relation cannot be read from the HTML";
         out.push_back({site.site.id, "interpretation.manual_check", d.item->url, d.item->url, detail.dump(), "minor"});

@@ -13,10 +13,18 @@
 
 namespace govaudit {
 
+class ColumnIndex;
+
 struct RuleContext {
   Date today;                 // the audit date
   const Config* config;       // thresholds, catalog, identifiers; outlives the call
   const Calendar* calendar = &Calendar::builtin();  // working days
+  // Set by judge() for the one site it judges: indexes that several rules need, built once.
+  struct SiteCache {
+    const SiteView* site = nullptr;
+    std::shared_ptr<const ColumnIndex> columns;
+  };
+  SiteCache* cache = nullptr;
 };
 
 class Rule {

@@ -42,10 +42,14 @@ struct PageRecord {
   std::string digest;
   std::string duplicate_of;
   std::vector<Redirect> redirects;
-  std::string text;  // visible text, UTF-8
+  std::string text;    // visible text, UTF-8
+  std::string text_z;  // the same, still compressed, where a view left it so (see text_of)
   std::string warc;  // where the response is in the run's WARC files: "warc/FILE#OFFSET"
   std::shared_ptr<const Exchange> exchange;  // to be written as WARC evidence (not stored as such)
 };
+
+// A page's visible text, also where a view left it compressed.
+std::string text_of(const PageRecord& p);
 
 struct LinkRecord {
   std::string site_id;

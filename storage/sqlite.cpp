@@ -93,6 +93,11 @@ std::string Statement::text(int col) const {
   return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(st_.get(), col)) : std::string();
 }
 
+std::string_view Statement::text_view(int col) const {
+  auto p = sqlite3_column_text(st_.get(), col);
+  return p ? std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(st_.get(), col)) : std::string_view();
+}
+
 std::string Statement::blob(int col) const {
   auto p = sqlite3_column_blob(st_.get(), col);
   return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(st_.get(), col)) : std::string();

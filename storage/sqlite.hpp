@@ -58,6 +58,7 @@ class Statement {
   std::int64_t integer(int col) const { return sqlite3_column_int64(st_.get(), col); }
   double real(int col) const { return sqlite3_column_double(st_.get(), col); }
   std::string text(int col) const;
+  std::string_view text_view(int col) const;  // valid until the next step
   std::string blob(int col) const;
   bool is_null(int col) const { return sqlite3_column_type(st_.get(), col) == SQLITE_NULL; }
 

@@ -2,9 +2,13 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "config/embedded.hpp"
 
@@ -34,10 +38,13 @@ std::string now_iso_utc() {
   return buf;
 }
 
+// One zstd context per thread: the one-shot calls set up (and clear) a fresh one each time,
+// which cost more than compressing a page's text.
 std::string compress_text(std::string_view s) {
   if (s.empty()) return {};
+  thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
   std::string out(ZSTD_compressBound(s.size()), '\0');
-  size_t n = ZSTD_compress(out.data(), out.size(), s.data(), s.size(), 3);
+  size_t n = ZSTD_compressCCtx(cctx.get(), out.data(), out.size(), s.data(), s.size(), 3);
   if (ZSTD_isError(n)) throw sqlite::StorageError(std::string("zstd: ") + ZSTD_getErrorName(n));
   out.resize(n);
   return out;
@@ -45,15 +52,18 @@ std::string compress_text(std::string_view s) {
 
 std::string decompress_text(std::string_view z) {
   if (z.empty()) return {};
+  thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
   unsigned long long n = ZSTD_getFrameContentSize(z.data(), z.size());
   if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n > (1ull << 31))
     throw sqlite::StorageError("stored text is not a valid zstd frame");
   std::string out(n, '\0');
-  size_t got = ZSTD_decompress(out.data(), out.size(), z.data(), z.size());
+  size_t got = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), z.data(), z.size());
   if (ZSTD_isError(got)) throw sqlite::StorageError(std::string("zstd: ") + ZSTD_getErrorName(got));
   out.resize(got);
   return out;
 }
+
+std::string text_of(const PageRecord& p) { return p.text.empty() ? decompress_text(p.text_z) : p.text; }
 
 Store::Store(const std::string& path) : db_(path) { migrate(); }
 
@@ -172,13 +182,14 @@ std::vector<Site> Store::sites(std::int64_t run) {
 namespace {
 
 // The pages of a run, in the order page_row reads them. `text`: the column expression for the page
-// text (text_z, NULL, or a CASE choosing pages); `where` binds the run first.
-std::string page_select(const char* text, const std::string& where = " WHERE run_id=?") {
+// text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept compressed; `where`
+// binds the run first.
+std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL") {
   return std::string(
              "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
              "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
              "duplicate_of, redirects, ") +
-         text + ", warc FROM pages" + where + " ORDER BY id";
+         text + ", warc, " + text_z + " FROM pages" + where + " ORDER BY id";
 }
 
 // Rows a query will give: to reserve vectors of hundreds of thousands of records once.
@@ -214,6 +225,7 @@ PageRecord page_row(const sqlite::Statement& st) {
   p.duplicate_of = st.text(19);
   for (auto& r : json::parse(st.text(20))) p.redirects.push_back({r.at("url"), r.at("status")});
   if (!st.is_null(21)) p.text = decompress_text(st.blob(21));
+  if (!st.is_null(23)) p.text_z = st.blob(23);
   p.warc = st.text(22);
   return p;
 }
@@ -261,20 +273,15 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
   };
   {
     if (only) views[0].pages.reserve(count_rows(db_, "pages", where, crawl_run, only));
-    auto st = db_.prepare(page_select(parts == ViewParts::All ? "text_z" : "CASE WHEN kind='home' THEN text_z END", where));
+    auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", where)
+                          : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", where)
+                                                      : page_select("CASE WHEN kind!='article' THEN text_z END", where,
+                                                                    "CASE WHEN kind='article' THEN text_z END"));
     bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0))) v->pages.push_back(page_row(st));
   }
-  if (parts == ViewParts::All) {
-    if (only) views[0].links.reserve(count_rows(db_, "links", where, crawl_run, only));
-    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
-    bind(st);
-    while (st.step())
-      if (SiteView* v = view(st.text(0)))
-        v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
-  }
-  if (parts == ViewParts::All) {
+  if (parts != ViewParts::Pages) {
     auto st = db_.prepare("SELECT site_id, list_url, url, title, date FROM items" + where + " ORDER BY rowid");
     bind(st);
     while (st.step())
@@ -283,6 +290,67 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
         if (!st.is_null(4)) it.date = Date::parse_iso(st.text(4));
         v->items.push_back(std::move(it));
       }
+  }
+  if (parts == ViewParts::All) {
+    if (only) views[0].links.reserve(count_rows(db_, "links", where, crawl_run, only));
+    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
+    bind(st);
+    while (st.step())
+      if (SiteView* v = view(st.text(0)))
+        v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+  } else if (parts == ViewParts::Audit) {
+    // Targets linked from more than kBoilerplateLinks rows of a site, and every page by URL.
+    std::map<std::string, std::unordered_set<std::string>> frequent;
+    {
+      auto st = db_.prepare("SELECT site_id, to_url FROM links" + where + " GROUP BY site_id, to_url HAVING count(*) > " +
+                            std::to_string(kBoilerplateLinks));
+      bind(st);
+      while (st.step()) frequent[st.text(0)].insert(st.text(1));
+    }
+    std::map<std::string, std::unordered_map<std::string_view, const PageRecord*>> pages;
+    for (auto& v : views)
+      for (auto& p : v.pages) pages[v.site.id].emplace(p.url, &p);
+    std::vector<std::pair<std::string_view, std::string_view>> listed;  // list URL, item URL
+    for (auto& v : views)
+      for (auto& i : v.items) listed.emplace_back(i.list_url, i.url);
+    std::sort(listed.begin(), listed.end());
+    std::unordered_set<std::string> once;           // site, target, tag and text of a compacted link
+    std::unordered_set<std::string> pager_targets;  // site and target of a kept pager link
+    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
+    bind(st);
+    while (st.step()) {
+      SiteView* v = view(st.text(0));
+      if (!v) continue;
+      auto& by_url = pages[v->site.id];
+      auto find = [&](std::string_view u) -> const PageRecord* {
+        auto it = by_url.find(u);
+        return it == by_url.end() ? nullptr : it->second;
+      };
+      const PageRecord* from = find(st.text_view(1));
+      std::string_view to_url = st.text_view(2);
+      const PageRecord* to = find(to_url);
+      bool unclean = to && (to->status < 200 || to->status >= 300 || !to->error_kind.empty() || to->final_url != to->url);
+      // A list's link to one of its own items: the item record holds it (its title, its date).
+      if (from && from->kind == "list" && !unclean && st.text_view(3) == "a" &&
+          std::binary_search(listed.begin(), listed.end(), std::pair(st.text_view(1), to_url)))
+        continue;
+      // A TRS pager names every page of the list on every page: N² rows for an N-page list. The
+      // first row naming a page comes from a page crawled before it (that is how it was found),
+      // so keeping that one row per target keeps every page reachable from the list's first page.
+      if (st.text_view(3) == "pager" && !unclean) {
+        std::string key = v->site.id + '\0' + std::string(to_url);
+        if (!pager_targets.insert(std::move(key)).second) continue;
+      }
+      if (from && from->kind == "article" && frequent[v->site.id].count(std::string(to_url))) {
+        bool specific = unclean || (to && (to->kind == "article" || to->kind == "attachment"));
+        if (!specific) {
+          std::string key = v->site.id;
+          for (int c : {2, 3, 4}) (key += '\0') += st.text_view(c);
+          if (!once.insert(std::move(key)).second) continue;
+        }
+      }
+      v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+    }
   }
   {
     auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z FROM probes" +

@@ -56,7 +56,12 @@ class Store {
   std::vector<SiteView> load_site_views(std::int64_t crawl_run);
   // The same one site at a time, in list order: memory holds one site's records, not the run's.
   // ViewParts::Pages leaves out links and items, and the text of pages other than the homepage.
-  enum class ViewParts { All, Pages };
+  // ViewParts::Audit is what the rules read, in a fraction of the memory: article pages keep their
+  // text compressed (text_of), and a link from an article page to a target that more than
+  // kBoilerplateLinks pages link to (navigation, footer) is kept once per target, tag and text,
+  // unless the target is an article or attachment or did not answer cleanly.
+  enum class ViewParts { All, Pages, Audit };
+  static constexpr int kBoilerplateLinks = 20;
   void for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts = ViewParts::All);
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);

@@ -72,7 +72,54 @@ bool header_is(std::string_view line, std::string_view name) {
   return true;
 }
 
+// Appends `rec` to `out` as one gzip member. The stream is kept per thread and reset: a fresh
+// deflate state per record (hundreds of KB allocated and cleared) cost more than the compression.
+void gzip_member(std::string& out, int level, const std::string& rec) {
+  struct Stream {
+    z_stream z{};
+    int level = -1;
+    ~Stream() {
+      if (level >= 0) deflateEnd(&z);
+    }
+  };
+  thread_local Stream s;
+  if (s.level != level) {
+    if (s.level >= 0) deflateEnd(&s.z);
+    s.z = z_stream{};
+    s.level = -1;
+    if (deflateInit2(&s.z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      throw sqlite::StorageError("zlib: cannot start a gzip member");
+    s.level = level;
+  } else if (deflateReset(&s.z) != Z_OK) {
+    throw sqlite::StorageError("zlib: cannot reset the gzip stream");
+  }
+  size_t start = out.size();
+  out.resize(start + deflateBound(&s.z, uLong(rec.size())) + 64);
+  s.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rec.data()));
+  s.z.avail_in = uInt(rec.size());
+  s.z.next_out = reinterpret_cast<Bytef*>(out.data() + start);
+  s.z.avail_out = uInt(out.size() - start);
+  int rc = deflate(&s.z, Z_FINISH);
+  out.resize(out.size() - s.z.avail_out);
+  if (rc != Z_STREAM_END) throw sqlite::StorageError("zlib: gzip member not finished");
+}
+
 }  // namespace
+
+std::string warc_pack(const Exchange& e, int gzip_level) {
+  std::string date = e.date.size() >= 19 ? e.date.substr(0, 19) + "Z" : e.date;
+  std::string resp_id = uuid_urn(), req_id = uuid_urn();
+  std::string ip = e.ip.empty() ? "" : "WARC-IP-Address: " + e.ip + "\r\n";
+  std::string extra = ip + "WARC-Payload-Digest: " + sha1_label(e.body) + "\r\n";
+  if (e.truncated) extra += "WARC-Truncated: length\r\n";
+  std::string out;
+  gzip_member(out, gzip_level, record("response", resp_id, date, e.url, extra, "application/http;msgtype=response",
+                                      warc_http_response(e.response_head, e.body)));
+  if (!e.request_head.empty())
+    gzip_member(out, gzip_level, record("request", req_id, date, e.url, ip + "WARC-Concurrent-To: " + resp_id + "\r\n",
+                                        "application/http;msgtype=request", e.request_head));
+  return out;
+}
 
 std::string warc_http_response(const std::string& head, const std::string& body) {
   std::string out;
@@ -131,40 +178,22 @@ void WarcWriter::open_next() {
   char date[32];
   std::time_t t = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  member(record("warcinfo", uuid_urn(), date, "", "WARC-Filename: " + p.filename().string() + "\r\n",
+  std::string member;
+  gzip_member(member, level_, record("warcinfo", uuid_urn(), date, "", "WARC-Filename: " + p.filename().string() + "\r\n",
                 "application/warc-fields", info));
+  append(member);
 }
 
-void WarcWriter::member(const std::string& rec) {
-  z_stream z{};
-  if (deflateInit2(&z, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw sqlite::StorageError("zlib: cannot start a gzip member");
-  std::string out(deflateBound(&z, uLong(rec.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rec.data()));
-  z.avail_in = uInt(rec.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = uInt(out.size());
-  int rc = deflate(&z, Z_FINISH);
-  size_t n = out.size() - z.avail_out;
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw sqlite::StorageError("zlib: gzip member not finished");
-  if (std::fwrite(out.data(), 1, n, file_) != n) throw sqlite::StorageError(name_ + ": write failed: " + std::strerror(errno));
-  offset_ += std::int64_t(n);
+void WarcWriter::append(const std::string& members) {
+  if (std::fwrite(members.data(), 1, members.size(), file_) != members.size())
+    throw sqlite::StorageError(name_ + ": write failed: " + std::strerror(errno));
+  offset_ += std::int64_t(members.size());
 }
 
 std::string WarcWriter::write(const Exchange& e) {
   if (!file_ || offset_ >= rotate_bytes_) open_next();
-  std::string date = e.date.size() >= 19 ? e.date.substr(0, 19) + "Z" : e.date;
-  std::string resp_id = uuid_urn(), req_id = uuid_urn();
-  std::string ip = e.ip.empty() ? "" : "WARC-IP-Address: " + e.ip + "\r\n";
-  std::string block = warc_http_response(e.response_head, e.body);
-  std::string extra = ip + "WARC-Payload-Digest: " + sha1_label(e.body) + "\r\n";
-  if (e.truncated) extra += "WARC-Truncated: length\r\n";
   std::string where = name_ + "#" + std::to_string(offset_);
-  member(record("response", resp_id, date, e.url, extra, "application/http;msgtype=response", block));
-  if (!e.request_head.empty())
-    member(record("request", req_id, date, e.url, ip + "WARC-Concurrent-To: " + resp_id + "\r\n",
-                  "application/http;msgtype=request", e.request_head));
+  append(e.packed.empty() ? warc_pack(e, level_) : e.packed);
   return where;
 }
 

@@ -20,7 +20,12 @@ struct Exchange {
   std::string response_head;  // status line and headers as received
   std::string body;           // payload after transfer and content decoding
   bool truncated = false;     // the body was cut at the size limit
+  std::string packed;         // the gzip members, when made ahead of the writer (warc_pack)
 };
+
+// The exchange's response and request records as gzip members, ready to append to a WARC file.
+// Pure and thread-safe, so that compression runs beside the single writer.
+std::string warc_pack(const Exchange& e, int gzip_level);
 
 class WarcWriter {
  public:
@@ -37,7 +42,7 @@ class WarcWriter {
 
  private:
   void open_next();
-  void member(const std::string& record);
+  void append(const std::string& members);
   std::filesystem::path dir_;
   std::string prefix_;
   std::int64_t rotate_bytes_;

@@ -56,6 +56,11 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   std::set<std::string> got, want(portal.planted.begin(), portal.planted.end());
   for (auto& f : store.findings(audit.run)) got.insert(f.site_id + " " + f.rule + " " + f.subject);
   EXPECT_EQ(got, want);
+  // The audit's compact views judge exactly as the full records do.
+  std::set<std::string> full;
+  for (auto& f : judge(store.load_site_views(crawl.run), RuleContext{today, &cfg}))
+    full.insert(f.site_id + " " + f.rule + " " + f.subject);
+  EXPECT_EQ(full, got);
   // The moved article's relative attachment link was resolved against where the 301 led.
   int moved_attachment = 0;
   for (auto& v : store.load_site_views(crawl.run))

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 using namespace govaudit;
@@ -75,6 +76,72 @@ TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
   EXPECT_EQ(v.dns[0].answers, std::vector<std::string>{"::1"});
   EXPECT_EQ(v.limits, std::vector<std::string>{"depth (20)"});
   EXPECT_EQ(s.latest_run("crawl")->id, run);
+}
+
+TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
+  std::string path = temp_db("auditview");
+  Store s(path);
+  const std::string H = "http://w.gov.cn/";
+  Site site{"w", "W", H, "county", {"w.gov.cn"}, "", ""};
+  auto run = s.begin_run("crawl", Date(2025, 11, 20), std::nullopt, "{}");
+  s.add_sites(run, {site});
+  auto page = [&](const std::string& url, const char* kind, int status = 200) {
+    PageRecord p;
+    p.site_id = "w";
+    p.url = p.final_url = url;
+    p.status = status;
+    p.kind = kind;
+    p.text = std::string(kind) + " text of " + url;
+    return p;
+  };
+  {
+    Writer w(path, run);
+    w.push(page(H, "home"));
+    w.push(page(H + "nav.html", "list"));
+    w.push(page(H + "dead.html", "page", 404));
+    std::vector<LinkRecord> links;
+    for (int i = 0; i < 30; ++i) {
+      std::string a = H + "a" + std::to_string(i) + ".html";
+      w.push(page(a, "article"));
+      links.push_back({"w", a, H + "nav.html", "a", "通知公告"});    // navigation on every article
+      links.push_back({"w", a, H + "dead.html", "a", "失效"});        // a broken link on every article
+      links.push_back({"w", a, H + "a0.html", "a", "相关解读"});      // another article
+    }
+    // A three-page list: each page's pager names every page; each page lists its items.
+    for (int p = 0; p < 3; ++p) {
+      std::string l = H + "list/index" + (p ? "_" + std::to_string(p) : "") + ".html";
+      w.push(page(l, "list"));
+      for (int q = 1; q < 3; ++q) links.push_back({"w", l, H + "list/index_" + std::to_string(q) + ".html", "pager", ""});
+      links.push_back({"w", l, H + "a" + std::to_string(p) + ".html", "a", "文章"});
+      w.push(std::vector<ItemRecord>{{"w", l, H + "a" + std::to_string(p) + ".html", "文章", Date(2025, 11, 1)}});
+    }
+    links.push_back({"w", H, H + "nav.html", "a", "通知公告"});
+    w.push(links);
+    w.flush();
+  }
+  s.finish_run(run, "done");
+  std::vector<SiteView> audit;
+  s.for_each_site_view(run, [&](SiteView& v) { audit.push_back(std::move(v)); }, Store::ViewParts::Audit);
+  ASSERT_EQ(audit.size(), 1u);
+  auto count = [&](const std::string& from_prefix, const std::string& to) {
+    return std::count_if(audit[0].links.begin(), audit[0].links.end(),
+                         [&](auto& l) { return l.from_url.starts_with(from_prefix) && l.to_url == to; });
+  };
+  EXPECT_EQ(count(H + "a", H + "nav.html"), 1);    // boilerplate: once
+  EXPECT_EQ(count(H, H + "nav.html"), 2);          // ... and the homepage's own link
+  EXPECT_EQ(count(H + "a", H + "dead.html"), 30);  // a broken target keeps every source
+  EXPECT_EQ(count(H + "a", H + "a0.html"), 30);    // links between articles are kept
+  EXPECT_EQ(count(H + "list/", H + "list/index_1.html"), 1);  // the first pager row per page
+  EXPECT_EQ(count(H + "list/", H + "list/index_2.html"), 1);
+  EXPECT_EQ(count(H + "list/", H + "a1.html"), 0);  // held by the item record
+  EXPECT_EQ(audit[0].items.size(), 3u);
+  // Article text stays compressed until a rule asks for it.
+  for (auto& p : audit[0].pages) {
+    EXPECT_EQ(p.kind == "article", p.text.empty()) << p.url;
+    EXPECT_EQ(text_of(p), std::string(p.kind) + " text of " + p.url);
+  }
+  // The full view has every row.
+  EXPECT_EQ(s.load_site_views(run)[0].links.size(), 30u * 3 + 3 * 3 + 1);
 }
 
 TEST(Store, FindingsBelongToTheirAuditRun) {
