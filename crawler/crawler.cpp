@@ -97,6 +97,7 @@ struct Host {
 struct SiteState {
   const Site* site = nullptr;
   std::unordered_set<std::string> seen;
+  std::unordered_set<std::string> pager_linked;  // pages a stored pager link already names
   std::unordered_map<std::string, std::unordered_set<std::string>> queries;  // path -> distinct queries
   std::unordered_map<std::string, std::string> digests;                      // content digest -> URL
   std::set<std::string> limits;
@@ -655,22 +656,53 @@ class Run {
     enqueue(std::move(t), true);
   }
 
+  // What the parse threads make of a page: extraction, and the work that needs no crawl state
+  // (resolving every link, the digest, compressing the text), kept off the event loop.
+  struct Parsed {
+    std::string charset, charset_source;
+    extract::Page page;
+    std::string base, digest, text_z;
+    std::vector<std::optional<std::string>> link_to;  // page.links resolved against base
+    std::vector<std::string> pager;                    // pages the list's pager names
+    std::vector<std::optional<std::string>> item_to;   // page.items resolved against base
+  };
+
   void parse(Task t, FetchResult r) {
     ++parsing_;
     auto job = [this, t = std::move(t), r = std::move(r)]() mutable {
-      auto dec = std::make_shared<charset::Decoded>(charset::decode(r.body, r.content_type));
-      extract::Limits lim;
-      lim.max_links = size_t(cfg_.crawl.max_links_per_page);
-      auto page = std::make_shared<extract::Page>(extract::parse(dec->text, t.url, lim));
+      auto out = std::make_shared<Parsed>();
+      {
+        auto dec = charset::decode(r.body, r.content_type);
+        out->charset = std::move(dec.charset);
+        out->charset_source = std::move(dec.source);
+        extract::Limits lim;
+        lim.max_links = size_t(cfg_.crawl.max_links_per_page);
+        out->page = extract::parse(dec.text, t.url, lim);
+      }
+      extract::Page& page = out->page;
+      out->digest = digest(page.text);
+      out->text_z = compress_text(page.text);
+      out->base = t.url;
+      if (!page.base_href.empty())
+        if (auto b = url::resolve(t.url, page.base_href)) out->base = production_url(*b);
+      auto resolve = [&](const std::string& href) -> std::optional<std::string> {
+        auto to = url::resolve(out->base, href);
+        if (to) *to = production_url(*to);
+        return to;
+      };
+      for (auto& l : page.links) out->link_to.push_back(resolve(l.href));
+      for (auto& i : page.items) out->item_to.push_back(resolve(i.href));
+      if (page.pager)
+        for (auto& rel : extract::pager_pages(*page.pager, size_t(cfg_.crawl.max_pages_per_site)))
+          if (auto to = url::resolve(t.url, rel)) out->pager.push_back(std::move(*to));
       if (t.exchange) {  // compressed here, beside the single writer
         t.exchange->packed = warc_pack(*t.exchange, cfg_.crawl.warc_gzip_level);
         t.exchange->body = std::string();
       }
-      r.body.clear();
-      r.body.shrink_to_fit();
-      asio::post(io_, [this, t = std::move(t), r = std::move(r), dec, page]() mutable {
+      r.body = std::string();
+      asio::post(io_, [this, t = std::move(t), r = std::move(r), out]() mutable {
         --parsing_;
-        parsed(std::move(t), std::move(r), *dec, *page);
+        parsed(std::move(t), std::move(r), std::move(*out));
         pump();
         maybe_finish();
       });
@@ -759,29 +791,28 @@ class Run {
     return std::find(list.begin(), list.end(), ext) != list.end();
   }
 
-  void parsed(Task t, FetchResult r, const charset::Decoded& dec, const extract::Page& page) {
+  void parsed(Task t, FetchResult r, Parsed&& parsed) {
     SiteState& s = sites_[t.site];
     ++summary_.pages;
     ++s.pages_done;
+    extract::Page& page = parsed.page;
     PageRecord p = base_record(t, r);
     p.exchange = std::move(t.exchange);
     p.kind = t.mode == Mode::Home ? "home" : page.is_list ? "list" : page.is_article ? "article" : "page";
-    p.charset = dec.charset;
-    p.charset_source = dec.source;
+    p.charset = std::move(parsed.charset);
+    p.charset_source = std::move(parsed.charset_source);
     p.title = page.title;
-    p.meta = page.meta;
+    p.meta = std::move(page.meta);
     p.published = page.published;
     p.published_source = page.published_source;
-    p.text = page.text;
-    p.digest = digest(page.text);
+    p.text_z = std::move(parsed.text_z);
+    p.digest = std::move(parsed.digest);
     bool duplicate = false;
     if (auto [it, inserted] = s.digests.emplace(p.digest, p.url); !inserted && t.mode != Mode::Home) {
       p.duplicate_of = it->second;
       duplicate = true;
     }
-    std::string base = t.url;
-    if (!page.base_href.empty())
-      if (auto b = url::resolve(t.url, page.base_href)) base = production_url(*b);
+    const std::string& base = parsed.base;
     std::vector<LinkRecord> links;
     std::vector<ItemRecord> items;
     if (!duplicate) {
@@ -791,25 +822,26 @@ class Run {
       // A homepage that is only a script or meta-refresh stub hands "home" on to its target.
       bool has_redirect = std::any_of(page.links.begin(), page.links.end(), [](auto& l) { return l.tag == "redirect"; });
       bool home_redirect_only = t.mode == Mode::Home && has_redirect && page.links.size() <= 3;
-      for (auto& l : page.links) {
-        auto to = url::resolve(base, l.href);
-        if (!to) continue;
-        *to = production_url(*to);
-        links.push_back({s.site->id, p.url, *to, l.tag, l.text});
-        if (l.tag == "img" || l.tag == "script") continue;
-        Mode m = l.tag == "redirect" && home_redirect_only ? Mode::Home : Mode::Page;
-        discover(t, *to, m);
-      }
-      if (page.pager)
-        for (auto& rel : extract::pager_pages(*page.pager, size_t(cfg_.crawl.max_pages_per_site)))
-          if (auto to = url::resolve(t.url, rel)) {
-            links.push_back({s.site->id, p.url, *to, "pager", ""});
-            discover(t, *to, Mode::Page);
-          }
-      for (auto& i : page.items)
-        if (auto to = url::resolve(base, i.href)) items.push_back({s.site->id, p.url, production_url(*to), i.title, i.date});
       if (t.mode == Mode::Home && !home_redirect_only) schedule_probes(t, page, base);
       if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) probe_links(t.site, page, base, "link3");
+      links.reserve(page.links.size());  // the page's links are moved into them
+      for (size_t i = 0; i < page.links.size(); ++i) {
+        auto& l = page.links[i];
+        auto& to = parsed.link_to[i];
+        if (!to) continue;
+        Mode m = l.tag == "redirect" && home_redirect_only ? Mode::Home : Mode::Page;
+        if (l.tag != "img" && l.tag != "script") discover(t, *to, m);
+        links.push_back({s.site->id, p.url, std::move(*to), std::move(l.tag), std::move(l.text)});
+      }
+      // A TRS pager names every page of the list on every page: N² rows for an N-page list. One
+      // row per page is kept, from the page that named it first (a page crawled before it).
+      for (auto& to : parsed.pager) {
+        discover(t, to, Mode::Page);
+        if (s.pager_linked.insert(to).second) links.push_back({s.site->id, p.url, std::move(to), "pager", ""});
+      }
+      for (size_t i = 0; i < page.items.size(); ++i)
+        if (auto& to = parsed.item_to[i])
+          items.push_back({s.site->id, p.url, std::move(*to), std::move(page.items[i].title), page.items[i].date});
     }
     // Links and items first: the page record is what marks the task done on a resume.
     if (!links.empty()) emit(std::move(links));

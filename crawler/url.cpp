@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <memory>
+#include <unordered_map>
 
 namespace govaudit::url {
 namespace {
@@ -66,10 +68,33 @@ std::optional<std::string> resolve(const std::string& base, std::string_view hre
       head.rfind("data:", 0) == 0 || head.rfind("about:", 0) == 0 || head.rfind("vbscript:", 0) == 0)
     return std::nullopt;
   if (h[0] == '#') return normalize(base);
+  // The pages of one directory share most links (navigation, footer), and a reference that is not
+  // a query depends only on the base up to the last '/' of its path: answers are memoised per
+  // thread under that key.
+  std::string key;
+  if (h[0] != '?') {
+    size_t end = std::min(base.find_first_of("?#"), base.size());
+    size_t authority = base.find("://");
+    size_t path = authority == std::string::npos ? std::string::npos : base.find('/', authority + 3);
+    if (path != std::string::npos && path < end) {
+      key.assign(base, 0, base.rfind('/', end - 1) + 1);
+      key += '\0';
+      key += h;
+    }
+  }
+  thread_local std::unordered_map<std::string, std::optional<std::string>> memo;
+  if (!key.empty())
+    if (auto it = memo.find(key); it != memo.end()) return it->second;
   auto u = make();
-  if (curl_url_set(u.get(), CURLUPART_URL, base.c_str(), kSetFlags) != CURLUE_OK) return std::nullopt;
-  if (curl_url_set(u.get(), CURLUPART_URL, h.c_str(), kSetFlags) != CURLUE_OK) return std::nullopt;
-  return finish(u.get());
+  std::optional<std::string> out;
+  if (curl_url_set(u.get(), CURLUPART_URL, base.c_str(), kSetFlags) == CURLUE_OK &&
+      curl_url_set(u.get(), CURLUPART_URL, h.c_str(), kSetFlags) == CURLUE_OK)
+    out = finish(u.get());
+  if (!key.empty()) {
+    if (memo.size() >= 50000) memo.clear();
+    memo.emplace(std::move(key), out);
+  }
+  return out;
 }
 
 std::optional<std::string> normalize(const std::string& absolute) {

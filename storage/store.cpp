@@ -314,8 +314,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     for (auto& v : views)
       for (auto& i : v.items) listed.emplace_back(i.list_url, i.url);
     std::sort(listed.begin(), listed.end());
-    std::unordered_set<std::string> once;           // site, target, tag and text of a compacted link
-    std::unordered_set<std::string> pager_targets;  // site and target of a kept pager link
+    std::unordered_set<std::string> once;  // site, target, tag and text of a compacted link
     auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
     bind(st);
     while (st.step()) {
@@ -334,13 +333,6 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       if (from && from->kind == "list" && !unclean && st.text_view(3) == "a" &&
           std::binary_search(listed.begin(), listed.end(), std::pair(st.text_view(1), to_url)))
         continue;
-      // A TRS pager names every page of the list on every page: N² rows for an N-page list. The
-      // first row naming a page comes from a page crawled before it (that is how it was found),
-      // so keeping that one row per target keeps every page reachable from the list's first page.
-      if (st.text_view(3) == "pager" && !unclean) {
-        std::string key = v->site.id + '\0' + std::string(to_url);
-        if (!pager_targets.insert(std::move(key)).second) continue;
-      }
       if (from && from->kind == "article" && frequent[v->site.id].count(std::string(to_url))) {
         bool specific = unclean || (to && (to->kind == "article" || to->kind == "attachment"));
         if (!specific) {
@@ -595,7 +587,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
           .bind(15, p->fetched_at).bind(16, p->title).bind(17, json(p->meta).dump(-1, ' ', false, json::error_handler_t::replace));
       if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
       page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
-          .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, compress_text(p->text))
+          .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->text_z.empty() ? compress_text(p->text) : p->text_z)
           .bind(24, p->warc);
       page.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {

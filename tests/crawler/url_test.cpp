@@ -51,3 +51,16 @@ TEST(Url, ExtensionAndParts) {
   EXPECT_EQ(p->query, "y=1");
   EXPECT_EQ(url::host_port(*p), "a.gov.cn:18080");
 }
+
+TEST(Url, RememberedAnswersDependOnTheBaseDirectory) {
+  // The same reference, asked again from other directories, hosts and bases without a path.
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(url::resolve("http://a.gov.cn/x/1.html", "../i.html"), "http://a.gov.cn/i.html");
+    EXPECT_EQ(url::resolve("http://a.gov.cn/x/y/2.html", "../i.html"), "http://a.gov.cn/x/i.html");
+    EXPECT_EQ(url::resolve("http://b.gov.cn/x/y/3.html?p=/z/", "../i.html"), "http://b.gov.cn/x/i.html");
+    EXPECT_EQ(url::resolve("http://a.gov.cn", "i.html"), "http://a.gov.cn/i.html");
+    EXPECT_EQ(url::resolve("http://b.gov.cn", "i.html"), "http://b.gov.cn/i.html");
+    EXPECT_EQ(url::resolve("http://a.gov.cn/x/1.html?a=1", "?page=2"), "http://a.gov.cn/x/1.html?page=2");
+    EXPECT_EQ(url::resolve("http://a.gov.cn/y/1.html", "?page=2"), "http://a.gov.cn/y/1.html?page=2");
+  }
+}
