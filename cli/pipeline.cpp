@@ -1,5 +1,7 @@
 #include "cli/pipeline.hpp"
 
+#include <malloc.h>
+
 #include <spdlog/spdlog.h>
 
 #include "crawler/crawler.hpp"
@@ -65,6 +67,7 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
     for (auto& l : s.limits) spdlog::warn("{}: crawl limit reached: {}", s.site_id, l);
   }
   store.finish_run(r.run, "done");
+  ::malloc_trim(0);  // the parse threads' freed arenas go back before the audit loads its views
   std::string errs;
   for (auto& [k, v] : sum.errors) errs += (errs.empty() ? "" : ", ") + k + " " + std::to_string(v);
   size_t limits = 0;
