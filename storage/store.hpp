@@ -59,7 +59,8 @@ class Store {
   // ViewParts::Audit is what the rules read, in a fraction of the memory: article pages keep their
   // text compressed (text_of), and a link from an article page to a target that more than
   // kBoilerplateLinks pages link to (navigation, footer) is kept once per target, tag and text,
-  // unless the target is an article or attachment or did not answer cleanly.
+  // unless the target is an article or attachment or did not answer cleanly; a list page's link to
+  // one of its own items is left to the item record.
   enum class ViewParts { All, Pages, Audit };
   static constexpr int kBoilerplateLinks = 20;
   void for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts = ViewParts::All);
