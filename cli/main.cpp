@@ -143,8 +143,9 @@ int cmd_run(const Options& o, bool crawl_only) {
     std::cout << "crawl run " << crawl.run << " stored in " << path << "\n";
     return 0;
   }
-  auto audit = audit_stage(store, cfg, crawl.run, today);
-  print_outputs(report_stage(store, cfg, audit.run, o.out));
+  std::map<std::string, SiteEvidence> evidence;
+  auto audit = audit_stage(store, cfg, crawl.run, today, &evidence);
+  print_outputs(report_stage(store, cfg, audit.run, o.out, {}, &evidence));
   return exit_for(store, audit.run, o, cfg);
 }
 
@@ -249,8 +250,9 @@ int cmd_audit(const Options& o) {
   auto info = store.run(crawl_run);
   if (!info || info->kind != "crawl") throw Usage("run " + std::to_string(crawl_run) + " is not a crawl run");
   Date today = o.today.empty() ? *Date::parse_iso(info->today) : audit_date(o);
-  auto audit = audit_stage(store, cfg, crawl_run, today);
-  print_outputs(report_stage(store, cfg, audit.run, o.out));
+  std::map<std::string, SiteEvidence> evidence;
+  auto audit = audit_stage(store, cfg, crawl_run, today, &evidence);
+  print_outputs(report_stage(store, cfg, audit.run, o.out, {}, &evidence));
   return exit_for(store, audit.run, o, cfg);
 }
 
@@ -279,8 +281,9 @@ int cmd_demo(Options o) {
             << (server.has_v6() ? " and [::1]:" + std::to_string(server.port()) : std::string()) << "\n";
   CrawlLock lock(path);
   auto crawl = crawl_stage(store, path, cfg, portal.sites, today, R"({"demo":true})", {fs::path(o.out) / "warc", true});
-  auto audit = audit_stage(store, cfg, crawl.run, today);
-  auto files = report_stage(store, cfg, audit.run, o.out);
+  std::map<std::string, SiteEvidence> evidence;
+  auto audit = audit_stage(store, cfg, crawl.run, today, &evidence);
+  auto files = report_stage(store, cfg, audit.run, o.out, {}, &evidence);
   print_outputs(files);
   std::cout << "govaudit demo: " << audit.findings << " findings (" << portal.planted.size()
             << " planted); open " << (fs::path(o.out) / "report.html").string() << "\n";

@@ -1,6 +1,10 @@
 #include "cli/pipeline.hpp"
 
+#ifdef GOVAUDIT_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#else
 #include <malloc.h>
+#endif
 
 #include <spdlog/spdlog.h>
 
@@ -17,6 +21,15 @@ bool same_sites(const std::vector<Site>& a, const std::vector<Site>& b) {
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i].id != b[i].id || a[i].homepage != b[i].homepage || a[i].hosts != b[i].hosts) return false;
   return true;
+}
+
+void release_free_memory() {
+#ifdef GOVAUDIT_JEMALLOC
+  static_assert(MALLCTL_ARENAS_ALL == 4096);
+  mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
+#else
+  ::malloc_trim(0);
+#endif
 }
 
 }  // namespace
@@ -67,7 +80,7 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
     for (auto& l : s.limits) spdlog::warn("{}: crawl limit reached: {}", s.site_id, l);
   }
   store.finish_run(r.run, "done");
-  ::malloc_trim(0);  // the parse threads' freed arenas go back before the audit loads its views
+  release_free_memory();  // the crawl's freed memory goes back before the audit loads its views
   std::string errs;
   for (auto& [k, v] : sum.errors) errs += (errs.empty() ? "" : ", ") + k + " " + std::to_string(v);
   size_t limits = 0;
@@ -79,7 +92,8 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
   return r;
 }
 
-StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today) {
+StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today,
+                        std::map<std::string, SiteEvidence>* evidence) {
   StageResult r;
   r.run = store.begin_run("audit", today, crawl_run, "{}");
   RuleContext ctx{today, &cfg};
@@ -88,6 +102,7 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
   size_t sites = 0;
   store.for_each_site_view(crawl_run, [&](SiteView& v) {
     for (auto& f : judge(v, rules, ctx)) findings.push_back(std::move(f));
+    if (evidence) (*evidence)[v.site.id] = site_evidence(v);
     ++sites;
   }, Store::ViewParts::Audit);
   store.save_findings(r.run, findings);
@@ -99,8 +114,9 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
 }
 
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
-                                                const std::filesystem::path& out, const std::set<std::string>& formats) {
-  return write_reports(load_report_data(store, cfg, audit_run), out, formats);
+                                                const std::filesystem::path& out, const std::set<std::string>& formats,
+                                                const std::map<std::string, SiteEvidence>* evidence) {
+  return write_reports(load_report_data(store, cfg, audit_run, evidence), out, formats);
 }
 
 }  // namespace govaudit

@@ -2,12 +2,14 @@
 // The three stages as the subcommands run them: crawl → audit → report, over one Store.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
 #include "config/sites.hpp"
+#include "reports/report.hpp"
 #include "storage/store.hpp"
 
 namespace govaudit {
@@ -27,10 +29,13 @@ struct CrawlOptions {
 // the same sites (a killed crawl) is continued instead of starting anew, unless `opt.fresh`.
 StageResult crawl_stage(Store& store, const std::string& db_path, const Config& cfg, const std::vector<Site>& sites,
                         const Date& today, const std::string& options_json, const CrawlOptions& opt = {});
-// Judges a stored crawl run into a new audit run.
-StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today);
+// Judges a stored crawl run into a new audit run; fills `evidence` (by site id) for the reports
+// when given, from the same reading of the crawl's records.
+StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today,
+                        std::map<std::string, SiteEvidence>* evidence = nullptr);
 // Writes the reports of an audit run into `out`; returns the files written.
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
-                                                const std::filesystem::path& out, const std::set<std::string>& formats = {});
+                                                const std::filesystem::path& out, const std::set<std::string>& formats = {},
+                                                const std::map<std::string, SiteEvidence>* evidence = nullptr);
 
 }  // namespace govaudit

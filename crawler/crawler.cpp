@@ -332,7 +332,7 @@ class Run {
     // Back-pressure: pages fetched faster than they are parsed would pile up in memory (and be
     // lost to a kill); fetch on only while the parsers keep up.
     if (parsing_ >= 4 * cfg_.crawl.parse_threads) return;  // a parse finishing pumps again
-    if (writer_.pending() > 64) {  // nor faster than they are stored: look again shortly
+    if (writer_.pending() > 2 * Writer::kBatch) {  // nor faster than they are stored: look again shortly
       if (!writer_wait_) {
         writer_wait_ = true;
         wake_at(Clock::now() + std::chrono::milliseconds(5), &writer_wait_);

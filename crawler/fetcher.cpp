@@ -53,6 +53,9 @@ struct Fetcher::Impl {
   const NetGuard& guard;
   std::unique_ptr<CURLM, void (*)(CURLM*)> multi{nullptr, [](CURLM* m) { curl_multi_cleanup(m); }};
   asio::steady_timer timer;
+  using Clock = asio::steady_timer::clock_type;
+  Clock::time_point due = Clock::time_point::max();  // libcurl's current timeout
+  bool timer_armed = false, kick_posted = false;
   std::map<curl_socket_t, std::shared_ptr<Sock>> socks;
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
@@ -134,24 +137,48 @@ struct Fetcher::Impl {
     return 0;
   }
 
+  // libcurl moves its timeout on nearly every transfer event. Re-arming the timer each time cost a
+  // timerfd_settime per call (the crawl's costliest syscall), so the timer is only moved earlier;
+  // when it fires before the current deadline it waits on, and 0 ("at once") is a post.
   static int on_timer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
     try {
-      if (timeout_ms < 0) {
-        self->timer.cancel();
-        return 0;
+      self->due = timeout_ms < 0 ? Clock::time_point::max() : Clock::now() + std::chrono::milliseconds(timeout_ms);
+      if (timeout_ms == 0) {
+        self->due = Clock::time_point::max();
+        if (!self->kick_posted) {
+          self->kick_posted = true;
+          asio::post(self->io, [self, a = self->alive] {
+            if (!*a) return;
+            self->kick_posted = false;
+            self->timeout_action();
+          });
+        }
+      } else if (timeout_ms > 0 && (!self->timer_armed || self->due < self->timer.expiry())) {
+        self->arm_timer();
       }
-      // 0 means "as soon as possible": a zero-delay timer, never a direct call into libcurl.
-      self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
-      self->timer.async_wait([self, a = self->alive](const boost::system::error_code& ec) {
-        if (!*a || ec) return;
-        int running = 0;
-        curl_multi_socket_action(self->multi.get(), CURL_SOCKET_TIMEOUT, 0, &running);
-        self->drain();
-      });
     } catch (...) {
     }
     return 0;
+  }
+
+  void arm_timer() {
+    timer_armed = true;
+    timer.expires_at(due);
+    timer.async_wait([this, a = alive](const boost::system::error_code& ec) {
+      if (!*a || ec) return;  // aborted: moved earlier, and a new wait is pending
+      timer_armed = false;
+      if (due == Clock::time_point::max()) return;
+      if (Clock::now() < due) return arm_timer();
+      timeout_action();
+    });
+  }
+
+  void timeout_action() {
+    due = Clock::time_point::max();
+    int running = 0;
+    curl_multi_socket_action(multi.get(), CURL_SOCKET_TIMEOUT, 0, &running);
+    drain();
   }
 
   static size_t on_write(char* data, size_t size, size_t n, void* userp) {

@@ -91,7 +91,7 @@ std::optional<std::string> resolve(const std::string& base, std::string_view hre
       curl_url_set(u.get(), CURLUPART_URL, h.c_str(), kSetFlags) == CURLUE_OK)
     out = finish(u.get());
   if (!key.empty()) {
-    if (memo.size() >= 50000) memo.clear();
+    if (memo.size() >= 8192) memo.clear();  // a directory's shared links fit many times over
     memo.emplace(std::move(key), out);
   }
   return out;

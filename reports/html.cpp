@@ -241,7 +241,18 @@ void write_html(const ReportData& d, std::ostream& o) {
   o << "</main></body></html>\n";
 }
 
-ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run) {
+SiteEvidence site_evidence(const SiteView& v) {
+  SiteEvidence e;
+  e.ipv6 = measure_ipv6(v);
+  for (auto& p : v.pages) {
+    if (!p.redirects.empty() && p.error_kind.empty() && p.status < 400) e.redirects.push_back({p.url, p.final_url});
+    if (!p.warc.empty()) e.warc.emplace(p.url, p.warc);
+  }
+  return e;
+}
+
+ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run,
+                            const std::map<std::string, SiteEvidence>* evidence) {
   ReportData d;
   d.config = &config;
   auto a = store.run(audit_run);
@@ -277,15 +288,14 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
     std::string until = today->plus_days(1).iso() + "T00:00:00Z";
     for (auto& s : d.sites) std::tie(s.probes, s.probes_failed) = store.availability(s.site.id, since, until);
   }
+  if (evidence) {
+    for (auto& s : d.sites)
+      if (auto it = evidence->find(s.site.id); it != evidence->end()) static_cast<SiteEvidence&>(s) = it->second;
+    return d;
+  }
   size_t k = 0;
   store.for_each_site_view(d.crawl.id, [&](SiteView& v) {
-    if (k >= d.sites.size()) return;
-    auto& s = d.sites[k++];
-    s.ipv6 = measure_ipv6(v);
-    for (auto& p : v.pages) {
-      if (!p.redirects.empty() && p.error_kind.empty() && p.status < 400) s.redirects.push_back({p.url, p.final_url});
-      if (!p.warc.empty()) s.warc.emplace(p.url, p.warc);
-    }
+    if (k < d.sites.size()) static_cast<SiteEvidence&>(d.sites[k++]) = site_evidence(v);
   }, Store::ViewParts::Pages);
   return d;
 }

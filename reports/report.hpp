@@ -14,17 +14,22 @@
 
 namespace govaudit {
 
-struct SiteSummary {
+// What the reports read from a site's crawl records rather than from its findings.
+struct SiteEvidence {
+  Ipv6Measure ipv6;
+  std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
+  std::map<std::string, std::string> warc;  // page URL -> its WARC record ("warc/FILE#OFFSET")
+};
+SiteEvidence site_evidence(const SiteView& v);
+
+struct SiteSummary : SiteEvidence {
   Site site;
   std::string status;  // done, unreachable
   std::string error;
   std::vector<std::string> limits;
   int pages = 0;       // HTML pages fetched
   int checked = 0;     // other fetched URLs (attachments, other hosts)
-  Ipv6Measure ipv6;
   int probes = 0, probes_failed = 0;  // availability in the window before the audit date
-  std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
-  std::map<std::string, std::string> warc;  // page URL -> its WARC record ("warc/FILE#OFFSET")
 };
 
 struct ReportData {
@@ -46,8 +51,10 @@ void write_html(const ReportData& data, std::ostream& out);
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
 
-// Reads what the report needs for `audit_run` from the store.
-ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run);
+// Reads what the report needs for `audit_run` from the store. `evidence` (by site id), when the
+// audit has just read the crawl's records, spares reading them again.
+ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run,
+                            const std::map<std::string, SiteEvidence>* evidence = nullptr);
 
 inline const std::set<std::string> kReportFormats = {"html", "xlsx", "csv", "md", "jsonl"};
 

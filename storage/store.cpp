@@ -494,11 +494,13 @@ Writer::~Writer() {
 }
 
 void Writer::push(Record r) {
+  bool full;
   {
     std::lock_guard lk(mu_);
     queue_.push_back(std::move(r));
+    full = queue_.size() == kBatch;
   }
-  cv_.notify_one();
+  if (full) cv_.notify_one();  // otherwise the writer looks on its own within kLinger
 }
 
 size_t Writer::pending() {
@@ -508,7 +510,10 @@ size_t Writer::pending() {
 
 void Writer::flush() {
   std::unique_lock lk(mu_);
+  ++flushing_;
+  cv_.notify_one();
   idle_cv_.wait(lk, [&] { return (queue_.empty() && !busy_) || !error_.empty(); });
+  --flushing_;
   if (!error_.empty()) throw sqlite::StorageError(error_);
 }
 
@@ -516,6 +521,7 @@ void Writer::loop() {
   std::optional<sqlite::Connection> conn;
   try {
     conn.emplace(path_, false);
+    conn->exec("PRAGMA cache_size=-16384");
     if (!warc_options_.dir.empty())
       warc_ = std::make_unique<WarcWriter>(warc_options_.dir, "govaudit-run" + std::to_string(run_),
                                            warc_options_.rotate_bytes, warc_options_.gzip_level);
@@ -529,14 +535,15 @@ void Writer::loop() {
     std::vector<Record> batch;
     {
       std::unique_lock lk(mu_);
-      // Commit as soon as there is something: a killed crawl then loses only what was in flight
-      // (WAL commits do not sync); under load the batches grow by themselves while one is written.
-      cv_.wait(lk, [&] { return stop_ || !queue_.empty(); });
+      // Commit a full batch, or what came within kLinger: each commit rewrites the B-tree pages it
+      // touched, so one per record cost more than the inserts; a kill loses at most kLinger of work.
+      cv_.wait_for(lk, kLinger, [&] { return stop_ || flushing_ || queue_.size() >= kBatch; });
       if (queue_.empty()) {
         idle_cv_.notify_all();
-        return;
+        if (stop_) return;
+        continue;
       }
-      while (!queue_.empty() && batch.size() < 2048) {
+      while (!queue_.empty() && batch.size() < 4 * kBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

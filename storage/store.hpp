@@ -1,6 +1,7 @@
 #pragma once
 // The project's database: runs, what each crawl recorded, and the findings of each audit.
 // One Store per process; its Writer is the only thread that writes crawl records.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -111,6 +112,9 @@ class Writer {
   void flush();
   // Records pushed and not yet committed (the crawl slows down when this grows).
   size_t pending();
+  // A batch commits when it has kBatch records or its first has waited kLinger.
+  static constexpr size_t kBatch = 256;
+  static constexpr std::chrono::milliseconds kLinger{100};
 
  private:
   void loop();
@@ -124,6 +128,7 @@ class Writer {
   std::condition_variable cv_, idle_cv_;
   std::deque<Record> queue_;
   bool stop_ = false, busy_ = false;
+  int flushing_ = 0;
   size_t batch_size_ = 0;
   std::string error_;
   std::thread thread_;

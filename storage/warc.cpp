@@ -1,7 +1,7 @@
 #include "storage/warc.hpp"
 
 #include <openssl/evp.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <array>
 #include <cerrno>
@@ -72,36 +72,28 @@ bool header_is(std::string_view line, std::string_view name) {
   return true;
 }
 
-// Appends `rec` to `out` as one gzip member. The stream is kept per thread and reset: a fresh
-// deflate state per record (hundreds of KB allocated and cleared) cost more than the compression.
+// Appends `rec` to `out` as one gzip member. libdeflate compresses a whole buffer at once, about
+// three times faster than zlib at the same level; its compressor is kept per thread and level.
 void gzip_member(std::string& out, int level, const std::string& rec) {
-  struct Stream {
-    z_stream z{};
+  struct Compressor {
+    libdeflate_compressor* c = nullptr;
     int level = -1;
-    ~Stream() {
-      if (level >= 0) deflateEnd(&z);
+    ~Compressor() {
+      if (c) libdeflate_free_compressor(c);
     }
   };
-  thread_local Stream s;
+  thread_local Compressor s;
   if (s.level != level) {
-    if (s.level >= 0) deflateEnd(&s.z);
-    s.z = z_stream{};
-    s.level = -1;
-    if (deflateInit2(&s.z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-      throw sqlite::StorageError("zlib: cannot start a gzip member");
-    s.level = level;
-  } else if (deflateReset(&s.z) != Z_OK) {
-    throw sqlite::StorageError("zlib: cannot reset the gzip stream");
+    if (s.c) libdeflate_free_compressor(s.c);
+    s.c = libdeflate_alloc_compressor(level);
+    s.level = s.c ? level : -1;
+    if (!s.c) throw sqlite::StorageError("libdeflate: cannot start a gzip compressor");
   }
   size_t start = out.size();
-  out.resize(start + deflateBound(&s.z, uLong(rec.size())) + 64);
-  s.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(rec.data()));
-  s.z.avail_in = uInt(rec.size());
-  s.z.next_out = reinterpret_cast<Bytef*>(out.data() + start);
-  s.z.avail_out = uInt(out.size() - start);
-  int rc = deflate(&s.z, Z_FINISH);
-  out.resize(out.size() - s.z.avail_out);
-  if (rc != Z_STREAM_END) throw sqlite::StorageError("zlib: gzip member not finished");
+  out.resize(start + libdeflate_gzip_compress_bound(s.c, rec.size()));
+  size_t n = libdeflate_gzip_compress(s.c, rec.data(), rec.size(), out.data() + start, out.size() - start);
+  if (n == 0) throw sqlite::StorageError("libdeflate: gzip member did not fit its bound");
+  out.resize(start + n);
 }
 
 }  // namespace

@@ -52,7 +52,8 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   Store store(db);
   auto crawl = crawl_stage(store, db, cfg, portal.sites, today, "{}");
   EXPECT_EQ(crawl.unreachable, 1);
-  auto audit = audit_stage(store, cfg, crawl.run, today);
+  std::map<std::string, SiteEvidence> evidence;
+  auto audit = audit_stage(store, cfg, crawl.run, today, &evidence);
   std::set<std::string> got, want(portal.planted.begin(), portal.planted.end());
   for (auto& f : store.findings(audit.run)) got.insert(f.site_id + " " + f.rule + " " + f.subject);
   EXPECT_EQ(got, want);
@@ -69,8 +70,15 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   EXPECT_EQ(moved_attachment, 200);
   // robots.txt was asked and the server saw the crawl.
   EXPECT_GT(server.requests(), 20u);
-  auto files = report_stage(store, cfg, audit.run, dir);
+  auto files = report_stage(store, cfg, audit.run, dir, {}, &evidence);
   EXPECT_EQ(files.size(), 5u);
+  // What the audit handed on makes the same report as the records read again.
+  ASSERT_EQ(evidence.size(), portal.sites.size());
+  std::ostringstream handed, reread;
+  write_html(load_report_data(store, cfg, audit.run, &evidence), handed);
+  write_html(load_report_data(store, cfg, audit.run), reread);
+  EXPECT_EQ(handed.str(), reread.str());
+  EXPECT_TRUE(std::any_of(evidence.begin(), evidence.end(), [](auto& e) { return !e.second.redirects.empty(); }));
   EXPECT_GT(std::filesystem::file_size(dir / "report.html"), 1000u);
   EXPECT_GT(std::filesystem::file_size(dir / "rectification.csv"), 500u);
   EXPECT_GT(std::filesystem::file_size(dir / "report.md"), 500u);
