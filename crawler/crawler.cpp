@@ -670,6 +670,7 @@ class Run {
   void parse(Task t, FetchResult r) {
     ++parsing_;
     auto job = [this, t = std::move(t), r = std::move(r)]() mutable {
+      background_thread();
       auto out = std::make_shared<Parsed>();
       {
         auto dec = charset::decode(r.body, r.content_type);

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <new>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_set>
 
 #include <unicode/regex.h>
 #include <unicode/unistr.h>
@@ -110,6 +112,7 @@ class Output {
  public:
   explicit Output(std::string_view html) : p_(std::make_unique<Parsed>()) {
     GumboOptions o = kGumboDefaultOptions;
+    o.max_errors = 0;  // parse errors are not read: recording them cost an allocation each
     o.allocator = &GumboPool::allocate;
     o.deallocator = &GumboPool::deallocate;
     o.userdata = &p_->pool;
@@ -130,17 +133,13 @@ bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z
 // 600 bytes per element, so the document ends before its `max_elements`-th start tag. Returns `html`
 // itself (or a prefix) when nothing is that deep, else a copy in `storage`.
 std::string_view cap_markup(std::string_view html, const Limits& limits, std::string& storage, bool& capped, bool& cut) {
-  static const char* uncounted[] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                                    "param", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th",
-                                    "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp",
-                                    "html", "head", "body", "frame", "keygen", "basefont", "bgsound",
-                                    "a"};  // a link closes an open one: never deep, and never dropped
-  static const char* raw_text[] = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
-  auto in = [](const std::string& name, const auto& list) {
-    for (const char* n : list)
-      if (name == n) return true;
-    return false;
-  };
+  using Names = std::unordered_set<std::string_view>;
+  static const Names uncounted = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                                  "param", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th",
+                                  "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp",
+                                  "html", "head", "body", "frame", "keygen", "basefont", "bgsound",
+                                  "a"};  // a link closes an open one: never deep, and never dropped
+  static const Names raw_text = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
   size_t depth = 0, excess = 0, elements = 0;
   auto blank = [&](size_t from, size_t to) {
     if (!capped) storage.assign(html), capped = true;
@@ -159,15 +158,17 @@ std::string_view cap_markup(std::string_view html, const Limits& limits, std::st
       ++i;
       continue;
     }
-    std::string name;
-    while (p < n && !std::isspace(static_cast<unsigned char>(html[p])) && html[p] != '>' && html[p] != '/')
-      name += char(std::tolower(static_cast<unsigned char>(html[p++])));
+    char buf[16];  // longer names are none of the listed ones
+    size_t len = 0;
+    for (; p < n && !std::isspace(static_cast<unsigned char>(html[p])) && html[p] != '>' && html[p] != '/'; ++p)
+      if (len < sizeof buf) buf[len++] = char(std::tolower(static_cast<unsigned char>(html[p])));
+    std::string_view name(buf, len < sizeof buf ? len : 0);
     char quote = 0;  // the tag ends at the first '>' outside quotes
     for (; p < n && (quote || html[p] != '>'); ++p)
       if (quote ? html[p] == quote : (html[p] == '"' || html[p] == '\'')) quote = quote ? 0 : html[p];
     size_t close = std::min(p + 1, n);
     bool self_closing = p > i && p < n && html[p - 1] == '/';
-    bool counted = !in(name, uncounted) && !self_closing;
+    bool counted = !uncounted.count(name) && !self_closing;
     if (!end && !(counted && depth >= limits.max_depth) && ++elements > limits.max_elements) {  // blanked ones are free
       cut = true;
       return capped ? std::string_view(storage).substr(0, i) : html.substr(0, i);
@@ -176,7 +177,7 @@ std::string_view cap_markup(std::string_view html, const Limits& limits, std::st
     } else if (end) {
       if (excess > 0) --excess, blank(i, close);
       else if (depth > 0) --depth;
-    } else if (in(name, raw_text)) {
+    } else if (raw_text.count(name)) {
       size_t e = html.find("</", close);
       while (e != std::string_view::npos && html.substr(e + 2, name.size()) != name) e = html.find("</", e + 2);
       close = e == std::string_view::npos ? n : e;

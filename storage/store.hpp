@@ -134,6 +134,11 @@ class Writer {
   std::thread thread_;
 };
 
+// Marks the calling thread as background work (SCHED_BATCH, nice 5), once per thread: on a machine
+// with few cores the event loop then gets the CPU as soon as a transfer needs it, instead of
+// waiting behind parsing and writing.
+void background_thread();
+
 // zstd helpers for stored text.
 std::string compress_text(std::string_view s);
 std::string decompress_text(std::string_view z);
