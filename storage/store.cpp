@@ -538,7 +538,7 @@ void Writer::loop() {
   std::optional<sqlite::Connection> conn;
   try {
     conn.emplace(path_, false);
-    conn->exec("PRAGMA cache_size=-16384");
+    conn->exec("PRAGMA cache_size=-8192");
     if (!warc_options_.dir.empty())
       warc_ = std::make_unique<WarcWriter>(warc_options_.dir, "govaudit-run" + std::to_string(run_),
                                            warc_options_.rotate_bytes, warc_options_.gzip_level);
