@@ -140,7 +140,19 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
     EXPECT_EQ(text_of(p), std::string(p.kind) + " text of " + p.url);
   }
   // The full view has every row.
-  EXPECT_EQ(s.load_site_views(run)[0].links.size(), 30u * 3 + 3 + 1 + 1);
+  auto full = s.load_site_views(run);
+  EXPECT_EQ(full[0].links.size(), 30u * 3 + 3 + 1 + 1);
+  // Both give the pages in crawl order, not in the order of the URL index they are read through.
+  std::vector<std::string> crawled = {H, H + "nav.html", H + "dead.html"};
+  for (int i = 0; i < 30; ++i) crawled.push_back(H + "a" + std::to_string(i) + ".html");
+  for (auto l : {"index", "index_1", "index_2"}) crawled.push_back(H + "list/" + l + ".html");
+  auto urls = [](const SiteView& v) {
+    std::vector<std::string> u;
+    for (auto& p : v.pages) u.push_back(p.url);
+    return u;
+  };
+  EXPECT_EQ(urls(audit[0]), crawled);
+  EXPECT_EQ(urls(full[0]), crawled);
 }
 
 TEST(Store, FindingsBelongToTheirAuditRun) {
