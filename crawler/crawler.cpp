@@ -98,6 +98,7 @@ struct SiteState {
   const Site* site = nullptr;
   std::unordered_set<std::string> seen;
   std::unordered_set<std::string> pager_linked;  // pages a stored pager link already names
+  std::unordered_map<std::string, std::set<int>> pagers;  // list (first page#total) -> current pages enumerated
   std::unordered_map<std::string, std::unordered_set<std::string>> queries;  // path -> distinct queries
   std::unordered_map<std::string, std::string> digests;                      // content digest -> URL
   std::set<std::string> limits;
@@ -663,7 +664,6 @@ class Run {
     extract::Page page;
     std::string base, digest, text_z;
     std::vector<std::optional<std::string>> link_to;  // page.links resolved against base
-    std::vector<std::string> pager;                    // pages the list's pager names
     std::vector<std::optional<std::string>> item_to;   // page.items resolved against base
   };
 
@@ -693,9 +693,6 @@ class Run {
       };
       for (auto& l : page.links) out->link_to.push_back(resolve(l.href));
       for (auto& i : page.items) out->item_to.push_back(resolve(i.href));
-      if (page.pager)
-        for (auto& rel : extract::pager_pages(*page.pager, size_t(cfg_.crawl.max_pages_per_site)))
-          if (auto to = url::resolve(t.url, rel)) out->pager.push_back(std::move(*to));
       if (t.exchange) {  // compressed here, beside the single writer
         t.exchange->packed = warc_pack(*t.exchange, cfg_.crawl.warc_gzip_level);
         t.exchange->body = std::string();
@@ -835,11 +832,19 @@ class Run {
         links.push_back({s.site->id, p.url, std::move(*to), std::move(l.tag), std::move(l.text)});
       }
       // A TRS pager names every page of the list on every page: N² rows for an N-page list. One
-      // row per page is kept, from the page that named it first (a page crawled before it).
-      for (auto& to : parsed.pager) {
-        discover(t, to, Mode::Page);
-        if (s.pager_linked.insert(to).second) links.push_back({s.site->id, p.url, std::move(to), "pager", ""});
-      }
+      // row per page is kept, from the page that named it first (a page crawled before it). Two
+      // pages of a list (two different current pages) name every page between them, so the
+      // list's further pages are not enumerated again (N² URLs made and looked up, for nothing).
+      if (page.pager)
+        if (auto first = url::resolve(t.url, page.pager->prefix + "." + page.pager->ext)) {
+          auto& currents = s.pagers[*first + "#" + std::to_string(page.pager->total)];
+          if (currents.size() < 2 && currents.insert(page.pager->current).second)
+            for (auto& rel : extract::pager_pages(*page.pager, size_t(cfg_.crawl.max_pages_per_site)))
+              if (auto to = url::resolve(t.url, rel)) {
+                discover(t, *to, Mode::Page);
+                if (s.pager_linked.insert(*to).second) links.push_back({s.site->id, p.url, std::move(*to), "pager", ""});
+              }
+        }
       for (size_t i = 0; i < page.items.size(); ++i)
         if (auto& to = parsed.item_to[i])
           items.push_back({s.site->id, p.url, std::move(*to), std::move(page.items[i].title), page.items[i].date});
