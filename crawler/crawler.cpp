@@ -44,21 +44,24 @@ namespace {
 
 // Home/Page: crawled and parsed; Check: an attachment or other host's link, only asked whether it
 // answers; Probe: fetched over one IP family for the IPv6 measurements.
-enum class Mode { Home, Page, Check, Probe };
+enum class Mode : std::int8_t { Home, Page, Check, Probe };
 
+// A frontier entry: thousands wait in host queues, so the scalars are packed together and what
+// only redirects and probes need stays empty (bench/frontier measures the bytes per queued URL).
 struct Task {
   int site = 0;
-  std::string url;
   int depth = 0;
-  Mode mode = Mode::Page;
   int attempt = 0;
+  Mode mode = Mode::Page;
+  std::int8_t family = 0;  // Probe: 4 or 6
   bool head = false;
+  bool asking = false;   // Check: this task fetches the answer others of the same URL wait for
+  std::string url;
+  std::string origin;    // first URL of a redirect chain, once one is followed
+  std::string purpose;   // Probe: homepage, link2, link3
   std::vector<Redirect> chain;
-  std::string origin;  // first URL of a redirect chain
-  int family = 0;       // Probe: 4 or 6
-  std::string purpose;  // Probe: homepage, link2, link3
-  bool asking = false;  // Check: this task fetches the answer others of the same URL wait for
   std::shared_ptr<Exchange> exchange;  // the last answer, as WARC evidence
+  const std::string& first_url() const { return origin.empty() ? url : origin; }
 };
 
 const char* mode_name(Mode m) {
@@ -72,7 +75,7 @@ Mode mode_of(const std::string& s) {
 Task make_task(int site, const std::string& u, int depth, Mode mode, bool head) {
   Task t;
   t.site = site;
-  t.url = t.origin = u;
+  t.url = u;
   t.depth = depth;
   t.mode = mode;
   t.head = head;
@@ -652,6 +655,7 @@ class Run {
       return;
     }
     if (t.mode == Mode::Page) s.seen.insert(*next);
+    if (t.origin.empty()) t.origin = std::move(t.url);
     t.url = *next;
     t.attempt = 0;
     enqueue(std::move(t), true);
@@ -711,7 +715,7 @@ class Run {
   PageRecord base_record(const Task& t, const FetchResult& r) {
     PageRecord p;
     p.site_id = sites_[t.site].site->id;
-    p.url = t.origin.empty() ? t.url : t.origin;
+    p.url = t.first_url();
     p.final_url = t.url;
     p.status = r.status;
     p.error_kind = r.error_kind;
@@ -1040,7 +1044,7 @@ class Run {
   void record_probe(const Task& t, const FetchResult& r, std::string text) {
     ProbeRecord p;
     p.site_id = sites_[t.site].site->id;
-    p.url = t.origin;
+    p.url = t.first_url();
     p.family = t.family;
     p.purpose = t.purpose;
     p.attempt = t.attempt;
