@@ -139,13 +139,13 @@ struct Fetcher::Impl {
 
   // libcurl moves its timeout on nearly every transfer event. Re-arming the timer each time cost a
   // timerfd_settime per call (the crawl's costliest syscall), so the timer is only moved earlier;
-  // when it fires before the current deadline it waits on, and 0 ("at once") is a post.
+  // firing before the current deadline, it waits again. 0 ("at once") is a post, never a direct
+  // call into libcurl.
   static int on_timer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
     try {
-      self->due = timeout_ms < 0 ? Clock::time_point::max() : Clock::now() + std::chrono::milliseconds(timeout_ms);
+      self->due = timeout_ms <= 0 ? Clock::time_point::max() : Clock::now() + std::chrono::milliseconds(timeout_ms);
       if (timeout_ms == 0) {
-        self->due = Clock::time_point::max();
         if (!self->kick_posted) {
           self->kick_posted = true;
           asio::post(self->io, [self, a = self->alive] {

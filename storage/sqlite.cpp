@@ -61,6 +61,10 @@ Statement& Statement::bind(int i, std::string_view v) {
   if (sqlite3_bind_text(st_.get(), i, v.data(), int(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) conn_->fail("bind");
   return *this;
 }
+Statement& Statement::bind_kept(int i, std::string_view v) {
+  if (sqlite3_bind_text(st_.get(), i, v.data(), int(v.size()), SQLITE_STATIC) != SQLITE_OK) conn_->fail("bind");
+  return *this;
+}
 Statement& Statement::bind_blob(int i, std::string_view v) {
   if (sqlite3_bind_blob(st_.get(), i, v.data(), int(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) conn_->fail("bind");
   return *this;

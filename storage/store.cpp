@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <ctime>
+#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -256,7 +256,7 @@ class CrawlOrder {
     rows_.push_back({st.integer(24), &into, into.size()});
     into.push_back(page_row(st));
   }
-  ~CrawlOrder() {
+  void apply() {
     std::map<std::vector<PageRecord>*, std::vector<std::pair<std::int64_t, size_t>>> by_vector;
     for (auto& r : rows_) by_vector[r.into].emplace_back(r.id, r.at);
     for (auto& [v, order] : by_vector) {  // in place, cycle by cycle: no second copy of the pages
@@ -361,6 +361,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     CrawlOrder order;
     while (st.step())
       if (SiteView* v = view(st.text(0))) order.add(v->pages, st);
+    order.apply();
   }
   side.get();
   if (parts == ViewParts::All) {
@@ -497,6 +498,7 @@ CrawlState Store::crawl_state(std::int64_t crawl_run) {
     st.bind(1, crawl_run);
     CrawlOrder order;
     while (st.step()) order.add(s.pages, st);
+    order.apply();
   }
   {
     auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt FROM probes WHERE run_id=?");
@@ -665,12 +667,13 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       page.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
       for (auto& l : *ls) {
-        link.bind(1, run_).bind(2, l.site_id).bind(3, l.from_url).bind(4, l.to_url).bind(5, l.tag).bind(6, l.text);
+        link.bind(1, run_).bind_kept(2, l.site_id).bind_kept(3, l.from_url).bind_kept(4, l.to_url).bind_kept(5, l.tag)
+            .bind_kept(6, l.text);
         link.run();
       }
     } else if (auto* is = std::get_if<std::vector<ItemRecord>>(&rec)) {
       for (auto& i : *is) {
-        item.bind(1, run_).bind(2, i.site_id).bind(3, i.list_url).bind(4, i.url).bind(5, i.title);
+        item.bind(1, run_).bind_kept(2, i.site_id).bind_kept(3, i.list_url).bind_kept(4, i.url).bind_kept(5, i.title);
         if (i.date) item.bind(6, i.date->iso()); else item.bind_null(6);
         item.run();
       }
@@ -685,7 +688,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       probe.run();
     } else if (auto* fs = std::get_if<std::vector<FrontierRecord>>(&rec)) {
       for (auto& f : *fs) {
-        frontier.bind(1, run_).bind(2, f.site_id).bind(3, f.url).bind(4, f.mode).bind(5, f.depth).bind(6, int(f.head))
+        frontier.bind(1, run_).bind_kept(2, f.site_id).bind_kept(3, f.url).bind(4, f.mode).bind(5, f.depth).bind(6, int(f.head))
             .bind(7, f.family).bind(8, f.purpose).bind(9, f.attempt);
         frontier.run();
       }
