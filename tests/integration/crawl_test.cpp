@@ -316,7 +316,7 @@ TEST(Crawl, AKilledCrawlResumesWhereItStopped) {
   std::set<std::string> hosts;
   for (auto& l : resumed_log) hosts.insert(l.host);
   long extra = long(resumed_log.size()) - long(whole_log.size());
-  long bound = 64 + 4 * 2 + 2 * long(govaudit::Writer::kBatch) + long(hosts.size());
+  long bound = 64 + 32 * 2 + 2 * long(govaudit::Writer::kBatch) + long(hosts.size());
   std::cout << "[ resumed  ] " << before_resume << " requests before the kill, " << resumed_log.size() - before_resume
             << " after; " << extra << " more than the uninterrupted crawl (" << whole_log.size() << "), bound " << bound << "\n";
   EXPECT_LE(extra, bound);
