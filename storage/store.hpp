@@ -112,7 +112,7 @@ class Writer {
   void flush();
   // Records pushed and not yet committed (the crawl slows down when this grows).
   size_t pending();
-  // A batch commits when it has kBatch records or its first has waited kLinger.
+  // A batch commits once it has kBatch records, else within kLinger of its first record.
   static constexpr size_t kBatch = 256;
   static constexpr std::chrono::milliseconds kLinger{100};
 
