@@ -80,17 +80,19 @@ Date audit_date(const Options& o) {
 
 std::string db_path(const Options& o) { return o.db.empty() ? (fs::path(o.out) / "govaudit.db").string() : o.db; }
 
-std::string options_json(const Options& o) {
-  return nlohmann::json{{"sites", o.sites}, {"config", o.config}, {"dns", o.dns}, {"today", o.today}, {"allow_net", o.allow_net}}.dump();
+// The options that shape a job: `run` continues an unfinished job only when they are the same.
+std::string options_json(const Options& o, const char* job) {
+  return nlohmann::json{{"job", job}, {"sites", o.sites}, {"config", o.config}, {"dns", o.dns}, {"today", o.today}, {"allow_net", o.allow_net}}.dump();
 }
 
 int severity_rank(const std::string& s) { return s == "veto" ? 3 : s == "major" ? 2 : s == "minor" ? 1 : 0; }
 
-int exit_for(Store& store, std::int64_t audit_run, const Options& o, const Config& cfg) {
+// The severity is the one the finding was judged with (the rule texts of that audit's config).
+int exit_for(Store& store, std::int64_t audit_run, const Options& o) {
   if (o.fail_on.empty()) return 0;
   int min = severity_rank(o.fail_on);
   for (auto& f : store.findings(audit_run))
-    if (severity_rank(cfg.rule_text(f.rule).severity) >= min) return 1;
+    if (severity_rank(f.severity) >= min) return 1;
   return 0;
 }
 
@@ -138,15 +140,15 @@ int cmd_run(const Options& o, bool crawl_only) {
   std::string path = db_path(o);
   CrawlLock lock(path);
   Store store(path);
-  auto crawl = crawl_stage(store, path, cfg, sites, today, options_json(o), {fs::path(o.out) / "warc", o.fresh});
+  CrawlOptions copt{fs::path(o.out) / "warc", o.fresh};
   if (crawl_only) {
+    auto crawl = crawl_stage(store, path, cfg, sites, today, options_json(o, "crawl"), copt);
     std::cout << "crawl run " << crawl.run << " stored in " << path << "\n";
     return 0;
   }
-  std::map<std::string, SiteEvidence> evidence;
-  auto audit = audit_stage(store, cfg, crawl.run, today, &evidence);
-  print_outputs(report_stage(store, cfg, audit.run, o.out, {}, &evidence));
-  return exit_for(store, audit.run, o, cfg);
+  auto job = run_job(store, path, cfg, sites, today, options_json(o, "run"), o.out, copt);
+  print_outputs(job.files);
+  return exit_for(store, job.audit.run, o);
 }
 
 // The database a command reads; it must exist (commands other than crawl/run/probe create nothing).
@@ -253,7 +255,7 @@ int cmd_audit(const Options& o) {
   std::map<std::string, SiteEvidence> evidence;
   auto audit = audit_stage(store, cfg, crawl_run, today, &evidence);
   print_outputs(report_stage(store, cfg, audit.run, o.out, {}, &evidence));
-  return exit_for(store, audit.run, o, cfg);
+  return exit_for(store, audit.run, o);
 }
 
 int cmd_report(const Options& o) {
@@ -276,16 +278,14 @@ int cmd_demo(Options o) {
   configure_for_demo(cfg, portal);
   writable_dir(o.out);
   std::string path = db_path(o);
+  CrawlLock lock(path);  // before the store is opened (and migrated), as in run
   Store store(path);
   std::cout << "govaudit demo: serving " << portal.sites.size() << " demo county portals on 127.0.0.1:" << server.port()
             << (server.has_v6() ? " and [::1]:" + std::to_string(server.port()) : std::string()) << "\n";
-  CrawlLock lock(path);
-  auto crawl = crawl_stage(store, path, cfg, portal.sites, today, R"({"demo":true})", {fs::path(o.out) / "warc", true});
-  std::map<std::string, SiteEvidence> evidence;
-  auto audit = audit_stage(store, cfg, crawl.run, today, &evidence);
-  auto files = report_stage(store, cfg, audit.run, o.out, {}, &evidence);
-  print_outputs(files);
-  std::cout << "govaudit demo: " << audit.findings << " findings (" << portal.planted.size()
+  // The demo serves on a new port each time: a new job, never an old one continued.
+  auto job = run_job(store, path, cfg, portal.sites, today, R"({"job":"demo"})", o.out, {fs::path(o.out) / "warc", true});
+  print_outputs(job.files);
+  std::cout << "govaudit demo: " << job.audit.findings << " findings (" << portal.planted.size()
             << " planted); open " << (fs::path(o.out) / "report.html").string() << "\n";
   return 0;
 }

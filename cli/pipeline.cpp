@@ -6,7 +6,11 @@
 #include <malloc.h>
 #endif
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <cstring>
 
 #include "crawler/crawler.hpp"
 #include "reports/report.hpp"
@@ -30,6 +34,33 @@ void release_free_memory() {
 #else
   ::malloc_trim(0);
 #endif
+}
+
+// Crash testing: GOVAUDIT_FAULT=<point> kills the process with SIGKILL at that point, the way an
+// OOM kill or a power cut would, so that tests can stop a run inside a given phase.
+void fault_point(const char* point) {
+  static const char* want = std::getenv("GOVAUDIT_FAULT");
+  if (want && std::strcmp(want, point) == 0) ::raise(SIGKILL);
+}
+
+// What a `run` killed after its crawl left to do: the finished crawl run to audit, and its finished
+// audit run when only the reports are missing.
+struct Unfinished {
+  std::int64_t crawl_run = 0;
+  std::optional<std::int64_t> audit_run;
+};
+
+std::optional<Unfinished> unfinished_job(Store& store, const std::vector<Site>& sites, const std::string& options_json) {
+  auto last = store.latest_run("crawl", false);
+  if (!last || last->status != "done" || last->options != options_json || !same_sites(store.sites(last->id), sites))
+    return std::nullopt;
+  Unfinished u{last->id, std::nullopt};
+  if (auto a = store.latest_audit_of(last->id)) {
+    if (!a->reported_at.empty()) return std::nullopt;  // that job was finished
+    if (a->status == "done") u.audit_run = a->id;
+    else store.finish_run(a->id, "abandoned");
+  }
+  return u;
 }
 
 }  // namespace
@@ -102,6 +133,7 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
   size_t sites = 0;
   store.for_each_site_view(crawl_run, [&](SiteView& v) {
     for (auto& f : judge(v, rules, ctx)) findings.push_back(std::move(f));
+    fault_point("audit");
     if (evidence) (*evidence)[v.site.id] = site_evidence(v);
     ++sites;
   }, Store::ViewParts::Audit);
@@ -116,7 +148,39 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
                                                 const std::filesystem::path& out, const std::set<std::string>& formats,
                                                 const std::map<std::string, SiteEvidence>* evidence) {
-  return write_reports(load_report_data(store, cfg, audit_run, evidence), out, formats);
+  auto files = write_reports(load_report_data(store, cfg, audit_run, evidence), out, formats,
+                            [](const std::filesystem::path&) { fault_point("report"); });
+  store.mark_reported(audit_run);
+  return files;
+}
+
+JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, const std::vector<Site>& sites,
+                  const Date& today, const std::string& options_json, const std::filesystem::path& out,
+                  const CrawlOptions& opt) {
+  JobResult r;
+  auto left = opt.fresh ? std::nullopt : unfinished_job(store, sites, options_json);
+  if (!left) {
+    r.crawl = crawl_stage(store, db_path, cfg, sites, today, options_json, opt);
+    fault_point("crawled");
+    std::map<std::string, SiteEvidence> evidence;
+    r.audit = audit_stage(store, cfg, r.crawl.run, today, &evidence);
+    r.files = report_stage(store, cfg, r.audit.run, out, {}, &evidence);
+    return r;
+  }
+  r.crawl.run = left->crawl_run;
+  Date day = Date::parse_iso(store.run(left->crawl_run)->today).value_or(today);
+  if (left->audit_run) {
+    spdlog::info("continuing the unfinished run: crawl run {} and audit run {} are complete; writing the reports",
+                 left->crawl_run, *left->audit_run);
+    r.audit.run = *left->audit_run;
+    r.audit.findings = int(store.findings(r.audit.run).size());
+  } else {
+    spdlog::info("continuing the unfinished run: crawl run {} is complete (audit date {}); auditing it without "
+                 "fetching again", left->crawl_run, day.iso());
+    r.audit = audit_stage(store, cfg, r.crawl.run, day);
+  }
+  r.files = report_stage(store, cfg, r.audit.run, out);
+  return r;
 }
 
 }  // namespace govaudit

@@ -33,9 +33,24 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
 // when given, from the same reading of the crawl's records.
 StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today,
                         std::map<std::string, SiteEvidence>* evidence = nullptr);
-// Writes the reports of an audit run into `out`; returns the files written.
+// Writes the reports of an audit run into `out` and records that they were written; returns the
+// files written.
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
                                                 const std::filesystem::path& out, const std::set<std::string>& formats = {},
                                                 const std::map<std::string, SiteEvidence>* evidence = nullptr);
+
+struct JobResult {
+  StageResult crawl, audit;
+  std::vector<std::filesystem::path> files;
+};
+
+// crawl → audit → report, as `govaudit run` does it. Unless `opt.fresh`, a job that a killed command
+// left unfinished is finished instead of started again: a crawl run still running is continued; a
+// finished crawl of a `run` with the same options (`options_json`) and sites whose reports were not
+// all written is audited (or its finished audit reported) without fetching anything again. The
+// audit date of a continued job is the one it started with.
+JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, const std::vector<Site>& sites,
+                  const Date& today, const std::string& options_json, const std::filesystem::path& out,
+                  const CrawlOptions& opt = {});
 
 }  // namespace govaudit

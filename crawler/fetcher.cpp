@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <spdlog/spdlog.h>
 #include <map>
 
 #include "crawler/url.hpp"
@@ -63,13 +64,43 @@ struct Fetcher::Impl {
   Impl(asio::io_context& i, const CrawlSettings& s, const NetGuard& g) : io(i), settings(s), guard(g), timer(i) {
     static GlobalInit init;
     multi.reset(curl_multi_init());
-    curl_multi_setopt(multi.get(), CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
-    curl_multi_setopt(multi.get(), CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi.get(), CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
-    curl_multi_setopt(multi.get(), CURLMOPT_TIMERDATA, this);
-    curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, long(s.per_host_connections));
-    curl_multi_setopt(multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, long(s.global_connections));
-    curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, long(s.global_connections));
+    if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+    auto set = [&](CURLMoption opt, auto value, const char* name) {
+      if (auto err = multi_error(curl_multi_setopt(multi.get(), opt, value), name)) throw std::runtime_error(*err);
+    };
+    set(CURLMOPT_SOCKETFUNCTION, &Impl::on_socket, "CURLMOPT_SOCKETFUNCTION");
+    set(CURLMOPT_SOCKETDATA, this, "CURLMOPT_SOCKETDATA");
+    set(CURLMOPT_TIMERFUNCTION, &Impl::on_timer, "CURLMOPT_TIMERFUNCTION");
+    set(CURLMOPT_TIMERDATA, this, "CURLMOPT_TIMERDATA");
+    set(CURLMOPT_MAX_HOST_CONNECTIONS, long(s.per_host_connections), "CURLMOPT_MAX_HOST_CONNECTIONS");
+    set(CURLMOPT_MAX_TOTAL_CONNECTIONS, long(s.global_connections), "CURLMOPT_MAX_TOTAL_CONNECTIONS");
+    set(CURLMOPT_MAXCONNECTS, long(s.global_connections), "CURLMOPT_MAXCONNECTS");
+  }
+
+  // After a failed curl_multi_socket_action libcurl's state cannot be trusted: every transfer
+  // under way ends with the error (recorded on its page) instead of waiting for a timeout that may
+  // never come. A socket libcurl no longer knows (CURLM_BAD_SOCKET) is only forgotten.
+  void checked_action(curl_socket_t fd, int ev) {
+    int running = 0;
+    CURLMcode rc = curl_multi_socket_action(multi.get(), fd, ev, &running);
+    if (rc == CURLM_BAD_SOCKET) {
+      if (auto it = socks.find(fd); it != socks.end()) it->second->what = 0;
+    } else if (auto err = multi_error(rc, "curl_multi_socket_action")) {
+      spdlog::error("{}; failing the {} transfers under way", *err, transfers.size());
+      fail_all(*err);
+    }
+    drain();
+  }
+
+  void fail_all(const std::string& why) {
+    auto all = std::move(transfers);
+    transfers.clear();
+    for (auto& [easy, t] : all) {
+      curl_multi_remove_handle(multi.get(), easy);
+      t->res.error_kind = "network";
+      t->res.error = why;
+      asio::post(io, [d = std::move(t->done), r = std::move(t->res)]() mutable { d(std::move(r)); });
+    }
   }
 
   ~Impl() {
@@ -176,9 +207,7 @@ struct Fetcher::Impl {
 
   void timeout_action() {
     due = Clock::time_point::max();
-    int running = 0;
-    curl_multi_socket_action(multi.get(), CURL_SOCKET_TIMEOUT, 0, &running);
-    drain();
+    checked_action(CURL_SOCKET_TIMEOUT, 0);
   }
 
   static size_t on_write(char* data, size_t size, size_t n, void* userp) {
@@ -257,9 +286,7 @@ struct Fetcher::Impl {
   }
 
   void act(curl_socket_t fd, int ev) {
-    int running = 0;
-    curl_multi_socket_action(multi.get(), fd, ev, &running);
-    drain();
+    checked_action(fd, ev);
     // The action may have closed the socket or changed what it waits for: re-check before arming.
     arm(fd);
   }
@@ -275,7 +302,8 @@ struct Fetcher::Impl {
       auto t = std::move(it->second);
       transfers.erase(it);
       finish(*t, rc);  // reads the transfer's info before the handle leaves the multi
-      curl_multi_remove_handle(multi.get(), easy);
+      if (auto err = multi_error(curl_multi_remove_handle(multi.get(), easy), "curl_multi_remove_handle"))
+        spdlog::warn("{}: {}", t->req.url, *err);  // the result stands; only the handle's cleanup failed
       auto done = std::move(t->done);
       asio::post(io, [done = std::move(done), res = std::move(t->res)]() mutable { done(std::move(res)); });
     }
@@ -393,15 +421,20 @@ struct Fetcher::Impl {
     if (t->req.ip_family == 4) curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
     if (t->req.ip_family == 6) curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V6);
     transfers[e] = std::move(t);
-    if (curl_multi_add_handle(multi.get(), e) != CURLM_OK) {
+    if (auto err = multi_error(curl_multi_add_handle(multi.get(), e), "curl_multi_add_handle")) {
       auto failed = std::move(transfers[e]);
       transfers.erase(e);
       failed->res.error_kind = "network";
-      failed->res.error = "cannot start the transfer";
+      failed->res.error = *err;
       asio::post(io, [d = std::move(failed->done), r = std::move(failed->res)]() mutable { d(std::move(r)); });
     }
   }
 };
+
+std::optional<std::string> multi_error(CURLMcode rc, const char* call) {
+  if (rc == CURLM_OK || rc == CURLM_CALL_MULTI_PERFORM) return std::nullopt;
+  return std::string("libcurl: ") + call + ": " + curl_multi_strerror(rc);
+}
 
 Fetcher::Fetcher(asio::io_context& io, const CrawlSettings& s, const NetGuard& g) : impl_(std::make_unique<Impl>(io, s, g)) {}
 Fetcher::~Fetcher() = default;

@@ -4,9 +4,12 @@
 // each hop), names resolved beforehand by the crawler and handed over with CURLOPT_RESOLVE, and
 // every connect checked by the NetGuard on the address actually used.
 // Not thread-safe: construct, call and destroy on the io_context thread; callbacks run there.
+#include <curl/curl.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +51,9 @@ struct FetchResult {
   std::string request_head;           // with keep_heads: as sent, and as received
   std::string response_head;
 };
+
+// The error a curl_multi_* return code means, naming the call; none for CURLM_OK.
+std::optional<std::string> multi_error(CURLMcode rc, const char* call);
 
 class Fetcher {
  public:

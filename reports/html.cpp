@@ -1,4 +1,9 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -301,31 +306,45 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
 }
 
 std::vector<std::filesystem::path> write_reports(const ReportData& data, const std::filesystem::path& dir,
-                                                 const std::set<std::string>& formats) {
+                                                 const std::set<std::string>& formats, const FileWritten& written) {
+  namespace fs = std::filesystem;
   for (auto& f : formats)
     if (!kReportFormats.count(f)) throw std::invalid_argument("unknown report format '" + f + "' (html, xlsx, csv, md, jsonl)");
-  std::filesystem::create_directories(dir);
-  std::vector<std::filesystem::path> out;
-  // Each file is written whole or reported: a full disk or a read-only directory is an error.
-  auto write = [&](const char* name, auto&& body) {
-    auto p = dir / name;
-    std::ofstream f(p, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(p.string() + ": cannot write");
-    body(f);
-    f.flush();
-    if (!f) throw std::runtime_error(p.string() + ": write failed (disk full?)");
+  fs::create_directories(dir);
+  std::vector<fs::path> out;
+  // Each file is written under a temporary name, synced, then renamed into place: a reader (or a
+  // run killed half way) never sees a half-written report under its final name. A full disk or a
+  // read-only directory is an error naming the file.
+  auto put = [&](const char* name, auto&& make) {
+    fs::path p = dir / name, tmp = dir / (std::string(".") + name + ".tmp");
+    make(tmp);
+    int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    bool synced = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    std::error_code ec;
+    if (!synced) throw std::runtime_error(p.string() + ": write failed: " + std::strerror(errno));
+    fs::rename(tmp, p, ec);
+    if (ec) throw std::runtime_error(p.string() + ": cannot put the file in place: " + ec.message());
     out.push_back(p);
+    if (written) written(p);
+  };
+  auto stream = [&](const char* name, auto&& body) {
+    put(name, [&](const fs::path& tmp) {
+      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+      if (!f) throw std::runtime_error((dir / name).string() + ": cannot write");
+      body(f);
+      f.flush();
+      if (!f) throw std::runtime_error((dir / name).string() + ": write failed (disk full?)");
+    });
   };
   auto want = [&](const char* f) { return formats.empty() || formats.count(f); };
-  if (want("jsonl")) write("findings.jsonl", [&](std::ostream& o) { write_jsonl(data.findings, o); });
+  if (want("jsonl")) stream("findings.jsonl", [&](std::ostream& o) { write_jsonl(data.findings, o); });
   auto rows = rectification_rows(data);
-  if (want("csv")) write("rectification.csv", [&](std::ostream& o) { write_rectification_csv(rows, o); });
-  if (want("md")) write("report.md", [&](std::ostream& o) { write_markdown(data, rows, o); });
-  if (want("xlsx")) {
-    write_rectification_xlsx(data, rows, (dir / "rectification.xlsx").string());
-    out.push_back(dir / "rectification.xlsx");
-  }
-  if (want("html")) write("report.html", [&](std::ostream& o) { write_html(data, o); });
+  if (want("csv")) stream("rectification.csv", [&](std::ostream& o) { write_rectification_csv(rows, o); });
+  if (want("md")) stream("report.md", [&](std::ostream& o) { write_markdown(data, rows, o); });
+  if (want("xlsx"))
+    put("rectification.xlsx", [&](const fs::path& tmp) { write_rectification_xlsx(data, rows, tmp.string()); });
+  if (want("html")) stream("report.html", [&](std::ostream& o) { write_html(data, o); });
   return out;
 }
 

@@ -2,6 +2,7 @@
 // Outputs made from stored findings: the JSON Lines export of corpus/CONTRACT.md and the
 // evaluation report (测评报告) in HTML. Every string that came from a crawled page is escaped.
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <map>
 #include <set>
@@ -58,10 +59,15 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
 
 inline const std::set<std::string> kReportFormats = {"html", "xlsx", "csv", "md", "jsonl"};
 
+// Called with each report file as soon as it is in place under its final name.
+using FileWritten = std::function<void(const std::filesystem::path&)>;
+
 // Writes the chosen formats (all when empty) into `dir` (created if needed): findings.jsonl,
-// rectification.csv, report.md, rectification.xlsx, report.html. Returns the paths written; throws
-// std::invalid_argument for an unknown format, std::runtime_error naming the file on a write error.
+// rectification.csv, report.md, rectification.xlsx, report.html. Each file appears whole or not at
+// all (written aside, then renamed). Returns the paths written; throws std::invalid_argument for an
+// unknown format, std::runtime_error naming the file on a write error.
 std::vector<std::filesystem::path> write_reports(const ReportData& data, const std::filesystem::path& dir,
-                                                 const std::set<std::string>& formats = {});
+                                                 const std::set<std::string>& formats = {},
+                                                 const FileWritten& written = {});
 
 }  // namespace govaudit

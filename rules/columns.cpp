@@ -173,13 +173,13 @@ std::vector<Finding> ColumnsRule::check(const SiteView& site, const RuleContext&
     const ColumnMatch* m = index->find(c.name);
     if (!m) {
       out.push_back({site.site.id, "columns.missing", c.name, site.site.homepage,
-                     nlohmann::json{{"synonyms_tried", c.synonyms}}.dump(), "major"});
+                     nlohmann::json{{"synonyms_tried", c.synonyms}}.dump()});
       continue;
     }
     if (!m->fetched) continue;  // the list could not be read: not judged (the link rules report it)
     if (m->items.empty() && !m->single_page) {
       out.push_back({site.site.id, "columns.empty", c.name, m->url,
-                     nlohmann::json{{"list_url", m->url}, {"pages", m->pages.size()}}.dump(), "major"});
+                     nlohmann::json{{"list_url", m->url}, {"pages", m->pages.size()}}.dump()});
       continue;
     }
     if (!c.update_limit_days || !m->newest) continue;
@@ -187,8 +187,7 @@ std::vector<Finding> ColumnsRule::check(const SiteView& site, const RuleContext&
     if (age > *c.update_limit_days)
       out.push_back({site.site.id, "columns.stale", c.name, m->url,
                      nlohmann::json{{"newest", m->newest->iso()}, {"age_days", age}, {"limit_days", *c.update_limit_days},
-                                    {"list_url", m->url}, {"items", m->items.size()}}.dump(),
-                     "major"});
+                                    {"list_url", m->url}, {"items", m->items.size()}}.dump()});
   }
   return out;
 }
@@ -213,8 +212,7 @@ std::vector<Finding> HomepageStaleRule::check(const SiteView& site, const RuleCo
   if (age <= ctx.config->thresholds.homepage_update_days) return {};
   return {{site.site.id, "homepage.stale", homepage_host(site), home->final_url,
            nlohmann::json{{"newest", newest->iso()}, {"age_days", age}, {"limit_days", ctx.config->thresholds.homepage_update_days},
-                          {"dated_items", dated}, {"future_items", future}}.dump(),
-           "veto"}};
+                          {"dated_items", dated}, {"future_items", future}}.dump()}};
 }
 
 int AnnualReportRule::due_year(const Date& today, const std::string& level, const Thresholds& t) {
@@ -253,7 +251,7 @@ std::vector<Finding> AnnualReportRule::check(const SiteView& site, const RuleCon
       if (auto m = index->find(c.name)) where = m->url;
     }
   return {{site.site.id, "annual_report.missing", std::to_string(year), where,
-           nlohmann::json{{"year", year}, {"audit_date", ctx.today.iso()}}.dump(), "major"}};
+           nlohmann::json{{"year", year}, {"audit_date", ctx.today.iso()}}.dump()}};
 }
 
 }  // namespace govaudit

@@ -28,20 +28,22 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   return rules;
 }
 
-std::vector<Finding> judge(const SiteView& s, const std::vector<std::unique_ptr<Rule>>& rules, const RuleContext& ctx) {
+namespace {
+
+std::vector<Finding> judge_site(const SiteView& s, const std::vector<std::unique_ptr<Rule>>& rules, const RuleContext& ctx) {
   const PageRecord* challenged = nullptr;
   for (auto& p : s.pages)
     if (p.kind == "home" && p.error_kind == "challenge") challenged = &p;
   if (challenged && !s.homepage())
     return {{s.site.id, "site.manual_check", homepage_host(s), s.site.homepage,
-             nlohmann::json{{"reason", challenged->error}, {"status", challenged->status}}.dump(), "minor"}};
+             nlohmann::json{{"reason", challenged->error}, {"status", challenged->status}}.dump()}};
   if (s.status == "unreachable" || !s.homepage()) {
     const PageRecord* tried = nullptr;
     for (auto& p : s.pages)
       if (p.kind == "home") tried = &p;
     nlohmann::json d = {{"error", s.error}};
     if (tried) d["tried_at"] = tried->fetched_at, d["status"] = tried->status, d["error_kind"] = tried->error_kind;
-    return {{s.site.id, "site.unreachable", homepage_host(s), s.site.homepage, d.dump(), "veto"}};
+    return {{s.site.id, "site.unreachable", homepage_host(s), s.site.homepage, d.dump()}};
   }
   RuleContext::SiteCache cache{&s, nullptr};
   RuleContext c = ctx;
@@ -49,6 +51,15 @@ std::vector<Finding> judge(const SiteView& s, const std::vector<std::unique_ptr<
   std::vector<Finding> out;
   for (auto& r : rules)
     for (auto& f : r->check(s, c)) out.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace
+
+std::vector<Finding> judge(const SiteView& s, const std::vector<std::unique_ptr<Rule>>& rules, const RuleContext& ctx) {
+  auto out = judge_site(s, rules, ctx);
+  // The rule texts in config are the one source of a rule's severity; rules leave it to them.
+  for (auto& f : out) f.severity = ctx.config->rule_text(f.rule).severity;
   return out;
 }
 

@@ -65,7 +65,7 @@ std::vector<Finding> FooterRule::check(const SiteView& site, const RuleContext&)
     if (l.from_url == home->url) links.push_back(&l);
   if (!evidence(home->text, links).empty()) return {};
   nlohmann::json d = {{"identifier", spec_.name}, {"homepage", home->final_url}, {"links_checked", links.size()}};
-  return {Finding{site.site.id, spec_.rule, homepage_host(site), home->final_url, d.dump(), "minor"}};
+  return {Finding{site.site.id, spec_.rule, homepage_host(site), home->final_url, d.dump()}};
 }
 
 }  // namespace govaudit

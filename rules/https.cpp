@@ -24,22 +24,22 @@ std::vector<Finding> HttpsRule::check(const SiteView& site, const RuleContext& c
   if (!https) return {};
   std::vector<Finding> out;
   std::string host = homepage_host(site);
-  auto add = [&](const char* rule, nlohmann::json d, const char* severity) {
-    out.push_back({site.site.id, rule, host, https->url, d.dump(), severity});
+  auto add = [&](const char* rule, nlohmann::json d) {
+    out.push_back({site.site.id, rule, host, https->url, d.dump()});
   };
   bool tls_error = https->error.rfind("tls:", 0) == 0;
   if (!https->error.empty() && !tls_error) {
-    add("https.unavailable", {{"url", https->url}, {"error", https->error}}, "minor");
+    add("https.unavailable", {{"url", https->url}, {"error", https->error}});
     return out;
   }
-  if (tls_error) add("https.cert_invalid", {{"url", https->url}, {"error", https->error}}, "major");
+  if (tls_error) add("https.cert_invalid", {{"url", https->url}, {"error", https->error}});
   if (cert && !cert->text.empty()) {
     auto c = nlohmann::json::parse(cert->text, nullptr, false);
     if (c.is_object())
       if (auto exp = parse_cert_date(c.value("expire", ""))) {
         int days = exp->days_since(ctx.today);
         if (days >= 0 && days <= ctx.config->thresholds.cert_expiry_warning_days)
-          add("https.cert_expiring", {{"expires", exp->iso()}, {"days_left", days}, {"subject", c.value("subject", "")}}, "major");
+          add("https.cert_expiring", {{"expires", exp->iso()}, {"days_left", days}, {"subject", c.value("subject", "")}});
       }
   }
   if (tls_error) return out;
@@ -52,7 +52,7 @@ std::vector<Finding> HttpsRule::check(const SiteView& site, const RuleContext& c
                              : (redirect && redirect->status >= 300 && redirect->status < 400 &&
                                 redirect->text.rfind("https://", 0) == 0);
   if (http_home || redirect)
-    if (!redirects) add("https.no_redirect", {{"http", http_home ? site.site.homepage : redirect->url}}, "minor");
+    if (!redirects) add("https.no_redirect", {{"http", http_home ? site.site.homepage : redirect->url}});
   return out;
 }
 

@@ -154,9 +154,9 @@ std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleC
                       text.find("相关解读") != std::string::npos;
       if (scripted) {
         detail["reason"] = "the page shows an interpretation box filled by script; the relation cannot be read from the HTML";
-        out.push_back({site.site.id, "interpretation.manual_check", d.item->url, d.item->url, detail.dump(), "minor"});
+        out.push_back({site.site.id, "interpretation.manual_check", d.item->url, d.item->url, detail.dump()});
       } else {
-        out.push_back({site.site.id, "interpretation.missing", d.item->url, d.item->url, detail.dump(), "major"});
+        out.push_back({site.site.id, "interpretation.missing", d.item->url, d.item->url, detail.dump()});
       }
       continue;
     }
@@ -170,13 +170,13 @@ std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleC
       detail["limit_working_days"] = limit;
       bool covered = ctx.calendar->covers(*d.date) && ctx.calendar->covers(*pair->date);
       if (!covered) detail["calendar_warning"] = "date outside the calendar's years; counted Monday–Friday";
-      if (wd > limit) out.push_back({site.site.id, "interpretation.late", d.item->url, d.item->url, detail.dump(), "major"});
+      if (wd > limit) out.push_back({site.site.id, "interpretation.late", d.item->url, d.item->url, detail.dump()});
     }
     if (!(fwd && back)) {
       nlohmann::json u = detail;
       u["document_links_interpretation"] = fwd;
       u["interpretation_links_document"] = back;
-      out.push_back({site.site.id, "interpretation.unlinked", d.item->url, d.item->url, u.dump(), "minor"});
+      out.push_back({site.site.id, "interpretation.unlinked", d.item->url, d.item->url, u.dump()});
     }
   }
   return out;

@@ -85,7 +85,7 @@ std::vector<Finding> Ipv6Rule::check(const SiteView& site, const RuleContext& ct
   std::vector<Finding> out;
   const auto& t = ctx.config->thresholds;
   auto add = [&](const char* rule, nlohmann::json d) {
-    out.push_back({site.site.id, rule, m.host, site.site.homepage, d.dump(), "major"});
+    out.push_back({site.site.id, rule, m.host, site.site.homepage, d.dump()});
   };
   if (!m.has_aaaa) {
     std::string err;

@@ -48,7 +48,7 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
       challenged.emplace(l.to_url, l.from_url);
   for (auto& [to, from] : challenged)
     out.push_back({site.site.id, "links.manual_check", to, from,
-                   nlohmann::json{{"reason", target.at(to)->error}, {"status", target.at(to)->status}}.dump(), "minor"});
+                   nlohmann::json{{"reason", target.at(to)->error}, {"status", target.at(to)->status}}.dump()});
   for (auto& [to, u] : broken) {
     const PageRecord& p = *target.at(to);  // the final answer
     nlohmann::json src = nlohmann::json::array();
@@ -58,7 +58,7 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
     nlohmann::json d = {{"status", p.status}, {"error_kind", p.error_kind}, {"error", p.error},
                         {"linked_from_pages", u.pages}, {"sources", src}, {"checked_at", p.fetched_at}};
     if (!chain.empty()) d["redirects"] = chain;
-    out.push_back({site.site.id, "links.broken", to, u.sources.front().first, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "major"});
+    out.push_back({site.site.id, "links.broken", to, u.sources.front().first, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   }
   return out;
 }

@@ -40,7 +40,7 @@ std::vector<Finding> MetaRule::check(const SiteView& site, const RuleContext& ct
                       {"share", std::round(share * 1000) / 1000}, {"limit", ctx.config->thresholds.meta_missing_max_share},
                       {"missing_by_tag", by_tag}, {"examples", examples}};
   const PageRecord* home = site.homepage();
-  return {Finding{site.site.id, "meta.missing", homepage_host(site), home ? home->final_url : site.site.homepage, d.dump(), "minor"}};
+  return {Finding{site.site.id, "meta.missing", homepage_host(site), home ? home->final_url : site.site.homepage, d.dump()}};
 }
 
 }  // namespace govaudit

@@ -128,12 +128,16 @@ struct AvailabilityRecord {
 
 // A judged problem. `subject` follows corpus/CONTRACT.md for the rule.
 struct Finding {
+  Finding() = default;
+  Finding(std::string site, std::string rule_id, std::string subj, std::string at, std::string detail = "{}")
+      : site_id(std::move(site)), rule(std::move(rule_id)), subject(std::move(subj)), url(std::move(at)),
+        detail_json(std::move(detail)) {}
   std::string site_id;
   std::string rule;
   std::string subject;
   std::string url;
   std::string detail_json = "{}";
-  std::string severity = "major";
+  std::string severity;  // veto, major, minor: set by judge() from the rule texts in config
 };
 
 // Everything stored about one site in one crawl run, as the rules see it.

@@ -133,9 +133,10 @@ RunInfo read_run(sqlite::Statement& st) {
   r.today = st.text(5);
   r.status = st.text(6);
   r.options = st.text(7);
+  if (!st.is_null(8)) r.reported_at = st.text(8);
   return r;
 }
-constexpr const char* kRunCols = "SELECT id, kind, crawl_run, started_at, finished_at, today, status, options FROM runs ";
+constexpr const char* kRunCols = "SELECT id, kind, crawl_run, started_at, finished_at, today, status, options, reported_at FROM runs ";
 }  // namespace
 
 std::optional<RunInfo> Store::run(std::int64_t id) {
@@ -151,6 +152,17 @@ std::optional<RunInfo> Store::latest_run(const std::string& kind, bool finished_
   st.bind(1, kind);
   if (!st.step()) return std::nullopt;
   return read_run(st);
+}
+
+std::optional<RunInfo> Store::latest_audit_of(std::int64_t crawl_run) {
+  auto st = db_.prepare(std::string(kRunCols) + "WHERE kind='audit' AND crawl_run=? ORDER BY id DESC LIMIT 1");
+  st.bind(1, crawl_run);
+  if (!st.step()) return std::nullopt;
+  return read_run(st);
+}
+
+void Store::mark_reported(std::int64_t audit_run) {
+  db_.prepare("UPDATE runs SET reported_at=? WHERE id=?").bind(1, now_iso_utc()).bind(2, audit_run).run();
 }
 
 std::vector<RunInfo> Store::runs() {
@@ -452,7 +464,10 @@ std::vector<Finding> Store::findings(std::int64_t audit_run) {
       "SELECT site_id, rule, subject, url, detail, severity FROM findings WHERE run_id=? ORDER BY rowid");
   st.bind(1, audit_run);
   std::vector<Finding> out;
-  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+  while (st.step()) {
+    out.emplace_back(st.text(0), st.text(1), st.text(2), st.text(3), st.text(4));
+    out.back().severity = st.text(5);
+  }
   return out;
 }
 

@@ -26,13 +26,14 @@ struct RunInfo {
   std::string kind;  // crawl, audit
   std::optional<std::int64_t> crawl_run;
   std::string started_at, finished_at, today, status, options;
+  std::string reported_at;  // audit runs: when their reports were written in full (empty: not yet)
 };
 
 // Opens or creates the database at `path`, migrating its schema to the current version
 // (PRAGMA user_version). Methods other than the Writer's are for one thread at a time.
 class Store {
  public:
-  static constexpr int kSchemaVersion = 3;  // = the number of files in storage/migrations
+  static constexpr int kSchemaVersion = 4;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
   std::int64_t begin_run(const std::string& kind, const Date& today, std::optional<std::int64_t> crawl_run,
@@ -42,6 +43,10 @@ class Store {
   // Newest run of `kind` (optionally only finished ones).
   std::optional<RunInfo> latest_run(const std::string& kind, bool finished_only = true);
   std::vector<RunInfo> runs();
+  // The newest audit run of `crawl_run`, whatever its status.
+  std::optional<RunInfo> latest_audit_of(std::int64_t crawl_run);
+  // Records that every report of `audit_run` has been written.
+  void mark_reported(std::int64_t audit_run);
 
   void add_sites(std::int64_t run, const std::vector<Site>& sites);
   void set_site_status(std::int64_t run, const std::string& site_id, const std::string& status,

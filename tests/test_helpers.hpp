@@ -27,6 +27,20 @@ inline int sh(const std::string& cmd) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+// True in CI (CI=true), where every tool that scripts/install-deps installs must be there.
+inline bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && std::string(ci) == "true";
+}
+
+// A tool the test needs is missing: in CI a failure (install-deps should have installed it),
+// elsewhere a skip that says why.
+#define GOVAUDIT_NEED_TOOL(why)                                                   \
+  do {                                                                            \
+    if (govaudit::test::in_ci()) FAIL() << (why) << " (CI=true: a missing tool is a failure)"; \
+    GTEST_SKIP() << (why);                                                        \
+  } while (0)
+
 struct Outcome {
   int code = -1;        // exit status, or -1 when killed
   long peak_rss_kb = 0;  // of the process

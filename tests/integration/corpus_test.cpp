@@ -20,7 +20,7 @@ TEST(Corpus, SampleScoresPerRule) {
   fs::path corpus = GOVAUDIT_SHARED_DIR "/corpus";
   if (!fs::exists(corpus / "sample" / "truth.jsonl")) GTEST_SKIP() << "../shared/corpus is not beside the project";
   if (sh("command -v nginx >/dev/null && command -v dnsmasq >/dev/null") != 0)
-    GTEST_SKIP() << "nginx/dnsmasq missing: run scripts/install-deps";
+    GOVAUDIT_NEED_TOOL("nginx/dnsmasq missing: run scripts/install-deps");
   fs::path work = fs::temp_directory_path() / ("govaudit_corpus_" + std::to_string(::getpid()));
   fs::remove_all(work);
   fs::create_directories(work);

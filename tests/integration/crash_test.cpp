@@ -1,6 +1,8 @@
 // Crash safety of the whole command: kill -9 in any phase (crawl, audit, reports), a full disk, an
 // output directory that cannot be written. The database stays consistent and the same command
 // then completes with the same findings.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -103,4 +105,25 @@ TEST(Crash, AnOutputDirectoryThatCannotBeWrittenIsAClearError) {
   EXPECT_EQ(o.code, 2) << o.err;
   EXPECT_NE(o.err.find("output directory " + (out / "sub").string()), std::string::npos) << o.err;
   fs::permissions(tmp.path / "readonly", fs::perms::owner_all);
+}
+
+TEST(Crash, ASecondCommandOnALockedDatabaseChangesNothing) {
+  TempDir tmp;
+  fs::path out = tmp.path / "out";
+  fs::create_directories(out);
+  std::ofstream(out / "govaudit.db").close();  // an empty file: SQLite's schema version 0
+  int fd = ::open((out / "govaudit.db.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  for (const char* cmd : {"demo", "run"}) {
+    std::vector<std::string> args = {cmd, "--out", out.string()};
+    if (std::string(cmd) == "run") args.insert(args.end(), {"--sites", (tmp.path / "sites.toml").string()});
+    std::ofstream(tmp.path / "sites.toml") << "[[site]]\nid = \"x\"\nname = \"x\"\nhomepage = \"http://127.0.0.1:9/\"\n";
+    auto o = run_govaudit(args, tmp.path / "locked.err");
+    EXPECT_EQ(o.code, 2) << cmd << ": " << o.err;
+    EXPECT_NE(o.err.find("another govaudit"), std::string::npos) << cmd << ": " << o.err;
+    // The store was not opened (and so not migrated) before the lock was refused.
+    EXPECT_EQ(fs::file_size(out / "govaudit.db"), 0u) << cmd;
+  }
+  ::close(fd);
 }

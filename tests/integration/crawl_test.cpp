@@ -19,101 +19,15 @@
 
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
-#include "tests/test_helpers.hpp"
+#include "tests/integration/served_corpus.hpp"
 
 namespace fs = std::filesystem;
+using govaudit::test::ServedCorpus;
 using govaudit::test::sh;
 
 extern char** environ;
 
 namespace {
-
-struct LogLine {
-  std::string addr, host, method, uri, ua;
-  int status = 0;
-};
-
-// A corpus generated like the sample (seed 1, 8 sites, templates a and b) on a port of its own,
-// served with an access log that names the Host of each request.
-class ServedCorpus {
- public:
-  ServedCorpus(const std::string& name, int port, int dns_port) : port_(port), dns_(dns_port) {
-    corpus_ = fs::path(GOVAUDIT_SHARED_DIR "/corpus");
-    if (!fs::exists(corpus_ / "gen.py")) {
-      skip_ = "../shared/corpus is not beside the project";
-      return;
-    }
-    if (sh("command -v nginx >/dev/null && command -v dnsmasq >/dev/null") != 0) {
-      skip_ = "nginx/dnsmasq missing: run scripts/install-deps";
-      return;
-    }
-    dir_ = fs::temp_directory_path() / ("govaudit_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    std::string c = (dir_ / "c").string();
-    if (sh("python3 '" + (corpus_ / "gen.py").string() + "' --out '" + c + "' --seed 1 --sites 8 --pages-per-site 120 " +
-           "--templates a,b --access-log --port " + std::to_string(port) + " >/dev/null") != 0 ||
-        sh("sed -i 's#^  access_log run/nginx-access.log;#  log_format ga \"$remote_addr|$host|$request_method|$request_uri|"
-           "$status|$http_user_agent\"; access_log run/nginx-access.log ga;#' '" + c + "/nginx.conf'") != 0 ||
-        sh(env() + "'" + (corpus_ / "serve").string() + "' '" + c + "' >/dev/null") != 0) {
-      error_ = "cannot generate or serve the corpus in " + c;
-      return;
-    }
-    served_ = true;
-    start_ = log_size();  // what serve's own checks asked is not the crawl's
-  }
-  ~ServedCorpus() {
-    if (served_) sh(env() + "'" + (corpus_ / "serve").string() + "' --stop '" + (dir_ / "c").string() + "' >/dev/null");
-    if (!dir_.empty() && !::testing::Test::HasFailure()) fs::remove_all(dir_);
-  }
-  const std::string& skip() const { return skip_; }
-  const std::string& error() const { return error_; }
-  fs::path dir() const { return dir_; }
-  fs::path www() const { return dir_ / "c" / "www"; }
-  nlohmann::json scenarios() const {
-    std::ifstream in(dir_ / "c" / "scenarios.json");
-    return nlohmann::json::parse(in);
-  }
-  std::vector<std::string> args(const fs::path& out) const {
-    return {GOVAUDIT_BIN, "crawl", "-q", "--sites", (dir_ / "c" / "sites.json").string(), "--dns",
-            "127.0.0.1:" + std::to_string(dns_), "--today", "2025-11-20", "--allow-net", "127.0.0.0/8,::1/128",
-            "--out", out.string()};
-  }
-  std::string command(const std::string& sub, const fs::path& out) const {
-    auto a = args(out);
-    a[1] = sub;
-    std::string cmd;
-    for (auto& s : a) cmd += "'" + s + "' ";
-    return cmd;
-  }
-  // Access log lines from byte `from` on.
-  std::vector<LogLine> log(std::streamoff from = -1) const {
-    std::vector<LogLine> out;
-    std::ifstream in(dir_ / "c" / "run" / "nginx-access.log");
-    in.seekg(from < 0 ? start_ : from);
-    for (std::string line; std::getline(in, line);) {
-      std::vector<std::string> f;
-      std::stringstream ss(line);
-      for (std::string x; std::getline(ss, x, '|');) f.push_back(x);
-      if (f.size() < 6) continue;
-      out.push_back({f[0], f[1], f[2], f[3], f[5], std::atoi(f[4].c_str())});
-    }
-    return out;
-  }
-  std::streamoff log_size() const {
-    std::error_code ec;
-    auto n = fs::file_size(dir_ / "c" / "run" / "nginx-access.log", ec);
-    return ec ? 0 : std::streamoff(n);
-  }
-
- private:
-  std::string env() const { return "DNS_PORT=" + std::to_string(dns_) + " "; }
-  fs::path corpus_, dir_;
-  int port_, dns_;
-  std::streamoff start_ = 0;
-  bool served_ = false;
-  std::string skip_, error_;
-};
 
 // The HTML files a site serves, as request paths ("/a/index.html"; list.html.p2 -> "/list.html?page=2").
 std::set<std::string> html_files(const fs::path& root) {
@@ -155,8 +69,7 @@ std::set<std::string> reachable_hosts(const nlohmann::json& scenarios, const fs:
 
 TEST(Crawl, ReachesEveryPageOfTheSampleOncePolitely) {
   ServedCorpus corpus("coverage", 18091, 5391);
-  if (!corpus.skip().empty()) GTEST_SKIP() << corpus.skip();
-  ASSERT_TRUE(corpus.error().empty()) << corpus.error();
+  GOVAUDIT_NEED_CORPUS(corpus);
   fs::path out = corpus.dir() / "out";
   ASSERT_EQ(sh(corpus.command("crawl", out)), 0);
   auto log = corpus.log();
@@ -210,8 +123,7 @@ TEST(Crawl, ReachesEveryPageOfTheSampleOncePolitely) {
 
 TEST(Crawl, AKilledCrawlResumesWhereItStopped) {
   ServedCorpus corpus("resume", 18092, 5392);
-  if (!corpus.skip().empty()) GTEST_SKIP() << corpus.skip();
-  ASSERT_TRUE(corpus.error().empty()) << corpus.error();
+  GOVAUDIT_NEED_CORPUS(corpus);
   fs::path whole = corpus.dir() / "whole", resumed = corpus.dir() / "resumed";
 
   // The uninterrupted reference.

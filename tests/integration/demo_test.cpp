@@ -186,7 +186,7 @@ TEST(DemoPipeline, DiffShowsExactlyWhatChangedOnTheServedSite) {
 }
 
 TEST(DemoPipeline, ReportRendersToA4PdfInHeadlessChromium) {
-  if (govaudit::test::sh("command -v chromium >/dev/null") != 0) GTEST_SKIP() << "chromium is not installed (scripts/install-deps)";
+  if (govaudit::test::sh("command -v chromium >/dev/null") != 0) GOVAUDIT_NEED_TOOL("chromium is not installed (scripts/install-deps)");
   DemoEnv env("pdf");
   auto& [today, cfg, server, portal, dir, db] = env;
   Store store(db);

@@ -22,7 +22,7 @@ using govaudit::test::sh;
 
 TEST(Tls, CertificateProblemsAndRedirects) {
   if (sh("command -v nginx >/dev/null && command -v openssl >/dev/null") != 0)
-    GTEST_SKIP() << "nginx or openssl missing: run scripts/install-deps";
+    GOVAUDIT_NEED_TOOL("nginx or openssl missing: run scripts/install-deps");
   fs::path dir = fs::temp_directory_path() / ("govaudit_tls_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   int http = 20000 + ::getpid() % 20000, https = http + 1;

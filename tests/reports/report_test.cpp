@@ -14,8 +14,8 @@ using namespace govaudit;
 TEST(Report, JsonLinesFollowTheContract) {
   std::ostringstream o;
   write_jsonl({{"qinghe", "footer.missing_icp", "www.qinghe.gov.cn.test", "http://www.qinghe.gov.cn.test:18080/",
-                R"({"identifier":"ICP备案号"})", "minor"},
-               {"qinghe", "meta.missing", "www.qinghe.gov.cn.test", "", "not json", "minor"}},
+                R"({"identifier":"ICP备案号"})"},
+               {"qinghe", "meta.missing", "www.qinghe.gov.cn.test", "", "not json"}},
               o);
   std::istringstream in(o.str());
   std::string line;
@@ -38,7 +38,7 @@ TEST(Report, HtmlEscapesEveryPageString) {
   s.site = Site{"x", "<script>alert(1)</script>", "http://x/\"onmouseover=\"", "county", {"x"}, "", ""};
   s.status = "done";
   d.sites.push_back(s);
-  d.findings.push_back({"x", "meta.missing", "<img src=x onerror=alert(1)>", "http://x/'><script>", R"({"title":"<b>t</b>"})", "minor"});
+  d.findings.push_back({"x", "meta.missing", "<img src=x onerror=alert(1)>", "http://x/'><script>", R"({"title":"<b>t</b>"})"});
   std::ostringstream o;
   write_html(d, o);
   std::string h = o.str();

@@ -55,6 +55,7 @@ std::vector<std::string> run(const SiteView& v) {
 
 TEST(Interpretation, PolicyKeysUnwrapTheQuotedName) {
   auto d = policy_keys("绩溪县人民政府关于印发《绩溪县集体经营性建设用地入市实施方案》的通知");
+  ASSERT_FALSE(d.empty());
   for (const char* t : {"《关于印发绩溪县集体经营性建设用地入市实施方案的通知》政策解读", "图解《绩溪县集体经营性建设用地入市实施方案》",
                         "一图读懂《绩溪县集体经营性建设用地入市实施方案》"}) {
     auto k = policy_keys(t);
@@ -64,6 +65,7 @@ TEST(Interpretation, PolicyKeysUnwrapTheQuotedName) {
   }
   // A similar name is a different policy: 工作方案 is not 实施方案.
   auto other = policy_keys("图解《绩溪县集体经营性建设用地入市工作方案》");
+  ASSERT_FALSE(other.empty());  // else the loop below would check nothing
   for (auto& x : other) EXPECT_EQ(std::find(d.begin(), d.end(), x), d.end());
   EXPECT_TRUE(looks_like_interpretation("一图读懂《某某办法》"));
   EXPECT_FALSE(looks_like_interpretation("关于印发《某某办法》的通知"));

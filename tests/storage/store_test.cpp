@@ -161,7 +161,7 @@ TEST(Store, FindingsBelongToTheirAuditRun) {
   auto crawl = s.begin_run("crawl", Date(2025, 11, 20), std::nullopt, "{}");
   auto a1 = s.begin_run("audit", Date(2025, 11, 20), crawl, "{}");
   auto a2 = s.begin_run("audit", Date(2025, 11, 21), crawl, "{}");
-  s.save_findings(a1, {{"x", "footer.missing_icp", "www.x.gov.cn", "http://www.x.gov.cn/", "{\"a\":1}", "minor"}});
+  s.save_findings(a1, {{"x", "footer.missing_icp", "www.x.gov.cn", "http://www.x.gov.cn/", "{\"a\":1}"}});
   EXPECT_EQ(s.findings(a1).size(), 1u);
   EXPECT_TRUE(s.findings(a2).empty());
   EXPECT_EQ(s.run(a2)->crawl_run, crawl);
