@@ -18,6 +18,7 @@
 #include <unicode/unistr.h>
 
 #include "crawler/dates.hpp"
+#include "crawler/reading.hpp"
 
 namespace govaudit::extract {
 namespace {
@@ -224,6 +225,13 @@ bool is_block(GumboTag t) {
   }
 }
 
+// What an image says to a reader who cannot see it: alt, else title, else aria-label.
+const char* image_label(const GumboNode* n) {
+  for (const char* a : {"alt", "title", "aria-label"})
+    if (const char* v = attr(n, a); v && *v) return v;
+  return "";
+}
+
 bool invisible(GumboTag t) {
   return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_TEMPLATE ||
          t == GUMBO_TAG_HEAD || t == GUMBO_TAG_TITLE;
@@ -255,10 +263,8 @@ void text_of(const GumboNode* root, std::string& out) {
           GumboTag t = n->v.element.tag;
           if (invisible(t)) break;
           if (t == GUMBO_TAG_IMG || t == GUMBO_TAG_INPUT) {
-            const char* alt = attr(n, "alt");
-            const char* title = attr(n, "title");
-            if (alt && *alt) { out += ' '; out += alt; out += ' '; }
-            else if (title && *title) { out += ' '; out += title; out += ' '; }
+            const char* shown = image_label(n);
+            if (*shown) { out += ' '; out += shown; out += ' '; }
             break;
           }
           if (is_block(t)) stack.push_back(nullptr);  // newline after the element
@@ -423,11 +429,65 @@ struct Walker {
     page.items.push_back({attr(anchor, "href"), title, d});
   }
 
+  // A 关联稿件 / 相关解读 heading opens a block: the links under the nearest ancestor (up to three
+  // levels above the heading) that holds any are the page's related links. An empty block (its
+  // items filled by script) opens none.
+  const GumboNode* related_scope = nullptr;
+  int headline_level = 4;
+
+  static bool descends_from(const GumboNode* n, const GumboNode* scope) {
+    for (int i = 0; n && i < 12; ++i, n = n->parent)
+      if (n == scope) return true;
+    return false;
+  }
+  // 1 when the subtree holds a link, 2 when it holds only anchors without href (a template that a
+  // script fills at view time), 0 when neither.
+  static int has_anchor(const GumboNode* root) {
+    std::vector<const GumboNode*> stack{root};
+    int found = 0;
+    for (int seen = 0; !stack.empty() && seen < 400; ++seen) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      if (n->type != GUMBO_NODE_ELEMENT) continue;
+      if (n->v.element.tag == GUMBO_TAG_A) {
+        if (attr(n, "href")) return 1;
+        found = 2;
+      }
+      const GumboVector& ch = n->v.element.children;
+      for (unsigned i = 0; i < ch.length; ++i) stack.push_back(static_cast<const GumboNode*>(ch.data[i]));
+    }
+    return found;
+  }
+  void text_node(const GumboNode* n) {
+    std::string_view t = n->v.text.text;
+    if (t.size() > 90 || (n->parent && n->parent->type == GUMBO_NODE_ELEMENT && invisible(n->parent->v.element.tag))) return;
+    bool label = false;
+    for (const char* w : {"关联稿件", "相关稿件", "相关解读", "相关文件", "相关链接", "相关政策", "政策原文", "原文链接"})
+      label = label || t.find(w) != std::string_view::npos;
+    if (!label) return;
+    for (const GumboNode* p = n->parent; p; p = p->parent)
+      if (p->type == GUMBO_NODE_ELEMENT && p->v.element.tag == GUMBO_TAG_A) return;  // a link's own text
+    const GumboNode* scope = n->parent;
+    for (int up = 0; scope && up < 3; ++up, scope = scope->parent) {
+      if (scope->type != GUMBO_NODE_ELEMENT || scope->v.element.tag == GUMBO_TAG_BODY) return;
+      int a = has_anchor(scope);
+      if (a == 2) {
+        page.related_by_script = true;  // its links are filled in by script
+        return;
+      }
+      if (a == 1) {
+        related_scope = scope;
+        return;
+      }
+    }
+  }
+
   void walk(const GumboNode* root) {
     std::vector<const GumboNode*> stack{root};
     while (!stack.empty()) {
       const GumboNode* n = stack.back();
       stack.pop_back();
+      if (n->type == GUMBO_NODE_TEXT) text_node(n);
       if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT && n->type != GUMBO_NODE_TEMPLATE) continue;
       if (n->type != GUMBO_NODE_DOCUMENT) element(n);
       const GumboVector& ch = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
@@ -470,6 +530,9 @@ struct Walker {
         std::string txt = inner_text(n);
         if (txt.empty())
           if (const char* ti = attr(n, "title")) txt = squash(ti);
+        if (const char* cls = attr(n, "class"); cls && std::strstr(cls, "CurrChnlCls") && !txt.empty()) page.crumbs.push_back(txt);
+        if (related_scope && !txt.empty() && page.related.size() < 20 && descends_from(n, related_scope))
+          page.related.push_back({h, "a", txt});
         add_link(h, t == GUMBO_TAG_A ? "a" : "area", txt);
         break;
       }
@@ -478,12 +541,16 @@ struct Walker {
         if (const char* s = attr(n, "src")) add_link(s, t == GUMBO_TAG_IFRAME ? "iframe" : "frame", "");
         break;
       case GUMBO_TAG_IMG:
-        if (const char* s = attr(n, "src")) {
-          const char* alt = attr(n, "alt");
-          const char* title = attr(n, "title");
-          add_link(s, "img", squash(alt && *alt ? alt : title ? title : ""));
-        }
+        if (const char* s = attr(n, "src")) add_link(s, "img", squash(image_label(n)));
         break;
+      case GUMBO_TAG_H1:
+      case GUMBO_TAG_H2:
+      case GUMBO_TAG_H3: {
+        int level = t == GUMBO_TAG_H1 ? 1 : t == GUMBO_TAG_H2 ? 2 : 3;
+        if (level < headline_level)
+          if (std::string h = inner_text(n); !h.empty() && h.size() < 600) page.headline = std::move(h), headline_level = level;
+        break;
+      }
       case GUMBO_TAG_SCRIPT: {
         if (const char* s = attr(n, "src")) add_link(s, "script", "");
         std::string body;
@@ -516,31 +583,6 @@ std::string cdata_html(const std::string& script) {
     p = e + 3;
   }
   return out;
-}
-
-void find_dates(Page& page, const std::string& url) {
-  static const char* meta_keys[] = {"PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime",
-                                    "article:published_time", "og:release_date"};
-  for (const char* k : meta_keys)
-    if (auto it = page.meta.find(k); it != page.meta.end())
-      if (auto d = dates::first(it->second)) {
-        page.published = d;
-        page.published_source = "meta";
-        break;
-      }
-  if (!page.published)
-    for (const char* label : {"发布日期", "发布时间", "发稿时间", "发文日期", "公开日期", "发布于"})
-      if (auto d = dates::after_label(page.text, label)) {
-        page.published = d;
-        page.published_source = "label";
-        break;
-      }
-  if (!page.published)
-    if (auto d = dates::from_url(url)) {
-      page.published = d;
-      page.published_source = "url";
-    }
-  page.document_date = dates::after_label(page.text, "成文日期");
 }
 
 }  // namespace
@@ -619,24 +661,11 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
                    s.find("解读") != std::string::npos || s.find("jdhy") != std::string::npos;
     if (requests && related) page.related_by_script = true;
   }
-  // Breadcrumb: "当前位置：首页 > 政务公开 > 政府文件" names the page's column last.
-  for (const char* label : {"当前位置", "您的位置", "您现在的位置", "所在位置"}) {
-    size_t p = page.text.find(label);
-    if (p == std::string::npos) continue;
-    size_t e = page.text.find('\n', p);
-    std::string line = page.text.substr(p, e == std::string::npos ? std::string::npos : e - p);
-    std::string last;
-    size_t cut = 0;
-    for (const char* sep : {">", "》", "»", "›", "→", "/"})
-      for (size_t q = line.find(sep); q != std::string::npos; q = line.find(sep, q + 1)) cut = std::max(cut, q + std::strlen(sep));
-    if (cut) last = squash(line.substr(cut));
-    if (!last.empty() && last.size() < 120) page.crumb_column = last;
-    break;
-  }
-  find_dates(page, url);
+  reading::read_dates(page, url);
+  page.column = reading::read_column(page);
   page.is_list = page.items.size() >= 3 || page.pager.has_value() || page.has_datastore;
   bool article_evidence = page.meta.count("ArticleTitle") || page.published_source == "meta" ||
-                          page.published_source == "label";
+                          page.published_source == "label" || page.published_source == "header";
   page.is_article = !page.is_list && article_evidence;
   return page;
 }

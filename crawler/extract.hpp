@@ -41,8 +41,13 @@ struct Page {
   std::string text;  // visible text, block elements separated by newlines
   std::optional<Pager> pager;
   std::optional<Date> published;
-  std::string published_source;  // meta, label, url, ""
-  std::optional<Date> document_date;  // 成文日期, when shown
+  std::string published_source;       // label, header, meta, url, "" (see reading::read_dates)
+  std::optional<Date> meta_published;  // what the meta tags say, also when the page shows another date
+  std::optional<Date> document_date;   // 成文日期 / 发文日期 / 生成日期 / 印发日期, when shown
+  std::string headline;                // the first <h1> (else <h2>, <h3>): the title as the page shows it
+  std::vector<std::string> crumbs;     // TRS breadcrumb links (class CurrChnlCls), in order
+  std::vector<Link> related;           // links in a 关联稿件 / 相关解读 / 相关文件 / 相关链接 block
+  std::string column;                  // see reading::read_column
   bool is_list = false;
   bool is_article = false;
   bool links_truncated = false;
@@ -50,7 +55,6 @@ struct Page {
   bool elements_capped = false;  // the page was read up to its Limits::max_elements-th element
   bool has_datastore = false;  // Hanweb <datastore> list data
   bool related_by_script = false;  // a script fetches related documents (相关解读 …) at view time
-  std::string crumb_column;        // the last step of a 当前位置 / 您的位置 breadcrumb
 };
 
 struct Limits {

@@ -20,6 +20,12 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
     if (auto b = url::resolve(page_url, page.base_href)) base = *b;
   std::set<std::string> internal, external;
   json related = json::array();
+  std::set<std::string> related_urls;
+  auto add_related = [&](const extract::Link& l, const char* how) {
+    auto to = url::resolve(base, l.href);
+    if (to && related_urls.insert(*to).second) related.push_back({{"url", *to}, {"text", l.text}, {"found_by", how}});
+  };
+  for (auto& l : page.related) add_related(l, "block");
   for (auto& l : page.links) {
     if (l.tag != "a" && l.tag != "area") continue;
     auto to = url::resolve(base, l.href);
@@ -28,7 +34,7 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
     (me && p && p->host == me->host ? internal : external).insert(*to);
     for (const char* w : {"解读", "图解", "一图读懂", "原文", "相关文件"})
       if (l.text.find(w) != std::string::npos) {
-        related.push_back({{"url", *to}, {"text", l.text}});
+        add_related(l, "text");
         break;
       }
   }
@@ -41,6 +47,7 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   j["title"] = page.title;
   j["published"] = page.published ? json(page.published->iso()) : json(nullptr);
   j["published_source"] = page.published ? json(page.published_source) : json(nullptr);
+  j["meta_published"] = page.meta_published ? json(page.meta_published->iso()) : json(nullptr);
   j["document_date"] = page.document_date ? json(page.document_date->iso()) : json(nullptr);
   j["meta"] = page.meta;
   j["links"] = {{"count", internal.size() + external.size()}, {"internal", internal.size()}, {"external", external.size()}};
@@ -48,10 +55,7 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   j["pager"] = page.pager ? json{{"pages", page.pager->total}, {"current", page.pager->current}, {"prefix", page.pager->prefix},
                                  {"ext", page.pager->ext}}
                           : json(nullptr);
-  auto col = page.meta.find("ColumnName");
-  j["column"] = col != page.meta.end() && !col->second.empty() ? json(col->second)
-                : !page.crumb_column.empty()                   ? json(page.crumb_column)
-                                                               : json(nullptr);
+  j["column"] = page.column.empty() ? json(nullptr) : json(page.column);
   j["kind"] = page.is_list ? "list" : page.is_article ? "article" : "page";
   j["items"] = page.items.size();
   j["related"] = {{"links", related}, {"loaded_by_script", page.related_by_script}};
@@ -65,7 +69,9 @@ std::string inspect_summary(const nlohmann::json& j) {
     << "charset       " << str(j["charset"]) << " (" << str(j["charset_source"]) << ")\n"
     << "title         " << str(j["title"]) << "\n"
     << "kind          " << str(j["kind"]) << ", " << j["items"].get<size_t>() << " dated list items\n"
-    << "published     " << str(j["published"]) << " (" << str(j["published_source"]) << ")\n"
+    << "published     " << str(j["published"]) << " (" << str(j["published_source"]) << ")"
+    << (j["meta_published"].is_null() || j["meta_published"] == j["published"] ? "" : "; meta says " + str(j["meta_published"]))
+    << "\n"
     << "document date " << str(j["document_date"]) << "\n"
     << "column        " << str(j["column"]) << "\n"
     << "CMS           " << str(j["cms"]["name"]);

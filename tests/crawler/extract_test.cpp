@@ -6,6 +6,7 @@
 
 using namespace govaudit;
 
+// The page shows one date and its CMS wrote another into the head: a reader takes what is shown.
 TEST(Extract, TitleMetaAndArticleDate) {
   auto p = extract::parse(
       "<html><head><title> 关于印发《方案》的通知 </title><meta name=\"PubDate\" content=\"2024-09-27 14:23\">"
@@ -14,8 +15,10 @@ TEST(Extract, TitleMetaAndArticleDate) {
   EXPECT_EQ(p.title, "关于印发《方案》的通知");
   EXPECT_EQ(p.meta.at("PubDate"), "2024-09-27 14:23");
   ASSERT_TRUE(p.published);
-  EXPECT_EQ(p.published->iso(), "2024-09-27");
-  EXPECT_EQ(p.published_source, "meta");
+  EXPECT_EQ(p.published->iso(), "2024-09-28");
+  EXPECT_EQ(p.published_source, "label");
+  ASSERT_TRUE(p.meta_published);
+  EXPECT_EQ(p.meta_published->iso(), "2024-09-27");
   EXPECT_TRUE(p.is_article);
 }
 

@@ -71,7 +71,8 @@ TEST(Inspect, RealPingtanNormativeDocument) {
   auto j = inspect_page(read(kReal + "pingtan/hzgfxwj_t20170928_79993.excerpt.html"), "",
                         "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/201709/t20170928_79993.htm");
   EXPECT_EQ(j["published"], "2017-09-28");
-  EXPECT_EQ(j["published_source"], "meta");
+  EXPECT_EQ(j["published_source"], "label");  // 时间：2017-09-28 21:00 under the title
+  EXPECT_EQ(j["meta_published"], "2017-09-28");
   EXPECT_EQ(j["document_date"], "2017-09-27");  // 成文日期 is not the publication date
   EXPECT_EQ(j["column"], "行政规范性文件");
   EXPECT_TRUE(j["related"]["loaded_by_script"].get<bool>());

@@ -1,0 +1,39 @@
+#pragma once
+// What a careful reader takes from a page that extract::parse has read: when it was published and
+// from where that date came, the document's own date, the column it belongs to, and the links of
+// its 关联稿件 / 相关解读 block. Real portals say these in many forms (a labelled date in the
+// 信息公开 box, a bare date line under the title, a CMS's meta tag re-saved years later, a TRS URL
+// date that differs from the shown one); a reader trusts what the page shows over what its CMS
+// wrote in the head, and the URL least. Pure functions of the parsed page: inspect, the crawler and
+// the tests read pages through the same code.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/date.hpp"
+#include "crawler/extract.hpp"
+
+namespace govaudit::reading {
+
+// A date that follows a publication label in `text` (发布时间, 发布日期, 发布, 时间, 日期 …, with or
+// without a colon, full-width or not), with its byte offset; generic labels (时间, 日期, 发布) only
+// where they stand alone, not inside another word (成文日期, 会议时间). From offset `from` on.
+struct Labelled {
+  Date date;
+  size_t pos = 0;
+};
+std::optional<Labelled> publication_label(std::string_view text, size_t from = 0);
+
+// The document's own date: 成文日期 / 发文日期 / 生成日期 / 印发日期 (and 成文时间 …).
+std::optional<Date> document_label(std::string_view text);
+
+// Fills page.published / published_source ("label", "header", "meta", "url"), page.meta_published
+// and page.document_date, in the order a reader goes: a labelled date on the page, the date line
+// under the title, the page's meta tags, and only then the URL.
+void read_dates(extract::Page& page, const std::string& url);
+
+// The page's column: ColumnName meta, else the breadcrumb (TRS CurrChnlCls links, or a 当前位置 /
+// 您现在的位置 line) without a trailing 正文 / 详情 step. Empty when the page names none.
+std::string read_column(const extract::Page& page);
+
+}  // namespace govaudit::reading
