@@ -24,8 +24,10 @@
 #include "crawler/fetch_page.hpp"
 #include "crawler/inspect.hpp"
 #include "crawler/netguard.hpp"
+#include "crawler/page_record.hpp"
 #include "reports/history.hpp"
 #include "reports/report.hpp"
+#include "rules/footer.hpp"
 
 using namespace govaudit;
 namespace fs = std::filesystem;
@@ -219,6 +221,7 @@ int cmd_diff(const Options& o) {
 }
 
 int cmd_inspect(const Options& o) {
+  Config cfg = make_config(o);
   std::string body, content_type, page_url;
   if (!o.inspect_file.empty()) {
     std::ifstream in(o.inspect_file, std::ios::binary);
@@ -229,7 +232,6 @@ int cmd_inspect(const Options& o) {
     page_url = !o.inspect_url.empty() ? o.inspect_url : "file://" + fs::absolute(o.inspect_file).string();
   } else {
     if (o.inspect_target.empty()) throw Usage("inspect: give a URL, or --file PATH [--url URL]");
-    Config cfg = make_config(o);
     NetGuard guard(cfg.allow_net);
     auto r = fetch_pages(cfg, guard, {o.inspect_target}, cfg.crawl.total_timeout_ms, cfg.crawl.max_body_bytes).front();
     if (!r.result.error_kind.empty())
@@ -239,7 +241,11 @@ int cmd_inspect(const Options& o) {
     content_type = r.result.content_type;
     page_url = r.final_url;
   }
-  auto j = inspect_page(body, content_type, page_url);
+  extract::Page page;
+  auto j = inspect_page(body, content_type, page_url, &page);
+  // The identifiers as the footer rules would judge them, were this page a homepage.
+  for (auto& [key, evidence] : identifiers_shown(cfg, page.text, link_records(page, "", page_url)))
+    j["identifiers"][key] = evidence.empty() ? nlohmann::json(nullptr) : nlohmann::json(evidence);
   std::cout << (o.json_out ? j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : inspect_summary(j));
   return 0;
 }

@@ -212,13 +212,14 @@ void apply_identifiers(std::vector<IdentifierSpec>& out, const toml::table& t, c
     auto tbl = v.as_table();
     if (!tbl) fail(source, v, "identifiers." + key, "expected a table");
     Reader r(*tbl, source, "identifiers." + key);
-    r.known({"rule", "name", "text", "hosts"});
+    r.known({"rule", "name", "text", "hosts", "url_contains"});
     auto it = std::find_if(out.begin(), out.end(), [&](auto& s) { return s.key == key; });
     if (it == out.end()) { out.push_back({}); it = out.end() - 1; it->key = key; }
     r.string("rule", it->rule);
     r.string("name", it->name);
     r.strings("text", it->text_patterns);
     r.strings("hosts", it->hosts);
+    r.strings("url_contains", it->url_contains);
     if (it->rule.empty()) fail(source, v, "identifiers." + key + ".rule", "missing rule id");
   }
 }

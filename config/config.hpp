@@ -101,6 +101,7 @@ struct IdentifierSpec {
   std::string name;                        // Chinese name for reports
   std::vector<std::string> text_patterns;  // ICU regular expressions over visible text
   std::vector<std::string> hosts;          // label runs such as "conac.cn"
+  std::vector<std::string> url_contains;   // substrings of a badge script's or link's URL
 };
 
 // Report wording and weight of one rule (config/defaults/rules.toml).

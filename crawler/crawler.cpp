@@ -20,6 +20,7 @@
 #include "crawler/charset.hpp"
 #include "crawler/dns.hpp"
 #include "crawler/extract.hpp"
+#include "crawler/page_record.hpp"
 #include "crawler/fetcher.hpp"
 #include "crawler/robots.hpp"
 #include "crawler/url.hpp"
@@ -805,13 +806,9 @@ class Run {
     extract::Page& page = parsed.page;
     PageRecord p = base_record(t, r);
     p.exchange = std::move(t.exchange);
-    p.kind = t.mode == Mode::Home ? "home" : page.is_list ? "list" : page.is_article ? "article" : "page";
+    fill_record(p, page, t.mode == Mode::Home);
     p.charset = std::move(parsed.charset);
     p.charset_source = std::move(parsed.charset_source);
-    p.title = page.title;
-    p.meta = std::move(page.meta);
-    p.published = page.published;
-    p.published_source = page.published_source;
     p.text_z = std::move(parsed.text_z);
     p.digest = std::move(parsed.digest);
     bool duplicate = false;

@@ -10,7 +10,8 @@
 
 namespace govaudit {
 
-nlohmann::json inspect_page(std::string_view body, std::string_view content_type, const std::string& page_url) {
+nlohmann::json inspect_page(std::string_view body, std::string_view content_type, const std::string& page_url,
+                            extract::Page* parsed) {
   using nlohmann::json;
   auto dec = charset::decode(body, content_type);
   auto page = extract::parse(dec.text, page_url);
@@ -59,6 +60,7 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   j["kind"] = page.is_list ? "list" : page.is_article ? "article" : "page";
   j["items"] = page.items.size();
   j["related"] = {{"links", related}, {"loaded_by_script", page.related_by_script}};
+  if (parsed) *parsed = std::move(page);
   return j;
 }
 
@@ -81,6 +83,10 @@ std::string inspect_summary(const nlohmann::json& j) {
     << "pager         " << (j["pager"].is_null() ? "—" : std::to_string(j["pager"]["pages"].get<int>()) + " pages") << "\n"
     << "related       " << j["related"]["links"].size() << " links"
     << (j["related"]["loaded_by_script"].get<bool>() ? "; loaded by script at view time" : "") << "\n"
+    << "identifiers   ";
+  if (j.contains("identifiers"))
+    for (auto& [k, v] : j["identifiers"].items()) o << k << (v.is_null() ? ": none  " : ": yes  ");
+  o << "\n"
     << "meta          ";
   for (auto& [k, v] : j["meta"].items()) o << k << "=" << v.get<std::string>() << "  ";
   o << "\n";

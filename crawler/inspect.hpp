@@ -5,10 +5,14 @@
 #include <string>
 #include <string_view>
 
+#include "crawler/extract.hpp"
+
 namespace govaudit {
 
-// `url` resolves the page's relative links and judges internal vs external (by host).
-nlohmann::json inspect_page(std::string_view body, std::string_view content_type, const std::string& url);
+// `url` resolves the page's relative links and judges internal vs external (by host). `parsed`, when
+// given, receives the page as extraction read it.
+nlohmann::json inspect_page(std::string_view body, std::string_view content_type, const std::string& url,
+                            extract::Page* parsed = nullptr);
 
 // A readable multi-line summary of inspect_page's object.
 std::string inspect_summary(const nlohmann::json& j);

@@ -84,7 +84,7 @@ ColumnIndex::ColumnIndex(const SiteView& site, const Config& cfg, const Date& to
 
   // A link named like a column may lead elsewhere (a "依申请公开" entry pointing at the directory
   // page). Keep a candidate only when its page lists items, is an article, names the column in
-  // its title or ColumnName, or could not be read at all.
+  // its title or its column (ColumnName, breadcrumb), or could not be read at all.
   for (auto& [c, urls] : candidates) {
     std::vector<std::string> names_of{text::normalize_name(c->name)};
     for (auto& syn : c->synonyms) names_of.push_back(text::normalize_name(syn));
@@ -96,9 +96,7 @@ ColumnIndex::ColumnIndex(const SiteView& site, const Config& cfg, const Date& to
       const PageRecord* p = idx.get(u);
       if (!p || p->status < 200 || p->status >= 300) return false;
       bool listed = idx.items.count(p->url) || idx.items.count(p->final_url);
-      auto col = p->meta.find("ColumnName");
-      return !listed && p->kind != "article" && !names_column(p->title) &&
-             !(col != p->meta.end() && names_column(col->second));
+      return !listed && p->kind != "article" && !names_column(p->title) && !(!p->column.empty() && names_column(p->column));
     });
   }
   std::erase_if(candidates, [](auto& kv) { return kv.second.empty(); });

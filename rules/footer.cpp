@@ -44,6 +44,8 @@ std::string FooterRule::evidence(const std::string& text, const std::vector<cons
     if (!p) continue;
     for (auto& h : spec_.hosts)
       if (url::host_has_labels(p->host, h)) return l->tag + " " + l->to_url;
+    for (auto& part : spec_.url_contains)
+      if (l->to_url.find(part) != std::string::npos) return l->tag + " " + l->to_url;
     // Anchor and alt text of links count as shown text too.
     if (!l->text.empty()) {
       icu::UnicodeString lt = icu::UnicodeString::fromUTF8(l->text);
@@ -66,6 +68,15 @@ std::vector<Finding> FooterRule::check(const SiteView& site, const RuleContext&)
   if (!evidence(home->text, links).empty()) return {};
   nlohmann::json d = {{"identifier", spec_.name}, {"homepage", home->final_url}, {"links_checked", links.size()}};
   return {Finding{site.site.id, spec_.rule, homepage_host(site), home->final_url, d.dump()}};
+}
+
+std::map<std::string, std::string> identifiers_shown(const Config& config, const std::string& text,
+                                                     const std::vector<LinkRecord>& links) {
+  std::vector<const LinkRecord*> ptrs;
+  for (auto& l : links) ptrs.push_back(&l);
+  std::map<std::string, std::string> out;
+  for (auto& spec : config.identifiers) out[spec.key] = FooterRule(spec).evidence(text, ptrs);
+  return out;
 }
 
 }  // namespace govaudit

@@ -3,6 +3,7 @@
 // ICP 备案号, 公安机关备案号, 党政机关网站开办者标识 and the 我为政府网站找错 entry. One rule
 // object per identifier of config `identifiers`; recognised in visible text (including image
 // alt/title text) or by a link, image or script pointing at the issuing authority's host.
+#include <map>
 #include <memory>
 
 #include "rules/rule.hpp"
@@ -24,5 +25,10 @@ class FooterRule : public Rule {
   IdentifierSpec spec_;
   std::unique_ptr<Patterns> patterns_;
 };
+
+// Which of config's identifiers a page shows, by key ("site_id", "icp" …): the evidence, or "" when
+// it shows none. The same test as the footer rules (for `inspect` and the tests).
+std::map<std::string, std::string> identifiers_shown(const Config& config, const std::string& text,
+                                                     const std::vector<LinkRecord>& links);
 
 }  // namespace govaudit

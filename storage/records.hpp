@@ -38,7 +38,9 @@ struct PageRecord {
   std::string title;
   std::map<std::string, std::string> meta;  // <meta name> -> content (first wins)
   std::optional<Date> published;
-  std::string published_source;
+  std::string published_source;        // label, header, meta, url (crawler/reading.hpp)
+  std::optional<Date> document_date;   // the document's own date (成文日期 …), when shown
+  std::string column;                  // the column the page names (ColumnName, breadcrumb)
   std::string digest;
   std::string duplicate_of;
   std::vector<Redirect> redirects;

@@ -218,7 +218,7 @@ std::string page_select(const char* text, const std::string& where = " WHERE run
              "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
              "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
              "duplicate_of, redirects, ") +
-         text + ", warc, " + text_z + ", id FROM pages" + where;
+         text + ", warc, " + text_z + ", id, column_name, document_date FROM pages" + where;
 }
 
 // Rows a query will give: to reserve vectors of hundreds of thousands of records once.
@@ -256,6 +256,8 @@ PageRecord page_row(const sqlite::Statement& st) {
   if (!st.is_null(21)) p.text = decompress_text(st.blob(21));
   if (!st.is_null(23)) p.text_z = st.blob(23);
   p.warc = st.text(22);
+  p.column = st.text(25);
+  if (!st.is_null(26)) p.document_date = Date::parse_iso(st.text(26));
   return p;
 }
 
@@ -652,7 +654,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   auto page = c.prepare(
       "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
       "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
-      "redirects, text_z, warc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "redirects, text_z, warc, column_name, document_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text) VALUES (?,?,?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
   auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
@@ -678,7 +680,8 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
       page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
           .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->text_z.empty() ? compress_text(p->text) : p->text_z)
-          .bind(24, p->warc);
+          .bind(24, p->warc).bind(25, p->column);
+      if (p->document_date) page.bind(26, p->document_date->iso()); else page.bind_null(26);
       page.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
       for (auto& l : *ls) {

@@ -33,7 +33,7 @@ struct RunInfo {
 // (PRAGMA user_version). Methods other than the Writer's are for one thread at a time.
 class Store {
  public:
-  static constexpr int kSchemaVersion = 4;  // = the number of files in storage/migrations
+  static constexpr int kSchemaVersion = 5;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
   std::int64_t begin_run(const std::string& kind, const Date& today, std::optional<std::int64_t> crawl_run,

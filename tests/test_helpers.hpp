@@ -17,6 +17,7 @@
 
 #include "crawler/charset.hpp"
 #include "crawler/extract.hpp"
+#include "crawler/page_record.hpp"
 #include "storage/records.hpp"
 
 namespace govaudit::test {
@@ -93,6 +94,7 @@ inline PageRecord page(const std::string& url, const std::string& kind, const st
   return p;
 }
 
+// A saved page read the way the crawler reads a fetched one (not the homepage).
 inline PageRecord page_from_file(const std::filesystem::path& f, const std::string& url) {
   std::ifstream in(f, std::ios::binary);
   std::stringstream ss;
@@ -102,11 +104,7 @@ inline PageRecord page_from_file(const std::filesystem::path& f, const std::stri
   PageRecord p;
   p.url = p.final_url = url;
   p.status = 200;
-  p.kind = page.is_list ? "list" : page.is_article ? "article" : "page";
-  p.title = page.title;
-  p.meta = page.meta;
-  p.published = page.published;
-  p.published_source = page.published_source;
+  fill_record(p, page, false);
   p.text = page.text;
   p.charset = dec.charset;
   return p;

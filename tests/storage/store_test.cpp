@@ -51,6 +51,9 @@ TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
     p.fetched_at = now_iso_utc();
     p.meta = {{"SiteIDCode", "1300000001"}};
     p.published = Date(2025, 11, 18);
+    p.published_source = "header";
+    p.document_date = Date(2025, 11, 17);
+    p.column = "政务公开";
     p.text = std::string(5000, 'x') + "网站标识码：1300000001";
     w.push(p);
     w.push(std::vector<LinkRecord>{{"qinghe", p.url, "http://bszs.conac.cn/", "a", "党政机关"}});
@@ -68,6 +71,9 @@ TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
   EXPECT_EQ(v.homepage()->text.size(), 5000u + std::string("网站标识码：1300000001").size());
   EXPECT_EQ(v.homepage()->meta.at("SiteIDCode"), "1300000001");
   EXPECT_EQ(v.homepage()->published->iso(), "2025-11-18");
+  EXPECT_EQ(v.homepage()->published_source, "header");
+  EXPECT_EQ(v.homepage()->document_date->iso(), "2025-11-17");
+  EXPECT_EQ(v.homepage()->column, "政务公开");
   ASSERT_EQ(v.links.size(), 1u);
   EXPECT_EQ(v.links[0].text, "党政机关");
   ASSERT_EQ(v.items.size(), 1u);

@@ -1,0 +1,31 @@
+#include "crawler/page_record.hpp"
+
+#include "crawler/url.hpp"
+
+namespace govaudit {
+
+std::string page_kind(const extract::Page& page, bool home) {
+  return home ? "home" : page.is_list ? "list" : page.is_article ? "article" : "page";
+}
+
+void fill_record(PageRecord& p, extract::Page& page, bool home) {
+  p.kind = page_kind(page, home);
+  p.title = std::move(page.title);
+  p.meta = std::move(page.meta);
+  p.published = page.published;
+  p.published_source = page.published_source;
+  p.document_date = page.document_date;
+  p.column = std::move(page.column);
+}
+
+std::vector<LinkRecord> link_records(const extract::Page& page, const std::string& site_id, const std::string& url) {
+  std::string base = url;
+  if (!page.base_href.empty())
+    if (auto b = url::resolve(url, page.base_href)) base = *b;
+  std::vector<LinkRecord> out;
+  for (auto& l : page.links)
+    if (auto to = url::resolve(base, l.href)) out.push_back({site_id, url, *to, l.tag, l.text});
+  return out;
+}
+
+}  // namespace govaudit

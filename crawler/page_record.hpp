@@ -1,0 +1,22 @@
+#pragma once
+// A parsed page as the store keeps it and the rules read it. One mapping for the crawler, `inspect`
+// and the tests, so that what a test or `inspect` shows is what an audit judges.
+#include <string>
+#include <vector>
+
+#include "crawler/extract.hpp"
+#include "storage/records.hpp"
+
+namespace govaudit {
+
+// home, list, article or page.
+std::string page_kind(const extract::Page& page, bool home);
+
+// Moves what extraction read into `p`: title, meta, publication date and its source, document
+// date, column and kind. The text stays in `page` (the crawler compresses it off the event loop).
+void fill_record(PageRecord& p, extract::Page& page, bool home);
+
+// The page's links resolved against its <base> (or `url`), as link records from `url`.
+std::vector<LinkRecord> link_records(const extract::Page& page, const std::string& site_id, const std::string& url);
+
+}  // namespace govaudit
