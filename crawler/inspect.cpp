@@ -33,8 +33,11 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
     if (!to) continue;
     auto p = url::parts(*to);
     (me && p && p->host == me->host ? internal : external).insert(*to);
+    // A link that names a document's interpretation (or original) by its title; a short one such as
+    // 政策解读 or 解读回应 is a column in the navigation, not a related document.
+    bool titled = l.text.find("《") != std::string::npos || l.text.size() >= 30;
     for (const char* w : {"解读", "图解", "一图读懂", "原文", "相关文件"})
-      if (l.text.find(w) != std::string::npos) {
+      if (titled && l.text.find(w) != std::string::npos) {
         add_related(l, "text");
         break;
       }

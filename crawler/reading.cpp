@@ -87,6 +87,16 @@ size_t title_pos(const extract::Page& page) {
   return find_line(extract::squash(title));
 }
 
+// What may stand before the date on a header line: nothing but punctuation, or the words of an
+// article's byline (来源, 作者, 发布 …). "会议时间：" before it makes the date the meeting's.
+bool header_prefix(std::string_view before) {
+  if (std::all_of(before.begin(), before.end(), [](char c) { return (unsigned char)c < 0x80 && !ascii_word(c); }))
+    return true;
+  for (const char* w : {"来源", "作者", "发布", "编辑", "浏览", "点击", "信息来源", "文章来源"})
+    if (before.find(w) != std::string_view::npos) return true;
+  return false;
+}
+
 // The dated line nearest below the title, before the body: "2022-02-13 09:57", "来源：某局 2021-1-29".
 std::optional<Date> header_line(std::string_view t, size_t title_at) {
   size_t line = t.find('\n', title_at);
@@ -97,7 +107,8 @@ std::optional<Date> header_line(std::string_view t, size_t title_at) {
     auto found = dates::find_all(l);
     bool other = std::any_of(kNotPublication.begin(), kNotPublication.end(),
                              [&](const char* w) { return l.find(w) != std::string_view::npos; });
-    if (!found.empty() && !other && found.front().pos < 45) return found.front().date;
+    if (!found.empty() && !other && found.front().pos < 45 && header_prefix(l.substr(0, found.front().pos)))
+      return found.front().date;
     line = end;
   }
   return std::nullopt;

@@ -1,0 +1,90 @@
+// Every page of the real-page development set (tests/data/real/manifest.json, and the pages of
+// ../shared/real-pages that it names) is read as the manifest says a careful reader sees it: the
+// publication date, the document's date, the column, the related links and each identifier. The
+// reading is the one `inspect`, the crawler and the rules share.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "config/config.hpp"
+#include "crawler/inspect.hpp"
+#include "crawler/page_record.hpp"
+#include "rules/footer.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path locate(const std::string& file) {
+  if (file.rfind("tree:", 0) == 0) return fs::path(GOVAUDIT_SOURCE_DIR "/tests/data/real") / file.substr(5);
+  if (file.rfind("shared:", 0) == 0) return fs::path(GOVAUDIT_SHARED_DIR "/real-pages") / file.substr(7);
+  return {};
+}
+
+}  // namespace
+
+TEST(RealPages, EachPageReadsAsTheManifestSays) {
+  json manifest = json::parse(slurp(GOVAUDIT_SOURCE_DIR "/tests/data/real/manifest.json"));
+  govaudit::Config cfg = govaudit::load_config();
+  int pages = 0, skipped = 0;
+  std::map<std::string, std::pair<int, int>> score;  // field -> {right, asked}
+  auto check = [&](const std::string& field, bool ok, const std::string& why) {
+    auto& s = score[field];
+    ++s.second;
+    s.first += ok;
+    EXPECT_TRUE(ok) << why;
+  };
+  for (auto& e : manifest["pages"]) {
+    std::string file = e["file"];
+    fs::path p = locate(file);
+    ASSERT_FALSE(p.empty()) << file << ": a file is named tree:… or shared:…";
+    if (!fs::exists(p)) {
+      ASSERT_EQ(file.rfind("shared:", 0), 0u) << file << " is missing from the tree";
+      ++skipped;  // ../shared is not beside the project
+      continue;
+    }
+    ++pages;
+    govaudit::extract::Page page;
+    json j = govaudit::inspect_page(slurp(p), "", e["url"], &page);
+    auto say = [&](const char* what, const json& got) { return file + ": " + what + " read as " + got.dump(); };
+    auto same = [](const json& want, const json& got) { return want == got; };
+    if (e.contains("published")) check("published", same(e["published"], j["published"]), say("published", j["published"]) + ", not " + e["published"].dump() + " (" + j["published_source"].dump() + ")");
+    for (auto& src : e.value("not_source", json::array()))
+      check("published", j["published_source"] != src, say("published_source", j["published_source"]));
+    if (e.contains("document_date")) check("document_date", same(e["document_date"], j["document_date"]), say("document_date", j["document_date"]));
+    if (e.contains("column")) check("column", same(e["column"], j["column"]), say("column", j["column"]));
+    if (e.contains("related")) {
+      std::vector<std::string> texts;
+      for (auto& r : j["related"]["links"]) texts.push_back(r["text"]);
+      bool ok = texts.size() == e["related"].size();
+      for (auto& want : e["related"])
+        ok = ok && std::any_of(texts.begin(), texts.end(), [&](auto& t) { return t.find(want.get<std::string>()) != std::string::npos; });
+      check("related", ok, say("related", j["related"]["links"]));
+    }
+    if (e.contains("related_by_script"))
+      check("related", e["related_by_script"] == j["related"]["loaded_by_script"], say("related loaded_by_script", j["related"]["loaded_by_script"]));
+    if (e.contains("identifiers")) {
+      auto shown = govaudit::identifiers_shown(cfg, page.text, govaudit::link_records(page, "", e["url"]));
+      for (auto& [key, want] : e["identifiers"].items()) {
+        if (want.is_null()) continue;  // not decidable from this copy
+        ASSERT_TRUE(shown.count(key)) << key;
+        check("identifiers", want.get<bool>() == !shown[key].empty(), file + ": identifier " + key + (shown[key].empty() ? " not found" : " found as " + shown[key]));
+      }
+    }
+  }
+  EXPECT_GE(pages, 2);
+  std::cout << "[ real     ] " << pages << " pages read, " << skipped << " skipped (../shared absent)";
+  for (auto& [field, s] : score) std::cout << "; " << field << " " << s.first << "/" << s.second;
+  std::cout << "\n";
+}
