@@ -57,7 +57,4 @@ class Crawler {
   Writer& writer_;
 };
 
-// 64-bit FNV-1a of `s` as 16 hex digits: the content digest used for duplicate detection.
-std::string digest(std::string_view s);
-
 }  // namespace govaudit

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "crawler/dns.hpp"
+#include "crawler/fetch_policy.hpp"
 #include "crawler/url.hpp"
 
 namespace govaudit {
@@ -21,16 +22,17 @@ std::vector<PageFetch> fetch_pages(const Config& cfg, const NetGuard& guard, con
   std::vector<PageFetch> out(urls.size());
   auto start = std::chrono::steady_clock::now();
   // The visitors live until io.run() returns; handlers hold plain pointers to them (no cycle).
-  std::vector<std::unique_ptr<std::function<void(std::string, int)>>> visitors;
+  std::vector<std::unique_ptr<std::function<void(std::string)>>> visitors;
+  std::vector<std::vector<Redirect>> chains(urls.size());
   for (size_t i = 0; i < urls.size(); ++i) {
     out[i].url = out[i].final_url = urls[i];
-    visitors.push_back(std::make_unique<std::function<void(std::string, int)>>());
+    visitors.push_back(std::make_unique<std::function<void(std::string)>>());
     auto* visit = visitors.back().get();
     auto done = [&out, i, start](FetchResult r) {
       out[i].result = std::move(r);
       out[i].elapsed_ms = int(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
     };
-    *visit = [&, i, visit, done](std::string u, int hops) {
+    *visit = [&, i, visit, done](std::string u) {
       out[i].final_url = u;
       auto p = url::parts(u);
       if (!p) {
@@ -39,7 +41,7 @@ std::vector<PageFetch> fetch_pages(const Config& cfg, const NetGuard& guard, con
         r.error = "not an http(s) URL: " + u;
         return done(std::move(r));
       }
-      resolver.resolve(p->host, [&, u, hops, p = *p, visit, done](const HostAnswer& a) {
+      resolver.resolve(p->host, [&, i, u, p = *p, visit, done](const HostAnswer& a) {
         if (a.v4.empty() && a.v6.empty()) {
           FetchResult r;
           r.error_kind = "dns";
@@ -54,14 +56,19 @@ std::vector<PageFetch> fetch_pages(const Config& cfg, const NetGuard& guard, con
         req.resolve = {(p.host.find(':') != std::string::npos ? "[" + p.host + "]" : p.host) + ":" +
                        std::to_string(p.port) + ":" + addrs};
         req.max_body = max_body;
-        fetcher.fetch(std::move(req), [hops, visit, done](FetchResult r) {
-          if (r.error_kind.empty() && r.status >= 300 && r.status < 400 && !r.location.empty() && hops < 5)
-            return (*visit)(r.location, hops + 1);
+        fetcher.fetch(std::move(req), [&chains, i, u, visit, done](FetchResult r) {
+          if (fetch_policy::is_redirect(r)) {
+            chains[i].push_back({u, r.status});
+            auto hop = fetch_policy::next_redirect(chains[i], r.location);
+            if (hop.error.empty()) return (*visit)(hop.next);
+            r.error_kind = "loop";
+            r.error = hop.error;
+          }
           done(std::move(r));
         });
       });
     };
-    (*visit)(urls[i], 0);
+    (*visit)(urls[i]);
   }
   io.run();
   return out;

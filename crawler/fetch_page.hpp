@@ -1,6 +1,7 @@
 #pragma once
 // Fetching a few pages outside a crawl (availability probes, `govaudit inspect`): GET with the
-// crawler's own settings, DNS and SSRF guard, following up to 5 redirects.
+// crawler's own settings, DNS and SSRF guard, following redirects by the crawl's own rule
+// (fetch_policy::next_redirect).
 #include <string>
 #include <vector>
 

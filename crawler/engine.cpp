@@ -1,0 +1,394 @@
+// The engine's loop: tasks onto connections under the global and per-host limits, transfers
+// completed (retry, HEAD→GET, redirects, challenges), and the end of the crawl.
+#include "crawler/engine.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <cstdio>
+#include <stdexcept>
+
+#include "crawler/fetch_policy.hpp"
+
+namespace govaudit::engine {
+
+const char* mode_name(Mode m) {
+  return m == Mode::Home ? "home" : m == Mode::Page ? "page" : m == Mode::Check ? "check" : "probe";
+}
+
+Mode mode_of(const std::string& s) {
+  return s == "home" ? Mode::Home : s == "check" ? Mode::Check : s == "probe" ? Mode::Probe : Mode::Page;
+}
+
+Task make_task(int site, const std::string& u, int depth, Mode mode, bool head) {
+  Task t;
+  t.site = site;
+  t.url = u;
+  t.depth = depth;
+  t.mode = mode;
+  t.head = head;
+  return t;
+}
+
+CheckResult check_of(const PageRecord& p) {
+  return CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at, p.warc};
+}
+
+Engine::Engine(const Config& cfg, const NetGuard& guard, Writer& writer)
+    : cfg_(cfg), writer_(writer), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
+      fetcher_(io_, cfg.crawl, guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_) {}
+
+void Engine::reuse(const std::vector<PageRecord>& recent) {
+  for (auto& p : recent) checks_[p.url] = check_of(p);
+}
+
+CrawlSummary Engine::go(const std::vector<Site>& sites, const std::optional<CrawlState>& state) {
+  auto t0 = started_ = Clock::now();
+  io_thread_ = std::this_thread::get_id();  // io_.run() below: the loop runs on this thread
+  for (auto& s : sites) {
+    SiteState st;
+    st.site = &s;
+    sites_.push_back(std::move(st));
+  }
+  std::set<int> resumed;
+  if (state) resumed = restore(*state);
+  for (size_t i = 0; i < sites_.size(); ++i) {
+    if (resumed.count(int(i))) continue;
+    auto u = url::normalize(sites_[i].site->homepage);
+    if (!u) {
+      sites_[i].unreachable = true;
+      sites_[i].error = "homepage is not an http(s) URL";
+      continue;
+    }
+    sites_[i].seen.insert(*u);
+    ++sites_[i].pages_queued;
+    add(make_task(int(i), *u, 0, Mode::Home, false));
+  }
+  flush_frontier();  // the seeds are stored before any fetch
+  tty_ = isatty(STDERR_FILENO);
+  tick_progress();
+  asio::post(io_, [this] { step_done(); });
+  io_.run();
+  pool_.join();
+  if (tty_) std::fprintf(stderr, "\r\033[K");
+  summary_.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  for (auto& s : sites_) {
+    SiteOutcome o;
+    o.site_id = s.site->id;
+    o.status = s.unreachable ? "unreachable" : "done";
+    o.error = s.error;
+    o.limits.assign(s.limits.begin(), s.limits.end());
+    o.pages = s.pages_done;
+    summary_.sites.push_back(std::move(o));
+  }
+  return summary_;
+}
+
+// Every handler ends here: whatever it freed (a connection, a parser, a DNS answer) may let
+// queued tasks go, and the last one ends the crawl.
+void Engine::step_done() {
+  pump();
+  maybe_finish();
+}
+
+void Engine::assert_io_thread() const {
+  if (std::this_thread::get_id() != io_thread_) throw std::logic_error("crawl engine: called off the io_context thread");
+}
+
+// A new task: stored in the frontier (with the next record written) and queued.
+void Engine::add(Task t) {
+  SiteState& s = sites_[t.site];
+  ++s.outstanding;
+  fresh_.push_back({s.site->id, t.url, mode_name(t.mode), t.depth, t.head, t.family, t.purpose, t.attempt});
+  enqueue(std::move(t));
+}
+
+void Engine::flush_frontier() {
+  if (fresh_.empty()) return;
+  writer_.push(std::move(fresh_));
+  fresh_.clear();
+}
+
+// Records go out after the frontier entries created before them: when a page is stored, the
+// tasks it led to are stored too, so a resumed run loses none.
+void Engine::emit(Writer::Record r) {
+  flush_frontier();
+  writer_.push(std::move(r));
+}
+
+void Engine::limit(SiteState& s, const std::string& what) {
+  if (s.limits.insert(what).second) emit(LimitRecord{s.site->id, what});
+}
+
+std::string Engine::fetch_url(const std::string& u) const { return remap_to_fetched(cfg_.crawl.remap, u); }
+std::string Engine::production_url(const std::string& u) const { return remap_to_production(cfg_.crawl.remap, u); }
+
+void Engine::pump() {
+  // Back-pressure: pages fetched faster than they are parsed would pile up in memory (and be
+  // lost to a kill); fetch on only while the parsers keep up. The backlog is deep enough for
+  // fetching to go on while the parsers catch up: at 4 pages per parser the two took turns, and
+  // the crawl ran 20 % slower. A parse finishing pumps again.
+  if (parsing_ >= kParseBacklog * cfg_.crawl.parse_threads || parsing_bytes_ >= kParseBacklogBytes) return;
+  if (writer_.pending() > 2 * Writer::kBatch) {  // nor faster than they are stored: look again shortly
+    if (!writer_wait_) {
+      writer_wait_ = true;
+      wake_at(Clock::now() + std::chrono::milliseconds(5), &writer_wait_);
+    }
+    return;
+  }
+  for (auto& [key, h] : hosts_) {
+    if (h.queue.empty()) continue;
+    if (std::string why = NetGuard::refused_name(h.name); !why.empty()) {  // not even asked of DNS
+      fail_queue(h, "refused", "not connecting: " + why);
+      continue;
+    }
+    if (h.dns == Host::Unresolved) {
+      resolve(h);
+      continue;
+    }
+    if (h.dns == Host::Resolving) continue;
+    if (h.answer.v4.empty() && h.answer.v6.empty()) {
+      fail_queue(h, "dns", "no address for " + h.name + (h.answer.error4.empty() ? "" : " (" + h.answer.error4 + ")"));
+      continue;
+    }
+    serve(h);
+  }
+}
+
+void Engine::fail_queue(Host& h, const char* kind, const std::string& why) {
+  while (!h.queue.empty()) {
+    Task t = std::move(h.queue.front());
+    h.queue.pop_front();
+    FetchResult r;
+    r.error_kind = kind;
+    r.error = why;
+    complete(std::move(t), std::move(r));
+  }
+}
+
+// Starts the host's queued tasks while its connection limit, its delay and the global limit allow.
+void Engine::serve(Host& h) {
+  bool wants_robots = cfg_.crawl.respect_robots && h.in_scope;
+  if (wants_robots && h.robots != Host::RobotsReady) {
+    if (h.robots == Host::RobotsUnknown) fetch_robots(h);
+    return;
+  }
+  auto now = Clock::now();
+  while (!h.queue.empty() && h.active < connections_of(h) && active_ < cfg_.crawl.global_connections) {
+    if (delay_of(h) > 0 && now < h.next) {
+      wake_at(h.next);
+      break;
+    }
+    Task t = std::move(h.queue.front());
+    h.queue.pop_front();
+    if (!admit(h, t, wants_robots)) continue;
+    h.next = now + std::chrono::milliseconds(delay_of(h));
+    start(h, std::move(t));
+  }
+}
+
+// Whether a task taken from the queue is fetched; one that is not is answered here (a site
+// already unreachable, no address of the probe's family, robots.txt, a check answered before).
+bool Engine::admit(Host& h, Task& t, bool wants_robots) {
+  if (sites_[t.site].unreachable && t.mode != Mode::Check && t.mode != Mode::Probe) {
+    finished(t);
+    return false;
+  }
+  if (t.mode == Mode::Probe && t.family != 0 && (t.family == 6 ? h.answer.v6.empty() : h.answer.v4.empty())) {
+    FetchResult r;
+    r.error_kind = "dns";
+    r.error = std::string("no ") + (t.family == 6 ? "AAAA" : "A") + " record for " + h.name;
+    complete(std::move(t), std::move(r));
+    return false;
+  }
+  auto p = url::parts(fetch_url(t.url));
+  if (wants_robots && t.mode != Mode::Home && t.mode != Mode::Probe && !h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query))) {
+    FetchResult r;
+    r.error_kind = "robots";
+    r.error = "disallowed by robots.txt";
+    record(t, r);
+    return false;
+  }
+  if (t.mode == Mode::Check && !t.asking && t.chain.empty()) {
+    if (auto c = checks_.find(t.url); c != checks_.end()) {
+      record_check(t, c->second);
+      return false;
+    }
+    // Another site's check of the same URL is under way: take its answer, don't ask twice.
+    if (auto w = check_waiters_.find(t.url); w != check_waiters_.end()) {
+      w->second.push_back(std::move(t));
+      return false;
+    }
+    check_waiters_[t.url];
+    t.asking = true;
+  }
+  return true;
+}
+
+// Pumps again at `when`, first clearing `waiting` (the flag that keeps one such timer at a time).
+void Engine::wake_at(Clock::time_point when, bool* waiting) {
+  auto timer = std::make_shared<asio::steady_timer>(io_, when);
+  ++timers_;
+  timer->async_wait([this, timer, waiting](auto) { on_wake(waiting); });
+}
+
+void Engine::on_wake(bool* waiting) {
+  assert_io_thread();
+  --timers_;
+  if (waiting) *waiting = false;
+  step_done();
+}
+
+void Engine::with_host_settings(const Host& h, FetchRequest& req) const {
+  req.keep_heads = evidence_;
+  if (!h.settings) return;
+  req.headers = h.settings->headers;
+  req.cookies = h.settings->cookies;
+}
+
+// The answer as WARC evidence (when kept); the body is copied: parsing still needs it.
+std::shared_ptr<Exchange> Engine::exchange(const std::string& fetched_url, const FetchResult& r) const {
+  if (!evidence_ || (r.status == 0 && r.response_head.empty())) return nullptr;
+  auto e = std::make_shared<Exchange>();
+  e->url = fetched_url;
+  e->ip = r.primary_ip;
+  e->date = now_iso_utc();
+  e->request_head = r.request_head;
+  e->response_head = r.response_head;
+  e->body = r.body;
+  e->truncated = r.error_kind == "size";
+  return e;
+}
+
+void Engine::start(Host& h, Task t) {
+  ++h.active;
+  ++active_;
+  FetchRequest req;
+  req.url = fetch_url(t.url);
+  with_host_settings(h, req);
+  req.head = t.head;
+  req.resolve = resolve_entries(h);
+  req.verify_tls = t.purpose != "https_cert";  // the certificate is read even when it is invalid
+  req.cert_info = t.purpose == "https_cert";
+  // The crawl itself goes over IPv4 where the host has it (deterministic, as evaluators measure);
+  // IPv6 is measured by the probes.
+  req.ip_family = t.mode == Mode::Probe ? t.family : h.answer.v4.empty() ? 0 : 4;
+  if ((t.mode == Mode::Check || (t.mode == Mode::Probe && t.purpose.rfind("link", 0) == 0)) && !t.head)
+    req.max_body = 256 * 1024;  // enough to know it answers
+  fetcher_.fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {
+    on_fetched(key, std::move(t), std::move(r));
+  });
+}
+
+void Engine::on_fetched(const std::string& host_key, Task t, FetchResult r) {
+  assert_io_thread();
+  Host& h = hosts_[host_key];
+  --h.active;
+  --active_;
+  t.exchange = exchange(fetch_url(t.url), r);
+  if (!r.location.empty()) r.location = production_url(r.location);
+  complete(std::move(t), std::move(r));
+  step_done();
+}
+
+void Engine::complete(Task t, FetchResult r) {
+  summary_.bytes += r.bytes;
+  if (t.mode == Mode::Probe) {
+    probe_complete(std::move(t), std::move(r));
+    return;
+  }
+  // A GET check stopped at its size cap still answered: not an error.
+  if (t.mode == Mode::Check && !t.head && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
+  if (fetch_policy::is_transient(r) && t.attempt < cfg_.crawl.retries) {
+    spend(t);
+    ++t.attempt;
+    long delay = fetch_policy::retry_delay_ms(t.attempt, cfg_.crawl.retry_backoff_ms, r.retry_after_s);
+    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(delay));
+    ++timers_;
+    timer->async_wait([this, timer, t = std::move(t)](auto) mutable { on_retry_due(std::move(t)); });
+    return;
+  }
+  if (t.mode == Mode::Check && t.head && fetch_policy::refuses_head(r)) {
+    t.head = false;  // servers that refuse HEAD are asked with GET
+    spend(t);
+    enqueue(std::move(t), true);
+    return;
+  }
+  if (fetch_policy::is_redirect(r)) {
+    follow(std::move(t), std::move(r));
+    return;
+  }
+  if (r.error_kind.empty() && fetch_policy::is_challenge(r.status, r.body)) {
+    r.error_kind = "challenge";
+    r.error = "anti-bot challenge (HTTP " + std::to_string(r.status) + ", script-only answer): needs a manual check";
+  }
+  bool html = r.content_type.find("html") != std::string::npos ||
+              (r.content_type.empty() && r.body.find("<html") != std::string::npos);
+  if (t.mode != Mode::Check && r.error_kind.empty() && r.status >= 200 && r.status < 300 && html && !t.head) {
+    parse(std::move(t), std::move(r));
+    return;
+  }
+  record(t, r);
+}
+
+void Engine::on_retry_due(Task t) {
+  assert_io_thread();
+  --timers_;
+  enqueue(std::move(t), true);
+  step_done();
+}
+
+void Engine::follow(Task t, FetchResult r) {
+  t.chain.push_back({t.url, r.status});
+  auto hop = fetch_policy::next_redirect(t.chain, r.location);
+  if (!hop.error.empty()) {
+    r.error_kind = "loop";
+    r.error = hop.error;
+    r.status = t.chain.back().status;
+    record(t, r);  // the last hop's answer is the page's evidence
+    return;
+  }
+  spend(t);
+  SiteState& s = sites_[t.site];
+  auto p = url::parts(hop.next);
+  bool in_scope = p && in_site_hosts(s, p->host);
+  if (t.mode == Mode::Page && !in_scope) {
+    t.mode = Mode::Check;
+    t.head = true;
+  }
+  // A redirect into a page this site already crawls is recorded as that page; not fetched twice.
+  if (t.mode == Mode::Page && s.seen.count(hop.next)) {
+    r.error_kind.clear();
+    PageRecord pr = base_record(t, r);
+    pr.final_url = hop.next;
+    pr.status = 200;  // resolved by the crawl of the target page
+    pr.kind = "page";
+    pr.error = "redirects to " + hop.next;
+    emit(std::move(pr));
+    finished(t);
+    return;
+  }
+  if (t.mode == Mode::Page) s.seen.insert(hop.next);
+  if (t.origin.empty()) t.origin = std::move(t.url);
+  t.url = std::move(hop.next);
+  t.attempt = 0;
+  enqueue(std::move(t), true);
+}
+
+// A hop, retry or probe answer is kept as evidence on its own; a final answer goes with its page.
+void Engine::spend(Task& t) {
+  if (t.exchange) emit(std::move(t.exchange));
+  t.exchange.reset();
+}
+
+void Engine::maybe_finish() {
+  if (finished_ || active_ > 0 || parsing_ > 0 || dns_pending_ > 0 || timers_ > 0) return;
+  for (auto& [k, h] : hosts_)
+    if (!h.queue.empty()) return;
+  finished_ = true;
+  progress_.cancel();
+  work_.reset();
+}
+
+}  // namespace govaudit::engine

@@ -1,0 +1,216 @@
+#pragma once
+// The crawl engine, drawn as Scrapy draws a crawler (private to crawler/). The Engine owns the
+// event loop and every piece of crawl state; its member functions are spread over files by
+// concept:
+//   engine.cpp      the loop: scheduling tasks onto connections, completing transfers, the end
+//   frontier.cpp    host queues, DNS and robots.txt per host, politeness, discovery and scope
+//   recording.cpp   what is recorded of an answer: pages, checks, parsed pages with their links
+//   probes.cpp      the IPv6 and HTTPS measurements and the DNS delegation
+//   resume.cpp      rebuilding the state of a killed crawl from what it stored
+//   progress.cpp    the progress line
+// with fetch policy (fetch_policy.hpp) and parsing (parse_job.hpp) as pure functions of values.
+// Threading: every member runs on the io_context thread (asserted in the async handlers); parse
+// jobs run on the pool and see only the values they are given.
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "crawler/crawler.hpp"
+#include "crawler/dns.hpp"
+#include "crawler/extract.hpp"
+#include "crawler/fetcher.hpp"
+#include "crawler/parse_job.hpp"
+#include "crawler/robots.hpp"
+#include "crawler/url.hpp"
+
+namespace govaudit::engine {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// Home/Page: crawled and parsed; Check: an attachment or other host's link, only asked whether it
+// answers; Probe: fetched over one IP family for the IPv6 measurements.
+enum class Mode : std::int8_t { Home, Page, Check, Probe };
+const char* mode_name(Mode m);
+Mode mode_of(const std::string& s);
+
+// A frontier entry: thousands wait in host queues, so the scalars are packed together and what
+// only redirects and probes need stays empty (bench/frontier measures the bytes per queued URL).
+struct Task {
+  int site = 0;
+  int depth = 0;
+  int attempt = 0;
+  Mode mode = Mode::Page;
+  std::int8_t family = 0;  // Probe: 4 or 6
+  bool head = false;
+  bool asking = false;   // Check: this task fetches the answer others of the same URL wait for
+  std::string url;
+  std::string origin;    // first URL of a redirect chain, once one is followed
+  std::string purpose;   // Probe: homepage, link2, link3, https, https_cert, http_redirect
+  std::vector<Redirect> chain;
+  std::shared_ptr<Exchange> exchange;  // the last answer, as WARC evidence
+  const std::string& first_url() const { return origin.empty() ? url : origin; }
+};
+
+Task make_task(int site, const std::string& u, int depth, Mode mode, bool head);
+
+// One scheme://host:port: its queue, its DNS answer and robots.txt, and its politeness state.
+struct Host {
+  std::string key;  // scheme://host:port
+  std::string name;
+  int port = 0;
+  std::deque<Task> queue;
+  int active = 0;
+  Clock::time_point next{};
+  enum { Unresolved, Resolving, Resolved } dns = Unresolved;
+  HostAnswer answer;
+  enum { RobotsUnknown, RobotsFetching, RobotsReady } robots = RobotsUnknown;
+  Robots rules;
+  bool in_scope = false;
+  const HostSettings* settings = nullptr;  // crawl.host overrides
+};
+
+struct SiteState {
+  const Site* site = nullptr;
+  std::unordered_set<std::string> seen;
+  std::unordered_set<std::string> pager_linked;  // pages a stored pager link already names
+  std::unordered_map<std::string, std::set<int>> pagers;  // list (first page#total) -> current pages enumerated
+  std::unordered_map<std::string, std::unordered_set<std::string>> queries;  // path -> distinct queries
+  std::unordered_map<std::string, std::string> digests;                      // content digest -> URL
+  std::set<std::string> limits;
+  int pages_queued = 0;
+  int pages_done = 0;
+  bool probes_scheduled = false;
+  std::unordered_set<std::string> probed;  // link2/link3 targets already probed over IPv6
+  int link3 = 0;
+  int outstanding = 0;  // tasks created and not yet recorded
+  bool unreachable = false;
+  std::string error;
+};
+
+// The answer to a check (an attachment or another host's link), shared by every site linking it.
+struct CheckResult {
+  int status = 0;
+  std::string final_url, error_kind, error, content_type;
+  std::vector<Redirect> chain;
+  std::string fetched_at;
+  std::string warc;  // the answer's record, when it was kept by an earlier run
+};
+CheckResult check_of(const PageRecord& p);
+
+class Engine {
+ public:
+  Engine(const Config& cfg, const NetGuard& guard, Writer& writer);
+  void evidence(bool on) { evidence_ = on; }
+  void reuse(const std::vector<PageRecord>& recent);
+  CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state);
+
+ private:
+  // engine.cpp: tasks, the loop and completion
+  void add(Task t);
+  void flush_frontier();
+  void emit(Writer::Record r);
+  void finished(const Task& t) { --sites_[t.site].outstanding; }
+  void limit(SiteState& s, const std::string& what);
+  std::string fetch_url(const std::string& u) const;
+  std::string production_url(const std::string& u) const;
+  void pump();
+  void serve(Host& h);
+  bool admit(Host& h, Task& t, bool wants_robots);
+  void fail_queue(Host& h, const char* kind, const std::string& why);
+  void wake_at(Clock::time_point when, bool* waiting = nullptr);
+  void on_wake(bool* waiting);
+  void with_host_settings(const Host& h, FetchRequest& req) const;
+  std::shared_ptr<Exchange> exchange(const std::string& fetched_url, const FetchResult& r) const;
+  void start(Host& h, Task t);
+  void on_fetched(const std::string& host_key, Task t, FetchResult r);
+  void complete(Task t, FetchResult r);
+  void on_retry_due(Task t);
+  void follow(Task t, FetchResult r);
+  void spend(Task& t);
+  void step_done();
+  void maybe_finish();
+  void assert_io_thread() const;
+
+  // frontier.cpp: host queues, politeness, discovery
+  bool in_site_hosts(const SiteState& s, const std::string& host) const;
+  Host& host_for(const url::Parts& p);
+  int connections_of(const Host& h) const;
+  int delay_of(const Host& h) const;
+  void enqueue(Task t, bool front = false);
+  void discover(const Task& from, const std::string& to, Mode mode);
+  bool is_attachment(const std::string& u) const;
+  std::vector<std::string> resolve_entries(const Host& h) const;
+  void resolve(Host& h);
+  void on_resolved(const std::string& host_key, const HostAnswer& a);
+  void record_dns(const HostAnswer& a);
+  void fetch_robots(Host& h);
+  void on_robots(const std::string& host_key, FetchResult r);
+
+  // recording.cpp: what is recorded of an answer
+  void parse(Task t, FetchResult r);
+  void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
+  PageRecord base_record(const Task& t, const FetchResult& r);
+  void record_failure(const Task& t, const std::string& kind, const std::string& why);
+  void record(const Task& t, const FetchResult& r);
+  void record_check(const Task& t, const CheckResult& c);
+
+  // probes.cpp: IPv6 and HTTPS measurements
+  void schedule_probes(const Task& home, const extract::Page& page, const std::string& base);
+  void probe_links(int site, const extract::Page& page, const std::string& base, const char* purpose);
+  void delegation(const std::string& host);
+  void on_name_servers(const std::vector<std::string>& zones, size_t i, std::vector<std::string> ns, std::string err,
+                       const std::shared_ptr<std::vector<std::pair<std::vector<std::string>, std::string>>>& answers,
+                       const std::shared_ptr<size_t>& left);
+  void resolve_only(const std::string& name);
+  Task probe_task(int site, const std::string& u, int family, const std::string& purpose);
+  void probe_complete(Task t, FetchResult r);
+  void on_probe_parsed(Task t, FetchResult r, std::string text);
+  void record_probe(const Task& t, const FetchResult& r, std::string text);
+
+  // resume.cpp
+  std::set<int> restore(const CrawlState& st);
+
+  // progress.cpp
+  void tick_progress();
+  std::string progress_line() const;
+  int error_count() const;
+
+  const Config& cfg_;
+  Writer& writer_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  Resolver resolver_;
+  Fetcher fetcher_;
+  asio::thread_pool pool_;
+  asio::steady_timer progress_;
+  std::thread::id io_thread_;
+  std::vector<SiteState> sites_;
+  std::map<std::string, Host> hosts_;
+  std::unordered_map<std::string, CheckResult> checks_;
+  std::unordered_map<std::string, std::vector<Task>> check_waiters_;  // URL being checked -> same checks of other sites
+  std::set<std::string> recorded_dns_;
+  int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
+  size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
+  static constexpr int kParseBacklog = 32;  // pages per parse thread
+  static constexpr size_t kParseBacklogBytes = 16 << 20;
+  bool finished_ = false, evidence_ = false, tty_ = false, writer_wait_ = false;
+  Clock::time_point started_;
+  std::vector<FrontierRecord> fresh_;  // tasks created since the last record written
+  CrawlSummary summary_;
+};
+
+}  // namespace govaudit::engine

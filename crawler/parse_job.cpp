@@ -1,0 +1,82 @@
+#include "crawler/parse_job.hpp"
+
+#include <cstdio>
+#include <set>
+
+#include "crawler/charset.hpp"
+#include "crawler/url.hpp"
+#include "storage/store.hpp"
+
+namespace govaudit {
+
+std::string remap_to_fetched(const Remap& remap, const std::string& u) {
+  for (auto& [from, to] : remap)
+    if (u.rfind(from, 0) == 0) return to + u.substr(from.size());
+  return u;
+}
+
+std::string remap_to_production(const Remap& remap, const std::string& u) {
+  for (auto& [from, to] : remap)
+    if (u.rfind(to, 0) == 0) return from + u.substr(to.size());
+  return u;
+}
+
+std::string digest(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+ParsedPage parse_page(const std::string& url, const std::string& body, const std::string& content_type,
+                      Exchange* exchange, const ParseSettings& settings) {
+  static const Remap none;
+  const Remap& remap = settings.remap ? *settings.remap : none;
+  ParsedPage out;
+  {
+    auto dec = charset::decode(body, content_type);
+    out.charset = std::move(dec.charset);
+    out.charset_source = std::move(dec.source);
+    extract::Limits lim;
+    lim.max_links = settings.max_links;
+    out.page = extract::parse(dec.text, url, lim);
+  }
+  extract::Page& page = out.page;
+  out.digest = digest(page.text);
+  out.text_z = compress_text(page.text);
+  out.base = url;
+  if (!page.base_href.empty())
+    if (auto b = url::resolve(url, page.base_href)) out.base = remap_to_production(remap, *b);
+  auto resolve = [&](const std::string& href) -> std::optional<std::string> {
+    auto to = url::resolve(out.base, href);
+    if (to) *to = remap_to_production(remap, *to);
+    return to;
+  };
+  out.link_to.reserve(page.links.size());
+  for (auto& l : page.links) out.link_to.push_back(resolve(l.href));
+  for (auto& i : page.items) out.item_to.push_back(resolve(i.href));
+  if (exchange) {  // compressed here, beside the single writer
+    exchange->packed = warc_pack(*exchange, settings.warc_gzip_level);
+    exchange->body = std::string();
+  }
+  return out;
+}
+
+std::string probe_text(const std::string& url, const std::string& body, const std::string& content_type) {
+  auto dec = charset::decode(body, content_type);
+  auto page = extract::parse(dec.text, url);
+  std::set<std::string> targets;
+  for (auto& l : page.links)
+    if (l.tag == "a" || l.tag == "area")
+      if (auto to = url::resolve(url, l.href)) targets.insert(*to);
+  std::string text = std::move(page.text);
+  text += "\n";
+  for (auto& u : targets) text += u + "\n";
+  return text;
+}
+
+}  // namespace govaudit

@@ -1,0 +1,172 @@
+// What is recorded of an answer: a page that was not parsed (an error, an attachment, another
+// host's link), a check answered once for every site that links it, and a parsed page with its
+// links and list items — the links it leads to handed to discovery.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+
+#include "crawler/engine.hpp"
+#include "crawler/page_record.hpp"
+#include "storage/store.hpp"
+
+namespace govaudit::engine {
+
+void Engine::parse(Task t, FetchResult r) {
+  ++parsing_;
+  size_t bytes = r.body.size();
+  parsing_bytes_ += bytes;
+  ParseSettings settings{size_t(cfg_.crawl.max_links_per_page), cfg_.crawl.warc_gzip_level, &cfg_.crawl.remap};
+  // The job owns its task and answer: the pool thread touches nothing of the engine.
+  asio::post(pool_, [this, bytes, settings, t = std::move(t), r = std::move(r)]() mutable {
+    background_thread();
+    auto parsed = parse_page(t.url, r.body, r.content_type, t.exchange.get(), settings);
+    r.body = std::string();
+    asio::post(io_, [this, bytes, t = std::move(t), r = std::move(r), parsed = std::move(parsed)]() mutable {
+      on_parsed(std::move(t), std::move(r), std::move(parsed), bytes);
+    });
+  });
+}
+
+void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes) {
+  assert_io_thread();
+  --parsing_;
+  parsing_bytes_ -= bytes;
+  SiteState& s = sites_[t.site];
+  ++summary_.pages;
+  ++s.pages_done;
+  extract::Page& page = parsed.page;
+  PageRecord p = base_record(t, r);
+  p.exchange = std::move(t.exchange);
+  fill_record(p, page, t.mode == Mode::Home);
+  p.charset = std::move(parsed.charset);
+  p.charset_source = std::move(parsed.charset_source);
+  p.text_z = std::move(parsed.text_z);
+  p.digest = std::move(parsed.digest);
+  bool duplicate = false;
+  if (auto [it, inserted] = s.digests.emplace(p.digest, p.url); !inserted && t.mode != Mode::Home) {
+    p.duplicate_of = it->second;
+    duplicate = true;
+  }
+  const std::string& base = parsed.base;
+  std::vector<LinkRecord> links;
+  std::vector<ItemRecord> items;
+  if (!duplicate) {
+    if (page.links_truncated) limit(s, "links per page (" + std::to_string(cfg_.crawl.max_links_per_page) + ") on " + t.url);
+    if (page.depth_capped) limit(s, "element nesting (" + std::to_string(extract::Limits{}.max_depth) + ") on " + t.url);
+    if (page.elements_capped) limit(s, "elements per page (" + std::to_string(extract::Limits{}.max_elements) + ") on " + t.url);
+    // A homepage that is only a script or meta-refresh stub hands "home" on to its target.
+    bool has_redirect = std::any_of(page.links.begin(), page.links.end(), [](auto& l) { return l.tag == "redirect"; });
+    bool home_redirect_only = t.mode == Mode::Home && has_redirect && page.links.size() <= 3;
+    if (t.mode == Mode::Home && !home_redirect_only) schedule_probes(t, page, base);
+    if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) probe_links(t.site, page, base, "link3");
+    links.reserve(page.links.size());  // the page's links are moved into them
+    for (size_t i = 0; i < page.links.size(); ++i) {
+      auto& l = page.links[i];
+      auto& to = parsed.link_to[i];
+      if (!to) continue;
+      Mode m = l.tag == "redirect" && home_redirect_only ? Mode::Home : Mode::Page;
+      if (l.tag != "img" && l.tag != "script") discover(t, *to, m);
+      links.push_back({s.site->id, p.url, std::move(*to), std::move(l.tag), std::move(l.text)});
+    }
+    // A TRS pager names every page of the list on every page: N² rows for an N-page list. One
+    // row per page is kept, from the page that named it first (a page crawled before it). Two
+    // pages of a list (two different current pages) name every page between them, so the
+    // list's further pages are not enumerated again (N² URLs made and looked up, for nothing).
+    if (page.pager)
+      if (auto first = url::resolve(t.url, page.pager->prefix + "." + page.pager->ext)) {
+        auto& currents = s.pagers[*first + "#" + std::to_string(page.pager->total)];
+        if (currents.size() < 2 && currents.insert(page.pager->current).second)
+          for (auto& rel : extract::pager_pages(*page.pager, size_t(cfg_.crawl.max_pages_per_site)))
+            if (auto to = url::resolve(t.url, rel)) {
+              discover(t, *to, Mode::Page);
+              if (s.pager_linked.insert(*to).second) links.push_back({s.site->id, p.url, std::move(*to), "pager", ""});
+            }
+      }
+    for (size_t i = 0; i < page.items.size(); ++i)
+      if (auto& to = parsed.item_to[i])
+        items.push_back({s.site->id, p.url, std::move(*to), std::move(page.items[i].title), page.items[i].date});
+  }
+  // Links and items first: the page record is what marks the task done on a resume.
+  if (!links.empty()) emit(std::move(links));
+  if (!items.empty()) emit(std::move(items));
+  emit(std::move(p));
+  finished(t);
+  step_done();
+}
+
+PageRecord Engine::base_record(const Task& t, const FetchResult& r) {
+  PageRecord p;
+  p.site_id = sites_[t.site].site->id;
+  p.url = t.first_url();
+  p.final_url = t.url;
+  p.status = r.status;
+  p.error_kind = r.error_kind;
+  p.error = r.error;
+  p.depth = t.depth;
+  p.content_type = r.content_type;
+  p.bytes = r.bytes;
+  p.elapsed_ms = r.elapsed_ms;
+  p.fetched_at = now_iso_utc();
+  p.redirects = t.chain;
+  if (p.error_kind.empty() && p.status >= 400) {
+    p.error_kind = "http";
+    p.error = "HTTP " + std::to_string(p.status);
+  }
+  return p;
+}
+
+void Engine::record_failure(const Task& t, const std::string& kind, const std::string& why) {
+  FetchResult r;
+  r.error_kind = kind;
+  r.error = why;
+  record(t, r);
+}
+
+// Records a page that was not parsed (error, attachment, other host's link, non-HTML).
+void Engine::record(const Task& t, const FetchResult& r) {
+  SiteState& s = sites_[t.site];
+  PageRecord p = base_record(t, r);
+  p.exchange = t.exchange;
+  p.kind = t.mode == Mode::Home ? "home" : t.mode == Mode::Check ? (is_attachment(t.url) ? "attachment" : "external") : "page";
+  if (!p.error_kind.empty()) ++summary_.errors[p.error_kind];
+  if (t.mode == Mode::Check) {
+    ++summary_.checked;
+    checks_[p.url] = check_of(p);
+  }
+  if (t.mode == Mode::Home && p.error_kind == "challenge") {
+    spdlog::warn("{}: homepage {} answered with an anti-bot challenge: listed for manual check", s.site->id, t.url);
+  } else if (t.mode == Mode::Home && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
+    s.unreachable = true;
+    s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
+    spdlog::warn("{}: homepage {} unreachable: {}", s.site->id, t.url, s.error);
+  }
+  std::string url = p.url;
+  emit(std::move(p));
+  finished(t);
+  if (auto w = check_waiters_.find(url); t.mode == Mode::Check && w != check_waiters_.end()) {
+    auto waiting = std::move(w->second);
+    check_waiters_.erase(w);
+    for (auto& other : waiting) record_check(other, checks_[url]);
+  }
+}
+
+void Engine::record_check(const Task& t, const CheckResult& c) {
+  PageRecord p;
+  p.site_id = sites_[t.site].site->id;
+  p.url = t.url;
+  p.final_url = c.final_url;
+  p.status = c.status;
+  p.error_kind = c.error_kind;
+  p.error = c.error;
+  p.content_type = c.content_type;
+  p.redirects = c.chain;
+  p.depth = t.depth;
+  p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
+  p.warc = c.warc;  // empty: the Writer cites this run's record of the same URL
+  p.kind = is_attachment(t.url) ? "attachment" : "external";
+  emit(std::move(p));
+  finished(t);
+}
+
+}  // namespace govaudit::engine
