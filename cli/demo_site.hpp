@@ -7,7 +7,7 @@
 
 #include "cli/demo_server.hpp"
 #include "config/config.hpp"
-#include "config/date.hpp"
+#include "model/date.hpp"
 #include "config/sites.hpp"
 
 namespace govaudit {

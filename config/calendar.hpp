@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "config/date.hpp"
+#include "model/date.hpp"
 
 namespace govaudit {
 

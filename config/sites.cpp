@@ -1,7 +1,8 @@
 #include "config/sites.hpp"
 
+#include "model/url.hpp"
+
 #include <csv.h>
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <fstream>
@@ -52,23 +53,15 @@ struct Listed {
 
 // Host, port and path: the same site whatever the scheme or letter case it was listed with.
 std::string homepage_key(const std::string& url) {
-  std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), curl_url_cleanup);
-  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return url;
-  std::string key;
-  for (auto part : {CURLUPART_HOST, CURLUPART_PORT, CURLUPART_PATH}) {
-    char* v = nullptr;
-    if (curl_url_get(u.get(), part, &v, part == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0) == CURLUE_OK && v)
-      key += (part == CURLUPART_PATH ? std::string(v) : lower(v) + (part == CURLUPART_HOST ? ":" : ""));
-    curl_free(v);
-  }
-  if (auto p = key.find(":443/"); p != std::string::npos) key.replace(p, 4, ":80");
-  return key;
+  auto p = url::parts(url);
+  if (!p) return url;
+  return p->host + ":" + std::to_string(p->port == 443 ? 80 : p->port) + p->path;
 }
 
 void finish(Site& s, const std::string& where) {
   s.homepage = trim(s.homepage);
   if (s.homepage.find("://") == std::string::npos && !s.homepage.empty()) s.homepage = "http://" + s.homepage;
-  std::string host = url_host(s.homepage);
+  std::string host = url::host_of(s.homepage);
   if (host.empty()) throw ConfigError(where + ": homepage: '" + s.homepage + "' is not an http(s) URL");
   if (s.id.empty()) s.id = derive_id(host);
   for (auto& h : s.hosts) h = lower(trim(h));
@@ -242,21 +235,6 @@ std::vector<Listed> parse_csv(std::string text, const std::string& source) {
 }
 
 }  // namespace
-
-std::string url_host(const std::string& url) {
-  std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), curl_url_cleanup);
-  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
-  char* scheme = nullptr;
-  char* host = nullptr;
-  std::string out;
-  if (curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-      (std::string(scheme) == "http" || std::string(scheme) == "https") &&
-      curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK)
-    out = lower(host);
-  curl_free(scheme);
-  curl_free(host);
-  return out;
-}
 
 std::vector<Site> parse_sites(const std::string& text, const std::string& source, const std::string& format) {
   std::vector<Listed> listed = format == "json" ? parse_json(text, source)

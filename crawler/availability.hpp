@@ -8,7 +8,7 @@
 #include "config/config.hpp"
 #include "config/sites.hpp"
 #include "crawler/netguard.hpp"
-#include "storage/records.hpp"
+#include "model/records.hpp"
 
 namespace govaudit {
 

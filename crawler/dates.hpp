@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/date.hpp"
+#include "model/date.hpp"
 
 namespace govaudit::dates {
 

@@ -365,7 +365,7 @@ void Engine::follow(Task t, FetchResult r) {
     pr.status = 200;  // resolved by the crawl of the target page
     pr.kind = "page";
     pr.error = "redirects to " + hop.next;
-    emit(std::move(pr));
+    emit(EvidencedPage{std::move(pr), nullptr});
     finished(t);
     return;
   }

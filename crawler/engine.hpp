@@ -34,7 +34,7 @@
 #include "crawler/fetcher.hpp"
 #include "crawler/parse_job.hpp"
 #include "crawler/robots.hpp"
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 namespace govaudit::engine {
 

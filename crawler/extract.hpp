@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/date.hpp"
+#include "model/date.hpp"
 
 namespace govaudit::extract {
 

@@ -7,7 +7,7 @@
 
 #include "crawler/dns.hpp"
 #include "crawler/fetch_policy.hpp"
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 namespace govaudit {
 

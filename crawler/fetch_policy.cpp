@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 namespace govaudit::fetch_policy {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "crawler/fetcher.hpp"
-#include "storage/records.hpp"
+#include "model/records.hpp"
 
 namespace govaudit::fetch_policy {
 

@@ -13,7 +13,7 @@
 #include <spdlog/spdlog.h>
 #include <map>
 
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 namespace govaudit {
 

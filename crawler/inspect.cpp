@@ -6,7 +6,7 @@
 #include "crawler/charset.hpp"
 #include "crawler/cms.hpp"
 #include "crawler/extract.hpp"
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 namespace govaudit {
 

@@ -1,6 +1,6 @@
 #include "crawler/page_record.hpp"
 
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 namespace govaudit {
 

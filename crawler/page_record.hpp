@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "crawler/extract.hpp"
-#include "storage/records.hpp"
+#include "model/records.hpp"
 
 namespace govaudit {
 

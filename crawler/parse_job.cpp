@@ -4,7 +4,7 @@
 #include <set>
 
 #include "crawler/charset.hpp"
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 #include "storage/store.hpp"
 
 namespace govaudit {

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/date.hpp"
+#include "model/date.hpp"
 #include "crawler/extract.hpp"
 
 namespace govaudit::reading {

@@ -37,7 +37,7 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
   ++s.pages_done;
   extract::Page& page = parsed.page;
   PageRecord p = base_record(t, r);
-  p.exchange = std::move(t.exchange);
+  auto evidence = std::move(t.exchange);
   fill_record(p, page, t.mode == Mode::Home);
   p.charset = std::move(parsed.charset);
   p.charset_source = std::move(parsed.charset_source);
@@ -90,7 +90,7 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
   // Links and items first: the page record is what marks the task done on a resume.
   if (!links.empty()) emit(std::move(links));
   if (!items.empty()) emit(std::move(items));
-  emit(std::move(p));
+  emit(EvidencedPage{std::move(p), std::move(evidence)});
   finished(t);
   step_done();
 }
@@ -127,7 +127,6 @@ void Engine::record_failure(const Task& t, const std::string& kind, const std::s
 void Engine::record(const Task& t, const FetchResult& r) {
   SiteState& s = sites_[t.site];
   PageRecord p = base_record(t, r);
-  p.exchange = t.exchange;
   p.kind = t.mode == Mode::Home ? "home" : t.mode == Mode::Check ? (is_attachment(t.url) ? "attachment" : "external") : "page";
   if (!p.error_kind.empty()) ++summary_.errors[p.error_kind];
   if (t.mode == Mode::Check) {
@@ -142,7 +141,7 @@ void Engine::record(const Task& t, const FetchResult& r) {
     spdlog::warn("{}: homepage {} unreachable: {}", s.site->id, t.url, s.error);
   }
   std::string url = p.url;
-  emit(std::move(p));
+  emit(EvidencedPage{std::move(p), t.exchange});
   finished(t);
   if (auto w = check_waiters_.find(url); t.mode == Mode::Check && w != check_waiters_.end()) {
     auto waiting = std::move(w->second);
@@ -165,7 +164,7 @@ void Engine::record_check(const Task& t, const CheckResult& c) {
   p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
   p.warc = c.warc;  // empty: the Writer cites this run's record of the same URL
   p.kind = is_attachment(t.url) ? "attachment" : "external";
-  emit(std::move(p));
+  emit(EvidencedPage{std::move(p), nullptr});
   finished(t);
 }
 

@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string in(reinterpret_cast<const char*>(data), size);

@@ -269,23 +269,17 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
     d.has_previous = true;
     d.previous = store.findings(*prev);
   }
-  auto& db = store.connection();
-  auto st = db.prepare(
-      "SELECT s.site_id, s.status, s.error, s.limits, "
-      "(SELECT COUNT(*) FROM pages p WHERE p.run_id=s.run_id AND p.site_id=s.site_id AND p.charset<>''), "
-      "(SELECT COUNT(*) FROM pages p WHERE p.run_id=s.run_id AND p.site_id=s.site_id AND p.charset='') "
-      "FROM sites s WHERE s.run_id=? ORDER BY s.rowid");
-  st.bind(1, d.crawl.id);
-  auto sites = store.sites(d.crawl.id);
-  size_t i = 0;
-  while (st.step()) {
+  auto rows = store.site_summaries(d.crawl.id);
+  for (auto& site : store.sites(d.crawl.id)) {
     SiteSummary s;
-    s.site = sites.at(i++);
-    s.status = st.text(1);
-    s.error = st.text(2);
-    s.limits = nlohmann::json::parse(st.text(3)).get<std::vector<std::string>>();
-    s.pages = int(st.integer(4));
-    s.checked = int(st.integer(5));
+    s.site = site;
+    if (auto it = rows.find(site.id); it != rows.end()) {
+      s.status = it->second.status;
+      s.error = it->second.error;
+      s.limits = it->second.limits;
+      s.pages = it->second.pages;
+      s.checked = it->second.checked;
+    }
     d.sites.push_back(std::move(s));
   }
   if (auto today = Date::parse_iso(d.audit.today)) {
@@ -298,9 +292,9 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
       if (auto it = evidence->find(s.site.id); it != evidence->end()) static_cast<SiteEvidence&>(s) = it->second;
     return d;
   }
-  size_t k = 0;
   store.for_each_site_view(d.crawl.id, [&](SiteView& v) {
-    if (k < d.sites.size()) static_cast<SiteEvidence&>(d.sites[k++]) = site_evidence(v);
+    for (auto& s : d.sites)
+      if (s.site.id == v.site.id) static_cast<SiteEvidence&>(s) = site_evidence(v);
   }, Store::ViewParts::Pages);
   return d;
 }

@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 #include "rules/text.hpp"
 
 namespace govaudit {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/url.hpp"
 #include "rules/columns.hpp"
 #include "rules/footer.hpp"
 #include "rules/https.hpp"
@@ -12,7 +13,7 @@
 
 namespace govaudit {
 
-std::string homepage_host(const SiteView& site) { return url_host(site.site.homepage); }
+std::string homepage_host(const SiteView& site) { return url::host_of(site.site.homepage); }
 
 std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   std::vector<std::unique_ptr<Rule>> rules;

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 namespace govaudit {
 

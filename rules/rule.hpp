@@ -8,8 +8,8 @@
 
 #include "config/calendar.hpp"
 #include "config/config.hpp"
-#include "config/date.hpp"
-#include "storage/records.hpp"
+#include "model/date.hpp"
+#include "model/records.hpp"
 
 namespace govaudit {
 

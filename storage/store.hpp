@@ -1,23 +1,17 @@
 #pragma once
 // The project's database: runs, what each crawl recorded, and the findings of each audit.
 // One Store per process; its Writer is the only thread that writes crawl records.
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <filesystem>
 #include <functional>
-#include <memory>
-#include <mutex>
+#include <map>
 #include <optional>
 #include <string>
-#include <thread>
-#include <unordered_map>
-#include <variant>
+#include <utility>
 #include <vector>
 
-#include "storage/records.hpp"
+#include "model/records.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/writer.hpp"
 
 namespace govaudit {
 
@@ -29,8 +23,20 @@ struct RunInfo {
   std::string reported_at;  // audit runs: when their reports were written in full (empty: not yet)
 };
 
+// What the reports show of one site of a crawl run besides its findings.
+struct SiteSummaryRow {
+  std::string status;  // done, unreachable
+  std::string error;
+  std::vector<std::string> limits;
+  int pages = 0;    // HTML pages fetched
+  int checked = 0;  // other fetched URLs (attachments, other hosts)
+};
+
 // Opens or creates the database at `path`, migrating its schema to the current version
-// (PRAGMA user_version). Methods other than the Writer's are for one thread at a time.
+// (PRAGMA user_version). Methods are for one thread at a time (the crawl writes through its own
+// Writer); every one throws sqlite::StorageError when the database cannot be read or written,
+// naming the file. The implementation is one concept per file: migrations.cpp, runs.cpp,
+// audit_views.cpp, resume_state.cpp, findings.cpp; page_rows.cpp maps a page to its row.
 class Store {
  public:
   static constexpr int kSchemaVersion = 5;  // = the number of files in storage/migrations
@@ -52,6 +58,8 @@ class Store {
   void set_site_status(std::int64_t run, const std::string& site_id, const std::string& status,
                        const std::string& error, const std::vector<std::string>& limits);
   std::vector<Site> sites(std::int64_t run);
+  // Status, limits and page counts of each site of a crawl run, by site id.
+  std::map<std::string, SiteSummaryRow> site_summaries(std::int64_t crawl_run);
 
   // What an unfinished crawl run has recorded, for resuming it.
   CrawlState crawl_state(std::int64_t crawl_run);
@@ -83,8 +91,6 @@ class Store {
   // Probes of `site_id` at or after `since` and before `until` (ISO 8601 UTC): {total, failed}.
   std::pair<int, int> availability(const std::string& site_id, const std::string& since, const std::string& until);
 
-  sqlite::Connection& connection() { return db_; }
-
  private:
   void migrate();
   std::vector<DnsRecord> dns(std::int64_t crawl_run);
@@ -92,63 +98,5 @@ class Store {
                                    ViewParts parts);
   sqlite::Connection db_;
 };
-
-struct WarcOptions {
-  std::filesystem::path dir;  // empty: no WARC files
-  std::int64_t rotate_bytes = 1000000000;
-  int gzip_level = 1;
-};
-
-// Batches crawl records into transactions on its own thread and its own connection, so that the
-// event loop never waits on the disk. push() is thread-safe; flush() blocks until all pushed records
-// are committed; the destructor flushes. A write error is kept and rethrown by flush().
-class Writer {
- public:
-  using Record = std::variant<PageRecord, std::vector<LinkRecord>, std::vector<ItemRecord>, DnsRecord, ProbeRecord,
-                              std::vector<FrontierRecord>, LimitRecord, std::shared_ptr<const Exchange>>;
-  // Exchanges (alone or on a PageRecord) are written to WARC files under warc.dir before the
-  // transaction that stores their pages commits, so a stored page's WARC location always exists.
-  Writer(const std::string& db_path, std::int64_t run, WarcOptions warc = {});
-  ~Writer();
-  Writer(const Writer&) = delete;
-  Writer& operator=(const Writer&) = delete;
-
-  void push(Record r);
-  void flush();
-  // Records pushed and not yet committed (the crawl slows down when this grows).
-  size_t pending();
-  // A batch commits once it has kBatch records, else within kLinger of its first record.
-  static constexpr size_t kBatch = 256;
-  static constexpr std::chrono::milliseconds kLinger{100};
-
- private:
-  void loop();
-  void write(sqlite::Connection& c, std::vector<Record>& batch);
-  std::string path_;
-  std::int64_t run_;
-  WarcOptions warc_options_;
-  std::unique_ptr<WarcWriter> warc_;
-  std::unordered_map<std::string, std::string> check_warc_;  // checked URL -> its record, this run
-  std::mutex mu_;
-  std::condition_variable cv_, idle_cv_;
-  std::deque<Record> queue_;
-  bool stop_ = false, busy_ = false;
-  int flushing_ = 0;
-  size_t batch_size_ = 0;
-  std::string error_;
-  std::thread thread_;
-};
-
-// Marks the calling thread as background work (SCHED_BATCH, nice 5), once per thread: on a machine
-// with few cores the event loop then gets the CPU as soon as a transfer needs it, instead of
-// waiting behind parsing and writing.
-void background_thread();
-
-// zstd helpers for stored text.
-std::string compress_text(std::string_view s);
-std::string decompress_text(std::string_view z);
-
-std::string now_iso_utc();
-std::string iso_utc_hours_ago(int hours);
 
 }  // namespace govaudit

@@ -18,7 +18,7 @@
 #include "crawler/charset.hpp"
 #include "crawler/extract.hpp"
 #include "crawler/page_record.hpp"
-#include "storage/records.hpp"
+#include "model/records.hpp"
 
 namespace govaudit::test {
 

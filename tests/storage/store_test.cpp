@@ -28,7 +28,8 @@ std::span<const EmbeddedFile> files();
 TEST(Store, CreatesSchemaAtCurrentVersion) {
   std::string path = temp_db("schema");
   Store s(path);
-  auto st = s.connection().prepare("PRAGMA user_version");
+  sqlite::Connection raw(path, false);
+  auto st = raw.prepare("PRAGMA user_version");
   ASSERT_TRUE(st.step());
   EXPECT_EQ(st.integer(0), Store::kSchemaVersion);
   Store again(path);  // reopening migrates nothing and keeps the data
@@ -193,13 +194,14 @@ TEST(Store, MigratesAVersion1DatabaseKeepingItsRunsAndPages) {
     c.exec("PRAGMA user_version = 1");
   }
   Store s(path);
-  auto st = s.connection().prepare("PRAGMA user_version");
+  sqlite::Connection raw(path, false);
+  auto st = raw.prepare("PRAGMA user_version");
   ASSERT_TRUE(st.step());
   EXPECT_EQ(st.integer(0), Store::kSchemaVersion);
   EXPECT_EQ(s.runs().size(), 1u);
   s.add_availability({{"x", "http://x/", "2025-11-19T01:00:00Z", true, 200, "", 5}});
   EXPECT_EQ(s.availability("x", "2025-11-19T00:00:00Z", "2025-11-20T00:00:00Z"), std::make_pair(1, 0));
-  auto pages = s.connection().prepare("SELECT url, warc FROM pages");
+  auto pages = raw.prepare("SELECT url, warc FROM pages");
   ASSERT_TRUE(pages.step());
   EXPECT_EQ(pages.text(0), "http://a/");
   EXPECT_EQ(pages.text(1), "");

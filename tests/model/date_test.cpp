@@ -1,4 +1,4 @@
-#include "config/date.hpp"
+#include "model/date.hpp"
 
 #include <gtest/gtest.h>
 

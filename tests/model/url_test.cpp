@@ -1,4 +1,4 @@
-#include "crawler/url.hpp"
+#include "model/url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "config/date.hpp"
-#include "config/sites.hpp"
-#include "storage/warc.hpp"
+#include "model/date.hpp"
+#include "model/site.hpp"
 
 namespace govaudit {
 
@@ -47,7 +46,6 @@ struct PageRecord {
   std::string text;    // visible text, UTF-8
   std::string text_z;  // the same, still compressed, where a view left it so (see text_of)
   std::string warc;  // where the response is in the run's WARC files: "warc/FILE#OFFSET"
-  std::shared_ptr<const Exchange> exchange;  // to be written as WARC evidence (not stored as such)
 };
 
 // A page's visible text, also where a view left it compressed.

@@ -1,6 +1,6 @@
 #pragma once
-// URL resolution and normalisation, done by libcurl's URL API (CURLU) so that relative links,
-// dot segments and percent-encoding follow RFC 3986 as curl itself reads them.
+// URL resolution and normalisation (RFC 3986, parsed and resolved by uriparser): every stage
+// speaks URLs in the one form made here, so that a link, a page and a finding name the same URL.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,13 +14,17 @@ struct Parts {
 
 // Resolves `href` against the absolute `base` and normalises the result: lower-case scheme and
 // host, default port dropped, fragment dropped, dot segments removed, spaces and non-ASCII
-// percent-encoded. Only http and https results are returned.
+// percent-encoded (lower-case hex, as given percent-escapes are kept). Only http and https results
+// are returned. Thread-safe (a per-thread memo).
 std::optional<std::string> resolve(const std::string& base, std::string_view href);
 
 // Normalises an absolute URL the same way; nullopt when it is not an http(s) URL.
 std::optional<std::string> normalize(const std::string& absolute);
 
 std::optional<Parts> parts(const std::string& absolute);
+
+// Lower-case host of an absolute http(s) URL; empty when it is not one.
+std::string host_of(const std::string& absolute);
 
 // True when `host` contains the DNS label run `labels` ("conac.cn" matches "bszs.conac.cn" and
 // "bszs.conac.cn.test", not "myconac.cn").
@@ -29,7 +33,7 @@ bool host_has_labels(std::string_view host, std::string_view labels);
 // Lower-case extension of the path's last segment, without the dot ("pdf"), or "".
 std::string extension(const std::string& absolute);
 
-// "host:port" for CURLOPT_RESOLVE and per-host queues.
+// "host:port" for libcurl's CURLOPT_RESOLVE and per-host queues.
 std::string host_port(const Parts& p);
 
 }  // namespace govaudit::url

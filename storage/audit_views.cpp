@@ -1,0 +1,163 @@
+// What the rules and the reports read of a crawl: one SiteView per site, whole or compact.
+#include "storage/store.hpp"
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "model/text_codec.hpp"
+#include "storage/page_rows.hpp"
+
+namespace govaudit {
+
+using nlohmann::json;
+using namespace rows;
+
+std::vector<DnsRecord> Store::dns(std::int64_t crawl_run) {
+  std::vector<DnsRecord> dns;
+  auto st = db_.prepare("SELECT host, type, answers, error, elapsed_ms FROM dns WHERE run_id=? ORDER BY host, type");
+  st.bind(1, crawl_run);
+  while (st.step())
+    dns.push_back({st.text(0), st.text(1), json::parse(st.text(2)).get<std::vector<std::string>>(), st.text(3),
+                   int(st.integer(4))});
+  return dns;
+}
+
+std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::string* only, const std::vector<DnsRecord>& dns,
+                                       ViewParts parts) {
+  std::string where = only ? " WHERE run_id=? AND site_id=?" : " WHERE run_id=?";
+  auto bind = [&](sqlite::Statement& st) {
+    st.bind(1, crawl_run);
+    if (only) st.bind(2, *only);
+  };
+  std::vector<SiteView> views;
+  std::map<std::string, size_t> index;
+  {
+    std::map<std::string, Site> by_id;
+    for (auto& site : sites(crawl_run)) by_id.emplace(site.id, site);
+    auto st = db_.prepare("SELECT site_id, status, error, limits FROM sites" + where + " ORDER BY rowid");
+    bind(st);
+    while (st.step()) {
+      SiteView v;
+      v.site = by_id.at(st.text(0));
+      v.status = st.text(1);
+      v.error = st.text(2);
+      v.limits = json::parse(st.text(3)).get<std::vector<std::string>>();
+      v.dns = dns;  // DNS answers belong to hosts; every site sees the hosts its pages and links touch
+      index[v.site.id] = views.size();
+      views.push_back(std::move(v));
+    }
+  }
+  auto view = [&](const std::string& id) -> SiteView* {
+    auto it = index.find(id);
+    return it == index.end() ? nullptr : &views[it->second];
+  };
+  // Items, and for the audit view the link targets of more than kBoilerplateLinks rows, are read on
+  // a second connection while the pages are read on this one: each takes about as long.
+  std::map<std::string, std::unordered_set<std::string>> frequent;
+  auto side = std::async(std::launch::async, [&] {
+    if (parts == ViewParts::Pages) return;
+    sqlite::Connection db(db_.path(), false);
+    {
+      auto st = db.prepare("SELECT site_id, list_url, url, title, date FROM items" + where + " ORDER BY rowid");
+      bind(st);
+      while (st.step())
+        if (SiteView* v = view(st.text(0))) {
+          ItemRecord it{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt};
+          if (!st.is_null(4)) it.date = Date::parse_iso(st.text(4));
+          v->items.push_back(std::move(it));
+        }
+    }
+    if (parts == ViewParts::Audit) {
+      auto st = db.prepare("SELECT site_id, to_url FROM links" + where + " GROUP BY site_id, to_url HAVING count(*) > " +
+                           std::to_string(kBoilerplateLinks));
+      bind(st);
+      while (st.step()) frequent[st.text(0)].insert(st.text(1));
+    }
+  });
+  {
+    if (only) views[0].pages.reserve(count_rows(db_, "pages", where, crawl_run, only));
+    auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", where)
+                          : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", where)
+                                                      : page_select("CASE WHEN kind!='article' THEN text_z END", where,
+                                                                    "CASE WHEN kind='article' THEN text_z END"));
+    bind(st);
+    CrawlOrder order;
+    while (st.step())
+      if (SiteView* v = view(st.text(0))) order.add(v->pages, st);
+    order.apply();
+  }
+  side.get();
+  if (parts == ViewParts::All) {
+    if (only) views[0].links.reserve(count_rows(db_, "links", where, crawl_run, only));
+    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
+    bind(st);
+    while (st.step())
+      if (SiteView* v = view(st.text(0)))
+        v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+  } else if (parts == ViewParts::Audit) {
+    std::map<std::string, std::unordered_map<std::string_view, const PageRecord*>> pages;
+    for (auto& v : views)
+      for (auto& p : v.pages) pages[v.site.id].emplace(p.url, &p);
+    std::vector<std::pair<std::string_view, std::string_view>> listed;  // list URL, item URL
+    for (auto& v : views)
+      for (auto& i : v.items) listed.emplace_back(i.list_url, i.url);
+    std::sort(listed.begin(), listed.end());
+    std::unordered_set<std::string> once;  // site, target, tag and text of a compacted link
+    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
+    bind(st);
+    while (st.step()) {
+      SiteView* v = view(st.text(0));
+      if (!v) continue;
+      auto& by_url = pages[v->site.id];
+      auto find = [&](std::string_view u) -> const PageRecord* {
+        auto it = by_url.find(u);
+        return it == by_url.end() ? nullptr : it->second;
+      };
+      const PageRecord* from = find(st.text_view(1));
+      std::string_view to_url = st.text_view(2);
+      const PageRecord* to = find(to_url);
+      bool unclean = to && (to->status < 200 || to->status >= 300 || !to->error_kind.empty() || to->final_url != to->url);
+      // A list's link to one of its own items: the item record holds it (its title, its date).
+      if (from && from->kind == "list" && !unclean && st.text_view(3) == "a" &&
+          std::binary_search(listed.begin(), listed.end(), std::pair(st.text_view(1), to_url)))
+        continue;
+      if (from && from->kind == "article" && frequent[v->site.id].count(std::string(to_url))) {
+        bool specific = unclean || (to && (to->kind == "article" || to->kind == "attachment"));
+        if (!specific) {
+          std::string key = v->site.id;
+          for (int c : {2, 3, 4}) (key += '\0') += st.text_view(c);
+          if (!once.insert(std::move(key)).second) continue;
+        }
+      }
+      v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+    }
+  }
+  {
+    auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z FROM probes" +
+                          where + " ORDER BY rowid");
+    bind(st);
+    while (st.step())
+      if (SiteView* v = view(st.text(0)))
+        v->probes.push_back({st.text(0), st.text(1), int(st.integer(2)), st.text(3), int(st.integer(4)),
+                             int(st.integer(5)), st.text(6), int(st.integer(7)), st.text(8), decompress_text(st.blob(9))});
+  }
+  return views;
+}
+
+std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
+  return load_views(crawl_run, nullptr, dns(crawl_run), ViewParts::All);
+}
+
+void Store::for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts) {
+  auto answers = dns(crawl_run);
+  std::vector<std::string> ids;
+  auto st = db_.prepare("SELECT site_id FROM sites WHERE run_id=? ORDER BY rowid");
+  st.bind(1, crawl_run);
+  while (st.step()) ids.push_back(st.text(0));
+  for (auto& id : ids)
+    for (auto& v : load_views(crawl_run, &id, answers, parts)) fn(v);
+}
+
+}  // namespace govaudit

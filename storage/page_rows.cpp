@@ -1,0 +1,90 @@
+#include "storage/page_rows.hpp"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "model/text_codec.hpp"
+
+namespace govaudit::rows {
+
+using nlohmann::json;
+
+// The pages of a run, in the order page_row reads them. `text`: the column expression for the page
+// text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept compressed; `where`
+// binds the run first.
+std::string page_select(const char* text, const std::string& where, const char* text_z) {
+  return std::string(
+             "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
+             "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
+             "duplicate_of, redirects, ") +
+         text + ", warc, " + text_z + ", id, column_name, document_date FROM pages" + where;
+}
+
+size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
+                  const std::string* site) {
+  auto st = db.prepare("SELECT count(*) FROM " + table + where);
+  st.bind(1, run);
+  if (site) st.bind(2, *site);
+  return st.step() ? size_t(st.integer(0)) : 0;
+}
+
+PageRecord page_row(const sqlite::Statement& st) {
+  PageRecord p;
+  p.site_id = st.text(0);
+  p.url = st.text(1);
+  p.final_url = st.text(2);
+  p.status = int(st.integer(3));
+  p.error_kind = st.text(4);
+  p.error = st.text(5);
+  p.kind = st.text(6);
+  p.depth = int(st.integer(7));
+  p.content_type = st.text(8);
+  p.charset = st.text(9);
+  p.charset_source = st.text(10);
+  p.bytes = st.integer(11);
+  p.elapsed_ms = int(st.integer(12));
+  p.fetched_at = st.text(13);
+  p.title = st.text(14);
+  p.meta = json::parse(st.text(15)).get<std::map<std::string, std::string>>();
+  if (!st.is_null(16)) p.published = Date::parse_iso(st.text(16));
+  p.published_source = st.text(17);
+  p.digest = st.text(18);
+  p.duplicate_of = st.text(19);
+  for (auto& r : json::parse(st.text(20))) p.redirects.push_back({r.at("url"), r.at("status")});
+  if (!st.is_null(21)) p.text = decompress_text(st.blob(21));
+  if (!st.is_null(23)) p.text_z = st.blob(23);
+  p.warc = st.text(22);
+  p.column = st.text(25);
+  if (!st.is_null(26)) p.document_date = Date::parse_iso(st.text(26));
+  return p;
+}
+
+void CrawlOrder::add(std::vector<PageRecord>& into, const sqlite::Statement& st) {
+  rows_.push_back({st.integer(24), &into, into.size()});
+  into.push_back(page_row(st));
+}
+
+void CrawlOrder::apply() {
+  std::map<std::vector<PageRecord>*, std::vector<std::pair<std::int64_t, size_t>>> by_vector;
+  for (auto& r : rows_) by_vector[r.into].emplace_back(r.id, r.at);
+  for (auto& [v, order] : by_vector) {  // in place, cycle by cycle: no second copy of the pages
+    std::sort(order.begin(), order.end());
+    auto& pages = *v;
+    std::vector<bool> placed(pages.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (placed[i] || order[i].second == i) continue;
+      PageRecord held = std::move(pages[i]);
+      size_t j = i;
+      while (order[j].second != i) {
+        pages[j] = std::move(pages[order[j].second]);
+        placed[j] = true;
+        j = order[j].second;
+      }
+      pages[j] = std::move(held);
+      placed[j] = true;
+    }
+  }
+}
+
+}  // namespace govaudit::rows

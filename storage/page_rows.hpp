@@ -1,0 +1,46 @@
+#pragma once
+// How a page record is a row of the pages table, for the Writer, the audit views and the resume
+// state alike (private to storage/).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/records.hpp"
+#include "storage/sqlite.hpp"
+
+namespace govaudit::rows {
+
+// The SELECT of a run's pages in the column order page_row reads. `text`: the column expression
+// for the page text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept
+// compressed; `where` binds the run first.
+std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL");
+
+// Rows a query will give: to reserve vectors of hundreds of thousands of records once.
+size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
+                  const std::string* site);
+
+// One row of page_select as a record. Throws sqlite::StorageError on a corrupt stored text.
+PageRecord page_row(const sqlite::Statement& st);
+
+// Rows of page_select come in the order of the (run_id, site_id, url) index: ORDER BY id sorted
+// them, text and all, in a temporary B-tree (half the audit's reading time). Crawl order is
+// restored here from the ids (column 24).
+class CrawlOrder {
+ public:
+  // Appends the row to `into`, remembering its place in crawl order.
+  void add(std::vector<PageRecord>& into, const sqlite::Statement& st);
+
+  // Puts every vector filled through add() in crawl order, in place.
+  void apply();
+
+
+ private:
+  struct Row {
+    std::int64_t id;
+    std::vector<PageRecord>* into;
+    size_t at;
+  };
+  std::vector<Row> rows_;
+};
+
+}  // namespace govaudit::rows

@@ -1,0 +1,186 @@
+#include "storage/writer.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "model/text_codec.hpp"
+
+namespace govaudit {
+
+using nlohmann::json;
+
+
+void background_thread() {
+  thread_local bool done = false;
+  if (done) return;
+  done = true;
+  sched_param none{};
+  pthread_setschedparam(pthread_self(), SCHED_BATCH, &none);
+  setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 5);  // may fail (a container's limits): harmless
+}
+
+Writer::Writer(const std::string& db_path, std::int64_t run, WarcOptions warc)
+    : path_(db_path), run_(run), warc_options_(std::move(warc)) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Writer::push(Record r) {
+  bool full;
+  {
+    std::lock_guard lk(mu_);
+    queue_.push_back(std::move(r));
+    full = queue_.size() == kBatch;
+  }
+  if (full) cv_.notify_one();  // otherwise the writer looks on its own within kLinger
+}
+
+size_t Writer::pending() {
+  std::lock_guard lk(mu_);
+  return queue_.size() + (busy_ ? batch_size_ : 0);
+}
+
+void Writer::flush() {
+  std::unique_lock lk(mu_);
+  ++flushing_;
+  cv_.notify_one();
+  idle_cv_.wait(lk, [&] { return (queue_.empty() && !busy_) || !error_.empty(); });
+  --flushing_;
+  if (!error_.empty()) throw sqlite::StorageError(error_);
+}
+
+void Writer::loop() {
+  background_thread();
+  std::optional<sqlite::Connection> conn;
+  try {
+    conn.emplace(path_, false);
+    conn->exec("PRAGMA cache_size=-8192");
+    if (!warc_options_.dir.empty())
+      warc_ = std::make_unique<WarcWriter>(warc_options_.dir, "govaudit-run" + std::to_string(run_),
+                                           warc_options_.rotate_bytes, warc_options_.gzip_level);
+  } catch (const std::exception& e) {
+    std::lock_guard lk(mu_);
+    error_ = e.what();
+    idle_cv_.notify_all();
+    return;
+  }
+  for (;;) {
+    std::vector<Record> batch;
+    {
+      std::unique_lock lk(mu_);
+      // Commit a full batch, or what came within kLinger: each commit rewrites the B-tree pages it
+      // touched, so one per record cost more than the inserts; a kill loses at most kLinger of work.
+      cv_.wait_for(lk, kLinger, [&] { return stop_ || flushing_ || queue_.size() >= kBatch; });
+      if (queue_.empty()) {
+        idle_cv_.notify_all();
+        if (stop_) return;
+        continue;
+      }
+      while (!queue_.empty() && batch.size() < 4 * kBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      busy_ = true;
+      batch_size_ = batch.size();
+    }
+    try {
+      write(*conn, batch);
+    } catch (const std::exception& e) {
+      std::lock_guard lk(mu_);
+      error_ = e.what();
+    }
+    {
+      std::lock_guard lk(mu_);
+      busy_ = false;
+    }
+    idle_cv_.notify_all();
+  }
+}
+
+void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
+  sqlite::Transaction tx(c);
+  auto page = c.prepare(
+      "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
+      "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
+      "redirects, text_z, warc, column_name, document_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text) VALUES (?,?,?,?,?,?)");
+  auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
+  auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
+  auto probe = c.prepare(
+      "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  auto frontier = c.prepare(
+      "INSERT INTO frontier (run_id, site_id, url, mode, depth, head, family, purpose, attempt) VALUES (?,?,?,?,?,?,?,?,?)");
+  auto limit = c.prepare("INSERT OR IGNORE INTO crawl_limits (run_id, site_id, what) VALUES (?,?,?)");
+  for (auto& rec : batch) {
+    if (auto* ep = std::get_if<EvidencedPage>(&rec)) {
+      PageRecord* p = &ep->page;
+      if (ep->exchange && warc_) p->warc = warc_->write(*ep->exchange);
+      if (p->kind == "external" || p->kind == "attachment") {  // one check answers every site linking the URL
+        if (!p->warc.empty()) check_warc_.emplace(p->url, p->warc);
+        else if (auto it = check_warc_.find(p->url); it != check_warc_.end()) p->warc = it->second;
+      }
+      json redirects = json::array();
+      for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
+      page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
+          .bind(6, p->error_kind).bind(7, p->error).bind(8, p->kind).bind(9, p->depth).bind(10, p->content_type)
+          .bind(11, p->charset).bind(12, p->charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
+          .bind(15, p->fetched_at).bind(16, p->title).bind(17, json(p->meta).dump(-1, ' ', false, json::error_handler_t::replace));
+      if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
+      page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
+          .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->text_z.empty() ? compress_text(p->text) : p->text_z)
+          .bind(24, p->warc).bind(25, p->column);
+      if (p->document_date) page.bind(26, p->document_date->iso()); else page.bind_null(26);
+      page.run();
+    } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
+      for (auto& l : *ls) {
+        link.bind(1, run_).bind_kept(2, l.site_id).bind_kept(3, l.from_url).bind_kept(4, l.to_url).bind_kept(5, l.tag)
+            .bind_kept(6, l.text);
+        link.run();
+      }
+    } else if (auto* is = std::get_if<std::vector<ItemRecord>>(&rec)) {
+      for (auto& i : *is) {
+        item.bind(1, run_).bind_kept(2, i.site_id).bind_kept(3, i.list_url).bind_kept(4, i.url).bind_kept(5, i.title);
+        if (i.date) item.bind(6, i.date->iso()); else item.bind_null(6);
+        item.run();
+      }
+    } else if (auto* d = std::get_if<DnsRecord>(&rec)) {
+      dns.bind(1, run_).bind(2, d->host).bind(3, d->type).bind(4, json(d->answers).dump()).bind(5, d->error)
+          .bind(6, d->elapsed_ms);
+      dns.run();
+    } else if (auto* pr = std::get_if<ProbeRecord>(&rec)) {
+      probe.bind(1, run_).bind(2, pr->site_id).bind(3, pr->url).bind(4, pr->family).bind(5, pr->purpose)
+          .bind(6, pr->attempt).bind(7, pr->status).bind(8, pr->error).bind(9, pr->elapsed_ms).bind(10, pr->digest)
+          .bind_blob(11, compress_text(pr->text));
+      probe.run();
+    } else if (auto* fs = std::get_if<std::vector<FrontierRecord>>(&rec)) {
+      for (auto& f : *fs) {
+        frontier.bind(1, run_).bind_kept(2, f.site_id).bind_kept(3, f.url).bind(4, f.mode).bind(5, f.depth).bind(6, int(f.head))
+            .bind(7, f.family).bind(8, f.purpose).bind(9, f.attempt);
+        frontier.run();
+      }
+    } else if (auto* l = std::get_if<LimitRecord>(&rec)) {
+      limit.bind(1, run_).bind(2, l->site_id).bind(3, l->what);
+      limit.run();
+    } else if (auto* e = std::get_if<std::shared_ptr<const Exchange>>(&rec)) {
+      if (*e && warc_) warc_->write(**e);
+    }
+  }
+  if (warc_) warc_->flush();  // the evidence is in the file before the pages citing it commit
+  tx.commit();
+}
+
+}  // namespace govaudit
