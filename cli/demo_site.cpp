@@ -65,6 +65,8 @@ struct SiteBuilder {
   std::string foot, nav;
   int serial = 1000;
   DemoRoutes::mapped_type& r;
+  std::map<std::string, std::string> doc_items_;  // policy column -> its list items
+  std::string interp_items_, directory_, home_items_;
 
   SiteBuilder(DemoPortal& portal, const Config& c, const Date& t, std::string pt, std::string i, std::string n,
               std::string cd, Plan pl)
@@ -92,16 +94,9 @@ struct SiteBuilder {
                            related + foot));
   }
 
-  void build() {
-    std::string directory, home_items;
-    int annual_due = AnnualReportRule::due_year(today, "county", cfg.thresholds);
-    // Policy documents and interpretations are generated together: they link to each other. The
-    // first policy column carries the planted cases; others get one document interpreted on time.
-    std::string interp_col;
-    for (size_t ci = 0; ci < cfg.catalog.size(); ++ci)
-      if (cfg.catalog[ci].interpretations) interp_col = "col" + std::to_string(ci + 1);
-    std::map<std::string, std::string> doc_items;
-    std::string interp_items;
+  // Policy documents and interpretations are generated together: they link to each other. The
+  // first policy column carries the planted cases; others get one document interpreted on time.
+  void build_policies(const std::string& interp_col) {
     bool first_policy_column = true;
     int k = 0;
     for (size_t ci = 0; ci < cfg.catalog.size(); ++ci) {
@@ -121,88 +116,104 @@ struct SiteBuilder {
         bool linked = c != Interp::Unlinked;
         article(du, pc.name, doc_title, dd, true,
                 c == Interp::Missing || !linked ? "" : "<div class=\"related\">相关解读：<a href=\"" + iu + "\">" + int_title + "</a></div>");
-        doc_items[doc_col] += "<li><a href=\"" + du + "\">" + doc_title + "</a><span>" + dd.iso() + "</span></li>";
+        doc_items_[doc_col] += "<li><a href=\"" + du + "\">" + doc_title + "</a><span>" + dd.iso() + "</span></li>";
         if (c != Interp::Missing) {
           article(iu, "政策解读", int_title, id_, true,
                   linked ? "<div class=\"related\">相关文件：<a href=\"" + du + "\">" + doc_title + "</a></div>" : "");
-          interp_items += "<li><a href=\"" + iu + "\">" + int_title + "</a><span>" + id_.iso() + "</span></li>";
+          interp_items_ += "<li><a href=\"" + iu + "\">" + int_title + "</a><span>" + id_.iso() + "</span></li>";
         }
         if (c == Interp::Late) plant("interpretation.late", abs(du));
         if (c == Interp::Missing) plant("interpretation.missing", abs(du));
         if (c == Interp::Unlinked) plant("interpretation.unlinked", abs(du));
       }
     }
-    for (size_t ci = 0; ci < cfg.catalog.size(); ++ci) {
-      const ColumnSpec& c = cfg.catalog[ci];
-      if (c.name == plan.missing_column) continue;
-      std::string col = "col" + std::to_string(ci + 1);
-      std::string list_url = "/xxgk/" + col + "/index.html";
-      directory += "<li><a href=\"" + list_url + "\">" + c.name + "</a></li>";
-      bool news = c.update_limit_days && *c.update_limit_days <= 14;
-      std::string lis;
-      if (doc_items.count(col)) lis = doc_items[col];
-      else if (col == interp_col) lis = interp_items;
-      else if (c.name != plan.empty_column && !c.policy_documents) {
-        int age0 = 1;
-        if (c.name == plan.stale_column || (news && plan.homepage_stale))
-          age0 = (c.update_limit_days ? *c.update_limit_days : 365) + 20;
-        std::vector<std::pair<std::string, Date>> items;
-        if (c.checked_by == "annual_report") {
-          for (int y = annual_due - 2; y <= annual_due; ++y)
-            if (y < annual_due || plan.annual_report)
-              items.push_back({name + std::to_string(y) + "年政府信息公开工作年度报告", Date(y + 1, 1, 20)});
-        } else {
-          for (int i = 0, n = news ? 10 : 3; i < n; ++i)
-            items.push_back({name + c.name + "信息（第" + std::to_string(i + 1) + "期）", today.plus_days(-(age0 + i * 3))});
-        }
-        for (size_t i = 0; i < items.size(); ++i) {
-          auto& [title, d] = items[i];
-          std::string u = article_url(col, d, serial++);
-          lis += "<li><a href=\"" + u + "\" title=\"" + title + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
-          article(u, c.name, title, d, !(news && int(i) < plan.articles_without_meta));
-          if (news) home_items += "<li><a href=\"" + u + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
-        }
-        if (news && plan.broken_links) {
-          // A listed article that was deleted, and an attachment that was never uploaded.
-          std::string gone = "/xxgk/" + col + "/202001/t20200101_1.html";
-          lis += "<li><a href=\"" + gone + "\">已删除的文章</a><span>" + today.plus_days(-2).iso() + "</span></li>";
-          lis += "<li><a href=\"/xxgk/files/P020200101.pdf\">附件：实施细则.pdf</a></li>";
-          // A page behind an anti-bot gateway: listed for a manual check, never as broken.
-          lis += "<li><a href=\"/hdjl/zxft.html\">在线访谈</a></li>";
-          r["/hdjl/zxft.html"] = {412, "text/html", "<html><head><script>document.cookie='__waf=1;path=/';"
-                                                      "location.reload();</script></head><body></body></html>", ""};
-          plant("links.manual_check", abs("/hdjl/zxft.html"));
-          plant("links.broken", abs(gone));
-          plant("links.broken", abs("/xxgk/files/P020200101.pdf"));
-          // The old portal's host: its name still resolves, nothing listens there.
-          std::string old_site = "http://old." + id + ".gov.cn.test" + port + "/xxgk/index.html";
-          lis += "<li><a href=\"" + old_site + "\">旧版网站</a></li>";
-          p.dns["old." + id + ".gov.cn.test"] = {"127.0.0.2"};
-          plant("links.broken", old_site);
-          // A survey whose login redirects back to it: no browser ever reaches a page.
-          lis += "<li><a href=\"/hdjl/wsdc.html\">网上调查</a></li>";
-          r["/hdjl/wsdc.html"] = {302, "text/html", "", "/hdjl/wsdc_login.html"};
-          r["/hdjl/wsdc_login.html"] = {302, "text/html", "", "/hdjl/wsdc.html"};
-          plant("links.broken", abs("/hdjl/wsdc.html"));
-          // A moved article (301 into another directory, not broken); its relative attachment link
-          // resolves against where it moved, so a crawler resolving it against /old/ reports a false 404.
-          lis += "<li><a href=\"/old/news.html\">旧版链接</a></li>";
-          std::string moved = "/xxgk/" + col + "/202501/t20250102_" + std::to_string(serial++) + ".html";
-          r["/old/news.html"] = {301, "text/html", "", moved};
-          r[moved] = html(page("迁移的文章", "", nav + "<h1>迁移的文章</h1><a href=\"./P020250102_fj.pdf\">附件</a>" + foot));
-          r["/xxgk/" + col + "/202501/P020250102_fj.pdf"] = {200, "application/pdf", "%PDF-1.4", ""};
-        }
+  }
+
+  // A catalog column's list page and its articles, with the planted column cases.
+  void build_column(size_t ci, const std::string& interp_col) {
+    int annual_due = AnnualReportRule::due_year(today, "county", cfg.thresholds);
+    const ColumnSpec& c = cfg.catalog[ci];
+    if (c.name == plan.missing_column) return;
+    std::string col = "col" + std::to_string(ci + 1);
+    std::string list_url = "/xxgk/" + col + "/index.html";
+    directory_ += "<li><a href=\"" + list_url + "\">" + c.name + "</a></li>";
+    bool news = c.update_limit_days && *c.update_limit_days <= 14;
+    std::string lis;
+    if (doc_items_.count(col)) lis = doc_items_[col];
+    else if (col == interp_col) lis = interp_items_;
+    else if (c.name != plan.empty_column && !c.policy_documents) {
+      int age0 = 1;
+      if (c.name == plan.stale_column || (news && plan.homepage_stale))
+        age0 = (c.update_limit_days ? *c.update_limit_days : 365) + 20;
+      std::vector<std::pair<std::string, Date>> items;
+      if (c.checked_by == "annual_report") {
+        for (int y = annual_due - 2; y <= annual_due; ++y)
+          if (y < annual_due || plan.annual_report)
+            items.push_back({name + std::to_string(y) + "年政府信息公开工作年度报告", Date(y + 1, 1, 20)});
+      } else {
+        for (int i = 0, n = news ? 10 : 3; i < n; ++i)
+          items.push_back({name + c.name + "信息（第" + std::to_string(i + 1) + "期）", today.plus_days(-(age0 + i * 3))});
       }
-      if (lis.empty()) lis = "<li class=\"nodata\">暂无信息</li>";
-      r[list_url] = html(page(c.name, "", nav + "<div class=\"crumb\">当前位置：首页 &gt; 政务公开 &gt; " + c.name +
-                                              "</div><div class=\"list\"><h3>" + c.name + "</h3><ul>" + lis + "</ul></div>" + foot));
+      for (size_t i = 0; i < items.size(); ++i) {
+        auto& [title, d] = items[i];
+        std::string u = article_url(col, d, serial++);
+        lis += "<li><a href=\"" + u + "\" title=\"" + title + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
+        article(u, c.name, title, d, !(news && int(i) < plan.articles_without_meta));
+        if (news) home_items_ += "<li><a href=\"" + u + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
+      }
+      if (news && plan.broken_links) plant_link_cases(col, lis);
     }
-    std::string home_body = nav + "<div class=\"box\"><h2>工作动态</h2><ul>" + home_items + "</ul></div>" + foot;
+    if (lis.empty()) lis = "<li class=\"nodata\">暂无信息</li>";
+    r[list_url] = html(page(c.name, "", nav + "<div class=\"crumb\">当前位置：首页 &gt; 政务公开 &gt; " + c.name +
+                                            "</div><div class=\"list\"><h3>" + c.name + "</h3><ul>" + lis + "</ul></div>" + foot));
+  }
+
+  // The link cases of a news column: a deleted article, a missing attachment, an anti-bot page,
+  // a dead old host, a redirect loop and a moved article.
+  void plant_link_cases(const std::string& col, std::string& lis) {
+    // A listed article that was deleted, and an attachment that was never uploaded.
+    std::string gone = "/xxgk/" + col + "/202001/t20200101_1.html";
+    lis += "<li><a href=\"" + gone + "\">已删除的文章</a><span>" + today.plus_days(-2).iso() + "</span></li>";
+    lis += "<li><a href=\"/xxgk/files/P020200101.pdf\">附件：实施细则.pdf</a></li>";
+    // A page behind an anti-bot gateway: listed for a manual check, never as broken.
+    lis += "<li><a href=\"/hdjl/zxft.html\">在线访谈</a></li>";
+    r["/hdjl/zxft.html"] = {412, "text/html", "<html><head><script>document.cookie='__waf=1;path=/';"
+                                                "location.reload();</script></head><body></body></html>", ""};
+    plant("links.manual_check", abs("/hdjl/zxft.html"));
+    plant("links.broken", abs(gone));
+    plant("links.broken", abs("/xxgk/files/P020200101.pdf"));
+    // The old portal's host: its name still resolves, nothing listens there.
+    std::string old_site = "http://old." + id + ".gov.cn.test" + port + "/xxgk/index.html";
+    lis += "<li><a href=\"" + old_site + "\">旧版网站</a></li>";
+    p.dns["old." + id + ".gov.cn.test"] = {"127.0.0.2"};
+    plant("links.broken", old_site);
+    // A survey whose login redirects back to it: no browser ever reaches a page.
+    lis += "<li><a href=\"/hdjl/wsdc.html\">网上调查</a></li>";
+    r["/hdjl/wsdc.html"] = {302, "text/html", "", "/hdjl/wsdc_login.html"};
+    r["/hdjl/wsdc_login.html"] = {302, "text/html", "", "/hdjl/wsdc.html"};
+    plant("links.broken", abs("/hdjl/wsdc.html"));
+    // A moved article (301 into another directory, not broken); its relative attachment link
+    // resolves against where it moved, so a crawler resolving it against /old/ reports a false 404.
+    lis += "<li><a href=\"/old/news.html\">旧版链接</a></li>";
+    std::string moved = "/xxgk/" + col + "/202501/t20250102_" + std::to_string(serial++) + ".html";
+    r["/old/news.html"] = {301, "text/html", "", moved};
+    r[moved] = html(page("迁移的文章", "", nav + "<h1>迁移的文章</h1><a href=\"./P020250102_fj.pdf\">附件</a>" + foot));
+    r["/xxgk/" + col + "/202501/P020250102_fj.pdf"] = {200, "application/pdf", "%PDF-1.4", ""};
+  }
+
+  void build() {
+    // The interpretation column is the last one the catalog marks so.
+    std::string interp_col;
+    for (size_t ci = 0; ci < cfg.catalog.size(); ++ci)
+      if (cfg.catalog[ci].interpretations) interp_col = "col" + std::to_string(ci + 1);
+    build_policies(interp_col);
+    for (size_t ci = 0; ci < cfg.catalog.size(); ++ci) build_column(ci, interp_col);
+    std::string home_body = nav + "<div class=\"box\"><h2>工作动态</h2><ul>" + home_items_ + "</ul></div>" + foot;
     r["/"] = html(page(name, "<meta name=\"SiteIDCode\" content=\"" + code + "\">", home_body));
     r["/index.html"] = r["/"];
     if (plan.v6_placeholder)
       p.routes_v6[host]["/"] = html(page("IPv6改造测试", "", "<h1>IPv6 改造测试页面</h1><p>本站正在进行IPv6改造，敬请期待。</p>"));
-    r["/xxgk/index.html"] = html(page("政府信息公开", "", nav + "<ul class=\"tree\">" + directory + "</ul>" + foot));
+    r["/xxgk/index.html"] = html(page("政府信息公开", "", nav + "<ul class=\"tree\">" + directory_ + "</ul>" + foot));
     r["/robots.txt"] = {200, "text/plain", "User-agent: *\nDisallow: /admin/\n", ""};
     r["/images/ga.png"] = r["/images/red.png"] = r["/images/jiucuo.png"] = {200, "image/png", "PNG", ""};
     if (plan.v6_closed)

@@ -229,6 +229,87 @@ std::string substitute(std::string s, const std::string& what, const std::string
   return s;
 }
 
+void apply_rectification(Rectification& rect, const toml::table& table, const std::string& source) {
+  const toml::table* t = &table;
+  Reader n(*t, source, "rectification");
+  n.known({"default_working_days", "default_unit", "working_days"});
+  n.integer("default_working_days", rect.default_working_days, 0, 3650);
+  n.string("default_unit", rect.default_unit);
+  if (auto w = n.table("working_days"))
+    for (auto&& [k, v] : *w) {
+      auto i = v.as_integer();
+      if (!i || i->get() < 0 || i->get() > 3650)
+        fail(source, v, "rectification.working_days." + std::string(k.str()), "expected a number of working days");
+      rect.working_days[std::string(k.str())] = int(i->get());
+    }
+}
+
+void apply_scoring(Scoring& sc_out, const toml::table& table, const std::string& source) {
+  const toml::table* t = &table;
+  Reader n(*t, source, "scoring");
+  n.known({"veto_stale_news_columns", "veto_stale_notice_columns", "veto_stale_columns", "veto_empty_columns",
+           "deduct_major", "deduct_minor", "max_deduction_per_rule", "pass_score", "availability_window_days",
+           "availability_min_probes", "veto_availability_failures", "availability_timeout_ms"});
+  auto& sc = sc_out;
+  n.integer("availability_window_days", sc.availability_window_days, 1, 366);
+  n.integer("availability_min_probes", sc.availability_min_probes, 1, 100000);
+  n.number("veto_availability_failures", sc.veto_availability_failures, 0, 1);
+  n.integer("availability_timeout_ms", sc.availability_timeout_ms, 100, 600000);
+  n.integer("veto_stale_news_columns", sc.veto_stale_news_columns, 1, 1000);
+  n.integer("veto_stale_notice_columns", sc.veto_stale_notice_columns, 1, 1000);
+  n.integer("veto_stale_columns", sc.veto_stale_columns, 1, 1000);
+  n.integer("veto_empty_columns", sc.veto_empty_columns, 1, 1000);
+  n.number("deduct_major", sc.deduction["major"], 0, 100);
+  n.number("deduct_minor", sc.deduction["minor"], 0, 100);
+  n.number("max_deduction_per_rule", sc.max_deduction_per_rule, 0, 100);
+  n.number("pass_score", sc.pass_score, 0, 100);
+}
+
+// Report wording and severity of each rule ([rule."id"]).
+void apply_rule_texts(std::map<std::string, RuleText>& rules, const toml::table& table, const std::string& source) {
+  const toml::table* t = &table;
+  for (auto&& [k, v] : *t) {
+    std::string id(k.str());
+    auto tbl = v.as_table();
+    if (!tbl) fail(source, v, "rule." + id, "expected a table");
+    Reader n(*tbl, source, "rule." + id);
+    n.known({"category", "title", "requirement", "basis", "severity"});
+    RuleText& rt = rules[id];
+    n.string("category", rt.category);
+    n.string("title", rt.title);
+    n.string("requirement", rt.requirement);
+    n.string("basis", rt.basis);
+    n.string("severity", rt.severity);
+    if (rt.severity != "veto" && rt.severity != "major" && rt.severity != "minor")
+      fail(source, *tbl->get("severity"), "rule." + id + ".severity", "must be veto, major or minor");
+  }
+}
+
+void apply_thresholds(Thresholds& th, const toml::table& table, const std::string& source) {
+  const toml::table* t = &table;
+  Reader n(*t, source, "thresholds");
+  n.number("ipv6_similarity_min", th.ipv6_similarity_min, 0.0, 1.0);
+  n.integer("cert_expiry_warning_days", th.cert_expiry_warning_days, 0, 3650);
+  n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days", "ipv6_similarity_min", "cert_expiry_warning_days",
+           "annual_report_due_government", "annual_report_due_department"});
+  for (auto [key, dst] : {std::pair{"annual_report_due_government", &th.annual_report_due_government},
+                          std::pair{"annual_report_due_department", &th.annual_report_due_department}}) {
+    if (!t->get(key)) continue;
+    std::string v;
+    n.string(key, v);
+    int m = 0, d = 0;
+    // A day that exists (in a leap year: "02-29" is a valid due date).
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (v.size() != 5 || std::sscanf(v.c_str(), "%2d-%2d", &m, &d) != 2 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+      fail(source, *t->get(key), "thresholds." + std::string(key), "expected \"MM-DD\"");
+    *dst = {m, d};
+  }
+  n.integer("homepage_update_days", th.homepage_update_days, 1, 3650);
+  n.number("meta_missing_max_share", th.meta_missing_max_share, 0.0, 1.0);
+  n.number("ipv6_link_support_min", th.ipv6_link_support_min, 0.0, 1.0);
+  n.integer("interpretation_working_days", th.interpretation_working_days, 0, 365);
+}
+
 }  // namespace
 
 const char* version() { return "0.1.0"; }
@@ -253,59 +334,14 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     n.integer("https_port", cfg.crawl.https_port, 1, 65535);
   }
   r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification"});
-  if (auto t = r.table("rectification")) {
-    Reader n(*t, source, "rectification");
-    n.known({"default_working_days", "default_unit", "working_days"});
-    n.integer("default_working_days", cfg.rectification.default_working_days, 0, 3650);
-    n.string("default_unit", cfg.rectification.default_unit);
-    if (auto w = n.table("working_days"))
-      for (auto&& [k, v] : *w) {
-        auto i = v.as_integer();
-        if (!i || i->get() < 0 || i->get() > 3650)
-          fail(source, v, "rectification.working_days." + std::string(k.str()), "expected a number of working days");
-        cfg.rectification.working_days[std::string(k.str())] = int(i->get());
-      }
-  }
+  if (auto t = r.table("rectification")) apply_rectification(cfg.rectification, *t, source);
   if (auto t = r.table("detail_labels"))
     for (auto&& [k, v] : *t) {
       if (!v.is_string()) fail(source, v, "detail_labels." + std::string(k.str()), "expected a string");
       cfg.detail_labels[std::string(k.str())] = v.as_string()->get();
     }
-  if (auto t = r.table("scoring")) {
-    Reader n(*t, source, "scoring");
-    n.known({"veto_stale_news_columns", "veto_stale_notice_columns", "veto_stale_columns", "veto_empty_columns",
-             "deduct_major", "deduct_minor", "max_deduction_per_rule", "pass_score", "availability_window_days",
-             "availability_min_probes", "veto_availability_failures", "availability_timeout_ms"});
-    auto& sc = cfg.scoring;
-    n.integer("availability_window_days", sc.availability_window_days, 1, 366);
-    n.integer("availability_min_probes", sc.availability_min_probes, 1, 100000);
-    n.number("veto_availability_failures", sc.veto_availability_failures, 0, 1);
-    n.integer("availability_timeout_ms", sc.availability_timeout_ms, 100, 600000);
-    n.integer("veto_stale_news_columns", sc.veto_stale_news_columns, 1, 1000);
-    n.integer("veto_stale_notice_columns", sc.veto_stale_notice_columns, 1, 1000);
-    n.integer("veto_stale_columns", sc.veto_stale_columns, 1, 1000);
-    n.integer("veto_empty_columns", sc.veto_empty_columns, 1, 1000);
-    n.number("deduct_major", sc.deduction["major"], 0, 100);
-    n.number("deduct_minor", sc.deduction["minor"], 0, 100);
-    n.number("max_deduction_per_rule", sc.max_deduction_per_rule, 0, 100);
-    n.number("pass_score", sc.pass_score, 0, 100);
-  }
-  if (auto t = r.table("rule"))
-    for (auto&& [k, v] : *t) {
-      std::string id(k.str());
-      auto tbl = v.as_table();
-      if (!tbl) fail(source, v, "rule." + id, "expected a table");
-      Reader n(*tbl, source, "rule." + id);
-      n.known({"category", "title", "requirement", "basis", "severity"});
-      RuleText& rt = cfg.rules[id];
-      n.string("category", rt.category);
-      n.string("title", rt.title);
-      n.string("requirement", rt.requirement);
-      n.string("basis", rt.basis);
-      n.string("severity", rt.severity);
-      if (rt.severity != "veto" && rt.severity != "major" && rt.severity != "minor")
-        fail(source, *tbl->get("severity"), "rule." + id + ".severity", "must be veto, major or minor");
-    }
+  if (auto t = r.table("scoring")) apply_scoring(cfg.scoring, *t, source);
+  if (auto t = r.table("rule")) apply_rule_texts(cfg.rules, *t, source);
   if (auto t = r.table("crawl")) apply_crawl(cfg.crawl, Reader(*t, source, "crawl"));
   if (auto t = r.table("dns")) apply_dns(cfg.dns, Reader(*t, source, "dns"));
   if (auto t = r.table("net")) {
@@ -313,29 +349,7 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     n.known({"allow"});
     n.strings("allow", cfg.allow_net);
   }
-  if (auto t = r.table("thresholds")) {
-    Reader n(*t, source, "thresholds");
-    n.number("ipv6_similarity_min", cfg.thresholds.ipv6_similarity_min, 0.0, 1.0);
-    n.integer("cert_expiry_warning_days", cfg.thresholds.cert_expiry_warning_days, 0, 3650);
-    n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days", "ipv6_similarity_min", "cert_expiry_warning_days",
-             "annual_report_due_government", "annual_report_due_department"});
-    for (auto [key, dst] : {std::pair{"annual_report_due_government", &cfg.thresholds.annual_report_due_government},
-                            std::pair{"annual_report_due_department", &cfg.thresholds.annual_report_due_department}}) {
-      if (!t->get(key)) continue;
-      std::string v;
-      n.string(key, v);
-      int m = 0, d = 0;
-      // A day that exists (in a leap year: "02-29" is a valid due date).
-      static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-      if (v.size() != 5 || std::sscanf(v.c_str(), "%2d-%2d", &m, &d) != 2 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-        fail(source, *t->get(key), "thresholds." + std::string(key), "expected \"MM-DD\"");
-      *dst = {m, d};
-    }
-    n.integer("homepage_update_days", cfg.thresholds.homepage_update_days, 1, 3650);
-    n.number("meta_missing_max_share", cfg.thresholds.meta_missing_max_share, 0.0, 1.0);
-    n.number("ipv6_link_support_min", cfg.thresholds.ipv6_link_support_min, 0.0, 1.0);
-    n.integer("interpretation_working_days", cfg.thresholds.interpretation_working_days, 0, 365);
-  }
+  if (auto t = r.table("thresholds")) apply_thresholds(cfg.thresholds, *t, source);
   if (auto t = r.table("meta")) {
     Reader n(*t, source, "meta");
     n.known({"required"});

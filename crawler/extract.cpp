@@ -14,191 +14,22 @@
 #include <string_view>
 #include <unordered_set>
 
-#include <unicode/regex.h>
-#include <unicode/unistr.h>
 
 #include "crawler/dates.hpp"
+#include "crawler/html_tree.hpp"
 #include "crawler/reading.hpp"
+#include "crawler/scripts.hpp"
 
 namespace govaudit::extract {
 namespace {
 
-// Gumbo makes several allocations per node and frees most of them one by one; through malloc that
-// was the parse threads' largest cost. Each parse gets its own pool instead: small blocks come
-// from 64 KB chunks and are reused through free lists by size, large ones come from malloc, and
-// the whole tree goes at once with the pool (no gumbo_destroy_output walk).
-class GumboPool {
- public:
-  GumboPool() = default;
-  GumboPool(const GumboPool&) = delete;
-  GumboPool& operator=(const GumboPool&) = delete;
-  ~GumboPool() {
-    for (void* c : chunks_) std::free(c);
-    while (large_) {
-      Large* next = large_->next;
-      std::free(large_);
-      large_ = next;
-    }
-  }
-
-  static void* allocate(void* pool, size_t n) { return static_cast<GumboPool*>(pool)->get(n); }
-  static void deallocate(void* pool, void* p) { static_cast<GumboPool*>(pool)->put(p); }
-
- private:
-  static constexpr size_t kAlign = 16, kSmall = 1024, kChunk = 64 * 1024, kLargeTag = ~size_t(0);
-  struct Large {  // header of a block from malloc; its last word is the tag every block has
-    Large* prev;
-    Large* next;
-    size_t pad;
-    size_t tag;
-  };
-  static_assert(sizeof(Large) % kAlign == 0);
-
-  void* get(size_t n) {
-    if (n > kSmall) {
-      auto* l = static_cast<Large*>(std::malloc(sizeof(Large) + n));
-      if (!l) throw std::bad_alloc();
-      *l = Large{nullptr, large_, 0, kLargeTag};
-      if (large_) large_->prev = l;
-      large_ = l;
-      return l + 1;
-    }
-    size_t cls = (n + kAlign - 1) / kAlign;  // 1..64: a block of cls * 16 bytes after a 16-byte header
-    if (void* p = free_[cls]) {
-      free_[cls] = *static_cast<void**>(p);
-      return p;
-    }
-    size_t need = kAlign + cls * kAlign;
-    if (left_ < need) {
-      cur_ = static_cast<char*>(std::malloc(kChunk));
-      if (!cur_) throw std::bad_alloc();
-      chunks_.push_back(cur_);
-      left_ = kChunk;
-    }
-    char* p = cur_ + kAlign;
-    reinterpret_cast<size_t*>(p)[-1] = cls;
-    cur_ += need;
-    left_ -= need;
-    return p;
-  }
-
-  void put(void* p) {
-    if (!p) return;
-    size_t tag = static_cast<size_t*>(p)[-1];
-    if (tag == kLargeTag) {
-      auto* l = static_cast<Large*>(p) - 1;
-      (l->prev ? l->prev->next : large_) = l->next;
-      if (l->next) l->next->prev = l->prev;
-      std::free(l);
-      return;
-    }
-    *static_cast<void**>(p) = free_[tag];
-    free_[tag] = p;
-  }
-
-  std::vector<void*> chunks_;
-  char* cur_ = nullptr;
-  size_t left_ = 0;
-  void* free_[kSmall / kAlign + 1] = {};
-  Large* large_ = nullptr;
-};
-
-struct Parsed {
-  GumboPool pool;
-  GumboOutput* output = nullptr;
-};
-
-// The tree of one parse; it lives in (and dies with) its pool.
-class Output {
- public:
-  explicit Output(std::string_view html) : p_(std::make_unique<Parsed>()) {
-    GumboOptions o = kGumboDefaultOptions;
-    o.max_errors = 0;  // parse errors are not read: recording them cost an allocation each
-    o.allocator = &GumboPool::allocate;
-    o.deallocator = &GumboPool::deallocate;
-    o.userdata = &p_->pool;
-    p_->output = gumbo_parse_with_options(&o, html.data(), html.size());
-  }
-  GumboOutput* operator->() const { return p_->output; }
-
- private:
-  std::unique_ptr<Parsed> p_;
-};
-
-bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-// Gumbo's tree construction is quadratic in nesting depth (20,000 nested <div> take 15 s), and a
-// hostile page can nest 200,000. Start tags that would open elements deeper than `max_depth` are
-// blanked (with their end tags) before parsing: their content stays, the tree is flattened there.
-// Elements that close themselves (void, <p>, <li>, cells …) are not counted. Gumbo also needs about
-// 600 bytes per element, so the document ends before its `max_elements`-th start tag. Returns `html`
-// itself (or a prefix) when nothing is that deep, else a copy in `storage`.
-std::string_view cap_markup(std::string_view html, const Limits& limits, std::string& storage, bool& capped, bool& cut) {
-  using Names = std::unordered_set<std::string_view>;
-  static const Names uncounted = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                                  "param", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th",
-                                  "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp",
-                                  "html", "head", "body", "frame", "keygen", "basefont", "bgsound",
-                                  "a"};  // a link closes an open one: never deep, and never dropped
-  static const Names raw_text = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
-  size_t depth = 0, excess = 0, elements = 0;
-  auto blank = [&](size_t from, size_t to) {
-    if (!capped) storage.assign(html), capped = true;
-    std::fill(storage.begin() + long(from), storage.begin() + long(to), ' ');
-  };
-  size_t i = 0, n = html.size();
-  while ((i = html.find('<', i)) != std::string_view::npos) {
-    if (html.compare(i, 4, "<!--") == 0) {
-      size_t e = html.find("-->", i + 4);
-      i = e == std::string_view::npos ? n : e + 3;
-      continue;
-    }
-    bool end = i + 1 < n && html[i + 1] == '/';
-    size_t p = i + (end ? 2 : 1);
-    if (p >= n || !ascii_alpha(html[p])) {
-      ++i;
-      continue;
-    }
-    char buf[16];  // longer names are none of the listed ones
-    size_t len = 0;
-    for (; p < n && !std::isspace(static_cast<unsigned char>(html[p])) && html[p] != '>' && html[p] != '/'; ++p)
-      if (len < sizeof buf) buf[len++] = char(std::tolower(static_cast<unsigned char>(html[p])));
-    std::string_view name(buf, len < sizeof buf ? len : 0);
-    char quote = 0;  // the tag ends at the first '>' outside quotes
-    for (; p < n && (quote || html[p] != '>'); ++p)
-      if (quote ? html[p] == quote : (html[p] == '"' || html[p] == '\'')) quote = quote ? 0 : html[p];
-    size_t close = std::min(p + 1, n);
-    bool self_closing = p > i && p < n && html[p - 1] == '/';
-    bool counted = !uncounted.count(name) && !self_closing;
-    if (!end && !(counted && depth >= limits.max_depth) && ++elements > limits.max_elements) {  // blanked ones are free
-      cut = true;
-      return capped ? std::string_view(storage).substr(0, i) : html.substr(0, i);
-    }
-    if (!counted) {
-    } else if (end) {
-      if (excess > 0) --excess, blank(i, close);
-      else if (depth > 0) --depth;
-    } else if (raw_text.count(name)) {
-      size_t e = html.find("</", close);
-      while (e != std::string_view::npos && html.substr(e + 2, name.size()) != name) e = html.find("</", e + 2);
-      close = e == std::string_view::npos ? n : e;
-    } else if (depth >= limits.max_depth) {
-      ++excess, blank(i, close);
-    } else {
-      ++depth;
-    }
-    i = close;
-  }
-  return capped ? std::string_view(storage) : html;
-}
-
-Output parse_html(std::string_view html, const Limits& limits, Page& page) {
+HtmlTree parse_html(std::string_view html, const Limits& limits, Page& page) {
   std::string storage;
   bool flattened = false, cut = false;
-  html = cap_markup(html, limits, storage, flattened, cut);
+  html = cap_markup(html, limits.max_depth, limits.max_elements, storage, flattened, cut);
   page.depth_capped = page.depth_capped || flattened;
   page.elements_capped = page.elements_capped || cut;
-  return Output(html);
+  return HtmlTree(html);
 }
 
 const char* attr(const GumboNode* n, const char* name) {
@@ -284,101 +115,6 @@ std::string inner_text(const GumboNode* n) {
   std::string s;
   text_of(n, s);
   return squash(s);
-}
-
-int parse_int(const std::string& s) {
-  try {
-    return std::stoi(s);
-  } catch (...) {
-    return -1;
-  }
-}
-
-// ICU regular expressions compiled once; a matcher per call keeps them thread-safe.
-const icu::RegexPattern& compiled(const char* pattern) {
-  static std::mutex mu;
-  static std::map<const char*, std::unique_ptr<icu::RegexPattern>> cache;
-  std::lock_guard lk(mu);
-  auto& p = cache[pattern];
-  if (!p) {
-    UParseError pe;
-    UErrorCode err = U_ZERO_ERROR;
-    p.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, pe, err));
-    if (U_FAILURE(err)) throw std::logic_error(std::string("bad built-in pattern: ") + pattern);
-  }
-  return *p;
-}
-
-// Groups of the first match of `pattern` in `s` (group 0 = whole match); empty when none.
-std::vector<std::string> search(const char* pattern, const std::string& s) {
-  UErrorCode err = U_ZERO_ERROR;
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
-  std::unique_ptr<icu::RegexMatcher> m(compiled(pattern).matcher(u, err));
-  if (U_FAILURE(err) || !m->find(err) || U_FAILURE(err)) return {};
-  std::vector<std::string> out;
-  for (int32_t g = 0; g <= m->groupCount(); ++g) {
-    std::string v;
-    if (m->start(g, err) >= 0) m->group(g, err).toUTF8String(v);
-    out.push_back(v);
-  }
-  return out;
-}
-
-// The TRS inline pager: `var countPage=56; var currentPage=0;` writing index.html, index_1.html …
-std::optional<Pager> find_inline_pager(const std::string& script) {
-  if (script.find("countPage") == std::string::npos || script.find("index") == std::string::npos) return std::nullopt;
-  auto count = search(R"re(countPage\s*=\s*(\d+))re", script);
-  auto current = search(R"re(currentPage\s*=\s*(\d+))re", script);
-  if (count.empty()) return std::nullopt;
-  Pager p{parse_int(count[1]), current.empty() ? 0 : parse_int(current[1]), "index",
-          script.find("shtml") != std::string::npos ? "shtml" : "html"};
-  if (p.total < 1 || p.current < 0) return std::nullopt;
-  return p;
-}
-
-// createPageHTML(total, current, "prefix", "ext"), where total/current may name `var x = N`.
-std::optional<Pager> find_pager(const std::string& script) {
-  if (script.find("createPageHTML") == std::string::npos) return find_inline_pager(script);
-  auto m = search(R"re(createPageHTML\s*\(\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*([A-Za-z_$][\w$]*|\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["'])re", script);
-  if (m.empty()) return std::nullopt;
-  auto value = [&](const std::string& tok) -> int {
-    if (std::isdigit(static_cast<unsigned char>(tok[0]))) return parse_int(tok);
-    // var countPage = 56   (the token is an identifier: no regex metacharacters)
-    for (size_t p = script.find(tok); p != std::string::npos; p = script.find(tok, p + 1)) {
-      bool word_start = p == 0 || !(std::isalnum(static_cast<unsigned char>(script[p - 1])) || script[p - 1] == '_');
-      size_t e = p + tok.size();
-      while (e < script.size() && script[e] == ' ') ++e;
-      if (!word_start || e >= script.size() || script[e] != '=' || (e + 1 < script.size() && script[e + 1] == '=')) continue;
-      ++e;
-      while (e < script.size() && script[e] == ' ') ++e;
-      size_t d = e;
-      while (d < script.size() && std::isdigit(static_cast<unsigned char>(script[d]))) ++d;
-      if (d > e) return parse_int(script.substr(e, d - e));
-    }
-    return -1;
-  };
-  Pager p{value(m[1]), value(m[2]), m[3], m[4]};
-  if (p.total < 1 || p.current < 0 || p.prefix.empty() || p.ext.empty()) return std::nullopt;
-  return p;
-}
-
-std::string find_script_redirect(const std::string& script) {
-  if (script.find("location") == std::string::npos) return {};
-  auto m = search(
-      R"re((?:window\.|top\.|self\.|document\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.(?:replace|assign)\s*\(\s*["']([^"']+)["'])re",
-      script);
-  if (m.empty()) return {};
-  return !m[1].empty() ? m[1] : m[2];
-}
-
-std::string refresh_target(const std::string& content) {
-  std::string l = lower(content);
-  size_t p = l.find("url=");
-  if (p == std::string::npos) return {};
-  std::string u = content.substr(p + 4);
-  while (!u.empty() && (u.front() == '\'' || u.front() == '"' || u.front() == ' ')) u.erase(0, 1);
-  while (!u.empty() && (u.back() == '\'' || u.back() == '"' || u.back() == ' ')) u.pop_back();
-  return u;
 }
 
 struct Walker {
@@ -572,19 +308,6 @@ struct Walker {
   }
 };
 
-// Hanweb list data: <datastore> … <record><![CDATA[<li>…</li>]]></record> inside a script.
-std::string cdata_html(const std::string& script) {
-  std::string out;
-  for (size_t p = script.find("<![CDATA["); p != std::string::npos; p = script.find("<![CDATA[", p)) {
-    size_t e = script.find("]]>", p + 9);
-    if (e == std::string::npos) break;
-    out.append(script, p + 9, e - p - 9);
-    out += '\n';
-    p = e + 3;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string squash(std::string_view s) {
@@ -614,7 +337,7 @@ std::string squash(std::string_view s) {
 
 Page parse(std::string_view html, const std::string& url, const Limits& limits) {
   Page page;
-  Output out = parse_html(html, limits, page);
+  HtmlTree out = parse_html(html, limits, page);
   Walker w{page, limits, {}};
   w.walk(out->document);
   std::string raw;
@@ -641,7 +364,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
       page.has_datastore = true;
       std::string frag = cdata_html(s);
       if (!frag.empty()) {
-        Output f = parse_html(frag, limits, page);
+        HtmlTree f = parse_html(frag, limits, page);
         Page sub;
         Walker fw{sub, limits, {}};
         fw.walk(f->document);

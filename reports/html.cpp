@@ -98,151 +98,188 @@ std::string fixed1(double v) {
   return buf;
 }
 
-}  // namespace
-
-void write_html(const ReportData& d, std::ostream& o) {
-  const Config& cfg = *d.config;
+// What every section of the report reads: the findings by site, the verdict of each site, and
+// the findings left for a manual check.
+struct Sections {
+  const ReportData& d;
+  const Config& cfg;
+  std::ostream& o;
   std::map<std::string, std::vector<const Finding*>> by_site;
-  std::map<std::string, int> by_category, per_site;
-  std::vector<const Finding*> manual;
-  for (auto& f : d.findings) {
-    by_site[f.site_id].push_back(&f);
-    if (f.rule.find("manual_check") != std::string::npos) {
-      manual.push_back(&f);
-      continue;
-    }
-    ++by_category[cfg.rule_text(f.rule).category];
-  }
-  o << "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << html_escape(cfg.report_title)
-    << "</title><style>" << kStyle << "</style></head><body><main>";
-  o << "<h1>" << html_escape(cfg.report_title) << "</h1>";
-  o << "<table class=\"kv\"><tr><td>测评日期</td><td>" << html_escape(d.audit.today) << "</td></tr>"
-    << "<tr><td>采集时间</td><td>" << html_escape(d.crawl.started_at) << " 至 " << html_escape(d.crawl.finished_at) << "（UTC）</td></tr>"
-    << "<tr><td>测评网站数</td><td>" << d.sites.size() << "</td></tr>"
-    << "<tr><td>发现问题数</td><td>" << d.findings.size() - manual.size() << "（另有 " << manual.size() << " 项需人工核查）</td></tr>"
-    << "<tr><td>工具</td><td>govaudit " << version() << "（采集批次 " << d.crawl.id << "，测评批次 " << d.audit.id << "）</td></tr></table>";
-
-  o << "<h2>一、总体情况</h2><table><tr><th>网站</th><th>首页</th><th>采集页面</th><th>问题数</th><th>得分</th><th>单项否决</th><th>结论</th></tr>";
+  std::map<std::string, int> by_category;
   std::map<std::string, Verdict> verdicts;
-  for (auto& s : d.sites) {
-    auto& fs = by_site[s.site.id];
-    Verdict v = judge_site(fs, cfg, s.probes, s.probes_failed);
-    verdicts[s.site.id] = v;
-    per_site[s.site.name] = int(fs.size()) - v.manual_checks;
-    std::string vetoes;
-    for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + x;
-    o << "<tr" << (v.pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
-      << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << per_site[s.site.name] << "</td><td>"
-      << (v.vetoes.empty() ? fixed1(v.score) : std::string("否决")) << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
-      << (v.pass ? "pass\">合格" : "fail\">不合格") << "</td></tr>";
+  std::vector<const Finding*> manual;
+
+  Sections(const ReportData& data, std::ostream& out) : d(data), cfg(*data.config), o(out) {
+    for (auto& f : d.findings) {
+      by_site[f.site_id].push_back(&f);
+      if (f.rule.find("manual_check") != std::string::npos) {
+        manual.push_back(&f);
+        continue;
+      }
+      ++by_category[cfg.rule_text(f.rule).category];
+    }
+    for (auto& s : d.sites) verdicts[s.site.id] = judge_site(by_site[s.site.id], cfg, s.probes, s.probes_failed);
   }
-  o << "</table><h3>问题分类统计</h3>";
-  bar_chart(o, by_category);
-  o << "<h3>各网站问题数</h3>";
-  bar_chart(o, per_site);
-  if (d.has_previous) {
-    auto diff = diff_findings(d.previous, d.findings);
-    o << "<h3>与上次测评相比</h3>";
-    bar_chart(o, {{"新发现", int(diff.added.size())}, {"仍存在", int(diff.persisting.size())}, {"已整改", int(diff.resolved.size())}});
-    if (!diff.resolved.empty()) {
-      o << "<table><tr><th>已整改</th><th>网站</th><th>对象</th></tr>";
-      for (auto& f : diff.resolved)
-        o << "<tr><td>" << html_escape(cfg.rule_text(f.rule).title) << "</td><td>" << html_escape(f.site_id) << "</td><td>"
-          << html_escape(f.subject) << "</td></tr>";
+
+  void header() {
+    o << "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << html_escape(cfg.report_title)
+      << "</title><style>" << kStyle << "</style></head><body><main>";
+    o << "<h1>" << html_escape(cfg.report_title) << "</h1>";
+    o << "<table class=\"kv\"><tr><td>测评日期</td><td>" << html_escape(d.audit.today) << "</td></tr>"
+      << "<tr><td>采集时间</td><td>" << html_escape(d.crawl.started_at) << " 至 " << html_escape(d.crawl.finished_at) << "（UTC）</td></tr>"
+      << "<tr><td>测评网站数</td><td>" << d.sites.size() << "</td></tr>"
+      << "<tr><td>发现问题数</td><td>" << d.findings.size() - manual.size() << "（另有 " << manual.size() << " 项需人工核查）</td></tr>"
+      << "<tr><td>工具</td><td>govaudit " << version() << "（采集批次 " << d.crawl.id << "，测评批次 " << d.audit.id << "）</td></tr></table>";
+  }
+
+  void overview() {
+    o << "<h2>一、总体情况</h2><table><tr><th>网站</th><th>首页</th><th>采集页面</th><th>问题数</th><th>得分</th><th>单项否决</th><th>结论</th></tr>";
+    std::map<std::string, int> count_by_site;
+    for (auto& s : d.sites) {
+      auto& fs = by_site[s.site.id];
+      const Verdict& v = verdicts[s.site.id];
+      count_by_site[s.site.name] = int(fs.size()) - v.manual_checks;
+      std::string vetoes;
+      for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + x;
+      o << "<tr" << (v.pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
+        << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << count_by_site[s.site.name] << "</td><td>"
+        << (v.vetoes.empty() ? fixed1(v.score) : std::string("否决")) << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
+        << (v.pass ? "pass\">合格" : "fail\">不合格") << "</td></tr>";
+    }
+    o << "</table><h3>问题分类统计</h3>";
+    bar_chart(o, by_category);
+    o << "<h3>各网站问题数</h3>";
+    bar_chart(o, count_by_site);
+    if (d.has_previous) {
+      auto diff = diff_findings(d.previous, d.findings);
+      o << "<h3>与上次测评相比</h3>";
+      bar_chart(o, {{"新发现", int(diff.added.size())}, {"仍存在", int(diff.persisting.size())}, {"已整改", int(diff.resolved.size())}});
+      if (!diff.resolved.empty()) {
+        o << "<table><tr><th>已整改</th><th>网站</th><th>对象</th></tr>";
+        for (auto& f : diff.resolved)
+          o << "<tr><td>" << html_escape(cfg.rule_text(f.rule).title) << "</td><td>" << html_escape(f.site_id) << "</td><td>"
+            << html_escape(f.subject) << "</td></tr>";
+        o << "</table>";
+      }
+    }
+  }
+
+  void per_site() {
+    o << "<h2>二、分站点问题</h2>";
+    for (auto& s : d.sites) {
+      const Verdict& v = verdicts[s.site.id];
+      o << "<h3>" << html_escape(s.site.name) << "（" << html_escape(s.site.id) << "）</h3>";
+      o << "<p>得分 <b>" << fixed1(v.score) << "</b>，结论：<span class=\"" << (v.pass ? "pass\">合格" : "fail\">不合格") << "</span>";
+      for (auto& x : v.vetoes) o << "；单项否决：" << html_escape(x);
+      o << "</p>";
+      if (s.status == "unreachable") o << "<p class=\"fail\">首页无法访问：" << html_escape(s.error) << "</p>";
+      for (auto& l : s.limits) o << "<p class=\"muted\">采集限制：" << html_escape(l) << "</p>";
+      std::map<std::string, std::vector<const Finding*>> by_cat;
+      for (auto* f : by_site[s.site.id])
+        if (f->rule.find("manual_check") == std::string::npos) by_cat[cfg.rule_text(f->rule).category].push_back(f);
+      if (by_cat.empty()) {
+        o << "<p class=\"pass\">未发现问题。</p>";
+        continue;
+      }
+      o << "<table><colgroup><col style=\"width:8%\"><col style=\"width:15%\"><col style=\"width:17%\"><col style=\"width:22%\">"
+           "<col style=\"width:32%\"><col style=\"width:6%\"></colgroup><tr><th>类别</th><th>问题</th><th>对象</th><th>证据链接</th>"
+           "<th>测量值</th><th>状态</th></tr>";
+      for (auto& [cat, list] : by_cat)
+        for (auto* f : list) {
+          auto rt = cfg.rule_text(f->rule);
+          o << "<tr><td>" << html_escape(cat) << "</td><td>" << html_escape(rt.title) << "<br><code>" << html_escape(f->rule)
+            << "</code></td><td>" << html_escape(f->subject) << "</td><td>" << html_escape(f->url);
+          if (auto w = s.warc.find(f->url); w != s.warc.end())
+            o << "<br><span class=\"muted\">存档：" << html_escape(w->second) << "</span>";
+          o << "</td><td>"
+            << detail_text(f->detail_json, cfg) << "</td><td>" << (d.has_previous ? status_against(*f, d.previous) : "新发现")
+            << "</td></tr>";
+        }
       o << "</table>";
     }
   }
 
-  o << "<h2>二、分站点问题</h2>";
-  for (auto& s : d.sites) {
-    const Verdict& v = verdicts[s.site.id];
-    o << "<h3>" << html_escape(s.site.name) << "（" << html_escape(s.site.id) << "）</h3>";
-    o << "<p>得分 <b>" << fixed1(v.score) << "</b>，结论：<span class=\"" << (v.pass ? "pass\">合格" : "fail\">不合格") << "</span>";
-    for (auto& x : v.vetoes) o << "；单项否决：" << html_escape(x);
-    o << "</p>";
-    if (s.status == "unreachable") o << "<p class=\"fail\">首页无法访问：" << html_escape(s.error) << "</p>";
-    for (auto& l : s.limits) o << "<p class=\"muted\">采集限制：" << html_escape(l) << "</p>";
-    std::map<std::string, std::vector<const Finding*>> by_cat;
-    for (auto* f : by_site[s.site.id])
-      if (f->rule.find("manual_check") == std::string::npos) by_cat[cfg.rule_text(f->rule).category].push_back(f);
-    if (by_cat.empty()) {
-      o << "<p class=\"pass\">未发现问题。</p>";
-      continue;
+  void ipv6() {
+    o << "<h2>三、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
+         "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th><th>权威DNS IPv6（授权体系）</th></tr>";
+    for (auto& s : d.sites) {
+      const auto& m = s.ipv6;
+      std::string aaaa;
+      for (auto& a : m.aaaa) aaaa += (aaaa.empty() ? "" : " ") + a;
+      o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(m.host) << "</td><td>"
+        << (aaaa.empty() ? "无" : html_escape(aaaa)) << "</td><td>" << pct(m.home_v4_ok, m.home_v4_total) << "</td><td>"
+        << pct(m.home_v6_ok, m.home_v6_total) << "</td><td>" << (m.similarity < 0 ? "—" : fixed1(m.similarity * 100) + "%")
+        << "</td><td>" << pct(m.link2_ok, m.link2_total) << "</td><td>" << pct(m.link3_ok, m.link3_total) << "</td><td>"
+        << (m.ns_total ? html_escape(m.zone) + "：" + pct(m.ns_with_aaaa, m.ns_total) : std::string("未获取")) << "</td></tr>";
     }
-    o << "<table><colgroup><col style=\"width:8%\"><col style=\"width:15%\"><col style=\"width:17%\"><col style=\"width:22%\">"
-         "<col style=\"width:32%\"><col style=\"width:6%\"></colgroup><tr><th>类别</th><th>问题</th><th>对象</th><th>证据链接</th>"
-         "<th>测量值</th><th>状态</th></tr>";
-    for (auto& [cat, list] : by_cat)
-      for (auto* f : list) {
-        auto rt = cfg.rule_text(f->rule);
-        o << "<tr><td>" << html_escape(cat) << "</td><td>" << html_escape(rt.title) << "<br><code>" << html_escape(f->rule)
-          << "</code></td><td>" << html_escape(f->subject) << "</td><td>" << html_escape(f->url);
-        if (auto w = s.warc.find(f->url); w != s.warc.end())
-          o << "<br><span class=\"muted\">存档：" << html_escape(w->second) << "</span>";
-        o << "</td><td>"
-          << detail_text(f->detail_json, cfg) << "</td><td>" << (d.has_previous ? status_against(*f, d.previous) : "新发现")
-          << "</td></tr>";
+    o << "</table>";
+  }
+
+  void availability() {
+    o << "<h2>四、首页可用性监测</h2><p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
+      << " 天内 govaudit probe 的首页访问记录（" << cfg.scoring.availability_timeout_ms / 1000
+      << " 秒内未打开计为失败；不少于 " << cfg.scoring.availability_min_probes << " 次时参与评判）。</p>"
+      << "<table><tr><th>网站</th><th>访问次数</th><th>失败次数</th><th>可用率</th></tr>";
+    for (auto& s : d.sites)
+      o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << s.probes << "</td><td>" << s.probes_failed << "</td><td>"
+        << pct(s.probes - s.probes_failed, s.probes) << "</td></tr>";
+    o << "</table>";
+  }
+
+  void manual_checks() {
+    o << "<h2>五、需人工核查事项</h2>";
+    if (manual.empty()) o << "<p>无。</p>";
+    else {
+      o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
+      for (auto* f : manual)
+        o << "<tr><td>" << html_escape(f->site_id) << "</td><td>" << html_escape(f->subject) << "</td><td>"
+          << html_escape(cfg.rule_text(f->rule).requirement) << "<br>" << detail_text(f->detail_json, cfg) << "</td></tr>";
+      o << "</table>";
+    }
+  }
+
+  void redirects() {
+    o << "<h2>六、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
+    for (auto& s : d.sites) {
+      size_t n = 0;
+      for (auto& [from, to] : s.redirects) {
+        if (++n > 30) break;
+        o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(from) << "</td><td>" << html_escape(to) << "</td></tr>";
       }
-    o << "</table>";
-  }
-
-  o << "<h2>三、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
-       "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th><th>权威DNS IPv6（授权体系）</th></tr>";
-  for (auto& s : d.sites) {
-    const auto& m = s.ipv6;
-    std::string aaaa;
-    for (auto& a : m.aaaa) aaaa += (aaaa.empty() ? "" : " ") + a;
-    o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(m.host) << "</td><td>"
-      << (aaaa.empty() ? "无" : html_escape(aaaa)) << "</td><td>" << pct(m.home_v4_ok, m.home_v4_total) << "</td><td>"
-      << pct(m.home_v6_ok, m.home_v6_total) << "</td><td>" << (m.similarity < 0 ? "—" : fixed1(m.similarity * 100) + "%")
-      << "</td><td>" << pct(m.link2_ok, m.link2_total) << "</td><td>" << pct(m.link3_ok, m.link3_total) << "</td><td>"
-      << (m.ns_total ? html_escape(m.zone) + "：" + pct(m.ns_with_aaaa, m.ns_total) : std::string("未获取")) << "</td></tr>";
-  }
-  o << "</table>";
-
-  o << "<h2>四、首页可用性监测</h2><p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
-    << " 天内 govaudit probe 的首页访问记录（" << cfg.scoring.availability_timeout_ms / 1000
-    << " 秒内未打开计为失败；不少于 " << cfg.scoring.availability_min_probes << " 次时参与评判）。</p>"
-    << "<table><tr><th>网站</th><th>访问次数</th><th>失败次数</th><th>可用率</th></tr>";
-  for (auto& s : d.sites)
-    o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << s.probes << "</td><td>" << s.probes_failed << "</td><td>"
-      << pct(s.probes - s.probes_failed, s.probes) << "</td></tr>";
-  o << "</table>";
-
-  o << "<h2>五、需人工核查事项</h2>";
-  if (manual.empty()) o << "<p>无。</p>";
-  else {
-    o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
-    for (auto* f : manual)
-      o << "<tr><td>" << html_escape(f->site_id) << "</td><td>" << html_escape(f->subject) << "</td><td>"
-        << html_escape(cfg.rule_text(f->rule).requirement) << "<br>" << detail_text(f->detail_json, cfg) << "</td></tr>";
-    o << "</table>";
-  }
-
-  o << "<h2>六、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
-  for (auto& s : d.sites) {
-    size_t n = 0;
-    for (auto& [from, to] : s.redirects) {
-      if (++n > 30) break;
-      o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(from) << "</td><td>" << html_escape(to) << "</td></tr>";
     }
+    o << "</table>";
   }
-  o << "</table>";
 
-  o << "<h2>七、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
-  for (auto& [id, rt] : cfg.rules)
-    o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
-      << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";
-  const auto& t = cfg.thresholds;
-  const auto& sc = cfg.scoring;
-  o << "</table><p>阈值：首页更新时限 " << t.homepage_update_days << " 天；文章页元数据缺失比例上限 " << fixed1(t.meta_missing_max_share * 100)
-    << "%；政策解读时限 " << t.interpretation_working_days << " 个工作日（按国务院办公厅节假日安排计算）；IPv6 二级链接支持率下限 "
-    << fixed1(t.ipv6_link_support_min * 100) << "%；IPv4/IPv6 内容相似度下限 " << fixed1(t.ipv6_similarity_min * 100) << "%。</p>"
-    << "<p>评分：参照《全国政府网站抽查评分指标》（国办秘函〔2019〕19号），站点无法访问、首页超过2周未更新，动态要闻类栏目未更新达 "
-    << sc.veto_stale_news_columns << " 个、通知公告及政策文件类栏目未更新达 " << sc.veto_stale_notice_columns << " 个、应更新栏目未更新达 "
-    << sc.veto_stale_columns << " 个、空白栏目达 " << sc.veto_empty_columns << " 个，均为单项否决；其余问题每项扣分（一般问题 "
-    << fixed1(sc.deduction.at("major")) << " 分、轻微问题 " << fixed1(sc.deduction.at("minor")) << " 分，同一规则最多扣 "
-    << fixed1(sc.max_deduction_per_rule) << " 分），得分低于 " << fixed1(sc.pass_score) << " 分为不合格。</p>";
+  void method() {
+    o << "<h2>七、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
+    for (auto& [id, rt] : cfg.rules)
+      o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
+        << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";
+    const auto& t = cfg.thresholds;
+    const auto& sc = cfg.scoring;
+    o << "</table><p>阈值：首页更新时限 " << t.homepage_update_days << " 天；文章页元数据缺失比例上限 " << fixed1(t.meta_missing_max_share * 100)
+      << "%；政策解读时限 " << t.interpretation_working_days << " 个工作日（按国务院办公厅节假日安排计算）；IPv6 二级链接支持率下限 "
+      << fixed1(t.ipv6_link_support_min * 100) << "%；IPv4/IPv6 内容相似度下限 " << fixed1(t.ipv6_similarity_min * 100) << "%。</p>"
+      << "<p>评分：参照《全国政府网站抽查评分指标》（国办秘函〔2019〕19号），站点无法访问、首页超过2周未更新，动态要闻类栏目未更新达 "
+      << sc.veto_stale_news_columns << " 个、通知公告及政策文件类栏目未更新达 " << sc.veto_stale_notice_columns << " 个、应更新栏目未更新达 "
+      << sc.veto_stale_columns << " 个、空白栏目达 " << sc.veto_empty_columns << " 个，均为单项否决；其余问题每项扣分（一般问题 "
+      << fixed1(sc.deduction.at("major")) << " 分、轻微问题 " << fixed1(sc.deduction.at("minor")) << " 分，同一规则最多扣 "
+      << fixed1(sc.max_deduction_per_rule) << " 分），得分低于 " << fixed1(sc.pass_score) << " 分为不合格。</p>";
+  }
+};
+
+}  // namespace
+
+void write_html(const ReportData& d, std::ostream& o) {
+  Sections s(d, o);
+  s.header();
+  s.overview();
+  s.per_site();
+  s.ipv6();
+  s.availability();
+  s.manual_checks();
+  s.redirects();
+  s.method();
   o << "</main></body></html>\n";
 }
 

@@ -56,17 +56,22 @@ std::optional<Date> item_date(const SiteView& site, const ItemRecord& item) {
   return std::nullopt;
 }
 
-ColumnIndex::ColumnIndex(const SiteView& site, const Config& cfg, const Date& today) {
-  SiteIndex idx(site);
+namespace {
+
+bool in_site(const SiteView& site, const std::string& u) {
+  auto p = url::parts(u);
+  return p && std::find(site.site.hosts.begin(), site.site.hosts.end(), p->host) != site.site.hosts.end();
+}
+
+// Candidate pages per catalog column, in the order the crawl met them: links and list pages
+// named like the column (or a synonym).
+std::map<const ColumnSpec*, std::vector<std::string>> column_candidates(const SiteView& site, const SiteIndex& idx,
+                                                                        const Config& cfg) {
   std::map<std::string, const ColumnSpec*> names;
   for (auto& c : cfg.catalog) {
     names.emplace(text::normalize_name(c.name), &c);
     for (auto& s : c.synonyms) names.emplace(text::normalize_name(s), &c);
   }
-  auto in_scope = [&](const std::string& u) {
-    auto p = url::parts(u);
-    return p && std::find(site.site.hosts.begin(), site.site.hosts.end(), p->host) != site.site.hosts.end();
-  };
   // Candidate pages per column, in the order the crawl met them.
   std::map<const ColumnSpec*, std::vector<std::string>> candidates;
   auto add = [&](const ColumnSpec* c, const std::string& u) {
@@ -76,7 +81,7 @@ ColumnIndex::ColumnIndex(const SiteView& site, const Config& cfg, const Date& to
   for (auto& l : site.links) {
     if (l.tag != "a" && l.tag != "area") continue;
     auto it = names.find(text::normalize_name(l.text));
-    if (it != names.end() && in_scope(l.to_url)) add(it->second, l.to_url);
+    if (it != names.end() && in_site(site, l.to_url)) add(it->second, l.to_url);
   }
   for (auto& p : site.pages)
     if (p.kind == "list")
@@ -101,55 +106,67 @@ ColumnIndex::ColumnIndex(const SiteView& site, const Config& cfg, const Date& to
   }
   std::erase_if(candidates, [](auto& kv) { return kv.second.empty(); });
 
+  return candidates;
+}
+
+// A column's pages (its list, the list's further pages, sub-column lists of a parent column) and
+// the items they list, from the column's candidate pages.
+ColumnMatch read_column(const SiteView& site, SiteIndex& idx, const ColumnSpec* c, const std::vector<std::string>& urls,
+                        const std::unordered_set<std::string>& column_pages, const Date& today) {
+  ColumnMatch m;
+  m.spec = c;
+  m.url = urls.front();
+  std::set<std::string> seen;
+  std::deque<std::string> queue(urls.begin(), urls.end());
+  std::set<std::string> item_urls;
+  while (!queue.empty()) {
+    std::string u = queue.front();
+    queue.pop_front();
+    if (!seen.insert(u).second) continue;
+    const PageRecord* p = idx.get(u);
+    if (!p) continue;
+    std::string key = p->url;
+    if (p->status >= 200 && p->status < 300 && p->error_kind.empty()) m.fetched = true;
+    m.pages.push_back(p->url);
+    bool own_items = false;
+    for (const std::string& lu : {p->url, p->final_url})
+      if (auto it = idx.items.find(lu); it != idx.items.end())
+        for (auto* i : it->second)
+          if (item_urls.insert(i->url).second) m.items.push_back(i), own_items = true;
+    // Further pages of the same list.
+    for (auto* l : idx.out[p->url]) {
+      bool pager = l->tag == "pager" || (is_pager_text(l->text) && dir_of(l->to_url) == dir_of(p->final_url));
+      if (pager && !idx.on_home.count(l->to_url)) queue.push_back(l->to_url);
+    }
+    // A parent column whose own page lists sub-columns: their lists count as the column's.
+    if (!own_items && std::find(urls.begin(), urls.end(), u) != urls.end())
+      for (auto* l : idx.out[p->url]) {
+        if (l->tag != "a" || idx.on_home.count(l->to_url) || column_pages.count(l->to_url)) continue;
+        const PageRecord* sub = idx.get(l->to_url);
+        if (sub && sub->kind == "list" && in_site(site, l->to_url)) queue.push_back(l->to_url);
+      }
+  }
+  if (m.items.empty()) {
+    // A column published as a single page (公开指南 often is): the page itself is its content.
+    const PageRecord* p = idx.get(m.url);
+    if (p && p->kind == "article") {
+      m.single_page = true;
+      if (p->published && *p->published <= today) m.newest = p->published;
+    }
+  }
+  for (auto* i : m.items)
+    if (auto d = item_date(site, *i); d && *d <= today && (!m.newest || *d > *m.newest)) m.newest = d;
+  return m;
+}
+
+}  // namespace
+
+ColumnIndex::ColumnIndex(const SiteView& site, const Config& cfg, const Date& today) {
+  SiteIndex idx(site);
+  auto candidates = column_candidates(site, idx, cfg);
   std::unordered_set<std::string> column_pages;
   for (auto& [c, urls] : candidates) column_pages.insert(urls.begin(), urls.end());
-
-  for (auto& [c, urls] : candidates) {
-    ColumnMatch m;
-    m.spec = c;
-    m.url = urls.front();
-    std::set<std::string> seen;
-    std::deque<std::string> queue(urls.begin(), urls.end());
-    std::set<std::string> item_urls;
-    while (!queue.empty()) {
-      std::string u = queue.front();
-      queue.pop_front();
-      if (!seen.insert(u).second) continue;
-      const PageRecord* p = idx.get(u);
-      if (!p) continue;
-      std::string key = p->url;
-      if (p->status >= 200 && p->status < 300 && p->error_kind.empty()) m.fetched = true;
-      m.pages.push_back(p->url);
-      bool own_items = false;
-      for (const std::string& lu : {p->url, p->final_url})
-        if (auto it = idx.items.find(lu); it != idx.items.end())
-          for (auto* i : it->second)
-            if (item_urls.insert(i->url).second) m.items.push_back(i), own_items = true;
-      // Further pages of the same list.
-      for (auto* l : idx.out[p->url]) {
-        bool pager = l->tag == "pager" || (is_pager_text(l->text) && dir_of(l->to_url) == dir_of(p->final_url));
-        if (pager && !idx.on_home.count(l->to_url)) queue.push_back(l->to_url);
-      }
-      // A parent column whose own page lists sub-columns: their lists count as the column's.
-      if (!own_items && std::find(urls.begin(), urls.end(), u) != urls.end())
-        for (auto* l : idx.out[p->url]) {
-          if (l->tag != "a" || idx.on_home.count(l->to_url) || column_pages.count(l->to_url)) continue;
-          const PageRecord* sub = idx.get(l->to_url);
-          if (sub && sub->kind == "list" && in_scope(l->to_url)) queue.push_back(l->to_url);
-        }
-    }
-    if (m.items.empty()) {
-      // A column published as a single page (公开指南 often is): the page itself is its content.
-      const PageRecord* p = idx.get(m.url);
-      if (p && p->kind == "article") {
-        m.single_page = true;
-        if (p->published && *p->published <= today) m.newest = p->published;
-      }
-    }
-    for (auto* i : m.items)
-      if (auto d = item_date(site, *i); d && *d <= today && (!m.newest || *d > *m.newest)) m.newest = d;
-    found_.emplace(c->name, std::move(m));
-  }
+  for (auto& [c, urls] : candidates) found_.emplace(c->name, read_column(site, idx, c, urls, column_pages, today));
 }
 
 std::shared_ptr<const ColumnIndex> column_index(const SiteView& site, const RuleContext& ctx) {

@@ -59,82 +59,103 @@ std::vector<std::string> policy_keys(const std::string& title) {
   return keys;
 }
 
-std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleContext& ctx) const {
-  auto index = column_index(site, ctx);
-  std::unordered_map<std::string, const PageRecord*> pages;
-  // A page's own URL wins over another record's redirect target.
-  for (auto& p : site.pages) pages.emplace(p.url, &p);
-  for (auto& p : site.pages) pages.emplace(p.final_url, &p);
-  auto page_of = [&](const std::string& u) -> const PageRecord* {
-    auto it = pages.find(u);
-    return it == pages.end() ? nullptr : it->second;
-  };
-  auto date_of = [&](const ItemRecord& i, const PageRecord* p) -> std::optional<Date> {
-    if (p && p->published && (p->published_source == "meta" || p->published_source == "label")) return p->published;
-    return item_date(site, i);
-  };
+namespace {
 
-  // Policy documents and interpretations, each once by URL.
-  std::vector<Doc> docs, interps;
-  std::set<std::string> doc_urls, interp_urls;
-  for (auto& [name, m] : index->all()) {
-    if (!m.spec->policy_documents && !m.spec->interpretations) continue;
-    for (auto* i : m.items) {
-      auto& list = m.spec->policy_documents ? docs : interps;
-      auto& seen = m.spec->policy_documents ? doc_urls : interp_urls;
-      if (!seen.insert(i->url).second) continue;
-      const PageRecord* p = page_of(i->url);
-      list.push_back({i, p, date_of(*i, p)});
-    }
+// Pairs each policy document of a site with its interpretation: by links between their pages
+// first, then by the policy named in both titles.
+class Pairing {
+ public:
+  Pairing(const SiteView& site, const RuleContext& ctx) : site_(site), ctx_(ctx) {
+    // A page's own URL wins over another record's redirect target.
+    for (auto& p : site.pages) pages_.emplace(p.url, &p);
+    for (auto& p : site.pages) pages_.emplace(p.final_url, &p);
+    gather(*column_index(site, ctx));
+    if (docs.empty()) return;
+    link();
   }
-  if (docs.empty()) return {};
-  // Interpretations published outside the 政策解读 column (e.g. beside the document) count too.
-  for (auto& i : site.items)
-    if (!doc_urls.count(i.url) && looks_like_interpretation(i.title) && interp_urls.insert(i.url).second) {
-      const PageRecord* p = page_of(i.url);
-      interps.push_back({&i, p, date_of(i, p)});
-    }
 
-  // Links of the documents' and interpretations' own pages only: a site has hundreds of thousands.
-  std::unordered_map<std::string, std::vector<const std::string*>> links_from;  // page -> targets
-  for (auto* list : {&docs, &interps})
-    for (auto& d : *list)
-      if (d.page) links_from[d.page->url];
-  for (auto& l : site.links)
-    if (auto it = links_from.find(l.from_url); it != links_from.end()) it->second.push_back(&l.to_url);
-  // Each document or interpretation by the URLs a link may name it by (listed URL, final URL).
-  auto by_url = [](const std::vector<Doc>& list) {
-    std::unordered_map<std::string, std::vector<size_t>> m;
-    for (size_t i = 0; i < list.size(); ++i) {
-      m[list[i].item->url].push_back(i);
-      if (list[i].page && list[i].page->final_url != list[i].item->url) m[list[i].page->final_url].push_back(i);
-    }
-    return m;
-  };
-  auto docs_by_url = by_url(docs), interps_by_url = by_url(interps);
-  // linked[d] = interpretations that document d links to (first) and that link back to it (second).
-  std::vector<std::map<size_t, std::pair<bool, bool>>> linked(docs.size());
-  for (size_t d = 0; d < docs.size(); ++d)
-    if (docs[d].page)
-      for (auto* to : links_from[docs[d].page->url])
-        if (auto it = interps_by_url.find(*to); it != interps_by_url.end())
-          for (size_t i : it->second) linked[d][i].first = true;
-  for (size_t i = 0; i < interps.size(); ++i)
-    if (interps[i].page)
-      for (auto* to : links_from[interps[i].page->url])
-        if (auto it = docs_by_url.find(*to); it != docs_by_url.end())
-          for (size_t d : it->second) linked[d][i].second = true;
-  std::unordered_map<std::string, std::vector<const Doc*>> by_key;
-  for (auto& in : interps)
-    for (auto& k : policy_keys(in.item->title)) by_key[k].push_back(&in);
+  std::vector<Finding> judge() const {
+    std::vector<Finding> out;
+    for (size_t di = 0; di < docs.size(); ++di) judge(di, out);
+    return out;
+  }
 
-  std::vector<Finding> out;
-  const int limit = ctx.config->thresholds.interpretation_working_days;
-  for (size_t di = 0; di < docs.size(); ++di) {
+  std::vector<Doc> docs, interps;
+
+ private:
+  const PageRecord* page_of(const std::string& u) const {
+    auto it = pages_.find(u);
+    return it == pages_.end() ? nullptr : it->second;
+  }
+  // The date a reader sees on the page itself, else the list's.
+  std::optional<Date> date_of(const ItemRecord& i, const PageRecord* p) const {
+    if (p && p->published && (p->published_source == "meta" || p->published_source == "label" || p->published_source == "header"))
+      return p->published;
+    return item_date(site_, i);
+  }
+
+  void gather(const ColumnIndex& index) {
+    std::set<std::string> doc_urls, interp_urls;
+    // Policy documents and interpretations, each once by URL.
+    for (auto& [name, m] : index.all()) {
+      if (!m.spec->policy_documents && !m.spec->interpretations) continue;
+      for (auto* i : m.items) {
+        auto& list = m.spec->policy_documents ? docs : interps;
+        auto& seen = m.spec->policy_documents ? doc_urls : interp_urls;
+        if (!seen.insert(i->url).second) continue;
+        const PageRecord* p = page_of(i->url);
+        list.push_back({i, p, date_of(*i, p)});
+      }
+    }
+    if (docs.empty()) return;
+    // Interpretations published outside the 政策解读 column (e.g. beside the document) count too.
+    for (auto& i : site_.items)
+      if (!doc_urls.count(i.url) && looks_like_interpretation(i.title) && interp_urls.insert(i.url).second) {
+        const PageRecord* p = page_of(i.url);
+        interps.push_back({&i, p, date_of(i, p)});
+      }
+  }
+
+  void link() {
+    // Links of the documents' and interpretations' own pages only: a site has hundreds of thousands.
+    std::unordered_map<std::string, std::vector<const std::string*>> links_from;  // page -> targets
+    for (auto* list : {&docs, &interps})
+      for (auto& d : *list)
+        if (d.page) links_from[d.page->url];
+    for (auto& l : site_.links)
+      if (auto it = links_from.find(l.from_url); it != links_from.end()) it->second.push_back(&l.to_url);
+    // Each document or interpretation by the URLs a link may name it by (listed URL, final URL).
+    auto by_url = [](const std::vector<Doc>& list) {
+      std::unordered_map<std::string, std::vector<size_t>> m;
+      for (size_t i = 0; i < list.size(); ++i) {
+        m[list[i].item->url].push_back(i);
+        if (list[i].page && list[i].page->final_url != list[i].item->url) m[list[i].page->final_url].push_back(i);
+      }
+      return m;
+    };
+    auto docs_by_url = by_url(docs), interps_by_url = by_url(interps);
+    // linked_[d] = interpretations that document d links to (first) and that link back to it (second).
+    linked_.resize(docs.size());
+    for (size_t d = 0; d < docs.size(); ++d)
+      if (docs[d].page)
+        for (auto* to : links_from[docs[d].page->url])
+          if (auto it = interps_by_url.find(*to); it != interps_by_url.end())
+            for (size_t i : it->second) linked_[d][i].first = true;
+    for (size_t i = 0; i < interps.size(); ++i)
+      if (interps[i].page)
+        for (auto* to : links_from[interps[i].page->url])
+          if (auto it = docs_by_url.find(*to); it != docs_by_url.end())
+            for (size_t d : it->second) linked_[d][i].second = true;
+    for (auto& in : interps)
+      for (auto& k : policy_keys(in.item->title)) by_key_[k].push_back(&in);
+  }
+
+  void judge(size_t di, std::vector<Finding>& out) const {
+    const int limit = ctx_.config->thresholds.interpretation_working_days;
     const Doc& d = docs[di];
     const Doc* pair = nullptr;
     bool fwd = false, back = false;
-    for (auto& [i, fb] : linked[di]) {  // in the interpretations' order
+    for (auto& [i, fb] : linked_[di]) {  // in the interpretations' order
       auto [f, b] = fb;
       // Prefer an interpretation linked both ways, then one the document names.
       if (!pair || (f && b) || (f && !fwd)) pair = &interps[i], fwd = f, back = b;
@@ -142,7 +163,7 @@ std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleC
     std::string how = pair ? "link" : "";
     if (!pair)
       for (auto& k : policy_keys(d.item->title))
-        if (auto it = by_key.find(k); it != by_key.end()) {
+        if (auto it = by_key_.find(k); it != by_key_.end()) {
           pair = it->second.front();
           how = "title";
           break;
@@ -154,32 +175,44 @@ std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleC
                       text.find("相关解读") != std::string::npos;
       if (scripted) {
         detail["reason"] = "the page shows an interpretation box filled by script; the relation cannot be read from the HTML";
-        out.push_back({site.site.id, "interpretation.manual_check", d.item->url, d.item->url, detail.dump()});
+        out.push_back({site_.site.id, "interpretation.manual_check", d.item->url, d.item->url, detail.dump()});
       } else {
-        out.push_back({site.site.id, "interpretation.missing", d.item->url, d.item->url, detail.dump()});
+        out.push_back({site_.site.id, "interpretation.missing", d.item->url, d.item->url, detail.dump()});
       }
-      continue;
+      return;
     }
     detail["interpretation"] = pair->item->url;
     detail["interpretation_title"] = pair->item->title;
     detail["interpretation_date"] = pair->date ? pair->date->iso() : "";
     detail["paired_by"] = how;
     if (d.date && pair->date) {
-      int wd = ctx.calendar->working_days_between(*d.date, *pair->date);
+      int wd = ctx_.calendar->working_days_between(*d.date, *pair->date);
       detail["working_days"] = wd;
       detail["limit_working_days"] = limit;
-      bool covered = ctx.calendar->covers(*d.date) && ctx.calendar->covers(*pair->date);
+      bool covered = ctx_.calendar->covers(*d.date) && ctx_.calendar->covers(*pair->date);
       if (!covered) detail["calendar_warning"] = "date outside the calendar's years; counted Monday–Friday";
-      if (wd > limit) out.push_back({site.site.id, "interpretation.late", d.item->url, d.item->url, detail.dump()});
+      if (wd > limit) out.push_back({site_.site.id, "interpretation.late", d.item->url, d.item->url, detail.dump()});
     }
     if (!(fwd && back)) {
       nlohmann::json u = detail;
       u["document_links_interpretation"] = fwd;
       u["interpretation_links_document"] = back;
-      out.push_back({site.site.id, "interpretation.unlinked", d.item->url, d.item->url, u.dump()});
+      out.push_back({site_.site.id, "interpretation.unlinked", d.item->url, d.item->url, u.dump()});
     }
   }
-  return out;
+
+  const SiteView& site_;
+  const RuleContext& ctx_;
+  std::unordered_map<std::string, const PageRecord*> pages_;
+  // linked_[d] = interpretations that document d links to (first) and that link back to it (second).
+  std::vector<std::map<size_t, std::pair<bool, bool>>> linked_;
+  std::unordered_map<std::string, std::vector<const Doc*>> by_key_;  // policy key -> interpretations
+};
+
+}  // namespace
+
+std::vector<Finding> InterpretationRule::check(const SiteView& site, const RuleContext& ctx) const {
+  return Pairing(site, ctx).judge();
 }
 
 }  // namespace govaudit

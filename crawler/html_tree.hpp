@@ -1,0 +1,34 @@
+#pragma once
+// The parsed tree of one HTML page: Gumbo with a pool of its own per parse (no per-node malloc,
+// the whole tree freed at once), after the markup is capped against hostile nesting.
+#include <gumbo.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace govaudit::extract {
+
+// Gumbo's tree construction is quadratic in nesting depth (20,000 nested <div> take 15 s), and a
+// hostile page can nest 200,000. Start tags that would open elements deeper than `max_depth` are
+// blanked (with their end tags) before parsing: their content stays, the tree is flattened there.
+// Elements that close themselves (void, <p>, <li>, cells …) are not counted. Gumbo also needs about
+// 600 bytes per element, so the document ends before its `max_elements`-th start tag. Returns `html`
+// itself (or a prefix) when nothing is that deep, else a copy in `storage`.
+std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_elements, std::string& storage, bool& capped,
+                            bool& cut);
+
+// The tree of one parse; it lives in (and dies with) its pool. Never throws on bad markup.
+class HtmlTree {
+ public:
+  explicit HtmlTree(std::string_view html);
+  ~HtmlTree();
+  HtmlTree(HtmlTree&&) noexcept;
+  GumboOutput* operator->() const;
+
+ private:
+  struct Parsed;
+  std::unique_ptr<Parsed> p_;
+};
+
+}  // namespace govaudit::extract
