@@ -25,6 +25,7 @@
 #include "crawler/inspect.hpp"
 #include "crawler/netguard.hpp"
 #include "crawler/page_record.hpp"
+#include "model/strings.hpp"
 #include "reports/history.hpp"
 #include "reports/report.hpp"
 #include "rules/footer.hpp"
@@ -224,11 +225,11 @@ int cmd_inspect(const Options& o) {
   Config cfg = make_config(o);
   std::string body, content_type, page_url;
   if (!o.inspect_file.empty()) {
-    std::ifstream in(o.inspect_file, std::ios::binary);
-    if (!in) throw Usage(o.inspect_file + ": cannot read the file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    body = ss.str();
+    try {
+      body = read_file(o.inspect_file);
+    } catch (const std::runtime_error& e) {
+      throw Usage(e.what());
+    }
     page_url = !o.inspect_url.empty() ? o.inspect_url : "file://" + fs::absolute(o.inspect_file).string();
   } else {
     if (o.inspect_target.empty()) throw Usage("inspect: give a URL, or --file PATH [--url URL]");

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include "config/config.hpp"
+#include "config/toml_reader.hpp"
 
 namespace govaudit {
 
@@ -13,20 +14,10 @@ std::optional<Date> date_of(const toml::node& n) {
   Date out(d->get().year, d->get().month, d->get().day);
   return out.valid() ? std::optional(out) : std::nullopt;
 }
-[[noreturn]] void bad(const std::string& source, const toml::node& n, const std::string& key, const std::string& msg) {
-  throw ConfigError(source + ":" + std::to_string(n.source().begin.line) + ":" + std::to_string(n.source().begin.column) +
-                    ": " + key + ": " + msg);
-}
 }  // namespace
 
 Calendar Calendar::parse(std::string_view text, const std::string& source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError(source + ":" + std::to_string(e.source().begin.line) + ":" + std::to_string(e.source().begin.column) +
-                      ": " + std::string(e.description()));
-  }
+  toml::table root = parse_toml(text, source);
   Calendar c;
   auto years = root["years"].as_table();
   if (!years) throw ConfigError(source + ": years: expected [years.YYYY] tables");
@@ -36,24 +27,24 @@ Calendar Calendar::parse(std::string_view text, const std::string& source) {
     try {
       year = std::stoi(std::string(k.str()));
     } catch (...) {
-      bad(source, v, key, "expected a year");
+      fail(source, v, key, "expected a year");
     }
     auto t = v.as_table();
-    if (!t) bad(source, v, key, "expected a table");
+    if (!t) fail(source, v, key, "expected a table");
     c.years_.insert(year);
     if (auto h = (*t)["holidays"].as_array()) {
       for (auto& e : *h) {
         auto a = e.as_array();
-        if (!a || a->size() != 3 || !(*a)[0].is_string()) bad(source, e, key + ".holidays", "expected [name, first day, last day]");
+        if (!a || a->size() != 3 || !(*a)[0].is_string()) fail(source, e, key + ".holidays", "expected [name, first day, last day]");
         auto from = date_of((*a)[1]), to = date_of((*a)[2]);
-        if (!from || !to || *to < *from) bad(source, e, key + ".holidays", "expected two dates, first <= last");
+        if (!from || !to || *to < *from) fail(source, e, key + ".holidays", "expected two dates, first <= last");
         for (Date d = *from; d <= *to; d = d.plus_days(1)) c.holidays_[d] = (*a)[0].as_string()->get();
       }
     }
     if (auto m = (*t)["makeup"].as_array())
       for (auto& e : *m) {
         auto d = date_of(e);
-        if (!d) bad(source, e, key + ".makeup", "expected dates");
+        if (!d) fail(source, e, key + ".makeup", "expected dates");
         c.makeup_.insert(*d);
       }
   }

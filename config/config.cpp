@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "model/strings.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -8,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "config/embedded.hpp"
+#include "config/toml_reader.hpp"
 
 namespace govaudit::defaults {
 std::span<const EmbeddedFile> files();
@@ -16,92 +19,6 @@ std::span<const EmbeddedFile> files();
 namespace govaudit {
 namespace {
 
-std::string where(const std::string& source, const toml::source_region& r) {
-  return source + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
-}
-
-[[noreturn]] void fail(const std::string& source, const toml::node& n, const std::string& key,
-                       const std::string& msg) {
-  throw ConfigError(where(source, n.source()) + ": " + key + ": " + msg);
-}
-
-// Reads typed values out of one TOML table, naming file:line:col and the dotted key on error,
-// and rejecting keys it does not know (a typo must not be silently ignored).
-class Reader {
- public:
-  Reader(const toml::table& t, std::string source, std::string prefix)
-      : t_(t), source_(std::move(source)), prefix_(std::move(prefix)) {}
-
-  void known(std::initializer_list<const char*> keys) const {
-    std::set<std::string> ok(keys.begin(), keys.end());
-    for (auto&& [k, v] : t_)
-      if (!ok.count(std::string(k.str())))
-        throw ConfigError(where(source_, k.source()) + ": " + full(std::string(k.str())) + ": unknown key");
-  }
-  template <class Int>
-  void integer(const char* key, Int& out, long long min, long long max) const {
-    const toml::node* n = t_.get(key);
-    if (!n) return;
-    auto v = n->as_integer();
-    if (!v) fail(source_, *n, full(key), "expected an integer");
-    if (v->get() < min || v->get() > max)
-      fail(source_, *n, full(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    out = static_cast<Int>(v->get());
-  }
-  void number(const char* key, double& out, double min, double max) const {
-    const toml::node* n = t_.get(key);
-    if (!n) return;
-    double d;
-    if (auto f = n->as_floating_point()) d = f->get();
-    else if (auto i = n->as_integer()) d = double(i->get());
-    else fail(source_, *n, full(key), "expected a number");
-    if (d < min || d > max) fail(source_, *n, full(key), "must be between " + fmt(min) + " and " + fmt(max));
-    out = d;
-  }
-  void boolean(const char* key, bool& out) const {
-    const toml::node* n = t_.get(key);
-    if (!n) return;
-    auto v = n->as_boolean();
-    if (!v) fail(source_, *n, full(key), "expected true or false");
-    out = v->get();
-  }
-  void string(const char* key, std::string& out) const {
-    const toml::node* n = t_.get(key);
-    if (!n) return;
-    auto v = n->as_string();
-    if (!v) fail(source_, *n, full(key), "expected a string");
-    out = v->get();
-  }
-  void strings(const char* key, std::vector<std::string>& out) const {
-    const toml::node* n = t_.get(key);
-    if (!n) return;
-    out = string_array(*n, full(key));
-  }
-  std::vector<std::string> string_array(const toml::node& n, const std::string& key) const {
-    auto a = n.as_array();
-    if (!a) fail(source_, n, key, "expected an array of strings");
-    std::vector<std::string> v;
-    for (auto& e : *a) {
-      auto s = e.as_string();
-      if (!s) fail(source_, e, key, "expected an array of strings");
-      v.push_back(s->get());
-    }
-    return v;
-  }
-  const toml::table* table(const char* key) const {
-    const toml::node* n = t_.get(key);
-    if (!n) return nullptr;
-    if (!n->as_table()) fail(source_, *n, full(key), "expected a table");
-    return n->as_table();
-  }
-  std::string full(const std::string& k) const { return prefix_.empty() ? k : prefix_ + "." + k; }
-  const std::string& source() const { return source_; }
-
- private:
-  static std::string fmt(double d) { std::ostringstream o; o << d; return o.str(); }
-  const toml::table& t_;
-  std::string source_, prefix_;
-};
 
 void apply_crawl(CrawlSettings& c, const Reader& r) {
   r.known({"user_agent", "contact", "max_pages_per_site", "max_depth", "max_url_length",
@@ -320,12 +237,7 @@ RuleText Config::rule_text(const std::string& rule) const {
 }
 
 void apply_config_text(Config& cfg, std::string_view text, const std::string& source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError(where(source, e.source()) + ": " + std::string(e.description()));
-  }
+  toml::table root = parse_toml(text, source);
   Reader r(root, source, "");
   if (auto t = r.table("tls")) {
     Reader n(*t, source, "tls");
@@ -375,11 +287,13 @@ Config load_config(const std::optional<std::filesystem::path>& user_file) {
   for (const char* name : {"govaudit.toml", "catalog.toml", "rules.toml"})
     apply_config_text(cfg, default_config_text(name), std::string("(defaults)/") + name);
   if (user_file) {
-    std::ifstream in(*user_file, std::ios::binary);
-    if (!in) throw ConfigError(user_file->string() + ": cannot read the file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    apply_config_text(cfg, ss.str(), user_file->string());
+    std::string text;
+    try {
+      text = read_file(*user_file);
+    } catch (const std::runtime_error& e) {
+      throw ConfigError(e.what());
+    }
+    apply_config_text(cfg, text, user_file->string());
   }
   for (auto& e : cfg.crawl.attachment_extensions)
     for (auto& ch : e) ch = char(std::tolower(static_cast<unsigned char>(ch)));

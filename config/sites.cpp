@@ -14,14 +14,12 @@
 #include <toml++/toml.h>
 
 #include "config/config.hpp"
+#include "config/toml_reader.hpp"
+#include "model/strings.hpp"
 
 namespace govaudit {
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string trim(const std::string& s) {
   size_t b = 0, e = s.size();
@@ -64,7 +62,7 @@ void finish(Site& s, const std::string& where) {
   std::string host = url::host_of(s.homepage);
   if (host.empty()) throw ConfigError(where + ": homepage: '" + s.homepage + "' is not an http(s) URL");
   if (s.id.empty()) s.id = derive_id(host);
-  for (auto& h : s.hosts) h = lower(trim(h));
+  for (auto& h : s.hosts) h = ascii_lower(trim(h));
   s.hosts.erase(std::remove(s.hosts.begin(), s.hosts.end(), std::string()), s.hosts.end());
   if (std::find(s.hosts.begin(), s.hosts.end(), host) == s.hosts.end()) s.hosts.insert(s.hosts.begin(), host);
   if (s.name.empty()) s.name = s.id;
@@ -130,14 +128,8 @@ std::vector<Listed> parse_json(const std::string& text, const std::string& sourc
   return out;
 }
 
-std::vector<Listed> parse_toml(const std::string& text, const std::string& source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError(source + ":" + std::to_string(e.source().begin.line) + ":" +
-                      std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
-  }
+std::vector<Listed> parse_toml_sites(const std::string& text, const std::string& source) {
+  toml::table root = govaudit::parse_toml(text, source);
   auto arr = root["site"].as_array();
   if (!arr) throw ConfigError(source + ": expected [[site]] tables");
   std::vector<Listed> out;
@@ -204,7 +196,7 @@ std::vector<Listed> parse_csv(std::string text, const std::string& source) {
       {"层级", "level"}, {"网站层级", "level"}, {"编号", "id"}};
   std::vector<std::string> cols;
   for (auto& h : st.rows[0]) {
-    auto it = aliases.find(lower(trim(h)));
+    auto it = aliases.find(ascii_lower(trim(h)));
     cols.push_back(it == aliases.end() ? "" : it->second);
   }
   if (std::find(cols.begin(), cols.end(), "homepage") == cols.end())
@@ -238,7 +230,7 @@ std::vector<Listed> parse_csv(std::string text, const std::string& source) {
 
 std::vector<Site> parse_sites(const std::string& text, const std::string& source, const std::string& format) {
   std::vector<Listed> listed = format == "json" ? parse_json(text, source)
-                             : format == "toml" ? parse_toml(text, source)
+                             : format == "toml" ? parse_toml_sites(text, source)
                                                 : parse_csv(text, source);
   if (listed.empty()) throw ConfigError(source + ": the site list has no sites");
   std::map<std::string, std::string> ids, homepages;  // -> where first listed
@@ -254,12 +246,13 @@ std::vector<Site> parse_sites(const std::string& text, const std::string& source
 }
 
 std::vector<Site> load_sites(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ConfigError(file.string() + ": cannot read the site list");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  std::string ext = lower(file.extension().string());
+  std::string text;
+  try {
+    text = read_file(file);
+  } catch (const std::runtime_error& e) {
+    throw ConfigError(std::string(e.what()) + " (the site list)");
+  }
+  std::string ext = ascii_lower(file.extension().string());
   std::string format = ext == ".json" ? "json" : ext == ".toml" ? "toml" : ext == ".csv" ? "csv" : "";
   if (format.empty()) {
     auto p = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");

@@ -1,4 +1,5 @@
 #include "crawler/charset.hpp"
+#include "model/strings.hpp"
 
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
@@ -9,15 +10,10 @@
 namespace govaudit::charset {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string o(s);
-  for (auto& c : o) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
 
 // GB2312/GBK/x-gbk/cp936 -> GB18030; others as given.
 std::string canonical(std::string name) {
-  std::string l = lower(name);
+  std::string l = ascii_lower(name);
   l.erase(std::remove_if(l.begin(), l.end(), [](char c) { return c == '"' || c == '\'' || c == ' '; }), l.end());
   if (l == "gb2312" || l == "gbk" || l == "x-gbk" || l == "cp936" || l == "gb18030" || l == "euc-cn" || l == "hz-gb-2312")
     return "GB18030";
@@ -33,7 +29,7 @@ bool has_multibyte(std::string_view s) {
 
 // Finds charset= in <meta> tags of the document head (ASCII-compatible scan of raw bytes).
 std::string from_meta(std::string_view body) {
-  std::string head = lower(body.substr(0, std::min<size_t>(body.size(), 4096)));
+  std::string head = ascii_lower(body.substr(0, std::min<size_t>(body.size(), 4096)));
   for (size_t p = head.find("<meta"); p != std::string::npos; p = head.find("<meta", p + 5)) {
     size_t end = head.find('>', p);
     if (end == std::string::npos) break;
@@ -131,7 +127,7 @@ bool valid_utf8(std::string_view s) {
 }
 
 std::string from_content_type(std::string_view ct) {
-  std::string l = lower(ct);
+  std::string l = ascii_lower(ct);
   size_t p = l.find("charset=");
   if (p == std::string::npos) return {};
   std::string v(ct.substr(p + 8));

@@ -1,9 +1,10 @@
 #include "crawler/dns.hpp"
 
+#include "crawler/fd_watch.hpp"
+
 #include <ares.h>
 #include <arpa/nameser.h>
 #include <arpa/inet.h>
-#include <poll.h>
 #include <netinet/in.h>
 
 #include <boost/asio/io_context.hpp>
@@ -33,12 +34,6 @@ std::string ip_text(int family, const void* addr) {
 }  // namespace
 
 struct Resolver::Impl {
-  struct Sock {
-    explicit Sock(asio::io_context& io, int fd) : d(io, fd) {}
-    asio::posix::stream_descriptor d;
-    bool want_read = false, want_write = false, reading = false, writing = false, closed = false;
-    int immediate = 0;
-  };
   struct Pending {
     HostAnswer answer;
     int outstanding = 2;
@@ -50,7 +45,7 @@ struct Resolver::Impl {
   DnsSettings settings;
   ares_channel channel = nullptr;
   asio::steady_timer timer;
-  std::map<int, std::shared_ptr<Sock>> socks;
+  std::map<int, std::shared_ptr<FdWatch>> socks;
   std::map<std::string, HostAnswer> cache;
   std::map<std::string, std::unique_ptr<Pending>> pending;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
@@ -74,10 +69,7 @@ struct Resolver::Impl {
 
   ~Impl() {
     *alive = false;
-    for (auto& [fd, s] : socks) {
-      s->closed = true;
-      s->d.release();
-    }
+    for (auto& [fd, w] : socks) w->release();
     socks.clear();
     ares_destroy(channel);  // fails outstanding queries with ARES_EDESTRUCTION; callbacks ignore them
   }
@@ -86,58 +78,21 @@ struct Resolver::Impl {
     auto* self = static_cast<Impl*>(data);
     if (!readable && !writable) {
       if (auto it = self->socks.find(fd); it != self->socks.end()) {
-        it->second->closed = true;
-        it->second->d.release();  // c-ares closes the fd itself
+        it->second->release();  // c-ares closes the fd itself
         self->socks.erase(it);
       }
       return;
     }
-    auto& s = self->socks[fd];
-    if (!s) s = std::make_shared<Sock>(self->io, fd);
-    s->want_read = readable;
-    s->want_write = writable;
-    self->arm(fd);
+    auto& w = self->socks[fd];
+    if (!w) w = FdWatch::make(self->io, fd, [self, fd](int events) { self->on_ready(fd, events); });
+    w->want((readable ? FdWatch::kRead : 0) | (writable ? FdWatch::kWrite : 0));
+    w->arm();
   }
 
-  void arm(int fd) {
-    auto it = socks.find(fd);
-    if (it == socks.end()) return;
-    auto s = it->second;
-    // Edge-triggered reactor: a datagram that arrived before the wait was queued is seen only by
-    // asking the kernel (see fetcher.cpp).
-    pollfd p{fd, short((s->want_read ? POLLIN : 0) | (s->want_write ? POLLOUT : 0)), 0};
-    if (p.events && s->immediate < 10000 && ::poll(&p, 1, 0) > 0) {
-      ++s->immediate;
-      bool r = p.revents & (POLLIN | POLLERR | POLLHUP), w = p.revents & POLLOUT;
-      asio::post(io, [this, fd, r, w, a = alive] {
-        if (!*a || !socks.count(fd)) return;
-        ares_process_fd(channel, r ? fd : ARES_SOCKET_BAD, w ? fd : ARES_SOCKET_BAD);
-        arm(fd);
-        arm_timer();
-      });
-      return;
-    }
-    s->immediate = 0;
-    if (s->want_read && !s->reading) {
-      s->reading = true;
-      s->d.async_wait(asio::posix::stream_descriptor::wait_read, [this, s, fd, a = alive](auto ec) {
-        s->reading = false;
-        if (!*a || ec || s->closed) return;
-        ares_process_fd(channel, fd, ARES_SOCKET_BAD);
-        arm(fd);
-        arm_timer();
-      });
-    }
-    if (s->want_write && !s->writing) {
-      s->writing = true;
-      s->d.async_wait(asio::posix::stream_descriptor::wait_write, [this, s, fd, a = alive](auto ec) {
-        s->writing = false;
-        if (!*a || ec || s->closed) return;
-        ares_process_fd(channel, ARES_SOCKET_BAD, fd);
-        arm(fd);
-        arm_timer();
-      });
-    }
+  void on_ready(int fd, int events) {
+    bool r = events & (FdWatch::kRead | FdWatch::kError), w = events & FdWatch::kWrite;
+    ares_process_fd(channel, r ? fd : ARES_SOCKET_BAD, w ? fd : ARES_SOCKET_BAD);
+    arm_timer();
   }
 
   void arm_timer() {

@@ -19,6 +19,7 @@
 #include "crawler/html_tree.hpp"
 #include "crawler/reading.hpp"
 #include "crawler/scripts.hpp"
+#include "model/strings.hpp"
 
 namespace govaudit::extract {
 namespace {
@@ -37,10 +38,6 @@ const char* attr(const GumboNode* n, const char* name) {
   return a ? a->value : nullptr;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool is_block(GumboTag t) {
   switch (t) {
@@ -250,7 +247,7 @@ struct Walker {
         const char* equiv = attr(n, "http-equiv");
         const char* content = attr(n, "content");
         if (name && content) page.meta.emplace(name, content);
-        if (equiv && content && lower(equiv) == "refresh") {
+        if (equiv && content && ascii_lower(equiv) == "refresh") {
           std::string target = refresh_target(content);
           if (!target.empty()) add_link(target, "redirect", "");
         }

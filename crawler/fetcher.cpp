@@ -1,7 +1,6 @@
 #include "crawler/fetcher.hpp"
 
 #include <curl/curl.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <map>
 
+#include "crawler/fd_watch.hpp"
 #include "model/url.hpp"
 
 namespace govaudit {
@@ -26,13 +26,8 @@ struct GlobalInit {
 }  // namespace
 
 struct Fetcher::Impl {
-  struct Sock {
-    Sock(asio::io_context& io, int fd) : d(io, fd) {}
-    asio::posix::stream_descriptor d;
-    int what = 0;  // CURL_POLL_*
-    bool reading = false, writing = false, closed = false;
-    int immediate = 0;  // consecutive actions taken without waiting (bounded: no busy loop)
-  };
+  static_assert(CURL_POLL_IN == FdWatch::kRead && CURL_POLL_OUT == FdWatch::kWrite);
+  static_assert(CURL_CSELECT_IN == FdWatch::kRead && CURL_CSELECT_OUT == FdWatch::kWrite && CURL_CSELECT_ERR == FdWatch::kError);
 
   struct Transfer {
     Impl* impl = nullptr;
@@ -57,7 +52,7 @@ struct Fetcher::Impl {
   using Clock = asio::steady_timer::clock_type;
   Clock::time_point due = Clock::time_point::max();  // libcurl's current timeout
   bool timer_armed = false, kick_posted = false;
-  std::map<curl_socket_t, std::shared_ptr<Sock>> socks;
+  std::map<curl_socket_t, std::shared_ptr<FdWatch>> socks;
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -84,7 +79,7 @@ struct Fetcher::Impl {
     int running = 0;
     CURLMcode rc = curl_multi_socket_action(multi.get(), fd, ev, &running);
     if (rc == CURLM_BAD_SOCKET) {
-      if (auto it = socks.find(fd); it != socks.end()) it->second->what = 0;
+      if (auto it = socks.find(fd); it != socks.end()) it->second->want(0);
     } else if (auto err = multi_error(rc, "curl_multi_socket_action")) {
       spdlog::error("{}; failing the {} transfers under way", *err, transfers.size());
       fail_all(*err);
@@ -109,10 +104,7 @@ struct Fetcher::Impl {
     for (auto& [easy, t] : transfers) curl_multi_remove_handle(multi.get(), easy);
     transfers.clear();
     multi.reset();  // closes cached connections through on_close
-    for (auto& [fd, s] : socks) {
-      s->closed = true;
-      s->d.release();
-    }
+    for (auto& [fd, w] : socks) w->release();
   }
 
   // ---- libcurl callbacks: no exception may escape them, and none calls back into libcurl.
@@ -132,7 +124,8 @@ struct Fetcher::Impl {
       }
       int fd = ::socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
       if (fd < 0) return CURL_SOCKET_BAD;
-      t->impl->socks[fd] = std::make_shared<Sock>(t->impl->io, fd);
+      Impl* impl = t->impl;
+      impl->socks[fd] = FdWatch::make(impl->io, fd, [impl, fd](int events) { impl->checked_action(fd, events); });
       return fd;
     } catch (...) {
       return CURL_SOCKET_BAD;
@@ -142,8 +135,7 @@ struct Fetcher::Impl {
   static int on_close(void* clientp, curl_socket_t fd) {
     auto* self = static_cast<Impl*>(clientp);
     if (auto it = self->socks.find(fd); it != self->socks.end()) {
-      it->second->closed = true;
-      it->second->d.release();  // cancels pending waits without closing
+      it->second->release();
       self->socks.erase(it);
     }
     return ::close(fd);
@@ -153,15 +145,12 @@ struct Fetcher::Impl {
     auto* self = static_cast<Impl*>(userp);
     try {
       auto it = self->socks.find(fd);
-      if (what == CURL_POLL_REMOVE) {
-        if (it != self->socks.end()) it->second->what = 0;
-        return 0;
-      }
       if (it == self->socks.end()) return 0;  // not one of ours (cannot happen with on_open)
-      it->second->what = what;
-      // Arm after libcurl returns: waits are started from the event loop, not from inside curl.
-      asio::post(self->io, [self, fd, a = self->alive] {
-        if (*a) self->arm(fd);
+      it->second->want(what == CURL_POLL_REMOVE ? 0 : what);
+      if (what == CURL_POLL_REMOVE) return 0;
+      // Armed after libcurl returns: waits are started from the event loop, not from inside curl.
+      asio::post(self->io, [w = std::weak_ptr<FdWatch>(it->second)] {
+        if (auto watch = w.lock()) watch->arm();
       });
     } catch (...) {
     }
@@ -240,56 +229,6 @@ struct Fetcher::Impl {
   }
 
   // ---- event loop side
-
-  void arm(curl_socket_t fd) {
-    auto it = socks.find(fd);
-    if (it == socks.end()) return;
-    auto s = it->second;
-    // Asio's epoll reactor is edge-triggered and a wait queued after the edge never fires: data
-    // that arrived before the wait (or that libcurl left unread) would stall the transfer until its
-    // timeout. So ask the kernel first, level-triggered, and act at once when the socket is ready.
-    if (int ev = ready(fd, s->what); ev && s->immediate < 10000) {
-      ++s->immediate;
-      asio::post(io, [this, fd, ev, a = alive] {
-        if (*a && socks.count(fd)) act(fd, ev);
-      });
-      return;
-    }
-    s->immediate = 0;
-    if ((s->what & CURL_POLL_IN) && !s->reading) {
-      s->reading = true;
-      s->d.async_wait(asio::posix::stream_descriptor::wait_read, [this, s, fd, a = alive](auto ec) {
-        s->reading = false;
-        if (!*a || ec || s->closed) return;
-        act(fd, CURL_CSELECT_IN);
-      });
-    }
-    if ((s->what & CURL_POLL_OUT) && !s->writing) {
-      s->writing = true;
-      s->d.async_wait(asio::posix::stream_descriptor::wait_write, [this, s, fd, a = alive](auto ec) {
-        s->writing = false;
-        if (!*a || ec || s->closed) return;
-        act(fd, CURL_CSELECT_OUT);
-      });
-    }
-  }
-
-  // CURL_CSELECT_* bits for what the socket is ready for now, among what libcurl wants.
-  static int ready(curl_socket_t fd, int what) {
-    pollfd p{fd, short(((what & CURL_POLL_IN) ? POLLIN : 0) | ((what & CURL_POLL_OUT) ? POLLOUT : 0)), 0};
-    if (!p.events || ::poll(&p, 1, 0) <= 0) return 0;
-    int ev = 0;
-    if (p.revents & (POLLIN | POLLHUP)) ev |= CURL_CSELECT_IN;
-    if (p.revents & POLLOUT) ev |= CURL_CSELECT_OUT;
-    if (p.revents & POLLERR) ev |= CURL_CSELECT_ERR;
-    return ev;
-  }
-
-  void act(curl_socket_t fd, int ev) {
-    checked_action(fd, ev);
-    // The action may have closed the socket or changed what it waits for: re-check before arming.
-    arm(fd);
-  }
 
   void drain() {
     int left = 0;
@@ -439,6 +378,5 @@ std::optional<std::string> multi_error(CURLMcode rc, const char* call) {
 Fetcher::Fetcher(asio::io_context& io, const CrawlSettings& s, const NetGuard& g) : impl_(std::make_unique<Impl>(io, s, g)) {}
 Fetcher::~Fetcher() = default;
 void Fetcher::fetch(FetchRequest req, std::function<void(FetchResult)> done) { impl_->fetch(std::move(req), std::move(done)); }
-size_t Fetcher::active() const { return impl_->transfers.size(); }
 
 }  // namespace govaudit

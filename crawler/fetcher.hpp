@@ -64,8 +64,6 @@ class Fetcher {
 
   // Starts a transfer; `done` runs on the io_context thread once it has finished or failed.
   void fetch(FetchRequest req, std::function<void(FetchResult)> done);
-  // Transfers under way.
-  size_t active() const;
 
  private:
   struct Impl;

@@ -1,15 +1,11 @@
 #include "crawler/robots.hpp"
+#include "model/strings.hpp"
 
 #include <algorithm>
 #include <sstream>
 
 namespace govaudit {
 namespace {
-std::string lower(std::string_view s) {
-  std::string o(s);
-  for (auto& c : o) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
 std::string trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r");
   if (b == std::string_view::npos) return {};
@@ -30,11 +26,11 @@ Robots Robots::parse(std::string_view text, std::string_view product) {
     if (auto h = line.find('#'); h != std::string::npos) line.resize(h);
     auto colon = line.find(':');
     if (colon == std::string::npos) continue;
-    std::string key = lower(trim(line.substr(0, colon)));
+    std::string key = ascii_lower(trim(line.substr(0, colon)));
     std::string value = trim(line.substr(colon + 1));
     if (key == "user-agent") {
       if (!last_was_agent || groups.empty()) groups.push_back({});
-      groups.back().agents.push_back(lower(value));
+      groups.back().agents.push_back(ascii_lower(value));
       last_was_agent = true;
     } else if (key == "allow" || key == "disallow") {
       last_was_agent = false;
@@ -46,7 +42,7 @@ Robots Robots::parse(std::string_view text, std::string_view product) {
     }
   }
   Robots r;
-  std::string me = lower(product);
+  std::string me = ascii_lower(product);
   const Group* star = nullptr;
   for (auto& g : groups)
     for (auto& a : g.agents) {

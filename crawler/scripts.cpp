@@ -1,4 +1,5 @@
 #include "crawler/scripts.hpp"
+#include "model/strings.hpp"
 
 #include <cctype>
 #include <map>
@@ -12,10 +13,6 @@
 namespace govaudit::extract {
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 int parse_int(const std::string& s) {
   try {
@@ -105,7 +102,7 @@ std::string find_script_redirect(const std::string& script) {
 }
 
 std::string refresh_target(const std::string& content) {
-  std::string l = lower(content);
+  std::string l = ascii_lower(content);
   size_t p = l.find("url=");
   if (p == std::string::npos) return {};
   std::string u = content.substr(p + 4);

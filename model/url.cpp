@@ -1,4 +1,5 @@
 #include "model/url.hpp"
+#include "model/strings.hpp"
 
 #include <uriparser/Uri.h>
 
@@ -14,10 +15,6 @@
 namespace govaudit::url {
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
@@ -97,9 +94,9 @@ struct Pieces {
 
 std::optional<Pieces> pieces(const UriUriA& u) {
   Pieces p;
-  p.scheme = lower(text(u.scheme));
+  p.scheme = ascii_lower(text(u.scheme));
   if (p.scheme != "http" && p.scheme != "https") return std::nullopt;
-  p.host = lower(text(u.hostText));
+  p.host = ascii_lower(text(u.hostText));
   if (p.host.empty()) return std::nullopt;
   p.ip6 = u.hostData.ip6 != nullptr || u.hostData.ipFuture.first != nullptr;
   p.userinfo = text(u.userInfo);
@@ -141,7 +138,7 @@ std::optional<std::string> resolve(const std::string& base, std::string_view hre
   std::string h = clean(href);
   if (h.empty()) return normalize(base);
   // Schemes that are not fetchable.
-  std::string head = lower(h.substr(0, 11));
+  std::string head = ascii_lower(h.substr(0, 11));
   if (head.rfind("javascript:", 0) == 0 || head.rfind("mailto:", 0) == 0 || head.rfind("tel:", 0) == 0 ||
       head.rfind("data:", 0) == 0 || head.rfind("about:", 0) == 0 || head.rfind("vbscript:", 0) == 0)
     return std::nullopt;
@@ -213,7 +210,7 @@ std::string extension(const std::string& absolute) {
   std::string last = p->path.substr(slash == std::string::npos ? 0 : slash + 1);
   auto dot = last.rfind('.');
   if (dot == std::string::npos || dot + 1 == last.size()) return {};
-  return lower(last.substr(dot + 1));
+  return ascii_lower(last.substr(dot + 1));
 }
 
 std::string host_port(const Parts& p) {
