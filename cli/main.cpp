@@ -88,14 +88,12 @@ std::string options_json(const Options& o, const char* job) {
   return nlohmann::json{{"job", job}, {"sites", o.sites}, {"config", o.config}, {"dns", o.dns}, {"today", o.today}, {"allow_net", o.allow_net}}.dump();
 }
 
-int severity_rank(const std::string& s) { return s == "veto" ? 3 : s == "major" ? 2 : s == "minor" ? 1 : 0; }
-
 // The severity is the one the finding was judged with (the rule texts of that audit's config).
 int exit_for(Store& store, std::int64_t audit_run, const Options& o) {
   if (o.fail_on.empty()) return 0;
-  int min = severity_rank(o.fail_on);
+  Severity min = severity_from(o.fail_on);  // checked by the option's validator
   for (auto& f : store.findings(audit_run))
-    if (severity_rank(f.severity) >= min) return 1;
+    if (f.severity >= min) return 1;
   return 0;
 }
 
@@ -162,10 +160,10 @@ std::string existing_db(const Options& o) {
 }
 
 // `id` when given, else the newest finished run of `kind`.
-std::int64_t run_or_latest(Store& store, std::int64_t id, const std::string& kind, const std::string& path) {
+std::int64_t run_or_latest(Store& store, std::int64_t id, RunKind kind, const std::string& path) {
   if (id) return id;
   auto r = store.latest_run(kind);
-  if (!r) throw Usage(path + ": holds no finished " + kind + " run");
+  if (!r) throw Usage(path + ": holds no finished " + std::string(name(kind)) + " run");
   return r->id;
 }
 
@@ -194,7 +192,7 @@ int cmd_probe(const Options& o) {
 int cmd_diff(const Options& o) {
   std::string path = existing_db(o);
   Store store(path);
-  std::int64_t to = run_or_latest(store, o.to_run, "audit", path);
+  std::int64_t to = run_or_latest(store, o.to_run, RunKind::Audit, path);
   std::int64_t from = o.from_run;
   if (!from) {
     auto p = previous_audit(store, to);
@@ -202,7 +200,7 @@ int cmd_diff(const Options& o) {
     from = *p;
   }
   for (auto id : {from, to})
-    if (auto r = store.run(id); !r || r->kind != "audit") throw Usage("run " + std::to_string(id) + " is not an audit run");
+    if (auto r = store.run(id); !r || r->kind != RunKind::Audit) throw Usage("run " + std::to_string(id) + " is not an audit run");
   auto d = diff_findings(store.findings(from), store.findings(to));
   if (o.json_out) {
     auto list = [](const std::vector<Finding>& v) {
@@ -255,9 +253,9 @@ int cmd_audit(const Options& o) {
   Config cfg = make_config(o);
   std::string path = existing_db(o);
   Store store(path);
-  std::int64_t crawl_run = run_or_latest(store, o.run, "crawl", path);
+  std::int64_t crawl_run = run_or_latest(store, o.run, RunKind::Crawl, path);
   auto info = store.run(crawl_run);
-  if (!info || info->kind != "crawl") throw Usage("run " + std::to_string(crawl_run) + " is not a crawl run");
+  if (!info || info->kind != RunKind::Crawl) throw Usage("run " + std::to_string(crawl_run) + " is not a crawl run");
   Date today = o.today.empty() ? *Date::parse_iso(info->today) : audit_date(o);
   std::map<std::string, SiteEvidence> evidence;
   auto audit = audit_stage(store, cfg, crawl_run, today, &evidence);
@@ -269,7 +267,7 @@ int cmd_report(const Options& o) {
   Config cfg = make_config(o);
   std::string path = existing_db(o);
   Store store(path);
-  std::int64_t run = run_or_latest(store, o.run, "audit", path);
+  std::int64_t run = run_or_latest(store, o.run, RunKind::Audit, path);
   for (auto& f : o.formats)
     if (!kReportFormats.count(f)) throw Usage("--format: unknown format '" + f + "' (html, xlsx, csv, md, jsonl)");
   print_outputs(report_stage(store, cfg, run, o.out, std::set<std::string>(o.formats.begin(), o.formats.end())));

@@ -51,14 +51,14 @@ struct Unfinished {
 };
 
 std::optional<Unfinished> unfinished_job(Store& store, const std::vector<Site>& sites, const std::string& options_json) {
-  auto last = store.latest_run("crawl", false);
-  if (!last || last->status != "done" || last->options != options_json || !same_sites(store.sites(last->id), sites))
+  auto last = store.latest_run(RunKind::Crawl, false);
+  if (!last || last->status != RunStatus::Done || last->options != options_json || !same_sites(store.sites(last->id), sites))
     return std::nullopt;
   Unfinished u{last->id, std::nullopt};
   if (auto a = store.latest_audit_of(last->id)) {
     if (!a->reported_at.empty()) return std::nullopt;  // that job was finished
-    if (a->status == "done") u.audit_run = a->id;
-    else store.finish_run(a->id, "abandoned");
+    if (a->status == RunStatus::Done) u.audit_run = a->id;
+    else store.finish_run(a->id, RunStatus::Abandoned);
   }
   return u;
 }
@@ -76,13 +76,13 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
       state = store.crawl_state(r.run);
       spdlog::info("continuing unfinished crawl run {} (started {}); --fresh starts a new one", r.run, open->started_at);
     } else {
-      store.finish_run(open->id, "abandoned");
+      store.finish_run(open->id, RunStatus::Abandoned);
       spdlog::warn("crawl run {} was left unfinished; marked abandoned ({})", open->id,
                    opt.fresh ? "--fresh" : "the site list differs");
     }
   }
   if (!state) {
-    r.run = store.begin_run("crawl", today, std::nullopt, options_json);
+    r.run = store.begin_run(RunKind::Crawl, today, std::nullopt, options_json);
     store.add_sites(r.run, sites);
   }
   CrawlSummary sum;
@@ -110,7 +110,7 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
     if (s.status == "unreachable") ++r.unreachable;
     for (auto& l : s.limits) spdlog::warn("{}: crawl limit reached: {}", s.site_id, l);
   }
-  store.finish_run(r.run, "done");
+  store.finish_run(r.run, RunStatus::Done);
   release_free_memory();  // the crawl's freed memory goes back before the audit loads its views
   std::string errs;
   for (auto& [k, v] : sum.errors) errs += (errs.empty() ? "" : ", ") + k + " " + std::to_string(v);
@@ -126,7 +126,7 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
 StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today,
                         std::map<std::string, SiteEvidence>* evidence) {
   StageResult r;
-  r.run = store.begin_run("audit", today, crawl_run, "{}");
+  r.run = store.begin_run(RunKind::Audit, today, crawl_run, "{}");
   RuleContext ctx{today, &cfg};
   auto rules = all_rules(cfg);
   std::vector<Finding> findings;
@@ -138,7 +138,7 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
     ++sites;
   }, Store::ViewParts::Audit);
   store.save_findings(r.run, findings);
-  store.finish_run(r.run, "done");
+  store.finish_run(r.run, RunStatus::Done);
   r.findings = int(findings.size());
   spdlog::info("audit {} of crawl {}: {} findings on {} sites (audit date {})", r.run, crawl_run, findings.size(),
                sites, today.iso());

@@ -196,9 +196,15 @@ void apply_rule_texts(std::map<std::string, RuleText>& rules, const toml::table&
     n.string("title", rt.title);
     n.string("requirement", rt.requirement);
     n.string("basis", rt.basis);
-    n.string("severity", rt.severity);
-    if (rt.severity != "veto" && rt.severity != "major" && rt.severity != "minor")
-      fail(source, *tbl->get("severity"), "rule." + id + ".severity", "must be veto, major or minor");
+    if (tbl->get("severity")) {
+      std::string sev;
+      n.string("severity", sev);
+      try {
+        rt.severity = severity_from(sev);
+      } catch (const std::invalid_argument&) {
+        fail(source, *tbl->get("severity"), "rule." + id + ".severity", "must be veto, major or minor");
+      }
+    }
   }
 }
 
@@ -233,7 +239,7 @@ const char* version() { return "0.1.0"; }
 
 RuleText Config::rule_text(const std::string& rule) const {
   if (auto it = rules.find(rule); it != rules.end()) return it->second;
-  return RuleText{"其他", rule, "", "", "major"};
+  return RuleText{"其他", rule, "", "", Severity::Major};
 }
 
 void apply_config_text(Config& cfg, std::string_view text, const std::string& source) {

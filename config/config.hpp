@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/kinds.hpp"
+
 namespace govaudit {
 
 // A configuration or input error. what() names the file, line, column and key:
@@ -107,7 +109,7 @@ struct IdentifierSpec {
 // Report wording and weight of one rule (config/defaults/rules.toml).
 struct RuleText {
   std::string category, title, requirement, basis;
-  std::string severity = "major";  // veto, major, minor
+  Severity severity = Severity::Major;
 };
 
 // The scoring model of the evaluation report, after the national inspection indicators for

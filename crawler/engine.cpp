@@ -100,7 +100,8 @@ void Engine::assert_io_thread() const {
 void Engine::add(Task t) {
   SiteState& s = sites_[t.site];
   ++s.outstanding;
-  fresh_.push_back({s.site->id, t.url, mode_name(t.mode), t.depth, t.head, t.family, t.purpose, t.attempt});
+  fresh_.push_back({s.site->id, t.url, mode_name(t.mode), t.depth, t.head, t.family,
+                    t.mode == Mode::Probe ? std::string(name(t.purpose)) : "", t.attempt});
   enqueue(std::move(t));
 }
 
@@ -269,12 +270,12 @@ void Engine::start(Host& h, Task t) {
   with_host_settings(h, req);
   req.head = t.head;
   req.resolve = resolve_entries(h);
-  req.verify_tls = t.purpose != "https_cert";  // the certificate is read even when it is invalid
-  req.cert_info = t.purpose == "https_cert";
+  req.verify_tls = t.purpose != ProbePurpose::HttpsCert;  // the certificate is read even when it is invalid
+  req.cert_info = t.purpose == ProbePurpose::HttpsCert;
   // The crawl itself goes over IPv4 where the host has it (deterministic, as evaluators measure);
   // IPv6 is measured by the probes.
   req.ip_family = t.mode == Mode::Probe ? t.family : h.answer.v4.empty() ? 0 : 4;
-  if ((t.mode == Mode::Check || (t.mode == Mode::Probe && t.purpose.rfind("link", 0) == 0)) && !t.head)
+  if ((t.mode == Mode::Check || (t.mode == Mode::Probe && (t.purpose == ProbePurpose::Link2 || t.purpose == ProbePurpose::Link3))) && !t.head)
     req.max_body = 256 * 1024;  // enough to know it answers
   fetcher_.fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {
     on_fetched(key, std::move(t), std::move(r));
@@ -363,7 +364,7 @@ void Engine::follow(Task t, FetchResult r) {
     PageRecord pr = base_record(t, r);
     pr.final_url = hop.next;
     pr.status = 200;  // resolved by the crawl of the target page
-    pr.kind = "page";
+    pr.kind = PageKind::Page;
     pr.error = "redirects to " + hop.next;
     emit(EvidencedPage{std::move(pr), nullptr});
     finished(t);

@@ -59,7 +59,7 @@ struct Task {
   bool asking = false;   // Check: this task fetches the answer others of the same URL wait for
   std::string url;
   std::string origin;    // first URL of a redirect chain, once one is followed
-  std::string purpose;   // Probe: homepage, link2, link3, https, https_cert, http_redirect
+  ProbePurpose purpose = ProbePurpose::Homepage;  // Probe only
   std::vector<Redirect> chain;
   std::shared_ptr<Exchange> exchange;  // the last answer, as WARC evidence
   const std::string& first_url() const { return origin.empty() ? url : origin; }
@@ -170,13 +170,13 @@ class Engine {
 
   // probes.cpp: IPv6 and HTTPS measurements
   void schedule_probes(const Task& home, const extract::Page& page, const std::string& base);
-  void probe_links(int site, const extract::Page& page, const std::string& base, const char* purpose);
+  void probe_links(int site, const extract::Page& page, const std::string& base, ProbePurpose purpose);
   void delegation(const std::string& host);
   void on_name_servers(const std::vector<std::string>& zones, size_t i, std::vector<std::string> ns, std::string err,
                        const std::shared_ptr<std::vector<std::pair<std::vector<std::string>, std::string>>>& answers,
                        const std::shared_ptr<size_t>& left);
   void resolve_only(const std::string& name);
-  Task probe_task(int site, const std::string& u, int family, const std::string& purpose);
+  Task probe_task(int site, const std::string& u, int family, ProbePurpose purpose);
   void probe_complete(Task t, FetchResult r);
   void on_probe_parsed(Task t, FetchResult r, std::string text);
   void record_probe(const Task& t, const FetchResult& r, std::string text);

@@ -6,6 +6,7 @@
 #include "crawler/charset.hpp"
 #include "crawler/cms.hpp"
 #include "crawler/extract.hpp"
+#include "crawler/page_record.hpp"
 #include "model/url.hpp"
 
 namespace govaudit {
@@ -60,7 +61,7 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
                                  {"ext", page.pager->ext}}
                           : json(nullptr);
   j["column"] = page.column.empty() ? json(nullptr) : json(page.column);
-  j["kind"] = page.is_list ? "list" : page.is_article ? "article" : "page";
+  j["kind"] = name(page_kind(page, false));
   j["items"] = page.items.size();
   j["related"] = {{"links", related}, {"loaded_by_script", page.related_by_script}};
   if (parsed) *parsed = std::move(page);

@@ -4,8 +4,8 @@
 
 namespace govaudit {
 
-std::string page_kind(const extract::Page& page, bool home) {
-  return home ? "home" : page.is_list ? "list" : page.is_article ? "article" : "page";
+PageKind page_kind(const extract::Page& page, bool home) {
+  return home ? PageKind::Home : page.is_list ? PageKind::List : page.is_article ? PageKind::Article : PageKind::Page;
 }
 
 void fill_record(PageRecord& p, extract::Page& page, bool home) {

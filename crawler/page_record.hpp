@@ -9,8 +9,8 @@
 
 namespace govaudit {
 
-// home, list, article or page.
-std::string page_kind(const extract::Page& page, bool home);
+// Home, List, Article or Page.
+PageKind page_kind(const extract::Page& page, bool home);
 
 // Moves what extraction read into `p`: title, meta, publication date and its source, document
 // date, column and kind. The text stays in `page` (the crawler compresses it off the event loop).

@@ -15,24 +15,24 @@ void Engine::schedule_probes(const Task& home, const extract::Page& page, const 
   s.probes_scheduled = true;
   // IPv6: the configured number of attempts; IPv4: one fetch at the same moment, the baseline
   // the IPv6 homepage is compared with (the crawl itself has already shown that IPv4 works).
-  add(probe_task(home.site, home.url, 4, "homepage"));
-  for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i) add(probe_task(home.site, home.url, 6, "homepage"));
-  probe_links(home.site, page, base, "link2");
+  add(probe_task(home.site, home.url, 4, ProbePurpose::Homepage));
+  for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i) add(probe_task(home.site, home.url, 6, ProbePurpose::Homepage));
+  probe_links(home.site, page, base, ProbePurpose::Link2);
   auto hp = url::parts(s.site->homepage);
   if (!hp) return;
   delegation(hp->host);
   // HTTPS: served, certificate valid and not expiring, and plain HTTP sent over to it.
   std::string https = hp->scheme == "https" ? s.site->homepage
                       : "https://" + hp->host + (cfg_.crawl.https_port == 443 ? "" : ":" + std::to_string(cfg_.crawl.https_port)) + "/";
-  add(probe_task(home.site, https, 0, "https"));
-  add(probe_task(home.site, https, 0, "https_cert"));
-  if (hp->scheme == "https") add(probe_task(home.site, "http://" + hp->host + "/", 0, "http_redirect"));
+  add(probe_task(home.site, https, 0, ProbePurpose::Https));
+  add(probe_task(home.site, https, 0, ProbePurpose::HttpsCert));
+  if (hp->scheme == "https") add(probe_task(home.site, "http://" + hp->host + "/", 0, ProbePurpose::HttpRedirect));
 }
 
 // The distinct http(s) <a href> targets of a page (fragment-only hrefs excluded), probed over IPv6.
-void Engine::probe_links(int site, const extract::Page& page, const std::string& base, const char* purpose) {
+void Engine::probe_links(int site, const extract::Page& page, const std::string& base, ProbePurpose purpose) {
   SiteState& s = sites_[site];
-  bool third = std::string(purpose) == "link3";
+  bool third = purpose == ProbePurpose::Link3;
   for (auto& l : page.links) {
     if ((l.tag != "a" && l.tag != "area") || l.href.empty() || l.href[0] == '#') continue;
     auto to = url::resolve(base, l.href);
@@ -93,8 +93,8 @@ void Engine::resolve_only(const std::string& name) {
   });
 }
 
-Task Engine::probe_task(int site, const std::string& u, int family, const std::string& purpose) {
-  bool head = purpose == "link2" || purpose == "link3";
+Task Engine::probe_task(int site, const std::string& u, int family, ProbePurpose purpose) {
+  bool head = purpose == ProbePurpose::Link2 || purpose == ProbePurpose::Link3;
   Task t = make_task(site, u, 0, Mode::Probe, head);
   t.family = family;
   t.purpose = purpose;
@@ -104,12 +104,12 @@ Task Engine::probe_task(int site, const std::string& u, int family, const std::s
 
 void Engine::probe_complete(Task t, FetchResult r) {
   spend(t);
-  if (t.purpose == "https_cert") {
+  if (t.purpose == ProbePurpose::HttpsCert) {
     nlohmann::json c = {{"expire", r.cert_expire}, {"subject", r.cert_subject}};
     record_probe(t, r, c.dump());
     return;
   }
-  if (t.purpose == "http_redirect") {
+  if (t.purpose == ProbePurpose::HttpRedirect) {
     record_probe(t, r, r.location);
     return;
   }
@@ -118,7 +118,7 @@ void Engine::probe_complete(Task t, FetchResult r) {
     enqueue(std::move(t), true);
     return;
   }
-  if (t.head == false && t.purpose != "homepage" && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
+  if (t.head == false && t.purpose != ProbePurpose::Homepage && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
   if (fetch_policy::is_redirect(r)) {
     t.chain.push_back({t.url, r.status});
     auto hop = fetch_policy::next_redirect(t.chain, r.location);
@@ -131,7 +131,7 @@ void Engine::probe_complete(Task t, FetchResult r) {
     r.error_kind = "loop";  // the same rule as the crawl's: a loop or too long a chain is an error
     r.error = hop.error;
   }
-  if (t.purpose == "homepage" && r.error_kind.empty() && r.status >= 200 && r.status < 300) {
+  if (t.purpose == ProbePurpose::Homepage && r.error_kind.empty() && r.status >= 200 && r.status < 300) {
     ++parsing_;
     asio::post(pool_, [this, t = std::move(t), r = std::move(r)]() mutable {
       std::string text = probe_text(t.url, r.body, r.content_type);

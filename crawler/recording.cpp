@@ -59,7 +59,7 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
     bool has_redirect = std::any_of(page.links.begin(), page.links.end(), [](auto& l) { return l.tag == "redirect"; });
     bool home_redirect_only = t.mode == Mode::Home && has_redirect && page.links.size() <= 3;
     if (t.mode == Mode::Home && !home_redirect_only) schedule_probes(t, page, base);
-    if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) probe_links(t.site, page, base, "link3");
+    if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) probe_links(t.site, page, base, ProbePurpose::Link3);
     links.reserve(page.links.size());  // the page's links are moved into them
     for (size_t i = 0; i < page.links.size(); ++i) {
       auto& l = page.links[i];
@@ -127,7 +127,9 @@ void Engine::record_failure(const Task& t, const std::string& kind, const std::s
 void Engine::record(const Task& t, const FetchResult& r) {
   SiteState& s = sites_[t.site];
   PageRecord p = base_record(t, r);
-  p.kind = t.mode == Mode::Home ? "home" : t.mode == Mode::Check ? (is_attachment(t.url) ? "attachment" : "external") : "page";
+  p.kind = t.mode == Mode::Home    ? PageKind::Home
+           : t.mode == Mode::Check ? (is_attachment(t.url) ? PageKind::Attachment : PageKind::External)
+                                   : PageKind::Page;
   if (!p.error_kind.empty()) ++summary_.errors[p.error_kind];
   if (t.mode == Mode::Check) {
     ++summary_.checked;
@@ -163,7 +165,7 @@ void Engine::record_check(const Task& t, const CheckResult& c) {
   p.depth = t.depth;
   p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
   p.warc = c.warc;  // empty: the Writer cites this run's record of the same URL
-  p.kind = is_attachment(t.url) ? "attachment" : "external";
+  p.kind = is_attachment(t.url) ? PageKind::Attachment : PageKind::External;
   emit(EvidencedPage{std::move(p), nullptr});
   finished(t);
 }

@@ -12,8 +12,8 @@ std::set<int> Engine::restore(const CrawlState& st) {
   std::map<std::string, int> by_id;
   for (size_t i = 0; i < sites_.size(); ++i) by_id[sites_[i].site->id] = int(i);
   std::set<std::string> pages_done, probes_done;
-  auto probe_key = [](const std::string& site, const std::string& u, int family, const std::string& purpose, int attempt) {
-    return site + '\n' + u + '\n' + std::to_string(family) + '\n' + purpose + '\n' + std::to_string(attempt);
+  auto probe_key = [](const std::string& site, const std::string& u, int family, std::string_view purpose, int attempt) {
+    return site + '\n' + u + '\n' + std::to_string(family) + '\n' + std::string(purpose) + '\n' + std::to_string(attempt);
   };
   for (auto& p : st.pages) {
     auto it = by_id.find(p.site_id);
@@ -26,14 +26,14 @@ std::set<int> Engine::restore(const CrawlState& st) {
       ++s.pages_done;
       if (p.duplicate_of.empty()) s.digests.emplace(p.digest, p.url);
     }
-    if (p.kind == "external" || p.kind == "attachment")
+    if (p.kind == PageKind::External || p.kind == PageKind::Attachment)
       checks_[p.url] = check_of(p);
-    if (p.kind == "home" && p.error_kind != "challenge" && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
+    if (p.kind == PageKind::Home && p.error_kind != "challenge" && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
       s.unreachable = true;
       s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
     }
   }
-  for (auto& p : st.probes) probes_done.insert(probe_key(p.site_id, p.url, p.family, p.purpose, p.attempt));
+  for (auto& p : st.probes) probes_done.insert(probe_key(p.site_id, p.url, p.family, name(p.purpose), p.attempt));
   for (auto& d : st.dns) recorded_dns_.insert(d.type == "NS" ? "NS " + d.host : d.host);
   for (auto& l : st.limits)
     if (auto it = by_id.find(l.site_id); it != by_id.end()) sites_[it->second].limits.insert(l.what);
@@ -48,13 +48,13 @@ std::set<int> Engine::restore(const CrawlState& st) {
     Mode m = mode_of(f.mode);
     Task t = make_task(site, f.url, f.depth, m, f.head);
     t.family = f.family;
-    t.purpose = f.purpose;
+    if (m == Mode::Probe) t.purpose = probe_purpose_from(f.purpose);
     t.attempt = f.attempt;
     bool done;
     if (m == Mode::Probe) {
       probe_serial_ = std::max(probe_serial_, f.attempt + 1);
-      if (f.purpose == "link2" || f.purpose == "link3") s.probed.insert(f.url);
-      if (f.purpose == "link3") ++s.link3;
+      if (t.purpose == ProbePurpose::Link2 || t.purpose == ProbePurpose::Link3) s.probed.insert(f.url);
+      if (t.purpose == ProbePurpose::Link3) ++s.link3;
       s.probes_scheduled = true;
       done = probes_done.count(probe_key(f.site_id, f.url, f.family, f.purpose, f.attempt)) > 0;
     } else {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/date.hpp"
+#include "model/kinds.hpp"
 #include "model/site.hpp"
 
 namespace govaudit {
@@ -27,7 +28,7 @@ struct PageRecord {
   int status = 0;         // HTTP status of the final answer; 0 = none
   std::string error_kind; // "", dns, connect, tls, timeout, size, http, refused, loop, robots, …
   std::string error;      // human-readable cause
-  std::string kind;       // home, list, article, page, attachment, external
+  PageKind kind = PageKind::Page;
   int depth = 0;
   std::string content_type;
   std::string charset, charset_source;
@@ -79,7 +80,7 @@ struct ProbeRecord {
   std::string site_id;
   std::string url;
   int family = 4;
-  std::string purpose;  // homepage, link2, link3
+  ProbePurpose purpose = ProbePurpose::Homepage;
   int attempt = 0;
   int status = 0;
   std::string error;
@@ -137,7 +138,7 @@ struct Finding {
   std::string subject;
   std::string url;
   std::string detail_json = "{}";
-  std::string severity;  // veto, major, minor: set by judge() from the rule texts in config
+  Severity severity = Severity::Major;  // set by judge() from the rule texts in config
 };
 
 // Everything stored about one site in one crawl run, as the rules see it.
@@ -157,7 +158,7 @@ struct SiteView {
   const PageRecord* homepage() const {
     const PageRecord* best = nullptr;
     for (auto& p : pages)
-      if (p.kind == "home" && p.error_kind.empty() && p.status >= 200 && p.status < 300 &&
+      if (p.kind == PageKind::Home && p.error_kind.empty() && p.status >= 200 && p.status < 300 &&
           (!best || p.text.size() > best->text.size()))
         best = &p;
     return best;

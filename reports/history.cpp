@@ -26,7 +26,7 @@ FindingDiff diff_findings(const std::vector<Finding>& before, const std::vector<
 std::optional<std::int64_t> previous_audit(Store& store, std::int64_t audit_run) {
   std::optional<std::int64_t> prev;
   for (auto& r : store.runs())
-    if (r.kind == "audit" && r.status == "done" && r.id < audit_run) prev = r.id;
+    if (r.kind == RunKind::Audit && r.status == RunStatus::Done && r.id < audit_run) prev = r.id;
   return prev;
 }
 

@@ -298,7 +298,7 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   ReportData d;
   d.config = &config;
   auto a = store.run(audit_run);
-  if (!a || a->kind != "audit") throw std::runtime_error("run " + std::to_string(audit_run) + " is not an audit run");
+  if (!a || a->kind != RunKind::Audit) throw std::runtime_error("run " + std::to_string(audit_run) + " is not an audit run");
   d.audit = *a;
   d.crawl = store.run(a->crawl_run.value_or(0)).value_or(RunInfo{});
   d.findings = store.findings(audit_run);

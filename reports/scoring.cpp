@@ -17,7 +17,7 @@ Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cf
       continue;
     }
     // The severity the finding was judged with, not today's config: the score follows the audit.
-    if (f->severity == "veto") v.vetoes.push_back(cfg.rule_text(f->rule).title);
+    if (f->severity == Severity::Veto) v.vetoes.push_back(cfg.rule_text(f->rule).title);
     if (f->rule == "columns.stale") {
       ++stale;
       auto d = nlohmann::json::parse(f->detail_json, nullptr, false);
@@ -26,7 +26,7 @@ Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cf
       else if (limit <= 183) ++stale_notice;
     }
     if (f->rule == "columns.empty") ++empty;
-    auto it = sc.deduction.find(f->severity);
+    auto it = sc.deduction.find(std::string(name(f->severity)));
     by_rule[f->rule] += it == sc.deduction.end() ? 0 : it->second;
   }
   auto veto = [&](bool hit, const std::string& why) {

@@ -84,7 +84,7 @@ std::map<const ColumnSpec*, std::vector<std::string>> column_candidates(const Si
     if (it != names.end() && in_site(site, l.to_url)) add(it->second, l.to_url);
   }
   for (auto& p : site.pages)
-    if (p.kind == "list")
+    if (p.kind == PageKind::List)
       if (auto it = names.find(text::normalize_name(p.title)); it != names.end()) add(it->second, p.url);
 
   // A link named like a column may lead elsewhere (a "依申请公开" entry pointing at the directory
@@ -101,7 +101,7 @@ std::map<const ColumnSpec*, std::vector<std::string>> column_candidates(const Si
       const PageRecord* p = idx.get(u);
       if (!p || p->status < 200 || p->status >= 300) return false;
       bool listed = idx.items.count(p->url) || idx.items.count(p->final_url);
-      return !listed && p->kind != "article" && !names_column(p->title) && !(!p->column.empty() && names_column(p->column));
+      return !listed && p->kind != PageKind::Article && !names_column(p->title) && !(!p->column.empty() && names_column(p->column));
     });
   }
   std::erase_if(candidates, [](auto& kv) { return kv.second.empty(); });
@@ -143,13 +143,13 @@ ColumnMatch read_column(const SiteView& site, SiteIndex& idx, const ColumnSpec* 
       for (auto* l : idx.out[p->url]) {
         if (l->tag != "a" || idx.on_home.count(l->to_url) || column_pages.count(l->to_url)) continue;
         const PageRecord* sub = idx.get(l->to_url);
-        if (sub && sub->kind == "list" && in_site(site, l->to_url)) queue.push_back(l->to_url);
+        if (sub && sub->kind == PageKind::List && in_site(site, l->to_url)) queue.push_back(l->to_url);
       }
   }
   if (m.items.empty()) {
     // A column published as a single page (公开指南 often is): the page itself is its content.
     const PageRecord* p = idx.get(m.url);
-    if (p && p->kind == "article") {
+    if (p && p->kind == PageKind::Article) {
       m.single_page = true;
       if (p->published && *p->published <= today) m.newest = p->published;
     }

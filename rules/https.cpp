@@ -17,9 +17,9 @@ std::optional<Date> parse_cert_date(const std::string& s) {
 std::vector<Finding> HttpsRule::check(const SiteView& site, const RuleContext& ctx) const {
   const ProbeRecord *https = nullptr, *cert = nullptr, *redirect = nullptr;
   for (auto& p : site.probes) {
-    if (p.purpose == "https") https = &p;
-    if (p.purpose == "https_cert") cert = &p;
-    if (p.purpose == "http_redirect") redirect = &p;
+    if (p.purpose == ProbePurpose::Https) https = &p;
+    if (p.purpose == ProbePurpose::HttpsCert) cert = &p;
+    if (p.purpose == ProbePurpose::HttpRedirect) redirect = &p;
   }
   if (!https) return {};
   std::vector<Finding> out;
@@ -46,7 +46,7 @@ std::vector<Finding> HttpsRule::check(const SiteView& site, const RuleContext& c
   // HTTPS works: plain HTTP should lead there.
   const PageRecord* home = nullptr;
   for (auto& p : site.pages)
-    if (p.kind == "home") home = &p;
+    if (p.kind == PageKind::Home) home = &p;
   bool http_home = site.site.homepage.rfind("http://", 0) == 0;
   bool redirects = http_home ? (home && home->final_url.rfind("https://", 0) == 0)
                              : (redirect && redirect->status >= 300 && redirect->status < 400 &&

@@ -57,18 +57,18 @@ Ipv6Measure measure_ipv6(const SiteView& site) {
   const ProbeRecord* v6 = nullptr;
   for (auto& p : site.probes) {
     bool good = ok(p);
-    if (p.purpose == "homepage") {
+    if (p.purpose == ProbePurpose::Homepage) {
       (p.family == 6 ? m.home_v6_total : m.home_v4_total)++;
       if (good) {
         (p.family == 6 ? m.home_v6_ok : m.home_v4_ok)++;
         auto& best = p.family == 6 ? v6 : v4;
         if (!best) best = &p;
       }
-    } else if (p.purpose == "link2") {
+    } else if (p.purpose == ProbePurpose::Link2) {
       ++m.link2_total;
       if (good) ++m.link2_ok;
       else if (m.link2_failures.size() < 10) m.link2_failures.push_back(p.url + " (" + p.error + ")");
-    } else if (p.purpose == "link3") {
+    } else if (p.purpose == ProbePurpose::Link3) {
       ++m.link3_total;
       m.link3_ok += good;
     }

@@ -120,11 +120,11 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       const PageRecord* to = find(to_url);
       bool unclean = to && (to->status < 200 || to->status >= 300 || !to->error_kind.empty() || to->final_url != to->url);
       // A list's link to one of its own items: the item record holds it (its title, its date).
-      if (from && from->kind == "list" && !unclean && st.text_view(3) == "a" &&
+      if (from && from->kind == PageKind::List && !unclean && st.text_view(3) == "a" &&
           std::binary_search(listed.begin(), listed.end(), std::pair(st.text_view(1), to_url)))
         continue;
-      if (from && from->kind == "article" && frequent[v->site.id].count(std::string(to_url))) {
-        bool specific = unclean || (to && (to->kind == "article" || to->kind == "attachment"));
+      if (from && from->kind == PageKind::Article && frequent[v->site.id].count(std::string(to_url))) {
+        bool specific = unclean || (to && (to->kind == PageKind::Article || to->kind == PageKind::Attachment));
         if (!specific) {
           std::string key = v->site.id;
           for (int c : {2, 3, 4}) (key += '\0') += st.text_view(c);
@@ -140,7 +140,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0)))
-        v->probes.push_back({st.text(0), st.text(1), int(st.integer(2)), st.text(3), int(st.integer(4)),
+        v->probes.push_back({st.text(0), st.text(1), int(st.integer(2)), probe_purpose_from(st.text(3)), int(st.integer(4)),
                              int(st.integer(5)), st.text(6), int(st.integer(7)), st.text(8), decompress_text(st.blob(9))});
   }
   return views;

@@ -13,7 +13,7 @@ void Store::save_findings(std::int64_t audit_run, const std::vector<Finding>& fi
       "INSERT OR REPLACE INTO findings (run_id, site_id, rule, subject, url, detail, severity) VALUES (?,?,?,?,?,?,?)");
   for (auto& f : findings) {
     st.bind(1, audit_run).bind(2, f.site_id).bind(3, f.rule).bind(4, f.subject).bind(5, f.url).bind(6, f.detail_json)
-        .bind(7, f.severity);
+        .bind(7, name(f.severity));
     st.run();
   }
   tx.commit();
@@ -26,7 +26,7 @@ std::vector<Finding> Store::findings(std::int64_t audit_run) {
   std::vector<Finding> out;
   while (st.step()) {
     out.emplace_back(st.text(0), st.text(1), st.text(2), st.text(3), st.text(4));
-    out.back().severity = st.text(5);
+    out.back().severity = severity_from(st.text(5));
   }
   return out;
 }

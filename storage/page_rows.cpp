@@ -37,7 +37,7 @@ PageRecord page_row(const sqlite::Statement& st) {
   p.status = int(st.integer(3));
   p.error_kind = st.text(4);
   p.error = st.text(5);
-  p.kind = st.text(6);
+  p.kind = page_kind_from(st.text(6));
   p.depth = int(st.integer(7));
   p.content_type = st.text(8);
   p.charset = st.text(9);

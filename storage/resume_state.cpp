@@ -34,7 +34,7 @@ CrawlState Store::crawl_state(std::int64_t crawl_run) {
       p.site_id = st.text(0);
       p.url = st.text(1);
       p.family = int(st.integer(2));
-      p.purpose = st.text(3);
+      p.purpose = probe_purpose_from(st.text(3));
       p.attempt = int(st.integer(4));
       s.probes.push_back(std::move(p));
     }
@@ -68,7 +68,7 @@ std::vector<PageRecord> Store::recent_external_checks(const std::string& since) 
     p.content_type = st.text(3);
     for (auto& r : json::parse(st.text(4))) p.redirects.push_back({r.at("url"), r.at("status")});
     p.fetched_at = st.text(5);
-    p.kind = "external";
+    p.kind = PageKind::External;
     out.push_back(std::move(p));
   }
   return out;

@@ -9,30 +9,30 @@ namespace govaudit {
 
 using nlohmann::json;
 
-std::int64_t Store::begin_run(const std::string& kind, const Date& today, std::optional<std::int64_t> crawl_run,
+std::int64_t Store::begin_run(RunKind kind, const Date& today, std::optional<std::int64_t> crawl_run,
                               const std::string& options_json) {
   auto st = db_.prepare("INSERT INTO runs (kind, crawl_run, started_at, today, options) VALUES (?,?,?,?,?)");
-  st.bind(1, kind);
+  st.bind(1, name(kind));
   if (crawl_run) st.bind(2, *crawl_run); else st.bind_null(2);
   st.bind(3, now_iso_utc()).bind(4, today.iso()).bind(5, options_json);
   st.run();
   return db_.last_insert_id();
 }
 
-void Store::finish_run(std::int64_t run, const std::string& status) {
-  db_.prepare("UPDATE runs SET status=?, finished_at=? WHERE id=?").bind(1, status).bind(2, now_iso_utc()).bind(3, run).run();
+void Store::finish_run(std::int64_t run, RunStatus status) {
+  db_.prepare("UPDATE runs SET status=?, finished_at=? WHERE id=?").bind(1, name(status)).bind(2, now_iso_utc()).bind(3, run).run();
 }
 
 namespace {
 RunInfo read_run(sqlite::Statement& st) {
   RunInfo r;
   r.id = st.integer(0);
-  r.kind = st.text(1);
+  r.kind = run_kind_from(st.text(1));
   if (!st.is_null(2)) r.crawl_run = st.integer(2);
   r.started_at = st.text(3);
   r.finished_at = st.text(4);
   r.today = st.text(5);
-  r.status = st.text(6);
+  r.status = run_status_from(st.text(6));
   r.options = st.text(7);
   if (!st.is_null(8)) r.reported_at = st.text(8);
   return r;
@@ -47,10 +47,10 @@ std::optional<RunInfo> Store::run(std::int64_t id) {
   return read_run(st);
 }
 
-std::optional<RunInfo> Store::latest_run(const std::string& kind, bool finished_only) {
+std::optional<RunInfo> Store::latest_run(RunKind kind, bool finished_only) {
   auto st = db_.prepare(std::string(kRunCols) + "WHERE kind=? " + (finished_only ? "AND status='done' " : "") +
                         "ORDER BY id DESC LIMIT 1");
-  st.bind(1, kind);
+  st.bind(1, name(kind));
   if (!st.step()) return std::nullopt;
   return read_run(st);
 }

@@ -17,9 +17,11 @@ namespace govaudit {
 
 struct RunInfo {
   std::int64_t id = 0;
-  std::string kind;  // crawl, audit
+  RunKind kind = RunKind::Crawl;
   std::optional<std::int64_t> crawl_run;
-  std::string started_at, finished_at, today, status, options;
+  std::string started_at, finished_at, today;
+  RunStatus status = RunStatus::Running;
+  std::string options;
   std::string reported_at;  // audit runs: when their reports were written in full (empty: not yet)
 };
 
@@ -42,12 +44,12 @@ class Store {
   static constexpr int kSchemaVersion = 5;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
-  std::int64_t begin_run(const std::string& kind, const Date& today, std::optional<std::int64_t> crawl_run,
+  std::int64_t begin_run(RunKind kind, const Date& today, std::optional<std::int64_t> crawl_run,
                          const std::string& options_json);
-  void finish_run(std::int64_t run, const std::string& status);
+  void finish_run(std::int64_t run, RunStatus status);
   std::optional<RunInfo> run(std::int64_t id);
   // Newest run of `kind` (optionally only finished ones).
-  std::optional<RunInfo> latest_run(const std::string& kind, bool finished_only = true);
+  std::optional<RunInfo> latest_run(RunKind kind, bool finished_only = true);
   std::vector<RunInfo> runs();
   // The newest audit run of `crawl_run`, whatever its status.
   std::optional<RunInfo> latest_audit_of(std::int64_t crawl_run);

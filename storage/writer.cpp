@@ -129,14 +129,14 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
     if (auto* ep = std::get_if<EvidencedPage>(&rec)) {
       PageRecord* p = &ep->page;
       if (ep->exchange && warc_) p->warc = warc_->write(*ep->exchange);
-      if (p->kind == "external" || p->kind == "attachment") {  // one check answers every site linking the URL
+      if (p->kind == PageKind::External || p->kind == PageKind::Attachment) {  // one check answers every site linking the URL
         if (!p->warc.empty()) check_warc_.emplace(p->url, p->warc);
         else if (auto it = check_warc_.find(p->url); it != check_warc_.end()) p->warc = it->second;
       }
       json redirects = json::array();
       for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
       page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
-          .bind(6, p->error_kind).bind(7, p->error).bind(8, p->kind).bind(9, p->depth).bind(10, p->content_type)
+          .bind(6, p->error_kind).bind(7, p->error).bind(8, name(p->kind)).bind(9, p->depth).bind(10, p->content_type)
           .bind(11, p->charset).bind(12, p->charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
           .bind(15, p->fetched_at).bind(16, p->title).bind(17, json(p->meta).dump(-1, ' ', false, json::error_handler_t::replace));
       if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
@@ -162,7 +162,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
           .bind(6, d->elapsed_ms);
       dns.run();
     } else if (auto* pr = std::get_if<ProbeRecord>(&rec)) {
-      probe.bind(1, run_).bind(2, pr->site_id).bind(3, pr->url).bind(4, pr->family).bind(5, pr->purpose)
+      probe.bind(1, run_).bind(2, pr->site_id).bind(3, pr->url).bind(4, pr->family).bind(5, name(pr->purpose))
           .bind(6, pr->attempt).bind(7, pr->status).bind(8, pr->error).bind(9, pr->elapsed_ms).bind(10, pr->digest)
           .bind_blob(11, compress_text(pr->text));
       probe.run();

@@ -89,7 +89,7 @@ inline PageRecord page(const std::string& url, const std::string& kind, const st
   PageRecord p;
   p.url = p.final_url = url;
   p.status = 200;
-  p.kind = kind;
+  p.kind = page_kind_from(kind);
   p.title = title;
   return p;
 }

@@ -165,7 +165,7 @@ TEST(Crawl, AKilledCrawlResumesWhereItStopped) {
   int link3 = 0;
   auto pages = [&](const fs::path& out) {
     govaudit::Store store((out / "govaudit.db").string());
-    auto run = store.latest_run("crawl");
+    auto run = store.latest_run(govaudit::RunKind::Crawl);
     EXPECT_TRUE(run.has_value());
     std::set<std::string> set;
     for (auto& v : store.load_site_views(run->id)) {
@@ -182,14 +182,14 @@ TEST(Crawl, AKilledCrawlResumesWhereItStopped) {
       for (auto& p : v.pages) {
         if (cut(p.url) || p.error.rfind("redirects to ", 0) == 0) continue;
         std::string where = p.digest.empty() ? p.url : p.final_url;
-        set.insert(p.site_id + " " + where + " " + std::to_string(p.status) + " " + p.kind + " " + p.error_kind + " " + p.digest);
+        set.insert(p.site_id + " " + where + " " + std::to_string(p.status) + " " + std::string(govaudit::name(p.kind)) + " " + p.error_kind + " " + p.digest);
       }
       // Third-level IPv6 probes follow the second-level pages, and a second-level link to an alias
       // host that redirects decides which page is second level only once it is answered: their
       // count is compared below, not their URLs.
       for (auto& p : v.probes)
-        if (p.purpose == "link3") ++link3;
-        else set.insert("probe " + p.site_id + " " + p.url + " " + std::to_string(p.family) + " " + p.purpose);
+        if (p.purpose == govaudit::ProbePurpose::Link3) ++link3;
+        else set.insert("probe " + p.site_id + " " + p.url + " " + std::to_string(p.family) + " " + std::string(govaudit::name(p.purpose)));
       set.insert("site " + v.site.id + " " + v.status);
     }
     return set;

@@ -130,9 +130,9 @@ TEST(DemoPipeline, ANightlyRunReusesRecentAnswersOfOtherHosts) {
   std::set<std::string> distinct;  // sites linking the same URL share one answer, even within a run
   for (auto& v : store.load_site_views(first.run))
     for (auto& p : v.pages)
-      if (p.kind == "external" && p.status == 200) ++external, distinct.insert(p.url);
+      if (p.kind == PageKind::External && p.status == 200) ++external, distinct.insert(p.url);
   for (auto& v : store.load_site_views(second.run))
-    for (auto& p : v.pages) reused += p.kind == "external" && p.status == 200;
+    for (auto& p : v.pages) reused += p.kind == PageKind::External && p.status == 200;
   ASSERT_GT(external, 0);
   ASSERT_LT(distinct.size(), size_t(external));  // the demo has links shared by several sites
   EXPECT_LE(second_requests + distinct.size(), after_first);  // the link checks were not repeated
@@ -281,9 +281,9 @@ TEST(DemoPipeline, RemapCrawlsAStagingCopyUnderItsProductionNames) {
     return u;
   };
   std::set<std::string> want, got;
-  for (auto& p : as_itself[0].pages) want.insert(renamed(p.url) + " " + std::to_string(p.status) + " " + p.kind + " " + p.title);
+  for (auto& p : as_itself[0].pages) want.insert(renamed(p.url) + " " + std::to_string(p.status) + " " + std::string(name(p.kind)) + " " + p.title);
   for (auto& p : as_prod[0].pages) {
-    got.insert(p.url + " " + std::to_string(p.status) + " " + p.kind + " " + p.title);
+    got.insert(p.url + " " + std::to_string(p.status) + " " + std::string(name(p.kind)) + " " + p.title);
     EXPECT_EQ(p.url.find(staging.hosts[0]), std::string::npos) << p.url;
   }
   EXPECT_GT(want.size(), 30u);

@@ -251,7 +251,7 @@ TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
 #endif
 
   govaudit::Store store((dir / "out" / "govaudit.db").string());
-  auto views = store.load_site_views(store.latest_run("crawl").value().id);
+  auto views = store.load_site_views(store.latest_run(govaudit::RunKind::Crawl).value().id);
   ASSERT_EQ(views.size(), 1u);
   std::map<std::string, govaudit::PageRecord> pages;
   for (auto& p : views[0].pages) pages[p.url.substr(p.url.find(port) + port.size())] = p;

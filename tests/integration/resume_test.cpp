@@ -127,7 +127,7 @@ std::pair<size_t, size_t> kill_and_continue(const ServedCorpus& corpus, const st
   govaudit::Store store((out / "govaudit.db").string());
   int crawls = 0, reported = 0;
   for (auto& r : store.runs()) {
-    crawls += r.kind == "crawl";
+    crawls += r.kind == govaudit::RunKind::Crawl;
     reported += !r.reported_at.empty();
   }
   EXPECT_EQ(crawls, 1);
@@ -164,6 +164,6 @@ TEST(Resume, KilledInAnyPhaseTheSameCommandFinishesTheJob) {
   EXPECT_GT(corpus.log(before).size(), requests / 2);
   govaudit::Store store((whole / "govaudit.db").string());
   int crawls = 0;
-  for (auto& r : store.runs()) crawls += r.kind == "crawl";
+  for (auto& r : store.runs()) crawls += r.kind == govaudit::RunKind::Crawl;
   EXPECT_EQ(crawls, 2);
 }

@@ -20,7 +20,7 @@ namespace {
 std::map<std::string, std::string> severities(const fs::path& db) {
   govaudit::Store s(db.string());
   std::map<std::string, std::string> out;
-  for (auto& f : s.findings(s.latest_run("audit")->id)) out[f.rule] = f.severity;
+  for (auto& f : s.findings(s.latest_run(govaudit::RunKind::Audit)->id)) out[f.rule] = std::string(govaudit::name(f.severity));
   return out;
 }
 

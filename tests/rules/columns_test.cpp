@@ -104,7 +104,7 @@ TEST(Columns, StaleIsStrictlyOlderThanTheLimit) {
 TEST(Columns, UndatedItemsTakeTheArticleDate) {
   Builder b;
   b.column("人事信息", "rsxx/", {});
-  b.v.pages.back().kind = "list";
+  b.v.pages.back().kind = PageKind::List;
   b.item(H + "rsxx/", H + "rsxx/a.html", "任免通知", std::nullopt);
   b.page(H + "rsxx/a.html", "article", "任免通知").published = kToday.plus_days(-500);
   EXPECT_TRUE(has(fired(b.v, ColumnsRule()), "columns.stale 人事信息"));

@@ -14,7 +14,7 @@ SiteView site_with(const std::string& text, std::vector<LinkRecord> links = {}) 
   home.site_id = "x";
   home.url = home.final_url = v.site.homepage;
   home.status = 200;
-  home.kind = "home";
+  home.kind = PageKind::Home;
   home.text = text;
   v.pages.push_back(home);
   for (auto& l : links) l.from_url = home.url;

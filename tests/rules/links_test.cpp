@@ -12,7 +12,7 @@ PageRecord target(const std::string& u, int status, const std::string& kind = ""
   p.url = p.final_url = u;
   p.status = status;
   p.error_kind = kind;
-  p.kind = "external";
+  p.kind = PageKind::External;
   return p;
 }
 }  // namespace

@@ -12,13 +12,13 @@ SiteView site_with_articles(int total, int lacking) {
   PageRecord home;
   home.url = home.final_url = v.site.homepage;
   home.status = 200;
-  home.kind = "home";
+  home.kind = PageKind::Home;
   v.pages.push_back(home);
   for (int i = 0; i < total; ++i) {
     PageRecord p;
     p.url = p.final_url = "http://www.x.gov.cn/a" + std::to_string(i) + ".html";
     p.status = 200;
-    p.kind = "article";
+    p.kind = PageKind::Article;
     p.text = "正文";
     for (const char* t : {"SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate"}) p.meta[t] = "v";
     if (i < lacking) p.meta.erase("PubDate");

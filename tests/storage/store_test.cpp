@@ -40,7 +40,7 @@ TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
   std::string path = temp_db("views");
   Store s(path);
   Site site{"qinghe", "清河县人民政府", "http://www.qinghe.gov.cn/", "county", {"www.qinghe.gov.cn"}, "", ""};
-  auto run = s.begin_run("crawl", Date(2025, 11, 20), std::nullopt, "{}");
+  auto run = s.begin_run(RunKind::Crawl, Date(2025, 11, 20), std::nullopt, "{}");
   s.add_sites(run, {site});
   {
     Writer w(path, run);
@@ -48,7 +48,7 @@ TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
     p.site_id = "qinghe";
     p.url = p.final_url = "http://www.qinghe.gov.cn/";
     p.status = 200;
-    p.kind = "home";
+    p.kind = PageKind::Home;
     p.fetched_at = now_iso_utc();
     p.meta = {{"SiteIDCode", "1300000001"}};
     p.published = Date(2025, 11, 18);
@@ -63,7 +63,7 @@ TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
     w.flush();
   }
   s.set_site_status(run, "qinghe", "done", "", {"depth (20)"});
-  s.finish_run(run, "done");
+  s.finish_run(run, RunStatus::Done);
   auto views = s.load_site_views(run);
   ASSERT_EQ(views.size(), 1u);
   auto& v = views[0];
@@ -82,7 +82,7 @@ TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
   ASSERT_EQ(v.dns.size(), 1u);
   EXPECT_EQ(v.dns[0].answers, std::vector<std::string>{"::1"});
   EXPECT_EQ(v.limits, std::vector<std::string>{"depth (20)"});
-  EXPECT_EQ(s.latest_run("crawl")->id, run);
+  EXPECT_EQ(s.latest_run(RunKind::Crawl)->id, run);
 }
 
 TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
@@ -90,14 +90,14 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
   Store s(path);
   const std::string H = "http://w.gov.cn/";
   Site site{"w", "W", H, "county", {"w.gov.cn"}, "", ""};
-  auto run = s.begin_run("crawl", Date(2025, 11, 20), std::nullopt, "{}");
+  auto run = s.begin_run(RunKind::Crawl, Date(2025, 11, 20), std::nullopt, "{}");
   s.add_sites(run, {site});
   auto page = [&](const std::string& url, const char* kind, int status = 200) {
     PageRecord p;
     p.site_id = "w";
     p.url = p.final_url = url;
     p.status = status;
-    p.kind = kind;
+    p.kind = page_kind_from(kind);
     p.text = std::string(kind) + " text of " + url;
     return p;
   };
@@ -126,7 +126,7 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
     w.push(links);
     w.flush();
   }
-  s.finish_run(run, "done");
+  s.finish_run(run, RunStatus::Done);
   std::vector<SiteView> audit;
   s.for_each_site_view(run, [&](SiteView& v) { audit.push_back(std::move(v)); }, Store::ViewParts::Audit);
   ASSERT_EQ(audit.size(), 1u);
@@ -143,8 +143,8 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
   EXPECT_EQ(audit[0].items.size(), 3u);
   // Article text stays compressed until a rule asks for it.
   for (auto& p : audit[0].pages) {
-    EXPECT_EQ(p.kind == "article", p.text.empty()) << p.url;
-    EXPECT_EQ(text_of(p), std::string(p.kind) + " text of " + p.url);
+    EXPECT_EQ(p.kind == PageKind::Article, p.text.empty()) << p.url;
+    EXPECT_EQ(text_of(p), std::string(name(p.kind)) + " text of " + p.url);
   }
   // The full view has every row.
   auto full = s.load_site_views(run);
@@ -165,9 +165,9 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
 TEST(Store, FindingsBelongToTheirAuditRun) {
   std::string path = temp_db("findings");
   Store s(path);
-  auto crawl = s.begin_run("crawl", Date(2025, 11, 20), std::nullopt, "{}");
-  auto a1 = s.begin_run("audit", Date(2025, 11, 20), crawl, "{}");
-  auto a2 = s.begin_run("audit", Date(2025, 11, 21), crawl, "{}");
+  auto crawl = s.begin_run(RunKind::Crawl, Date(2025, 11, 20), std::nullopt, "{}");
+  auto a1 = s.begin_run(RunKind::Audit, Date(2025, 11, 20), crawl, "{}");
+  auto a2 = s.begin_run(RunKind::Audit, Date(2025, 11, 21), crawl, "{}");
   s.save_findings(a1, {{"x", "footer.missing_icp", "www.x.gov.cn", "http://www.x.gov.cn/", "{\"a\":1}"}});
   EXPECT_EQ(s.findings(a1).size(), 1u);
   EXPECT_TRUE(s.findings(a2).empty());
