@@ -46,13 +46,15 @@ std::string clean(std::string_view href) {
   return s;
 }
 
-// A parsed uriparser URI, freed with its owner.
+// A parsed uriparser URI, freed with its owner. uriparser points into the text it parsed, so the
+// URI keeps its own copy.
 struct Uri {
+  std::string source;
   UriUriA u{};
   bool ok = false;
-  explicit Uri(const std::string& text) {
+  explicit Uri(std::string text) : source(std::move(text)) {
     const char* err = nullptr;
-    ok = uriParseSingleUriA(&u, text.c_str(), &err) == URI_SUCCESS;
+    ok = uriParseSingleUriA(&u, source.c_str(), &err) == URI_SUCCESS;
   }
   Uri() = default;
   ~Uri() {
