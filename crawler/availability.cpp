@@ -1,7 +1,7 @@
 #include "crawler/availability.hpp"
 
 #include "crawler/fetch_page.hpp"
-#include "storage/store.hpp"
+#include "model/clock.hpp"
 
 namespace govaudit {
 

@@ -4,11 +4,11 @@
 
 namespace govaudit {
 
-Crawler::Crawler(const Config& config, const NetGuard& guard, Writer& writer)
-    : config_(config), guard_(guard), writer_(writer) {}
+Crawler::Crawler(const Config& config, const NetGuard& guard, RecordSink& sink)
+    : config_(config), guard_(guard), sink_(sink) {}
 
 CrawlSummary Crawler::run(const std::vector<Site>& sites) {
-  engine::Engine e(config_, guard_, writer_);
+  engine::Engine e(config_, guard_, sink_);
   e.reuse(reuse_);
   e.evidence(evidence_);
   return e.go(sites, resume_);

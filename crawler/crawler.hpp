@@ -1,7 +1,7 @@
 #pragma once
 // The crawl: from each site's homepage over the site's own hosts, checking (not crawling) links
 // to other hosts and attachments, recording every page, link, list item and DNS answer through
-// the storage Writer. One io_context thread owns all network state; HTML is parsed on a small
+// a record sink (the storage Writer). One io_context thread owns all network state; HTML is parsed on a small
 // pool and the results are posted back.
 #include <cstdint>
 #include <map>
@@ -12,7 +12,7 @@
 #include "config/config.hpp"
 #include "config/sites.hpp"
 #include "crawler/netguard.hpp"
-#include "storage/store.hpp"
+#include "storage/record_sink.hpp"
 
 namespace govaudit {
 
@@ -35,9 +35,9 @@ struct CrawlSummary {
 
 class Crawler {
  public:
-  Crawler(const Config& config, const NetGuard& guard, Writer& writer);
+  Crawler(const Config& config, const NetGuard& guard, RecordSink& sink);
   // Crawls all sites concurrently and returns when every queue is empty. Records go to the
-  // writer as they are made; the caller flushes it.
+  // sink as they are made; the caller flushes it.
   CrawlSummary run(const std::vector<Site>& sites);
 
   // Answers of other hosts' links from a recent run, used instead of asking those hosts again
@@ -45,7 +45,7 @@ class Crawler {
   void reuse_checks(std::vector<PageRecord> recent) { reuse_ = std::move(recent); }
   // Continue an unfinished run: what it recorded is not fetched again; its open tasks are.
   void resume(CrawlState state) { resume_ = std::move(state); }
-  // Hand every HTTP exchange to the writer as WARC evidence.
+  // Hand every HTTP exchange to the sink as WARC evidence.
   void keep_evidence(bool on) { evidence_ = on; }
 
  private:
@@ -54,7 +54,7 @@ class Crawler {
   bool evidence_ = false;
   const Config& config_;
   const NetGuard& guard_;
-  Writer& writer_;
+  RecordSink& sink_;
 };
 
 }  // namespace govaudit

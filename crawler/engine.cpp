@@ -1,6 +1,7 @@
 // The engine's loop: tasks onto connections under the global and per-host limits, transfers
 // completed (retry, HEAD→GET, redirects, challenges), and the end of the crawl.
 #include "crawler/engine.hpp"
+#include "model/clock.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -35,8 +36,8 @@ CheckResult check_of(const PageRecord& p) {
   return CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at, p.warc};
 }
 
-Engine::Engine(const Config& cfg, const NetGuard& guard, Writer& writer)
-    : cfg_(cfg), writer_(writer), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
+Engine::Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink)
+    : cfg_(cfg), sink_(sink), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
       fetcher_(io_, cfg.crawl, guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_) {}
 
 void Engine::reuse(const std::vector<PageRecord>& recent) {
@@ -107,15 +108,15 @@ void Engine::add(Task t) {
 
 void Engine::flush_frontier() {
   if (fresh_.empty()) return;
-  writer_.push(std::move(fresh_));
+  sink_.push(std::move(fresh_));
   fresh_.clear();
 }
 
 // Records go out after the frontier entries created before them: when a page is stored, the
 // tasks it led to are stored too, so a resumed run loses none.
-void Engine::emit(Writer::Record r) {
+void Engine::emit(RecordSink::Record r) {
   flush_frontier();
-  writer_.push(std::move(r));
+  sink_.push(std::move(r));
 }
 
 void Engine::limit(SiteState& s, const std::string& what) {
@@ -131,10 +132,10 @@ void Engine::pump() {
   // fetching to go on while the parsers catch up: at 4 pages per parser the two took turns, and
   // the crawl ran 20 % slower. A parse finishing pumps again.
   if (parsing_ >= kParseBacklog * cfg_.crawl.parse_threads || parsing_bytes_ >= kParseBacklogBytes) return;
-  if (writer_.pending() > 2 * Writer::kBatch) {  // nor faster than they are stored: look again shortly
-    if (!writer_wait_) {
-      writer_wait_ = true;
-      wake_at(Clock::now() + std::chrono::milliseconds(5), &writer_wait_);
+  if (sink_.pending() > sink_.backlog()) {  // nor faster than they are stored: look again shortly
+    if (!sink_wait_) {
+      sink_wait_ = true;
+      wake_at(Clock::now() + std::chrono::milliseconds(5), &sink_wait_);
     }
     return;
   }

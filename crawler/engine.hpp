@@ -113,7 +113,7 @@ CheckResult check_of(const PageRecord& p);
 
 class Engine {
  public:
-  Engine(const Config& cfg, const NetGuard& guard, Writer& writer);
+  Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink);
   void evidence(bool on) { evidence_ = on; }
   void reuse(const std::vector<PageRecord>& recent);
   CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state);
@@ -122,7 +122,7 @@ class Engine {
   // engine.cpp: tasks, the loop and completion
   void add(Task t);
   void flush_frontier();
-  void emit(Writer::Record r);
+  void emit(RecordSink::Record r);
   void finished(const Task& t) { --sites_[t.site].outstanding; }
   void limit(SiteState& s, const std::string& what);
   std::string fetch_url(const std::string& u) const;
@@ -190,7 +190,7 @@ class Engine {
   int error_count() const;
 
   const Config& cfg_;
-  Writer& writer_;
+  RecordSink& sink_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   Resolver resolver_;
@@ -207,7 +207,7 @@ class Engine {
   size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
   static constexpr int kParseBacklog = 32;  // pages per parse thread
   static constexpr size_t kParseBacklogBytes = 16 << 20;
-  bool finished_ = false, evidence_ = false, tty_ = false, writer_wait_ = false;
+  bool finished_ = false, evidence_ = false, tty_ = false, sink_wait_ = false;
   Clock::time_point started_;
   std::vector<FrontierRecord> fresh_;  // tasks created since the last record written
   CrawlSummary summary_;

@@ -5,7 +5,7 @@
 
 #include "crawler/charset.hpp"
 #include "model/url.hpp"
-#include "storage/store.hpp"
+#include "model/text_codec.hpp"
 
 namespace govaudit {
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crawler/engine.hpp"
+#include "model/clock.hpp"
 #include "crawler/fetch_policy.hpp"
 
 namespace govaudit::engine {

@@ -7,8 +7,9 @@
 #include <boost/asio/post.hpp>
 
 #include "crawler/engine.hpp"
+#include "model/clock.hpp"
 #include "crawler/page_record.hpp"
-#include "storage/store.hpp"
+#include "model/threads.hpp"
 
 namespace govaudit::engine {
 

@@ -1,28 +1,17 @@
 #include "storage/writer.hpp"
 
-#include <pthread.h>
-#include <sched.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "model/text_codec.hpp"
+#include "model/threads.hpp"
 
 namespace govaudit {
 
 using nlohmann::json;
 
 
-void background_thread() {
-  thread_local bool done = false;
-  if (done) return;
-  done = true;
-  sched_param none{};
-  pthread_setschedparam(pthread_self(), SCHED_BATCH, &none);
-  setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), 5);  // may fail (a container's limits): harmless
-}
 
 Writer::Writer(const std::string& db_path, std::int64_t run, WarcOptions warc)
     : path_(db_path), run_(run), warc_options_(std::move(warc)) {

@@ -15,18 +15,11 @@
 #include <vector>
 
 #include "model/records.hpp"
+#include "storage/record_sink.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/warc.hpp"
 
 namespace govaudit {
-
-// A page record with the HTTP exchange it was made from: the evidence goes to the WARC files
-// beside the record, not inside the record the rules read.
-struct EvidencedPage {
-  EvidencedPage(PageRecord p, std::shared_ptr<const Exchange> e = nullptr) : page(std::move(p)), exchange(std::move(e)) {}
-  PageRecord page;
-  std::shared_ptr<const Exchange> exchange;  // null: none kept
-};
 
 struct WarcOptions {
   std::filesystem::path dir;  // empty: no WARC files
@@ -37,21 +30,20 @@ struct WarcOptions {
 // Batches crawl records into transactions on its own thread and its own connection, so that the
 // event loop never waits on the disk. push() is thread-safe; flush() blocks until all pushed records
 // are committed; the destructor flushes. A write error is kept and rethrown by flush().
-class Writer {
+class Writer : public RecordSink {
  public:
-  using Record = std::variant<EvidencedPage, std::vector<LinkRecord>, std::vector<ItemRecord>, DnsRecord, ProbeRecord,
-                              std::vector<FrontierRecord>, LimitRecord, std::shared_ptr<const Exchange>>;
   // Exchanges (alone or beside a page) are written to WARC files under warc.dir before the
   // transaction that stores their pages commits, so a stored page's WARC location always exists.
   Writer(const std::string& db_path, std::int64_t run, WarcOptions warc = {});
-  ~Writer();
+  ~Writer() override;
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  void push(Record r);
+  void push(Record r) override;
   void flush();
   // Records pushed and not yet committed (the crawl slows down when this grows).
-  size_t pending();
+  size_t pending() override;
+  size_t backlog() const override { return 2 * kBatch; }
   // A batch commits once it has kBatch records, else within kLinger of its first record.
   static constexpr size_t kBatch = 256;
   static constexpr std::chrono::milliseconds kLinger{100};
@@ -74,10 +66,6 @@ class Writer {
   std::thread thread_;
 };
 
-// Marks the calling thread as background work (SCHED_BATCH, nice 5), once per thread: on a machine
-// with few cores the event loop then gets the CPU as soon as a transfer needs it, instead of
-// waiting behind parsing and writing.
-void background_thread();
 
 // zstd helpers for stored text.
 std::string compress_text(std::string_view s);

@@ -1,0 +1,34 @@
+#pragma once
+// What the crawler knows of the store: a sink that takes records as they are made. The Writer is
+// the one the program uses; a test can use another.
+#include <cstddef>
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include "model/records.hpp"
+#include "storage/warc.hpp"
+
+namespace govaudit {
+
+// A page record with the HTTP exchange it was made from: the evidence goes to the WARC files
+// beside the record, not inside the record the rules read.
+struct EvidencedPage {
+  EvidencedPage(PageRecord p, std::shared_ptr<const Exchange> e = nullptr) : page(std::move(p)), exchange(std::move(e)) {}
+  PageRecord page;
+  std::shared_ptr<const Exchange> exchange;  // null: none kept
+};
+
+class RecordSink {
+ public:
+  using Record = std::variant<EvidencedPage, std::vector<LinkRecord>, std::vector<ItemRecord>, DnsRecord, ProbeRecord,
+                              std::vector<FrontierRecord>, LimitRecord, std::shared_ptr<const Exchange>>;
+  virtual ~RecordSink() = default;
+  // Takes a record; thread-safe; never blocks on the disk.
+  virtual void push(Record r) = 0;
+  // Records taken and not yet stored: a producer slows down when this exceeds backlog().
+  virtual size_t pending() = 0;
+  virtual size_t backlog() const = 0;
+};
+
+}  // namespace govaudit
