@@ -233,8 +233,8 @@ int cmd_inspect(const Options& o) {
     if (o.inspect_target.empty()) throw Usage("inspect: give a URL, or --file PATH [--url URL]");
     NetGuard guard(cfg.allow_net);
     auto r = fetch_pages(cfg, guard, {o.inspect_target}, cfg.crawl.total_timeout_ms, cfg.crawl.max_body_bytes).front();
-    if (!r.result.error_kind.empty())
-      throw std::runtime_error(o.inspect_target + ": " + r.result.error_kind + ": " + r.result.error);
+    if (r.result.error_kind != ErrorKind::None)
+      throw std::runtime_error(o.inspect_target + ": " + std::string(name(r.result.error_kind)) + ": " + r.result.error);
     if (r.result.status >= 400) throw std::runtime_error(o.inspect_target + ": HTTP " + std::to_string(r.result.status));
     body = std::move(r.result.body);
     content_type = r.result.content_type;

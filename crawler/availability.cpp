@@ -20,7 +20,7 @@ std::vector<AvailabilityRecord> probe_homepages(const Config& cfg, const NetGuar
     rec.at = at;
     rec.status = r.status;
     rec.elapsed_ms = fetched[i].elapsed_ms;
-    rec.error = r.error_kind.empty() ? (r.status >= 400 ? "HTTP " + std::to_string(r.status) : "") : r.error_kind + ": " + r.error;
+    rec.error = r.error_kind == ErrorKind::None ? (r.status >= 400 ? "HTTP " + std::to_string(r.status) : "") : std::string(name(r.error_kind)) + ": " + r.error;
     rec.ok = rec.error.empty() && r.status >= 200 && r.status < 300 && rec.elapsed_ms <= timeout_ms;
     out.push_back(std::move(rec));
   }

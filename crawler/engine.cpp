@@ -142,7 +142,7 @@ void Engine::pump() {
   for (auto& [key, h] : hosts_) {
     if (h.queue.empty()) continue;
     if (std::string why = NetGuard::refused_name(h.name); !why.empty()) {  // not even asked of DNS
-      fail_queue(h, "refused", "not connecting: " + why);
+      fail_queue(h, ErrorKind::Refused, "not connecting: " + why);
       continue;
     }
     if (h.dns == Host::Unresolved) {
@@ -151,14 +151,14 @@ void Engine::pump() {
     }
     if (h.dns == Host::Resolving) continue;
     if (h.answer.v4.empty() && h.answer.v6.empty()) {
-      fail_queue(h, "dns", "no address for " + h.name + (h.answer.error4.empty() ? "" : " (" + h.answer.error4 + ")"));
+      fail_queue(h, ErrorKind::Dns, "no address for " + h.name + (h.answer.error4.empty() ? "" : " (" + h.answer.error4 + ")"));
       continue;
     }
     serve(h);
   }
 }
 
-void Engine::fail_queue(Host& h, const char* kind, const std::string& why) {
+void Engine::fail_queue(Host& h, ErrorKind kind, const std::string& why) {
   while (!h.queue.empty()) {
     Task t = std::move(h.queue.front());
     h.queue.pop_front();
@@ -199,7 +199,7 @@ bool Engine::admit(Host& h, Task& t, bool wants_robots) {
   }
   if (t.mode == Mode::Probe && t.family != 0 && (t.family == 6 ? h.answer.v6.empty() : h.answer.v4.empty())) {
     FetchResult r;
-    r.error_kind = "dns";
+    r.error_kind = ErrorKind::Dns;
     r.error = std::string("no ") + (t.family == 6 ? "AAAA" : "A") + " record for " + h.name;
     complete(std::move(t), std::move(r));
     return false;
@@ -207,7 +207,7 @@ bool Engine::admit(Host& h, Task& t, bool wants_robots) {
   auto p = url::parts(fetch_url(t.url));
   if (wants_robots && t.mode != Mode::Home && t.mode != Mode::Probe && !h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query))) {
     FetchResult r;
-    r.error_kind = "robots";
+    r.error_kind = ErrorKind::Robots;
     r.error = "disallowed by robots.txt";
     record(t, r);
     return false;
@@ -259,7 +259,7 @@ std::shared_ptr<Exchange> Engine::exchange(const std::string& fetched_url, const
   e->request_head = r.request_head;
   e->response_head = r.response_head;
   e->body = r.body;
-  e->truncated = r.error_kind == "size";
+  e->truncated = r.error_kind == ErrorKind::Size;
   return e;
 }
 
@@ -301,7 +301,7 @@ void Engine::complete(Task t, FetchResult r) {
     return;
   }
   // A GET check stopped at its size cap still answered: not an error.
-  if (t.mode == Mode::Check && !t.head && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
+  if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::Size) r.error_kind = ErrorKind::None, r.error.clear();
   if (fetch_policy::is_transient(r) && t.attempt < cfg_.crawl.retries) {
     spend(t);
     ++t.attempt;
@@ -321,13 +321,13 @@ void Engine::complete(Task t, FetchResult r) {
     follow(std::move(t), std::move(r));
     return;
   }
-  if (r.error_kind.empty() && fetch_policy::is_challenge(r.status, r.body)) {
-    r.error_kind = "challenge";
+  if (r.error_kind == ErrorKind::None && fetch_policy::is_challenge(r.status, r.body)) {
+    r.error_kind = ErrorKind::Challenge;
     r.error = "anti-bot challenge (HTTP " + std::to_string(r.status) + ", script-only answer): needs a manual check";
   }
   bool html = r.content_type.find("html") != std::string::npos ||
               (r.content_type.empty() && r.body.find("<html") != std::string::npos);
-  if (t.mode != Mode::Check && r.error_kind.empty() && r.status >= 200 && r.status < 300 && html && !t.head) {
+  if (t.mode != Mode::Check && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300 && html && !t.head) {
     parse(std::move(t), std::move(r));
     return;
   }
@@ -345,7 +345,7 @@ void Engine::follow(Task t, FetchResult r) {
   t.chain.push_back({t.url, r.status});
   auto hop = fetch_policy::next_redirect(t.chain, r.location);
   if (!hop.error.empty()) {
-    r.error_kind = "loop";
+    r.error_kind = ErrorKind::Loop;
     r.error = hop.error;
     r.status = t.chain.back().status;
     record(t, r);  // the last hop's answer is the page's evidence
@@ -361,7 +361,7 @@ void Engine::follow(Task t, FetchResult r) {
   }
   // A redirect into a page this site already crawls is recorded as that page; not fetched twice.
   if (t.mode == Mode::Page && s.seen.count(hop.next)) {
-    r.error_kind.clear();
+    r.error_kind = ErrorKind::None;
     PageRecord pr = base_record(t, r);
     pr.final_url = hop.next;
     pr.status = 200;  // resolved by the crawl of the target page

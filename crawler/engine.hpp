@@ -104,7 +104,9 @@ struct SiteState {
 // The answer to a check (an attachment or another host's link), shared by every site linking it.
 struct CheckResult {
   int status = 0;
-  std::string final_url, error_kind, error, content_type;
+  std::string final_url;
+  ErrorKind error_kind = ErrorKind::None;
+  std::string error, content_type;
   std::vector<Redirect> chain;
   std::string fetched_at;
   std::string warc;  // the answer's record, when it was kept by an earlier run
@@ -130,7 +132,7 @@ class Engine {
   void pump();
   void serve(Host& h);
   bool admit(Host& h, Task& t, bool wants_robots);
-  void fail_queue(Host& h, const char* kind, const std::string& why);
+  void fail_queue(Host& h, ErrorKind kind, const std::string& why);
   void wake_at(Clock::time_point when, bool* waiting = nullptr);
   void on_wake(bool* waiting);
   void with_host_settings(const Host& h, FetchRequest& req) const;
@@ -164,7 +166,7 @@ class Engine {
   void parse(Task t, FetchResult r);
   void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
   PageRecord base_record(const Task& t, const FetchResult& r);
-  void record_failure(const Task& t, const std::string& kind, const std::string& why);
+  void record_failure(const Task& t, ErrorKind kind, const std::string& why);
   void record(const Task& t, const FetchResult& r);
   void record_check(const Task& t, const CheckResult& c);
 

@@ -37,14 +37,14 @@ std::vector<PageFetch> fetch_pages(const Config& cfg, const NetGuard& guard, con
       auto p = url::parts(u);
       if (!p) {
         FetchResult r;
-        r.error_kind = "url";
+        r.error_kind = ErrorKind::Url;
         r.error = "not an http(s) URL: " + u;
         return done(std::move(r));
       }
       resolver.resolve(p->host, [&, i, u, p = *p, visit, done](const HostAnswer& a) {
         if (a.v4.empty() && a.v6.empty()) {
           FetchResult r;
-          r.error_kind = "dns";
+          r.error_kind = ErrorKind::Dns;
           r.error = "no address for " + p.host + (a.error4.empty() ? "" : " (" + a.error4 + ")");
           return done(std::move(r));
         }
@@ -61,7 +61,7 @@ std::vector<PageFetch> fetch_pages(const Config& cfg, const NetGuard& guard, con
             chains[i].push_back({u, r.status});
             auto hop = fetch_policy::next_redirect(chains[i], r.location);
             if (hop.error.empty()) return (*visit)(hop.next);
-            r.error_kind = "loop";
+            r.error_kind = ErrorKind::Loop;
             r.error = hop.error;
           }
           done(std::move(r));

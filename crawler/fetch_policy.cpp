@@ -31,12 +31,12 @@ bool is_challenge(int status, std::string_view body) {
 }
 
 bool is_transient(const FetchResult& r) {
-  if (r.error_kind == "timeout" || r.error_kind == "network" || r.error_kind == "connect") return true;
-  return r.error_kind.empty() && (r.status >= 500 || r.status == 429);
+  if (r.error_kind == ErrorKind::Timeout || r.error_kind == ErrorKind::Network || r.error_kind == ErrorKind::Connect) return true;
+  return r.error_kind == ErrorKind::None && (r.status >= 500 || r.status == 429);
 }
 
 bool refuses_head(const FetchResult& r) {
-  return r.error_kind.empty() && (r.status == 405 || r.status == 501 || r.status == 403 || r.status == 412);
+  return r.error_kind == ErrorKind::None && (r.status == 405 || r.status == 501 || r.status == 403 || r.status == 412);
 }
 
 long retry_delay_ms(int attempt, int backoff_ms, long retry_after_s) {
@@ -45,7 +45,7 @@ long retry_delay_ms(int attempt, int backoff_ms, long retry_after_s) {
 }
 
 bool is_redirect(const FetchResult& r) {
-  return r.error_kind.empty() && r.status >= 300 && r.status < 400 && !r.location.empty();
+  return r.error_kind == ErrorKind::None && r.status >= 300 && r.status < 400 && !r.location.empty();
 }
 
 Hop next_redirect(const std::vector<Redirect>& chain, const std::string& location) {

@@ -92,7 +92,7 @@ struct Fetcher::Impl {
     transfers.clear();
     for (auto& [easy, t] : all) {
       curl_multi_remove_handle(multi.get(), easy);
-      t->res.error_kind = "network";
+      t->res.error_kind = ErrorKind::Network;
       t->res.error = why;
       asio::post(io, [d = std::move(t->done), r = std::move(t->res)]() mutable { d(std::move(r)); });
     }
@@ -274,20 +274,20 @@ struct Fetcher::Impl {
     if (rc == CURLE_OK) return;
     std::string msg = t.errbuf[0] ? t.errbuf : curl_easy_strerror(rc);
     if (!t.refused.empty()) {
-      r.error_kind = "refused";
+      r.error_kind = ErrorKind::Refused;
       r.error = "not connecting: " + t.refused;
     } else if (t.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-      r.error_kind = "size";
+      r.error_kind = ErrorKind::Size;
       r.error = "body larger than " + std::to_string(t.max_body) + " bytes";
     } else {
       switch (rc) {
-        case CURLE_COULDNT_RESOLVE_HOST: r.error_kind = "dns"; break;
-        case CURLE_COULDNT_CONNECT: r.error_kind = "connect"; break;
-        case CURLE_OPERATION_TIMEDOUT: r.error_kind = "timeout"; break;
+        case CURLE_COULDNT_RESOLVE_HOST: r.error_kind = ErrorKind::Dns; break;
+        case CURLE_COULDNT_CONNECT: r.error_kind = ErrorKind::Connect; break;
+        case CURLE_OPERATION_TIMEDOUT: r.error_kind = ErrorKind::Timeout; break;
         case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_ISSUER_ERROR:
-          r.error_kind = "tls"; break;
-        default: r.error_kind = "network"; break;
+          r.error_kind = ErrorKind::Tls; break;
+        default: r.error_kind = ErrorKind::Network; break;
       }
       r.error = msg;
       // libcurl says "Out of memory" when a header line passes its 100 KB limit.
@@ -300,7 +300,7 @@ struct Fetcher::Impl {
     auto parts = url::parts(req.url);
     if (std::string why = parts ? NetGuard::refused_name(parts->host) : ""; !why.empty()) {
       FetchResult r;
-      r.error_kind = "refused";
+      r.error_kind = ErrorKind::Refused;
       r.error = "not connecting: " + why;
       boost::asio::post(io, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
       return;
@@ -363,7 +363,7 @@ struct Fetcher::Impl {
     if (auto err = multi_error(curl_multi_add_handle(multi.get(), e), "curl_multi_add_handle")) {
       auto failed = std::move(transfers[e]);
       transfers.erase(e);
-      failed->res.error_kind = "network";
+      failed->res.error_kind = ErrorKind::Network;
       failed->res.error = *err;
       asio::post(io, [d = std::move(failed->done), r = std::move(failed->res)]() mutable { d(std::move(r)); });
     }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "model/kinds.hpp"
 #include "crawler/netguard.hpp"
 
 namespace boost::asio {
@@ -42,7 +43,7 @@ struct FetchResult {
   long retry_after_s = 0;             // from Retry-After, seconds
   std::string body;                   // decompressed, at most max_body bytes
   std::int64_t bytes = 0;             // body bytes received
-  std::string error_kind;             // "", dns, connect, refused, tls, timeout, size, network
+  ErrorKind error_kind = ErrorKind::None;
   std::string error;                  // human-readable
   std::string primary_ip;             // address connected to
   int elapsed_ms = 0;

@@ -37,7 +37,7 @@ void Engine::enqueue(Task t, bool front) {
   auto prod = url::parts(t.url);
   auto p = url::parts(fetch_url(t.url));
   if (!p || !prod) {
-    record_failure(t, "url", "cannot parse the URL");
+    record_failure(t, ErrorKind::Url, "cannot parse the URL");
     return;
   }
   Host& h = host_for(*p);
@@ -150,8 +150,8 @@ void Engine::on_robots(const std::string& host_key, FetchResult r) {
   --active_;
   if (auto ex = exchange(host_key + "/robots.txt", r)) emit(ex);
   // 2xx: obey; 4xx: no restrictions; 5xx or network failure: proceed, recorded in the log.
-  if (r.error_kind.empty() && r.status >= 200 && r.status < 300) h.rules = Robots::parse(r.body);
-  else if (!r.error_kind.empty() || r.status >= 500)
+  if (r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300) h.rules = Robots::parse(r.body);
+  else if (r.error_kind != ErrorKind::None || r.status >= 500)
     spdlog::debug("robots.txt of {}: {} — crawling without restrictions", host_key, r.error.empty() ? std::to_string(r.status) : r.error);
   h.robots = Host::RobotsReady;
   step_done();

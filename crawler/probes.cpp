@@ -119,7 +119,7 @@ void Engine::probe_complete(Task t, FetchResult r) {
     enqueue(std::move(t), true);
     return;
   }
-  if (t.head == false && t.purpose != ProbePurpose::Homepage && r.error_kind == "size") r.error_kind.clear(), r.error.clear();
+  if (t.head == false && t.purpose != ProbePurpose::Homepage && r.error_kind == ErrorKind::Size) r.error_kind = ErrorKind::None, r.error.clear();
   if (fetch_policy::is_redirect(r)) {
     t.chain.push_back({t.url, r.status});
     auto hop = fetch_policy::next_redirect(t.chain, r.location);
@@ -129,10 +129,10 @@ void Engine::probe_complete(Task t, FetchResult r) {
       return;
     }
     t.chain.pop_back();
-    r.error_kind = "loop";  // the same rule as the crawl's: a loop or too long a chain is an error
+    r.error_kind = ErrorKind::Loop;  // the same rule as the crawl's: a loop or too long a chain is an error
     r.error = hop.error;
   }
-  if (t.purpose == ProbePurpose::Homepage && r.error_kind.empty() && r.status >= 200 && r.status < 300) {
+  if (t.purpose == ProbePurpose::Homepage && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300) {
     ++parsing_;
     asio::post(pool_, [this, t = std::move(t), r = std::move(r)]() mutable {
       std::string text = probe_text(t.url, r.body, r.content_type);
@@ -161,8 +161,8 @@ void Engine::record_probe(const Task& t, const FetchResult& r, std::string text)
   p.purpose = t.purpose;
   p.attempt = t.attempt;
   p.status = r.status;
-  p.error = r.error_kind.empty() ? (r.status >= 400 ? "HTTP " + std::to_string(r.status) : "")
-                                 : r.error_kind + ": " + r.error;
+  p.error = r.error_kind == ErrorKind::None ? (r.status >= 400 ? "HTTP " + std::to_string(r.status) : "")
+                                 : std::string(name(r.error_kind)) + ": " + r.error;
   p.elapsed_ms = r.elapsed_ms;
   p.digest = text.empty() ? "" : digest(text);
   p.text = std::move(text);

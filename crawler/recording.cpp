@@ -110,14 +110,14 @@ PageRecord Engine::base_record(const Task& t, const FetchResult& r) {
   p.elapsed_ms = r.elapsed_ms;
   p.fetched_at = now_iso_utc();
   p.redirects = t.chain;
-  if (p.error_kind.empty() && p.status >= 400) {
-    p.error_kind = "http";
+  if (p.error_kind == ErrorKind::None && p.status >= 400) {
+    p.error_kind = ErrorKind::Http;
     p.error = "HTTP " + std::to_string(p.status);
   }
   return p;
 }
 
-void Engine::record_failure(const Task& t, const std::string& kind, const std::string& why) {
+void Engine::record_failure(const Task& t, ErrorKind kind, const std::string& why) {
   FetchResult r;
   r.error_kind = kind;
   r.error = why;
@@ -131,14 +131,14 @@ void Engine::record(const Task& t, const FetchResult& r) {
   p.kind = t.mode == Mode::Home    ? PageKind::Home
            : t.mode == Mode::Check ? (is_attachment(t.url) ? PageKind::Attachment : PageKind::External)
                                    : PageKind::Page;
-  if (!p.error_kind.empty()) ++summary_.errors[p.error_kind];
+  if (p.error_kind != ErrorKind::None) ++summary_.errors[std::string(name(p.error_kind))];
   if (t.mode == Mode::Check) {
     ++summary_.checked;
     checks_[p.url] = check_of(p);
   }
-  if (t.mode == Mode::Home && p.error_kind == "challenge") {
+  if (t.mode == Mode::Home && p.error_kind == ErrorKind::Challenge) {
     spdlog::warn("{}: homepage {} answered with an anti-bot challenge: listed for manual check", s.site->id, t.url);
-  } else if (t.mode == Mode::Home && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
+  } else if (t.mode == Mode::Home && (p.error_kind != ErrorKind::None || p.status >= 400 || p.status == 0)) {
     s.unreachable = true;
     s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
     spdlog::warn("{}: homepage {} unreachable: {}", s.site->id, t.url, s.error);

@@ -28,7 +28,7 @@ std::set<int> Engine::restore(const CrawlState& st) {
     }
     if (p.kind == PageKind::External || p.kind == PageKind::Attachment)
       checks_[p.url] = check_of(p);
-    if (p.kind == PageKind::Home && p.error_kind != "challenge" && (!p.error_kind.empty() || p.status >= 400 || p.status == 0)) {
+    if (p.kind == PageKind::Home && p.error_kind != ErrorKind::Challenge && (p.error_kind != ErrorKind::None || p.status >= 400 || p.status == 0)) {
       s.unreachable = true;
       s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
     }

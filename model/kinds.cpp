@@ -18,10 +18,15 @@ constexpr std::array<std::string_view, 6> kPageKinds = {"home", "list", "article
 constexpr std::array<std::string_view, 3> kSeverities = {"minor", "major", "veto"};
 constexpr std::array<std::string_view, 6> kPurposes = {"homepage", "link2", "link3", "https", "https_cert", "http_redirect"};
 
+constexpr std::array<std::string_view, 13> kErrorKinds = {"",        "dns",  "connect", "refused", "tls",    "timeout",  "size",
+                                                         "network", "http", "loop",    "robots",  "challenge", "url"};
 constexpr std::array<std::string_view, 2> kRunKinds = {"crawl", "audit"};
 constexpr std::array<std::string_view, 4> kRunStatuses = {"running", "done", "failed", "abandoned"};
 
 }  // namespace
+
+std::string_view name(ErrorKind k) { return kErrorKinds[size_t(k)]; }
+ErrorKind error_kind_from(std::string_view s) { return from<ErrorKind>(kErrorKinds, s, "error kind"); }
 
 std::string_view name(RunKind k) { return kRunKinds[size_t(k)]; }
 RunKind run_kind_from(std::string_view s) { return from<RunKind>(kRunKinds, s, "run kind"); }

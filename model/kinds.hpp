@@ -24,6 +24,11 @@ enum class ProbePurpose : std::uint8_t { Homepage, Link2, Link3, Https, HttpsCer
 std::string_view name(ProbePurpose p);
 ProbePurpose probe_purpose_from(std::string_view s);
 
+// Why a fetch gave no usable answer; None when it did (an HTTP error status is Http on a record).
+enum class ErrorKind : std::uint8_t { None, Dns, Connect, Refused, Tls, Timeout, Size, Network, Http, Loop, Robots, Challenge, Url };
+std::string_view name(ErrorKind k);  // "" for None
+ErrorKind error_kind_from(std::string_view s);
+
 // A run is a crawl (what the sites served) or an audit (findings judged from a crawl run).
 enum class RunKind : std::uint8_t { Crawl, Audit };
 std::string_view name(RunKind k);

@@ -26,7 +26,7 @@ struct PageRecord {
   std::string url;        // as requested, normalised
   std::string final_url;  // after redirects
   int status = 0;         // HTTP status of the final answer; 0 = none
-  std::string error_kind; // "", dns, connect, tls, timeout, size, http, refused, loop, robots, …
+  ErrorKind error_kind = ErrorKind::None;
   std::string error;      // human-readable cause
   PageKind kind = PageKind::Page;
   int depth = 0;
@@ -158,7 +158,7 @@ struct SiteView {
   const PageRecord* homepage() const {
     const PageRecord* best = nullptr;
     for (auto& p : pages)
-      if (p.kind == PageKind::Home && p.error_kind.empty() && p.status >= 200 && p.status < 300 &&
+      if (p.kind == PageKind::Home && p.error_kind == ErrorKind::None && p.status >= 200 && p.status < 300 &&
           (!best || p.text.size() > best->text.size()))
         best = &p;
     return best;

@@ -287,7 +287,7 @@ SiteEvidence site_evidence(const SiteView& v) {
   SiteEvidence e;
   e.ipv6 = measure_ipv6(v);
   for (auto& p : v.pages) {
-    if (!p.redirects.empty() && p.error_kind.empty() && p.status < 400) e.redirects.push_back({p.url, p.final_url});
+    if (!p.redirects.empty() && p.error_kind == ErrorKind::None && p.status < 400) e.redirects.push_back({p.url, p.final_url});
     if (!p.warc.empty()) e.warc.emplace(p.url, p.warc);
   }
   return e;

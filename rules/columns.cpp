@@ -126,7 +126,7 @@ ColumnMatch read_column(const SiteView& site, SiteIndex& idx, const ColumnSpec* 
     const PageRecord* p = idx.get(u);
     if (!p) continue;
     std::string key = p->url;
-    if (p->status >= 200 && p->status < 300 && p->error_kind.empty()) m.fetched = true;
+    if (p->status >= 200 && p->status < 300 && p->error_kind == ErrorKind::None) m.fetched = true;
     m.pages.push_back(p->url);
     bool own_items = false;
     for (const std::string& lu : {p->url, p->final_url})

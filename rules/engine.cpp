@@ -34,7 +34,7 @@ namespace {
 std::vector<Finding> judge_site(const SiteView& s, const std::vector<std::unique_ptr<Rule>>& rules, const RuleContext& ctx) {
   const PageRecord* challenged = nullptr;
   for (auto& p : s.pages)
-    if (p.kind == PageKind::Home && p.error_kind == "challenge") challenged = &p;
+    if (p.kind == PageKind::Home && p.error_kind == ErrorKind::Challenge) challenged = &p;
   if (challenged && !s.homepage())
     return {{s.site.id, "site.manual_check", homepage_host(s), s.site.homepage,
              nlohmann::json{{"reason", challenged->error}, {"status", challenged->status}}.dump()}};
@@ -43,7 +43,7 @@ std::vector<Finding> judge_site(const SiteView& s, const std::vector<std::unique
     for (auto& p : s.pages)
       if (p.kind == PageKind::Home) tried = &p;
     nlohmann::json d = {{"error", s.error}};
-    if (tried) d["tried_at"] = tried->fetched_at, d["status"] = tried->status, d["error_kind"] = tried->error_kind;
+    if (tried) d["tried_at"] = tried->fetched_at, d["status"] = tried->status, d["error_kind"] = name(tried->error_kind);
     return {{s.site.id, "site.unreachable", homepage_host(s), s.site.homepage, d.dump()}};
   }
   RuleContext::SiteCache cache{&s, nullptr};

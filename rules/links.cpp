@@ -7,10 +7,14 @@
 namespace govaudit {
 
 bool is_broken(const PageRecord& p) {
-  static const char* kinds[] = {"http", "dns", "connect", "timeout", "loop", "network", "tls"};
-  for (const char* k : kinds)
-    if (p.error_kind == k) return true;
-  return p.error_kind.empty() && p.status >= 400;
+  switch (p.error_kind) {
+    case ErrorKind::Http: case ErrorKind::Dns: case ErrorKind::Connect: case ErrorKind::Timeout:
+    case ErrorKind::Loop: case ErrorKind::Network: case ErrorKind::Tls:
+      return true;
+    default:
+      break;
+  }
+  return p.error_kind == ErrorKind::None && p.status >= 400;
 }
 
 std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) const {
@@ -19,7 +23,7 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
   // A redirect into a page the crawl fetched on its own is as good as that page: follow the
   // recorded final URLs (a few hops at most) to the record that holds the real answer.
   for (auto& [u, p] : target)
-    for (int hop = 0; hop < 5 && p->final_url != p->url && p->error_kind.empty(); ++hop) {
+    for (int hop = 0; hop < 5 && p->final_url != p->url && p->error_kind == ErrorKind::None; ++hop) {
       auto next = target.find(p->final_url);
       if (next == target.end() || next->second == p) break;
       p = next->second;
@@ -44,7 +48,7 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
   // Targets behind an anti-bot challenge: for a person to open, never counted as broken.
   std::map<std::string, std::string> challenged;
   for (auto& l : site.links)
-    if (auto it = target.find(l.to_url); it != target.end() && it->second->error_kind == "challenge")
+    if (auto it = target.find(l.to_url); it != target.end() && it->second->error_kind == ErrorKind::Challenge)
       challenged.emplace(l.to_url, l.from_url);
   for (auto& [to, from] : challenged)
     out.push_back({site.site.id, "links.manual_check", to, from,
@@ -55,7 +59,7 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
     for (auto& [from, text] : u.sources) src.push_back({{"page", from}, {"text", text}});
     nlohmann::json chain = nlohmann::json::array();
     for (auto& r : p.redirects) chain.push_back({{"url", r.url}, {"status", r.status}});
-    nlohmann::json d = {{"status", p.status}, {"error_kind", p.error_kind}, {"error", p.error},
+    nlohmann::json d = {{"status", p.status}, {"error_kind", name(p.error_kind)}, {"error", p.error},
                         {"linked_from_pages", u.pages}, {"sources", src}, {"checked_at", p.fetched_at}};
     if (!chain.empty()) d["redirects"] = chain;
     out.push_back({site.site.id, "links.broken", to, u.sources.front().first, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});

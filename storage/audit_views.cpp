@@ -118,7 +118,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       const PageRecord* from = find(st.text_view(1));
       std::string_view to_url = st.text_view(2);
       const PageRecord* to = find(to_url);
-      bool unclean = to && (to->status < 200 || to->status >= 300 || !to->error_kind.empty() || to->final_url != to->url);
+      bool unclean = to && (to->status < 200 || to->status >= 300 || to->error_kind != ErrorKind::None || to->final_url != to->url);
       // A list's link to one of its own items: the item record holds it (its title, its date).
       if (from && from->kind == PageKind::List && !unclean && st.text_view(3) == "a" &&
           std::binary_search(listed.begin(), listed.end(), std::pair(st.text_view(1), to_url)))

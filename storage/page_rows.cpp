@@ -35,7 +35,7 @@ PageRecord page_row(const sqlite::Statement& st) {
   p.url = st.text(1);
   p.final_url = st.text(2);
   p.status = int(st.integer(3));
-  p.error_kind = st.text(4);
+  p.error_kind = error_kind_from(st.text(4));
   p.error = st.text(5);
   p.kind = page_kind_from(st.text(6));
   p.depth = int(st.integer(7));

@@ -125,7 +125,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       json redirects = json::array();
       for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
       page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
-          .bind(6, p->error_kind).bind(7, p->error).bind(8, name(p->kind)).bind(9, p->depth).bind(10, p->content_type)
+          .bind(6, name(p->error_kind)).bind(7, p->error).bind(8, name(p->kind)).bind(9, p->depth).bind(10, p->content_type)
           .bind(11, p->charset).bind(12, p->charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
           .bind(15, p->fetched_at).bind(16, p->title).bind(17, json(p->meta).dump(-1, ' ', false, json::error_handler_t::replace));
       if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);

@@ -7,9 +7,10 @@ using namespace govaudit::fetch_policy;
 
 namespace {
 FetchResult answer(int status, std::string kind = "", std::string location = "") {
+  // error kinds by name, as the store writes them
   FetchResult r;
   r.status = status;
-  r.error_kind = std::move(kind);
+  r.error_kind = error_kind_from(kind);
   r.location = std::move(location);
   return r;
 }

@@ -258,7 +258,7 @@ TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
   auto expect = [&](const std::string& path, const std::string& kind, const std::string& says) {
     ASSERT_TRUE(pages.count(path)) << path << " was not recorded";
     auto& p = pages[path];
-    EXPECT_EQ(p.error_kind, kind) << path << ": " << p.error;
+    EXPECT_EQ(std::string(govaudit::name(p.error_kind)), kind) << path << ": " << p.error;
     EXPECT_NE(p.error.find(says), std::string::npos) << path << ": " << p.error;
   };
   expect("/slow", "timeout", "");
@@ -296,7 +296,7 @@ TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
   EXPECT_TRUE(has_limit("links per page (5000) on http://" + kHost + ":" + port + "/links"));
   EXPECT_TRUE(has_limit("element nesting (512) on http://" + kHost + ":" + port + "/nested"));
   EXPECT_TRUE(has_limit("elements per page (50000) on http://" + kHost + ":" + port + "/links"));
-  for (auto& p : views[0].pages) EXPECT_TRUE(p.error_kind != "refused" || p.status == 0) << p.url;
+  for (auto& p : views[0].pages) EXPECT_TRUE(p.error_kind != govaudit::ErrorKind::Refused || p.status == 0) << p.url;
 
   // The report shows what the pages carried as text: no markup from a page survives unescaped.
   std::ifstream rf(dir / "out" / "report.html");

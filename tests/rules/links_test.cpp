@@ -11,7 +11,7 @@ PageRecord target(const std::string& u, int status, const std::string& kind = ""
   PageRecord p;
   p.url = p.final_url = u;
   p.status = status;
-  p.error_kind = kind;
+  p.error_kind = error_kind_from(kind);
   p.kind = PageKind::External;
   return p;
 }
