@@ -9,6 +9,12 @@
 namespace govaudit::reading {
 namespace {
 
+// A labelled date and where its label stands in the text.
+struct Labelled {
+  Date date;
+  size_t pos = 0;
+};
+
 constexpr std::array kSpecific = {"发布时间", "发布日期", "发稿时间", "发表时间", "公开日期", "发布于", "更新时间", "上传时间"};
 constexpr std::array kGeneric = {"时间", "日期", "发布"};
 constexpr std::array kDocument = {"成文日期", "发文日期", "生成日期", "印发日期", "成文时间", "发文时间", "印发时间"};
@@ -176,13 +182,6 @@ std::string last_column_step(std::vector<std::string> steps) {
 }
 
 }  // namespace
-
-std::optional<Labelled> publication_label(std::string_view text, size_t from) {
-  auto specific = first_labelled(text, kSpecific, false, from, text.size());
-  auto generic = first_labelled(text, kGeneric, true, from, text.size());
-  if (specific && generic) return specific->pos <= generic->pos ? specific : generic;
-  return specific ? specific : generic;
-}
 
 std::optional<Date> document_label(std::string_view text) {
   auto d = first_labelled(text, kDocument, false, 0, text.size());

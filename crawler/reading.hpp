@@ -15,15 +15,6 @@
 
 namespace govaudit::reading {
 
-// A date that follows a publication label in `text` (发布时间, 发布日期, 发布, 时间, 日期 …, with or
-// without a colon, full-width or not), with its byte offset; generic labels (时间, 日期, 发布) only
-// where they stand alone, not inside another word (成文日期, 会议时间). From offset `from` on.
-struct Labelled {
-  Date date;
-  size_t pos = 0;
-};
-std::optional<Labelled> publication_label(std::string_view text, size_t from = 0);
-
 // The document's own date: 成文日期 / 发文日期 / 生成日期 / 印发日期 (and 成文时间 …).
 std::optional<Date> document_label(std::string_view text);
 

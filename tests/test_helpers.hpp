@@ -19,6 +19,7 @@
 #include "crawler/extract.hpp"
 #include "crawler/page_record.hpp"
 #include "model/records.hpp"
+#include "storage/sqlite.hpp"
 
 namespace govaudit::test {
 
@@ -82,6 +83,15 @@ inline Outcome run_govaudit(const std::vector<std::string>& args, const std::fil
   std::ifstream in(err_file);
   o.err.assign(std::istreambuf_iterator<char>(in), {});
   return o;
+}
+
+// SQLite's own verdict on a database file: "ok" when intact.
+inline std::string integrity(const std::filesystem::path& db) {
+  sqlite::Connection c(db.string(), false);
+  auto st = c.prepare("PRAGMA integrity_check");
+  std::string out;
+  while (st.step()) out += st.text(0);
+  return out;
 }
 
 // A fetched page (HTTP 200) as the crawler records one.

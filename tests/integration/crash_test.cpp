@@ -18,17 +18,10 @@
 #include "tests/test_helpers.hpp"
 
 namespace fs = std::filesystem;
+using govaudit::test::integrity;
 using govaudit::test::run_govaudit;
 
 namespace {
-
-std::string integrity(const fs::path& db) {
-  govaudit::sqlite::Connection c(db.string(), false);
-  auto st = c.prepare("PRAGMA integrity_check");
-  std::string out;
-  while (st.step()) out += st.text(0);
-  return out;
-}
 
 std::multiset<std::string> findings(const fs::path& out) {
   std::multiset<std::string> set;

@@ -18,6 +18,7 @@
 #include "tests/integration/served_corpus.hpp"
 
 namespace fs = std::filesystem;
+using govaudit::test::integrity;
 using govaudit::test::ServedCorpus;
 
 extern char** environ;
@@ -25,14 +26,6 @@ extern char** environ;
 namespace {
 
 const char* kReports[] = {"findings.jsonl", "rectification.csv", "report.md", "rectification.xlsx", "report.html"};
-
-std::string integrity(const fs::path& db) {
-  govaudit::sqlite::Connection c(db.string(), false);
-  auto st = c.prepare("PRAGMA integrity_check");
-  std::string out;
-  while (st.step()) out += st.text(0);
-  return out;
-}
 
 std::set<std::string> findings(const fs::path& out) {
   std::set<std::string> set;
