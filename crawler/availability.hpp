@@ -1,6 +1,6 @@
 #pragma once
 // One round of homepage availability probes, as the national indicators measure availability:
-// a visit fails when the homepage has not opened (2xx after at most 5 redirects) within the
+// a visit fails when the homepage has not opened (2xx after at most 10 redirects, the crawl's own rule) within the
 // time limit. Meant to run from cron or a systemd timer (`govaudit probe`); a week of rounds
 // gives each site's availability.
 #include <vector>
