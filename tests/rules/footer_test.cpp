@@ -75,3 +75,22 @@ TEST(FooterRule, BadPatternIsAConfigError) {
   IdentifierSpec s{"x", "footer.x", "x", {"(unclosed"}, {}, {}};
   EXPECT_THROW(FooterRule r(s), ConfigError);
 }
+
+TEST(FooterRule, TheFormsRealFootersUse) {
+  // Numbers broken by a line break (a tag between label and number), an ASCII colon after 公网安备,
+  // the national platform's jiucuo.js and the conac badge script, an image that names itself only
+  // by aria-label: each is the identifier shown.
+  auto v = site_with("政府网站标识码：5001150001\n赣ICP备\n06000141号\n渝公网安备:50011502000190号\n",
+                     {{"x", "", "https://zfwzgl.www.gov.cn/exposure/jiucuo.js", "script", ""},
+                      {"x", "", "https://dcs.conac.cn/js/33/000/0000/60429971/CA330000000604299710003.js", "script", ""}});
+  EXPECT_TRUE(rules_fired(v).empty());
+  // The 公安备案 badge as a link only, and 找错 as an image link to the exposure page.
+  auto w = site_with("网站标识码：3609000002 赣ICP备06000141号 党政机关网站标识",
+                     {{"x", "", "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=36090202000004", "a", ""},
+                      {"x", "", "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=3609000002", "a", ""}});
+  EXPECT_TRUE(rules_fired(w).empty());
+  // A SiteIDCode meta alone is not the 网站标识码 shown in the footer.
+  auto m = site_with("赣ICP备06000141号 赣公网安备 36090202000004号 党政机关网站标识 我为政府网站找错");
+  m.pages[0].meta["SiteIDCode"] = "3609000002";
+  EXPECT_EQ(rules_fired(m), std::vector<std::string>{"footer.missing_site_id"});
+}
