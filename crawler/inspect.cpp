@@ -17,29 +17,25 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   auto dec = charset::decode(body, content_type);
   auto page = extract::parse(dec.text, page_url);
   auto me = url::parts(page_url);
-  std::string base = page_url;
-  if (!page.base_href.empty())
-    if (auto b = url::resolve(page_url, page.base_href)) base = *b;
   std::set<std::string> internal, external;
   json related = json::array();
   std::set<std::string> related_urls;
-  auto add_related = [&](const extract::Link& l, const char* how) {
-    auto to = url::resolve(base, l.href);
-    if (to && related_urls.insert(*to).second) related.push_back({{"url", *to}, {"text", l.text}, {"found_by", how}});
+  auto add_related = [&](const std::string& to, const std::string& text, const char* how) {
+    if (related_urls.insert(to).second) related.push_back({{"url", to}, {"text", text}, {"found_by", how}});
   };
-  for (auto& l : page.related) add_related(l, "block");
-  for (auto& l : page.links) {
+  std::string base = page_base(page, page_url);
+  for (auto& l : page.related)
+    if (auto to = url::resolve(base, l.href)) add_related(*to, l.text, "block");
+  for (auto& l : link_records(page, "", page_url)) {
     if (l.tag != "a" && l.tag != "area") continue;
-    auto to = url::resolve(base, l.href);
-    if (!to) continue;
-    auto p = url::parts(*to);
-    (me && p && p->host == me->host ? internal : external).insert(*to);
+    auto p = url::parts(l.to_url);
+    (me && p && p->host == me->host ? internal : external).insert(l.to_url);
     // A link that names a document's interpretation (or original) by its title; a short one such as
     // 政策解读 or 解读回应 is a column in the navigation, not a related document.
     bool titled = l.text.find("《") != std::string::npos || l.text.size() >= 30;
     for (const char* w : {"解读", "图解", "一图读懂", "原文", "相关文件"})
       if (titled && l.text.find(w) != std::string::npos) {
-        add_related(l, "text");
+        add_related(l.to_url, l.text, "text");
         break;
       }
   }

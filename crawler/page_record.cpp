@@ -18,10 +18,14 @@ void fill_record(PageRecord& p, extract::Page& page, bool home) {
   p.column = std::move(page.column);
 }
 
-std::vector<LinkRecord> link_records(const extract::Page& page, const std::string& site_id, const std::string& url) {
-  std::string base = url;
+std::string page_base(const extract::Page& page, const std::string& url) {
   if (!page.base_href.empty())
-    if (auto b = url::resolve(url, page.base_href)) base = *b;
+    if (auto b = url::resolve(url, page.base_href)) return *b;
+  return url;
+}
+
+std::vector<LinkRecord> link_records(const extract::Page& page, const std::string& site_id, const std::string& url) {
+  std::string base = page_base(page, url);
   std::vector<LinkRecord> out;
   for (auto& l : page.links)
     if (auto to = url::resolve(base, l.href)) out.push_back({site_id, url, *to, l.tag, l.text});

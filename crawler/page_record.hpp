@@ -16,7 +16,10 @@ PageKind page_kind(const extract::Page& page, bool home);
 // date, column and kind. The text stays in `page` (the crawler compresses it off the event loop).
 void fill_record(PageRecord& p, extract::Page& page, bool home);
 
-// The page's links resolved against its <base> (or `url`), as link records from `url`.
+// The URL the page's relative links resolve against: its <base href>, else `url`.
+std::string page_base(const extract::Page& page, const std::string& url);
+
+// The page's links resolved against page_base(), as link records from `url`.
 std::vector<LinkRecord> link_records(const extract::Page& page, const std::string& site_id, const std::string& url);
 
 }  // namespace govaudit

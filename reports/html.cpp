@@ -329,9 +329,10 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
       if (auto it = evidence->find(s.site.id); it != evidence->end()) static_cast<SiteEvidence&>(s) = it->second;
     return d;
   }
+  std::map<std::string, SiteSummary*> by_id;
+  for (auto& s : d.sites) by_id[s.site.id] = &s;
   store.for_each_site_view(d.crawl.id, [&](SiteView& v) {
-    for (auto& s : d.sites)
-      if (s.site.id == v.site.id) static_cast<SiteEvidence&>(s) = site_evidence(v);
+    if (auto it = by_id.find(v.site.id); it != by_id.end()) static_cast<SiteEvidence&>(*it->second) = site_evidence(v);
   }, Store::ViewParts::Pages);
   return d;
 }
