@@ -96,6 +96,7 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
     Writer writer(db_path, r.run, warc);
     Crawler crawler(cfg, guard, writer);
     crawler.keep_evidence(!warc.dir.empty());
+    crawler.audit_date(today);
     if (state) crawler.resume(std::move(*state));
     if (cfg.crawl.reuse_external_hours > 0) {
       auto recent = store.recent_external_checks(iso_utc_hours_ago(cfg.crawl.reuse_external_hours));

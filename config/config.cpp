@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include "model/date.hpp"
 #include "model/strings.hpp"
 
 #include <algorithm>
@@ -27,7 +28,8 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
            "low_speed_time_ms", "max_body_bytes", "retries", "retry_backoff_ms", "respect_robots",
            "check_external_links", "parse_threads", "attachment_extensions", "ipv6_homepage_attempts",
            "ipv6_third_level_max", "reuse_external_hours", "warc", "warc_rotate_bytes", "warc_gzip_level",
-           "progress_interval_ms", "host", "remap"});
+           "progress_interval_ms", "host", "remap", "read_attachments", "attachment_max_bytes",
+           "attachment_timeout_ms"});
   r.boolean("warc", c.warc);
   r.integer("warc_rotate_bytes", c.warc_rotate_bytes, 1 << 20, 1LL << 40);
   r.integer("warc_gzip_level", c.warc_gzip_level, 1, 9);
@@ -84,6 +86,64 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
   r.boolean("check_external_links", c.check_external_links);
   r.integer("parse_threads", c.parse_threads, 1, 64);
   r.strings("attachment_extensions", c.attachment_extensions);
+  r.strings("read_attachments", c.read_attachments);
+  r.integer("attachment_max_bytes", c.attachment_max_bytes, 0, 1LL << 32);
+  r.integer("attachment_timeout_ms", c.attachment_timeout_ms, 100, 600'000);
+}
+
+// [content]: lists are added to (a user's file extends the shipped dictionaries); `replace = true`
+// in the user's [content] starts them afresh.
+void apply_content(ContentRules& c, const toml::table& t, const std::string& source) {
+  Reader r(t, source, "content");
+  r.known({"replace", "government_hosts", "spam_words", "outdated_not_after", "outdated_not_before", "wording", "outdated"});
+  bool replace = false;
+  r.boolean("replace", replace);
+  if (replace) c = ContentRules{};
+  auto add = [&](const char* key, std::vector<std::string>& into) {
+    std::vector<std::string> more;
+    r.strings(key, more);
+    for (auto& m : more)
+      if (std::find(into.begin(), into.end(), m) == into.end()) into.push_back(m);
+  };
+  add("government_hosts", c.government_hosts);
+  add("spam_words", c.spam_words);
+  add("outdated_not_after", c.outdated_not_after);
+  add("outdated_not_before", c.outdated_not_before);
+  auto tables = [&](const char* key, auto&& each) {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    auto arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) fail(source, *n, std::string("content.") + key, "expected [[content." + std::string(key) + "]] tables");
+    for (size_t i = 0; i < arr->size(); ++i) each(*arr->get(i)->as_table(), "content." + std::string(key) + "[" + std::to_string(i) + "]");
+  };
+  tables("wording", [&](const toml::table& e, const std::string& where_) {
+    Reader w(e, source, where_);
+    w.known({"wrong", "right", "level"});
+    WordingEntry x;
+    w.string("wrong", x.wrong);
+    w.string("right", x.right);
+    std::string level = "严重";
+    w.string("level", level);
+    if (x.wrong.empty() || x.right.empty()) fail(source, e, where_, "needs wrong and right");
+    if (level != "严重" && level != "疑似") fail(source, e, where_ + ".level", "must be 严重 or 疑似");
+    x.serious = level == "严重";
+    auto same = std::find_if(c.wording.begin(), c.wording.end(), [&](auto& o) { return o.wrong == x.wrong; });
+    if (same != c.wording.end()) *same = x;
+    else c.wording.push_back(x);
+  });
+  tables("outdated", [&](const toml::table& e, const std::string& where_) {
+    Reader w(e, source, where_);
+    w.known({"name", "now", "since"});
+    OutdatedName x;
+    w.string("name", x.name);
+    w.string("now", x.now);
+    w.string("since", x.since);
+    if (x.name.empty() || x.now.empty()) fail(source, e, where_, "needs name and now");
+    if (!Date::parse_iso(x.since)) fail(source, e, where_ + ".since", "expected \"YYYY-MM-DD\"");
+    auto same = std::find_if(c.outdated.begin(), c.outdated.end(), [&](auto& o) { return o.name == x.name; });
+    if (same != c.outdated.end()) *same = x;
+    else c.outdated.push_back(x);
+  });
 }
 
 void apply_dns(DnsSettings& d, const Reader& r) {
@@ -251,7 +311,9 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     n.string("ca_file", cfg.crawl.ca_file);
     n.integer("https_port", cfg.crawl.https_port, 1, 65535);
   }
-  r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification"});
+  r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification",
+           "content"});
+  if (auto t = r.table("content")) apply_content(cfg.content, *t, source);
   if (auto t = r.table("rectification")) apply_rectification(cfg.rectification, *t, source);
   if (auto t = r.table("detail_labels"))
     for (auto&& [k, v] : *t) {
@@ -290,7 +352,7 @@ std::string default_config_text(std::string_view name) {
 
 Config load_config(const std::optional<std::filesystem::path>& user_file) {
   Config cfg;
-  for (const char* name : {"govaudit.toml", "catalog.toml", "rules.toml"})
+  for (const char* name : {"govaudit.toml", "catalog.toml", "rules.toml", "content.toml"})
     apply_config_text(cfg, default_config_text(name), std::string("(defaults)/") + name);
   if (user_file) {
     std::string text;

@@ -56,6 +56,11 @@ struct CrawlSettings {
   int https_port = 443;            // where HTTPS is looked for when the homepage is http://
   int reuse_external_hours = 12;   // reuse other hosts' link answers this recent (0 = ask again)
   std::vector<std::string> attachment_extensions;  // lower case, without dot
+  // Attachments downloaded and read for personal data (formats of attachment::format_of), up to
+  // this size each, read in a child process with this deadline.
+  std::vector<std::string> read_attachments{"xlsx", "docx", "pdf", "csv", "txt"};
+  std::int64_t attachment_max_bytes = 20 << 20;
+  int attachment_timeout_ms = 20000;
   bool warc = true;                                // write WARC evidence under OUT/warc
   std::int64_t warc_rotate_bytes = 1000000000;
   int warc_gzip_level = 1;
@@ -106,6 +111,28 @@ struct IdentifierSpec {
   std::vector<std::string> url_contains;   // substrings of a badge script's or link's URL
 };
 
+// A wrong form of a name and its right form (wording.serious_error, wording.suspected_error).
+struct WordingEntry {
+  std::string wrong, right;
+  bool serious = true;  // 严重; false: 疑似 (a likely error a person confirms)
+};
+
+// A central institution abolished in a reform, named on pages published from `since` on.
+struct OutdatedName {
+  std::string name, now;
+  std::string since = "2019-01-01";  // ISO date
+};
+
+// Content safety: what the privacy, hidden-link and wording rules look for (config/defaults/content.toml).
+struct ContentRules {
+  std::vector<std::string> government_hosts;  // DNS label runs: "gov.cn"
+  std::vector<std::string> spam_words;        // in a hidden link's text or target: prohibited content
+  std::vector<WordingEntry> wording;
+  std::vector<OutdatedName> outdated;
+  std::vector<std::string> outdated_not_after;   // an occurrence right after one of these is history (原)
+  std::vector<std::string> outdated_not_before;  // right before one of these is another word (门, 署)
+};
+
 // Report wording and weight of one rule (config/defaults/rules.toml).
 struct RuleText {
   std::string category, title, requirement, basis;
@@ -145,6 +172,7 @@ struct Config {
   std::vector<std::string> meta_required;
   std::vector<ColumnSpec> catalog;
   std::vector<IdentifierSpec> identifiers;
+  ContentRules content;
   std::map<std::string, RuleText> rules;  // by rule id
   std::map<std::string, std::string> detail_labels;  // finding detail key -> report label
   std::string report_title;

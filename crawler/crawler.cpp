@@ -11,6 +11,7 @@ CrawlSummary Crawler::run(const std::vector<Site>& sites) {
   engine::Engine e(config_, guard_, sink_);
   e.reuse(reuse_);
   e.evidence(evidence_);
+  e.audit_date(today_);
   return e.go(sites, resume_);
 }
 

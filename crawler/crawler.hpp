@@ -47,11 +47,14 @@ class Crawler {
   void resume(CrawlState state) { resume_ = std::move(state); }
   // Hand every HTTP exchange to the sink as WARC evidence.
   void keep_evidence(bool on) { evidence_ = on; }
+  // The audit date: resident ID numbers are those of people born before it.
+  void audit_date(const Date& d) { today_ = d; }
 
  private:
   std::vector<PageRecord> reuse_;
   std::optional<CrawlState> resume_;
   bool evidence_ = false;
+  Date today_ = Date::today_china();
   const Config& config_;
   const NetGuard& guard_;
   RecordSink& sink_;

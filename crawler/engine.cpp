@@ -33,7 +33,8 @@ Task make_task(int site, const std::string& u, int depth, Mode mode, bool head) 
 }
 
 CheckResult check_of(const PageRecord& p) {
-  return CheckResult{p.status, p.final_url, p.error_kind, p.error, p.content_type, p.redirects, p.fetched_at, p.warc};
+  return CheckResult{p.status,    p.final_url, p.error_kind, p.error,      p.content_type, p.redirects,
+                     p.fetched_at, p.warc,     p.id_numbers, p.id_count, p.content_note};
 }
 
 Engine::Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink)
@@ -277,7 +278,8 @@ void Engine::start(Host& h, Task t) {
   // IPv6 is measured by the probes.
   req.ip_family = t.mode == Mode::Probe ? t.family : h.answer.v4.empty() ? 0 : 4;
   if ((t.mode == Mode::Check || (t.mode == Mode::Probe && (t.purpose == ProbePurpose::Link2 || t.purpose == ProbePurpose::Link3))) && !t.head)
-    req.max_body = 256 * 1024;  // enough to know it answers
+    req.max_body = t.mode == Mode::Check && !readable_format(t, "").empty() ? cfg_.crawl.attachment_max_bytes
+                                                                              : 256 * 1024;  // enough to know it answers
   fetcher_.fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {
     on_fetched(key, std::move(t), std::move(r));
   });
@@ -301,7 +303,8 @@ void Engine::complete(Task t, FetchResult r) {
     return;
   }
   // A GET check stopped at its size cap still answered: not an error.
-  if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::Size) r.error_kind = ErrorKind::None, r.error.clear();
+  bool cut = false;
+  if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::Size) r.error_kind = ErrorKind::None, r.error.clear(), cut = true;
   if (fetch_policy::is_transient(r) && t.attempt < cfg_.crawl.retries) {
     spend(t);
     ++t.attempt;
@@ -331,6 +334,17 @@ void Engine::complete(Task t, FetchResult r) {
     parse(std::move(t), std::move(r));
     return;
   }
+  if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300)
+    if (std::string format = readable_format(t, r.content_type); !format.empty()) {
+      if (cut) {
+        Reading note;
+        note.note = "not read: larger than " + std::to_string(cfg_.crawl.attachment_max_bytes >> 20) + " MB (crawl.attachment_max_bytes)";
+        record(t, r, std::move(note));
+        return;
+      }
+      read_attachment(std::move(t), std::move(r), std::move(format));
+      return;
+    }
   record(t, r);
 }
 

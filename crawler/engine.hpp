@@ -110,6 +110,16 @@ struct CheckResult {
   std::vector<Redirect> chain;
   std::string fetched_at;
   std::string warc;  // the answer's record, when it was kept by an earlier run
+  std::vector<id_number::Seen> id_numbers;  // an attachment's content, as read (masked)
+  int id_count = 0;
+  std::string content_note;
+};
+
+// What reading an attachment gave.
+struct Reading {
+  std::vector<id_number::Seen> id_numbers;
+  int id_count = 0;
+  std::string note;
 };
 CheckResult check_of(const PageRecord& p);
 
@@ -117,6 +127,7 @@ class Engine {
  public:
   Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink);
   void evidence(bool on) { evidence_ = on; }
+  void audit_date(const Date& d) { today_ = d; }
   void reuse(const std::vector<PageRecord>& recent);
   CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state);
 
@@ -167,7 +178,9 @@ class Engine {
   void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
   PageRecord base_record(const Task& t, const FetchResult& r);
   void record_failure(const Task& t, ErrorKind kind, const std::string& why);
-  void record(const Task& t, const FetchResult& r);
+  void record(const Task& t, const FetchResult& r, Reading reading = {});
+  std::string readable_format(const Task& t, const std::string& content_type) const;
+  void read_attachment(Task t, FetchResult r, std::string format);
   void record_check(const Task& t, const CheckResult& c);
 
   // probes.cpp: IPv6 and HTTPS measurements
@@ -209,6 +222,7 @@ class Engine {
   size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
   static constexpr int kParseBacklog = 32;  // pages per parse thread
   static constexpr size_t kParseBacklogBytes = 16 << 20;
+  Date today_ = Date::today_china();
   bool finished_ = false, evidence_ = false, tty_ = false, sink_wait_ = false;
   Clock::time_point started_;
   std::vector<FrontierRecord> fresh_;  // tasks created since the last record written

@@ -19,6 +19,7 @@
 #include "crawler/html_tree.hpp"
 #include "crawler/reading.hpp"
 #include "crawler/scripts.hpp"
+#include "crawler/styles.hpp"
 #include "model/strings.hpp"
 
 namespace govaudit::extract {
@@ -118,14 +119,26 @@ struct Walker {
   Page& page;
   const Limits& limits;
   std::vector<std::string> scripts;
+  std::vector<std::string> styles;
+  std::vector<const GumboNode*> anchors;  // per link: its <a>/<area> element, else nullptr
 
-  void add_link(std::string href, std::string tag, std::string text) {
+  void add_link(std::string href, std::string tag, std::string text, const GumboNode* anchor = nullptr) {
     if (href.empty()) return;
     if (page.links.size() >= limits.max_links) {
       page.links_truncated = true;
       return;
     }
-    page.links.push_back({std::move(href), std::move(tag), std::move(text)});
+    page.links.push_back({std::move(href), std::move(tag), std::move(text), {}});
+    anchors.push_back(anchor);
+  }
+
+  // Which links CSS hides, once every <style> block of the page is known.
+  void mark_hidden() {
+    if (styles.empty() && std::none_of(anchors.begin(), anchors.end(), [](auto* a) { return a != nullptr; })) return;
+    StyleSheet sheet;
+    for (auto& css : styles) sheet.add(css);
+    for (size_t i = 0; i < anchors.size(); ++i)
+      if (anchors[i]) page.links[i].hidden = sheet.hidden(anchors[i]);
   }
 
   // An item is a list entry (li, tr, dd) with a link and a date, holding no nested entry.
@@ -266,7 +279,7 @@ struct Walker {
         if (const char* cls = attr(n, "class"); cls && std::strstr(cls, "CurrChnlCls") && !txt.empty()) page.crumbs.push_back(txt);
         if (related_scope && !txt.empty() && page.related.size() < 20 && descends_from(n, related_scope))
           page.related.push_back({h, "a", txt});
-        add_link(h, t == GUMBO_TAG_A ? "a" : "area", txt);
+        add_link(h, t == GUMBO_TAG_A ? "a" : "area", txt, n);
         break;
       }
       case GUMBO_TAG_IFRAME:
@@ -282,6 +295,15 @@ struct Walker {
         int level = t == GUMBO_TAG_H1 ? 1 : t == GUMBO_TAG_H2 ? 2 : 3;
         if (level < headline_level)
           if (std::string h = inner_text(n); !h.empty() && h.size() < 600) page.headline = std::move(h), headline_level = level;
+        break;
+      }
+      case GUMBO_TAG_STYLE: {
+        std::string css;
+        for (unsigned i = 0; i < n->v.element.children.length; ++i) {
+          auto c = static_cast<const GumboNode*>(n->v.element.children.data[i]);
+          if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA || c->type == GUMBO_NODE_WHITESPACE) css += c->v.text.text;
+        }
+        if (styles.size() < 64 && css.size() < (1 << 20)) styles.push_back(std::move(css));
         break;
       }
       case GUMBO_TAG_SCRIPT: {
@@ -337,6 +359,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
   HtmlTree out = parse_html(html, limits, page);
   Walker w{page, limits, {}};
   w.walk(out->document);
+  w.mark_hidden();
   std::string raw;
   text_of(out->root, raw);
   // Keep line structure but fold spaces within lines.

@@ -16,6 +16,7 @@ struct Link {
   std::string href;  // as written (unresolved)
   std::string tag;   // a, area, iframe, frame, img, script, redirect, pager
   std::string text;  // anchor text plus alt/title text of images inside; title attribute if empty
+  std::string hidden;  // a, area: how CSS hides it from readers (see styles.hpp); "" when visible
 };
 
 struct Item {

@@ -62,7 +62,10 @@ void Engine::discover(const Task& from, const std::string& to, Mode mode) {
   if (!in_scope || attachment) {
     if (!in_scope && !cfg_.crawl.check_external_links) return;
     s.seen.insert(to);
-    add(make_task(from.site, to, from.depth + 1, Mode::Check, true));
+    // Attachments in a format govaudit reads are downloaded (GET) to look for personal data.
+    Task t = make_task(from.site, to, from.depth + 1, Mode::Check, true);
+    t.head = readable_format(t, "").empty();
+    add(std::move(t));
     return;
   }
   if (from.depth + 1 > cfg_.crawl.max_depth) {

@@ -28,7 +28,7 @@ std::vector<LinkRecord> link_records(const extract::Page& page, const std::strin
   std::string base = page_base(page, url);
   std::vector<LinkRecord> out;
   for (auto& l : page.links)
-    if (auto to = url::resolve(base, l.href)) out.push_back({site_id, url, *to, l.tag, l.text});
+    if (auto to = url::resolve(base, l.href)) out.push_back({site_id, url, *to, l.tag, l.text, l.hidden});
   return out;
 }
 

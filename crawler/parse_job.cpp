@@ -46,6 +46,14 @@ ParsedPage parse_page(const std::string& url, const std::string& body, const std
     out.page = extract::parse(dec.text, url, lim);
   }
   extract::Page& page = out.page;
+  // Resident ID numbers are reported, never kept: the stored text shows them masked.
+  out.id_numbers = id_number::seen_in(page.text, settings.today);
+  if (!out.id_numbers.empty()) {
+    out.id_count = int(id_number::mask_all(page.text, settings.today));
+    id_number::mask_all(page.title, settings.today);
+    for (auto& l : page.links) id_number::mask_all(l.text, settings.today);
+    for (auto& i : page.items) id_number::mask_all(i.title, settings.today);
+  }
   out.digest = digest(page.text);
   out.text_z = compress_text(page.text);
   out.base = url;
@@ -74,6 +82,7 @@ std::string probe_text(const std::string& url, const std::string& body, const st
     if (l.tag == "a" || l.tag == "area")
       if (auto to = url::resolve(url, l.href)) targets.insert(*to);
   std::string text = std::move(page.text);
+  id_number::mask_all(text, Date::today_china());
   text += "\n";
   for (auto& u : targets) text += u + "\n";
   return text;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "crawler/extract.hpp"
+#include "model/date.hpp"
+#include "model/id_number.hpp"
 #include "storage/warc.hpp"
 
 namespace govaudit {
@@ -22,12 +24,15 @@ struct ParsedPage {
   std::string base, digest, text_z;
   std::vector<std::optional<std::string>> link_to;  // page.links resolved against base
   std::vector<std::optional<std::string>> item_to;   // page.items resolved against base
+  std::vector<id_number::Seen> id_numbers;  // resident ID numbers on the page (masked in its text)
+  int id_count = 0;
 };
 
 struct ParseSettings {
   size_t max_links = 5000;
   int warc_gzip_level = 1;
   const Remap* remap = nullptr;
+  Date today = Date::today_china();  // the audit date: ID numbers are born before it
 };
 
 // Decodes and extracts the page fetched from `url`, resolves its links and items against its base

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
+#include "crawler/attachment.hpp"
 #include "crawler/engine.hpp"
 #include "model/clock.hpp"
 #include "crawler/page_record.hpp"
@@ -17,7 +18,7 @@ void Engine::parse(Task t, FetchResult r) {
   ++parsing_;
   size_t bytes = r.body.size();
   parsing_bytes_ += bytes;
-  ParseSettings settings{size_t(cfg_.crawl.max_links_per_page), cfg_.crawl.warc_gzip_level, &cfg_.crawl.remap};
+  ParseSettings settings{size_t(cfg_.crawl.max_links_per_page), cfg_.crawl.warc_gzip_level, &cfg_.crawl.remap, today_};
   // The job owns its task and answer: the pool thread touches nothing of the engine.
   asio::post(pool_, [this, bytes, settings, t = std::move(t), r = std::move(r)]() mutable {
     background_thread();
@@ -42,6 +43,8 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
   fill_record(p, page, t.mode == Mode::Home);
   p.charset = std::move(parsed.charset);
   p.charset_source = std::move(parsed.charset_source);
+  p.id_numbers = std::move(parsed.id_numbers);
+  p.id_count = parsed.id_count;
   p.text_z = std::move(parsed.text_z);
   p.digest = std::move(parsed.digest);
   bool duplicate = false;
@@ -68,7 +71,7 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
       if (!to) continue;
       Mode m = l.tag == "redirect" && home_redirect_only ? Mode::Home : Mode::Page;
       if (l.tag != "img" && l.tag != "script") discover(t, *to, m);
-      links.push_back({s.site->id, p.url, std::move(*to), std::move(l.tag), std::move(l.text)});
+      links.push_back({s.site->id, p.url, std::move(*to), std::move(l.tag), std::move(l.text), std::move(l.hidden)});
     }
     // A TRS pager names every page of the list on every page: N² rows for an N-page list. One
     // row per page is kept, from the page that named it first (a page crawled before it). Two
@@ -81,7 +84,7 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
           for (auto& rel : extract::pager_pages(*page.pager, size_t(cfg_.crawl.max_pages_per_site)))
             if (auto to = url::resolve(t.url, rel)) {
               discover(t, *to, Mode::Page);
-              if (s.pager_linked.insert(*to).second) links.push_back({s.site->id, p.url, std::move(*to), "pager", ""});
+              if (s.pager_linked.insert(*to).second) links.push_back({s.site->id, p.url, std::move(*to), "pager", "", ""});
             }
       }
     for (size_t i = 0; i < page.items.size(); ++i)
@@ -124,10 +127,49 @@ void Engine::record_failure(const Task& t, ErrorKind kind, const std::string& wh
   record(t, r);
 }
 
+// The format an attachment is read in (crawl.read_attachments), by its URL or its Content-Type.
+std::string Engine::readable_format(const Task& t, const std::string& content_type) const {
+  if (t.mode != Mode::Check || !is_attachment(t.first_url())) return "";
+  std::string f = attachment::format_of(url::extension(t.url), content_type);
+  if (f.empty()) f = attachment::format_of(url::extension(t.first_url()), "");
+  auto& read = cfg_.crawl.read_attachments;
+  return std::find(read.begin(), read.end(), f) != read.end() ? f : "";
+}
+
+// Reads an attachment on the pool, in a child process; its ID numbers are masked before they come
+// back to the loop, and the file itself is not kept as evidence when it shows any.
+void Engine::read_attachment(Task t, FetchResult r, std::string format) {
+  ++parsing_;
+  size_t bytes = r.body.size();
+  parsing_bytes_ += bytes;
+  attachment::Limits lim;
+  lim.timeout_ms = cfg_.crawl.attachment_timeout_ms;
+  asio::post(pool_, [this, bytes, lim, today = today_, t = std::move(t), r = std::move(r), format = std::move(format)]() mutable {
+    background_thread();
+    auto text = attachment::read_isolated(r.body, format, lim);
+    Reading reading;
+    reading.note = std::move(text.note);
+    reading.id_numbers = id_number::seen_in(text.text, today);
+    reading.id_count = int(id_number::find(text.text, today).size());
+    if (reading.id_count > 0 && t.exchange) t.exchange->withheld = "the file shows resident ID numbers";
+    r.body = std::string();
+    asio::post(io_, [this, bytes, t = std::move(t), r = std::move(r), reading = std::move(reading)]() mutable {
+      assert_io_thread();
+      --parsing_;
+      parsing_bytes_ -= bytes;
+      record(t, r, std::move(reading));
+      step_done();
+    });
+  });
+}
+
 // Records a page that was not parsed (error, attachment, other host's link, non-HTML).
-void Engine::record(const Task& t, const FetchResult& r) {
+void Engine::record(const Task& t, const FetchResult& r, Reading reading) {
   SiteState& s = sites_[t.site];
   PageRecord p = base_record(t, r);
+  p.id_numbers = std::move(reading.id_numbers);
+  p.id_count = reading.id_count;
+  p.content_note = std::move(reading.note);
   p.kind = t.mode == Mode::Home    ? PageKind::Home
            : t.mode == Mode::Check ? (is_attachment(t.url) ? PageKind::Attachment : PageKind::External)
                                    : PageKind::Page;
@@ -167,6 +209,9 @@ void Engine::record_check(const Task& t, const CheckResult& c) {
   p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
   p.warc = c.warc;  // empty: the Writer cites this run's record of the same URL
   p.kind = is_attachment(t.url) ? PageKind::Attachment : PageKind::External;
+  p.id_numbers = c.id_numbers;
+  p.id_count = c.id_count;
+  p.content_note = c.content_note;
   emit(EvidencedPage{std::move(p), nullptr});
   finished(t);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/date.hpp"
+#include "model/id_number.hpp"
 #include "model/kinds.hpp"
 #include "model/site.hpp"
 
@@ -47,6 +48,9 @@ struct PageRecord {
   std::string text;    // visible text, UTF-8
   std::string text_z;  // the same, still compressed, where a view left it so (see text_of)
   std::string warc;  // where the response is in the run's WARC files: "warc/FILE#OFFSET"
+  std::vector<id_number::Seen> id_numbers;  // resident ID numbers the page or attachment shows, masked (the first few)
+  int id_count = 0;                         // how many it shows
+  std::string content_note;  // an attachment's content not read, or read in part, and why
 };
 
 // A page's visible text, also where a view left it compressed.
@@ -58,6 +62,7 @@ struct LinkRecord {
   std::string to_url;  // absolute, normalised
   std::string tag;     // a, area, img, script, iframe, frame
   std::string text;    // anchor text plus alt/title of images inside
+  std::string hidden;  // how it is hidden from readers ("display:none" …); empty when visible
 };
 
 struct ItemRecord {

@@ -4,6 +4,7 @@
 
 #include "model/url.hpp"
 #include "rules/columns.hpp"
+#include "rules/content.hpp"
 #include "rules/footer.hpp"
 #include "rules/https.hpp"
 #include "rules/interpretation.hpp"
@@ -26,6 +27,9 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   rules.push_back(std::make_unique<Ipv6Rule>());
   rules.push_back(std::make_unique<InterpretationRule>());
   rules.push_back(std::make_unique<HttpsRule>());
+  rules.push_back(std::make_unique<PrivacyRule>());
+  rules.push_back(std::make_unique<HiddenLinkRule>());
+  rules.push_back(std::make_unique<WordingRule>(config.content));
   return rules;
 }
 

@@ -91,11 +91,11 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
   side.get();
   if (parts == ViewParts::All) {
     if (only) views[0].links.reserve(count_rows(db_, "links", where, crawl_run, only));
-    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
+    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text, hidden FROM links" + where + " ORDER BY rowid");
     bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0)))
-        v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+        v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
   } else if (parts == ViewParts::Audit) {
     std::map<std::string, std::unordered_map<std::string_view, const PageRecord*>> pages;
     for (auto& v : views)
@@ -105,7 +105,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       for (auto& i : v.items) listed.emplace_back(i.list_url, i.url);
     std::sort(listed.begin(), listed.end());
     std::unordered_set<std::string> once;  // site, target, tag and text of a compacted link
-    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text FROM links" + where + " ORDER BY rowid");
+    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text, hidden FROM links" + where + " ORDER BY rowid");
     bind(st);
     while (st.step()) {
       SiteView* v = view(st.text(0));
@@ -127,11 +127,11 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
         bool specific = unclean || (to && (to->kind == PageKind::Article || to->kind == PageKind::Attachment));
         if (!specific) {
           std::string key = v->site.id;
-          for (int c : {2, 3, 4}) (key += '\0') += st.text_view(c);
+          for (int c : {2, 3, 4, 5}) (key += '\0') += st.text_view(c);
           if (!once.insert(std::move(key)).second) continue;
         }
       }
-      v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+      v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
     }
   }
   {

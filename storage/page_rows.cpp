@@ -18,7 +18,7 @@ std::string page_select(const char* text, const std::string& where, const char* 
              "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
              "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
              "duplicate_of, redirects, ") +
-         text + ", warc, " + text_z + ", id, column_name, document_date FROM pages" + where;
+         text + ", warc, " + text_z + ", id, column_name, document_date, id_numbers, content_note FROM pages" + where;
 }
 
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
@@ -57,6 +57,11 @@ PageRecord page_row(const sqlite::Statement& st) {
   p.warc = st.text(22);
   p.column = st.text(25);
   if (!st.is_null(26)) p.document_date = Date::parse_iso(st.text(26));
+  if (auto ids = json::parse(st.text(27)); ids.contains("count")) {
+    p.id_count = ids.at("count");
+    for (auto& n : ids.at("seen")) p.id_numbers.push_back({n.at("number"), n.at("context")});
+  }
+  p.content_note = st.text(28);
   return p;
 }
 

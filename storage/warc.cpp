@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "model/id_number.hpp"
 #include "storage/sqlite.hpp"
 
 namespace govaudit {
@@ -99,14 +100,24 @@ void gzip_member(std::string& out, int level, const std::string& rec) {
 }  // namespace
 
 std::string warc_pack(const Exchange& e, int gzip_level) {
+  // The evidence keeps no resident ID number: digits in the payload are masked in place.
+  // A packed file (an attachment) that shows them is not kept at all.
+  std::string masked;
+  if (e.withheld.empty() && !id_number::find(e.body, Date::today_china(), false).empty()) {
+    masked = e.body;
+    id_number::mask_all(masked, Date::today_china(), false);
+  }
+  static const std::string none;
+  const std::string& body = !e.withheld.empty() ? none : masked.empty() ? e.body : masked;
   std::string date = e.date.size() >= 19 ? e.date.substr(0, 19) + "Z" : e.date;
   std::string resp_id = uuid_urn(), req_id = uuid_urn();
   std::string ip = e.ip.empty() ? "" : "WARC-IP-Address: " + e.ip + "\r\n";
-  std::string extra = ip + "WARC-Payload-Digest: " + sha1_label(e.body) + "\r\n";
-  if (e.truncated) extra += "WARC-Truncated: length\r\n";
+  std::string extra = ip + "WARC-Payload-Digest: " + sha1_label(body) + "\r\n";
+  if (!e.withheld.empty()) extra += "WARC-Truncated: unspecified\r\nGovaudit-Withheld: " + e.withheld + "\r\n";
+  else if (e.truncated) extra += "WARC-Truncated: length\r\n";
   std::string out;
   gzip_member(out, gzip_level, record("response", resp_id, date, e.url, extra, "application/http;msgtype=response",
-                                      warc_http_response(e.response_head, e.body)));
+                                      warc_http_response(e.response_head, body)));
   if (!e.request_head.empty())
     gzip_member(out, gzip_level, record("request", req_id, date, e.url, ip + "WARC-Concurrent-To: " + resp_id + "\r\n",
                                         "application/http;msgtype=request", e.request_head));

@@ -20,6 +20,7 @@ struct Exchange {
   std::string response_head;  // status line and headers as received
   std::string body;           // payload after transfer and content decoding
   bool truncated = false;     // the body was cut at the size limit
+  std::string withheld;       // why the body is not kept (it shows personal data); "" keeps it
   std::string packed;         // the gzip members, when made ahead of the writer (warc_pack)
 };
 

@@ -104,8 +104,9 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   auto page = c.prepare(
       "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
       "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
-      "redirects, text_z, warc, column_name, document_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text) VALUES (?,?,?,?,?,?)");
+      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text, hidden) VALUES (?,?,?,?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
   auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
   auto probe = c.prepare(
@@ -133,11 +134,17 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
           .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->text_z.empty() ? compress_text(p->text) : p->text_z)
           .bind(24, p->warc).bind(25, p->column);
       if (p->document_date) page.bind(26, p->document_date->iso()); else page.bind_null(26);
+      json ids = json::object();
+      if (p->id_count > 0) {
+        ids["count"] = p->id_count;
+        for (auto& n : p->id_numbers) ids["seen"].push_back({{"number", n.number}, {"context", n.context}});
+      }
+      page.bind(27, ids.dump(-1, ' ', false, json::error_handler_t::replace)).bind(28, p->content_note);
       page.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
       for (auto& l : *ls) {
         link.bind(1, run_).bind_kept(2, l.site_id).bind_kept(3, l.from_url).bind_kept(4, l.to_url).bind_kept(5, l.tag)
-            .bind_kept(6, l.text);
+            .bind_kept(6, l.text).bind_kept(7, l.hidden);
         link.run();
       }
     } else if (auto* is = std::get_if<std::vector<ItemRecord>>(&rec)) {

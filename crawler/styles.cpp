@@ -1,0 +1,240 @@
+#include "crawler/styles.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "model/strings.hpp"
+
+namespace govaudit::extract {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string strip_comments(std::string_view css) {
+  std::string out;
+  out.reserve(css.size());
+  for (size_t i = 0; i < css.size(); ++i) {
+    if (css[i] == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+      size_t e = css.find("*/", i + 2);
+      if (e == std::string_view::npos) break;
+      i = e + 1;
+      continue;
+    }
+    out += css[i];
+  }
+  return out;
+}
+
+bool zero(std::string_view v) {
+  v = trim(v);
+  if (v.empty() || v[0] != '0') return false;
+  size_t i = 1;
+  while (i < v.size() && (v[i] == '0' || v[i] == '.')) ++i;
+  std::string_view unit = v.substr(i);
+  return unit.empty() || unit == "px" || unit == "em" || unit == "pt" || unit == "rem" || unit == "%";
+}
+
+// A length of -999px or further left/up.
+bool far_off(std::string_view v) {
+  v = trim(v);
+  if (v.empty() || v[0] != '-') return false;
+  double d = std::strtod(std::string(v).c_str(), nullptr);
+  return d <= -999;
+}
+
+const char* attr(const GumboNode* n, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a ? a->value : nullptr;
+}
+
+bool has_class(const GumboNode* n, std::string_view c) {
+  const char* cls = attr(n, "class");
+  if (!cls) return false;
+  std::string_view s = cls;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    size_t j = i;
+    while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j]))) ++j;
+    if (s.substr(i, j - i) == c) return true;
+    i = j;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> declarations(std::string_view block) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t i = 0;
+  while (i < block.size()) {
+    size_t e = block.find(';', i);
+    if (e == std::string_view::npos) e = block.size();
+    std::string_view d = block.substr(i, e - i);
+    if (size_t c = d.find(':'); c != std::string_view::npos) {
+      std::string name = ascii_lower(trim(d.substr(0, c)));
+      std::string value = ascii_lower(trim(d.substr(c + 1)));
+      if (size_t imp = value.find("!important"); imp != std::string::npos) value = std::string(trim(value.substr(0, imp)));
+      if (!name.empty()) out.emplace_back(std::move(name), std::move(value));
+    }
+    i = e + 1;
+  }
+  return out;
+}
+
+std::string hides(const std::vector<std::pair<std::string, std::string>>& decls) {
+  std::map<std::string, std::string> p;
+  for (auto& [k, v] : decls) p[k] = v;  // the last declaration of a property wins
+  auto get = [&](const char* k) -> std::string_view {
+    auto it = p.find(k);
+    return it == p.end() ? std::string_view() : std::string_view(it->second);
+  };
+  if (get("display") == "none") return "display:none";
+  if (get("visibility") == "hidden") return "visibility:hidden";
+  if (p.count("font-size") && zero(get("font-size"))) return "font-size:0";
+  if (get("overflow") == "hidden") {
+    if (p.count("height") && zero(get("height"))) return "height:0;overflow:hidden";
+    if (p.count("width") && zero(get("width"))) return "width:0;overflow:hidden";
+  }
+  std::string_view pos = get("position");
+  if (pos == "absolute" || pos == "fixed") {
+    if (far_off(get("left"))) return std::string("position:") + std::string(pos) + ";left:" + std::string(get("left"));
+    if (far_off(get("top"))) return std::string("position:") + std::string(pos) + ";top:" + std::string(get("top"));
+  }
+  return "";
+}
+
+void StyleSheet::add(std::string_view raw) {
+  std::string css = strip_comments(raw);
+  size_t i = 0;
+  while (i < css.size()) {
+    size_t open = css.find('{', i);
+    if (open == std::string::npos) break;
+    std::string_view sel = trim(std::string_view(css).substr(i, open - i));
+    if (!sel.empty() && sel[0] == '@') {  // @media, @font-face …: skip the whole block
+      int depth = 0;
+      size_t j = open;
+      for (; j < css.size(); ++j) {
+        if (css[j] == '{') ++depth;
+        else if (css[j] == '}' && --depth == 0) break;
+      }
+      i = j + 1;
+      continue;
+    }
+    size_t close = css.find('}', open);
+    if (close == std::string::npos) break;
+    auto decls = declarations(std::string_view(css).substr(open + 1, close - open - 1));
+    i = close + 1;
+    // Only rules that can hide, alone or with the style attribute, matter here.
+    static const std::set<std::string> kHiding{"display", "visibility", "font-size", "height", "width", "overflow", "position"};
+    if (std::none_of(decls.begin(), decls.end(), [](auto& d) { return kHiding.count(d.first) > 0; })) continue;
+    size_t k = 0;
+    std::string_view all = sel;
+    while (k <= all.size()) {
+      size_t comma = all.find(',', k);
+      if (comma == std::string_view::npos) comma = all.size();
+      std::string_view one = trim(all.substr(k, comma - k));
+      k = comma + 1;
+      if (one.empty() || one.find_first_of(":[>+~*") != std::string_view::npos) continue;
+      Rule r;
+      r.decls = decls;
+      r.order = rules_.size();
+      bool ok = true;
+      size_t a = 0;
+      while (a < one.size() && ok) {
+        while (a < one.size() && std::isspace(static_cast<unsigned char>(one[a]))) ++a;
+        size_t b = a;
+        while (b < one.size() && !std::isspace(static_cast<unsigned char>(one[b]))) ++b;
+        if (b == a) break;
+        std::string_view part = one.substr(a, b - a);
+        a = b;
+        Compound c;
+        size_t p = 0;
+        while (p < part.size()) {
+          char kind = part[p] == '.' || part[p] == '#' ? part[p++] : 't';
+          size_t q = p;
+          while (q < part.size() && part[q] != '.' && part[q] != '#') ++q;
+          std::string name(part.substr(p, q - p));
+          p = q;
+          if (name.empty()) { ok = false; break; }
+          if (kind == '.') c.classes.push_back(name), r.specificity += 10;
+          else if (kind == '#') c.id = name, r.specificity += 100;
+          else c.tag = ascii_lower(name), r.specificity += 1;
+        }
+        r.chain.push_back(std::move(c));
+      }
+      if (ok && !r.chain.empty()) rules_.push_back(std::move(r));
+    }
+  }
+}
+
+bool StyleSheet::matches(const Rule& r, const GumboNode* n) const {
+  auto one = [](const Compound& c, const GumboNode* e) {
+    if (e->type != GUMBO_NODE_ELEMENT) return false;
+    if (!c.tag.empty() && c.tag != gumbo_normalized_tagname(e->v.element.tag)) return false;
+    if (!c.id.empty()) {
+      const char* id = attr(e, "id");
+      if (!id || c.id != id) return false;
+    }
+    for (auto& cl : c.classes)
+      if (!has_class(e, cl)) return false;
+    return true;
+  };
+  if (!one(r.chain.back(), n)) return false;
+  // Descendant chain: each earlier compound matches some ancestor, in order.
+  const GumboNode* e = n->parent;
+  for (size_t i = r.chain.size() - 1; i-- > 0;) {
+    while (e && !(e->type == GUMBO_NODE_ELEMENT && one(r.chain[i], e))) e = e->parent;
+    if (!e) return false;
+    e = e->parent;
+  }
+  return true;
+}
+
+std::string StyleSheet::own_hidden(const GumboNode* n) {
+  std::vector<const Rule*> hit;
+  for (auto& r : rules_)
+    if (matches(r, n)) hit.push_back(&r);
+  std::stable_sort(hit.begin(), hit.end(), [](const Rule* a, const Rule* b) {
+    return a->specificity != b->specificity ? a->specificity < b->specificity : a->order < b->order;
+  });
+  std::vector<std::pair<std::string, std::string>> decls;
+  for (auto* r : hit) decls.insert(decls.end(), r->decls.begin(), r->decls.end());
+  size_t from_rules = decls.size();
+  if (const char* st = attr(n, "style")) {
+    auto inline_decls = declarations(st);
+    decls.insert(decls.end(), inline_decls.begin(), inline_decls.end());
+  }
+  std::string how = hides(decls);
+  if (how.empty()) return "";
+  if (!hides({decls.begin() + long(from_rules), decls.end()}).empty()) return how;  // the style attribute alone
+  const char* cls = attr(n, "class");
+  return std::string("<style> rule") + (cls ? std::string(" for class \"") + cls + "\"" : "") + ": " + how;
+}
+
+std::string StyleSheet::hidden(const GumboNode* n) {
+  std::vector<const GumboNode*> path;
+  std::string how;
+  const GumboNode* e = n;
+  for (int up = 0; e && e->type == GUMBO_NODE_ELEMENT && up < 64; e = e->parent, ++up) {
+    if (auto it = memo_.find(e); it != memo_.end()) {
+      how = it->second;
+      break;
+    }
+    path.push_back(e);
+  }
+  // From the outermost element not yet known inwards: an element is hidden when an ancestor is.
+  for (size_t i = path.size(); i-- > 0;) {
+    if (how.empty()) how = own_hidden(path[i]);
+    memo_.emplace(path[i], how);
+  }
+  return how;
+}
+
+}  // namespace govaudit::extract

@@ -1,0 +1,46 @@
+#pragma once
+// Whether an element is hidden from readers by CSS: its own style attribute, the page's own
+// <style> blocks (simple selectors: tag, .class, #id, compounds of them and descendant chains), and
+// the same on every element around it. Rules under @media and selectors with pseudo-classes or
+// attributes are not applied: they describe states other than the page as it first shows.
+#include <gumbo.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace govaudit::extract {
+
+class StyleSheet {
+ public:
+  // Adds the rules of one <style> block.
+  void add(std::string_view css);
+
+  // How `n` or an element around it is hidden ("display:none", "class hdn: font-size:0" …), or ""
+  // when a reader can see it.
+  std::string hidden(const GumboNode* n);
+
+ private:
+  struct Compound {
+    std::string tag, id;
+    std::vector<std::string> classes;
+  };
+  struct Rule {
+    std::vector<Compound> chain;  // ancestors first, the subject last
+    int specificity = 0;
+    size_t order = 0;
+    std::vector<std::pair<std::string, std::string>> decls;
+  };
+  std::string own_hidden(const GumboNode* n);
+  bool matches(const Rule& r, const GumboNode* n) const;
+  std::vector<Rule> rules_;
+  std::unordered_map<const GumboNode*, std::string> memo_;
+};
+
+// Does one declaration block ("display:none;…") hide its element? Returns the declarations that
+// do ("display:none"), or "".
+std::string hides(const std::vector<std::pair<std::string, std::string>>& decls);
+std::vector<std::pair<std::string, std::string>> declarations(std::string_view block);
+
+}  // namespace govaudit::extract
