@@ -1,8 +1,14 @@
 #include "cli/demo_site.hpp"
 
+#include <unistd.h>
+#include <xlsxwriter.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
+#include "model/id_number.hpp"
+#include "model/strings.hpp"
 #include "rules/columns.hpp"
 
 namespace govaudit {
@@ -32,6 +38,27 @@ std::string page(const std::string& title, const std::string& head, const std::s
          body + "</body></html>";
 }
 
+// A resident ID number that passes every check (synthetic: area, birth date and sequence made up).
+std::string demo_id(const std::string& area, const std::string& born, int seq) {
+  char s[8];
+  std::snprintf(s, sizeof s, "%03d", seq);
+  std::string body = area + born + s;
+  return body + id_number::check_char(body);
+}
+
+// A 名单 spreadsheet as offices publish them, written by libxlsxwriter.
+std::string name_list_xlsx(const std::vector<std::vector<std::string>>& rows) {
+  auto path = std::filesystem::temp_directory_path() / ("govaudit-demo-" + std::to_string(::getpid()) + ".xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, nullptr);
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (size_t j = 0; j < rows[i].size(); ++j) worksheet_write_string(ws, lxw_row_t(i), lxw_col_t(j), rows[i][j].c_str(), nullptr);
+  workbook_close(wb);
+  std::string bytes = read_file(path);
+  std::filesystem::remove(path);
+  return bytes;
+}
+
 std::string article_url(const std::string& col, const Date& d, int n) {
   char buf[96];
   std::snprintf(buf, sizeof buf, "/xxgk/%s/%04d%02u/t%04d%02u%02u_%d.html", col.c_str(), d.year(), d.month(), d.year(),
@@ -54,6 +81,7 @@ struct Plan {
   bool v6_placeholder = false;     // the IPv6 homepage is an "IPv6 改造测试" page
   bool v6_closed = false;          // AAAA exists but the server closes every IPv6 connection
   bool broken_links = false;       // a 404 article and a missing attachment
+  bool content_cases = false;      // leaked ID numbers, injected hidden links, wording errors
 };
 
 struct SiteBuilder {
@@ -67,6 +95,7 @@ struct SiteBuilder {
   DemoRoutes::mapped_type& r;
   std::map<std::string, std::string> doc_items_;  // policy column -> its list items
   std::string interp_items_, directory_, home_items_;
+  bool content_planted_ = false;
 
   SiteBuilder(DemoPortal& portal, const Config& c, const Date& t, std::string pt, std::string i, std::string n,
               std::string cd, Plan pl)
@@ -88,10 +117,49 @@ struct SiteBuilder {
   }
 
   void article(const std::string& url, const std::string& column, const std::string& title, const Date& d,
-               bool complete_meta, const std::string& related = "") {
+               bool complete_meta, const std::string& related = "", const std::string& body = "<p>正文内容。</p>") {
     r[url] = html(page(title, meta_for(column, title, d, complete_meta),
-                       nav + "<h1>" + title + "</h1><div class=\"info\">发布日期：" + d.iso() + "</div><p>正文内容。</p>" +
+                       nav + "<h1>" + title + "</h1><div class=\"info\">发布日期：" + d.iso() + "</div>" + body +
                            related + foot));
+  }
+
+  // Content safety: a 公示 with ID numbers in its table, one with them in its attached 名单 (and a
+  // masked one beside it), wording errors, an abolished institution named as current (and as
+  // history), and hidden gambling links on the homepage.
+  void plant_content_cases(const std::string& col, std::string& lis) {
+    auto add = [&](const std::string& title, const Date& d, const std::string& body) {
+      std::string u = article_url(col, d, serial++);
+      lis += "<li><a href=\"" + u + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
+      article(u, cfg.catalog.empty() ? "" : "工作动态", title, d, true, "", body);
+      return u;
+    };
+    std::string a = demo_id("340823", "19560312", 41), b = demo_id("340823", "19620907", 52);
+    std::string masked = "340823********" + demo_id("340823", "19700101", 63).substr(14);
+    std::string table = "<table><tr><th>序号</th><th>姓名</th><th>身份证号</th><th>金额（元）</th></tr><tr><td>1</td><td>王秀英</td><td>" +
+                        a + "</td><td>1200.00</td></tr><tr><td>2</td><td>李建国</td><td>" + masked + "</td><td>800.00</td></tr></table>";
+    plant("privacy.id_number", abs(add("高龄津贴发放名单公示", today.plus_days(-40), "<p>现将名单公示如下。</p>" + table)));
+    std::string file = "/xxgk/" + col + "/P020" + std::to_string(serial++) + ".xlsx";
+    r[file] = {200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               name_list_xlsx({{"序号", "姓名", "身份证号", "村（社区）"}, {"1", "张桂兰", b, "东风村"}, {"2", "刘志强", masked, "向阳村"}}), ""};
+    add("耕地地力保护补贴对象名单的公示", today.plus_days(-41),
+        "<p>名单详见附件。</p><p>附件：<a href=\"" + file + "\">补贴对象名单.xlsx</a></p>");
+    plant("privacy.id_number", abs(file));
+    plant("wording.serious_error",
+          abs(add("县政府召开常务会议", today.plus_days(-42), "<p>　　会议要求，要深入学习宣传中华人名共和国宪法，提高依法行政水平。</p>")));
+    plant("wording.suspected_error", abs(add("县重点项目建设进展顺利", today.plus_days(-43), "<p>　　截止目前，全县重点项目完成投资18亿元。</p>")));
+    plant("wording.outdated_name",
+          abs(add("县召开林业工作会议", today.plus_days(-44), "<p>　　会议传达了国家林业局有关要求，部署全县森林防火工作。</p>")));
+    add("县召开自然资源工作会议", today.plus_days(-45),
+        "<p>　　机构改革后，原国土资源部的职责已划入自然资源部，县农业部门、文化部门负责同志参加会议。</p>");
+  }
+
+  // Injected blocks as attackers leave them: one hidden by its style, one by a class in <style>.
+  std::string hidden_spam(std::string& style) const {
+    std::string spam = "http://www.xpj-casino.test" + port;
+    style += "<style>.yqlj2{display:none}</style>";
+    return "<div style=\"position:absolute;left:-9999px\"><a href=\"" + spam + "/\">澳门博彩</a></div>"
+           "<div class=\"yqlj2\"><a href=\"" + spam + "/lhc/\">六合彩开奖</a></div>"
+           "<div class=\"sub\" style=\"display:none\"><a href=\"/xxgk/index.html\">政务公开</a></div>";
   }
 
   // Policy documents and interpretations are generated together: they link to each other. The
@@ -162,6 +230,10 @@ struct SiteBuilder {
         if (news) home_items_ += "<li><a href=\"" + u + "\">" + title + "</a><span>" + d.iso() + "</span></li>";
       }
       if (news && plan.broken_links) plant_link_cases(col, lis);
+      if (news && plan.content_cases && !content_planted_) {
+        plant_content_cases(col, lis);
+        content_planted_ = true;
+      }
     }
     if (lis.empty()) lis = "<li class=\"nodata\">暂无信息</li>";
     r[list_url] = html(page(c.name, "", nav + "<div class=\"crumb\">当前位置：首页 &gt; 政务公开 &gt; " + c.name +
@@ -199,6 +271,7 @@ struct SiteBuilder {
     r["/old/news.html"] = {301, "text/html", "", moved};
     r[moved] = html(page("迁移的文章", "", nav + "<h1>迁移的文章</h1><a href=\"./P020250102_fj.pdf\">附件</a>" + foot));
     r["/xxgk/" + col + "/202501/P020250102_fj.pdf"] = {200, "application/pdf", "%PDF-1.4", ""};
+    plant("privacy.manual_check", abs("/xxgk/" + col + "/202501/P020250102_fj.pdf"));  // a PDF nothing can read
   }
 
   void build() {
@@ -208,8 +281,14 @@ struct SiteBuilder {
       if (cfg.catalog[ci].interpretations) interp_col = "col" + std::to_string(ci + 1);
     build_policies(interp_col);
     for (size_t ci = 0; ci < cfg.catalog.size(); ++ci) build_column(ci, interp_col);
+    std::string home_head = "<meta name=\"SiteIDCode\" content=\"" + code + "\">";
     std::string home_body = nav + "<div class=\"box\"><h2>工作动态</h2><ul>" + home_items_ + "</ul></div>" + foot;
-    r["/"] = html(page(name, "<meta name=\"SiteIDCode\" content=\"" + code + "\">", home_body));
+    if (plan.content_cases) {
+      home_body += hidden_spam(home_head);
+      plant("security.hidden_link", "http://www.xpj-casino.test" + port + "/");
+      plant("security.hidden_link", "http://www.xpj-casino.test" + port + "/lhc/");
+    }
+    r["/"] = html(page(name, home_head, home_body));
     r["/index.html"] = r["/"];
     if (plan.v6_placeholder)
       p.routes_v6[host]["/"] = html(page("IPv6改造测试", "", "<h1>IPv6 改造测试页面</h1><p>本站正在进行IPv6改造，敬请期待。</p>"));
@@ -277,6 +356,7 @@ DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short
   a.policies = {Interp::OnTime, Interp::Late, Interp::Missing};
   a.v6_placeholder = true;
   a.broken_links = true;
+  a.content_cases = true;
   a.aaaa = has_v6;
   SiteBuilder(p, cfg, today, port, "shifan", "示范县人民政府", "3400000101", a).build();
   Plan b;
@@ -301,7 +381,8 @@ DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short
   p.sites.push_back({"guanbi", "关闭县人民政府", "http://" + down + port + "/", "county", {down}, "3400000103", ""});
   p.dns[down] = {"127.0.0.1"};
   p.planted.push_back("guanbi site.unreachable " + down);
-  for (const char* h : {"beian.miit.gov.cn.test", "www.beian.gov.cn.test", "bszs.conac.cn.test", "zfwzzc.www.gov.cn.test"}) {
+  for (const char* h : {"beian.miit.gov.cn.test", "www.beian.gov.cn.test", "bszs.conac.cn.test", "zfwzzc.www.gov.cn.test",
+                        "www.xpj-casino.test"}) {
     p.any_hosts.push_back(h);
     p.dns[h] = has_v6 ? std::vector<std::string>{"127.0.0.1", "::1"} : std::vector<std::string>{"127.0.0.1"};
   }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -28,6 +29,8 @@
 #include "model/strings.hpp"
 #include "reports/history.hpp"
 #include "reports/report.hpp"
+#include "model/url.hpp"
+#include "rules/content.hpp"
 #include "rules/footer.hpp"
 
 using namespace govaudit;
@@ -245,6 +248,27 @@ int cmd_inspect(const Options& o) {
   // The identifiers as the footer rules would judge them, were this page a homepage.
   for (auto& [key, evidence] : identifiers_shown(cfg, page.text, link_records(page, "", page_url)))
     j["identifiers"][key] = evidence.empty() ? nlohmann::json(nullptr) : nlohmann::json(evidence);
+  // The content rules on this page alone: the site is the page's own host.
+  SiteView view;
+  view.site.id = "inspect";
+  view.site.homepage = page_url;
+  view.site.hosts = {url::host_of(page_url)};
+  PageRecord p;
+  p.url = p.final_url = page_url;
+  p.status = 200;
+  p.kind = page_kind(page, false);
+  p.text = page.text;  // masked by inspect_page
+  p.published = page.published;
+  view.pages.push_back(std::move(p));
+  view.links = link_records(page, "inspect", page_url);
+  RuleContext ctx{Date::today_china(), &cfg};
+  j["wording"] = nlohmann::json::array();
+  for (auto& f : WordingRule(cfg.content).check(view, ctx))
+    j["wording"].push_back({{"rule", f.rule}, {"detail", nlohmann::json::parse(f.detail_json)}});
+  std::set<std::string> judged;
+  for (auto& f : HiddenLinkRule().check(view, ctx)) judged.insert(f.subject);
+  for (auto& l : j["hidden_links"])
+    l["judged"] = judged.count(l["url"].get<std::string>()) ? "security.hidden_link" : "own or government host: normal";
   std::cout << (o.json_out ? j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : inspect_summary(j));
   return 0;
 }

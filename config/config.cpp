@@ -226,7 +226,9 @@ void apply_scoring(Scoring& sc_out, const toml::table& table, const std::string&
   Reader n(*t, source, "scoring");
   n.known({"veto_stale_news_columns", "veto_stale_notice_columns", "veto_stale_columns", "veto_empty_columns",
            "deduct_major", "deduct_minor", "max_deduction_per_rule", "pass_score", "availability_window_days",
-           "availability_min_probes", "veto_availability_failures", "availability_timeout_ms"});
+           "availability_min_probes", "veto_availability_failures", "availability_timeout_ms",
+           "veto_prohibited_hidden_links"});
+  n.boolean("veto_prohibited_hidden_links", sc_out.veto_prohibited_hidden_links);
   auto& sc = sc_out;
   n.integer("availability_window_days", sc.availability_window_days, 1, 366);
   n.integer("availability_min_probes", sc.availability_min_probes, 1, 100000);

@@ -154,6 +154,7 @@ struct Scoring {
   int availability_min_probes = 20;         // fewer probes: shown, not judged
   double veto_availability_failures = 0.05; // share of failed visits that fails the site
   int availability_timeout_ms = 15000;      // a visit fails when the homepage has not opened by then
+  bool veto_prohibited_hidden_links = true; // a hidden link to gambling, pornography … fails the site
 };
 
 // The rectification list (整改清单): deadlines in working days after the audit date, by

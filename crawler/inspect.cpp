@@ -7,6 +7,7 @@
 #include "crawler/cms.hpp"
 #include "crawler/extract.hpp"
 #include "crawler/page_record.hpp"
+#include "model/id_number.hpp"
 #include "model/url.hpp"
 
 namespace govaudit {
@@ -60,6 +61,17 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   j["kind"] = name(page_kind(page, false));
   j["items"] = page.items.size();
   j["related"] = {{"links", related}, {"loaded_by_script", page.related_by_script}};
+  // Content safety as the crawl records it: ID numbers masked at once, links CSS hides.
+  Date today = Date::today_china();
+  json ids = json::array();
+  for (auto& s : id_number::seen_in(page.text, today)) ids.push_back({{"number", s.number}, {"context", s.context}});
+  j["id_numbers"] = {{"count", id_number::find(page.text, today).size()}, {"seen", ids}};
+  id_number::mask_all(page.text, today);
+  json hidden = json::array();
+  for (auto& l : link_records(page, "", page_url))
+    if (!l.hidden.empty() && (l.tag == "a" || l.tag == "area"))
+      hidden.push_back({{"url", l.to_url}, {"text", l.text}, {"hidden_by", l.hidden}});
+  j["hidden_links"] = hidden;
   if (parsed) *parsed = std::move(page);
   return j;
 }
@@ -83,6 +95,22 @@ std::string inspect_summary(const nlohmann::json& j) {
     << "pager         " << (j["pager"].is_null() ? "—" : std::to_string(j["pager"]["pages"].get<int>()) + " pages") << "\n"
     << "related       " << j["related"]["links"].size() << " links"
     << (j["related"]["loaded_by_script"].get<bool>() ? "; loaded by script at view time" : "") << "\n"
+    << "ID numbers    " << j["id_numbers"]["count"].get<size_t>();
+  for (auto& s : j["id_numbers"]["seen"]) o << "\n              " << s["number"].get<std::string>() << "  " << s["context"].get<std::string>();
+  o << "\nhidden links  " << j["hidden_links"].size();
+  for (auto& l : j["hidden_links"])
+    o << "\n              " << l["url"].get<std::string>() << " (" << l["hidden_by"].get<std::string>() << ")"
+      << (l.contains("judged") ? "  → " + l["judged"].get<std::string>() : "");
+  o << "\nwording       ";
+  if (j.contains("wording"))
+    for (auto& w : j["wording"]) {
+      auto& d = w["detail"];
+      for (auto& e : d.contains("errors") ? d["errors"] : d["uses"])
+        o << w["rule"].get<std::string>() << ": " << (e.contains("wrong") ? e["wrong"] : e["name"]).get<std::string>() << " → "
+          << (e.contains("right") ? e["right"] : e["now"]).get<std::string>() << "  「" << e["sentence"].get<std::string>()
+          << "」\n              ";
+    }
+  o << "\n"
     << "identifiers   ";
   if (j.contains("identifiers"))
     for (auto& [k, v] : j["identifiers"].items()) o << k << (v.is_null() ? ": none  " : ": yes  ");

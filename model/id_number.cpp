@@ -85,6 +85,16 @@ std::vector<Seen> seen_in(std::string_view text, const Date& today, size_t max_k
     b = b == std::string::npos ? 0 : b + 1;
     size_t e = safe.find('\n', pos);
     if (e == std::string::npos) e = safe.size();
+    // A table cell alone on its line (HTML text puts cells on lines of their own): its row is the
+    // cells around it.
+    for (int k = 0; k < 3 && e - b < 40 && b > 0; ++k) {
+      size_t pb = safe.rfind('\n', b - 2);
+      b = pb == std::string::npos ? 0 : pb + 1;
+    }
+    if (e - b < 60 && e < safe.size()) {
+      size_t ne = safe.find('\n', e + 1);
+      e = ne == std::string::npos ? safe.size() : ne;
+    }
     // A long paragraph is cut around the number, on UTF-8 character starts.
     constexpr size_t kSide = 90;
     if (pos - b > kSide) b = pos - kSide;
@@ -93,7 +103,7 @@ std::vector<Seen> seen_in(std::string_view text, const Date& today, size_t max_k
     while (e < safe.size() && (static_cast<unsigned char>(safe[e]) & 0xC0) == 0x80) ++e;
     std::string line = safe.substr(b, e - b);
     for (char& c : line)
-      if (c == '\t' || c == '\r') c = ' ';
+      if (c == '\t' || c == '\r' || c == '\n') c = ' ';
     out.push_back({safe.substr(pos, 18), std::move(line)});
   }
   return out;

@@ -199,8 +199,80 @@ struct Sections {
     }
   }
 
+  // 内容安全: what a county office fears most, each with what was seen (never a full ID number:
+  // the crawler masked them before anything was stored).
+  void content_safety() {
+    o << "<h2>三、内容安全</h2>";
+    struct Row {
+      int id_pages = 0, id_files = 0, ids = 0, hidden = 0, prohibited = 0, serious = 0, suspected = 0, outdated = 0;
+    };
+    std::vector<const Finding*> list;
+    o << "<table><tr><th>网站</th><th>泄露身份证号的页面</th><th>泄露身份证号的附件</th><th>号码数</th><th>隐藏外链</th>"
+         "<th>其中指向违禁内容</th><th>严重表述错误</th><th>疑似错别字</th><th>旧机构名称</th></tr>";
+    for (auto& s : d.sites) {
+      Row r;
+      for (auto* f : by_site[s.site.id]) {
+        auto j = nlohmann::json::parse(f->detail_json, nullptr, false);
+        if (!j.is_object()) j = nlohmann::json::object();
+        if (f->rule == "privacy.id_number") {
+          (j.value("attachment", false) ? r.id_files : r.id_pages) += 1;
+          r.ids += j.value("id_numbers", 0);
+        } else if (f->rule == "security.hidden_link") {
+          ++r.hidden;
+          r.prohibited += j.contains("prohibited_words");
+        } else if (f->rule == "wording.serious_error") ++r.serious;
+        else if (f->rule == "wording.suspected_error") ++r.suspected;
+        else if (f->rule == "wording.outdated_name") ++r.outdated;
+        else continue;
+        list.push_back(f);
+      }
+      auto cell = [&](int n) { return "<td" + std::string(n ? " class=\"fail\">" : ">") + std::to_string(n) + "</td>"; };
+      o << "<tr><td>" << html_escape(s.site.name) << "</td>" << cell(r.id_pages) << cell(r.id_files) << cell(r.ids)
+        << cell(r.hidden) << cell(r.prohibited) << cell(r.serious) << cell(r.suspected) << cell(r.outdated) << "</tr>";
+    }
+    o << "</table>";
+    if (list.empty()) {
+      o << "<p class=\"pass\">未发现个人信息泄露、隐藏外链和表述错误。</p>";
+      return;
+    }
+    o << "<p class=\"muted\">身份证号码在采集时即已脱敏，报告、数据库和存档均不保存完整号码。</p>"
+      << "<table><colgroup><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:26%\"><col style=\"width:50%\"></colgroup>"
+         "<tr><th>网站</th><th>问题</th><th>对象</th><th>所见内容</th></tr>";
+    for (auto* f : list) {
+      auto j = nlohmann::json::parse(f->detail_json, nullptr, false);
+      if (!j.is_object()) j = nlohmann::json::object();
+      std::string seen;
+      auto line = [&](const std::string& s) { seen += (seen.empty() ? "" : "<br>") + s; };
+      if (f->rule == "privacy.id_number") {
+        line(std::string(j.value("attachment", false) ? "附件" : "页面") + "含 " + std::to_string(j.value("id_numbers", 0)) + " 个身份证号码" +
+             (j.contains("linked_from") ? "，附件所在页面：" + html_escape(j["linked_from"].get<std::string>()) : ""));
+        int n = 0;
+        for (auto& e : j.value("seen", nlohmann::json::array()))
+          if (++n <= 3) line("<code>" + html_escape(e.value("number", "")) + "</code>：" + html_escape(e.value("context", "")));
+      } else if (f->rule == "security.hidden_link") {
+        line("隐藏方式：" + html_escape(j.value("hidden_by", "")) + "；链接文字：" + html_escape(j.value("text", "")));
+        if (j.contains("prohibited_words")) {
+          std::string w;
+          for (auto& x : j["prohibited_words"]) w += (w.empty() ? "" : "、") + x.get<std::string>();
+          line("<b class=\"fail\">违禁内容关键词：" + html_escape(w) + "</b>");
+        }
+        line("出现在 " + std::to_string(j.value("linked_from_pages", 0)) + " 个页面，如 " + html_escape(f->url));
+      } else if (f->rule == "wording.outdated_name") {
+        for (auto& e : j.value("uses", nlohmann::json::array()))
+          line("“" + html_escape(e.value("name", "")) + "”现为“" + html_escape(e.value("now", "")) + "”：" + html_escape(e.value("sentence", "")));
+        line("发布日期：" + html_escape(j.value("published", "")));
+      } else {
+        for (auto& e : j.value("errors", nlohmann::json::array()))
+          line("“" + html_escape(e.value("wrong", "")) + "”应为“" + html_escape(e.value("right", "")) + "”：" + html_escape(e.value("sentence", "")));
+      }
+      o << "<tr><td>" << html_escape(f->site_id) << "</td><td>" << html_escape(cfg.rule_text(f->rule).title) << "</td><td>"
+        << html_escape(f->subject) << "</td><td>" << seen << "</td></tr>";
+    }
+    o << "</table>";
+  }
+
   void ipv6() {
-    o << "<h2>三、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
+    o << "<h2>四、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
          "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th><th>权威DNS IPv6（授权体系）</th></tr>";
     for (auto& s : d.sites) {
       const auto& m = s.ipv6;
@@ -216,7 +288,7 @@ struct Sections {
   }
 
   void availability() {
-    o << "<h2>四、首页可用性监测</h2><p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
+    o << "<h2>五、首页可用性监测</h2><p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
       << " 天内 govaudit probe 的首页访问记录（" << cfg.scoring.availability_timeout_ms / 1000
       << " 秒内未打开计为失败；不少于 " << cfg.scoring.availability_min_probes << " 次时参与评判）。</p>"
       << "<table><tr><th>网站</th><th>访问次数</th><th>失败次数</th><th>可用率</th></tr>";
@@ -227,7 +299,7 @@ struct Sections {
   }
 
   void manual_checks() {
-    o << "<h2>五、需人工核查事项</h2>";
+    o << "<h2>六、需人工核查事项</h2>";
     if (manual.empty()) o << "<p>无。</p>";
     else {
       o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
@@ -239,7 +311,7 @@ struct Sections {
   }
 
   void redirects() {
-    o << "<h2>六、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
+    o << "<h2>七、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
     for (auto& s : d.sites) {
       size_t n = 0;
       for (auto& [from, to] : s.redirects) {
@@ -251,7 +323,7 @@ struct Sections {
   }
 
   void method() {
-    o << "<h2>七、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
+    o << "<h2>八、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
     for (auto& [id, rt] : cfg.rules)
       o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
         << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";
@@ -262,7 +334,8 @@ struct Sections {
       << fixed1(t.ipv6_link_support_min * 100) << "%；IPv4/IPv6 内容相似度下限 " << fixed1(t.ipv6_similarity_min * 100) << "%。</p>"
       << "<p>评分：参照《全国政府网站抽查评分指标》（国办秘函〔2019〕19号），站点无法访问、首页超过2周未更新，动态要闻类栏目未更新达 "
       << sc.veto_stale_news_columns << " 个、通知公告及政策文件类栏目未更新达 " << sc.veto_stale_notice_columns << " 个、应更新栏目未更新达 "
-      << sc.veto_stale_columns << " 个、空白栏目达 " << sc.veto_empty_columns << " 个，均为单项否决；其余问题每项扣分（一般问题 "
+      << sc.veto_stale_columns << " 个、空白栏目达 " << sc.veto_empty_columns << " 个，严重表述错误、泄露公民身份证号码"
+      << (sc.veto_prohibited_hidden_links ? "、隐藏链接指向赌博色情等违禁内容" : "") << "，均为单项否决；其余问题每项扣分（一般问题 "
       << fixed1(sc.deduction.at("major")) << " 分、轻微问题 " << fixed1(sc.deduction.at("minor")) << " 分，同一规则最多扣 "
       << fixed1(sc.max_deduction_per_rule) << " 分），得分低于 " << fixed1(sc.pass_score) << " 分为不合格。</p>";
   }
@@ -275,6 +348,7 @@ void write_html(const ReportData& d, std::ostream& o) {
   s.header();
   s.overview();
   s.per_site();
+  s.content_safety();
   s.ipv6();
   s.availability();
   s.manual_checks();

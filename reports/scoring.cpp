@@ -11,13 +11,19 @@ Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cf
   Verdict v;
   int stale_news = 0, stale_notice = 0, stale = 0, empty = 0;
   std::map<std::string, double> by_rule;
+  std::map<std::string, int> veto_rules;  // rule title -> findings
+  int prohibited = 0;
   for (const Finding* f : findings) {
     if (f->rule.find("manual_check") != std::string::npos) {
       ++v.manual_checks;
       continue;
     }
     // The severity the finding was judged with, not today's config: the score follows the audit.
-    if (f->severity == Severity::Veto) v.vetoes.push_back(cfg.rule_text(f->rule).title);
+    if (f->severity == Severity::Veto) ++veto_rules[cfg.rule_text(f->rule).title];
+    if (f->rule == "security.hidden_link" && sc.veto_prohibited_hidden_links) {
+      auto d = nlohmann::json::parse(f->detail_json, nullptr, false);
+      prohibited += d.is_object() && d.contains("prohibited_words");
+    }
     if (f->rule == "columns.stale") {
       ++stale;
       auto d = nlohmann::json::parse(f->detail_json, nullptr, false);
@@ -32,6 +38,8 @@ Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cf
   auto veto = [&](bool hit, const std::string& why) {
     if (hit) v.vetoes.push_back(why);
   };
+  for (auto& [title, n] : veto_rules) veto(true, n > 1 ? title + "（" + std::to_string(n) + "项）" : title);
+  veto(prohibited > 0, "页面被植入链接至赌博、色情等违禁内容的隐藏链接（" + std::to_string(prohibited) + "个）");
   veto(stale_news >= sc.veto_stale_news_columns,
        "动态要闻类栏目超过2周未更新的栏目达到" + std::to_string(stale_news) + "个");
   veto(stale_notice >= sc.veto_stale_notice_columns,

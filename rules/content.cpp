@@ -90,7 +90,7 @@ std::vector<Finding> PrivacyRule::check(const SiteView& site, const RuleContext&
       json d = {{"reason", p.content_note}};
       std::string at = p.url;
       if (auto l = linking.find(p.url); l != linking.end()) at = l->second, d["linked_from"] = l->second;
-      out.push_back({site.site.id, "privacy.attachment_unread", p.url, at, dump(d)});
+      out.push_back({site.site.id, "privacy.manual_check", p.url, at, dump(d)});
     }
   }
   return out;

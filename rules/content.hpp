@@ -12,7 +12,7 @@ namespace govaudit {
 
 class PrivacyRule : public Rule {
  public:
-  std::vector<std::string> ids() const override { return {"privacy.id_number", "privacy.attachment_unread"}; }
+  std::vector<std::string> ids() const override { return {"privacy.id_number", "privacy.manual_check"}; }
   std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
 };
 

@@ -47,7 +47,8 @@ TEST(Severity, TheConfigIsTheOneSourceForFindingsReportAndFailOn) {
   // Every veto rule made minor, meta.missing made major.
   fs::path cfg = tmp / "severity.toml";
   std::ofstream(cfg) << "[rule.\"site.unreachable\"]\nseverity = \"minor\"\n[rule.\"homepage.stale\"]\nseverity = \"minor\"\n"
-                        "[rule.\"meta.missing\"]\nseverity = \"major\"\n";
+                        "[rule.\"meta.missing\"]\nseverity = \"major\"\n[rule.\"privacy.id_number\"]\nseverity = \"minor\"\n"
+                        "[rule.\"wording.serious_error\"]\nseverity = \"minor\"\n";
   auto with = audit;
   with.insert(with.end(), {"--config", cfg.string()});
   auto o = run_govaudit(with, tmp / "a2.err");

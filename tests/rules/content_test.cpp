@@ -58,7 +58,7 @@ TEST(Privacy, PagesAndAttachmentsThatShowIdNumbers) {
   auto f = PrivacyRule().check(v, RuleContext{kToday, &cfg});
   EXPECT_EQ(by_subject(f), (std::map<std::string, std::string>{{leak.url, "privacy.id_number"},
                                                                {file.url, "privacy.id_number"},
-                                                               {unread.url, "privacy.attachment_unread"}}));
+                                                               {unread.url, "privacy.manual_check"}}));
   for (auto& x : f)
     if (x.subject == file.url) {
       EXPECT_EQ(x.url, "http://www.x.gov.cn/art/3.html");  // the page that links the attachment
