@@ -7,6 +7,7 @@
 #include <poppler/cpp/poppler-page.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zip.h>
@@ -299,75 +300,156 @@ Text read(std::string_view body, std::string_view format, const Limits& limits) 
   return t;
 }
 
-Text read_isolated(std::string_view body, std::string_view format, const Limits& limits) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return {"", "not read: no pipe for the reader", false};
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return {"", "not read: cannot start the reader", false};
-  }
-  if (pid == 0) {  // the child: limits, read, write, exit without running the parent's destructors
-    close(fds[0]);
-#if !defined(__SANITIZE_ADDRESS__)
-    rlimit mem{rlim_t(limits.memory), rlim_t(limits.memory)};
-    setrlimit(RLIMIT_AS, &mem);
-#endif
-    rlim_t cpu = rlim_t(limits.timeout_ms / 1000 + 1);
-    rlimit c{cpu, cpu};
-    setrlimit(RLIMIT_CPU, &c);
-    Text t = read(body, format, limits);
-    std::string msg = std::string(t.read ? "1" : "0") + t.note + '\n' + t.text;
-    for (size_t off = 0; off < msg.size();) {
-      ssize_t n = write(fds[1], msg.data() + off, msg.size() - off);
-      if (n <= 0) break;
-      off += size_t(n);
-    }
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string got;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.timeout_ms);
-  bool timed_out = false;
-  char buf[65536];
+namespace {
+
+// Whole-buffer I/O on the helper's socket, against a deadline; false on EOF, error or timeout.
+using Deadline = std::chrono::steady_clock::time_point;
+bool wait_fd(int fd, short events, Deadline deadline) {
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    if (left <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd p{fds[0], POLLIN, 0};
+    if (left <= 0) return false;
+    pollfd p{fd, events, 0};
     int r = poll(&p, 1, int(left));
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) continue;
-    ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (std::int64_t(got.size()) < limits.max_text + 4096) got.append(buf, size_t(n));
+    return r > 0;
   }
-  close(fds[0]);
-  if (timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+}
+bool send_all(int fd, const void* data, size_t n, Deadline deadline) {
+  auto* p = static_cast<const char*>(data);
+  while (n > 0) {
+    if (!wait_fd(fd, POLLOUT, deadline)) return false;
+    ssize_t k = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (k < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (k <= 0) return false;
+    p += k;
+    n -= size_t(k);
   }
-  Text t;
-  if (timed_out) {
-    t.note = "not read: the reader took longer than " + std::to_string(limits.timeout_ms) + " ms";
-    return t;
+  return true;
+}
+bool recv_all(int fd, void* data, size_t n, Deadline deadline) {
+  auto* p = static_cast<char*>(data);
+  while (n > 0) {
+    if (!wait_fd(fd, POLLIN, deadline)) return false;
+    ssize_t k = ::recv(fd, p, n, 0);
+    if (k < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (k <= 0) return false;
+    p += k;
+    n -= size_t(k);
   }
-  size_t nl = got.find('\n');
-  if (WIFSIGNALED(status) || nl == std::string::npos || got.empty()) {
+  return true;
+}
+bool send_string(int fd, std::string_view s, Deadline d) {
+  std::uint64_t n = s.size();
+  return send_all(fd, &n, sizeof n, d) && send_all(fd, s.data(), s.size(), d);
+}
+bool recv_string(int fd, std::string& s, std::uint64_t max, Deadline d) {
+  std::uint64_t n = 0;
+  if (!recv_all(fd, &n, sizeof n, d) || n > max) return false;
+  s.resize(n);
+  return recv_all(fd, s.data(), n, d);
+}
+
+// The child: reads requests (limits, format, body) until its socket closes. Its address space may
+// grow by `limits.memory` past what it inherited; each request may use about its timeout in CPU.
+[[noreturn]] void serve_reads(int fd, const Limits& limits) {
+#if !defined(__SANITIZE_ADDRESS__)
+  long pages = 0;
+  if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
+    std::fclose(f);
+  }
+  rlim_t as = rlim_t(pages) * rlim_t(sysconf(_SC_PAGESIZE)) + rlim_t(limits.memory);
+  rlimit mem{as, as};
+  setrlimit(RLIMIT_AS, &mem);
+#endif
+  auto forever = Deadline::max();
+  while (true) {
+    std::string format, body;
+    Limits lim;
+    if (!recv_all(fd, &lim, sizeof lim, forever) || !recv_string(fd, format, 16, forever) ||
+        !recv_string(fd, body, std::uint64_t(1) << 40, forever))
+      _exit(0);
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    rlimit cpu{rlim_t(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + lim.timeout_ms / 1000 + 1), RLIM_INFINITY};
+    setrlimit(RLIMIT_CPU, &cpu);
+    Text t = read(body, format, lim);
+    char ok = t.read ? 1 : 0;
+    if (!send_all(fd, &ok, 1, forever) || !send_string(fd, t.note, forever) || !send_string(fd, t.text, forever)) _exit(0);
+  }
+}
+
+// One reader child per calling thread, started on first use and again after it failed.
+class Helper {
+ public:
+  ~Helper() { stop(); }
+  Text read(std::string_view body, std::string_view format, const Limits& limits) {
+    Text t;
+    if (pid_ < 0 && !start(limits)) {
+      t.note = "not read: cannot start the reader";
+      return t;
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.timeout_ms);
+    char ok = 0;
+    if (send_all(fd_, &limits, sizeof limits, deadline) && send_string(fd_, format, deadline) && send_string(fd_, body, deadline) && recv_all(fd_, &ok, 1, deadline) &&
+        recv_string(fd_, t.note, 1 << 20, deadline) && recv_string(fd_, t.text, std::uint64_t(limits.max_text) + 16, deadline)) {
+      t.read = ok == 1;
+      return t;
+    }
+    bool late = std::chrono::steady_clock::now() >= deadline;
+    int status = stop();
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    t.note = sig == SIGXCPU || sig == SIGKILL ? "not read: the reader used too much time"
+    t = Text{};
+    t.note = late                            ? "not read: the reader took longer than " + std::to_string(limits.timeout_ms) + " ms"
+             : sig == SIGXCPU                ? "not read: the reader used too much time"
              : sig                           ? "not read: the reader failed on this file (signal " + std::to_string(sig) + ")"
-                                             : "not read: the reader failed on this file (out of memory?)";
+                                             : "not read: the reader failed on this file";
     return t;
   }
-  t.read = got[0] == '1';
-  t.note = got.substr(1, nl - 1);
-  t.text = got.substr(nl + 1);
-  return t;
+
+ private:
+  bool start(const Limits& limits) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
+    pid_t pid = fork();
+    if (pid < 0) {
+      close(sv[0]);
+      close(sv[1]);
+      return false;
+    }
+    if (pid == 0) {
+      // Only its own socket stays open: other helpers' sockets, the database and the crawl lock
+      // close here, so that nothing outlives the parent through this child.
+      if (sv[1] != 3) dup2(sv[1], 3);
+      close_range(4, ~0U, 0);
+      serve_reads(3, limits);
+    }
+    close(sv[1]);
+    pid_ = pid;
+    fd_ = sv[0];
+    return true;
+  }
+  // Ends the child; its wait status.
+  int stop() {
+    int status = 0;
+    if (fd_ >= 0) close(fd_);
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    fd_ = pid_ = -1;
+    return status;
+  }
+  pid_t pid_ = -1;
+  int fd_ = -1;
+};
+
+}  // namespace
+
+Text read_isolated(std::string_view body, std::string_view format, const Limits& limits) {
+  thread_local Helper helper;
+  return helper.read(body, format, limits);
 }
 
 }  // namespace govaudit::attachment

@@ -10,7 +10,7 @@
 
 namespace govaudit::attachment {
 
-struct Limits {
+struct Limits {  // plain values: sent as bytes to the reader process
   std::int64_t max_unpacked = 64 << 20;  // bytes inflated from a zip, all members together
   std::int64_t max_text = 8 << 20;       // bytes of text kept
   int max_pdf_pages = 500;
@@ -31,7 +31,8 @@ std::string format_of(std::string_view url_extension, std::string_view content_t
 // Reads in this process. Never throws; a damaged file gives read = false and a note.
 Text read(std::string_view body, std::string_view format, const Limits& limits);
 
-// The same in a forked child with the limits enforced by the kernel.
+// The same in a child process with the limits enforced by the kernel and a wall-clock deadline. The
+// child is forked once per calling thread and serves reads until it fails or the thread ends.
 Text read_isolated(std::string_view body, std::string_view format, const Limits& limits);
 
 }  // namespace govaudit::attachment
