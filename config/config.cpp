@@ -314,7 +314,16 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     n.integer("https_port", cfg.crawl.https_port, 1, 65535);
   }
   r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification",
-           "content"});
+           "content", "interaction"});
+  if (auto t = r.table("interaction")) {
+    Reader n(*t, source, "interaction");
+    n.known({"boxes", "excluded", "unanswered_months", "window_months", "reply_stale_months"});
+    n.strings("boxes", cfg.interaction.boxes);
+    n.strings("excluded", cfg.interaction.excluded);
+    n.integer("unanswered_months", cfg.interaction.unanswered_months, 1, 120);
+    n.integer("window_months", cfg.interaction.window_months, 1, 120);
+    n.integer("reply_stale_months", cfg.interaction.reply_stale_months, 1, 120);
+  }
   if (auto t = r.table("content")) apply_content(cfg.content, *t, source);
   if (auto t = r.table("rectification")) apply_rectification(cfg.rectification, *t, source);
   if (auto t = r.table("detail_labels"))

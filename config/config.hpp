@@ -133,6 +133,15 @@ struct ContentRules {
   std::vector<std::string> outdated_not_before;  // right before one of these is another word (门, 署)
 };
 
+// Citizen message boxes (互动交流) and the indicators' limits for answering them.
+struct InteractionRules {
+  std::vector<std::string> boxes;     // names of message boxes: 县长信箱, 领导信箱 …
+  std::vector<std::string> excluded;  // boxes the indicators do not judge (网上信访)
+  int unanswered_months = 3;          // a message older than this without a reply …
+  int window_months = 12;             // … and left within this many months before the audit
+  int reply_stale_months = 2;         // the newest reply of a box is older than this
+};
+
 // Report wording and weight of one rule (config/defaults/rules.toml).
 struct RuleText {
   std::string category, title, requirement, basis;
@@ -174,6 +183,7 @@ struct Config {
   std::vector<ColumnSpec> catalog;
   std::vector<IdentifierSpec> identifiers;
   ContentRules content;
+  InteractionRules interaction;
   std::map<std::string, RuleText> rules;  // by rule id
   std::map<std::string, std::string> detail_labels;  // finding detail key -> report label
   std::string report_title;

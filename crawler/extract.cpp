@@ -121,6 +121,7 @@ struct Walker {
   std::vector<std::string> scripts;
   std::vector<std::string> styles;
   std::vector<const GumboNode*> anchors;  // per link: its <a>/<area> element, else nullptr
+  std::vector<Message> entries;           // list entries that carry a status word
 
   void add_link(std::string href, std::string tag, std::string text, const GumboNode* anchor = nullptr) {
     if (href.empty()) return;
@@ -320,6 +321,10 @@ struct Walker {
       case GUMBO_TAG_TR:
       case GUMBO_TAG_DD:
         maybe_item(n);
+        if (auto m = message_entry(n)) entries.push_back(std::move(*m));
+        break;
+      case GUMBO_TAG_TABLE:
+        for (auto& m : message_table(n)) page.messages.push_back(std::move(m));
         break;
       default:
         break;
@@ -376,6 +381,10 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
     start = nl + 1;
   }
   page.text = std::move(text);
+  // A message list: its table, else two or more entries with status words; else the page may be
+  // one message.
+  if (page.messages.empty() && w.entries.size() >= 2) page.messages = std::move(w.entries);
+  if (page.messages.empty()) page.message = message_page(page.text);
 
   for (const auto& s : w.scripts) {
     if (!page.pager)

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crawler/messages.hpp"
 #include "model/date.hpp"
 
 namespace govaudit::extract {
@@ -48,6 +49,8 @@ struct Page {
   std::string headline;                // the first <h1> (else <h2>, <h3>): the title as the page shows it
   std::vector<std::string> crumbs;     // TRS breadcrumb links (class CurrChnlCls), in order
   std::vector<Link> related;           // links in a 关联稿件 / 相关解读 / 相关文件 / 相关链接 block
+  std::vector<Message> messages;       // a message box's list: its messages as the list shows them
+  std::optional<Message> message;      // the one message this page shows in labelled fields
   std::string column;                  // see reading::read_column
   bool is_list = false;
   bool is_article = false;

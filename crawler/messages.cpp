@@ -75,11 +75,6 @@ std::vector<const GumboNode*> cells_of(const GumboNode* tr) {
 
 }  // namespace
 
-const MessageWords& message_words() {
-  static const MessageWords w;
-  return w;
-}
-
 std::vector<Message> message_table(const GumboNode* table) {
   const MessageWords& w = message_words();
   std::vector<const GumboNode*> rows;

@@ -67,6 +67,7 @@ ParsedPage parse_page(const std::string& url, const std::string& body, const std
   out.link_to.reserve(page.links.size());
   for (auto& l : page.links) out.link_to.push_back(resolve(l.href));
   for (auto& i : page.items) out.item_to.push_back(resolve(i.href));
+  for (auto& m : page.messages) out.message_to.push_back(resolve(m.href));
   if (exchange) {  // compressed here, beside the single writer
     exchange->packed = warc_pack(*exchange, settings.warc_gzip_level);
     exchange->body = std::string();

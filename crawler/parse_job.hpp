@@ -24,6 +24,7 @@ struct ParsedPage {
   std::string base, digest, text_z;
   std::vector<std::optional<std::string>> link_to;  // page.links resolved against base
   std::vector<std::optional<std::string>> item_to;   // page.items resolved against base
+  std::vector<std::optional<std::string>> message_to;  // page.messages resolved against base
   std::vector<id_number::Seen> id_numbers;  // resident ID numbers on the page (masked in its text)
   int id_count = 0;
 };

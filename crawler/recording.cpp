@@ -55,6 +55,7 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
   const std::string& base = parsed.base;
   std::vector<LinkRecord> links;
   std::vector<ItemRecord> items;
+  std::vector<MessageRecord> messages;
   if (!duplicate) {
     if (page.links_truncated) limit(s, "links per page (" + std::to_string(cfg_.crawl.max_links_per_page) + ") on " + t.url);
     if (page.depth_capped) limit(s, "element nesting (" + std::to_string(extract::Limits{}.max_depth) + ") on " + t.url);
@@ -90,10 +91,20 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
     for (size_t i = 0; i < page.items.size(); ++i)
       if (auto& to = parsed.item_to[i])
         items.push_back({s.site->id, p.url, std::move(*to), std::move(page.items[i].title), page.items[i].date});
+    for (size_t i = 0; i < page.messages.size(); ++i)
+      if (auto& to = parsed.message_to[i]) {
+        auto& m = page.messages[i];
+        messages.push_back({s.site->id, p.url, std::move(*to), std::move(m.title), m.left, m.replied, std::move(m.status),
+                            std::move(m.unit), m.reply_text});
+      }
+    if (auto& m = page.message)
+      messages.push_back({s.site->id, "", p.url, m->title.empty() ? p.title : m->title, m->left, m->replied, m->status, m->unit,
+                          m->reply_text});
   }
   // Links and items first: the page record is what marks the task done on a resume.
   if (!links.empty()) emit(std::move(links));
   if (!items.empty()) emit(std::move(items));
+  if (!messages.empty()) emit(std::move(messages));
   emit(EvidencedPage{std::move(p), std::move(evidence)});
   finished(t);
   step_done();

@@ -1,5 +1,7 @@
 #include "model/date.hpp"
 
+#include <algorithm>
+
 #include <cstdio>
 
 namespace govaudit {
@@ -28,6 +30,14 @@ std::string Date::iso() const {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year(), month(), day());
   return buf;
+}
+
+Date Date::minus_months(int n) const {
+  int months = year() * 12 + int(month()) - 1 - n;
+  int y = months / 12;
+  unsigned m = unsigned(months % 12 + 1);
+  auto last = std::chrono::year_month_day_last(std::chrono::year{y}, std::chrono::month_day_last{std::chrono::month{m}});
+  return Date(y, m, std::min(day(), unsigned(last.day())));
 }
 
 }  // namespace govaudit

@@ -28,6 +28,9 @@ class Date {
   // 0 = Sunday … 6 = Saturday.
   unsigned weekday() const { return std::chrono::weekday(days()).c_encoding(); }
   Date plus_days(int n) const { return Date(days() + std::chrono::days(n)); }
+  // The same day of the month `n` calendar months earlier, clamped to that month's last day
+  // (2025-05-31 minus 3 months is 2025-02-28).
+  Date minus_months(int n) const;
   // Calendar days from `earlier` to this date (negative when this is earlier).
   int days_since(const Date& earlier) const { return int((days() - earlier.days()).count()); }
   std::string iso() const;  // "YYYY-MM-DD"

@@ -73,6 +73,18 @@ struct ItemRecord {
   std::optional<Date> date;
 };
 
+// A citizen message (留言) as its box's list or its own page shows it.
+struct MessageRecord {
+  std::string site_id;
+  std::string list_url;  // the list page it was read on; "" when read on its own page
+  std::string url;       // the message's own page
+  std::string title;
+  std::optional<Date> left, replied;  // 留言时间, 回复时间
+  std::string status;    // as written: 已回复, 办理中 …
+  std::string unit;      // 答复单位
+  bool reply_text = false;  // its page shows a reply's content
+};
+
 struct DnsRecord {
   std::string host;
   std::string type;  // A, AAAA
@@ -155,6 +167,7 @@ struct SiteView {
   std::vector<PageRecord> pages;
   std::vector<LinkRecord> links;
   std::vector<ItemRecord> items;
+  std::vector<MessageRecord> messages;
   std::vector<DnsRecord> dns;
   std::vector<ProbeRecord> probes;
 

@@ -7,6 +7,7 @@
 #include "rules/content.hpp"
 #include "rules/footer.hpp"
 #include "rules/https.hpp"
+#include "rules/interaction.hpp"
 #include "rules/interpretation.hpp"
 #include "rules/ipv6.hpp"
 #include "rules/links.hpp"
@@ -30,6 +31,7 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   rules.push_back(std::make_unique<PrivacyRule>());
   rules.push_back(std::make_unique<HiddenLinkRule>());
   rules.push_back(std::make_unique<WordingRule>(config.content));
+  rules.push_back(std::make_unique<InteractionRule>());
   return rules;
 }
 

@@ -69,6 +69,19 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
           v->items.push_back(std::move(it));
         }
     }
+    {
+      auto st = db.prepare("SELECT site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text FROM messages" +
+                           where + " ORDER BY rowid");
+      bind(st);
+      while (st.step())
+        if (SiteView* v = view(st.text(0))) {
+          MessageRecord m{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt, std::nullopt, st.text(6), st.text(7),
+                          st.integer(8) != 0};
+          if (!st.is_null(4)) m.left = Date::parse_iso(st.text(4));
+          if (!st.is_null(5)) m.replied = Date::parse_iso(st.text(5));
+          v->messages.push_back(std::move(m));
+        }
+    }
     if (parts == ViewParts::Audit) {
       auto st = db.prepare("SELECT site_id, to_url FROM links" + where + " GROUP BY site_id, to_url HAVING count(*) > " +
                            std::to_string(kBoilerplateLinks));

@@ -22,7 +22,8 @@ struct EvidencedPage {
 class RecordSink {
  public:
   using Record = std::variant<EvidencedPage, std::vector<LinkRecord>, std::vector<ItemRecord>, DnsRecord, ProbeRecord,
-                              std::vector<FrontierRecord>, LimitRecord, std::shared_ptr<const Exchange>>;
+                              std::vector<FrontierRecord>, LimitRecord, std::shared_ptr<const Exchange>,
+                              std::vector<MessageRecord>>;
   virtual ~RecordSink() = default;
   // Takes a record; thread-safe; never blocks on the disk.
   virtual void push(Record r) = 0;

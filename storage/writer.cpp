@@ -108,6 +108,9 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text, hidden) VALUES (?,?,?,?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
+  auto message = c.prepare(
+      "INSERT INTO messages (run_id, site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?)");
   auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
   auto probe = c.prepare(
       "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z) "
@@ -152,6 +155,14 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
         item.bind(1, run_).bind_kept(2, i.site_id).bind_kept(3, i.list_url).bind_kept(4, i.url).bind_kept(5, i.title);
         if (i.date) item.bind(6, i.date->iso()); else item.bind_null(6);
         item.run();
+      }
+    } else if (auto* ms = std::get_if<std::vector<MessageRecord>>(&rec)) {
+      for (auto& m : *ms) {
+        message.bind(1, run_).bind(2, m.site_id).bind(3, m.list_url).bind(4, m.url).bind(5, m.title);
+        if (m.left) message.bind(6, m.left->iso()); else message.bind_null(6);
+        if (m.replied) message.bind(7, m.replied->iso()); else message.bind_null(7);
+        message.bind(8, m.status).bind(9, m.unit).bind(10, int(m.reply_text));
+        message.run();
       }
     } else if (auto* d = std::get_if<DnsRecord>(&rec)) {
       dns.bind(1, run_).bind(2, d->host).bind(3, d->type).bind(4, json(d->answers).dump()).bind(5, d->error)
