@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "model/id_number.hpp"
 #include "model/strings.hpp"
@@ -82,6 +83,9 @@ struct Plan {
   bool v6_closed = false;          // AAAA exists but the server closes every IPv6 connection
   bool broken_links = false;       // a 404 article and a missing attachment
   bool content_cases = false;      // leaked ID numbers, injected hidden links, wording errors
+  enum class Mailbox { Answered, Unanswered, Stale, Offsite } mailbox = Mailbox::Answered;
+  bool website_form = true;        // last year's 政府网站工作年度报表 on the homepage
+  bool a11y_entry = true;          // a 无障碍 entry on the homepage
 };
 
 struct SiteBuilder {
@@ -282,7 +286,7 @@ struct SiteBuilder {
     build_policies(interp_col);
     for (size_t ci = 0; ci < cfg.catalog.size(); ++ci) build_column(ci, interp_col);
     std::string home_head = "<meta name=\"SiteIDCode\" content=\"" + code + "\">";
-    std::string home_body = nav + "<div class=\"box\"><h2>工作动态</h2><ul>" + home_items_ + "</ul></div>" + foot;
+    std::string home_body = nav + "<div class=\"box\"><h2>工作动态</h2><ul>" + home_items_ + "</ul></div>" + services() + foot;
     if (plan.content_cases) {
       home_body += hidden_spam(home_head);
       plant("security.hidden_link", "http://www.xpj-casino.test" + port + "/");
@@ -300,6 +304,72 @@ struct SiteBuilder {
     p.sites.push_back({id, name, abs("/"), "county", {host}, code, name + "办公室"});
     p.dns[host] = plan.aaaa ? std::vector<std::string>{"127.0.0.1", "::1"} : std::vector<std::string>{"127.0.0.1"};
     plant_rest();
+  }
+
+  // 互动交流 and the homepage's services: the mailbox (its list and one page per message), the
+  // website's annual form, the 无障碍 entry.
+  std::string services() {
+    using M = Plan::Mailbox;
+    std::string out = "<div class=\"box hdjl\"><h2>互动交流</h2><ul>";
+    if (plan.mailbox == M::Offsite) {
+      std::string u = "http://www.ahzwfw.gov.cn.test" + port + "/xzxx/" + id + ".html";
+      out += "<li><a href=\"" + u + "\">县长信箱</a></li>";
+      plant("interaction.manual_check", u);
+    } else {
+      out += "<li><a href=\"/hdjl/xzxx/index.html\">县长信箱</a></li>";
+      mailbox();
+    }
+    out += "</ul></div>";
+    int year = WebsiteFormRule::due_year(today, cfg.thresholds);
+    if (plan.website_form) {
+      std::string u = "/xxgk/wzbb/" + std::to_string(year) + ".html", t = name + std::to_string(year) + "年政府网站工作年度报表";
+      article(u, "政府网站年度报表", t, Date(year + 1, 1, 15), true);
+      out += "<div class=\"box\"><a href=\"" + u + "\">" + t + "</a></div>";
+    } else {
+      plant("annual_report.website_form_missing", std::to_string(year));
+    }
+    if (plan.a11y_entry) {
+      out += "<div class=\"tools\"><a href=\"/wza/index.html\">无障碍</a> <a href=\"/care/index.html\">长者模式</a></div>";
+      r["/wza/index.html"] = r["/care/index.html"] = html(page("无障碍浏览", "", nav + "<h2>无障碍浏览</h2>" + foot));
+    } else {
+      plant("accessibility.entry_missing", host);
+    }
+    return out;
+  }
+
+  void mailbox() {
+    using M = Plan::Mailbox;
+    struct Msg {
+      std::string title;
+      Date left;
+      std::optional<Date> replied;
+    };
+    std::vector<Msg> msgs;
+    Date newest = plan.mailbox == M::Stale ? today.minus_months(3) : today.plus_days(-5);
+    msgs.push_back({"关于城南小区停车难的问题", newest.plus_days(-4), newest});
+    msgs.push_back({"咨询高龄津贴申领流程", today.plus_days(-20), std::nullopt});  // recent: not yet late
+    msgs.push_back({"反映农村公路破损问题", today.minus_months(8), today.minus_months(8).plus_days(9)});
+    msgs.push_back({"关于学校周边交通安全的建议", today.minus_months(14), std::nullopt});  // before the year judged
+    if (plan.mailbox == M::Unanswered) msgs.push_back({"反映自来水水压不足问题", today.minus_months(5), std::nullopt});
+    std::string rows;
+    for (size_t i = 0; i < msgs.size(); ++i) {
+      auto& m = msgs[i];
+      std::string u = "/hdjl/xzxx/" + std::to_string(900 + i) + ".html";
+      std::string status = m.replied ? "已回复" : "办理中";
+      rows += "<tr><td><a href=\"" + u + "\">" + m.title + "</a></td><td>" + m.left.iso() + "</td><td>" + status + "</td><td>" +
+              (m.replied ? m.replied->iso() : "") + "</td></tr>";
+      std::string detail = "<table class=\"msg\"><tr><th>留言标题</th><td>" + m.title + "</td></tr><tr><th>留言时间</th><td>" +
+                           m.left.iso() + " 10:12</td></tr><tr><th>办理状态</th><td>" + status + "</td></tr>";
+      if (m.replied)
+        detail += "<tr><th>答复单位</th><td>县住建局</td></tr><tr><th>答复时间</th><td>" + m.replied->iso() +
+                  " 16:30</td></tr><tr><th>答复内容</th><td>您好！您反映的问题已收悉，已安排专人处理。</td></tr>";
+      r[u] = html(page(m.title, meta_for("县长信箱", m.title, m.left, true), nav + "<h2>" + m.title + "</h2>" + detail + "</table>" + foot));
+      if (plan.mailbox == M::Unanswered && i == msgs.size() - 1) plant("interaction.unanswered", abs(u));
+    }
+    r["/hdjl/xzxx/index.html"] =
+        html(page("县长信箱", "", nav + "<div class=\"crumb\">当前位置：首页 &gt; 互动交流 &gt; 县长信箱</div><table><tr><th>标题</th>"
+                                   "<th>留言时间</th><th>状态</th><th>回复时间</th></tr>" + rows + "</table>" + foot));
+    if (plan.mailbox == M::Stale) plant("interaction.reply_stale", abs("/hdjl/xzxx/index.html"));
   }
 
   void plant_rest() {
@@ -357,6 +427,7 @@ DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short
   a.v6_placeholder = true;
   a.broken_links = true;
   a.content_cases = true;
+  a.mailbox = Plan::Mailbox::Unanswered;
   a.aaaa = has_v6;
   SiteBuilder(p, cfg, today, port, "shifan", "示范县人民政府", "3400000101", a).build();
   Plan b;
@@ -367,12 +438,16 @@ DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short
   b.annual_report = false;
   b.policies = {Interp::OnTime, Interp::Unlinked};
   b.aaaa = false;
+  b.mailbox = Plan::Mailbox::Stale;
+  b.website_form = false;
+  b.a11y_entry = false;
   SiteBuilder(p, cfg, today, port, "hexie", "和谐县人民政府", "3400000102", b).build();
   if (has_v6) {
     // Dual-stack on paper only: the AAAA record points at a server that drops IPv6 connections.
     Plan c;
     c.policies = {Interp::OnTime};
     c.v6_closed = true;
+    c.mailbox = Plan::Mailbox::Offsite;
     SiteBuilder(p, cfg, today, port, "anding", "安定县人民政府", "3400000104", c).build();
   }
   // A county whose server answers every request with 503: site.unreachable and nothing else.
@@ -382,7 +457,7 @@ DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short
   p.dns[down] = {"127.0.0.1"};
   p.planted.push_back("guanbi site.unreachable " + down);
   for (const char* h : {"beian.miit.gov.cn.test", "www.beian.gov.cn.test", "bszs.conac.cn.test", "zfwzzc.www.gov.cn.test",
-                        "www.xpj-casino.test"}) {
+                        "www.xpj-casino.test", "www.ahzwfw.gov.cn.test"}) {
     p.any_hosts.push_back(h);
     p.dns[h] = has_v6 ? std::vector<std::string>{"127.0.0.1", "::1"} : std::vector<std::string>{"127.0.0.1"};
   }

@@ -276,9 +276,10 @@ void apply_thresholds(Thresholds& th, const toml::table& table, const std::strin
   n.number("ipv6_similarity_min", th.ipv6_similarity_min, 0.0, 1.0);
   n.integer("cert_expiry_warning_days", th.cert_expiry_warning_days, 0, 3650);
   n.known({"homepage_update_days", "meta_missing_max_share", "ipv6_link_support_min", "interpretation_working_days", "ipv6_similarity_min", "cert_expiry_warning_days",
-           "annual_report_due_government", "annual_report_due_department"});
+           "annual_report_due_government", "annual_report_due_department", "website_form_due"});
   for (auto [key, dst] : {std::pair{"annual_report_due_government", &th.annual_report_due_government},
-                          std::pair{"annual_report_due_department", &th.annual_report_due_department}}) {
+                          std::pair{"annual_report_due_department", &th.annual_report_due_department},
+                          std::pair{"website_form_due", &th.website_form_due}}) {
     if (!t->get(key)) continue;
     std::string v;
     n.string(key, v);

@@ -88,6 +88,8 @@ struct Thresholds {
   // Month and day by which last year's 政府信息公开工作年度报告 is due (条例 art. 50).
   std::pair<int, int> annual_report_due_government{3, 31};
   std::pair<int, int> annual_report_due_department{1, 31};
+  // Month and day by which a website publishes last year's 政府网站工作年度报表 (国办函〔2018〕12号).
+  std::pair<int, int> website_form_due{1, 31};
 };
 
 // One required column of the disclosure catalog.

@@ -122,6 +122,38 @@ struct Walker {
   std::vector<std::string> styles;
   std::vector<const GumboNode*> anchors;  // per link: its <a>/<area> element, else nullptr
   std::vector<Message> entries;           // list entries that carry a status word
+  std::unordered_set<std::string> label_for;            // ids that a <label for> names
+  std::vector<std::pair<std::string, bool>> fields;     // form fields: id, labelled otherwise
+
+  static bool inside(const GumboNode* n, GumboTag t) {
+    for (const GumboNode* p = n->parent; p; p = p->parent)
+      if (p->type == GUMBO_NODE_ELEMENT && p->v.element.tag == t) return true;
+    return false;
+  }
+  void field(const GumboNode* n) {
+    if (const char* type = attr(n, "type")) {
+      std::string t = ascii_lower(type);
+      if (t == "hidden" || t == "submit" || t == "button" || t == "image" || t == "reset") return;
+    }
+    bool labelled = attr(n, "aria-label") || attr(n, "aria-labelledby") || attr(n, "title") || inside(n, GUMBO_TAG_LABEL);
+    const char* id = attr(n, "id");
+    fields.emplace_back(id ? id : "", labelled);
+  }
+  // The static part of GB/T 37668 that a page shows on its own.
+  void accessibility() {
+    Accessibility& a = page.a11y;
+    a.fields = int(fields.size());
+    for (auto& [id, labelled] : fields) a.fields_unlabeled += !labelled && !(id.size() && label_for.count(id));
+    for (const char* w : {"无障碍", "适老化", "长者模式", "关怀模式", "关怀版", "老年模式"})
+      a.entry = a.entry || page.text.find(w) != std::string::npos;
+    // The toolbar scripts county sites embed (aria.js of the 无障碍 service, wza/slh bundles).
+    for (auto& l : page.links)
+      if (l.tag == "script") {
+        std::string src = ascii_lower(l.href);
+        for (const char* w : {"aria.js", "/wza", "wza.", "cniil", "assist", "/slh", "shilaohua", "accessib"})
+          a.entry = a.entry || src.find(w) != std::string::npos;
+      }
+  }
 
   void add_link(std::string href, std::string tag, std::string text, const GumboNode* anchor = nullptr) {
     if (href.empty()) return;
@@ -288,7 +320,20 @@ struct Walker {
         if (const char* s = attr(n, "src")) add_link(s, t == GUMBO_TAG_IFRAME ? "iframe" : "frame", "");
         break;
       case GUMBO_TAG_IMG:
+        ++page.a11y.images;
+        page.a11y.images_without_alt += attr(n, "alt") == nullptr;
         if (const char* s = attr(n, "src")) add_link(s, "img", squash(image_label(n)));
+        break;
+      case GUMBO_TAG_HTML:
+        if (const char* l = attr(n, "lang"); l && *l) page.a11y.lang = true;
+        break;
+      case GUMBO_TAG_INPUT:
+      case GUMBO_TAG_TEXTAREA:
+      case GUMBO_TAG_SELECT:
+        field(n);
+        break;
+      case GUMBO_TAG_LABEL:
+        if (const char* f = attr(n, "for")) label_for.insert(f);
         break;
       case GUMBO_TAG_H1:
       case GUMBO_TAG_H2:
@@ -385,6 +430,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
   // one message.
   if (page.messages.empty() && w.entries.size() >= 2) page.messages = std::move(w.entries);
   if (page.messages.empty()) page.message = message_page(page.text);
+  w.accessibility();
 
   for (const auto& s : w.scripts) {
     if (!page.pager)

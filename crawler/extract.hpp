@@ -10,6 +10,7 @@
 
 #include "crawler/messages.hpp"
 #include "model/date.hpp"
+#include "model/records.hpp"
 
 namespace govaudit::extract {
 
@@ -51,6 +52,7 @@ struct Page {
   std::vector<Link> related;           // links in a 关联稿件 / 相关解读 / 相关文件 / 相关链接 block
   std::vector<Message> messages;       // a message box's list: its messages as the list shows them
   std::optional<Message> message;      // the one message this page shows in labelled fields
+  Accessibility a11y;
   std::string column;                  // see reading::read_column
   bool is_list = false;
   bool is_article = false;

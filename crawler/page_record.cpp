@@ -16,6 +16,7 @@ void fill_record(PageRecord& p, extract::Page& page, bool home) {
   p.published_source = page.published_source;
   p.document_date = page.document_date;
   p.column = std::move(page.column);
+  p.a11y = page.a11y;
 }
 
 std::string page_base(const extract::Page& page, const std::string& url) {

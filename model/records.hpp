@@ -21,6 +21,14 @@ struct Redirect {
   int status = 0;   // 301, 302, …
 };
 
+// What a page offers readers with disabilities and older readers: a static subset of GB/T 37668.
+struct Accessibility {
+  int images = 0, images_without_alt = 0;  // <img> without an alt attribute
+  int fields = 0, fields_unlabeled = 0;    // form fields without a <label>, aria-label or title
+  bool lang = false;                       // <html lang="…">
+  bool entry = false;                      // a 无障碍 / 适老化 entry: text, aria-label or a toolbar script
+};
+
 // One fetched URL (page, attachment or other host's link target).
 struct PageRecord {
   std::string site_id;
@@ -51,6 +59,7 @@ struct PageRecord {
   std::vector<id_number::Seen> id_numbers;  // resident ID numbers the page or attachment shows, masked (the first few)
   int id_count = 0;                         // how many it shows
   std::string content_note;  // an attachment's content not read, or read in part, and why
+  Accessibility a11y;
 };
 
 // A page's visible text, also where a view left it compressed.

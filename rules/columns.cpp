@@ -238,6 +238,33 @@ int AnnualReportRule::due_year(const Date& today, const std::string& level, cons
   return today > due ? today.year() - 1 : today.year() - 2;
 }
 
+int WebsiteFormRule::due_year(const Date& today, const Thresholds& t) {
+  auto [m, d] = t.website_form_due;
+  return today > Date(today.year(), unsigned(m), unsigned(d)) ? today.year() - 1 : today.year() - 2;
+}
+
+std::vector<Finding> WebsiteFormRule::check(const SiteView& site, const RuleContext& ctx) const {
+  int year = due_year(ctx.today, ctx.config->thresholds);
+  auto is_form = [&](const std::string& title) {
+    std::string n = text::normalize_name(title);
+    if (n.find("网站") == std::string::npos || n.find("报表") == std::string::npos) return false;
+    if (n.find("年度报表") == std::string::npos && n.find("年报表") == std::string::npos) return false;
+    auto y = text::year_in(title);
+    return y ? *y == year : title.find(std::to_string(year) + "年度") != std::string::npos;
+  };
+  for (auto& i : site.items)
+    if (is_form(i.title)) return {};
+  for (auto& l : site.links)
+    if (is_form(l.text)) return {};
+  for (auto& p : site.pages)
+    if (p.status == 200 && (is_form(p.title) || is_form(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : "")))
+      return {};
+  auto [m, d] = ctx.config->thresholds.website_form_due;
+  return {{site.site.id, "annual_report.website_form_missing", std::to_string(year), site.site.homepage,
+           nlohmann::json{{"year", year}, {"due", Date(year + 1, unsigned(m), unsigned(d)).iso()}, {"audit_date", ctx.today.iso()}}
+               .dump()}};
+}
+
 std::vector<Finding> AnnualReportRule::check(const SiteView& site, const RuleContext& ctx) const {
   int year = due_year(ctx.today, site.site.level, ctx.config->thresholds);
   auto is_report = [&](const std::string& title) {

@@ -62,4 +62,13 @@ class AnnualReportRule : public Rule {
   static int due_year(const Date& today, const std::string& level, const Thresholds& t);
 };
 
+// annual_report.website_form_missing: last year's 政府网站工作年度报表 (国办函〔2018〕12号) is not
+// found from the homepage after its due date (31 January). Distinct from the 政务公开年报.
+class WebsiteFormRule : public Rule {
+ public:
+  std::vector<std::string> ids() const override { return {"annual_report.website_form_missing"}; }
+  std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
+  static int due_year(const Date& today, const Thresholds& t);
+};
+
 }  // namespace govaudit

@@ -12,6 +12,7 @@
 #include "rules/ipv6.hpp"
 #include "rules/links.hpp"
 #include "rules/meta.hpp"
+#include "rules/services.hpp"
 
 namespace govaudit {
 
@@ -24,6 +25,7 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   rules.push_back(std::make_unique<HomepageStaleRule>());
   rules.push_back(std::make_unique<ColumnsRule>());
   rules.push_back(std::make_unique<AnnualReportRule>());
+  rules.push_back(std::make_unique<WebsiteFormRule>());
   rules.push_back(std::make_unique<LinksRule>());
   rules.push_back(std::make_unique<Ipv6Rule>());
   rules.push_back(std::make_unique<InterpretationRule>());
@@ -32,6 +34,7 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   rules.push_back(std::make_unique<HiddenLinkRule>());
   rules.push_back(std::make_unique<WordingRule>(config.content));
   rules.push_back(std::make_unique<InteractionRule>());
+  rules.push_back(std::make_unique<AccessibilityRule>());
   return rules;
 }
 

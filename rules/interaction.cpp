@@ -115,7 +115,7 @@ std::vector<Finding> InteractionRule::check(const SiteView& site, const RuleCont
     if (b.excluded) continue;
     for (const MessageRecord* m : b.unanswered)
       out.push_back({site.site.id, "interaction.unanswered", m->url, b.url.empty() ? m->url : b.url,
-                     json{{"box", b.name}, {"left", m->left->iso()}, {"status", m->status}, {"title", m->title},
+                     json{{"box", b.name}, {"left", m->left->iso()}, {"message_status", m->status}, {"title", m->title},
                           {"months_limit", ir.unanswered_months}}
                          .dump(-1, ' ', false, json::error_handler_t::replace)});
     if (!b.url.empty() && (!b.newest_reply || *b.newest_reply < stale)) {

@@ -18,7 +18,7 @@ std::string page_select(const char* text, const std::string& where, const char* 
              "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
              "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
              "duplicate_of, redirects, ") +
-         text + ", warc, " + text_z + ", id, column_name, document_date, id_numbers, content_note FROM pages" + where;
+         text + ", warc, " + text_z + ", id, column_name, document_date, id_numbers, content_note, a11y FROM pages" + where;
 }
 
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
@@ -62,6 +62,9 @@ PageRecord page_row(const sqlite::Statement& st) {
     for (auto& n : ids.at("seen")) p.id_numbers.push_back({n.at("number"), n.at("context")});
   }
   p.content_note = st.text(28);
+  if (auto a = json::parse(st.text(29)); a.contains("images")) {
+    p.a11y = {a.at("images"), a.at("images_without_alt"), a.at("fields"), a.at("fields_unlabeled"), a.at("lang"), a.at("entry")};
+  }
   return p;
 }
 

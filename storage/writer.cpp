@@ -104,8 +104,8 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   auto page = c.prepare(
       "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
       "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
-      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text, hidden) VALUES (?,?,?,?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
   auto message = c.prepare(
@@ -143,6 +143,12 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
         for (auto& n : p->id_numbers) ids["seen"].push_back({{"number", n.number}, {"context", n.context}});
       }
       page.bind(27, ids.dump(-1, ' ', false, json::error_handler_t::replace)).bind(28, p->content_note);
+      const Accessibility& a = p->a11y;
+      page.bind(29, p->kind == PageKind::Attachment || p->kind == PageKind::External
+                        ? std::string("{}")
+                        : json{{"images", a.images}, {"images_without_alt", a.images_without_alt}, {"fields", a.fields},
+                               {"fields_unlabeled", a.fields_unlabeled}, {"lang", a.lang}, {"entry", a.entry}}
+                              .dump());
       page.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
       for (auto& l : *ls) {

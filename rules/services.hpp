@@ -1,0 +1,23 @@
+#pragma once
+// 功能设计: what a site offers its readers beyond content.
+//   accessibility.entry_missing  the homepage offers no 无障碍 / 适老化 entry (text, aria or the
+//                                toolbar scripts county sites embed)
+// and, for the report, the static GB/T 37668 counts of the homepage and the article pages.
+#include "rules/rule.hpp"
+
+namespace govaudit {
+
+struct AccessibilityCounts {
+  int pages = 0, images = 0, images_without_alt = 0, fields = 0, fields_unlabeled = 0;
+  int pages_without_lang = 0, pages_without_title = 0;
+  bool entry = false;  // the homepage's 无障碍 / 适老化 entry
+};
+AccessibilityCounts accessibility_counts(const SiteView& site);
+
+class AccessibilityRule : public Rule {
+ public:
+  std::vector<std::string> ids() const override { return {"accessibility.entry_missing"}; }
+  std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
+};
+
+}  // namespace govaudit
