@@ -135,7 +135,7 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
   store.for_each_site_view(crawl_run, [&](SiteView& v) {
     for (auto& f : judge(v, rules, ctx)) findings.push_back(std::move(f));
     fault_point("audit");
-    if (evidence) (*evidence)[v.site.id] = site_evidence(v);
+    if (evidence) (*evidence)[v.site.id] = site_evidence(v, ctx);
     ++sites;
   }, Store::ViewParts::Audit);
   store.save_findings(r.run, findings);

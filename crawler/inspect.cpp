@@ -72,6 +72,18 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
     if (!l.hidden.empty() && (l.tag == "a" || l.tag == "area"))
       hidden.push_back({{"url", l.to_url}, {"text", l.text}, {"hidden_by", l.hidden}});
   j["hidden_links"] = hidden;
+  // Citizen messages: a box's list rows, or the one message this page shows.
+  auto message = [&](const extract::Message& m) {
+    json x = {{"title", m.title}, {"status", m.status}, {"unit", m.unit}, {"reply_text", m.reply_text}};
+    x["left"] = m.left ? json(m.left->iso()) : json(nullptr);
+    x["replied"] = m.replied ? json(m.replied->iso()) : json(nullptr);
+    if (!m.href.empty())
+      if (auto to = url::resolve(base, m.href)) x["url"] = *to;
+    return x;
+  };
+  j["messages"] = json::array();
+  for (auto& m : page.messages) j["messages"].push_back(message(m));
+  j["message"] = page.message ? message(*page.message) : json(nullptr);
   if (parsed) *parsed = std::move(page);
   return j;
 }
@@ -95,7 +107,22 @@ std::string inspect_summary(const nlohmann::json& j) {
     << "pager         " << (j["pager"].is_null() ? "—" : std::to_string(j["pager"]["pages"].get<int>()) + " pages") << "\n"
     << "related       " << j["related"]["links"].size() << " links"
     << (j["related"]["loaded_by_script"].get<bool>() ? "; loaded by script at view time" : "") << "\n"
-    << "ID numbers    " << j["id_numbers"]["count"].get<size_t>();
+    << "messages      ";
+  auto msg = [&](const nlohmann::json& m) {
+    o << str(m["left"]) << "  " << (m["status"].get<std::string>().empty() ? "—" : m["status"].get<std::string>()) << "  replied "
+      << str(m["replied"]) << "  " << m["title"].get<std::string>();
+  };
+  if (!j["message"].is_null()) {
+    o << "this page is one message: ";
+    msg(j["message"]);
+  } else {
+    o << j["messages"].size() << " in a list";
+    for (size_t i = 0; i < j["messages"].size() && i < 5; ++i) {
+      o << "\n              ";
+      msg(j["messages"][i]);
+    }
+  }
+  o << "\nID numbers    " << j["id_numbers"]["count"].get<size_t>();
   for (auto& s : j["id_numbers"]["seen"]) o << "\n              " << s["number"].get<std::string>() << "  " << s["context"].get<std::string>();
   o << "\nhidden links  " << j["hidden_links"].size();
   for (auto& l : j["hidden_links"])

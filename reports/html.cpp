@@ -271,8 +271,46 @@ struct Sections {
     o << "</table>";
   }
 
+  void interaction() {
+    o << "<h2>四、互动交流</h2><p class=\"muted\">留言逾期未答复：测评日前" << cfg.interaction.window_months << "个月内留言、超过 "
+      << cfg.interaction.unanswered_months << " 个月仍未答复；最新答复超过 " << cfg.interaction.reply_stale_months
+      << " 个月为答复不及时。</p><table><tr><th>网站</th><th>留言板块</th><th>留言数</th><th>已答复</th><th>答复用时中位数（天）</th>"
+         "<th>最新答复</th><th>逾期未答复</th></tr>";
+    for (auto& s : d.sites) {
+      if (s.boxes.empty()) {
+        o << "<tr><td>" << html_escape(s.site.name) << "</td><td colspan=\"6\" class=\"muted\">未读取到留言板块</td></tr>";
+        continue;
+      }
+      for (auto& b : s.boxes) {
+        std::string late;
+        for (auto& m : b.unanswered)
+          late += (late.empty() ? "" : "<br>") + html_escape(m.left ? m.left->iso() : "") + " " + html_escape(m.title) +
+                  "<br><span class=\"muted\">" + html_escape(m.url) + "</span>";
+        o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(b.name) << (b.excluded ? "（不计入）" : "")
+          << (b.url.empty() ? "" : "<br><span class=\"muted\">" + html_escape(b.url) + "</span>") << "</td><td>" << b.messages
+          << "</td><td>" << b.answered << "</td><td>" << (b.median_days < 0 ? "—" : fixed1(b.median_days)) << "</td><td>"
+          << (b.newest_reply ? b.newest_reply->iso() : "无") << "</td><td" << (b.unanswered.empty() ? ">无" : " class=\"fail\">" + late)
+          << "</td></tr>";
+      }
+    }
+    o << "</table>";
+  }
+
+  void services() {
+    o << "<h2>五、功能设计</h2><p class=\"muted\">无障碍与适老化（GB/T 37668 静态检查，首页及文章页；计数，不作否决）。</p>"
+         "<table><tr><th>网站</th><th>无障碍/适老化入口</th><th>检查页面</th><th>图片</th><th>缺少替代文本</th><th>表单字段</th>"
+         "<th>缺少标签</th><th>未声明语言的页面</th><th>无标题的页面</th></tr>";
+    for (auto& s : d.sites) {
+      const auto& a = s.a11y;
+      o << "<tr><td>" << html_escape(s.site.name) << "</td><td" << (a.entry ? ">有" : " class=\"fail\">无") << "</td><td>" << a.pages
+        << "</td><td>" << a.images << "</td><td>" << a.images_without_alt << "</td><td>" << a.fields << "</td><td>"
+        << a.fields_unlabeled << "</td><td>" << a.pages_without_lang << "</td><td>" << a.pages_without_title << "</td></tr>";
+    }
+    o << "</table>";
+  }
+
   void ipv6() {
-    o << "<h2>四、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
+    o << "<h2>六、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
          "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th><th>权威DNS IPv6（授权体系）</th></tr>";
     for (auto& s : d.sites) {
       const auto& m = s.ipv6;
@@ -288,7 +326,7 @@ struct Sections {
   }
 
   void availability() {
-    o << "<h2>五、首页可用性监测</h2><p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
+    o << "<h2>七、首页可用性监测</h2><p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
       << " 天内 govaudit probe 的首页访问记录（" << cfg.scoring.availability_timeout_ms / 1000
       << " 秒内未打开计为失败；不少于 " << cfg.scoring.availability_min_probes << " 次时参与评判）。</p>"
       << "<table><tr><th>网站</th><th>访问次数</th><th>失败次数</th><th>可用率</th></tr>";
@@ -299,7 +337,7 @@ struct Sections {
   }
 
   void manual_checks() {
-    o << "<h2>六、需人工核查事项</h2>";
+    o << "<h2>八、需人工核查事项</h2>";
     if (manual.empty()) o << "<p>无。</p>";
     else {
       o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
@@ -311,7 +349,7 @@ struct Sections {
   }
 
   void redirects() {
-    o << "<h2>七、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
+    o << "<h2>九、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
     for (auto& s : d.sites) {
       size_t n = 0;
       for (auto& [from, to] : s.redirects) {
@@ -323,7 +361,7 @@ struct Sections {
   }
 
   void method() {
-    o << "<h2>八、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
+    o << "<h2>十、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
     for (auto& [id, rt] : cfg.rules)
       o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
         << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";
@@ -335,7 +373,8 @@ struct Sections {
       << "<p>评分：参照《全国政府网站抽查评分指标》（国办秘函〔2019〕19号），站点无法访问、首页超过2周未更新，动态要闻类栏目未更新达 "
       << sc.veto_stale_news_columns << " 个、通知公告及政策文件类栏目未更新达 " << sc.veto_stale_notice_columns << " 个、应更新栏目未更新达 "
       << sc.veto_stale_columns << " 个、空白栏目达 " << sc.veto_empty_columns << " 个，严重表述错误、泄露公民身份证号码"
-      << (sc.veto_prohibited_hidden_links ? "、隐藏链接指向赌博色情等违禁内容" : "") << "，均为单项否决；其余问题每项扣分（一般问题 "
+      << (sc.veto_prohibited_hidden_links ? "、隐藏链接指向赌博色情等违禁内容" : "") << "、一年内留言超过 " << cfg.interaction.unanswered_months
+      << " 个月未答复，均为单项否决；其余问题每项扣分（一般问题 "
       << fixed1(sc.deduction.at("major")) << " 分、轻微问题 " << fixed1(sc.deduction.at("minor")) << " 分，同一规则最多扣 "
       << fixed1(sc.max_deduction_per_rule) << " 分），得分低于 " << fixed1(sc.pass_score) << " 分为不合格。</p>";
   }
@@ -349,6 +388,8 @@ void write_html(const ReportData& d, std::ostream& o) {
   s.overview();
   s.per_site();
   s.content_safety();
+  s.interaction();
+  s.services();
   s.ipv6();
   s.availability();
   s.manual_checks();
@@ -357,9 +398,11 @@ void write_html(const ReportData& d, std::ostream& o) {
   o << "</main></body></html>\n";
 }
 
-SiteEvidence site_evidence(const SiteView& v) {
+SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
   SiteEvidence e;
   e.ipv6 = measure_ipv6(v);
+  e.boxes = message_boxes(v, ctx);
+  e.a11y = accessibility_counts(v);
   for (auto& p : v.pages) {
     if (!p.redirects.empty() && p.error_kind == ErrorKind::None && p.status < 400) e.redirects.push_back({p.url, p.final_url});
     if (!p.warc.empty()) e.warc.emplace(p.url, p.warc);
@@ -405,8 +448,9 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   }
   std::map<std::string, SiteSummary*> by_id;
   for (auto& s : d.sites) by_id[s.site.id] = &s;
+  RuleContext ctx{Date::parse_iso(d.audit.today).value_or(Date::today_china()), &config};
   store.for_each_site_view(d.crawl.id, [&](SiteView& v) {
-    if (auto it = by_id.find(v.site.id); it != by_id.end()) static_cast<SiteEvidence&>(*it->second) = site_evidence(v);
+    if (auto it = by_id.find(v.site.id); it != by_id.end()) static_cast<SiteEvidence&>(*it->second) = site_evidence(v, ctx);
   }, Store::ViewParts::Pages);
   return d;
 }

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "rules/interaction.hpp"
 #include "rules/ipv6.hpp"
+#include "rules/services.hpp"
 #include "storage/store.hpp"
 
 namespace govaudit {
@@ -20,8 +22,10 @@ struct SiteEvidence {
   Ipv6Measure ipv6;
   std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
   std::map<std::string, std::string> warc;  // page URL -> its WARC record ("warc/FILE#OFFSET")
+  std::vector<MessageBox> boxes;             // 互动交流
+  AccessibilityCounts a11y;                  // 功能设计
 };
-SiteEvidence site_evidence(const SiteView& v);
+SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx);
 
 struct SiteSummary : SiteEvidence {
   Site site;

@@ -91,7 +91,7 @@ std::vector<MessageBox> message_boxes(const SiteView& site, const RuleContext& c
         ++b.answered;
         if (m.left && m.replied && *m.replied >= *m.left) days.push_back(m.replied->days_since(*m.left));
       } else if (m.left && *m.left >= window && *m.left < limit) {
-        b.unanswered.push_back(&m);
+        b.unanswered.push_back(m);
       }
       if (m.replied && (!b.newest_reply || *m.replied > *b.newest_reply)) b.newest_reply = m.replied;
     }
@@ -113,9 +113,9 @@ std::vector<Finding> InteractionRule::check(const SiteView& site, const RuleCont
   Date stale = ctx.today.minus_months(ir.reply_stale_months);
   for (auto& b : boxes) {
     if (b.excluded) continue;
-    for (const MessageRecord* m : b.unanswered)
-      out.push_back({site.site.id, "interaction.unanswered", m->url, b.url.empty() ? m->url : b.url,
-                     json{{"box", b.name}, {"left", m->left->iso()}, {"message_status", m->status}, {"title", m->title},
+    for (const MessageRecord& m : b.unanswered)
+      out.push_back({site.site.id, "interaction.unanswered", m.url, b.url.empty() ? m.url : b.url,
+                     json{{"box", b.name}, {"left", m.left->iso()}, {"message_status", m.status}, {"title", m.title},
                           {"months_limit", ir.unanswered_months}}
                          .dump(-1, ' ', false, json::error_handler_t::replace)});
     if (!b.url.empty() && (!b.newest_reply || *b.newest_reply < stale)) {

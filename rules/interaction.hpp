@@ -17,11 +17,11 @@ struct MessageBox {
   int messages = 0, answered = 0;
   std::optional<Date> newest_reply;
   double median_days = -1;  // left → replied, over answered messages with both dates; -1 when none
-  std::vector<const MessageRecord*> unanswered;  // open past the limit (the rule's findings)
+  std::vector<MessageRecord> unanswered;  // open past the limit (the rule's findings)
   bool excluded = false;                         // a box the indicators do not judge (网上信访)
 };
 
-// The boxes of a site, merged from list rows and message pages. Pointers point into `site`.
+// The boxes of a site, merged from list rows and message pages.
 std::vector<MessageBox> message_boxes(const SiteView& site, const RuleContext& ctx);
 
 class InteractionRule : public Rule {

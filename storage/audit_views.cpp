@@ -53,22 +53,11 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     auto it = index.find(id);
     return it == index.end() ? nullptr : &views[it->second];
   };
-  // Items, and for the audit view the link targets of more than kBoilerplateLinks rows, are read on
+  // Messages, items, and for the audit view the link targets of more than kBoilerplateLinks rows, are read on
   // a second connection while the pages are read on this one: each takes about as long.
   std::map<std::string, std::unordered_set<std::string>> frequent;
   auto side = std::async(std::launch::async, [&] {
-    if (parts == ViewParts::Pages) return;
     sqlite::Connection db(db_.path(), false);
-    {
-      auto st = db.prepare("SELECT site_id, list_url, url, title, date FROM items" + where + " ORDER BY rowid");
-      bind(st);
-      while (st.step())
-        if (SiteView* v = view(st.text(0))) {
-          ItemRecord it{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt};
-          if (!st.is_null(4)) it.date = Date::parse_iso(st.text(4));
-          v->items.push_back(std::move(it));
-        }
-    }
     {
       auto st = db.prepare("SELECT site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text FROM messages" +
                            where + " ORDER BY rowid");
@@ -80,6 +69,17 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
           if (!st.is_null(4)) m.left = Date::parse_iso(st.text(4));
           if (!st.is_null(5)) m.replied = Date::parse_iso(st.text(5));
           v->messages.push_back(std::move(m));
+        }
+    }
+    if (parts == ViewParts::Pages) return;
+    {
+      auto st = db.prepare("SELECT site_id, list_url, url, title, date FROM items" + where + " ORDER BY rowid");
+      bind(st);
+      while (st.step())
+        if (SiteView* v = view(st.text(0))) {
+          ItemRecord it{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt};
+          if (!st.is_null(4)) it.date = Date::parse_iso(st.text(4));
+          v->items.push_back(std::move(it));
         }
     }
     if (parts == ViewParts::Audit) {
