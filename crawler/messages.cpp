@@ -180,7 +180,7 @@ std::optional<Message> message_page(std::string_view page) {
   if (auto u = value(w.unit)) m.unit = squash(*u);
   if (auto t = value(w.title)) m.title = squash(*t);
   // A reply's content that is more than a placeholder.
-  m.reply_text = reply && squash(*reply).size() > 6 && !has_any(*reply, w.open);
+  m.reply_text = reply && squash(*reply).size() > 6 && !has_any(*reply, w.open) && reply->find("暂无") == std::string::npos;
   return m;
 }
 

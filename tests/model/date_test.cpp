@@ -24,3 +24,12 @@ TEST(Date, ArithmeticAndWeekday) {
   EXPECT_EQ(d.days_since(Date(2025, 1, 1)), 323);
   EXPECT_LT(Date(2024, 12, 31), Date(2025, 1, 1));
 }
+
+TEST(Date, MinusMonthsClampsToTheMonthsEnd) {
+  using govaudit::Date;
+  EXPECT_EQ(Date(2025, 11, 20).minus_months(12), Date(2024, 11, 20));
+  EXPECT_EQ(Date(2025, 11, 20).minus_months(3), Date(2025, 8, 20));
+  EXPECT_EQ(Date(2025, 5, 31).minus_months(3), Date(2025, 2, 28));
+  EXPECT_EQ(Date(2024, 3, 31).minus_months(1), Date(2024, 2, 29));
+  EXPECT_EQ(Date(2025, 1, 15).minus_months(2), Date(2024, 11, 15));
+}
