@@ -163,7 +163,7 @@ void apply_catalog(std::vector<ColumnSpec>& out, const toml::node& n, const std:
   for (auto& e : *arr) {
     const auto& t = *e.as_table();
     Reader r(t, source, "column");
-    r.known({"name", "synonyms", "update_limit_days", "policy_documents", "interpretations", "checked_by", "unit"});
+    r.known({"name", "synonyms", "update_limit_days", "policy_documents", "interpretations", "checked_by", "unit", "required"});
     ColumnSpec c;
     r.string("name", c.name);
     if (c.name.empty()) fail(source, e, "column.name", "every [[column]] needs a name");
@@ -178,6 +178,7 @@ void apply_catalog(std::vector<ColumnSpec>& out, const toml::node& n, const std:
     if (c.checked_by != "columns" && c.checked_by != "annual_report")
       fail(source, *t.get("checked_by"), "column.checked_by", "must be \"columns\" or \"annual_report\"");
     r.string("unit", c.unit);
+    r.boolean("required", c.required);
     cat.push_back(std::move(c));
   }
   out = std::move(cat);

@@ -101,6 +101,7 @@ struct ColumnSpec {
   bool interpretations = false;            // holds 政策解读 (interpretation rules)
   std::string checked_by = "columns";      // "columns" or "annual_report"
   std::string unit;                        // responsible unit
+  bool required = true;                    // false: judged when the site has it, not missed when absent
 };
 
 // A homepage identifier (网站标识码, ICP …) and how to recognise it.

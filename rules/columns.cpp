@@ -187,6 +187,7 @@ std::vector<Finding> ColumnsRule::check(const SiteView& site, const RuleContext&
     if (c.checked_by != "columns") continue;
     const ColumnMatch* m = index->find(c.name);
     if (!m) {
+      if (!c.required) continue;
       out.push_back({site.site.id, "columns.missing", c.name, site.site.homepage,
                      nlohmann::json{{"synonyms_tried", c.synonyms}}.dump()});
       continue;
