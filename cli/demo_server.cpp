@@ -77,8 +77,11 @@ struct DemoServer::Impl {
     if (v6)
       if (auto h = routes_v6.find(host); h != routes_v6.end())
         if (auto p = h->second.find(target); p != h->second.end()) r = &p->second;
-    if (auto h = routes.find(host); !r && h != routes.end())
+    if (auto h = routes.find(host); !r && h != routes.end()) {
       if (auto p = h->second.find(target); p != h->second.end()) r = &p->second;
+      // A route serves its path whatever the query (a search page), unless the query has its own.
+      else if (auto q = h->second.find(target.substr(0, target.find('?'))); q != h->second.end()) r = &q->second;
+    }
     DemoResponse any_page{200, "text/html; charset=utf-8", "<html><body>ok</body></html>", ""};
     if (!r && std::find(any.begin(), any.end(), host) != any.end()) r = &any_page;
     if (!r) {

@@ -86,6 +86,7 @@ struct Plan {
   enum class Mailbox { Answered, Unanswered, Stale, Offsite } mailbox = Mailbox::Answered;
   bool website_form = true;        // last year's 政府网站工作年度报表 on the homepage
   bool a11y_entry = true;          // a 无障碍 entry on the homepage
+  enum class Search { Works, Broken, Script } search = Search::Works;
 };
 
 struct SiteBuilder {
@@ -328,6 +329,18 @@ struct SiteBuilder {
     } else {
       plant("annual_report.website_form_missing", std::to_string(year));
     }
+    using S = Plan::Search;
+    if (plan.search == S::Script) {
+      out += "<form onsubmit=\"return doSearch()\"><input id=\"kw\" placeholder=\"请输入关键词\"><button>搜索</button></form>";
+      plant("search.manual_check", host);
+    } else {
+      // The search page lists the titles it finds; the broken one points at a page that is not there.
+      out += "<form action=\"/search/" + std::string(plan.search == S::Works ? "index.html" : "broken.jsp") +
+             "\" method=\"get\"><input type=\"hidden\" name=\"siteid\" value=\"1\"><input name=\"q\" "
+             "placeholder=\"请输入关键词\"><input type=\"submit\" value=\"搜索\"></form>";
+      if (plan.search == S::Works) r["/search/index.html"] = html(page("搜索结果", "", nav + "<ul>" + home_items_ + "</ul>" + foot));
+      else plant("search.broken", host);
+    }
     if (plan.a11y_entry) {
       out += "<div class=\"tools\"><a href=\"/wza/index.html\">无障碍</a> <a href=\"/care/index.html\">长者模式</a></div>";
       r["/wza/index.html"] = r["/care/index.html"] = html(page("无障碍浏览", "", nav + "<h2>无障碍浏览</h2>" + foot));
@@ -441,6 +454,7 @@ DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short
   b.mailbox = Plan::Mailbox::Stale;
   b.website_form = false;
   b.a11y_entry = false;
+  b.search = Plan::Search::Broken;
   SiteBuilder(p, cfg, today, port, "hexie", "和谐县人民政府", "3400000102", b).build();
   if (has_v6) {
     // Dual-stack on paper only: the AAAA record points at a server that drops IPv6 connections.
@@ -448,6 +462,7 @@ DemoPortal make_demo_portal(const Config& cfg, const Date& today, unsigned short
     c.policies = {Interp::OnTime};
     c.v6_closed = true;
     c.mailbox = Plan::Mailbox::Offsite;
+    c.search = Plan::Search::Script;
     SiteBuilder(p, cfg, today, port, "anding", "安定县人民政府", "3400000104", c).build();
   }
   // A county whose server answers every request with 503: site.unreachable and nothing else.

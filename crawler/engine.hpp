@@ -95,6 +95,7 @@ struct SiteState {
   int pages_done = 0;
   bool probes_scheduled = false;
   std::unordered_set<std::string> probed;  // link2/link3 targets already probed over IPv6
+  std::unordered_map<std::string, std::string> searches;  // search probe URL -> the words searched
   int link3 = 0;
   int outstanding = 0;  // tasks created and not yet recorded
   bool unreachable = false;
@@ -186,6 +187,7 @@ class Engine {
   // probes.cpp: IPv6 and HTTPS measurements
   void schedule_probes(const Task& home, const extract::Page& page, const std::string& base);
   void probe_links(int site, const extract::Page& page, const std::string& base, ProbePurpose purpose);
+  void probe_search(int site, const extract::Page& page, const std::string& base);
   void delegation(const std::string& host);
   void on_name_servers(const std::vector<std::string>& zones, size_t i, std::vector<std::string> ns, std::string err,
                        const std::shared_ptr<std::vector<std::pair<std::vector<std::string>, std::string>>>& answers,

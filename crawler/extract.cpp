@@ -118,12 +118,12 @@ std::string inner_text(const GumboNode* n) {
 struct Walker {
   Page& page;
   const Limits& limits;
-  std::vector<std::string> scripts;
-  std::vector<std::string> styles;
-  std::vector<const GumboNode*> anchors;  // per link: its <a>/<area> element, else nullptr
-  std::vector<Message> entries;           // list entries that carry a status word
-  std::unordered_set<std::string> label_for;            // ids that a <label for> names
-  std::vector<std::pair<std::string, bool>> fields;     // form fields: id, labelled otherwise
+  std::vector<std::string> scripts = {};
+  std::vector<std::string> styles = {};
+  std::vector<const GumboNode*> anchors = {};  // per link: its <a>/<area> element, else nullptr
+  std::vector<Message> entries = {};      // list entries that carry a status word
+  std::unordered_set<std::string> label_for = {};       // ids that a <label for> names
+  std::vector<std::pair<std::string, bool>> fields = {};  // form fields: id, labelled otherwise
 
   static bool inside(const GumboNode* n, GumboTag t) {
     for (const GumboNode* p = n->parent; p; p = p->parent)
@@ -139,6 +139,50 @@ struct Walker {
     const char* id = attr(n, "id");
     fields.emplace_back(id ? id : "", labelled);
   }
+  // A form is a site search when its action, its text field or its words say so.
+  static std::optional<SearchForm> search_form(const GumboNode* form) {
+    SearchForm f;
+    const char* action = attr(form, "action");
+    f.action = action ? action : "";
+    const char* method = attr(form, "method");
+    f.post = method && ascii_lower(method) == "post";
+    std::string lower_action = ascii_lower(f.action);
+    f.script_only = lower_action.rfind("javascript", 0) == 0 || (f.action.empty() && attr(form, "onsubmit"));
+    if (lower_action.rfind("javascript", 0) == 0) f.action.clear();
+    bool hint = false;
+    for (const char* w : {"search", "sousuo", "query", "jsearch", "/so/", "so.", "find"})
+      hint = hint || lower_action.find(w) != std::string::npos;
+    std::vector<const GumboNode*> stack{form};
+    while (!stack.empty()) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      if (n->type == GUMBO_NODE_TEXT) {
+        std::string_view t = n->v.text.text;
+        hint = hint || t.find("搜索") != std::string_view::npos || t.find("检索") != std::string_view::npos;
+        continue;
+      }
+      if (n->type != GUMBO_NODE_ELEMENT) continue;
+      if (n->v.element.tag == GUMBO_TAG_INPUT || n->v.element.tag == GUMBO_TAG_BUTTON) {
+        std::string type = ascii_lower(attr(n, "type") ? attr(n, "type") : "text");
+        const char* name = attr(n, "name");
+        const char* value = attr(n, "value");
+        if (value && (std::strstr(value, "搜索") || std::strstr(value, "检索"))) hint = true;
+        for (const char* a : {"placeholder", "title", "alt"})
+          if (const char* v = attr(n, a); v && (std::strstr(v, "搜索") || std::strstr(v, "检索") || std::strstr(v, "关键"))) hint = true;
+        if (n->v.element.tag == GUMBO_TAG_INPUT && name && *name) {
+          if (type == "hidden") f.hidden.emplace_back(name, value ? value : "");
+          else if ((type == "text" || type == "search") && f.field.empty()) f.field = name;
+        }
+      }
+      for (unsigned i = 0; i < n->v.element.children.length; ++i) stack.push_back(static_cast<const GumboNode*>(n->v.element.children.data[i]));
+    }
+    static const char* const kNames[] = {"q", "query", "keyword", "keywords", "searchword", "sw", "wd", "word", "key", "kw", "qt", "searchkey", "searchtext"};
+    std::string field = ascii_lower(f.field);
+    for (const char* k : kNames) hint = hint || field == k;
+    if (!hint || (f.field.empty() && !f.script_only)) return std::nullopt;
+    return f;
+  }
+
   // The static part of GB/T 37668 that a page shows on its own.
   void accessibility() {
     Accessibility& a = page.a11y;
@@ -332,6 +376,10 @@ struct Walker {
       case GUMBO_TAG_SELECT:
         field(n);
         break;
+      case GUMBO_TAG_FORM:
+        if (page.search_forms.size() < 3)
+          if (auto f = search_form(n)) page.search_forms.push_back(std::move(*f));
+        break;
       case GUMBO_TAG_LABEL:
         if (const char* f = attr(n, "for")) label_for.insert(f);
         break;
@@ -407,7 +455,7 @@ std::string squash(std::string_view s) {
 Page parse(std::string_view html, const std::string& url, const Limits& limits) {
   Page page;
   HtmlTree out = parse_html(html, limits, page);
-  Walker w{page, limits, {}};
+  Walker w{page, limits};
   w.walk(out->document);
   w.mark_hidden();
   std::string raw;
@@ -441,7 +489,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
       if (!frag.empty()) {
         HtmlTree f = parse_html(frag, limits, page);
         Page sub;
-        Walker fw{sub, limits, {}};
+        Walker fw{sub, limits};
         fw.walk(f->document);
         for (auto& l : sub.links) w.add_link(l.href, l.tag, l.text);
         for (auto& i : sub.items) page.items.push_back(i);

@@ -18,7 +18,7 @@ struct Link {
   std::string href;  // as written (unresolved)
   std::string tag;   // a, area, iframe, frame, img, script, redirect, pager
   std::string text;  // anchor text plus alt/title text of images inside; title attribute if empty
-  std::string hidden;  // a, area: how CSS hides it from readers (see styles.hpp); "" when visible
+  std::string hidden = {};  // a, area: how CSS hides it from readers (see styles.hpp); "" when visible
 };
 
 struct Item {
@@ -33,6 +33,15 @@ struct Pager {
   int current = 0;     // 0-based
   std::string prefix;  // "index"
   std::string ext;     // "html"
+};
+
+// A site search form: where it sends its words, and how.
+struct SearchForm {
+  std::string action;  // as written; "" = the page itself
+  bool post = false;
+  bool script_only = false;  // no action to send to: a script runs the search
+  std::string field;         // the text field's name
+  std::vector<std::pair<std::string, std::string>> hidden;  // hidden fields sent along
 };
 
 struct Page {
@@ -53,6 +62,7 @@ struct Page {
   std::vector<Message> messages;       // a message box's list: its messages as the list shows them
   std::optional<Message> message;      // the one message this page shows in labelled fields
   Accessibility a11y;
+  std::vector<SearchForm> search_forms;
   std::string column;                  // see reading::read_column
   bool is_list = false;
   bool is_article = false;

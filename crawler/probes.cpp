@@ -28,6 +28,51 @@ void Engine::schedule_probes(const Task& home, const extract::Page& page, const 
   add(probe_task(home.site, https, 0, ProbePurpose::Https));
   add(probe_task(home.site, https, 0, ProbePurpose::HttpsCert));
   if (hp->scheme == "https") add(probe_task(home.site, "http://" + hp->host + "/", 0, ProbePurpose::HttpRedirect));
+  probe_search(home.site, page, base);
+}
+
+// The homepage's site search, asked for the titles of its two newest dated items: a search that
+// errors or does not find them is broken. A search run by script or by POST is recorded as such
+// (for a manual check), never guessed at.
+void Engine::probe_search(int site, const extract::Page& page, const std::string& base) {
+  if (page.search_forms.empty()) return;
+  SiteState& s = sites_[site];
+  const extract::SearchForm& f = page.search_forms.front();
+  auto action = url::resolve(base, f.action.empty() ? base : f.action);
+  if (f.script_only || f.post || !action) {
+    ProbeRecord p;
+    p.site_id = s.site->id;
+    p.url = action ? production_url(*action) : s.site->homepage;
+    p.family = 0;
+    p.purpose = ProbePurpose::Search;
+    p.error = f.post ? "manual: the search form is sent by POST" : "manual: the search runs by script only";
+    emit(std::move(p));
+    return;
+  }
+  std::vector<const extract::Item*> items;
+  for (auto& i : page.items)
+    if (i.date && i.title.size() >= 12) items.push_back(&i);
+  std::stable_sort(items.begin(), items.end(), [](auto* a, auto* b) { return *a->date > *b->date; });
+  std::set<std::string> asked;
+  for (auto* i : items) {
+    if (asked.size() >= 2) break;
+    // Its first 20 characters: search engines match words, and long titles are cut in lists.
+    std::string words = i->title;
+    size_t chars = 0, cut = 0;
+    while (cut < words.size() && chars < 20) {
+      unsigned char c = words[cut];
+      cut += c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      ++chars;
+    }
+    words = words.substr(0, std::min(cut, words.size()));
+    if (!asked.insert(words).second) continue;
+    std::string q = *action + (action->find('?') == std::string::npos ? "?" : "&");
+    for (auto& [k, v] : f.hidden) q += url::encode_component(k) + "=" + url::encode_component(v) + "&";
+    q += url::encode_component(f.field) + "=" + url::encode_component(words);
+    std::string target = production_url(q);
+    s.searches[target] = words;
+    add(probe_task(site, target, 0, ProbePurpose::Search));
+  }
 }
 
 // The distinct http(s) <a href> targets of a page (fragment-only hrefs excluded), probed over IPv6.
@@ -132,7 +177,8 @@ void Engine::probe_complete(Task t, FetchResult r) {
     r.error_kind = ErrorKind::Loop;  // the same rule as the crawl's: a loop or too long a chain is an error
     r.error = hop.error;
   }
-  if (t.purpose == ProbePurpose::Homepage && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300) {
+  if ((t.purpose == ProbePurpose::Homepage || t.purpose == ProbePurpose::Search) && r.error_kind == ErrorKind::None &&
+      r.status >= 200 && r.status < 300) {
     ++parsing_;
     asio::post(pool_, [this, t = std::move(t), r = std::move(r)]() mutable {
       std::string text = probe_text(t.url, r.body, r.content_type);
@@ -166,6 +212,8 @@ void Engine::record_probe(const Task& t, const FetchResult& r, std::string text)
   p.elapsed_ms = r.elapsed_ms;
   p.digest = text.empty() ? "" : digest(text);
   p.text = std::move(text);
+  if (t.purpose == ProbePurpose::Search)
+    if (auto q = sites_[t.site].searches.find(p.url); q != sites_[t.site].searches.end()) p.query = q->second;
   emit(std::move(p));
   finished(t);
 }

@@ -16,7 +16,7 @@ E from(const std::array<std::string_view, N>& names, std::string_view s, const c
 
 constexpr std::array<std::string_view, 6> kPageKinds = {"home", "list", "article", "page", "attachment", "external"};
 constexpr std::array<std::string_view, 3> kSeverities = {"minor", "major", "veto"};
-constexpr std::array<std::string_view, 6> kPurposes = {"homepage", "link2", "link3", "https", "https_cert", "http_redirect"};
+constexpr std::array<std::string_view, 7> kPurposes = {"homepage", "link2", "link3", "https", "https_cert", "http_redirect", "search"};
 
 constexpr std::array<std::string_view, 13> kErrorKinds = {"",        "dns",  "connect", "refused", "tls",    "timeout",  "size",
                                                          "network", "http", "loop",    "robots",  "challenge", "url"};

@@ -20,7 +20,7 @@ Severity severity_from(std::string_view s);
 
 // What a probe measures: the homepage over one IP family, second- and third-level links over
 // IPv6, HTTPS (served, its certificate, HTTP sent over to it).
-enum class ProbePurpose : std::uint8_t { Homepage, Link2, Link3, Https, HttpsCert, HttpRedirect };
+enum class ProbePurpose : std::uint8_t { Homepage, Link2, Link3, Https, HttpsCert, HttpRedirect, Search };
 std::string_view name(ProbePurpose p);
 ProbePurpose probe_purpose_from(std::string_view s);
 

@@ -71,7 +71,7 @@ struct LinkRecord {
   std::string to_url;  // absolute, normalised
   std::string tag;     // a, area, img, script, iframe, frame
   std::string text;    // anchor text plus alt/title of images inside
-  std::string hidden;  // how it is hidden from readers ("display:none" …); empty when visible
+  std::string hidden = {};  // how it is hidden from readers ("display:none" …); empty when visible
 };
 
 struct ItemRecord {
@@ -113,6 +113,7 @@ struct ProbeRecord {
   int elapsed_ms = 0;
   std::string digest;
   std::string text;
+  std::string query = {};  // Search: the words searched for (an article title the crawl saw)
 };
 
 // A task the crawl created (see the frontier table): enough to run it again after a restart.

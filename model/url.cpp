@@ -220,4 +220,11 @@ std::string host_port(const Parts& p) {
   return (v6 ? "[" + p.host + "]" : p.host) + ":" + std::to_string(p.port);
 }
 
+std::string encode_component(std::string_view s) {
+  std::string out(s.size() * 6 + 1, '\0');
+  const char* end = uriEscapeExA(s.data(), s.data() + s.size(), out.data(), URI_FALSE, URI_FALSE);
+  out.resize(size_t(end - out.data()));
+  return out;
+}
+
 }  // namespace govaudit::url

@@ -33,6 +33,9 @@ bool host_has_labels(std::string_view host, std::string_view labels);
 // Lower-case extension of the path's last segment, without the dot ("pdf"), or "".
 std::string extension(const std::string& absolute);
 
+// `s` percent-encoded for a query's name or value (uriparser: all but unreserved characters).
+std::string encode_component(std::string_view s);
+
 // "host:port" for libcurl's CURLOPT_RESOLVE and per-host queues.
 std::string host_port(const Parts& p);
 

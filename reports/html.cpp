@@ -297,12 +297,16 @@ struct Sections {
   }
 
   void services() {
-    o << "<h2>五、功能设计</h2><p class=\"muted\">无障碍与适老化（GB/T 37668 静态检查，首页及文章页；计数，不作否决）。</p>"
-         "<table><tr><th>网站</th><th>无障碍/适老化入口</th><th>检查页面</th><th>图片</th><th>缺少替代文本</th><th>表单字段</th>"
+    o << "<h2>五、功能设计</h2><p class=\"muted\">站内搜索以首页最新两篇文章的标题检索；无障碍与适老化为 GB/T 37668 静态检查（首页及文章页；计数，不作否决）。</p>"
+         "<table><tr><th>网站</th><th>站内搜索</th><th>无障碍/适老化入口</th><th>检查页面</th><th>图片</th><th>缺少替代文本</th><th>表单字段</th>"
          "<th>缺少标签</th><th>未声明语言的页面</th><th>无标题的页面</th></tr>";
     for (auto& s : d.sites) {
       const auto& a = s.a11y;
-      o << "<tr><td>" << html_escape(s.site.name) << "</td><td" << (a.entry ? ">有" : " class=\"fail\">无") << "</td><td>" << a.pages
+      const char* search = s.search == SearchState::Works    ? "<td>可用（以最新文章标题检索可检索到）</td>"
+                           : s.search == SearchState::Broken ? "<td class=\"fail\">不可用或检索不到最新文章</td>"
+                           : s.search == SearchState::Manual ? "<td>需人工核查（脚本或POST提交）</td>"
+                                                             : "<td class=\"muted\">首页未发现搜索框</td>";
+      o << "<tr><td>" << html_escape(s.site.name) << "</td>" << search << "<td" << (a.entry ? ">有" : " class=\"fail\">无") << "</td><td>" << a.pages
         << "</td><td>" << a.images << "</td><td>" << a.images_without_alt << "</td><td>" << a.fields << "</td><td>"
         << a.fields_unlabeled << "</td><td>" << a.pages_without_lang << "</td><td>" << a.pages_without_title << "</td></tr>";
     }
@@ -403,6 +407,7 @@ SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
   e.ipv6 = measure_ipv6(v);
   e.boxes = message_boxes(v, ctx);
   e.a11y = accessibility_counts(v);
+  e.search = search_state(v);
   for (auto& p : v.pages) {
     if (!p.redirects.empty() && p.error_kind == ErrorKind::None && p.status < 400) e.redirects.push_back({p.url, p.final_url});
     if (!p.warc.empty()) e.warc.emplace(p.url, p.warc);

@@ -24,6 +24,7 @@ struct SiteEvidence {
   std::map<std::string, std::string> warc;  // page URL -> its WARC record ("warc/FILE#OFFSET")
   std::vector<MessageBox> boxes;             // 互动交流
   AccessibilityCounts a11y;                  // 功能设计
+  SearchState search = SearchState::None;
 };
 SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx);
 

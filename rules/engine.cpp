@@ -35,6 +35,7 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   rules.push_back(std::make_unique<WordingRule>(config.content));
   rules.push_back(std::make_unique<InteractionRule>());
   rules.push_back(std::make_unique<AccessibilityRule>());
+  rules.push_back(std::make_unique<SearchRule>());
   return rules;
 }
 

@@ -3,6 +3,7 @@
 //   accessibility.entry_missing  the homepage offers no 无障碍 / 适老化 entry (text, aria or the
 //                                toolbar scripts county sites embed)
 // and, for the report, the static GB/T 37668 counts of the homepage and the article pages.
+//   search.broken / search.manual_check  the homepage's site search (below)
 #include "rules/rule.hpp"
 
 namespace govaudit {
@@ -13,6 +14,19 @@ struct AccessibilityCounts {
   bool entry = false;  // the homepage's 无障碍 / 适老化 entry
 };
 AccessibilityCounts accessibility_counts(const SiteView& site);
+
+// search.broken: the homepage's site search, asked for the titles of its two newest items, errors or
+// finds neither; search.manual_check: a search run by script or POST (not submitted by govaudit).
+class SearchRule : public Rule {
+ public:
+  std::vector<std::string> ids() const override { return {"search.broken", "search.manual_check"}; }
+  std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
+};
+
+// What the site search probes showed: no search form, a search that found recent titles, one
+// that did not, one left to a person.
+enum class SearchState { None, Works, Broken, Manual };
+SearchState search_state(const SiteView& site);
 
 class AccessibilityRule : public Rule {
  public:

@@ -148,13 +148,13 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     }
   }
   {
-    auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z FROM probes" +
+    auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query FROM probes" +
                           where + " ORDER BY rowid");
     bind(st);
     while (st.step())
       if (SiteView* v = view(st.text(0)))
         v->probes.push_back({st.text(0), st.text(1), int(st.integer(2)), probe_purpose_from(st.text(3)), int(st.integer(4)),
-                             int(st.integer(5)), st.text(6), int(st.integer(7)), st.text(8), decompress_text(st.blob(9))});
+                             int(st.integer(5)), st.text(6), int(st.integer(7)), st.text(8), decompress_text(st.blob(9)), st.text(10)});
   }
   return views;
 }

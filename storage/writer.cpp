@@ -113,8 +113,8 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       "VALUES (?,?,?,?,?,?,?,?,?,?)");
   auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
   auto probe = c.prepare(
-      "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   auto frontier = c.prepare(
       "INSERT INTO frontier (run_id, site_id, url, mode, depth, head, family, purpose, attempt) VALUES (?,?,?,?,?,?,?,?,?)");
   auto limit = c.prepare("INSERT OR IGNORE INTO crawl_limits (run_id, site_id, what) VALUES (?,?,?)");
@@ -177,7 +177,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
     } else if (auto* pr = std::get_if<ProbeRecord>(&rec)) {
       probe.bind(1, run_).bind(2, pr->site_id).bind(3, pr->url).bind(4, pr->family).bind(5, name(pr->purpose))
           .bind(6, pr->attempt).bind(7, pr->status).bind(8, pr->error).bind(9, pr->elapsed_ms).bind(10, pr->digest)
-          .bind_blob(11, compress_text(pr->text));
+          .bind_blob(11, compress_text(pr->text)).bind(12, pr->query);
       probe.run();
     } else if (auto* fs = std::get_if<std::vector<FrontierRecord>>(&rec)) {
       for (auto& f : *fs) {

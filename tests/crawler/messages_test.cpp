@@ -89,3 +89,34 @@ TEST(Accessibility, StaticCounts) {
 
 }  // namespace
 }  // namespace govaudit
+
+namespace govaudit {
+namespace {
+
+TEST(SearchForms, TheFormsCountySitesUse) {
+  auto forms = [](const std::string& body) {
+    return extract::parse("<html><body>" + body + "</body></html>", "http://www.x.gov.cn/").search_forms;
+  };
+  // TRS 检索: GET with hidden fields.
+  auto trs = forms("<form action=\"http://www.x.gov.cn/jrobot/search.do\" method=\"get\"><input type=\"hidden\" name=\"webid\" "
+                   "value=\"7\"><input type=\"text\" name=\"q\" placeholder=\"请输入关键字\"><input type=\"submit\" value=\"检索\"></form>");
+  ASSERT_EQ(trs.size(), 1u);
+  EXPECT_EQ(trs[0].action, "http://www.x.gov.cn/jrobot/search.do");
+  EXPECT_EQ(trs[0].field, "q");
+  EXPECT_FALSE(trs[0].post);
+  EXPECT_FALSE(trs[0].script_only);
+  ASSERT_EQ(trs[0].hidden.size(), 1u);
+  EXPECT_EQ(trs[0].hidden[0], (std::pair<std::string, std::string>{"webid", "7"}));
+  auto post = forms("<form action=\"/search\" method=\"POST\"><input name=\"keyword\"></form>");
+  ASSERT_EQ(post.size(), 1u);
+  EXPECT_TRUE(post[0].post);
+  auto script = forms("<form action=\"javascript:void(0)\" onsubmit=\"return go()\"><input id=\"kw\"><button>搜索</button></form>");
+  ASSERT_EQ(script.size(), 1u);
+  EXPECT_TRUE(script[0].script_only);
+  // A login or a message form is not a search.
+  EXPECT_TRUE(forms("<form action=\"/login\"><input name=\"user\"><input type=\"password\" name=\"pw\"></form>").empty());
+  EXPECT_TRUE(forms("<form action=\"/hdjl/submit\"><input name=\"title\"><textarea name=\"content\"></textarea></form>").empty());
+}
+
+}  // namespace
+}  // namespace govaudit

@@ -153,3 +153,35 @@ TEST(AccessibilityEntry, OnlyTheHomepageCounts) {
   EXPECT_TRUE(AccessibilityRule().check(v, RuleContext{Date(2025, 11, 20), &cfg}).empty());
   EXPECT_EQ(accessibility_counts(v).images_without_alt, 3);
 }
+
+TEST(Search, BrokenOnlyWhenNoSearchFindsItsTitle) {
+  Config cfg = load_config();
+  RuleContext ctx{Date(2025, 11, 20), &cfg};
+  auto probe = [](const std::string& query, int status, const std::string& text, const std::string& error = "") {
+    ProbeRecord p;
+    p.site_id = "x";
+    p.url = "http://www.x.gov.cn/search?q=1";
+    p.family = 0;
+    p.purpose = ProbePurpose::Search;
+    p.status = status;
+    p.error = error;
+    p.text = text;
+    p.query = query;
+    return p;
+  };
+  SiteView v = site();
+  EXPECT_TRUE(SearchRule().check(v, ctx).empty());  // no search form: nothing to judge
+  EXPECT_EQ(search_state(v), SearchState::None);
+  v.probes = {probe("县政府召开常务会议", 200, "搜索结果\n县政府召开 常务会议\n"), probe("第二篇", 200, "没有找到相关结果")};
+  EXPECT_TRUE(SearchRule().check(v, ctx).empty());
+  EXPECT_EQ(search_state(v), SearchState::Works);
+  v.probes = {probe("县政府召开常务会议", 200, "没有找到相关结果"), probe("第二篇", 500, "", "HTTP 500")};
+  auto f = SearchRule().check(v, ctx);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].rule, "search.broken");
+  EXPECT_EQ(f[0].subject, "www.x.gov.cn");
+  v.probes = {probe("", 0, "", "manual: the search runs by script only")};
+  f = SearchRule().check(v, ctx);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].rule, "search.manual_check");
+}

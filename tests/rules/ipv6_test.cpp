@@ -18,9 +18,9 @@ SiteView site(bool aaaa, std::vector<ProbeRecord> probes) {
   return v;
 }
 ProbeRecord home(int family, int status, const std::string& text, const std::string& error = "") {
-  return {"x", "http://www.x.gov.cn/", family, ProbePurpose::Homepage, 0, status, error, 5, "", text};
+  return {"x", "http://www.x.gov.cn/", family, ProbePurpose::Homepage, 0, status, error, 5, "", text, ""};
 }
-ProbeRecord link2(int status, const std::string& error = "") { return {"x", "http://a/", 6, ProbePurpose::Link2, 0, status, error, 5, "", ""}; }
+ProbeRecord link2(int status, const std::string& error = "") { return {"x", "http://a/", 6, ProbePurpose::Link2, 0, status, error, 5, "", "", ""}; }
 std::set<std::string> rules(const SiteView& v) {
   Config cfg = load_config();
   std::set<std::string> out;
