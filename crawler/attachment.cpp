@@ -306,7 +306,7 @@ namespace {
 using Deadline = std::chrono::steady_clock::time_point;
 bool wait_fd(int fd, short events, Deadline deadline) {
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) return false;
     pollfd p{fd, events, 0};
     int r = poll(&p, 1, int(left));

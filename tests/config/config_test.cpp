@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace govaudit;
 
 TEST(Config, DefaultsCarryCatalogThresholdsAndIdentifiers) {
   Config c = load_config();
-  EXPECT_EQ(c.catalog.size(), 17u);
+  EXPECT_EQ(c.catalog.size(), 18u);
+  EXPECT_EQ(std::count_if(c.catalog.begin(), c.catalog.end(), [](auto& col) { return !col.required; }), 1);  // 办事统计数据
   EXPECT_EQ(c.thresholds.homepage_update_days, 14);
   EXPECT_DOUBLE_EQ(c.thresholds.meta_missing_max_share, 0.10);
   EXPECT_EQ(c.meta_required.size(), 6u);

@@ -48,7 +48,8 @@ TEST(Severity, TheConfigIsTheOneSourceForFindingsReportAndFailOn) {
   fs::path cfg = tmp / "severity.toml";
   std::ofstream(cfg) << "[rule.\"site.unreachable\"]\nseverity = \"minor\"\n[rule.\"homepage.stale\"]\nseverity = \"minor\"\n"
                         "[rule.\"meta.missing\"]\nseverity = \"major\"\n[rule.\"privacy.id_number\"]\nseverity = \"minor\"\n"
-                        "[rule.\"wording.serious_error\"]\nseverity = \"minor\"\n";
+                        "[rule.\"wording.serious_error\"]\nseverity = \"minor\"\n[rule.\"interaction.unanswered\"]\n"
+                        "severity = \"minor\"\n";
   auto with = audit;
   with.insert(with.end(), {"--config", cfg.string()});
   auto o = run_govaudit(with, tmp / "a2.err");
