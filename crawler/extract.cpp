@@ -118,6 +118,7 @@ std::string inner_text(const GumboNode* n) {
 struct Walker {
   Page& page;
   const Limits& limits;
+  bool messages = false;  // the page may hold citizen messages (a status or reply word occurs)
   std::vector<std::string> scripts = {};
   std::vector<std::string> styles = {};
   std::vector<const GumboNode*> anchors = {};  // per link: its <a>/<area> element, else nullptr
@@ -414,10 +415,12 @@ struct Walker {
       case GUMBO_TAG_TR:
       case GUMBO_TAG_DD:
         maybe_item(n);
-        if (auto m = message_entry(n)) entries.push_back(std::move(*m));
+        if (messages)
+          if (auto m = message_entry(n)) entries.push_back(std::move(*m));
         break;
       case GUMBO_TAG_TABLE:
-        for (auto& m : message_table(n)) page.messages.push_back(std::move(m));
+        if (messages)
+          for (auto& m : message_table(n)) page.messages.push_back(std::move(m));
         break;
       default:
         break;
@@ -456,6 +459,10 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
   Page page;
   HtmlTree out = parse_html(html, limits, page);
   Walker w{page, limits};
+  // Message lists and pages name a reply or a state of handling; most pages name none, and skip
+  // the message reading.
+  for (const char* word : {"回复", "答复", "办结", "办理", "处理", "受理"})
+    w.messages = w.messages || html.find(word) != std::string_view::npos;
   w.walk(out->document);
   w.mark_hidden();
   std::string raw;
@@ -477,7 +484,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
   // A message list: its table, else two or more entries with status words; else the page may be
   // one message.
   if (page.messages.empty() && w.entries.size() >= 2) page.messages = std::move(w.entries);
-  if (page.messages.empty()) page.message = message_page(page.text);
+  if (page.messages.empty() && w.messages) page.message = message_page(page.text);
   w.accessibility();
 
   for (const auto& s : w.scripts) {
@@ -490,9 +497,12 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
         HtmlTree f = parse_html(frag, limits, page);
         Page sub;
         Walker fw{sub, limits};
+        fw.messages = w.messages;
         fw.walk(f->document);
         for (auto& l : sub.links) w.add_link(l.href, l.tag, l.text);
         for (auto& i : sub.items) page.items.push_back(i);
+        for (auto& m : sub.messages) page.messages.push_back(m);
+        if (fw.entries.size() >= 2 && sub.messages.empty()) page.messages.insert(page.messages.end(), fw.entries.begin(), fw.entries.end());
         std::string t;
         text_of(f->root, t);
         page.text += squash(t);
@@ -507,6 +517,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
                    s.find("解读") != std::string::npos || s.find("jdhy") != std::string::npos;
     if (requests && related) page.related_by_script = true;
   }
+  if (!page.messages.empty()) page.message.reset();  // a list (also one a datastore holds) is not one message
   reading::read_dates(page, url);
   page.column = reading::read_column(page);
   page.is_list = page.items.size() >= 3 || page.pager.has_value() || page.has_datastore;

@@ -120,3 +120,21 @@ TEST(SearchForms, TheFormsCountySitesUse) {
 
 }  // namespace
 }  // namespace govaudit
+
+namespace govaudit {
+namespace {
+
+TEST(Messages, AHanwebDatastoreList) {
+  auto p = extract::parse(
+      "<html><body><div id=\"1\"><script type=\"text/xml\"><datastore><recordset>"
+      "<record><![CDATA[<li><a href=\"/art/2025/3/2/art_1_1.html\">反映道路破损</a><span>已回复</span><span>2025-03-02</span></li>]]></record>"
+      "<record><![CDATA[<li><a href=\"/art/2025/6/1/art_1_2.html\">咨询低保</a><span>办理中</span><span>2025-06-01</span></li>]]></record>"
+      "</recordset></datastore></script></div></body></html>",
+      "http://www.x.gov.cn/col/col1/index.html");
+  ASSERT_EQ(p.messages.size(), 2u);
+  EXPECT_EQ(p.messages[1].status, "办理中");
+  EXPECT_FALSE(p.message);
+}
+
+}  // namespace
+}  // namespace govaudit
