@@ -95,7 +95,8 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
 // in the user's [content] starts them afresh.
 void apply_content(ContentRules& c, const toml::table& t, const std::string& source) {
   Reader r(t, source, "content");
-  r.known({"replace", "government_hosts", "spam_words", "outdated_not_after", "outdated_not_before", "wording", "outdated"});
+  r.known({"replace", "government_hosts", "spam_words", "outdated_not_after", "outdated_not_before", "wording", "outdated",
+           "benign_hidden_hosts", "benign_hidden_urls"});
   bool replace = false;
   r.boolean("replace", replace);
   if (replace) c = ContentRules{};
@@ -107,6 +108,8 @@ void apply_content(ContentRules& c, const toml::table& t, const std::string& sou
   };
   add("government_hosts", c.government_hosts);
   add("spam_words", c.spam_words);
+  add("benign_hidden_hosts", c.benign_hidden_hosts);
+  add("benign_hidden_urls", c.benign_hidden_urls);
   add("outdated_not_after", c.outdated_not_after);
   add("outdated_not_before", c.outdated_not_before);
   auto tables = [&](const char* key, auto&& each) {

@@ -130,6 +130,8 @@ struct OutdatedName {
 struct ContentRules {
   std::vector<std::string> government_hosts;  // DNS label runs: "gov.cn"
   std::vector<std::string> spam_words;        // in a hidden link's text or target: prohibited content
+  std::vector<std::string> benign_hidden_hosts;  // hidden on purpose: share menus, vendor credits (label runs)
+  std::vector<std::string> benign_hidden_urls;   // URL parts of the same
   std::vector<WordingEntry> wording;
   std::vector<OutdatedName> outdated;
   std::vector<std::string> outdated_not_after;   // an occurrence right after one of these is history (原)

@@ -111,6 +111,11 @@ std::vector<Finding> HiddenLinkRule::check(const SiteView& site, const RuleConte
     if (l.hidden.empty() || (l.tag != "a" && l.tag != "area")) continue;
     std::string host = url::host_of(l.to_url);
     if (host.empty() || government_host(host, rules)) continue;
+    if (std::any_of(rules.benign_hidden_hosts.begin(), rules.benign_hidden_hosts.end(),
+                    [&](auto& b) { return url::host_has_labels(host, b); }) ||
+        std::any_of(rules.benign_hidden_urls.begin(), rules.benign_hidden_urls.end(),
+                    [&](auto& b) { return l.to_url.find(b) != std::string::npos; }))
+      continue;
     if (std::find(site.site.hosts.begin(), site.site.hosts.end(), host) != site.site.hosts.end()) continue;
     Use& u = hidden[l.to_url];
     if (std::find(u.pages.begin(), u.pages.end(), l.from_url) != u.pages.end()) continue;
@@ -154,6 +159,23 @@ std::vector<Finding> WordingRule::check(const SiteView& site, const RuleContext&
   auto ends_with = [](std::string_view s, size_t end, const std::string& w) {
     return end >= w.size() && s.compare(end - w.size(), w.size(), w) == 0;
   };
+  // Link texts by page, made when first needed: a link naming an old document is a reference.
+  std::unordered_map<std::string, std::vector<const std::string*>> link_texts;
+  bool indexed = false;
+  auto in_link = [&](const std::string& page, std::string_view text, size_t pos) {
+    if (!indexed) {
+      for (auto& l : site.links)
+        if (l.tag == "a" && !l.text.empty()) link_texts[l.from_url].push_back(&l.text);
+      indexed = true;
+    }
+    size_t b = text.rfind('\n', pos), e = text.find('\n', pos);
+    std::string_view line = text.substr(b == std::string_view::npos ? 0 : b + 1, (e == std::string_view::npos ? text.size() : e) - (b == std::string_view::npos ? 0 : b + 1));
+    auto it = link_texts.find(page);
+    if (it == link_texts.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(), [&](const std::string* t) {
+      return t->find(line) != std::string::npos || (line.find(*t) != std::string_view::npos && t->size() * 2 >= line.size());
+    });
+  };
   for (auto& p : site.pages) {
     if (!own_page(p)) continue;
     std::string text = text_of(p);
@@ -171,7 +193,13 @@ std::vector<Finding> WordingRule::check(const SiteView& site, const RuleContext&
       } else {
         const OutdatedName& o = rules_.outdated[size_t(pat.outdated)];
         auto since = Date::parse_iso(o.since);
-        if (!p.published || (since && *p.published < *since)) continue;
+        if (p.kind != PageKind::Article || !p.published || (since && *p.published < *since)) continue;
+        // Inside 《》 the name is part of a cited document's title.
+        std::string_view t = text;
+        size_t open = t.rfind("《", h.pos), close = t.rfind("》", h.pos), line = t.rfind('\n', h.pos);
+        bool cited = open != std::string_view::npos && (close == std::string_view::npos || close < open) &&
+                     (line == std::string_view::npos || line < open);
+        if (cited || in_link(p.url, text, h.pos)) continue;
         bool history = std::any_of(rules_.outdated_not_after.begin(), rules_.outdated_not_after.end(),
                                    [&](auto& w) { return ends_with(text, h.pos, w); });
         size_t end = h.pos + o.name.size();

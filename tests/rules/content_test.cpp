@@ -81,6 +81,9 @@ TEST(HiddenLinks, OffSiteNonGovernmentTargetsOnly) {
   add(home, "http://x.gov.cn/#main", "position:absolute;left:-9999px");  // skip link
   add(home, "http://www.ah.gov.cn/old/", "display:none");           // another government site
   add(home, "http://www.ccb.com/", "");                             // a visible commercial link
+  add(art, "http://sns.qzone.qq.com/cgi-bin/qzshare/cgi_qzshare_onekey?url=x", "display:none");  // a share menu
+  add(home, "http://www.hanweb.com/", "display:none");              // the CMS vendor's credit
+  add(home, "http://121.43.68.40/exposure/jiucuo.html?site_code=1", "display:none");
   v.links.push_back({"x", home, "http://www.img.test/a.png", "img", "", "display:none"});
   Config cfg = load_config();
   auto f = HiddenLinkRule().check(v, RuleContext{kToday, &cfg});
@@ -124,11 +127,17 @@ TEST(Wording, OutdatedNamesOnlyAsCurrentOnRecentPages) {
              page("http://www.x.gov.cn/5.html", "根据国家林业局要求，认真组织开展工作。"),  // undated: not judged
              page("http://www.x.gov.cn/6.html", "会议对农业部署作了安排。", recent),
              page("http://www.x.gov.cn/7.html", "中国银行保险监督管理委员会有关负责人表示。", Date(2023, 3, 1)),
-             page("http://www.x.gov.cn/8.html", "中国银行保险监督管理委员会有关负责人表示。", Date(2024, 3, 1))};
+             page("http://www.x.gov.cn/8.html", "中国银行保险监督管理委员会有关负责人表示。", Date(2024, 3, 1)),
+             page("http://www.x.gov.cn/9.html", "根据《国家林业局关于加强森林防火工作的通知》要求。", recent),  // a cited title
+             page("http://www.x.gov.cn/10.html", "国家林业局关于森林防火的通知\n", recent, PageKind::List),  // a list of old documents
+             page("http://www.x.gov.cn/11.html", "《规划》印发后\n国家林业局要求", recent),
+             page("http://www.x.gov.cn/12.html", "相关文件\n国家林业局关于森林防火的通知\n", recent)};  // a link to an old document
+  v.links = {{"x", "http://www.x.gov.cn/12.html", "http://www.x.gov.cn/old.html", "a", "国家林业局关于森林防火的通知", ""}};
   Config cfg = load_config();
   auto f = WordingRule(cfg.content).check(v, RuleContext{kToday, &cfg});
   EXPECT_EQ(by_subject(f), (std::map<std::string, std::string>{{"http://www.x.gov.cn/1.html", "wording.outdated_name"},
-                                                               {"http://www.x.gov.cn/8.html", "wording.outdated_name"}}));
+                                                               {"http://www.x.gov.cn/8.html", "wording.outdated_name"},
+                                                               {"http://www.x.gov.cn/11.html", "wording.outdated_name"}}));
   auto d = nlohmann::json::parse(f[0].detail_json);
   EXPECT_EQ(d["names"], nlohmann::json({"国家林业局"}));
   EXPECT_EQ(d["now"], nlohmann::json({"国家林业和草原局"}));
