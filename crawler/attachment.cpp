@@ -7,6 +7,7 @@
 #include <poppler/cpp/poppler-page.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cerrno>
 #include <optional>
 #include <chrono>
@@ -379,6 +381,19 @@ bool recv_string(int fd, std::string& s, std::uint64_t max, Deadline d) {
   }
 }
 
+constexpr const char* kReaderEnv = "GOVAUDIT_ATTACHMENT_READER";
+
+// A program started as a reader serves reads on fd 3 before its main() runs, and exits.
+struct ReaderEntry {
+  ReaderEntry() {
+    if (!std::getenv(kReaderEnv)) return;
+    // Only its own socket stays open: nothing of the parent outlives it through this process.
+    close_range(4, ~0U, 0);
+    serve_reads(3, Limits{});
+  }
+};
+const ReaderEntry reader_entry;
+
 // One reader child per calling thread, started on first use and again after it failed.
 class Helper {
  public:
@@ -408,23 +423,30 @@ class Helper {
   }
 
  private:
-  bool start(const Limits& limits) {
+  // The child is this same program started afresh (/proc/self/exe, so the test programs too) with
+  // kReaderEnv set: a new process image inherits no lock another thread held, as a bare fork would.
+  bool start(const Limits&) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
-    pid_t pid = fork();
-    if (pid < 0) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 3);  // the duplicate loses close-on-exec
+    std::vector<std::string> env{std::string(kReaderEnv) + "=1"};
+    for (char** e = environ; e && *e; ++e)
+      if (std::strncmp(*e, kReaderEnv, std::strlen(kReaderEnv)) != 0) env.emplace_back(*e);
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    char name[] = "govaudit-attachment-reader";
+    char* argv[] = {name, nullptr};
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv, envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    close(sv[1]);
+    if (rc != 0) {
       close(sv[0]);
-      close(sv[1]);
       return false;
     }
-    if (pid == 0) {
-      // Only its own socket stays open: other helpers' sockets, the database and the crawl lock
-      // close here, so that nothing outlives the parent through this child.
-      if (sv[1] != 3) dup2(sv[1], 3);
-      close_range(4, ~0U, 0);
-      serve_reads(3, limits);
-    }
-    close(sv[1]);
     pid_ = pid;
     fd_ = sv[0];
     return true;

@@ -2,7 +2,7 @@
 // The text of an attachment (the 名单 attached to a 公示 is where personal data leaks): OOXML
 // spreadsheets and documents through libzip and libxml2's streaming reader, PDF through
 // poppler-cpp, CSV and plain text through the page charset decoder. A hostile file must not take
-// the crawl down, so read_isolated() reads in a forked child under memory and CPU limits and a
+// the crawl down, so read_isolated() reads in a child process under memory and CPU limits and a
 // wall-clock deadline: a crash, a zip bomb or an endless PDF is a note, not a failure.
 #include <cstdint>
 #include <string>
@@ -32,7 +32,8 @@ std::string format_of(std::string_view url_extension, std::string_view content_t
 Text read(std::string_view body, std::string_view format, const Limits& limits);
 
 // The same in a child process with the limits enforced by the kernel and a wall-clock deadline. The
-// child is forked once per calling thread and serves reads until it fails or the thread ends.
+// child (this program started again as a reader) is started once per calling thread and serves
+// reads until it fails or the thread ends.
 Text read_isolated(std::string_view body, std::string_view format, const Limits& limits);
 
 }  // namespace govaudit::attachment
