@@ -189,8 +189,7 @@ struct Walker {
     Accessibility& a = page.a11y;
     a.fields = int(fields.size());
     for (auto& [id, labelled] : fields) a.fields_unlabeled += !labelled && !(id.size() && label_for.count(id));
-    for (const char* w : {"无障碍", "适老化", "长者模式", "关怀模式", "关怀版", "老年模式"})
-      a.entry = a.entry || page.text.find(w) != std::string::npos;
+    a.entry = contains_any(page.text, {"无障碍", "适老化", "长者模式", "关怀模式", "关怀版", "老年模式"});
     // The toolbar scripts county sites embed (aria.js of the 无障碍 service, wza/slh bundles).
     for (auto& l : page.links)
       if (l.tag == "script") {
@@ -461,8 +460,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits) 
   Walker w{page, limits};
   // Message lists and pages name a reply or a state of handling; most pages name none, and skip
   // the message reading.
-  for (const char* word : {"回复", "答复", "办结", "办理", "处理", "受理"})
-    w.messages = w.messages || html.find(word) != std::string_view::npos;
+  w.messages = contains_any(html, {"回复", "答复", "办结", "办理", "处理", "受理"});
   w.walk(out->document);
   w.mark_hidden();
   std::string raw;

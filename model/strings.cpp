@@ -1,5 +1,8 @@
 #include "model/strings.hpp"
 
+#include <algorithm>
+#include <functional>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -22,6 +25,12 @@ std::string read_file(const std::filesystem::path& path) {
   ss << in.rdbuf();
   if (in.bad()) throw std::runtime_error(path.string() + ": read failed");
   return ss.str();
+}
+
+bool contains_any(std::string_view text, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words)
+    if (std::search(text.begin(), text.end(), std::boyer_moore_horspool_searcher(w.begin(), w.end())) != text.end()) return true;
+  return false;
 }
 
 }  // namespace govaudit

@@ -2,12 +2,17 @@
 // Small string and file helpers every stage uses.
 #include <filesystem>
 #include <string>
+#include <initializer_list>
 #include <string_view>
 
 namespace govaudit {
 
 // ASCII letters lower-cased; other bytes (UTF-8 included) unchanged.
 std::string ascii_lower(std::string_view s);
+
+// True when `text` contains one of `words`. Boyer-Moore-Horspool: a plain find() of a Chinese word
+// stops at every character sharing its UTF-8 lead byte, which on a Chinese page is most of them.
+bool contains_any(std::string_view text, std::initializer_list<std::string_view> words);
 
 // The whole file, as bytes. Throws std::runtime_error naming the file when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
