@@ -10,6 +10,8 @@
 namespace govaudit::extract {
 namespace {
 
+constexpr size_t kMaxRules = 2000;
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -169,7 +171,8 @@ void StyleSheet::add(std::string_view raw) {
         }
         r.chain.push_back(std::move(c));
       }
-      if (ok && !r.chain.empty()) rules_.push_back(std::move(r));
+      // A hostile page cannot make every link's check walk thousands of rules.
+      if (ok && !r.chain.empty() && rules_.size() < kMaxRules) rules_.push_back(std::move(r));
     }
   }
 }
