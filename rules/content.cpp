@@ -101,8 +101,8 @@ std::vector<Finding> PrivacyRule::check(const SiteView& site, const RuleContext&
 std::vector<Finding> HiddenLinkRule::check(const SiteView& site, const RuleContext& ctx) const {
   const ContentRules& rules = ctx.config->content;
   struct Use {
-    std::vector<std::string> pages;
-    size_t count = 0;
+    std::set<std::string_view> from;  // every page carrying it
+    std::vector<std::string> pages;   // the first few, for the report
     std::string how, text;
     std::set<std::string> words;
   };
@@ -118,8 +118,7 @@ std::vector<Finding> HiddenLinkRule::check(const SiteView& site, const RuleConte
       continue;
     if (std::find(site.site.hosts.begin(), site.site.hosts.end(), host) != site.site.hosts.end()) continue;
     Use& u = hidden[l.to_url];
-    if (std::find(u.pages.begin(), u.pages.end(), l.from_url) != u.pages.end()) continue;
-    ++u.count;
+    if (!u.from.insert(l.from_url).second) continue;
     if (u.pages.size() < 5) u.pages.push_back(l.from_url);
     if (u.how.empty()) u.how = l.hidden, u.text = l.text;
     std::string where = ascii_lower(l.text + " " + l.to_url);
@@ -128,7 +127,7 @@ std::vector<Finding> HiddenLinkRule::check(const SiteView& site, const RuleConte
   }
   std::vector<Finding> out;
   for (auto& [to, u] : hidden) {
-    json d = {{"hidden_by", u.how}, {"text", u.text}, {"linked_from_pages", u.count}, {"found_on", u.pages}};
+    json d = {{"hidden_by", u.how}, {"text", u.text}, {"linked_from_pages", u.from.size()}, {"found_on", u.pages}};
     if (!u.words.empty()) d["prohibited_words"] = u.words;
     out.push_back({site.site.id, "security.hidden_link", to, u.pages.front(), dump(d)});
   }
