@@ -217,8 +217,22 @@ std::string StyleSheet::own_hidden(const GumboNode* n) {
   std::string how = hides(decls);
   if (how.empty()) return "";
   if (!hides({decls.begin() + long(from_rules), decls.end()}).empty()) return how;  // the style attribute alone
-  const char* cls = attr(n, "class");
-  return std::string("<style> rule") + (cls ? std::string(" for class \"") + cls + "\"" : "") + ": " + how;
+  // In CSS notation, which reads the same in a Chinese report: ".hdn {display:none}".
+  std::string who;
+  if (const char* cls = attr(n, "class")) {
+    std::string_view c = cls;
+    for (size_t i = 0; i < c.size();) {
+      while (i < c.size() && std::isspace(static_cast<unsigned char>(c[i]))) ++i;
+      size_t j = i;
+      while (j < c.size() && !std::isspace(static_cast<unsigned char>(c[j]))) ++j;
+      if (j > i) (who += '.') += c.substr(i, j - i);
+      i = j;
+    }
+  }
+  if (who.empty())
+    if (const char* id = attr(n, "id")) who = std::string("#") + id;
+  if (who.empty()) who = gumbo_normalized_tagname(n->v.element.tag);
+  return who + " {" + how + "}";
 }
 
 std::string StyleSheet::hidden(const GumboNode* n) {

@@ -17,8 +17,9 @@ class StyleSheet {
   // Adds the rules of one <style> block.
   void add(std::string_view css);
 
-  // How `n` or an element around it is hidden ("display:none", "class hdn: font-size:0" …), or ""
-  // when a reader can see it.
+  // How `n` or an element around it is hidden — the declaration of its style attribute
+  // ("display:none") or the rule of the page's style (".hdn {display:none}") — or "" when a reader
+  // can see it.
   std::string hidden(const GumboNode* n);
 
  private:

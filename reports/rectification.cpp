@@ -3,12 +3,38 @@
 #include <csv.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "config/calendar.hpp"
 #include "reports/history.hpp"
 #include "reports/scoring.hpp"
 
 namespace govaudit {
+namespace {
+
+// What the staff fixing a content finding need beside the URL: the fix itself, the masked number,
+// how the link is hidden, the message's date.
+std::string specifics(const Finding& f) {
+  auto d = nlohmann::json::parse(f.detail_json, nullptr, false);
+  if (!d.is_object()) return "";
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : "；") + s; };
+  if (f.rule == "wording.serious_error" || f.rule == "wording.suspected_error")
+    for (auto& e : d.value("errors", nlohmann::json::array())) add("“" + e.value("wrong", "") + "”应为“" + e.value("right", "") + "”");
+  else if (f.rule == "wording.outdated_name")
+    for (auto& e : d.value("uses", nlohmann::json::array())) add("“" + e.value("name", "") + "”现为“" + e.value("now", "") + "”");
+  else if (f.rule == "privacy.id_number") {
+    add("含身份证号码 " + std::to_string(d.value("id_numbers", 0)) + " 个");
+    if (auto seen = d.value("seen", nlohmann::json::array()); !seen.empty()) add("如 " + seen[0].value("number", ""));
+  } else if (f.rule == "security.hidden_link") {
+    add("隐藏方式 " + d.value("hidden_by", "") + "，链接文字“" + d.value("text", "") + "”");
+  } else if (f.rule == "interaction.unanswered") {
+    add("留言时间 " + d.value("left", "") + "《" + d.value("title", "") + "》");
+  }
+  return out.empty() ? "" : "（" + out + "）";
+}
+
+}  // namespace
 
 std::vector<RectificationRow> rectification_rows(const ReportData& d) {
   const Config& cfg = *d.config;
@@ -30,7 +56,7 @@ std::vector<RectificationRow> rectification_rows(const ReportData& d) {
     auto s = sites.find(f.site_id);
     r.site = s == sites.end() ? f.site_id : s->second->site.name;
     r.category = rt.category;
-    r.problem = rt.title + "：" + f.subject;
+    r.problem = rt.title + "：" + f.subject + specifics(f);
     r.url = f.url;
     r.basis = rt.basis;
     r.requirement = rt.requirement;
