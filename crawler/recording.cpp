@@ -101,7 +101,7 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
       messages.push_back({s.site->id, "", p.url, m->title.empty() ? p.title : m->title, m->left, m->replied, m->status, m->unit,
                           m->reply_text});
   }
-  // Links and items first: the page record is what marks the task done on a resume.
+  // Links, items and messages first: the page record is what marks the task done on a resume.
   if (!links.empty()) emit(std::move(links));
   if (!items.empty()) emit(std::move(items));
   if (!messages.empty()) emit(std::move(messages));
