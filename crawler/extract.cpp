@@ -34,11 +34,6 @@ HtmlTree parse_html(std::string_view html, const Limits& limits, Page& page) {
   return HtmlTree(html);
 }
 
-const char* attr(const GumboNode* n, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
-  return a ? a->value : nullptr;
-}
-
 
 bool is_block(GumboTag t) {
   switch (t) {

@@ -172,4 +172,9 @@ std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_
   return capped ? std::string_view(storage) : html;
 }
 
+const char* attr(const GumboNode* n, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a ? a->value : nullptr;
+}
+
 }  // namespace govaudit::extract

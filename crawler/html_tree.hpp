@@ -18,6 +18,9 @@ namespace govaudit::extract {
 std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_elements, std::string& storage, bool& capped,
                             bool& cut);
 
+// The value of an element's attribute, or nullptr.
+const char* attr(const GumboNode* n, const char* name);
+
 // The tree of one parse; it lives in (and dies with) its pool. Never throws on bad markup.
 class HtmlTree {
  public:

@@ -5,14 +5,10 @@
 
 #include "crawler/dates.hpp"
 #include "crawler/extract.hpp"
+#include "crawler/html_tree.hpp"
 
 namespace govaudit::extract {
 namespace {
-
-const char* attr(const GumboNode* n, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
-  return a ? a->value : nullptr;
-}
 
 bool element(const GumboNode* n, GumboTag t) { return n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == t; }
 

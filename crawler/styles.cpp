@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "crawler/html_tree.hpp"
 #include "model/strings.hpp"
 
 namespace govaudit::extract {
@@ -48,11 +49,6 @@ bool far_off(std::string_view v) {
   if (v.empty() || v[0] != '-') return false;
   double d = std::strtod(std::string(v).c_str(), nullptr);
   return d <= -999;
-}
-
-const char* attr(const GumboNode* n, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
-  return a ? a->value : nullptr;
 }
 
 bool has_class(const GumboNode* n, std::string_view c) {
