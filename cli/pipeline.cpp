@@ -121,6 +121,12 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
                "errors: {}; limits hit: {}", r.run, sites.size(), r.unreachable, sum.pages, sum.checked,
                double(sum.bytes) / 1e6, sum.seconds, sum.seconds > 0 ? sum.pages / sum.seconds : 0.0,
                errs.empty() ? "none" : errs, limits);
+  spdlog::info("connections: at most {} open of a limit of {} ({}); held back by that limit {:.1f} s, paused for the parsers {:.1f} s",
+               sum.peak_connections, sum.connection_limit, sum.connections_auto ? "auto" : "crawl.global_connections",
+               sum.connections_wait_s, sum.parsers_wait_s);
+  if (!sum.connections_auto && sum.seconds > 10 && sum.connections_wait_s > 0.1 * sum.seconds)
+    spdlog::warn("crawl.global_connections = {} held hosts with work back for {:.0f} % of the crawl; 0 (auto) sizes it by "
+                 "the hosts in flight and their per-host limits", sum.connection_limit, 100 * sum.connections_wait_s / sum.seconds);
   return r;
 }
 

@@ -74,7 +74,7 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
   r.integer("max_links_per_page", c.max_links_per_page, 1, 10'000'000);
   r.integer("per_host_connections", c.per_host_connections, 1, 256);
   r.integer("per_host_delay_ms", c.per_host_delay_ms, 0, 600'000);
-  r.integer("global_connections", c.global_connections, 1, 4096);
+  r.integer("global_connections", c.global_connections, 0, 65536);
   r.integer("connect_timeout_ms", c.connect_timeout_ms, 100, 600'000);
   r.integer("total_timeout_ms", c.total_timeout_ms, 100, 3'600'000);
   r.integer("low_speed_bytes_per_s", c.low_speed_bytes_per_s, 0, 1'000'000'000);

@@ -31,6 +31,13 @@ struct CrawlSummary {
   std::map<std::string, int> errors;  // by kind
   double seconds = 0;
   std::vector<SiteOutcome> sites;
+  // Connections: the global limit used (auto or configured), the most open at once, and the
+  // seconds a host with work was held back by that limit, or fetching paused for the parsers.
+  int connection_limit = 0;
+  bool connections_auto = false;
+  int peak_connections = 0;
+  double connections_wait_s = 0;
+  double parsers_wait_s = 0;
 };
 
 class Crawler {

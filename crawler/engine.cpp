@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -37,9 +38,21 @@ CheckResult check_of(const PageRecord& p) {
                      p.fetched_at, p.warc,     p.id_numbers, p.id_count, p.content_note};
 }
 
+namespace {
+CrawlSettings with_limit(CrawlSettings s, int limit) {
+  s.global_connections = limit;
+  return s;
+}
+}  // namespace
+
 Engine::Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink)
     : cfg_(cfg), sink_(sink), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
-      fetcher_(io_, cfg.crawl, guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_) {}
+      budget_(connection_budget(cfg.crawl.global_connections)),
+      fetcher_(io_, with_limit(cfg.crawl, budget_.limit), guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_) {
+  if (budget_.cut)
+    spdlog::warn("crawl.global_connections = {} does not fit the open-file limit ({}); using {}",
+                 cfg.crawl.global_connections, budget_.open_files, budget_.limit);
+}
 
 void Engine::reuse(const std::vector<PageRecord>& recent) {
   for (auto& p : recent) checks_[p.url] = check_of(p);
@@ -73,8 +86,12 @@ CrawlSummary Engine::go(const std::vector<Site>& sites, const std::optional<Craw
   asio::post(io_, [this] { step_done(); });
   io_.run();
   pool_.join();
+  note_wait(Wait::None);
   if (tty_) std::fprintf(stderr, "\r\033[K");
   summary_.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  summary_.connection_limit = budget_.limit;
+  summary_.connections_auto = budget_.automatic;
+  summary_.peak_connections = peak_active_;
   for (auto& s : sites_) {
     SiteOutcome o;
     o.site_id = s.site->id;
@@ -132,14 +149,15 @@ void Engine::pump() {
   // lost to a kill); fetch on only while the parsers keep up. The backlog is deep enough for
   // fetching to go on while the parsers catch up: at 4 pages per parser the two took turns, and
   // the crawl ran 20 % slower. A parse finishing pumps again.
-  if (parsing_ >= kParseBacklog * cfg_.crawl.parse_threads || parsing_bytes_ >= kParseBacklogBytes) return;
+  if (parsing_ >= kParseBacklog * cfg_.crawl.parse_threads || parsing_bytes_ >= kParseBacklogBytes) return note_wait(Wait::Parsers);
   if (sink_.pending() > sink_.backlog()) {  // nor faster than they are stored: look again shortly
     if (!sink_wait_) {
       sink_wait_ = true;
       wake_at(Clock::now() + std::chrono::milliseconds(5), &sink_wait_);
     }
-    return;
+    return note_wait(Wait::Parsers);
   }
+  held_by_global_ = false;
   for (auto& [key, h] : hosts_) {
     if (h.queue.empty()) continue;
     if (std::string why = NetGuard::refused_name(h.name); !why.empty()) {  // not even asked of DNS
@@ -157,6 +175,17 @@ void Engine::pump() {
     }
     serve(h);
   }
+  note_wait(held_by_global_ ? Wait::Connections : Wait::None);
+}
+
+void Engine::note_wait(Wait w) {
+  if (w == waiting_) return;
+  auto now = Clock::now();
+  double s = std::chrono::duration<double>(now - wait_since_).count();
+  if (waiting_ == Wait::Connections) summary_.connections_wait_s += s;
+  if (waiting_ == Wait::Parsers) summary_.parsers_wait_s += s;
+  waiting_ = w;
+  wait_since_ = now;
 }
 
 void Engine::fail_queue(Host& h, ErrorKind kind, const std::string& why) {
@@ -178,7 +207,7 @@ void Engine::serve(Host& h) {
     return;
   }
   auto now = Clock::now();
-  while (!h.queue.empty() && h.active < connections_of(h) && active_ < cfg_.crawl.global_connections) {
+  while (!h.queue.empty() && h.active < connections_of(h) && active_ < budget_.limit) {
     if (delay_of(h) > 0 && now < h.next) {
       wake_at(h.next);
       break;
@@ -189,6 +218,7 @@ void Engine::serve(Host& h) {
     h.next = now + std::chrono::milliseconds(delay_of(h));
     start(h, std::move(t));
   }
+  if (!h.queue.empty() && h.active < connections_of(h) && active_ >= budget_.limit) held_by_global_ = true;
 }
 
 // Whether a task taken from the queue is fetched; one that is not is answered here (a site
@@ -266,7 +296,7 @@ std::shared_ptr<Exchange> Engine::exchange(const std::string& fetched_url, const
 
 void Engine::start(Host& h, Task t) {
   ++h.active;
-  ++active_;
+  peak_active_ = std::max(peak_active_, ++active_);
   FetchRequest req;
   req.url = fetch_url(t.url);
   with_host_settings(h, req);

@@ -211,6 +211,7 @@ class Engine {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   Resolver resolver_;
+  ConnectionBudget budget_;
   Fetcher fetcher_;
   asio::thread_pool pool_;
   asio::steady_timer progress_;
@@ -220,6 +221,14 @@ class Engine {
   std::unordered_map<std::string, CheckResult> checks_;
   std::unordered_map<std::string, std::vector<Task>> check_waiters_;  // URL being checked -> same checks of other sites
   std::set<std::string> recorded_dns_;
+  // What the crawl waits on, for the progress line and the summary: time with a host held back by
+  // the global connection limit, and time with fetching paused for the parsers or the writer.
+  enum class Wait : std::int8_t { None, Connections, Parsers };
+  void note_wait(Wait w);
+  Wait waiting_ = Wait::None;
+  Clock::time_point wait_since_{};
+  bool held_by_global_ = false;  // set by serve() during one pump
+  int peak_active_ = 0;
   int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
   size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
   static constexpr int kParseBacklog = 32;  // pages per parse thread

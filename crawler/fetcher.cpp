@@ -1,6 +1,7 @@
 #include "crawler/fetcher.hpp"
 
 #include <curl/curl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <chrono>
 #include <spdlog/spdlog.h>
 #include <map>
@@ -18,6 +20,28 @@
 namespace govaudit {
 
 namespace asio = boost::asio;
+
+ConnectionBudget connection_budget(int configured) {
+  constexpr long kReserve = 256;
+  ConnectionBudget b;
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    if (rl.rlim_cur != rl.rlim_max) {
+      rlimit raised = rl;
+      raised.rlim_cur = rl.rlim_max;
+      if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+    }
+    b.open_files = rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : long(rl.rlim_cur);
+  } else {
+    b.open_files = 1024;
+  }
+  long room = std::max(8L, b.open_files - kReserve);
+  b.automatic = configured == 0;
+  long want = b.automatic ? kAutoConnectionsMax : configured;
+  b.cut = !b.automatic && want > room;
+  b.limit = int(std::min(want, room));
+  return b;
+}
 
 namespace {
 struct GlobalInit {
@@ -67,7 +91,11 @@ struct Fetcher::Impl {
     set(CURLMOPT_SOCKETDATA, this, "CURLMOPT_SOCKETDATA");
     set(CURLMOPT_TIMERFUNCTION, &Impl::on_timer, "CURLMOPT_TIMERFUNCTION");
     set(CURLMOPT_TIMERDATA, this, "CURLMOPT_TIMERDATA");
-    set(CURLMOPT_MAX_HOST_CONNECTIONS, long(s.per_host_connections), "CURLMOPT_MAX_HOST_CONNECTIONS");
+    // The crawler keeps each host to its own limit; libcurl's is only a backstop, so it must not
+    // be below any host's override.
+    long per_host = s.per_host_connections;
+    for (auto& [name, h] : s.hosts) per_host = std::max(per_host, long(h.connections.value_or(0)));
+    set(CURLMOPT_MAX_HOST_CONNECTIONS, per_host, "CURLMOPT_MAX_HOST_CONNECTIONS");
     set(CURLMOPT_MAX_TOTAL_CONNECTIONS, long(s.global_connections), "CURLMOPT_MAX_TOTAL_CONNECTIONS");
     set(CURLMOPT_MAXCONNECTS, long(s.global_connections), "CURLMOPT_MAXCONNECTS");
   }

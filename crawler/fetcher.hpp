@@ -53,6 +53,18 @@ struct FetchResult {
   std::string response_head;
 };
 
+// How many connections the crawl may hold at once. The open-file limit is raised to its hard limit
+// first (a default soft limit of 1,024 would cap a province run), and files the process needs
+// besides sockets (WARC, SQLite, DNS, attachment readers, logs) are kept in reserve.
+struct ConnectionBudget {
+  int limit = 0;          // what the crawl uses
+  long open_files = 0;    // RLIMIT_NOFILE after raising it
+  bool automatic = false; // crawl.global_connections = 0
+  bool cut = false;       // the configured number did not fit the open-file limit
+};
+ConnectionBudget connection_budget(int configured);
+inline constexpr int kAutoConnectionsMax = 4096;
+
 // The error a curl_multi_* return code means, naming the call; none for CURLM_OK.
 std::optional<std::string> multi_error(CURLMcode rc, const char* call);
 

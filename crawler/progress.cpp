@@ -21,7 +21,11 @@ void Engine::tick_progress() {
 
 std::string Engine::progress_line() const {
   size_t queued = 0;
-  for (auto& [k, h] : hosts_) queued += h.queue.size();
+  int hosts_full = 0;  // hosts with work waiting at their own connection limit
+  for (auto& [k, h] : hosts_) {
+    queued += h.queue.size();
+    hosts_full += !h.queue.empty() && h.active >= connections_of(h);
+  }
   int done = 0;
   for (auto& s : sites_) done += s.outstanding <= 0;
   double secs = std::chrono::duration<double>(Clock::now() - started_).count();
@@ -31,9 +35,13 @@ std::string Engine::progress_line() const {
     long left = long((double(queued) + active_) / rate);
     eta = fmt::format("{}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
   }
-  return fmt::format("crawl: sites {}/{} · pages {} ({:.0f}/s) · checked {} · queue {} · in flight {} · errors {} · ETA {}",
+  std::string waits;
+  if (waiting_ == Wait::Connections) waits = fmt::format(" · waiting on the global limit ({} connections)", budget_.limit);
+  else if (waiting_ == Wait::Parsers) waits = " · fetching paused for the parsers";
+  if (hosts_full) waits += fmt::format(" · {} host{} at the per-host limit", hosts_full, hosts_full == 1 ? "" : "s");
+  return fmt::format("crawl: sites {}/{} · pages {} ({:.0f}/s) · checked {} · queue {} · in flight {}/{} · errors {} · ETA {}{}",
                      done, sites_.size(), summary_.pages, secs > 0 ? summary_.pages / secs : 0.0, summary_.checked,
-                     queued, active_, error_count(), eta);
+                     queued, active_, budget_.limit, error_count(), eta, waits);
 }
 
 int Engine::error_count() const {

@@ -119,6 +119,33 @@ TEST(Crawl, ReachesEveryPageOfTheSampleOncePolitely) {
   double share = double(repeats) / requests;
   std::cout << "[ repeats  ] " << repeats << " of " << requests << " requests to the county hosts (" << share * 100 << " %)\n";
   EXPECT_LE(share, 0.02);
+  // Politeness as the servers saw it: no host ever had more than crawl.per_host_connections (6).
+  auto peak = govaudit::test::peak_connections(log);
+  for (auto& [host, n] : peak) {
+    if (host != "*") {
+      EXPECT_LE(n, 6) << host;
+    }
+  }
+  std::cout << "[ conns    ] at most " << peak["*"] << " connections at once over all hosts\n";
+}
+
+// The global limit, when one is configured, holds over all hosts together; each host keeps its own.
+TEST(Crawl, AConfiguredGlobalLimitHoldsOverAllHosts) {
+  ServedCorpus corpus("global", 18096, 5396, 4, 40);
+  GOVAUDIT_NEED_CORPUS(corpus);
+  fs::path cfg = corpus.dir() / "limits.toml";
+  std::ofstream(cfg) << "[crawl]\nper_host_connections = 2\nglobal_connections = 3\n";
+  ASSERT_EQ(sh(corpus.command("crawl", corpus.dir() / "out") + " --config '" + cfg.string() + "'"), 0);
+  auto log = corpus.log();
+  ASSERT_GT(log.size(), 100u);
+  auto peak = govaudit::test::peak_connections(log);
+  EXPECT_LE(peak["*"], 3);
+  EXPECT_GE(peak["*"], 2);  // the limit was reached, so the test could have failed
+  for (auto& [host, n] : peak) {
+    if (host != "*") {
+      EXPECT_LE(n, 2) << host;
+    }
+  }
 }
 
 TEST(Crawl, AKilledCrawlResumesWhereItStopped) {

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -21,7 +23,35 @@ namespace fs = std::filesystem;
 struct LogLine {
   std::string addr, host, method, uri, ua;
   int status = 0;
+  std::string connection;  // nginx's connection serial number
+  double end = 0, took = 0;  // when the request ended (s since the epoch) and how long it took
 };
+
+// The most connections open at once, per Host and over all ("*"): a connection counts from the
+// start of its first request to the end of its last (idle time around them is not seen).
+inline std::map<std::string, int> peak_connections(const std::vector<LogLine>& log) {
+  struct Span { std::string host; double from = 1e300, to = 0; };
+  std::map<std::string, Span> conns;
+  for (auto& l : log) {
+    auto& s = conns[l.connection];
+    if (s.host.empty()) s.host = l.host;
+    s.from = std::min(s.from, l.end - l.took);
+    s.to = std::max(s.to, l.end);
+  }
+  std::map<std::string, std::vector<std::pair<double, int>>> events;  // ends sort before starts at one time
+  for (auto& [id, s] : conns)
+    for (auto key : {s.host, std::string("*")}) {
+      events[key].push_back({s.from, 1});
+      events[key].push_back({s.to, -1});
+    }
+  std::map<std::string, int> peak;
+  for (auto& [key, ev] : events) {
+    std::sort(ev.begin(), ev.end());
+    int open = 0;
+    for (auto& [t, d] : ev) peak[key] = std::max(peak[key], open += d);
+  }
+  return peak;
+}
 
 // A corpus generated like the sample (seed 1, 8 sites, templates a and b) on a port of its own,
 // served with an access log that names the Host of each request.
@@ -46,7 +76,7 @@ class ServedCorpus {
            " --pages-per-site " + std::to_string(pages) + " " +
            "--templates a,b --access-log --port " + std::to_string(port) + " >/dev/null") != 0 ||
         sh("sed -i 's#^  access_log run/nginx-access.log;#  log_format ga \"$remote_addr|$host|$request_method|$request_uri|"
-           "$status|$http_user_agent\"; access_log run/nginx-access.log ga;#' '" + c + "/nginx.conf'") != 0 ||
+           "$status|$http_user_agent|$connection|$msec|$request_time\"; access_log run/nginx-access.log ga;#' '" + c + "/nginx.conf'") != 0 ||
         sh(env() + "'" + (corpus_ / "serve").string() + "' '" + c + "' >/dev/null") != 0) {
       error_ = "cannot generate or serve the corpus in " + c;
       return;
@@ -91,7 +121,10 @@ class ServedCorpus {
       std::stringstream ss(line);
       for (std::string x; std::getline(ss, x, '|');) f.push_back(x);
       if (f.size() < 6) continue;
-      out.push_back({f[0], f[1], f[2], f[3], f[5], std::atoi(f[4].c_str())});
+      LogLine l;
+      l.addr = f[0], l.host = f[1], l.method = f[2], l.uri = f[3], l.status = std::atoi(f[4].c_str()), l.ua = f[5];
+      if (f.size() >= 9) l.connection = f[6], l.end = std::atof(f[7].c_str()), l.took = std::atof(f[8].c_str());
+      out.push_back(std::move(l));
     }
     return out;
   }
