@@ -165,7 +165,7 @@ void Engine::pump() {
       continue;
     }
     if (h.dns == Host::Unresolved) {
-      resolve(h);
+      if (dns_pending_ < kDnsInFlight) resolve(h);
       continue;
     }
     if (h.dns == Host::Resolving) continue;

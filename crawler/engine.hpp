@@ -232,6 +232,9 @@ class Engine {
   int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
   size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
   static constexpr int kParseBacklog = 32;  // pages per parse thread
+  // Lookups at once: a province run starts with a thousand names, and a burst of thousands of
+  // queries overflows a resolver's socket (they time out; measured with dnsmasq at 1,000 sites).
+  static constexpr int kDnsInFlight = 64;
   static constexpr size_t kParseBacklogBytes = 16 << 20;
   Date today_ = Date::today_china();
   bool finished_ = false, evidence_ = false, tty_ = false, sink_wait_ = false;

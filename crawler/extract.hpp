@@ -76,7 +76,7 @@ struct Page {
 struct Limits {
   size_t max_links = 5000;
   size_t max_depth = 512;        // element nesting kept as is; deeper start tags are dropped
-  size_t max_elements = 50000;   // elements read; the rest of the page is not
+  size_t max_elements = 20000;   // elements read (the first 4/5 and the last 1/5); the middle is not
 };
 
 // Parses `html`; `url` is the page's own URL (for URL-pattern dates). Never throws on bad markup.

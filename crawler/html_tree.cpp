@@ -122,6 +122,9 @@ std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_
                                   "a"};  // a link closes an open one: never deep, and never dropped
   static const Names raw_text = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
   size_t depth = 0, excess = 0, elements = 0;
+  const size_t tail_n = max_elements / 5, head_n = max_elements - tail_n;
+  size_t head_end = std::string_view::npos;
+  std::vector<size_t> tail(tail_n);  // where the last tail_n elements start, as a ring
   auto blank = [&](size_t from, size_t to) {
     if (!capped) storage.assign(html), capped = true;
     std::fill(storage.begin() + long(from), storage.begin() + long(to), ' ');
@@ -150,9 +153,9 @@ std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_
     size_t close = std::min(p + 1, n);
     bool self_closing = p > i && p < n && html[p - 1] == '/';
     bool counted = !uncounted.count(name) && !self_closing;
-    if (!end && !(counted && depth >= max_depth) && ++elements > max_elements) {  // blanked ones are free
-      cut = true;
-      return capped ? std::string_view(storage).substr(0, i) : html.substr(0, i);
+    if (!end && !(counted && depth >= max_depth)) {  // blanked ones are free
+      if (++elements == head_n + 1) head_end = i;
+      if (tail_n) tail[(elements - 1) % tail_n] = i;
     }
     if (!counted) {
     } else if (end) {
@@ -169,7 +172,17 @@ std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_
     }
     i = close;
   }
-  return capped ? std::string_view(storage) : html;
+  std::string_view out = capped ? std::string_view(storage) : html;
+  if (elements <= max_elements) return out;
+  // The middle goes (a giant table, a spammed list); the end stays, with the footer that carries
+  // the site's identifiers. Gumbo mends the seam like any broken markup.
+  cut = true;
+  size_t tail_start = tail_n ? tail[elements % tail_n] : out.size();
+  std::string joined;
+  joined.reserve(head_end + (out.size() - tail_start));
+  joined.append(out.substr(0, head_end)).append(out.substr(tail_start));
+  storage = std::move(joined);
+  return storage;
 }
 
 const char* attr(const GumboNode* n, const char* name) {

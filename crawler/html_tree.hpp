@@ -13,8 +13,9 @@ namespace govaudit::extract {
 // hostile page can nest 200,000. Start tags that would open elements deeper than `max_depth` are
 // blanked (with their end tags) before parsing: their content stays, the tree is flattened there.
 // Elements that close themselves (void, <p>, <li>, cells …) are not counted. Gumbo also needs about
-// 600 bytes per element, so the document ends before its `max_elements`-th start tag. Returns `html`
-// itself (or a prefix) when nothing is that deep, else a copy in `storage`.
+// 600 bytes per element, so a document of more than `max_elements` start tags is read as its first
+// four fifths of them and its last fifth (the footer), without the middle (`cut`). Returns `html`
+// itself when nothing is that deep or that long, else a copy in `storage` (`capped` when flattened).
 std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_elements, std::string& storage, bool& capped,
                             bool& cut);
 

@@ -116,7 +116,8 @@ TEST(Extract, DeeplyNestedDocumentDoesNotExhaustTheStack) {
 }
 
 // Gumbo is quadratic in nesting depth and needs ~600 bytes per element: a hostile page is read
-// flattened below 512 levels and only up to its 50,000th element, links included.
+// flattened below 512 levels, and of a page with more than 20,000 elements the first 16,000 and the
+// last 4,000 are read (its footer with them), links included.
 TEST(Extract, DeepAndHugeMarkupIsReadWithinBounds) {
   std::string deep = "<html><body>";
   for (int i = 0; i < 200000; ++i) deep += "<div><span>";
@@ -130,11 +131,17 @@ TEST(Extract, DeepAndHugeMarkupIsReadWithinBounds) {
 
   std::string wide = "<html><body>";
   for (int i = 0; i < 100000; ++i) wide += "<p><b>" + std::to_string(i) + "</b></p>";
+  wide += "<div class=\"footer\"><a href=\"https://bszs.conac.cn/\">党政机关</a>网站标识码 3400000001</div></body></html>";
   auto w = govaudit::extract::parse(wide, "http://www.a.gov.cn/");
   EXPECT_TRUE(w.elements_capped);
   EXPECT_FALSE(w.depth_capped);
-  EXPECT_NE(w.text.find("24998"), std::string::npos);
-  EXPECT_EQ(w.text.find("25001"), std::string::npos);
+  EXPECT_NE(w.text.find("7998"), std::string::npos);  // two elements per row: 8,000 rows in the head
+  EXPECT_EQ(w.text.find("8001"), std::string::npos);
+  EXPECT_EQ(w.text.find("50000"), std::string::npos);
+  EXPECT_NE(w.text.find("99999"), std::string::npos);
+  EXPECT_NE(w.text.find("网站标识码 3400000001"), std::string::npos);
+  ASSERT_FALSE(w.links.empty());
+  EXPECT_EQ(w.links.back().href, "https://bszs.conac.cn/");
 
   auto normal = govaudit::extract::parse("<div><div><p>a<p>b<ul><li>x<li>y</ul></div></div>", "http://www.a.gov.cn/");
   EXPECT_FALSE(normal.depth_capped || normal.elements_capped);
