@@ -91,12 +91,16 @@ std::string options_json(const Options& o, const char* job) {
   return nlohmann::json{{"job", job}, {"sites", o.sites}, {"config", o.config}, {"dns", o.dns}, {"today", o.today}, {"allow_net", o.allow_net}}.dump();
 }
 
-// The severity is the one the finding was judged with (the rule texts of that audit's config).
+// The severity is the one the finding was judged with (the rule texts of that audit's config);
+// findings reviewed 误报 do not count.
 int exit_for(Store& store, std::int64_t audit_run, const Options& o) {
   if (o.fail_on.empty()) return 0;
   Severity min = severity_from(o.fail_on);  // checked by the option's validator
-  for (auto& f : store.findings(audit_run))
-    if (f.severity >= min) return 1;
+  auto reviews = store.reviews_for(audit_run);
+  for (auto& f : store.findings(audit_run)) {
+    auto r = reviews.find({f.site_id, f.rule, f.subject});
+    if (f.severity >= min && !(r != reviews.end() && r->second.status == ReviewStatus::FalsePositive)) return 1;
+  }
   return 0;
 }
 

@@ -52,17 +52,6 @@ code{font-size:12px;background:#f3f3f3;padding:1px 3px}
 @page{size:A4;margin:16mm}
 )css";
 
-std::string detail_text(const std::string& detail_json, const Config& cfg) {
-  auto j = nlohmann::json::parse(detail_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return html_escape(detail_json);
-  std::string out;
-  for (auto& [k, v] : j.items()) {
-    if (!out.empty()) out += "；";
-    auto label = cfg.detail_labels.find(k);
-    out += html_escape(label == cfg.detail_labels.end() ? k : label->second) + "：" + html_escape(v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
-  return out;
-}
 
 void bar_chart(std::ostream& o, const std::map<std::string, int>& counts) {
   if (counts.empty()) return;
@@ -83,6 +72,18 @@ void bar_chart(std::ostream& o, const std::map<std::string, int>& counts) {
 
 }  // namespace
 
+std::string detail_text(const std::string& detail_json, const Config& cfg) {
+  auto j = nlohmann::json::parse(detail_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return html_escape(detail_json);
+  std::string out;
+  for (auto& [k, v] : j.items()) {
+    if (!out.empty()) out += "；";
+    auto label = cfg.detail_labels.find(k);
+    out += html_escape(label == cfg.detail_labels.end() ? k : label->second) + "：" + html_escape(v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  return out;
+}
+
 namespace {
 
 std::string pct(int ok, int total) {
@@ -100,26 +101,12 @@ std::string fixed1(double v) {
 
 // What every section of the report reads: the findings by site, the verdict of each site, and
 // the findings left for a manual check.
-struct Sections {
+struct Sections : RunSummary {
   const ReportData& d;
   const Config& cfg;
   std::ostream& o;
-  std::map<std::string, std::vector<const Finding*>> by_site;
-  std::map<std::string, int> by_category;
-  std::map<std::string, Verdict> verdicts;
-  std::vector<const Finding*> manual;
 
-  Sections(const ReportData& data, std::ostream& out) : d(data), cfg(*data.config), o(out) {
-    for (auto& f : d.findings) {
-      by_site[f.site_id].push_back(&f);
-      if (f.rule.find("manual_check") != std::string::npos) {
-        manual.push_back(&f);
-        continue;
-      }
-      ++by_category[cfg.rule_text(f.rule).category];
-    }
-    for (auto& s : d.sites) verdicts[s.site.id] = judge_site(by_site[s.site.id], cfg, s.probes, s.probes_failed);
-  }
+  Sections(const ReportData& data, std::ostream& out) : RunSummary(summarize(data)), d(data), cfg(*data.config), o(out) {}
 
   void header() {
     o << "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << html_escape(cfg.report_title)
@@ -192,8 +179,10 @@ struct Sections {
           if (auto w = s.warc.find(f->url); w != s.warc.end())
             o << "<br><span class=\"muted\">存档：" << html_escape(w->second) << "</span>";
           o << "</td><td>"
-            << detail_text(f->detail_json, cfg) << "</td><td>" << (d.has_previous ? status_against(*f, d.previous) : "新发现")
-            << "</td></tr>";
+            << detail_text(f->detail_json, cfg) << "</td><td>" << (d.has_previous ? status_against(*f, d.previous) : "新发现");
+          if (auto st = d.state(*f); st != ReviewState::None)
+            o << "<br><span class=\"" << (st == ReviewState::FixFailed ? "fail" : "muted") << "\">" << label(st) << "</span>";
+          o << "</td></tr>";
         }
       o << "</table>";
     }
@@ -364,6 +353,20 @@ struct Sections {
     o << "</table>";
   }
 
+  // 已复核排除: findings a reviewer marked 误报, with the reason; they count nowhere else.
+  void excluded() {
+    if (d.excluded.empty()) return;
+    o << "<h2>附录、已复核排除</h2><p class=\"muted\">以下机器发现经人工复核认定为误报，不计入得分、整改清单和单项否决。</p>"
+         "<table><tr><th>网站</th><th>问题</th><th>对象</th><th>复核意见</th><th>复核人</th><th>时间</th></tr>";
+    for (auto& f : d.excluded) {
+      const Review* r = d.review(f);
+      o << "<tr><td>" << html_escape(f.site_id) << "</td><td>" << html_escape(cfg.rule_text(f.rule).title) << "<br><code>"
+        << html_escape(f.rule) << "</code></td><td>" << html_escape(f.subject) << "</td><td>" << html_escape(r ? r->note : "")
+        << "</td><td>" << html_escape(r ? r->reviewer : "") << "</td><td>" << html_escape(r ? r->at : "") << "</td></tr>";
+    }
+    o << "</table>";
+  }
+
   void method() {
     o << "<h2>十、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
     for (auto& [id, rt] : cfg.rules)
@@ -386,6 +389,21 @@ struct Sections {
 
 }  // namespace
 
+RunSummary summarize(const ReportData& d) {
+  RunSummary s;
+  for (auto& f : d.findings) {
+    s.by_site[f.site_id].push_back(&f);
+    if (f.rule.find("manual_check") != std::string::npos) {
+      s.manual.push_back(&f);
+      continue;
+    }
+    ++s.by_category[d.config->rule_text(f.rule).category];
+  }
+  for (auto& site : d.sites)
+    s.verdicts[site.site.id] = judge_site(s.by_site[site.site.id], *d.config, site.probes, site.probes_failed);
+  return s;
+}
+
 void write_html(const ReportData& d, std::ostream& o) {
   Sections s(d, o);
   s.header();
@@ -399,6 +417,7 @@ void write_html(const ReportData& d, std::ostream& o) {
   s.manual_checks();
   s.redirects();
   s.method();
+  s.excluded();
   o << "</main></body></html>\n";
 }
 
@@ -423,10 +442,13 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   if (!a || a->kind != RunKind::Audit) throw std::runtime_error("run " + std::to_string(audit_run) + " is not an audit run");
   d.audit = *a;
   d.crawl = store.run(a->crawl_run.value_or(0)).value_or(RunInfo{});
-  d.findings = store.findings(audit_run);
+  d.reviews = store.reviews_for(audit_run);
+  auto false_positive = [&](const Finding& f) { return d.state(f) == ReviewState::FalsePositive; };
+  for (auto& f : store.findings(audit_run)) (false_positive(f) ? d.excluded : d.findings).push_back(std::move(f));
   if (auto prev = previous_audit(store, audit_run)) {
     d.has_previous = true;
-    d.previous = store.findings(*prev);
+    for (auto& f : store.findings(*prev))
+      if (!false_positive(f)) d.previous.push_back(std::move(f));
   }
   auto rows = store.site_summaries(d.crawl.id);
   for (auto& site : store.sites(d.crawl.id)) {
@@ -493,7 +515,10 @@ std::vector<std::filesystem::path> write_reports(const ReportData& data, const s
     });
   };
   auto want = [&](const char* f) { return formats.empty() || formats.count(f); };
-  if (want("jsonl")) stream("findings.jsonl", [&](std::ostream& o) { write_jsonl(data.findings, o); });
+  if (want("jsonl")) stream("findings.jsonl", [&](std::ostream& o) { 
+    write_jsonl(data.findings, o, &data);
+    write_jsonl(data.excluded, o, &data);
+  });
   auto rows = rectification_rows(data);
   if (want("csv")) stream("rectification.csv", [&](std::ostream& o) { write_rectification_csv(rows, o); });
   if (want("md")) stream("report.md", [&](std::ostream& o) { write_markdown(data, rows, o); });

@@ -7,12 +7,14 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "config/config.hpp"
 #include "rules/interaction.hpp"
 #include "rules/ipv6.hpp"
 #include "rules/services.hpp"
+#include "reports/scoring.hpp"
 #include "storage/store.hpp"
 
 namespace govaudit {
@@ -38,21 +40,45 @@ struct SiteSummary : SiteEvidence {
   int probes = 0, probes_failed = 0;  // availability in the window before the audit date
 };
 
+using FindingKey = std::tuple<std::string, std::string, std::string>;  // site, rule, subject
+inline FindingKey key_of(const Finding& f) { return {f.site_id, f.rule, f.subject}; }
+
 struct ReportData {
   const Config* config = nullptr;
   RunInfo audit;  // the audit run the findings belong to
   RunInfo crawl;  // the crawl it judged
   std::vector<SiteSummary> sites;
-  std::vector<Finding> findings;
+  std::vector<Finding> findings;   // what the report counts: every finding not reviewed 误报
+  std::vector<Finding> excluded;   // reviewed 误报 (已复核排除): out of scores, lists and --fail-on
+  std::map<FindingKey, Review> reviews;  // the review in force for each reviewed finding
   bool has_previous = false;       // an earlier audit run exists
-  std::vector<Finding> previous;   // its findings, for 新发现 / 仍存在 / 已整改
+  std::vector<Finding> previous;   // its findings (less those reviewed 误报), for 新发现 / 仍存在 / 已整改
+
+  const Review* review(const Finding& f) const {
+    auto it = reviews.find(key_of(f));
+    return it == reviews.end() ? nullptr : &it->second;
+  }
+  ReviewState state(const Finding& f) const { return review_state(review(f), audit.id); }
 };
 
-// One JSON object per line: site, rule, subject, url, detail (an object).
-void write_jsonl(const std::vector<Finding>& findings, std::ostream& out);
+// The numbers of the report, computed once for the report files and the console alike.
+struct RunSummary {
+  std::map<std::string, std::vector<const Finding*>> by_site;
+  std::map<std::string, int> by_category;  // findings other than manual checks, by rule category
+  std::map<std::string, Verdict> verdicts;  // by site id
+  std::vector<const Finding*> manual;       // findings that ask for a person's check
+};
+RunSummary summarize(const ReportData& d);
+
+// One JSON object per line: site, rule, subject, url, detail (an object), and review (status,
+// note, reviewer, at) for a reviewed finding.
+void write_jsonl(const std::vector<Finding>& findings, std::ostream& out, const ReportData* reviews = nullptr);
 
 // The self-contained HTML evaluation report.
 void write_html(const ReportData& data, std::ostream& out);
+
+// A finding's measured values (its detail) as escaped HTML text, labelled in Chinese.
+std::string detail_text(const std::string& detail_json, const Config& cfg);
 
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);

@@ -6,10 +6,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "model/records.hpp"
+#include "model/review.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
 
@@ -41,7 +43,7 @@ struct SiteSummaryRow {
 // audit_views.cpp, resume_state.cpp, findings.cpp; page_rows.cpp maps a page to its row.
 class Store {
  public:
-  static constexpr int kSchemaVersion = 7;  // = the number of files in storage/migrations
+  static constexpr int kSchemaVersion = 8;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
   std::int64_t begin_run(RunKind kind, const Date& today, std::optional<std::int64_t> crawl_run,
@@ -83,6 +85,26 @@ class Store {
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
   std::vector<Finding> findings(std::int64_t audit_run);
+
+  // reviews.cpp: findings with their database ids (the console's and the API's handle), and the
+  // reviews people made of them.
+  struct StoredFinding {
+    std::int64_t id = 0;
+    std::int64_t run = 0;
+    Finding finding;
+  };
+  std::vector<StoredFinding> stored_findings(std::int64_t audit_run);
+  std::optional<StoredFinding> finding_by_id(std::int64_t id);
+  // The audit runs (done) that found the finding of this key, oldest first.
+  std::vector<std::int64_t> runs_with_finding(const std::string& site, const std::string& rule, const std::string& subject);
+  // Where the crawl stored the answer for `url` (asked for, or reached after redirects): its WARC
+  // location, or "" when none was kept.
+  std::string page_warc(std::int64_t crawl_run, const std::string& site, const std::string& url);
+  std::int64_t add_review(const Review& r);  // r.id is ignored; returns the new one
+  // Every review of the key, oldest first.
+  std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject);
+  // The newest review of each finding key made on `audit_run` or before it, by (site, rule, subject).
+  std::map<std::tuple<std::string, std::string, std::string>, Review> reviews_for(std::int64_t audit_run);
 
   // Other hosts' links that answered 2xx/3xx in finished crawl runs at or after `since` (ISO 8601
   // UTC): the newest answer per URL.

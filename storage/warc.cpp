@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <libdeflate.h>
+#include <zlib.h>
 
 #include <array>
 #include <cerrno>
@@ -202,6 +203,74 @@ std::string WarcWriter::write(const Exchange& e) {
 
 void WarcWriter::flush() {
   if (file_ && std::fflush(file_) != 0) throw sqlite::StorageError(name_ + ": " + std::strerror(errno));
+}
+
+}  // namespace govaudit
+
+namespace govaudit {
+
+WarcRecord read_warc_record(const std::filesystem::path& root, const std::string& location, std::size_t max_bytes) {
+  auto hash = location.rfind('#');
+  if (hash == std::string::npos) throw std::runtime_error("not a WARC location: " + location);
+  std::filesystem::path rel(location.substr(0, hash));
+  if (rel.is_absolute() || rel.lexically_normal().string().rfind("..", 0) == 0)
+    throw std::runtime_error("WARC location outside the output directory: " + location);
+  std::filesystem::path file = root / rel;
+  char* end = nullptr;
+  unsigned long long offset = std::strtoull(location.c_str() + hash + 1, &end, 10);
+  if (!end || *end) throw std::runtime_error("not a WARC location: " + location);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), std::fclose);
+  if (!f || std::fseek(f.get(), long(offset), SEEK_SET) != 0)
+    throw std::runtime_error("cannot read " + file.string() + ": " + std::strerror(errno));
+  // One gzip member: inflate stops at its end.
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw std::runtime_error("zlib: cannot start inflating");
+  std::string out;
+  std::array<unsigned char, 65536> in{};
+  std::array<char, 65536> buf{};
+  int rc = Z_OK;
+  bool cut = false;
+  while (rc != Z_STREAM_END) {
+    if (z.avail_in == 0) {
+      z.avail_in = unsigned(std::fread(in.data(), 1, in.size(), f.get()));
+      z.next_in = in.data();
+      if (z.avail_in == 0) break;
+    }
+    z.next_out = reinterpret_cast<Bytef*>(buf.data());
+    z.avail_out = unsigned(buf.size());
+    rc = inflate(&z, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) break;
+    out.append(buf.data(), buf.size() - z.avail_out);
+    if (out.size() > max_bytes) {
+      cut = true;
+      break;
+    }
+  }
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END && !cut) throw std::runtime_error("damaged WARC record at " + location);
+  // WARC headers, a blank line, then the HTTP message.
+  auto warc_end = out.find("\r\n\r\n");
+  if (out.rfind("WARC/", 0) != 0 || warc_end == std::string::npos) throw std::runtime_error("not a WARC record at " + location);
+  WarcRecord r;
+  r.truncated = cut;
+  auto header = [&](const std::string& name) {
+    auto p = out.find("\r\n" + name + ": ");
+    if (p == std::string::npos || p > warc_end) return std::string();
+    p += name.size() + 4;
+    return out.substr(p, out.find("\r\n", p) - p);
+  };
+  r.target_uri = header("WARC-Target-URI");
+  r.date = header("WARC-Date");
+  if (header("WARC-Truncated").size()) r.truncated = true;
+  std::string content = out.substr(warc_end + 4, std::strtoull(header("Content-Length").c_str(), nullptr, 10));
+  auto head_end = content.find("\r\n\r\n");
+  if (head_end == std::string::npos) {
+    r.http_head = std::move(content);
+    return r;
+  }
+  r.http_head = content.substr(0, head_end + 4);
+  r.body = content.substr(head_end + 4);
+  return r;
 }
 
 }  // namespace govaudit

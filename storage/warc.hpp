@@ -54,6 +54,17 @@ class WarcWriter {
   std::int64_t offset_ = 0;
 };
 
+// One response record read back from its "FILE#OFFSET" location: the HTTP head and the payload.
+struct WarcRecord {
+  std::string target_uri, date;
+  std::string http_head;  // status line and headers, CRLF line ends, blank line included
+  std::string body;
+  bool truncated = false;  // the record says the payload was cut, or it was larger than max_bytes
+};
+// `root` is the directory the location is relative to (the run's output directory). Throws
+// std::runtime_error naming the file when the location is malformed, outside `root`, or unreadable.
+WarcRecord read_warc_record(const std::filesystem::path& root, const std::string& location, std::size_t max_bytes = 32 << 20);
+
 // The payload as a WARC response stores it: curl has already removed chunked transfer and
 // content encoding, so those headers are renamed (X-Crawler-…) and Content-Length set to what follows.
 std::string warc_http_response(const std::string& head, const std::string& body);

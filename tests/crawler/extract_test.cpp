@@ -130,15 +130,15 @@ TEST(Extract, DeepAndHugeMarkupIsReadWithinBounds) {
   EXPECT_NE(p.text.find("深处"), std::string::npos);
 
   std::string wide = "<html><body>";
-  for (int i = 0; i < 100000; ++i) wide += "<p><b>" + std::to_string(i) + "</b></p>";
+  for (int i = 0; i < 100000; ++i) wide += "<p><b>行" + std::to_string(i) + "号</b></p>";
   wide += "<div class=\"footer\"><a href=\"https://bszs.conac.cn/\">党政机关</a>网站标识码 3400000001</div></body></html>";
   auto w = govaudit::extract::parse(wide, "http://www.a.gov.cn/");
   EXPECT_TRUE(w.elements_capped);
   EXPECT_FALSE(w.depth_capped);
-  EXPECT_NE(w.text.find("7998"), std::string::npos);  // two elements per row: 8,000 rows in the head
-  EXPECT_EQ(w.text.find("8001"), std::string::npos);
-  EXPECT_EQ(w.text.find("50000"), std::string::npos);
-  EXPECT_NE(w.text.find("99999"), std::string::npos);
+  EXPECT_NE(w.text.find("行7998号"), std::string::npos);  // two elements per row: 8,000 rows in the head
+  EXPECT_EQ(w.text.find("行8001号"), std::string::npos);
+  EXPECT_EQ(w.text.find("行50000号"), std::string::npos);
+  EXPECT_NE(w.text.find("行99999号"), std::string::npos);
   EXPECT_NE(w.text.find("网站标识码 3400000001"), std::string::npos);
   ASSERT_FALSE(w.links.empty());
   EXPECT_EQ(w.links.back().href, "https://bszs.conac.cn/");

@@ -1,0 +1,53 @@
+#include "model/review.hpp"
+
+namespace govaudit {
+
+std::string_view name(ReviewStatus s) {
+  switch (s) {
+    case ReviewStatus::Confirmed: return "confirmed";
+    case ReviewStatus::FalsePositive: return "false_positive";
+    case ReviewStatus::Fixed: return "fixed";
+  }
+  return "confirmed";
+}
+
+std::optional<ReviewStatus> review_status_from(std::string_view s) {
+  if (s == "confirmed") return ReviewStatus::Confirmed;
+  if (s == "false_positive") return ReviewStatus::FalsePositive;
+  if (s == "fixed") return ReviewStatus::Fixed;
+  return std::nullopt;
+}
+
+ReviewState review_state(const Review* latest, std::int64_t run) {
+  if (!latest) return ReviewState::None;
+  switch (latest->status) {
+    case ReviewStatus::Confirmed: return ReviewState::Confirmed;
+    case ReviewStatus::FalsePositive: return ReviewState::FalsePositive;
+    case ReviewStatus::Fixed: return latest->run < run ? ReviewState::FixFailed : ReviewState::FixClaimed;
+  }
+  return ReviewState::None;
+}
+
+std::string_view name(ReviewState s) {
+  switch (s) {
+    case ReviewState::None: return "none";
+    case ReviewState::Confirmed: return "confirmed";
+    case ReviewState::FalsePositive: return "false_positive";
+    case ReviewState::FixClaimed: return "fix_claimed";
+    case ReviewState::FixFailed: return "fix_failed";
+  }
+  return "none";
+}
+
+std::string_view label(ReviewState s) {
+  switch (s) {
+    case ReviewState::None: return "未复核";
+    case ReviewState::Confirmed: return "已确认";
+    case ReviewState::FalsePositive: return "误报";
+    case ReviewState::FixClaimed: return "已整改（待验证）";
+    case ReviewState::FixFailed: return "整改未通过";
+  }
+  return "未复核";
+}
+
+}  // namespace govaudit

@@ -1,0 +1,32 @@
+#pragma once
+// A person's review of a finding (人工复核): confirmed, a false positive (with its reason), or
+// claimed fixed by the site's staff. Keyed by the finding's (site, rule, subject), so it holds for
+// the same finding in later runs.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace govaudit {
+
+enum class ReviewStatus : std::uint8_t { Confirmed, FalsePositive, Fixed };
+std::string_view name(ReviewStatus s);  // confirmed, false_positive, fixed
+std::optional<ReviewStatus> review_status_from(std::string_view s);
+
+struct Review {
+  std::int64_t id = 0;
+  std::string site_id, rule, subject;
+  std::int64_t run = 0;  // the audit run the finding was reviewed on
+  ReviewStatus status = ReviewStatus::Confirmed;
+  std::string note, reviewer;
+  std::string at;  // ISO 8601 UTC
+};
+
+// What a review makes of the finding in audit run `run`: a fix claimed on an earlier run that this
+// run still finds has not passed (整改未通过).
+enum class ReviewState : std::uint8_t { None, Confirmed, FalsePositive, FixClaimed, FixFailed };
+ReviewState review_state(const Review* latest, std::int64_t run);
+std::string_view name(ReviewState s);   // none, confirmed, false_positive, fix_claimed, fix_failed
+std::string_view label(ReviewState s);  // 未复核, 已确认, 误报, 已整改（待验证）, 整改未通过
+
+}  // namespace govaudit

@@ -1,0 +1,90 @@
+// Reviews of findings (人工复核), and findings by their database id.
+#include "model/clock.hpp"
+#include "storage/store.hpp"
+
+namespace govaudit {
+
+namespace {
+Finding finding_row(const sqlite::Statement& st, int at) {
+  Finding f(st.text(at), st.text(at + 1), st.text(at + 2), st.text(at + 3), st.text(at + 4));
+  f.severity = severity_from(st.text(at + 5));
+  return f;
+}
+constexpr const char* kFindingColumns = "rowid, run_id, site_id, rule, subject, url, detail, severity";
+
+Review review_row(const sqlite::Statement& st) {
+  Review r;
+  r.id = st.integer(0);
+  r.site_id = st.text(1);
+  r.rule = st.text(2);
+  r.subject = st.text(3);
+  r.run = st.integer(4);
+  r.status = review_status_from(st.text(5)).value_or(ReviewStatus::Confirmed);
+  r.note = st.text(6);
+  r.reviewer = st.text(7);
+  r.at = st.text(8);
+  return r;
+}
+constexpr const char* kReviewColumns = "id, site_id, rule, subject, run_id, status, note, reviewer, at";
+}  // namespace
+
+std::vector<Store::StoredFinding> Store::stored_findings(std::int64_t audit_run) {
+  auto st = db_.prepare(std::string("SELECT ") + kFindingColumns + " FROM findings WHERE run_id=? ORDER BY rowid");
+  st.bind(1, audit_run);
+  std::vector<StoredFinding> out;
+  while (st.step()) out.push_back({st.integer(0), st.integer(1), finding_row(st, 2)});
+  return out;
+}
+
+std::optional<Store::StoredFinding> Store::finding_by_id(std::int64_t id) {
+  auto st = db_.prepare(std::string("SELECT ") + kFindingColumns + " FROM findings WHERE rowid=?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return StoredFinding{st.integer(0), st.integer(1), finding_row(st, 2)};
+}
+
+std::vector<std::int64_t> Store::runs_with_finding(const std::string& site, const std::string& rule, const std::string& subject) {
+  auto st = db_.prepare(
+      "SELECT f.run_id FROM findings f JOIN runs r ON r.id=f.run_id WHERE f.site_id=? AND f.rule=? AND f.subject=? "
+      "AND r.status='done' ORDER BY f.run_id");
+  st.bind(1, site).bind(2, rule).bind(3, subject);
+  std::vector<std::int64_t> out;
+  while (st.step()) out.push_back(st.integer(0));
+  return out;
+}
+
+std::string Store::page_warc(std::int64_t crawl_run, const std::string& site, const std::string& url) {
+  auto st = db_.prepare(
+      "SELECT warc FROM pages WHERE run_id=? AND site_id=? AND (url=? OR final_url=?) AND warc!='' ORDER BY url=? DESC LIMIT 1");
+  st.bind(1, crawl_run).bind(2, site).bind(3, url).bind(4, url).bind(5, url);
+  return st.step() ? st.text(0) : std::string();
+}
+
+std::int64_t Store::add_review(const Review& r) {
+  auto st = db_.prepare("INSERT INTO reviews (site_id, rule, subject, run_id, status, note, reviewer, at) VALUES (?,?,?,?,?,?,?,?)");
+  st.bind(1, r.site_id).bind(2, r.rule).bind(3, r.subject).bind(4, r.run).bind(5, std::string(name(r.status)))
+      .bind(6, r.note).bind(7, r.reviewer).bind(8, r.at.empty() ? now_iso_utc() : r.at);
+  st.run();
+  return db_.last_insert_id();
+}
+
+std::vector<Review> Store::reviews_of(const std::string& site, const std::string& rule, const std::string& subject) {
+  auto st = db_.prepare(std::string("SELECT ") + kReviewColumns + " FROM reviews WHERE site_id=? AND rule=? AND subject=? ORDER BY id");
+  st.bind(1, site).bind(2, rule).bind(3, subject);
+  std::vector<Review> out;
+  while (st.step()) out.push_back(review_row(st));
+  return out;
+}
+
+std::map<std::tuple<std::string, std::string, std::string>, Review> Store::reviews_for(std::int64_t audit_run) {
+  auto st = db_.prepare(std::string("SELECT ") + kReviewColumns + " FROM reviews WHERE run_id<=? ORDER BY id");
+  st.bind(1, audit_run);
+  std::map<std::tuple<std::string, std::string, std::string>, Review> out;
+  while (st.step()) {
+    Review r = review_row(st);
+    out[{r.site_id, r.rule, r.subject}] = std::move(r);  // later rows replace earlier ones
+  }
+  return out;
+}
+
+}  // namespace govaudit
