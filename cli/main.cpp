@@ -1,4 +1,4 @@
-// govaudit: one binary, subcommands crawl, audit, report, run, diff, demo, calendar, probe, inspect.
+// govaudit: one binary, subcommands crawl, audit, report, run, diff, demo, calendar, probe, inspect, serve.
 // Exit codes: 0 completed; 1 findings at or above --fail-on; 2 usage or config error; 3 the run failed.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -17,6 +17,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/console_server.hpp"
 #include "cli/demo_server.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
@@ -42,6 +43,7 @@ struct Options {
   std::string sites, config, out = "govaudit-out", db, dns, today, allow_net, fail_on;
   std::string cal_from, cal_to;
   std::string inspect_target, inspect_file, inspect_url;
+  std::string listen = "127.0.0.1:8080", token_file, warc_root;
   bool json_out = false, fresh = false;
   std::vector<std::string> cal_add;
   std::int64_t run = 0, from_run = 0, to_run = 0;
@@ -320,6 +322,24 @@ int cmd_demo(Options o) {
   print_outputs(job.files);
   std::cout << "govaudit demo: " << job.audit.findings << " findings (" << portal.planted.size()
             << " planted); open " << (fs::path(o.out) / "report.html").string() << "\n";
+  std::cout << "govaudit demo: review the findings in the console: govaudit serve --db " << path
+            << " (then open http://127.0.0.1:8080/)\n";
+  return 0;
+}
+
+int cmd_serve(const Options& o) {
+  if (o.db.empty()) throw Usage("serve: --db FILE is required (the database a run wrote, e.g. govaudit-out/govaudit.db)");
+  if (!fs::exists(o.db)) throw Usage("serve: no database at " + o.db);
+  ServeOptions s;
+  s.db = o.db;
+  s.listen = o.listen;
+  s.token_file = o.token_file;
+  s.warc_root = o.warc_root;
+  try {
+    serve_console(s, make_config(o));
+  } catch (const std::invalid_argument& e) {
+    throw Usage(e.what());
+  }
   return 0;
 }
 
@@ -391,6 +411,13 @@ int main(int argc, char** argv) {
   auto* calendar = app.add_subcommand("calendar", "Working-day calendar: list days or add working days");
   auto* probe = app.add_subcommand("probe", "One round of homepage availability probes (for cron / systemd timers)");
   auto* inspect = app.add_subcommand("inspect", "Show what govaudit reads from one page (URL or saved file)");
+  auto* serve = app.add_subcommand("serve", "Review console: findings, evidence and reviews in a browser");
+  serve->add_option("--db", o.db, "Database a run wrote (govaudit-out/govaudit.db)");
+  serve->add_option("--listen", o.listen, "Address to listen on, HOST:PORT (default 127.0.0.1:8080; others need --token-file)");
+  serve->add_option("--token-file", o.token_file, "File holding the access token (clients send Authorization: Bearer …)");
+  serve->add_option("--warc-root", o.warc_root, "Directory the WARC evidence is under (default: the database's directory)");
+  serve->add_option("--config", o.config, "Configuration file (TOML) the reports were made with");
+  serve->add_flag("-v,--verbose", o.verbose, "Log every request (repeat for debug)");
   inspect->add_option("url", o.inspect_target, "Page to fetch with the crawler's settings");
   inspect->add_option("--file", o.inspect_file, "A saved page instead of fetching");
   inspect->add_option("--url", o.inspect_url, "With --file: the page's URL (resolves its relative links)");
@@ -436,6 +463,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(probe)) return cmd_probe(o);
     if (app.got_subcommand(inspect)) return cmd_inspect(o);
     if (app.got_subcommand(diff)) return cmd_diff(o);
+    if (app.got_subcommand(serve)) return cmd_serve(o);
   } catch (const Usage& e) {
     std::cerr << "govaudit: " << e.what() << "\n";
     return 2;

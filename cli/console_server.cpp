@@ -1,0 +1,171 @@
+#include "cli/console_server.hpp"
+
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include "model/strings.hpp"
+#include "reports/console.hpp"
+#include "storage/store.hpp"
+
+namespace govaudit {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Requests per client address: a token bucket, so that a script cannot flood the database.
+class RateLimit {
+ public:
+  explicit RateLimit(int per_second) : rate_(per_second) {}
+  bool allow(const std::string& who) {
+    auto now = Clock::now();
+    auto& b = buckets_[who];
+    if (b.last == Clock::time_point{}) b.tokens = 2.0 * rate_;
+    b.tokens = std::min(2.0 * rate_, b.tokens + rate_ * std::chrono::duration<double>(now - b.last).count());
+    b.last = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    Clock::time_point last{};
+  };
+  double rate_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+asio::awaitable<void> session(tcp::socket socket, Console& console, RateLimit& limit) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer(16 * 1024);
+  std::string peer;
+  {
+    boost::system::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    peer = ec ? "?" : ep.address().to_string();
+  }
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(64 * 1024);  // a review is a few hundred bytes
+    stream.expires_after(std::chrono::seconds(30));  // slow clients lose the connection
+    boost::system::error_code ec;
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout) break;
+    HttpResponse out;
+    bool keep = false;
+    unsigned version = 11;
+    if (ec) {
+      out.status = ec == http::error::body_limit || ec == http::error::header_limit ? 413 : 400;
+      out.content_type = "text/plain; charset=utf-8";
+      out.body = ec.message() + "\n";
+    } else {
+      auto& req = parser.get();
+      keep = req.keep_alive();
+      version = req.version();
+      if (!limit.allow(peer)) {
+        out.status = 429;
+        out.content_type = "text/plain; charset=utf-8";
+        out.body = "too many requests\n";
+        out.headers.push_back({"Retry-After", "1"});
+      } else {
+        HttpRequest in;
+        in.method = std::string(req.method_string());
+        in.target = std::string(req.target());
+        for (auto& f : req) in.headers[ascii_lower(std::string(f.name_string()))] = std::string(f.value());
+        in.body = req.body();
+        out = console.handle(in);
+        if (in.method == "HEAD") out.body.clear();
+        spdlog::debug("{} {} {} -> {}", peer, in.method, in.target, out.status);
+      }
+    }
+    http::response<http::string_body> res{static_cast<http::status>(out.status), version};
+    res.set(http::field::server, "govaudit");
+    if (out.status != 303) res.set(http::field::content_type, out.content_type);
+    for (auto& [k, v] : out.headers) res.set(k, v);
+    res.body() = std::move(out.body);
+    res.keep_alive(keep);
+    res.prepare_payload();
+    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !keep) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimit& limit) {
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) continue;
+    asio::co_spawn(acceptor.get_executor(), session(std::move(s), console, limit), asio::detached);
+  }
+}
+
+}  // namespace
+
+void serve_console(const ServeOptions& o, const Config& config) {
+  auto colon = o.listen.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("--listen: HOST:PORT expected, got " + o.listen);
+  std::string host = o.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(host, ec);
+  if (ec) throw std::invalid_argument("--listen: not an IP address: " + host);
+  int port = std::atoi(o.listen.c_str() + colon + 1);
+  if (port <= 0 || port > 65535) throw std::invalid_argument("--listen: bad port in " + o.listen);
+
+  ConsoleOptions co;
+  if (!o.token_file.empty()) {
+    std::ifstream in(o.token_file);
+    if (!in) throw std::invalid_argument("--token-file: cannot read " + o.token_file.string());
+    std::getline(in, co.token);
+    while (!co.token.empty() && (co.token.back() == '\r' || co.token.back() == ' ')) co.token.pop_back();
+    if (co.token.size() < 16) throw std::invalid_argument("--token-file: the token must be at least 16 characters");
+  } else if (!addr.is_loopback()) {
+    throw std::invalid_argument("--listen " + o.listen + " is reachable from other machines: give --token-file (see README)");
+  }
+  if (addr.is_loopback())  // a page of another site cannot reach the console through a rebound name
+    for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) co.hosts.insert(std::string(name) + ":" + std::to_string(port));
+  co.warc_root = o.warc_root.empty() ? std::filesystem::absolute(o.db).parent_path() : o.warc_root;
+
+  Store store(o.db);
+  Console console(store, config, co);
+  RateLimit limit(o.requests_per_second);
+  asio::io_context io(1);
+  tcp::acceptor acceptor(io);
+  tcp::endpoint ep(addr, static_cast<unsigned short>(port));
+  acceptor.open(ep.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  acceptor.bind(ep);
+  acceptor.listen();
+  asio::co_spawn(io, accept(acceptor, console, limit), asio::detached);
+  asio::signal_set stop(io, SIGINT, SIGTERM);
+  stop.async_wait([&](auto, int) { io.stop(); });
+  spdlog::info("console on http://{}/ over {}{}", o.listen, o.db, co.token.empty() ? "" : " (token required)");
+  io.run();
+}
+
+}  // namespace govaudit
