@@ -316,7 +316,7 @@ HttpResponse Console::run_page(std::int64_t run, const std::map<std::string, std
     for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + html_escape(x);
     b += "<tr><td><a href=\"/runs/" + std::to_string(run) + "?site=" + url_encode(s.site.id) + "\">" + html_escape(s.site.name) + "</a><br><span class=\"muted\">" +
          html_escape(s.site.id) + "</span></td><td>" + html_escape(s.status == "unreachable" ? "无法访问" : "已采集") + "</td><td>" +
-         std::to_string(s.pages) + "</td><td>" + fmt::format("{:.1f}", v.score) + "</td><td>" + (v.pass ? "<span class=\"pass\">合格</span>" : "<span class=\"fail\">不合格</span>") +
+         std::to_string(s.pages) + "</td><td>" + (v.vetoes.empty() ? fmt::format("{:.1f}", v.score) : std::string("否决")) + "</td><td>" + (v.pass ? "<span class=\"pass\">合格</span>" : "<span class=\"fail\">不合格</span>") +
          "</td><td>" + vetoes + "</td><td>" + std::to_string(sum.by_site[s.site.id].size()) + "</td></tr>";
   }
   b += "</table><h2>问题分类</h2><table>";

@@ -1,0 +1,186 @@
+// `govaudit serve` as a user meets it: the demo's database served on loopback, asked over HTTP
+// with libcurl (token, CSRF, evidence, limits, a review carried to the next audit run), and driven
+// in headless Chromium (tests/tools/console_browser.mjs) to mark a finding 误报, after which the
+// regenerated report lists it under 已复核排除.
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "model/strings.hpp"
+#include "tests/test_helpers.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using govaudit::test::run_govaudit;
+using govaudit::test::sh;
+
+namespace {
+
+struct Reply {
+  long status = 0;
+  std::string body, headers;
+};
+
+Reply http(const std::string& method, const std::string& url, const std::vector<std::string>& headers = {}, const std::string& body = "") {
+  Reply r;
+  CURL* c = curl_easy_init();
+  curl_slist* h = nullptr;
+  for (auto& x : headers) h = curl_slist_append(h, x.c_str());
+  auto sink = +[](char* p, size_t s, size_t n, void* out) { static_cast<std::string*>(out)->append(p, s * n); return s * n; };
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  if (method == "POST") curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str()), curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, long(body.size()));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(c);
+  return r;
+}
+
+// `govaudit serve` in the background for the test's length.
+class Served {
+ public:
+  Served(const std::vector<std::string>& args, const fs::path& log, int port) : base_("http://127.0.0.1:" + std::to_string(port)) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      if (!freopen(log.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(126);
+      std::vector<char*> argv{const_cast<char*>(GOVAUDIT_BIN), const_cast<char*>("serve")};
+      for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 100 && http("GET", base_ + "/api/runs").status == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ~Served() {
+    kill(pid_, SIGTERM);
+    int st = 0;
+    waitpid(pid_, &st, 0);
+  }
+  const std::string& base() const { return base_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string base_;
+};
+
+struct Demo {
+  fs::path dir = fs::temp_directory_path() / ("govaudit_console_" + std::to_string(::getpid()));
+  fs::path db = dir / "out" / "govaudit.db";
+  Demo() {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    auto o = run_govaudit({"demo", "-q", "--out", (dir / "out").string()}, dir / "demo.err");
+    EXPECT_EQ(o.code, 0) << o.err;
+  }
+  ~Demo() {
+    if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+  }
+};
+
+}  // namespace
+
+TEST(Console, RefusesAnOpenAddressWithoutAToken) {
+  Demo d;
+  auto o = run_govaudit({"serve", "--db", d.db.string(), "--listen", "0.0.0.0:18571"}, d.dir / "serve.err");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--token-file"), std::string::npos) << o.err;
+  std::ofstream(d.dir / "short") << "abc\n";
+  o = run_govaudit({"serve", "--db", d.db.string(), "--listen", "0.0.0.0:18571", "--token-file", (d.dir / "short").string()}, d.dir / "serve.err");
+  EXPECT_EQ(o.code, 2) << o.err;
+}
+
+TEST(Console, ApiOverHttpWithTokenCsrfEvidenceAndLimits) {
+  Demo d;
+  std::string token = "test-token-0123456789abcdef";
+  std::ofstream(d.dir / "token") << token << "\n";
+  Served s({"--db", d.db.string(), "--listen", "127.0.0.1:18572", "--token-file", (d.dir / "token").string()}, d.dir / "serve.log", 18572);
+  std::string auth = "Authorization: Bearer " + token;
+  EXPECT_EQ(http("GET", s.base() + "/api/runs").status, 401);
+  auto runs = http("GET", s.base() + "/api/runs", {auth});
+  ASSERT_EQ(runs.status, 200) << runs.body;
+  auto run = json::parse(runs.body).back()["id"].get<std::int64_t>();
+  auto findings = json::parse(http("GET", s.base() + "/api/findings?run=" + std::to_string(run), {auth}).body);
+  ASSERT_GE(findings.size(), 40u);  // the demo plants every rule
+
+  // Evidence: the stored answer, sandboxed; the first finding with a captured page.
+  bool evidence = false;
+  for (auto& f : findings) {
+    auto e = http("GET", s.base() + "/evidence/" + std::to_string(f["id"].get<std::int64_t>()), {auth});
+    if (e.status != 200) continue;
+    EXPECT_NE(e.headers.find("Content-Security-Policy: sandbox"), std::string::npos) << e.headers;
+    evidence = true;
+    break;
+  }
+  EXPECT_TRUE(evidence);
+
+  std::string id = std::to_string(findings[0]["id"].get<std::int64_t>());
+  std::string review = R"({"status":"false_positive","note":"复核：误报"})";
+  EXPECT_EQ(http("POST", s.base() + "/api/findings/" + id + "/review", {auth, "Content-Type: application/json"}, review).status, 403);
+  std::string csrf = json::parse(http("GET", s.base() + "/api/session", {auth}).body)["csrf"];
+  auto ok = http("POST", s.base() + "/api/findings/" + id + "/review", {auth, "Content-Type: application/json", "X-CSRF-Token: " + csrf}, review);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json::parse(ok.body)["review"]["status"], "false_positive");
+  // Bodies are bounded.
+  EXPECT_EQ(http("POST", s.base() + "/api/findings/" + id + "/review", {auth, "Content-Type: application/json", "X-CSRF-Token: " + csrf},
+                 std::string(200 * 1024, 'x')).status, 413);
+
+  // The next audit of the same crawl: the finding keeps its review and its history names both runs.
+  auto o = run_govaudit({"audit", "-q", "--db", d.db.string(), "--out", (d.dir / "out").string()}, d.dir / "audit.err");
+  ASSERT_EQ(o.code, 0) << o.err;
+  auto next = json::parse(http("GET", s.base() + "/api/runs", {auth}).body).back()["id"].get<std::int64_t>();
+  ASSERT_GT(next, run);
+  bool carried = false;
+  for (auto& f : json::parse(http("GET", s.base() + "/api/findings?run=" + std::to_string(next), {auth}).body))
+    if (f["rule"] == findings[0]["rule"] && f["subject"] == findings[0]["subject"]) {
+      carried = f["review"]["status"] == "false_positive";
+      auto page = http("GET", s.base() + "/findings/" + std::to_string(f["id"].get<std::int64_t>()), {auth}).body;
+      EXPECT_NE(page.find("共 2 批发现"), std::string::npos);
+      EXPECT_NE(page.find("复核：误报"), std::string::npos);
+    }
+  EXPECT_TRUE(carried);
+}
+
+TEST(Console, ABrowserMarksAFalsePositiveAndTheReportMovesIt) {
+  fs::path tools = fs::path(GOVAUDIT_SOURCE_DIR) / "tests" / "tools";
+  if (sh("command -v node >/dev/null && command -v chromium >/dev/null") != 0) GOVAUDIT_NEED_TOOL("node or chromium missing: run scripts/install-deps");
+  if (!fs::exists(tools / "node_modules" / "puppeteer-core")) GOVAUDIT_NEED_TOOL("tests/tools/node_modules/puppeteer-core missing: run scripts/install-deps");
+  Demo d;
+  Served s({"--db", d.db.string(), "--listen", "127.0.0.1:18573"}, d.dir / "serve.log", 18573);
+  fs::path shots = fs::path(GOVAUDIT_BIN).parent_path() / "console-screenshots";
+  fs::path out = d.dir / "browser.json";
+  ASSERT_EQ(sh("node '" + (tools / "console_browser.mjs").string() + "' " + s.base() + " '" + shots.string() + "' > '" + out.string() +
+               "' 2> '" + (d.dir / "browser.err").string() + "'"), 0)
+      << govaudit::read_file(d.dir / "browser.err");
+  json marked = json::parse(govaudit::read_file(out));
+  for (auto* png : {"console-overview.png", "console-finding.png", "console-review.png"}) EXPECT_TRUE(fs::exists(shots / png)) << png;
+
+  // The regenerated report: the finding is in the appendix with its reason, out of the lists.
+  auto o = run_govaudit({"report", "--db", d.db.string(), "--out", (d.dir / "report").string()}, d.dir / "report.err");
+  ASSERT_EQ(o.code, 0) << o.err;
+  std::string html = govaudit::read_file(d.dir / "report" / "report.html");
+  auto appendix = html.find("附录、已复核排除");
+  ASSERT_NE(appendix, std::string::npos);
+  EXPECT_NE(html.find(marked["note"].get<std::string>(), appendix), std::string::npos);
+  bool in_jsonl = false;
+  std::ifstream jl(d.dir / "report" / "findings.jsonl");
+  for (std::string line; std::getline(jl, line);) {
+    auto j = json::parse(line);
+    if (j["rule"] == marked["rule"] && j["subject"] == marked["subject"]) in_jsonl = j["review"]["status"] == "false_positive";
+  }
+  EXPECT_TRUE(in_jsonl);
+}
