@@ -58,6 +58,12 @@ std::string detect(std::string_view body) {
 }
 
 bool convert(std::string_view body, const std::string& from, Decoded& out) {
+  if (from == "UTF-8" && valid_utf8(body)) {  // most pages: nothing to convert, nothing to replace
+    out.text.assign(body);
+    out.replacements = 0;
+    out.charset = from;
+    return true;
+  }
   UErrorCode err = U_ZERO_ERROR;
   std::unique_ptr<UConverter, void (*)(UConverter*)> src(ucnv_open(from.c_str(), &err), ucnv_close);
   if (U_FAILURE(err)) return false;
@@ -71,6 +77,7 @@ bool convert(std::string_view body, const std::string& from, Decoded& out) {
                  nullptr, nullptr, nullptr, nullptr, true, true, &err);
   if (U_FAILURE(err)) return false;
   out.text.resize(size_t(target - out.text.data()));
+  out.text.shrink_to_fit();  // the worst case was reserved: three bytes out for each byte in
   out.replacements = 0;
   for (size_t p = out.text.find("\xEF\xBF\xBD"); p != std::string::npos; p = out.text.find("\xEF\xBF\xBD", p + 3))
     ++out.replacements;
