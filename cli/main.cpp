@@ -19,6 +19,8 @@
 
 #include "cli/console_server.hpp"
 #include "cli/demo_server.hpp"
+#include "cli/distributed.hpp"
+#include "storage/pg.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
 #include "config/calendar.hpp"
@@ -44,6 +46,9 @@ struct Options {
   std::string cal_from, cal_to;
   std::string inspect_target, inspect_file, inspect_url;
   std::string listen = "127.0.0.1:8080", token_file, warc_root;
+  std::string work, store, units_by = "ip", worker_name;
+  int max_units = 0, lease_seconds = 60, max_attempts = 3;
+  bool exit_when_idle = false;
   bool json_out = false, fresh = false;
   std::vector<std::string> cal_add;
   std::int64_t run = 0, from_run = 0, to_run = 0;
@@ -52,20 +57,6 @@ struct Options {
   bool quiet = false;
 };
 
-std::vector<std::string> split_csv(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else if (c != ' ') {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
 
 struct Usage : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -294,6 +285,11 @@ int cmd_audit(const Options& o) {
 }
 
 int cmd_report(const Options& o) {
+  if (pg::is_uri(o.db)) {
+    if (o.store.empty()) throw Usage("report: --store DIR is required with a shared store (where the units' files are)");
+    print_outputs(shared_report(o.db, o.run, o.store, o.out, std::set<std::string>(o.formats.begin(), o.formats.end())));
+    return 0;
+  }
   Config cfg = make_config(o);
   std::string path = existing_db(o);
   Store store(path);
@@ -324,6 +320,34 @@ int cmd_demo(Options o) {
             << " planted); open " << (fs::path(o.out) / "report.html").string() << "\n";
   std::cout << "govaudit demo: review the findings in the console: govaudit serve --db " << path
             << " (then open http://127.0.0.1:8080/)\n";
+  return 0;
+}
+
+int cmd_plan(const Options& o) {
+  if (!pg::is_uri(o.db)) throw Usage("plan: --db postgresql://… is required (the shared store)");
+  if (o.sites.empty()) throw Usage("plan: --sites FILE is required");
+  PlanOptions p{o.db, o.sites, o.config, o.today, o.dns, o.allow_net, o.units_by};
+  try {
+    std::cout << "planned run " << plan_run(p) << "\n";
+  } catch (const std::invalid_argument& e) {
+    throw Usage(e.what());
+  }
+  return 0;
+}
+
+int cmd_worker(const Options& o) {
+  if (!pg::is_uri(o.db)) throw Usage("worker: --db postgresql://… is required (the shared store)");
+  if (o.work.empty() || o.store.empty()) throw Usage("worker: --work DIR and --store DIR are required");
+  WorkerOptions w;
+  w.uri = o.db;
+  w.work = o.work;
+  w.store = o.store;
+  w.max_units = o.max_units;
+  w.exit_when_idle = o.exit_when_idle;
+  w.lease_seconds = o.lease_seconds;
+  w.max_attempts = o.max_attempts;
+  w.name = o.worker_name;
+  std::cout << "worker: published " << run_worker(w) << " units\n";
   return 0;
 }
 
@@ -411,6 +435,28 @@ int main(int argc, char** argv) {
   auto* calendar = app.add_subcommand("calendar", "Working-day calendar: list days or add working days");
   auto* probe = app.add_subcommand("probe", "One round of homepage availability probes (for cron / systemd timers)");
   auto* inspect = app.add_subcommand("inspect", "Show what govaudit reads from one page (URL or saved file)");
+  auto* plan = app.add_subcommand("plan", "Plan a run in a shared PostgreSQL store: sites split into work units");
+  auto* worker = app.add_subcommand("worker", "Work units of shared runs (any number of workers, on any machines)");
+  plan->add_option("--db", o.db, "Shared store, postgresql://… (credentials from the URI or PG* / ~/.pgpass)");
+  plan->add_option("--sites", o.sites, "Site list: TOML, CSV or JSON");
+  plan->add_option("--config", o.config, "Configuration file (TOML); stored with the run for every worker");
+  plan->add_option("--today", o.today, "Audit date YYYY-MM-DD (default: today in China)");
+  plan->add_option("--dns", o.dns, "DNS servers, HOST:PORT[,...] (also used by the workers)");
+  plan->add_option("--allow-net", o.allow_net, "Address ranges that may be crawled although private, CIDR[,...]");
+  plan->add_option("--units-by", o.units_by, "ip: sites sharing an address are one unit (default); host: one unit per homepage host")
+      ->check(CLI::IsMember({"ip", "host"}));
+  worker->add_option("--db", o.db, "Shared store, postgresql://…");
+  worker->add_option("--work", o.work, "Local directory for the units' SQLite and WARC files");
+  worker->add_option("--store", o.store, "Artifact store directory (NFS mount, rsync target)");
+  worker->add_option("--max-units", o.max_units, "Stop after this many units (0: no limit)");
+  worker->add_flag("--exit-when-idle", o.exit_when_idle, "Exit when no unit is pending or leased");
+  worker->add_option("--lease-seconds", o.lease_seconds, "Lease time, renewed every third of it (default 60)")->check(CLI::Range(3, 3600));
+  worker->add_option("--name", o.worker_name, "This worker's name in the leases (default HOST:PID)");
+  worker->add_option("--max-attempts", o.max_attempts, "Attempts before a unit is marked failed (default 3)")->check(CLI::Range(1, 100));
+  for (auto* c : {plan, worker}) {
+    c->add_flag("-v,--verbose", o.verbose, "More log output");
+    c->add_flag("-q,--quiet", o.quiet, "Only warnings and errors");
+  }
   auto* serve = app.add_subcommand("serve", "Review console: findings, evidence and reviews in a browser");
   serve->add_option("--db", o.db, "Database a run wrote (govaudit-out/govaudit.db)");
   serve->add_option("--listen", o.listen, "Address to listen on, HOST:PORT (default 127.0.0.1:8080; others need --token-file)");
@@ -439,6 +485,7 @@ int main(int argc, char** argv) {
   calendar->add_option("--to", o.cal_to, "Last day to list (YYYY-MM-DD)");
   calendar->add_option("--add", o.cal_add, "D N: print the date N working days after D")->expected(2);
   report->add_option("--run", o.run, "Audit run to report (default: the latest)");
+  report->add_option("--store", o.store, "With --db postgresql://…: the artifact store the workers wrote");
   report->add_option("--format", o.formats, "Formats to write: html,xlsx,csv,md,jsonl (default: all)")->delimiter(',');
   diff->add_option("--from", o.from_run, "Earlier audit run (default: the one before --to)");
   diff->add_option("--to", o.to_run, "Later audit run (default: the latest)");
@@ -464,6 +511,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(inspect)) return cmd_inspect(o);
     if (app.got_subcommand(diff)) return cmd_diff(o);
     if (app.got_subcommand(serve)) return cmd_serve(o);
+    if (app.got_subcommand(plan)) return cmd_plan(o);
+    if (app.got_subcommand(worker)) return cmd_worker(o);
   } catch (const Usage& e) {
     std::cerr << "govaudit: " << e.what() << "\n";
     return 2;

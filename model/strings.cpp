@@ -33,4 +33,19 @@ bool contains_any(std::string_view text, std::initializer_list<std::string_view>
   return false;
 }
 
+std::vector<std::string> split_csv(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
 }  // namespace govaudit

@@ -4,11 +4,14 @@
 #include <string>
 #include <initializer_list>
 #include <string_view>
+#include <vector>
 
 namespace govaudit {
 
 // ASCII letters lower-cased; other bytes (UTF-8 included) unchanged.
 std::string ascii_lower(std::string_view s);
+// "a, b,,c" -> {"a", "b", "c"}: a comma-separated option, spaces and empty items dropped.
+std::vector<std::string> split_csv(std::string_view s);
 
 // True when `text` contains one of `words`. Boyer-Moore-Horspool: a plain find() of a Chinese word
 // stops at every character sharing its UTF-8 lead byte, which on a Chinese page is most of them.

@@ -160,6 +160,7 @@ struct Sections : RunSummary {
       for (auto& x : v.vetoes) o << "；单项否决：" << html_escape(x);
       o << "</p>";
       if (s.status == "unreachable") o << "<p class=\"fail\">首页无法访问：" << html_escape(s.error) << "</p>";
+      if (s.status == "not_audited") o << "<p class=\"fail\">未测评：" << html_escape(s.error) << "</p>";
       for (auto& l : s.limits) o << "<p class=\"muted\">采集限制：" << html_escape(l) << "</p>";
       std::map<std::string, std::vector<const Finding*>> by_cat;
       for (auto* f : by_site[s.site.id])

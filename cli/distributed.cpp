@@ -1,0 +1,261 @@
+#include "cli/distributed.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/pipeline.hpp"
+#include "config/sites.hpp"
+#include "crawler/dns.hpp"
+#include "model/strings.hpp"
+#include "model/url.hpp"
+#include "reports/report.hpp"
+#include "storage/shared_store.hpp"
+
+namespace govaudit {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string homepage_host(const Site& s) {
+  auto p = url::parts(s.homepage);
+  return p ? p->host : s.homepage;
+}
+
+// The configuration a run was planned with, as this machine reads it.
+Config run_config(const SharedRun& r, const fs::path& dir) {
+  std::optional<fs::path> file;
+  if (!r.config.empty()) {
+    fs::create_directories(dir);
+    file = dir / "config.toml";
+    std::ofstream(*file) << r.config;
+  }
+  Config cfg = load_config(file);
+  auto o = json::parse(r.options, nullptr, false);
+  if (o.is_object()) {
+    if (auto d = split_csv(o.value("dns", "")); !d.empty()) cfg.dns.servers = d;
+    for (auto& c : split_csv(o.value("allow_net", ""))) cfg.allow_net.push_back(c);
+  }
+  return cfg;
+}
+
+// Renews a lease every third of its time on a connection of its own, until stopped.
+class Heartbeat {
+ public:
+  Heartbeat(const std::string& uri, const Lease& l, std::chrono::seconds ttl) : thread_([this, uri, l, ttl] {
+    std::unique_ptr<SharedStore> db;
+    std::unique_lock lock(m_);
+    while (!cv_.wait_for(lock, ttl / 3, [this] { return stop_; })) {
+      try {
+        if (!db) db = std::make_unique<SharedStore>(uri);
+        if (!db->renew(l, ttl)) {
+          lost_ = true;
+          spdlog::warn("worker: lost the lease of unit {} of run {} (generation {})", l.unit, l.run, l.generation);
+          return;
+        }
+      } catch (const std::exception& e) {  // the database away for a while: try again at the next beat
+        spdlog::warn("worker: could not renew the lease of unit {}: {}", l.unit, e.what());
+        db.reset();
+      }
+    }
+  }) {}
+  ~Heartbeat() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  bool lost() {
+    std::lock_guard lock(m_);
+    return lost_;
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool stop_ = false, lost_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::int64_t plan_run(const PlanOptions& o) {
+  Config cfg = load_config(o.config_file.empty() ? std::nullopt : std::optional<fs::path>(o.config_file));
+  if (!o.dns.empty()) cfg.dns.servers = split_csv(o.dns);
+  auto sites = load_sites(o.sites_file);
+  if (sites.empty()) throw std::invalid_argument("plan: no sites in " + o.sites_file);
+  std::map<std::string, std::string> key_of_host;  // homepage host -> unit key
+  if (o.units_by == "ip") {
+    // Sites whose homepage hosts share an address are one unit: one process keeps that server's
+    // per-IP politeness. Names that do not resolve stay units of their own (the worker records why).
+    boost::asio::io_context io;
+    Resolver resolver(io, cfg.dns);
+    for (auto& s : sites) {
+      std::string host = homepage_host(s);
+      if (key_of_host.count(host)) continue;
+      key_of_host[host] = "host:" + host;
+      resolver.resolve(host, [&key_of_host, host](const HostAnswer& a) {
+        if (!a.v4.empty()) key_of_host[host] = a.v4.front();
+        else if (!a.v6.empty()) key_of_host[host] = a.v6.front();
+      });
+    }
+    io.run();
+  } else if (o.units_by != "host") {
+    throw std::invalid_argument("plan: --units-by ip|host");
+  }
+  std::vector<std::pair<std::string, std::vector<Site>>> units;
+  std::map<std::string, size_t> index;
+  for (auto& s : sites) {
+    std::string host = homepage_host(s);
+    std::string key = key_of_host.count(host) ? key_of_host[host] : "host:" + host;
+    auto [it, fresh] = index.emplace(key, units.size());
+    if (fresh) units.push_back({key, {}});
+    units[it->second].second.push_back(s);
+  }
+  std::string today = o.today.empty() ? Date::today_china().iso() : o.today;
+  if (!Date::parse_iso(today)) throw std::invalid_argument("--today: '" + today + "' is not a date (YYYY-MM-DD)");
+  std::string config_text = o.config_file.empty() ? "" : read_file(o.config_file);
+  SharedStore shared(o.uri);
+  auto run = shared.create_run(today, json{{"dns", o.dns}, {"allow_net", o.allow_net}, {"sites", o.sites_file}}.dump(), config_text, units);
+  spdlog::info("planned run {} in {}: {} sites in {} units (by {})", run, pg::redact(o.uri), sites.size(), units.size(), o.units_by);
+  return run;
+}
+
+int run_worker(const WorkerOptions& o) {
+  std::string owner = o.name;
+  if (owner.empty()) {
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    owner = std::string(host) + ":" + std::to_string(::getpid());
+  }
+  DirectoryArtifacts artifacts(o.store.string());
+  std::unique_ptr<SharedStore> shared;
+  auto ttl = std::chrono::seconds(o.lease_seconds);
+  int published = 0, worked = 0;
+  while (o.max_units == 0 || worked < o.max_units) {
+    std::optional<Lease> lease;
+    try {
+      if (!shared) shared = std::make_unique<SharedStore>(o.uri);
+      lease = shared->claim(owner, ttl, o.max_attempts);
+      if (!lease && o.exit_when_idle && shared->open_units() == 0) break;
+    } catch (const pg::Error& e) {
+      // The database went away for a while: wait and ask again; nothing was claimed.
+      spdlog::warn("worker: {}; retrying in 2 s", e.what());
+      shared.reset();
+    }
+    if (!lease) {
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      continue;
+    }
+    ++worked;
+    spdlog::info("worker {}: unit {} of run {} (generation {}, attempt {}): {} sites", owner, lease->unit, lease->run, lease->generation,
+                 lease->attempts, lease->sites.size());
+    fs::path dir = o.work / ("run-" + std::to_string(lease->run)) / ("unit-" + std::to_string(lease->unit));
+    Heartbeat beat(o.uri, *lease, ttl);
+    try {
+      auto run = shared->run(lease->run);
+      if (!run) throw std::runtime_error("run " + std::to_string(lease->run) + " is gone");
+      fs::create_directories(dir);
+      Config cfg = run_config(*run, dir);
+      Date today = *Date::parse_iso(run->today);
+      fs::path db = dir / "govaudit.db", out = dir / "out";
+      Publication pub;
+      {
+        // Today's engine on the unit; a killed attempt on this machine is continued from its database.
+        Store store(db.string());
+        auto job = run_job(store, db.string(), cfg, lease->sites, today, json{{"job", "worker"}, {"run", lease->run}, {"unit", lease->unit}}.dump(),
+                           out, {out / "warc", false});
+        pub.findings = store.findings(job.audit.run);
+        for (auto& [id, s] : store.site_summaries(job.crawl.run)) pub.sites.push_back({id, s.status, s.error, s.pages, s.checked});
+      }  // closed: the database file is whole before it is copied
+      std::string prefix = "run-" + std::to_string(lease->run) + "/unit-" + std::to_string(lease->unit) + "/";
+      artifacts.put(db.string(), prefix + "govaudit.db");
+      pub.artifacts.push_back({prefix + "govaudit.db", "db", std::int64_t(fs::file_size(db))});
+      if (fs::exists(out / "warc"))
+        for (auto& e : fs::directory_iterator(out / "warc")) {
+          artifacts.put(e.path().string(), prefix + "warc/" + e.path().filename().string());
+          pub.artifacts.push_back({prefix + "warc/" + e.path().filename().string(), "warc", std::int64_t(fs::file_size(e.path()))});
+        }
+      if (beat.lost() || !shared->publish(*lease, pub)) {
+        spdlog::warn("worker {}: unit {} of run {} was taken over (generation {} no longer holds the lease); nothing published", owner,
+                     lease->unit, lease->run, lease->generation);
+        continue;
+      }
+      ++published;
+      spdlog::info("worker {}: published unit {} of run {}: {} findings, {} sites", owner, lease->unit, lease->run, pub.findings.size(),
+                   pub.sites.size());
+    } catch (const std::exception& e) {
+      spdlog::error("worker {}: unit {} of run {} failed: {}", owner, lease->unit, lease->run, e.what());
+      try {
+        shared->fail(*lease, e.what(), o.max_attempts);
+      } catch (const std::exception&) {
+        shared.reset();  // the lease expires and the unit is claimed again
+      }
+    }
+  }
+  return published;
+}
+
+std::vector<fs::path> shared_report(const std::string& uri, std::int64_t run_id, const fs::path& store_dir, const fs::path& out,
+                                    const std::set<std::string>& formats) {
+  SharedStore shared(uri);
+  auto runs = shared.runs();
+  if (runs.empty()) throw std::invalid_argument("no runs in " + pg::redact(uri));
+  std::optional<SharedRun> run = run_id ? shared.run(run_id) : std::optional<SharedRun>(runs.back());
+  if (!run) throw std::invalid_argument("no run " + std::to_string(run_id) + " in " + pg::redact(uri));
+  fs::path work = out / ".units";
+  Config cfg = run_config(*run, work);
+  ReportData d;
+  d.config = &cfg;
+  d.audit.id = d.crawl.id = run->id;
+  d.audit.kind = RunKind::Audit;
+  d.audit.today = d.crawl.today = run->today;
+  d.audit.started_at = d.crawl.started_at = run->created_at;
+  d.audit.status = d.crawl.status = run->status == "done" ? RunStatus::Done : RunStatus::Running;
+  DirectoryArtifacts artifacts(store_dir.string());
+  for (auto& u : shared.units(run->id)) {
+    if (u.state != "done") {
+      for (auto& s : u.sites) {  // not audited: listed as such, never silently left out
+        SiteSummary ss;
+        ss.site = s;
+        ss.status = "not_audited";
+        ss.error = u.state == "failed" ? "测评未完成（" + std::to_string(u.attempts) + " 次尝试均失败：" + u.error + "）" : "测评尚未完成";
+        d.sites.push_back(std::move(ss));
+      }
+      continue;
+    }
+    // What the reports read besides the findings (IPv6 measures, evidence, boxes …) comes from the
+    // unit's own database, as `govaudit report` reads it.
+    fs::path local = work / ("unit-" + std::to_string(u.id) + ".db");
+    artifacts.get("run-" + std::to_string(run->id) + "/unit-" + std::to_string(u.id) + "/govaudit.db", local.string());
+    Store store(local.string());
+    auto audit = store.latest_run(RunKind::Audit);
+    if (!audit) throw std::runtime_error("unit " + std::to_string(u.id) + ": its database holds no audit");
+    auto part = load_report_data(store, cfg, audit->id);
+    for (auto& s : part.sites) d.sites.push_back(std::move(s));
+  }
+  d.findings = shared.findings(run->id);
+  for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+    if (it->id < run->id && it->status == "done") {
+      d.has_previous = true;
+      d.previous = shared.findings(it->id);
+      break;
+    }
+  auto files = write_reports(d, out, formats);
+  fs::remove_all(work);
+  return files;
+}
+
+}  // namespace govaudit

@@ -1,0 +1,39 @@
+#pragma once
+// Several machines, one PostgreSQL: `govaudit plan` splits a site list into work units in the
+// shared store, `govaudit worker` (any number, on any machines) claims units and runs today's
+// engine on each into local SQLite + WARC, then publishes; `govaudit report --db postgresql://…`
+// writes the run's reports. storage/shared_store.hpp holds the leasing rules.
+#include <cstdint>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace govaudit {
+
+struct PlanOptions {
+  std::string uri, sites_file, config_file, today, dns, allow_net;
+  std::string units_by = "ip";  // ip: sites whose homepage hosts share an address; host: one unit per homepage host
+};
+// Returns the new run's id.
+std::int64_t plan_run(const PlanOptions& o);
+
+struct WorkerOptions {
+  std::string uri;
+  std::filesystem::path work;   // local SQLite and WARC of the units this machine works on
+  std::filesystem::path store;  // the artifact store (a directory: NFS, rsync target)
+  int max_units = 0;            // 0: no limit
+  bool exit_when_idle = false;
+  int lease_seconds = 60;
+  int max_attempts = 3;
+  std::string name;             // this worker's name in the leases (default host:pid)
+};
+// Works units until stopped (or idle/max_units); returns the number of units published.
+int run_worker(const WorkerOptions& o);
+
+// The reports of a shared run (the latest when run is 0), written as `govaudit report` writes them.
+std::vector<std::filesystem::path> shared_report(const std::string& uri, std::int64_t run, const std::filesystem::path& store,
+                                                 const std::filesystem::path& out, const std::set<std::string>& formats);
+
+}  // namespace govaudit

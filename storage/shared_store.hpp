@@ -1,0 +1,116 @@
+#pragma once
+// The shared store of a province or nation run (issue: several machines, one PostgreSQL). A plan
+// splits the sites into work units — sites sharing a server are one unit, so per-host and per-IP
+// politeness stays inside one process — and workers claim units under a lease: FOR UPDATE SKIP
+// LOCKED on the database clock, a TTL renewed by heartbeat, and a generation number as fencing
+// token. A worker publishes a unit in one transaction that succeeds only while it still holds that
+// generation; a late publish from a worker that lost its lease changes nothing.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/records.hpp"
+#include "model/site.hpp"
+#include "storage/pg.hpp"
+
+namespace govaudit {
+
+struct SharedRun {
+  std::int64_t id = 0;
+  std::string today, options, config, status, created_at;
+};
+
+struct WorkUnit {
+  std::int64_t run = 0;
+  int id = 0;
+  std::string server;
+  std::vector<Site> sites;
+  std::string state;  // pending, leased, done, failed
+  std::int64_t generation = 0;
+  int attempts = 0;
+  std::string error;
+};
+
+struct Lease {
+  std::int64_t run = 0;
+  int unit = 0;
+  std::int64_t generation = 0;
+  int attempts = 0;
+  std::vector<Site> sites;
+};
+
+struct SiteResult {
+  std::string site_id, status, error;
+  int pages = 0, checked = 0;
+};
+
+struct Artifact {
+  std::string key, kind;
+  std::int64_t bytes = 0;
+};
+
+struct Publication {
+  std::vector<Finding> findings;
+  std::vector<SiteResult> sites;
+  std::vector<Artifact> artifacts;
+};
+
+std::string sites_json(const std::vector<Site>& sites);
+std::vector<Site> sites_from_json(const std::string& json);
+
+class SharedStore {
+ public:
+  static constexpr int kSchemaVersion = 1;  // = the files in storage/pg_migrations
+  explicit SharedStore(const std::string& uri);  // connects and migrates; throws pg::Error
+
+  std::int64_t create_run(const std::string& today, const std::string& options, const std::string& config,
+                          const std::vector<std::pair<std::string, std::vector<Site>>>& units);  // server, sites
+  std::vector<SharedRun> runs();
+  std::optional<SharedRun> run(std::int64_t id);
+  std::vector<WorkUnit> units(std::int64_t run);
+
+  // The next unit free to work on (pending, or leased with its lease expired), leased to `owner`
+  // for `ttl`; units that used up `max_attempts` are marked failed instead.
+  std::optional<Lease> claim(const std::string& owner, std::chrono::seconds ttl, int max_attempts);
+  // Extends the lease while it is still this generation's; false when it was lost.
+  bool renew(const Lease& l, std::chrono::seconds ttl);
+  // Publishes the unit's results and marks it done, only while `l` holds the latest generation.
+  bool publish(const Lease& l, const Publication& p);
+  // A unit that failed on this worker: back to pending, or failed once it has used `max_attempts`.
+  void fail(const Lease& l, const std::string& error, int max_attempts);
+  // Units still pending or leased, over every run.
+  int open_units();
+
+  std::vector<Finding> findings(std::int64_t run);  // in unit order, then as each audit made them
+  std::vector<SiteResult> site_results(std::int64_t run);
+  std::vector<Artifact> artifacts(std::int64_t run, int unit);
+
+ private:
+  void migrate();
+  void finish_run_if_complete(std::int64_t run);
+  pg::Connection db_;
+};
+
+// Where each unit's SQLite and WARC files are kept: a directory (an NFS mount or an rsync target in
+// the field) behind put/get, so that an S3-compatible store can follow.
+class ArtifactStore {
+ public:
+  virtual ~ArtifactStore() = default;
+  virtual void put(const std::string& local_file, const std::string& key) = 0;  // whole or not at all
+  virtual void get(const std::string& key, const std::string& local_file) = 0;
+};
+
+class DirectoryArtifacts : public ArtifactStore {
+ public:
+  explicit DirectoryArtifacts(std::string dir);
+  void put(const std::string& local_file, const std::string& key) override;
+  void get(const std::string& key, const std::string& local_file) override;
+
+ private:
+  std::string path_of(const std::string& key) const;
+  std::string dir_;
+};
+
+}  // namespace govaudit

@@ -1,0 +1,171 @@
+// Several workers sharing one PostgreSQL (a real server, started here with initdb and pg_ctl on a
+// Unix socket): the corpus sample planned as units, a worker killed with SIGKILL in the middle of
+// its unit, others (one started later) finishing the run. Every site is published exactly once,
+// the killed unit's generation moved on, a late publish of the old generation changes nothing, and
+// the shared store's report holds the findings a single-process `govaudit run` finds.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "storage/shared_store.hpp"
+#include "tests/integration/served_corpus.hpp"
+
+namespace fs = std::filesystem;
+using govaudit::test::ServedCorpus;
+using govaudit::test::sh;
+
+namespace {
+
+// A PostgreSQL server of the test's own: initdb and pg_ctl (as the postgres user when run as root),
+// listening only on a Unix socket in a temporary directory.
+class PgServer {
+ public:
+  explicit PgServer(int port) : port_(port) {
+    dir_ = fs::temp_directory_path() / ("govaudit_pg_" + std::to_string(::getpid()));
+    std::string bin = pg_bin();
+    if (bin.empty()) {
+      skip_ = "PostgreSQL server binaries (initdb, pg_ctl) missing: run scripts/install-deps";
+      return;
+    }
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    as_ = ::geteuid() == 0 ? "runuser -u postgres -- " : "";
+    if (::geteuid() == 0) sh("chown postgres '" + dir_.string() + "'");
+    if (sh(as_ + bin + "/initdb -D '" + (dir_ / "data").string() + "' -A trust -U postgres >'" + (dir_ / "initdb.log").string() + "' 2>&1") != 0 ||
+        sh(as_ + bin + "/pg_ctl -D '" + (dir_ / "data").string() + "' -o \"-k " + dir_.string() + " -p " + std::to_string(port) +
+           " -c listen_addresses=''\" -l '" + (dir_ / "server.log").string() + "' -w start >/dev/null") != 0 ||
+        sh("psql -q -h '" + dir_.string() + "' -p " + std::to_string(port) + " -U postgres -c 'CREATE DATABASE govaudit' >/dev/null") != 0) {
+      error_ = "cannot start PostgreSQL in " + dir_.string();
+      return;
+    }
+    bin_ = bin;
+  }
+  ~PgServer() {
+    if (!bin_.empty()) sh(as_ + bin_ + "/pg_ctl -D '" + (dir_ / "data").string() + "' -m immediate stop >/dev/null 2>&1");
+    if (!dir_.empty() && !::testing::Test::HasFailure()) fs::remove_all(dir_);
+  }
+  std::string uri() const { return "postgresql:///govaudit?host=" + dir_.string() + "&port=" + std::to_string(port_) + "&user=postgres"; }
+  const std::string& skip() const { return skip_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  static std::string pg_bin() {
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator("/usr/lib/postgresql", ec))
+      if (fs::exists(e.path() / "bin" / "initdb")) return (e.path() / "bin").string();
+    return "";
+  }
+  int port_;
+  fs::path dir_;
+  std::string as_, bin_, skip_, error_;
+};
+
+pid_t start(const std::vector<std::string>& args, const fs::path& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!freopen(log.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(126);
+    std::vector<char*> argv{const_cast<char*>(GOVAUDIT_BIN)};
+    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int finish(pid_t pid) {
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+std::set<std::tuple<std::string, std::string, std::string>> finding_keys(const fs::path& jsonl) {
+  std::set<std::tuple<std::string, std::string, std::string>> out;
+  std::ifstream in(jsonl);
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    out.insert({j["site"].get<std::string>(), j["rule"].get<std::string>(), j["subject"].get<std::string>()});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
+  PgServer pg(55433);
+  if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
+  ASSERT_TRUE(pg.error().empty()) << pg.error();
+  ServedCorpus corpus("dist", 18098, 5398);
+  GOVAUDIT_NEED_CORPUS(corpus);
+  fs::path d = corpus.dir();
+  std::string uri = pg.uri();
+  std::vector<std::string> common = {"--db", uri};
+  auto a = corpus.args(d / "single");  // crawl -q --sites … --dns … --today … --allow-net … --out …
+  std::string sites = a[4], dns = a[6], today = a[8], allow = a[10];
+  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' plan -q --db '" + uri + "' --sites '" + sites + "' --dns " + dns + " --today " + today +
+               " --allow-net " + allow + " --units-by host"), 0);
+
+  govaudit::SharedStore store(uri);
+  auto run = store.runs().back().id;
+  ASSERT_EQ(store.units(run).size(), 8u);
+  auto worker = [&](const std::string& name) {
+    return start({"worker", "-q", "--db", uri, "--work", (d / ("work-" + name)).string(), "--store", (d / "store").string(),
+                  "--exit-when-idle", "--lease-seconds", "3", "--name", name},
+                 d / (name + ".log"));
+  };
+  // The first worker is killed as soon as it holds a unit: in the middle of its crawl.
+  pid_t first = worker("w1");
+  std::optional<govaudit::WorkUnit> held;
+  for (int i = 0; i < 400 && !held; ++i) {
+    for (auto& u : store.units(run))
+      if (u.state == "leased") held = u;
+    if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_TRUE(held) << "the first worker never claimed a unit";
+  kill(first, SIGKILL);
+  finish(first);
+  EXPECT_EQ(store.units(run)[size_t(held->id - 1)].state, "leased");  // killed mid-unit: nothing published
+
+  pid_t w2 = worker("w2"), w3 = worker("w3");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  pid_t w4 = worker("w4");  // a fourth, started later
+  for (pid_t p : {w2, w3, w4}) EXPECT_EQ(finish(p), 0);
+
+  auto units = store.units(run);
+  for (auto& u : units) EXPECT_EQ(u.state, "done") << "unit " << u.id << ": " << u.error;
+  EXPECT_GT(units[size_t(held->id - 1)].generation, held->generation);  // reclaimed after the lease expired
+  auto results = store.site_results(run);
+  std::set<std::string> published;
+  for (auto& r : results) EXPECT_TRUE(published.insert(r.site_id).second) << r.site_id << " published twice";
+  EXPECT_EQ(published.size(), 8u);
+
+  // The killed worker's publish, replayed late with its old generation: rejected, nothing changes.
+  auto before = store.findings(run).size();
+  govaudit::Lease stale{run, held->id, held->generation, 1, held->sites};
+  govaudit::Publication p;
+  p.findings.push_back(govaudit::Finding(held->sites[0].id, "links.broken", "stale", "http://stale/"));
+  EXPECT_FALSE(store.publish(stale, p));
+  EXPECT_EQ(store.findings(run).size(), before);
+
+  // The shared store's report holds what one process finds on the same corpus.
+  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' report -q --db '" + uri + "' --store '" + (d / "store").string() + "' --out '" +
+               (d / "shared").string() + "' >/dev/null"),
+            0);
+  auto single = a;
+  single[1] = "run";
+  std::string cmd;
+  for (auto& s : single) cmd += "'" + s + "' ";
+  ASSERT_EQ(sh(cmd + ">/dev/null 2>&1"), 0);
+  auto shared = finding_keys(d / "shared" / "findings.jsonl"), alone = finding_keys(d / "single" / "findings.jsonl");
+  EXPECT_GT(alone.size(), 100u);
+  EXPECT_EQ(shared, alone);
+}
