@@ -23,7 +23,7 @@ namespace {
 
 void apply_crawl(CrawlSettings& c, const Reader& r) {
   r.known({"user_agent", "contact", "max_pages_per_site", "max_depth", "max_url_length",
-           "max_query_variants_per_path", "max_links_per_page", "per_host_connections", "per_host_delay_ms",
+           "max_query_variants_per_path", "max_links_per_page", "per_host_connections", "per_host_delay_ms", "per_ip_connections",
            "global_connections", "connect_timeout_ms", "total_timeout_ms", "low_speed_bytes_per_s",
            "low_speed_time_ms", "max_body_bytes", "retries", "retry_backoff_ms", "respect_robots",
            "check_external_links", "parse_threads", "attachment_extensions", "ipv6_homepage_attempts",
@@ -74,6 +74,7 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
   r.integer("max_links_per_page", c.max_links_per_page, 1, 10'000'000);
   r.integer("per_host_connections", c.per_host_connections, 1, 256);
   r.integer("per_host_delay_ms", c.per_host_delay_ms, 0, 600'000);
+  r.integer("per_ip_connections", c.per_ip_connections, 0, 4096);
   r.integer("global_connections", c.global_connections, 0, 65536);
   r.integer("connect_timeout_ms", c.connect_timeout_ms, 100, 600'000);
   r.integer("total_timeout_ms", c.total_timeout_ms, 100, 3'600'000);

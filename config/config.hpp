@@ -39,6 +39,7 @@ struct CrawlSettings {
   int max_links_per_page = 5000;
   int per_host_connections = 6;
   int per_host_delay_ms = 0;
+  int per_ip_connections = 0;  // 0: none beyond the per-host limits
   int global_connections = 0;  // 0: sized by the work and the machine (crawler/fetcher.hpp connection_budget)
   int connect_timeout_ms = 10000;
   int total_timeout_ms = 30000;

@@ -203,11 +203,11 @@ void Engine::fail_queue(Host& h, ErrorKind kind, const std::string& why) {
 void Engine::serve(Host& h) {
   bool wants_robots = cfg_.crawl.respect_robots && h.in_scope;
   if (wants_robots && h.robots != Host::RobotsReady) {
-    if (h.robots == Host::RobotsUnknown) fetch_robots(h);
+    if (h.robots == Host::RobotsUnknown && ip_room(h)) fetch_robots(h);
     return;
   }
   auto now = Clock::now();
-  while (!h.queue.empty() && h.active < connections_of(h) && active_ < budget_.limit) {
+  while (!h.queue.empty() && h.active < connections_of(h) && active_ < budget_.limit && ip_room(h)) {
     if (delay_of(h) > 0 && now < h.next) {
       wake_at(h.next);
       break;
@@ -296,6 +296,7 @@ std::shared_ptr<Exchange> Engine::exchange(const std::string& fetched_url, const
 
 void Engine::start(Host& h, Task t) {
   ++h.active;
+  ++ip_active_[server_of(h)];
   peak_active_ = std::max(peak_active_, ++active_);
   FetchRequest req;
   req.url = fetch_url(t.url);
@@ -320,6 +321,7 @@ void Engine::on_fetched(const std::string& host_key, Task t, FetchResult r) {
   Host& h = hosts_[host_key];
   --h.active;
   --active_;
+  --ip_active_[server_of(h)];
   t.exchange = exchange(fetch_url(t.url), r);
   if (!r.location.empty()) r.location = production_url(r.location);
   complete(std::move(t), std::move(r));

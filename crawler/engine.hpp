@@ -163,6 +163,9 @@ class Engine {
   bool in_site_hosts(const SiteState& s, const std::string& host) const;
   Host& host_for(const url::Parts& p);
   int connections_of(const Host& h) const;
+  // The server address a host's connections go to, and whether crawl.per_ip_connections lets one more.
+  static const std::string& server_of(const Host& h);
+  bool ip_room(const Host& h);
   int delay_of(const Host& h) const;
   void enqueue(Task t, bool front = false);
   void discover(const Task& from, const std::string& to, Mode mode);
@@ -229,6 +232,7 @@ class Engine {
   Clock::time_point wait_since_{};
   bool held_by_global_ = false;  // set by serve() during one pump
   int peak_active_ = 0;
+  std::unordered_map<std::string, int> ip_active_;  // connections per server address
   int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
   size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
   static constexpr int kParseBacklog = 32;  // pages per parse thread

@@ -29,6 +29,15 @@ int Engine::connections_of(const Host& h) const {
   return h.settings && h.settings->connections ? *h.settings->connections : cfg_.crawl.per_host_connections;
 }
 
+const std::string& Engine::server_of(const Host& h) {
+  static const std::string none;
+  return !h.answer.v4.empty() ? h.answer.v4.front() : !h.answer.v6.empty() ? h.answer.v6.front() : none;
+}
+
+bool Engine::ip_room(const Host& h) {
+  return cfg_.crawl.per_ip_connections == 0 || ip_active_[server_of(h)] < cfg_.crawl.per_ip_connections;
+}
+
 int Engine::delay_of(const Host& h) const {
   return h.settings && h.settings->delay_ms ? *h.settings->delay_ms : cfg_.crawl.per_host_delay_ms;
 }
@@ -138,6 +147,7 @@ void Engine::fetch_robots(Host& h) {
   h.robots = Host::RobotsFetching;
   ++h.active;
   ++active_;
+  ++ip_active_[server_of(h)];
   FetchRequest req;
   req.url = h.key + "/robots.txt";
   req.resolve = resolve_entries(h);
@@ -151,6 +161,7 @@ void Engine::on_robots(const std::string& host_key, FetchResult r) {
   Host& h = hosts_[host_key];
   --h.active;
   --active_;
+  --ip_active_[server_of(h)];
   if (auto ex = exchange(host_key + "/robots.txt", r)) emit(ex);
   // 2xx: obey; 4xx: no restrictions; 5xx or network failure: proceed, recorded in the log.
   if (r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300) h.rules = Robots::parse(r.body);
