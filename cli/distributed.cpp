@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -49,26 +50,29 @@ Config run_config(const SharedRun& r, const fs::path& dir) {
   return cfg;
 }
 
-// Renews a lease every third of its time on a connection of its own, until stopped.
+// Renews leases every third of their time on a connection of its own, until stopped; a lease
+// found lost is not renewed again (and its unit is not published).
 class Heartbeat {
  public:
-  Heartbeat(const std::string& uri, const Lease& l, std::chrono::seconds ttl) : thread_([this, uri, l, ttl] {
-    std::unique_ptr<SharedStore> db;
-    std::unique_lock lock(m_);
-    while (!cv_.wait_for(lock, ttl / 3, [this] { return stop_; })) {
-      try {
-        if (!db) db = std::make_unique<SharedStore>(uri);
-        if (!db->renew(l, ttl)) {
-          lost_ = true;
-          spdlog::warn("worker: lost the lease of unit {} of run {} (generation {})", l.unit, l.run, l.generation);
-          return;
-        }
-      } catch (const std::exception& e) {  // the database away for a while: try again at the next beat
-        spdlog::warn("worker: could not renew the lease of unit {}: {}", l.unit, e.what());
-        db.reset();
-      }
-    }
-  }) {}
+  Heartbeat(const std::string& uri, const std::vector<Lease>& leases, std::chrono::seconds ttl)
+      : lost_(leases.size(), false), thread_([this, uri, leases, ttl] {
+          std::unique_ptr<SharedStore> db;
+          std::unique_lock lock(m_);
+          while (!cv_.wait_for(lock, ttl / 3, [this] { return stop_; })) {
+            try {
+              if (!db) db = std::make_unique<SharedStore>(uri);
+              for (size_t i = 0; i < leases.size(); ++i)
+                if (!lost_[i] && !db->renew(leases[i], ttl)) {
+                  lost_[i] = true;
+                  spdlog::warn("worker: lost the lease of unit {} of run {} (generation {})", leases[i].unit, leases[i].run,
+                               leases[i].generation);
+                }
+            } catch (const std::exception& e) {  // the database away for a while: try again at the next beat
+              spdlog::warn("worker: could not renew leases: {}", e.what());
+              db.reset();
+            }
+          }
+        }) {}
   ~Heartbeat() {
     {
       std::lock_guard lock(m_);
@@ -77,15 +81,16 @@ class Heartbeat {
     cv_.notify_all();
     thread_.join();
   }
-  bool lost() {
+  bool lost(size_t i) {
     std::lock_guard lock(m_);
-    return lost_;
+    return lost_[i];
   }
 
  private:
   std::mutex m_;
   std::condition_variable cv_;
-  bool stop_ = false, lost_ = false;
+  bool stop_ = false;
+  std::vector<bool> lost_;
   std::thread thread_;
 };
 
@@ -145,63 +150,90 @@ int run_worker(const WorkerOptions& o) {
   auto ttl = std::chrono::seconds(o.lease_seconds);
   int published = 0, worked = 0;
   while (o.max_units == 0 || worked < o.max_units) {
-    std::optional<Lease> lease;
+    // A batch of units of one run, crawled together by one engine: a worker keeps its machine as
+    // busy as one `govaudit run` over the same sites would (units one by one left it mostly waiting).
+    std::vector<Lease> batch;
     try {
       if (!shared) shared = std::make_unique<SharedStore>(o.uri);
-      lease = shared->claim(owner, ttl, o.max_attempts);
-      if (!lease && o.exit_when_idle && shared->open_units() == 0) break;
+      while (int(batch.size()) < o.batch && (o.max_units == 0 || worked + int(batch.size()) < o.max_units)) {
+        auto l = shared->claim(owner, ttl, o.max_attempts);
+        if (!l) break;
+        if (!batch.empty() && l->run != batch.front().run) {  // another run: it waits for the next batch
+          shared->release(*l);
+          break;
+        }
+        batch.push_back(std::move(*l));
+      }
+      if (batch.empty() && o.exit_when_idle && shared->open_units() == 0) break;
     } catch (const pg::Error& e) {
-      // The database went away for a while: wait and ask again; nothing was claimed.
+      // The database went away for a while: wait and ask again; what was claimed expires.
       spdlog::warn("worker: {}; retrying in 2 s", e.what());
       shared.reset();
+      batch.clear();
     }
-    if (!lease) {
+    if (batch.empty()) {
       std::this_thread::sleep_for(std::chrono::seconds(2));
       continue;
     }
-    ++worked;
-    spdlog::info("worker {}: unit {} of run {} (generation {}, attempt {}): {} sites", owner, lease->unit, lease->run, lease->generation,
-                 lease->attempts, lease->sites.size());
-    fs::path dir = o.work / ("run-" + std::to_string(lease->run)) / ("unit-" + std::to_string(lease->unit));
-    Heartbeat beat(o.uri, *lease, ttl);
+    worked += int(batch.size());
+    std::int64_t run_id = batch.front().run;
+    std::vector<Site> sites;
+    std::string units;
+    for (auto& l : batch) {
+      sites.insert(sites.end(), l.sites.begin(), l.sites.end());
+      units += (units.empty() ? "" : "+") + std::to_string(l.unit);
+    }
+    spdlog::info("worker {}: run {}, units {}: {} sites", owner, run_id, units, sites.size());
+    // The same units claimed again on this machine continue from their database.
+    fs::path dir = o.work / ("run-" + std::to_string(run_id)) / ("units-" + units);
+    Heartbeat beat(o.uri, batch, ttl);
     try {
-      auto run = shared->run(lease->run);
-      if (!run) throw std::runtime_error("run " + std::to_string(lease->run) + " is gone");
+      auto run = shared->run(run_id);
+      if (!run) throw std::runtime_error("run " + std::to_string(run_id) + " is gone");
       fs::create_directories(dir);
       Config cfg = run_config(*run, dir);
       Date today = *Date::parse_iso(run->today);
       fs::path db = dir / "govaudit.db", out = dir / "out";
-      Publication pub;
+      std::vector<Finding> findings;
+      std::map<std::string, SiteResult> results;
       {
-        // Today's engine on the unit; a killed attempt on this machine is continued from its database.
         Store store(db.string());
-        auto job = run_job(store, db.string(), cfg, lease->sites, today, json{{"job", "worker"}, {"run", lease->run}, {"unit", lease->unit}}.dump(),
-                           out, {out / "warc", false});
-        pub.findings = store.findings(job.audit.run);
-        for (auto& [id, s] : store.site_summaries(job.crawl.run)) pub.sites.push_back({id, s.status, s.error, s.pages, s.checked});
+        auto job = run_job(store, db.string(), cfg, sites, today, json{{"job", "worker"}, {"run", run_id}, {"units", units}}.dump(), out,
+                           {out / "warc", false});
+        findings = store.findings(job.audit.run);
+        for (auto& [id, s] : store.site_summaries(job.crawl.run)) results[id] = {id, s.status, s.error, s.pages, s.checked};
       }  // closed: the database file is whole before it is copied
-      std::string prefix = "run-" + std::to_string(lease->run) + "/unit-" + std::to_string(lease->unit) + "/";
+      std::string prefix = "run-" + std::to_string(run_id) + "/units-" + units + "-g" + std::to_string(batch.front().generation) + "/";
+      std::vector<Artifact> files;
       artifacts.put(db.string(), prefix + "govaudit.db");
-      pub.artifacts.push_back({prefix + "govaudit.db", "db", std::int64_t(fs::file_size(db))});
+      files.push_back({prefix + "govaudit.db", "db", std::int64_t(fs::file_size(db))});
       if (fs::exists(out / "warc"))
         for (auto& e : fs::directory_iterator(out / "warc")) {
           artifacts.put(e.path().string(), prefix + "warc/" + e.path().filename().string());
-          pub.artifacts.push_back({prefix + "warc/" + e.path().filename().string(), "warc", std::int64_t(fs::file_size(e.path()))});
+          files.push_back({prefix + "warc/" + e.path().filename().string(), "warc", std::int64_t(fs::file_size(e.path()))});
         }
-      if (beat.lost() || !shared->publish(*lease, pub)) {
-        spdlog::warn("worker {}: unit {} of run {} was taken over (generation {} no longer holds the lease); nothing published", owner,
-                     lease->unit, lease->run, lease->generation);
-        continue;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        const Lease& l = batch[i];
+        Publication pub;
+        std::set<std::string> mine;
+        for (auto& s : l.sites) mine.insert(s.id), pub.sites.push_back(results[s.id]);
+        for (auto& f : findings)
+          if (mine.count(f.site_id)) pub.findings.push_back(f);
+        pub.artifacts = files;
+        if (beat.lost(i) || !shared->publish(l, pub)) {
+          spdlog::warn("worker {}: unit {} of run {} was taken over (generation {} no longer holds the lease); nothing published", owner,
+                       l.unit, l.run, l.generation);
+          continue;
+        }
+        ++published;
+        spdlog::info("worker {}: published unit {} of run {}: {} findings, {} sites", owner, l.unit, l.run, pub.findings.size(), pub.sites.size());
       }
-      ++published;
-      spdlog::info("worker {}: published unit {} of run {}: {} findings, {} sites", owner, lease->unit, lease->run, pub.findings.size(),
-                   pub.sites.size());
     } catch (const std::exception& e) {
-      spdlog::error("worker {}: unit {} of run {} failed: {}", owner, lease->unit, lease->run, e.what());
+      spdlog::error("worker {}: units {} of run {} failed: {}", owner, units, run_id, e.what());
       try {
-        shared->fail(*lease, e.what(), o.max_attempts);
+        for (auto& l : batch) shared->fail(l, e.what(), o.max_attempts);
       } catch (const std::exception&) {
-        shared.reset();  // the lease expires and the unit is claimed again
+        shared.reset();  // the leases expire and the units are claimed again
       }
     }
   }
@@ -225,6 +257,8 @@ std::vector<fs::path> shared_report(const std::string& uri, std::int64_t run_id,
   d.audit.started_at = d.crawl.started_at = run->created_at;
   d.audit.status = d.crawl.status = run->status == "done" ? RunStatus::Done : RunStatus::Running;
   DirectoryArtifacts artifacts(store_dir.string());
+  std::set<std::string> done_sites, databases;
+  std::vector<std::string> db_keys;
   for (auto& u : shared.units(run->id)) {
     if (u.state != "done") {
       for (auto& s : u.sites) {  // not audited: listed as such, never silently left out
@@ -236,15 +270,22 @@ std::vector<fs::path> shared_report(const std::string& uri, std::int64_t run_id,
       }
       continue;
     }
-    // What the reports read besides the findings (IPv6 measures, evidence, boxes …) comes from the
-    // unit's own database, as `govaudit report` reads it.
-    fs::path local = work / ("unit-" + std::to_string(u.id) + ".db");
-    artifacts.get("run-" + std::to_string(run->id) + "/unit-" + std::to_string(u.id) + "/govaudit.db", local.string());
+    for (auto& s : u.sites) done_sites.insert(s.id);
+    for (auto& a : shared.artifacts(run->id, u.id))
+      if (a.kind == "db" && databases.insert(a.key).second) db_keys.push_back(a.key);
+  }
+  // What the reports read besides the findings (IPv6 measures, evidence, boxes …) comes from the
+  // databases the workers made, as `govaudit report` reads them; each published site once.
+  int n = 0;
+  for (auto& key : db_keys) {
+    fs::path local = work / ("part-" + std::to_string(++n) + ".db");
+    artifacts.get(key, local.string());
     Store store(local.string());
     auto audit = store.latest_run(RunKind::Audit);
-    if (!audit) throw std::runtime_error("unit " + std::to_string(u.id) + ": its database holds no audit");
+    if (!audit) throw std::runtime_error(key + ": holds no audit");
     auto part = load_report_data(store, cfg, audit->id);
-    for (auto& s : part.sites) d.sites.push_back(std::move(s));
+    for (auto& s : part.sites)
+      if (done_sites.erase(s.site.id)) d.sites.push_back(std::move(s));
   }
   d.findings = shared.findings(run->id);
   for (auto it = runs.rbegin(); it != runs.rend(); ++it)

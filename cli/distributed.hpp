@@ -27,6 +27,7 @@ struct WorkerOptions {
   bool exit_when_idle = false;
   int lease_seconds = 60;
   int max_attempts = 3;
+  int batch = 16;               // units claimed and crawled together
   std::string name;             // this worker's name in the leases (default host:pid)
 };
 // Works units until stopped (or idle/max_units); returns the number of units published.

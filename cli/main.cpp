@@ -47,7 +47,7 @@ struct Options {
   std::string inspect_target, inspect_file, inspect_url;
   std::string listen = "127.0.0.1:8080", token_file, warc_root;
   std::string work, store, units_by = "ip", worker_name;
-  int max_units = 0, lease_seconds = 60, max_attempts = 3;
+  int max_units = 0, lease_seconds = 60, max_attempts = 3, batch = 16;
   bool exit_when_idle = false;
   bool json_out = false, fresh = false;
   std::vector<std::string> cal_add;
@@ -347,6 +347,7 @@ int cmd_worker(const Options& o) {
   w.lease_seconds = o.lease_seconds;
   w.max_attempts = o.max_attempts;
   w.name = o.worker_name;
+  w.batch = o.batch;
   std::cout << "worker: published " << run_worker(w) << " units\n";
   return 0;
 }
@@ -451,6 +452,7 @@ int main(int argc, char** argv) {
   worker->add_option("--max-units", o.max_units, "Stop after this many units (0: no limit)");
   worker->add_flag("--exit-when-idle", o.exit_when_idle, "Exit when no unit is pending or leased");
   worker->add_option("--lease-seconds", o.lease_seconds, "Lease time, renewed every third of it (default 60)")->check(CLI::Range(3, 3600));
+  worker->add_option("--batch", o.batch, "Units claimed and crawled together (default 16)")->check(CLI::Range(1, 1000));
   worker->add_option("--name", o.worker_name, "This worker's name in the leases (default HOST:PID)");
   worker->add_option("--max-attempts", o.max_attempts, "Attempts before a unit is marked failed (default 3)")->check(CLI::Range(1, 100));
   for (auto* c : {plan, worker}) {

@@ -151,6 +151,12 @@ void SharedStore::fail(const Lease& l, const std::string& error, int max_attempt
   finish_run_if_complete(l.run);
 }
 
+void SharedStore::release(const Lease& l) {
+  db_.exec("UPDATE units SET state='pending', owner=NULL, lease_until=NULL, attempts=attempts-1 "
+           "WHERE run_id=$1 AND unit_id=$2 AND generation=$3 AND state='leased'",
+           {std::to_string(l.run), std::to_string(l.unit), std::to_string(l.generation)});
+}
+
 int SharedStore::open_units() {
   return int(db_.exec("SELECT count(*) FROM units WHERE state IN ('pending', 'leased')").integer(0, 0));
 }

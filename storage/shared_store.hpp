@@ -80,6 +80,8 @@ class SharedStore {
   bool publish(const Lease& l, const Publication& p);
   // A unit that failed on this worker: back to pending, or failed once it has used `max_attempts`.
   void fail(const Lease& l, const std::string& error, int max_attempts);
+  // Gives a unit back untouched (claimed by mistake): pending again, the attempt not counted.
+  void release(const Lease& l);
   // Units still pending or leased, over every run.
   int open_units();
 

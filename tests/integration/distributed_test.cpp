@@ -119,7 +119,7 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
   ASSERT_EQ(store.units(run).size(), 8u);
   auto worker = [&](const std::string& name) {
     return start({"worker", "-q", "--db", uri, "--work", (d / ("work-" + name)).string(), "--store", (d / "store").string(),
-                  "--exit-when-idle", "--lease-seconds", "3", "--name", name},
+                  "--exit-when-idle", "--lease-seconds", "3", "--batch", "2", "--name", name},
                  d / (name + ".log"));
   };
   // The first worker is killed as soon as it holds a unit: in the middle of its crawl.
