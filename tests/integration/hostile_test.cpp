@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "storage/store.hpp"
+#include "tests/integration/loopback_server.hpp"
 #include "tests/test_helpers.hpp"
 
 namespace {
@@ -57,35 +58,8 @@ std::string gzip_zeros(size_t n) {
 
 class HostileServer {
  public:
-  HostileServer() : bomb_(gzip_zeros(200u << 20)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 64) != 0) throw std::runtime_error("bind");
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    acceptor_ = std::thread([this] {
-      while (!stop_) {
-        int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (c < 0) continue;
-        std::lock_guard lock(mu_);
-        workers_.emplace_back([this, c] { serve(c); });
-      }
-    });
-  }
-  ~HostileServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    acceptor_.join();
-    std::lock_guard lock(mu_);
-    for (auto& w : workers_) w.join();
-  }
-  unsigned short port() const { return port_; }
+  HostileServer() : bomb_(gzip_zeros(200u << 20)), server_([this](int c) { serve(c); }) {}
+  unsigned short port() const { return server_.port(); }
   int hits(const std::string& path) {
     std::lock_guard lock(mu_);
     return hits_[path];
@@ -105,13 +79,7 @@ class HostileServer {
   }
 
   void serve(int c) {
-    std::string req;
-    char buf[4096];
-    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 65536) {
-      ssize_t n = ::recv(c, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      req.append(buf, size_t(n));
-    }
+    std::string req = govaudit::test::LoopbackServer::read_head(c);
     std::string path;
     std::istringstream(req) >> path >> path;
     {
@@ -123,7 +91,7 @@ class HostileServer {
     ::close(c);
   }
 
-  bool alive() const { return !stop_; }
+  bool alive() const { return !server_.stopping(); }
 
   void respond(int c, const std::string& path) {
     if (path == "/") {
@@ -196,7 +164,7 @@ class HostileServer {
     } else if (path == "/to-private") {
       send_all(c, "HTTP/1.1 301 Moved\r\nLocation: http://10.20.30.40/admin\r\nContent-Length: 0\r\n\r\n");
     } else if (path == "/rebind") {  // a name of ours whose DNS answer is a private address
-      send_all(c, "HTTP/1.1 302 Found\r\nLocation: http://rebind.hostile.gov.cn.test:" + std::to_string(port_) +
+      send_all(c, "HTTP/1.1 302 Found\r\nLocation: http://rebind.hostile.gov.cn.test:" + std::to_string(server_.port()) +
                       "/\r\nContent-Length: 0\r\n\r\n");
     } else if (path == "/metadata-name") {
       send_all(c, "HTTP/1.1 302 Found\r\nLocation: http://metadata.google.internal/computeMetadata/v1/\r\nContent-Length: 0\r\n\r\n");
@@ -206,14 +174,10 @@ class HostileServer {
   }
 
   std::string bomb_;
-  int fd_ = -1;
-  unsigned short port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread acceptor_;
   std::mutex mu_;
-  std::vector<std::thread> workers_;
   std::map<std::string, int> hits_;
   std::map<std::string, std::vector<Clock::time_point>> times_;
+  govaudit::test::LoopbackServer server_;  // last: stopped (its threads joined) before the members they use go
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/loopback_server.hpp"
 #include "tests/test_helpers.hpp"
 
 namespace fs = std::filesystem;
@@ -24,34 +25,8 @@ namespace {
 
 class SlowServer {
  public:
-  SlowServer() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 256) != 0) throw std::runtime_error("bind");
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    acceptor_ = std::thread([this] {
-      while (!stop_) {
-        int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (c < 0) continue;
-        std::lock_guard lock(mu_);
-        workers_.emplace_back([this, c] { serve(c); });
-      }
-    });
-  }
-  ~SlowServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    acceptor_.join();
-    for (auto& w : workers_) w.join();
-  }
-  unsigned short port() const { return port_; }
+  SlowServer() : server_([this](int c) { serve(c); }) {}
+  unsigned short port() const { return server_.port(); }
   int peak() const { return peak_; }
   int peak_of(const std::string& host) {
     std::lock_guard lock(mu_);
@@ -65,13 +40,7 @@ class SlowServer {
 
  private:
   void serve(int c) {
-    std::string req;
-    char buf[4096];
-    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 65536) {
-      ssize_t n = ::recv(c, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      req.append(buf, size_t(n));
-    }
+    std::string req = govaudit::test::LoopbackServer::read_head(c);
     std::string path, host;
     std::istringstream(req) >> path >> path;
     if (auto h = req.find("\r\nHost: "); h != std::string::npos) host = req.substr(h + 8, req.find_first_of(":\r", h + 8) - h - 8);
@@ -96,15 +65,11 @@ class SlowServer {
     ::close(c);
   }
 
-  int fd_ = -1;
-  unsigned short port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread acceptor_;
   std::mutex mu_;
-  std::vector<std::thread> workers_;
   std::atomic<int> peak_{0};
   int now_ = 0;
   std::map<std::string, int> host_now_, host_peak_;
+  govaudit::test::LoopbackServer server_;  // last: stopped before the members its threads use go
 };
 
 }  // namespace
