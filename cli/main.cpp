@@ -21,6 +21,7 @@
 #include "cli/demo_server.hpp"
 #include "cli/distributed.hpp"
 #include "storage/pg.hpp"
+#include "storage/shared_store.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
 #include "config/calendar.hpp"
@@ -190,18 +191,32 @@ int cmd_probe(const Options& o) {
 }
 
 int cmd_diff(const Options& o) {
-  std::string path = existing_db(o);
-  Store store(path);
-  std::int64_t to = run_or_latest(store, o.to_run, RunKind::Audit, path);
-  std::int64_t from = o.from_run;
-  if (!from) {
-    auto p = previous_audit(store, to);
-    if (!p) throw Usage("audit run " + std::to_string(to) + " has no earlier audit run to compare with");
-    from = *p;
+  std::int64_t from = o.from_run, to = o.to_run;
+  FindingDiff d;
+  if (pg::is_uri(o.db)) {  // runs of the shared store
+    SharedStore shared(o.db);
+    auto runs = shared.runs();
+    if (runs.empty()) throw Usage("no runs in " + pg::redact(o.db));
+    if (!to) to = runs.back().id;
+    for (auto it = runs.rbegin(); !from && it != runs.rend(); ++it)
+      if (it->id < to && it->status == "done") from = it->id;
+    if (!from) throw Usage("run " + std::to_string(to) + " has no earlier finished run to compare with");
+    for (auto id : {from, to})
+      if (!shared.run(id)) throw Usage("no run " + std::to_string(id) + " in " + pg::redact(o.db));
+    d = diff_findings(shared.findings(from), shared.findings(to));
+  } else {
+    std::string path = existing_db(o);
+    Store store(path);
+    to = run_or_latest(store, o.to_run, RunKind::Audit, path);
+    if (!from) {
+      auto p = previous_audit(store, to);
+      if (!p) throw Usage("audit run " + std::to_string(to) + " has no earlier audit run to compare with");
+      from = *p;
+    }
+    for (auto id : {from, to})
+      if (auto r = store.run(id); !r || r->kind != RunKind::Audit) throw Usage("run " + std::to_string(id) + " is not an audit run");
+    d = diff_findings(store.findings(from), store.findings(to));
   }
-  for (auto id : {from, to})
-    if (auto r = store.run(id); !r || r->kind != RunKind::Audit) throw Usage("run " + std::to_string(id) + " is not an audit run");
-  auto d = diff_findings(store.findings(from), store.findings(to));
   if (o.json_out) {
     auto list = [](const std::vector<Finding>& v) {
       nlohmann::json a = nlohmann::json::array();
