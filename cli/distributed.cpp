@@ -94,7 +94,69 @@ class Heartbeat {
   std::thread thread_;
 };
 
+// Judges the database a unit of an audit run names and publishes the unit; false when its lease was lost.
+bool judge(const Lease& l, const Config& cfg, const Date& today, const fs::path& dir, ArtifactStore& artifacts, bool lost,
+           SharedStore& shared) {
+  fs::path db = dir / ("unit-" + std::to_string(l.unit) + ".db");
+  artifacts.get(l.source, db.string());
+  Publication pub;
+  {
+    Store store(db.string());
+    auto crawl = store.latest_run(RunKind::Crawl);
+    if (!crawl) throw std::runtime_error(l.source + ": holds no crawl");
+    auto audit = audit_stage(store, cfg, crawl->id, today);
+    std::set<std::string> mine;
+    for (auto& s : l.sites) mine.insert(s.id);
+    for (auto& f : store.findings(audit.run))
+      if (mine.count(f.site_id)) pub.findings.push_back(f);
+    for (auto& [id, s] : store.site_summaries(crawl->id))
+      if (mine.count(id)) pub.sites.push_back({id, s.status, s.error, s.pages, s.checked});
+  }
+  std::string key = "run-" + std::to_string(l.run) + "/unit-" + std::to_string(l.unit) + "-g" + std::to_string(l.generation) + "/govaudit.db";
+  artifacts.put(db.string(), key);
+  pub.artifacts.push_back({key, "db", std::int64_t(fs::file_size(db))});
+  if (lost || !shared.publish(l, pub)) {
+    spdlog::warn("worker: unit {} of run {} was taken over (generation {}); nothing published", l.unit, l.run, l.generation);
+    return false;
+  }
+  spdlog::info("worker: judged and published unit {} of run {}: {} findings", l.unit, l.run, pub.findings.size());
+  return true;
+}
+
 }  // namespace
+
+std::int64_t plan_audit(const std::string& uri, std::int64_t parent_id, const std::string& config_file, const std::string& today) {
+  SharedStore shared(uri);
+  std::optional<SharedRun> parent;
+  if (parent_id) parent = shared.run(parent_id);
+  else
+    for (auto& r : shared.runs())
+      if (r.kind == "crawl" && r.status == "done") parent = r;
+  if (!parent || parent->kind != "crawl") throw std::invalid_argument("no finished crawl run to judge in " + pg::redact(uri));
+  // One unit per database the crawl's workers made (a batch of its units), with those units' sites.
+  std::vector<std::pair<std::string, std::vector<Site>>> units;
+  std::map<std::string, size_t> index;
+  int skipped = 0;
+  for (auto& u : shared.units(parent->id)) {
+    std::string key;
+    for (auto& a : shared.artifacts(parent->id, u.id))
+      if (a.kind == "db") key = a.key;
+    if (u.state != "done" || key.empty()) {
+      skipped += int(u.sites.size());
+      continue;
+    }
+    auto [it, fresh] = index.emplace(key, units.size());
+    if (fresh) units.push_back({key, {}});
+    auto& sites = units[it->second].second;
+    sites.insert(sites.end(), u.sites.begin(), u.sites.end());
+  }
+  if (units.empty()) throw std::invalid_argument("run " + std::to_string(parent->id) + " has no published unit to judge");
+  if (skipped) spdlog::warn("{} sites of run {} were not crawled to the end; they are not judged", skipped, parent->id);
+  std::string config = config_file.empty() ? parent->config : read_file(config_file);
+  auto id = shared.create_audit_run(parent->id, today.empty() ? parent->today : today, config, units);
+  spdlog::info("planned audit run {} of crawl run {}: {} units", id, parent->id, units.size());
+  return id;
+}
 
 std::int64_t plan_run(const PlanOptions& o) {
   Config cfg = load_config(o.config_file.empty() ? std::nullopt : std::optional<fs::path>(o.config_file));
@@ -193,6 +255,12 @@ int run_worker(const WorkerOptions& o) {
       fs::create_directories(dir);
       Config cfg = run_config(*run, dir);
       Date today = *Date::parse_iso(run->today);
+      if (run->kind == "audit") {  // re-judging: each unit's database, as its crawl left it, with this run's rules
+        for (size_t i = 0; i < batch.size(); ++i) {
+          if (judge(batch[i], cfg, today, dir, artifacts, beat.lost(i), *shared)) ++published;
+        }
+        continue;
+      }
       fs::path db = dir / "govaudit.db", out = dir / "out";
       std::vector<Finding> findings;
       std::map<std::string, SiteResult> results;

@@ -30,6 +30,10 @@ struct WorkerOptions {
   int batch = 16;               // units claimed and crawled together
   std::string name;             // this worker's name in the leases (default host:pid)
 };
+// An audit run of a shared crawl run (the latest finished when 0): its databases judged again with
+// `config_file` (the crawl's when empty), leased out to the workers per database. Returns its id.
+std::int64_t plan_audit(const std::string& uri, std::int64_t parent, const std::string& config_file, const std::string& today);
+
 // Works units until stopped (or idle/max_units); returns the number of units published.
 int run_worker(const WorkerOptions& o);
 

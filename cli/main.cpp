@@ -286,6 +286,14 @@ int cmd_inspect(const Options& o) {
 }
 
 int cmd_audit(const Options& o) {
+  if (pg::is_uri(o.db)) {
+    try {
+      std::cout << "planned audit run " << plan_audit(o.db, o.run, o.config, o.today) << " (workers judge it)\n";
+    } catch (const std::invalid_argument& e) {
+      throw Usage(e.what());
+    }
+    return 0;
+  }
   Config cfg = make_config(o);
   std::string path = existing_db(o);
   Store store(path);

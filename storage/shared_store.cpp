@@ -65,11 +65,28 @@ std::int64_t SharedStore::create_run(const std::string& today, const std::string
   return id;
 }
 
+std::int64_t SharedStore::create_audit_run(std::int64_t parent, const std::string& today, const std::string& config,
+                                           const std::vector<std::pair<std::string, std::vector<Site>>>& units) {
+  pg::Transaction tx(db_);
+  auto id = db_.exec("INSERT INTO shared_runs (today, options, config, kind, parent) VALUES ($1, '{}', $2, 'audit', $3) RETURNING id",
+                     {today, config, std::to_string(parent)})
+                .integer(0, 0);
+  std::string sid = std::to_string(id);
+  db_.exec("CREATE TABLE shared_findings_r" + sid + " PARTITION OF shared_findings FOR VALUES IN (" + sid + ")");
+  int n = 0;
+  for (auto& [source, sites] : units)
+    db_.exec("INSERT INTO units (run_id, unit_id, server, sites, source) VALUES ($1, $2, $3, $4, $5)",
+             {sid, std::to_string(++n), "database", sites_json(sites), source});
+  tx.commit();
+  return id;
+}
+
 namespace {
 SharedRun run_row(const pg::Result& r, int i) {
-  return {r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5)};
+  return {r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6),
+          r.null(i, 7) ? 0 : r.integer(i, 7)};
 }
-constexpr const char* kRunColumns = "id, today, options, config, status, created_at::text";
+constexpr const char* kRunColumns = "id, today, options, config, status, created_at::text, kind, parent";
 }  // namespace
 
 std::vector<SharedRun> SharedStore::runs() {
@@ -86,12 +103,13 @@ std::optional<SharedRun> SharedStore::run(std::int64_t id) {
 }
 
 std::vector<WorkUnit> SharedStore::units(std::int64_t run) {
-  auto r = db_.exec("SELECT unit_id, server, sites, state, generation, attempts, last_error FROM units WHERE run_id=$1 ORDER BY unit_id",
-                    {std::to_string(run)});
+  auto r = db_.exec(
+      "SELECT unit_id, server, sites, state, generation, attempts, last_error, source FROM units WHERE run_id=$1 ORDER BY unit_id",
+      {std::to_string(run)});
   std::vector<WorkUnit> out;
   for (int i = 0; i < r.rows(); ++i)
     out.push_back({run, int(r.integer(i, 0)), r.text(i, 1), sites_from_json(r.text(i, 2)), r.text(i, 3), r.integer(i, 4),
-                   int(r.integer(i, 5)), r.text(i, 6)});
+                   int(r.integer(i, 5)), r.text(i, 6), r.text(i, 7)});
   return out;
 }
 
@@ -108,10 +126,10 @@ std::optional<Lease> SharedStore::claim(const std::string& owner, std::chrono::s
       "UPDATE units u SET state='leased', generation=u.generation+1, owner=$1, lease_until=now() + make_interval(secs => $2), "
       "attempts=u.attempts+1 FROM (SELECT run_id, unit_id FROM units WHERE (state='pending' OR (state='leased' AND lease_until < now())) "
       "AND attempts < $3 ORDER BY run_id, unit_id FOR UPDATE SKIP LOCKED LIMIT 1) c "
-      "WHERE u.run_id=c.run_id AND u.unit_id=c.unit_id RETURNING u.run_id, u.unit_id, u.generation, u.attempts, u.sites",
+      "WHERE u.run_id=c.run_id AND u.unit_id=c.unit_id RETURNING u.run_id, u.unit_id, u.generation, u.attempts, u.sites, u.source",
       {owner, std::to_string(ttl.count()), max});
   if (r.rows() == 0) return std::nullopt;
-  return Lease{r.integer(0, 0), int(r.integer(0, 1)), r.integer(0, 2), int(r.integer(0, 3)), sites_from_json(r.text(0, 4))};
+  return Lease{r.integer(0, 0), int(r.integer(0, 1)), r.integer(0, 2), int(r.integer(0, 3)), sites_from_json(r.text(0, 4)), r.text(0, 5)};
 }
 
 bool SharedStore::renew(const Lease& l, std::chrono::seconds ttl) {

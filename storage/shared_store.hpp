@@ -20,6 +20,8 @@ namespace govaudit {
 struct SharedRun {
   std::int64_t id = 0;
   std::string today, options, config, status, created_at;
+  std::string kind = "crawl";   // crawl: crawled and judged; audit: a crawl run's databases judged again
+  std::int64_t parent = 0;      // audit: the crawl run judged
 };
 
 struct WorkUnit {
@@ -31,6 +33,7 @@ struct WorkUnit {
   std::int64_t generation = 0;
   int attempts = 0;
   std::string error;
+  std::string source;  // audit runs: the artifact key of the database to judge
 };
 
 struct Lease {
@@ -39,6 +42,7 @@ struct Lease {
   std::int64_t generation = 0;
   int attempts = 0;
   std::vector<Site> sites;
+  std::string source;  // audit runs: the database to judge
 };
 
 struct SiteResult {
@@ -62,11 +66,14 @@ std::vector<Site> sites_from_json(const std::string& json);
 
 class SharedStore {
  public:
-  static constexpr int kSchemaVersion = 1;  // = the files in storage/pg_migrations
+  static constexpr int kSchemaVersion = 2;  // = the files in storage/pg_migrations
   explicit SharedStore(const std::string& uri);  // connects and migrates; throws pg::Error
 
   std::int64_t create_run(const std::string& today, const std::string& options, const std::string& config,
                           const std::vector<std::pair<std::string, std::vector<Site>>>& units);  // server, sites
+  // An audit run of crawl run `parent`: one unit per database its workers made (`source`), with its sites.
+  std::int64_t create_audit_run(std::int64_t parent, const std::string& today, const std::string& config,
+                                const std::vector<std::pair<std::string, std::vector<Site>>>& units);  // source, sites
   std::vector<SharedRun> runs();
   std::optional<SharedRun> run(std::int64_t id);
   std::vector<WorkUnit> units(std::int64_t run);

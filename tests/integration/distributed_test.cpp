@@ -151,7 +151,7 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
 
   // The killed worker's publish, replayed late with its old generation: rejected, nothing changes.
   auto before = store.findings(run).size();
-  govaudit::Lease stale{run, held->id, held->generation, 1, held->sites};
+  govaudit::Lease stale{run, held->id, held->generation, 1, held->sites, ""};
   govaudit::Publication p;
   p.findings.push_back(govaudit::Finding(held->sites[0].id, "links.broken", "stale", "http://stale/"));
   EXPECT_FALSE(store.publish(stale, p));
@@ -180,4 +180,22 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
   EXPECT_TRUE(diff["new"].empty()) << diff["new"].dump();
   EXPECT_TRUE(diff["resolved"].empty()) << diff["resolved"].dump();
   EXPECT_EQ(diff["persisting"].size(), shared.size());
+
+  // Re-judging the first round with other rules, leased out per database the same way: the same
+  // findings, less the ones the new threshold no longer makes.
+  std::ofstream(d / "lenient.toml") << "[thresholds]\nmeta_missing_max_share = 1.0\n";
+  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' audit -q --db '" + uri + "' --run " + std::to_string(run) + " --config '" +
+               (d / "lenient.toml").string() + "' >/dev/null"),
+            0);
+  auto judged = store.runs().back();
+  EXPECT_EQ(judged.kind, "audit");
+  EXPECT_EQ(judged.parent, run);
+  EXPECT_EQ(finish(worker("w6", 8)), 0);
+  for (auto& u : store.units(judged.id)) EXPECT_EQ(u.state, "done") << u.error;
+  std::set<std::tuple<std::string, std::string, std::string>> expected, got;
+  for (auto& k : shared)
+    if (std::get<1>(k) != "meta.missing") expected.insert(k);
+  for (auto& f : store.findings(judged.id)) got.insert({f.site_id, f.rule, f.subject});
+  EXPECT_LT(expected.size(), shared.size());  // the first round had meta.missing findings
+  EXPECT_EQ(got, expected);
 }
