@@ -50,6 +50,13 @@ class PgServer {
     }
     bin_ = bin;
   }
+  // The server goes away (as a crash would take it) and comes back after `down`.
+  void outage(std::chrono::milliseconds down) {
+    sh(as_ + bin_ + "/pg_ctl -D '" + (dir_ / "data").string() + "' -m immediate stop >/dev/null 2>&1");
+    std::this_thread::sleep_for(down);
+    sh(as_ + bin_ + "/pg_ctl -D '" + (dir_ / "data").string() + "' -o \"-k " + dir_.string() + " -p " + std::to_string(port_) +
+       " -c listen_addresses=''\" -l '" + (dir_ / "server.log").string() + "' -w start >/dev/null");
+  }
   ~PgServer() {
     if (!bin_.empty()) sh(as_ + bin_ + "/pg_ctl -D '" + (dir_ / "data").string() + "' -m immediate stop >/dev/null 2>&1");
     if (!dir_.empty() && !::testing::Test::HasFailure()) fs::remove_all(dir_);
@@ -198,4 +205,44 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
   for (auto& f : store.findings(judged.id)) got.insert({f.site_id, f.rule, f.subject});
   EXPECT_LT(expected.size(), shared.size());  // the first round had meta.missing findings
   EXPECT_EQ(got, expected);
+}
+
+// The database goes away while workers crawl and comes back: they wait, claim again, and every site
+// is published once.
+TEST(Distributed, WorkersOutlastADatabaseThatGoesAway) {
+  PgServer pg(55434);
+  if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
+  ASSERT_TRUE(pg.error().empty()) << pg.error();
+  ServedCorpus corpus("dist_outage", 18097, 5397, 8, 40);
+  GOVAUDIT_NEED_CORPUS(corpus);
+  fs::path d = corpus.dir();
+  std::string uri = pg.uri();
+  auto a = corpus.args(d / "single");
+  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' plan -q --db '" + uri + "' --sites '" + a[4] + "' --dns " + a[6] + " --today " + a[8] +
+               " --allow-net " + a[10] + " --units-by host"), 0);
+  std::vector<pid_t> workers;
+  for (const char* name : {"a", "b"})
+    workers.push_back(start({"worker", "-q", "--db", uri, "--work", (d / ("work-" + std::string(name))).string(), "--store",
+                             (d / "store").string(), "--exit-when-idle", "--lease-seconds", "3", "--batch", "1", "--name", name},
+                            d / (std::string(name) + ".log")));
+  {
+    govaudit::SharedStore store(uri);
+    auto run = store.runs().back().id;
+    bool some_done = false;
+    for (int i = 0; i < 600 && !some_done; ++i) {
+      for (auto& u : store.units(run)) some_done = some_done || u.state == "done";
+      if (!some_done) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ASSERT_TRUE(some_done);
+  }
+  pg.outage(std::chrono::seconds(3));
+  for (pid_t p : workers) EXPECT_EQ(finish(p), 0);
+  govaudit::SharedStore store(uri);
+  auto run = store.runs().back().id;
+  for (auto& u : store.units(run)) EXPECT_EQ(u.state, "done") << "unit " << u.id << ": " << u.error;
+  std::set<std::string> published;
+  for (auto& r : store.site_results(run)) EXPECT_TRUE(published.insert(r.site_id).second) << r.site_id << " published twice";
+  EXPECT_EQ(published.size(), 8u);
+  std::string logs = govaudit::read_file(d / "a.log") + govaudit::read_file(d / "b.log");
+  EXPECT_EQ(logs.find("password"), std::string::npos);
 }
