@@ -341,7 +341,11 @@ int cmd_demo(Options o) {
   print_outputs(job.files);
   std::cout << "govaudit demo: " << job.audit.findings << " findings (" << portal.planted.size()
             << " planted); open " << (fs::path(o.out) / "report.html").string() << "\n";
-  std::cout << "govaudit demo: review the findings in the console: govaudit serve --db " << path
+  std::error_code ec;  // the command as this user can type it: this binary, relative to where they are
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::string bin = ec ? "govaudit" : fs::relative(self, fs::current_path(), ec).string();
+  if (ec || bin.empty() || bin.rfind("..", 0) == 0) bin = self.empty() ? "govaudit" : self.string();
+  std::cout << "govaudit demo: review the findings in the console: " << bin << " serve --db " << path
             << " (then open http://127.0.0.1:8080/)\n";
   return 0;
 }
