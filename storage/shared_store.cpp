@@ -52,31 +52,29 @@ void SharedStore::migrate() {
 
 std::int64_t SharedStore::create_run(const std::string& today, const std::string& options, const std::string& config,
                                      const std::vector<std::pair<std::string, std::vector<Site>>>& units) {
-  pg::Transaction tx(db_);
-  auto id = db_.exec("INSERT INTO shared_runs (today, options, config) VALUES ($1, $2, $3) RETURNING id", {today, options, config})
-                .integer(0, 0);
-  std::string sid = std::to_string(id);
-  db_.exec("CREATE TABLE shared_findings_r" + sid + " PARTITION OF shared_findings FOR VALUES IN (" + sid + ")");
-  int n = 0;
-  for (auto& [server, sites] : units)
-    db_.exec("INSERT INTO units (run_id, unit_id, server, sites) VALUES ($1, $2, $3, $4)",
-             {sid, std::to_string(++n), server, sites_json(sites)});
-  tx.commit();
-  return id;
+  return add_run("crawl", std::nullopt, today, options, config, units);
 }
 
 std::int64_t SharedStore::create_audit_run(std::int64_t parent, const std::string& today, const std::string& config,
                                            const std::vector<std::pair<std::string, std::vector<Site>>>& units) {
+  return add_run("audit", parent, today, "{}", config, units);
+}
+
+// A run, its findings' partition and its units; a unit's key is its server (crawl) or the database it judges (audit).
+std::int64_t SharedStore::add_run(const std::string& kind, std::optional<std::int64_t> parent, const std::string& today,
+                                  const std::string& options, const std::string& config,
+                                  const std::vector<std::pair<std::string, std::vector<Site>>>& units) {
   pg::Transaction tx(db_);
-  auto id = db_.exec("INSERT INTO shared_runs (today, options, config, kind, parent) VALUES ($1, '{}', $2, 'audit', $3) RETURNING id",
-                     {today, config, std::to_string(parent)})
+  auto id = db_.exec("INSERT INTO shared_runs (today, options, config, kind, parent) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     {today, options, config, kind, parent ? pg::Param(std::to_string(*parent)) : std::nullopt})
                 .integer(0, 0);
   std::string sid = std::to_string(id);
   db_.exec("CREATE TABLE shared_findings_r" + sid + " PARTITION OF shared_findings FOR VALUES IN (" + sid + ")");
   int n = 0;
-  for (auto& [source, sites] : units)
+  bool audit = kind == "audit";
+  for (auto& [key, sites] : units)
     db_.exec("INSERT INTO units (run_id, unit_id, server, sites, source) VALUES ($1, $2, $3, $4, $5)",
-             {sid, std::to_string(++n), "database", sites_json(sites), source});
+             {sid, std::to_string(++n), audit ? "database" : key, sites_json(sites), audit ? key : ""});
   tx.commit();
   return id;
 }

@@ -98,6 +98,8 @@ class SharedStore {
 
  private:
   void migrate();
+  std::int64_t add_run(const std::string& kind, std::optional<std::int64_t> parent, const std::string& today, const std::string& options,
+                       const std::string& config, const std::vector<std::pair<std::string, std::vector<Site>>>& units);
   void finish_run_if_complete(std::int64_t run);
   pg::Connection db_;
 };
