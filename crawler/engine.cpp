@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -295,9 +294,7 @@ std::shared_ptr<Exchange> Engine::exchange(const std::string& fetched_url, const
 }
 
 void Engine::start(Host& h, Task t) {
-  ++h.active;
-  ++ip_active_[server_of(h)];
-  peak_active_ = std::max(peak_active_, ++active_);
+  occupy(h);
   FetchRequest req;
   req.url = fetch_url(t.url);
   with_host_settings(h, req);
@@ -319,9 +316,7 @@ void Engine::start(Host& h, Task t) {
 void Engine::on_fetched(const std::string& host_key, Task t, FetchResult r) {
   assert_io_thread();
   Host& h = hosts_[host_key];
-  --h.active;
-  --active_;
-  --ip_active_[server_of(h)];
+  vacate(h);
   t.exchange = exchange(fetch_url(t.url), r);
   if (!r.location.empty()) r.location = production_url(r.location);
   complete(std::move(t), std::move(r));

@@ -166,6 +166,9 @@ class Engine {
   // The server address a host's connections go to, and whether crawl.per_ip_connections lets one more.
   static const std::string& server_of(const Host& h);
   bool ip_room(const Host& h);
+  // A connection taken for a transfer of `h` (the host's, the address's and the crawl's counts), and given back.
+  void occupy(Host& h);
+  void vacate(Host& h);
   int delay_of(const Host& h) const;
   void enqueue(Task t, bool front = false);
   void discover(const Task& from, const std::string& to, Mode mode);

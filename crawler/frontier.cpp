@@ -38,6 +38,18 @@ bool Engine::ip_room(const Host& h) {
   return cfg_.crawl.per_ip_connections == 0 || ip_active_[server_of(h)] < cfg_.crawl.per_ip_connections;
 }
 
+void Engine::occupy(Host& h) {
+  ++h.active;
+  ++ip_active_[server_of(h)];
+  peak_active_ = std::max(peak_active_, ++active_);
+}
+
+void Engine::vacate(Host& h) {
+  --h.active;
+  --ip_active_[server_of(h)];
+  --active_;
+}
+
 int Engine::delay_of(const Host& h) const {
   return h.settings && h.settings->delay_ms ? *h.settings->delay_ms : cfg_.crawl.per_host_delay_ms;
 }
@@ -145,9 +157,7 @@ void Engine::record_dns(const HostAnswer& a) {
 
 void Engine::fetch_robots(Host& h) {
   h.robots = Host::RobotsFetching;
-  ++h.active;
-  ++active_;
-  ++ip_active_[server_of(h)];
+  occupy(h);
   FetchRequest req;
   req.url = h.key + "/robots.txt";
   req.resolve = resolve_entries(h);
@@ -159,9 +169,7 @@ void Engine::fetch_robots(Host& h) {
 void Engine::on_robots(const std::string& host_key, FetchResult r) {
   assert_io_thread();
   Host& h = hosts_[host_key];
-  --h.active;
-  --active_;
-  --ip_active_[server_of(h)];
+  vacate(h);
   if (auto ex = exchange(host_key + "/robots.txt", r)) emit(ex);
   // 2xx: obey; 4xx: no restrictions; 5xx or network failure: proceed, recorded in the log.
   if (r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300) h.rules = Robots::parse(r.body);
