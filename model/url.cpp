@@ -227,4 +227,12 @@ std::string encode_component(std::string_view s) {
   return out;
 }
 
+std::string decode_component(std::string_view s) {
+  std::string out(s);
+  out.push_back('\0');  // uriparser unescapes a NUL-terminated string in place
+  const char* end = uriUnescapeInPlaceExA(out.data(), URI_TRUE, URI_BR_DONT_TOUCH);
+  out.resize(size_t(end - out.data()));
+  return out;
+}
+
 }  // namespace govaudit::url

@@ -35,6 +35,8 @@ std::string extension(const std::string& absolute);
 
 // `s` percent-encoded for a query's name or value (uriparser: all but unreserved characters).
 std::string encode_component(std::string_view s);
+// A form field's name or value decoded (application/x-www-form-urlencoded: %XX, and + as a space).
+std::string decode_component(std::string_view s);
 
 // "host:port" for libcurl's CURLOPT_RESOLVE and per-host queues.
 std::string host_port(const Parts& p);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "model/strings.hpp"
+#include "model/url.hpp"
 #include "reports/history.hpp"
 #include "reports/report.hpp"
 #include "storage/warc.hpp"
@@ -45,38 +46,13 @@ bool same(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-int hexval(char c) {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-std::string url_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
-    else if (s[i] == '%' && i + 2 < s.size() && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0)
-      out += char(hexval(s[i + 1]) * 16 + hexval(s[i + 2])), i += 2;
-    else out += s[i];
-  }
-  return out;
-}
-
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += char(c);
-    else out += '%', out += hex[c >> 4], out += hex[c & 15];
-  }
-  return out;
-}
-
 std::map<std::string, std::string> parse_form(std::string_view s) {
   std::map<std::string, std::string> out;
   while (!s.empty()) {
     auto amp = s.find('&');
     auto part = s.substr(0, amp);
     auto eq = part.find('=');
-    if (!part.empty()) out[url_decode(part.substr(0, eq))] = eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1));
+    if (!part.empty()) out[url::decode_component(part.substr(0, eq))] = eq == std::string_view::npos ? "" : url::decode_component(part.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     s.remove_prefix(amp + 1);
   }
@@ -314,7 +290,7 @@ HttpResponse Console::run_page(std::int64_t run, const std::map<std::string, std
     const Verdict& v = sum.verdicts[s.site.id];
     std::string vetoes;
     for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + html_escape(x);
-    b += "<tr><td><a href=\"/runs/" + std::to_string(run) + "?site=" + url_encode(s.site.id) + "\">" + html_escape(s.site.name) + "</a><br><span class=\"muted\">" +
+    b += "<tr><td><a href=\"/runs/" + std::to_string(run) + "?site=" + url::encode_component(s.site.id) + "\">" + html_escape(s.site.name) + "</a><br><span class=\"muted\">" +
          html_escape(s.site.id) + "</span></td><td>" + html_escape(s.status == "unreachable" ? "无法访问" : "已采集") + "</td><td>" +
          std::to_string(s.pages) + "</td><td>" + (v.vetoes.empty() ? fmt::format("{:.1f}", v.score) : std::string("否决")) + "</td><td>" + (v.pass ? "<span class=\"pass\">合格</span>" : "<span class=\"fail\">不合格</span>") +
          "</td><td>" + vetoes + "</td><td>" + std::to_string(sum.by_site[s.site.id].size()) + "</td></tr>";
@@ -348,35 +324,27 @@ HttpResponse Console::run_page(std::int64_t run, const std::map<std::string, std
   };
   b += "<table id=\"findings\"><tr><th>编号</th><th>网站</th><th>类别</th><th>问题</th><th>对象</th><th>严重程度</th><th>对比上次</th><th>复核</th></tr>";
   size_t shown = 0;
+  auto row = [&](const Store::StoredFinding& sf, const std::string& history, const std::string& review) {
+    const Finding& f = sf.finding;
+    auto rt = config_.rule_text(f.rule);
+    std::string id = std::to_string(sf.id);
+    ++shown;
+    b += "<tr><td><a href=\"/findings/" + id + "\">#" + id + "</a></td><td>" + html_escape(f.site_id) + "</td><td>" + html_escape(rt.category) +
+         "</td><td><a href=\"/findings/" + id + "\">" + html_escape(rt.title) + "</a><br><code>" + html_escape(f.rule) + "</code></td><td>" +
+         html_escape(f.subject) + "</td><td>" + std::string(name(f.severity)) + "</td><td>" + history + "</td><td>" + review + "</td></tr>";
+  };
   if (hist != "已整改") {
     for (auto& sf : stored) {
-      const Finding& f = sf.finding;
-      ReviewState st = d.state(f);
-      std::string h = !d.has_previous ? "新发现" : before.count(key_of(f)) ? "仍存在" : "新发现";
-      if (!keep(f) || (!review_f.empty() && review_f != name(st)) || (!hist.empty() && hist != h)) continue;
-      ++shown;
-      auto rt = config_.rule_text(f.rule);
-      std::string id = std::to_string(sf.id);
-      b += "<tr><td><a href=\"/findings/" + id + "\">#" + id + "</a></td><td>" + html_escape(f.site_id) + "</td><td>" + html_escape(rt.category) +
-           "</td><td><a href=\"/findings/" + id + "\">" + html_escape(rt.title) + "</a><br><code>" + html_escape(f.rule) + "</code></td><td>" +
-           html_escape(f.subject) + "</td><td>" + std::string(name(f.severity)) + "</td><td>" + h + "</td><td>" + state_tag(st) + "</td></tr>";
+      ReviewState st = d.state(sf.finding);
+      std::string h = d.has_previous && before.count(key_of(sf.finding)) ? "仍存在" : "新发现";
+      if (keep(sf.finding) && (review_f.empty() || review_f == name(st)) && (hist.empty() || hist == h)) row(sf, h, state_tag(st));
     }
-  } else if (d.has_previous) {
-    // 已整改: found by the run before and not by this one.
-    if (auto prev = previous_audit(store_, run)) {
-      std::set<FindingKey> now;
-      for (auto& sf : stored) now.insert(key_of(sf.finding));
-      for (auto& sf : store_.stored_findings(*prev)) {
-        const Finding& f = sf.finding;
-        if (now.count(key_of(f)) || !keep(f)) continue;
-        ++shown;
-        auto rt = config_.rule_text(f.rule);
-        std::string id = std::to_string(sf.id);
-        b += "<tr><td><a href=\"/findings/" + id + "\">#" + id + "</a></td><td>" + html_escape(f.site_id) + "</td><td>" + html_escape(rt.category) +
-             "</td><td>" + html_escape(rt.title) + "<br><code>" + html_escape(f.rule) + "</code></td><td>" + html_escape(f.subject) + "</td><td>" +
-             std::string(name(f.severity)) + "</td><td class=\"pass\">已整改</td><td></td></tr>";
-      }
-    }
+  } else if (auto prev = previous_audit(store_, run)) {
+    // 已整改: found by the run before and not by this one (linked to the finding as it was then).
+    std::set<FindingKey> now;
+    for (auto& sf : stored) now.insert(key_of(sf.finding));
+    for (auto& sf : store_.stored_findings(*prev))
+      if (!now.count(key_of(sf.finding)) && keep(sf.finding)) row(sf, "<span class=\"pass\">已整改</span>", "");
   }
   b += "</table><p class=\"muted\">共 " + std::to_string(shown) + " 项。</p>";
   return html(frame("第 " + std::to_string(run) + " 批测评", b));
@@ -525,9 +493,9 @@ HttpResponse Console::api_findings(std::int64_t run) {
   if (!info || info->kind != RunKind::Audit) return json_response({{"error", "no audit run " + std::to_string(run)}}, 404);
   auto reviews = store_.reviews_for(run);
   std::set<FindingKey> before;
-  if (auto prev = previous_audit(store_, run))
+  auto prev = previous_audit(store_, run);
+  if (prev)
     for (auto& f : store_.findings(*prev)) before.insert(key_of(f));
-  bool has_prev = previous_audit(store_, run).has_value();
   json out = json::array();
   for (auto& sf : store_.stored_findings(run)) {
     const Finding& f = sf.finding;
@@ -536,7 +504,7 @@ HttpResponse Console::api_findings(std::int64_t run) {
     json detail = json::parse(f.detail_json, nullptr, false);
     if (detail.is_discarded()) detail = f.detail_json;
     out.push_back({{"id", sf.id}, {"run", sf.run}, {"site", f.site_id}, {"rule", f.rule}, {"subject", f.subject}, {"url", f.url},
-                   {"severity", name(f.severity)}, {"detail", detail}, {"history", !has_prev || !before.count(key_of(f)) ? "new" : "persisting"},
+                   {"severity", name(f.severity)}, {"detail", detail}, {"history", prev && before.count(key_of(f)) ? "persisting" : "new"},
                    {"review", review_json(r, review_state(r, run))}});
   }
   return json_response(out);

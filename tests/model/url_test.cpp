@@ -64,3 +64,9 @@ TEST(Url, RememberedAnswersDependOnTheBaseDirectory) {
     EXPECT_EQ(url::resolve("http://a.gov.cn/y/1.html", "?page=2"), "http://a.gov.cn/y/1.html?page=2");
   }
 }
+
+TEST(Url, FormFieldsDecodeLikeABrowserSentThem) {
+  EXPECT_EQ(url::decode_component("a+b%E4%B8%AD%2B"), "a b中+");
+  EXPECT_EQ(url::decode_component(url::encode_component("误报 理由&x=1")), "误报 理由&x=1");
+  EXPECT_EQ(url::decode_component("100%"), "100%");  // a stray % stays as it is
+}
