@@ -29,8 +29,8 @@ using nlohmann::json;
 namespace {
 
 std::string homepage_host(const Site& s) {
-  auto p = url::parts(s.homepage);
-  return p ? p->host : s.homepage;
+  std::string host = url::host_of(s.homepage);
+  return host.empty() ? s.homepage : host;  // not a URL: a unit of its own, and the worker records why
 }
 
 // The configuration a run was planned with, as this machine reads it.

@@ -106,6 +106,13 @@ std::set<std::tuple<std::string, std::string, std::string>> finding_keys(const f
   return out;
 }
 
+// `govaudit plan` of the served corpus into the shared store, a unit per site; its exit status.
+int plan(const ServedCorpus& corpus, const std::string& uri) {
+  auto a = corpus.args(corpus.dir() / "unused");  // crawl -q --sites … --dns … --today … --allow-net … --out …
+  return sh(std::string("'") + GOVAUDIT_BIN + "' plan -q --db '" + uri + "' --sites '" + a[4] + "' --dns " + a[6] + " --today " + a[8] +
+            " --allow-net " + a[10] + " --units-by host");
+}
+
 }  // namespace
 
 TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
@@ -116,11 +123,7 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
   GOVAUDIT_NEED_CORPUS(corpus);
   fs::path d = corpus.dir();
   std::string uri = pg.uri();
-  std::vector<std::string> common = {"--db", uri};
-  auto a = corpus.args(d / "single");  // crawl -q --sites … --dns … --today … --allow-net … --out …
-  std::string sites = a[4], dns = a[6], today = a[8], allow = a[10];
-  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' plan -q --db '" + uri + "' --sites '" + sites + "' --dns " + dns + " --today " + today +
-               " --allow-net " + allow + " --units-by host"), 0);
+  ASSERT_EQ(plan(corpus, uri), 0);
 
   govaudit::SharedStore store(uri);
   auto run = store.runs().back().id;
@@ -168,7 +171,7 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
   ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' report -q --db '" + uri + "' --store '" + (d / "store").string() + "' --out '" +
                (d / "shared").string() + "' >/dev/null"),
             0);
-  auto single = a;
+  auto single = corpus.args(d / "single");
   single[1] = "run";
   std::string cmd;
   for (auto& s : single) cmd += "'" + s + "' ";
@@ -178,8 +181,7 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
   EXPECT_EQ(shared, alone);
 
   // A second round of the same sites: `diff` over the shared store finds nothing new, nothing fixed.
-  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' plan -q --db '" + uri + "' --sites '" + sites + "' --dns " + dns + " --today " + today +
-               " --allow-net " + allow + " --units-by host"), 0);
+  ASSERT_EQ(plan(corpus, uri), 0);
   EXPECT_EQ(finish(worker("w5", 8)), 0);
   ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' diff --db '" + uri + "' --json > '" + (d / "diff.json").string() + "'"), 0);
   auto diff = nlohmann::json::parse(govaudit::read_file(d / "diff.json"));
@@ -217,9 +219,7 @@ TEST(Distributed, WorkersOutlastADatabaseThatGoesAway) {
   GOVAUDIT_NEED_CORPUS(corpus);
   fs::path d = corpus.dir();
   std::string uri = pg.uri();
-  auto a = corpus.args(d / "single");
-  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' plan -q --db '" + uri + "' --sites '" + a[4] + "' --dns " + a[6] + " --today " + a[8] +
-               " --allow-net " + a[10] + " --units-by host"), 0);
+  ASSERT_EQ(plan(corpus, uri), 0);
   std::vector<pid_t> workers;
   for (const char* name : {"a", "b"})
     workers.push_back(start({"worker", "-q", "--db", uri, "--work", (d / ("work-" + std::string(name))).string(), "--store",
