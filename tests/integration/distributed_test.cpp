@@ -234,6 +234,9 @@ TEST(Distributed, WorkersOutlastADatabaseThatGoesAway) {
       if (!some_done) std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
     ASSERT_TRUE(some_done);
+    int open = 0;
+    for (auto& u : store.units(run)) open += u.state != "done";
+    ASSERT_GT(open, 0);  // the server goes away with work still to do
   }
   pg.outage(std::chrono::seconds(3));
   for (pid_t p : workers) EXPECT_EQ(finish(p), 0);
