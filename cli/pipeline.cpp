@@ -136,14 +136,19 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
   r.run = store.begin_run(RunKind::Audit, today, crawl_run, "{}");
   RuleContext ctx{today, &cfg};
   auto rules = all_rules(cfg);
+  auto meta = meta_names_read(cfg);
   std::vector<Finding> findings;
   size_t sites = 0;
   store.for_each_site_view(crawl_run, [&](SiteView& v) {
-    for (auto& f : judge(v, rules, ctx)) findings.push_back(std::move(f));
+    std::set<std::string> urls;
+    for (auto& f : judge(v, rules, ctx)) {
+      urls.insert(f.url);
+      findings.push_back(std::move(f));
+    }
     fault_point("audit");
-    if (evidence) (*evidence)[v.site.id] = site_evidence(v, ctx);
+    if (evidence) (*evidence)[v.site.id] = site_evidence(v, ctx, urls);
     ++sites;
-  }, Store::ViewParts::Audit);
+  }, Store::ViewParts::Audit, &meta);
   store.save_findings(r.run, findings);
   store.finish_run(r.run, RunStatus::Done);
   r.findings = int(findings.size());

@@ -1,4 +1,5 @@
 #include "crawler/dates.hpp"
+#include "model/strings.hpp"
 
 #include <cstring>
 
@@ -94,7 +95,7 @@ std::optional<Date> first(std::string_view text, std::optional<int> context_year
 }
 
 std::optional<Date> after_label(std::string_view text, std::string_view label) {
-  for (size_t p = text.find(label); p != std::string_view::npos; p = text.find(label, p + 1)) {
+  for (size_t p = find_bytes(text, label); p != std::string_view::npos; p = find_bytes(text, label, p + 1)) {
     size_t start = p + label.size();
     // Label, optional colon (ASCII or full-width) and spaces, then the date within ~24 bytes.
     std::string_view rest = text.substr(start, 40);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "crawler/dates.hpp"
+#include "model/strings.hpp"
 
 namespace govaudit::reading {
 namespace {
@@ -64,7 +65,8 @@ std::optional<Labelled> first_labelled(std::string_view t, const std::array<cons
   std::optional<Labelled> best;
   for (const char* label : labels) {
     size_t len = std::strlen(label);
-    for (size_t p = t.find(label, from); p != std::string_view::npos && p < to; p = t.find(label, p + len)) {
+    std::string_view within = t.substr(0, std::min(t.size(), to + len));  // no search past `to`
+    for (size_t p = find_bytes(within, label, from); p != std::string_view::npos && p < to; p = find_bytes(within, label, p + len)) {
       if (best && p >= best->pos) break;
       if (generic && !standalone(t, p)) continue;
       if (auto d = date_after(t, p + len)) {

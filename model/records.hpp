@@ -3,6 +3,7 @@
 // network or database handles. The crawler fills *Record values; storage turns stored rows back
 // into a SiteView for the rules.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,16 +55,13 @@ struct PageRecord {
   std::string duplicate_of;
   std::vector<Redirect> redirects;
   std::string text;    // visible text, UTF-8
-  std::string text_z;  // the same, still compressed, where a view left it so (see text_of)
+  std::string text_z;  // the same, compressed (what the crawler hands the writer)
   std::string warc;  // where the response is in the run's WARC files: "warc/FILE#OFFSET"
   std::vector<id_number::Seen> id_numbers;  // resident ID numbers the page or attachment shows, masked (the first few)
   int id_count = 0;                         // how many it shows
   std::string content_note;  // an attachment's content not read, or read in part, and why
   Accessibility a11y;
 };
-
-// A page's visible text, also where a view left it compressed.
-std::string text_of(const PageRecord& p);
 
 struct LinkRecord {
   std::string site_id;
@@ -180,6 +178,12 @@ struct SiteView {
   std::vector<MessageRecord> messages;
   std::vector<DnsRecord> dns;
   std::vector<ProbeRecord> probes;
+  // Reads the text of a page whose view left it in the store (the audit view does so with articles,
+  // most of a large site's memory); unset when the view holds every text it has.
+  std::function<std::string(const PageRecord&)> stored_text;
+
+  // A page's visible text, wherever the view keeps it.
+  std::string text_of(const PageRecord& p) const;
 
   // The page fetched as the site's homepage (after a script or meta-refresh redirect stub,
   // the fuller page), or nullptr when none answered.

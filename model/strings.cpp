@@ -1,8 +1,5 @@
 #include "model/strings.hpp"
 
-#include <algorithm>
-#include <functional>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -27,9 +24,15 @@ std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
+size_t find_bytes(std::string_view text, std::string_view needle, size_t from) {
+  if (from > text.size()) return std::string_view::npos;
+  auto* p = static_cast<const char*>(::memmem(text.data() + from, text.size() - from, needle.data(), needle.size()));
+  return p ? size_t(p - text.data()) : std::string_view::npos;
+}
+
 bool contains_any(std::string_view text, std::initializer_list<std::string_view> words) {
   for (std::string_view w : words)
-    if (std::search(text.begin(), text.end(), std::boyer_moore_horspool_searcher(w.begin(), w.end())) != text.end()) return true;
+    if (find_bytes(text, w) != std::string_view::npos) return true;
   return false;
 }
 

@@ -37,6 +37,10 @@ std::string decompress_text(std::string_view z) {
 }
 
 
-std::string text_of(const PageRecord& p) { return p.text.empty() ? decompress_text(p.text_z) : p.text; }
+std::string SiteView::text_of(const PageRecord& p) const {
+  if (!p.text.empty()) return p.text;
+  if (!p.text_z.empty()) return decompress_text(p.text_z);
+  return stored_text ? stored_text(p) : std::string();
+}
 
 }  // namespace govaudit

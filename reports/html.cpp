@@ -422,7 +422,7 @@ void write_html(const ReportData& d, std::ostream& o) {
   o << "</main></body></html>\n";
 }
 
-SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
+SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx, const std::set<std::string>& finding_urls) {
   SiteEvidence e;
   e.ipv6 = measure_ipv6(v);
   e.boxes = message_boxes(v, ctx);
@@ -430,7 +430,7 @@ SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
   e.search = search_state(v);
   for (auto& p : v.pages) {
     if (!p.redirects.empty() && p.error_kind == ErrorKind::None && p.status < 400) e.redirects.push_back({p.url, p.final_url});
-    if (!p.warc.empty()) e.warc.emplace(p.url, p.warc);
+    if (!p.warc.empty() && finding_urls.count(p.url)) e.warc.emplace(p.url, p.warc);
   }
   return e;
 }
@@ -476,10 +476,14 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   }
   std::map<std::string, SiteSummary*> by_id;
   for (auto& s : d.sites) by_id[s.site.id] = &s;
+  std::map<std::string, std::set<std::string>> finding_urls;
+  for (auto* list : {&d.findings, &d.excluded})
+    for (auto& f : *list) finding_urls[f.site_id].insert(f.url);
   RuleContext ctx{Date::parse_iso(d.audit.today).value_or(Date::today_china()), &config};
+  auto meta = meta_names_read(config);
   store.for_each_site_view(d.crawl.id, [&](SiteView& v) {
-    if (auto it = by_id.find(v.site.id); it != by_id.end()) static_cast<SiteEvidence&>(*it->second) = site_evidence(v, ctx);
-  }, Store::ViewParts::Pages);
+    if (auto it = by_id.find(v.site.id); it != by_id.end()) static_cast<SiteEvidence&>(*it->second) = site_evidence(v, ctx, finding_urls[v.site.id]);
+  }, Store::ViewParts::Pages, &meta);
   return d;
 }
 

@@ -23,12 +23,13 @@ namespace govaudit {
 struct SiteEvidence {
   Ipv6Measure ipv6;
   std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
-  std::map<std::string, std::string> warc;  // page URL -> its WARC record ("warc/FILE#OFFSET")
+  std::map<std::string, std::string> warc;  // URL a finding points at -> its WARC record ("warc/FILE#OFFSET")
   std::vector<MessageBox> boxes;             // 互动交流
   AccessibilityCounts a11y;                  // 功能设计
   SearchState search = SearchState::None;
 };
-SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx);
+// `finding_urls`: the URLs the site's findings point at, the only WARC records a report names.
+SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx, const std::set<std::string>& finding_urls);
 
 struct SiteSummary : SiteEvidence {
   Site site;

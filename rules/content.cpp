@@ -177,7 +177,7 @@ std::vector<Finding> WordingRule::check(const SiteView& site, const RuleContext&
   };
   for (auto& p : site.pages) {
     if (!own_page(p)) continue;
-    std::string text = text_of(p);
+    std::string text = site.text_of(p);
     auto hits = scan(text);
     if (hits.empty()) continue;
     json serious = json::array(), suspected = json::array(), outdated = json::array();

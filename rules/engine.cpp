@@ -18,6 +18,12 @@ namespace govaudit {
 
 std::string homepage_host(const SiteView& site) { return url::host_of(site.site.homepage); }
 
+std::set<std::string> meta_names_read(const Config& config) {
+  std::set<std::string> names(config.meta_required.begin(), config.meta_required.end());
+  names.insert("ArticleTitle");  // columns: a form or a report named by its article title
+  return names;
+}
+
 std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   std::vector<std::unique_ptr<Rule>> rules;
   for (auto& id : config.identifiers) rules.push_back(std::make_unique<FooterRule>(id));

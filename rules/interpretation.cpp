@@ -170,7 +170,7 @@ class Pairing {
         }
     nlohmann::json detail = {{"document", d.item->title}, {"document_date", d.date ? d.date->iso() : ""}};
     if (!pair) {
-      std::string text = d.page ? text_of(*d.page) : "";
+      std::string text = d.page ? site_.text_of(*d.page) : "";
       bool scripted = text.find("文字解读") != std::string::npos || text.find("图片解读") != std::string::npos ||
                       text.find("相关解读") != std::string::npos;
       if (scripted) {

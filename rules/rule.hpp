@@ -3,6 +3,7 @@
 // opens no socket, reads no clock and no file. "Today" and every threshold come in the context,
 // so a stored crawl can be re-judged offline and every rule tested with hand-built SiteViews.
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ class Rule {
 // Every rule govaudit has, built from `config` (compiling its patterns: throws ConfigError for a
 // bad one).
 std::vector<std::unique_ptr<Rule>> all_rules(const Config& config);
+
+// The <meta> tags the rules and the reports' evidence read: their views keep only these. A rule
+// that reads another names it here.
+std::set<std::string> meta_names_read(const Config& config);
 
 // Judges every site: an unreachable site gets `site.unreachable` and nothing else; others get
 // every rule's findings. Order: by site as given, then by rule.

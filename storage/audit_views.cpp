@@ -24,8 +24,31 @@ std::vector<DnsRecord> Store::dns(std::int64_t crawl_run) {
   return dns;
 }
 
+namespace {
+
+// Articles' texts read one at a time, on a connection of the reader's own: a view may outlive the
+// loop that made it.
+std::function<std::string(const PageRecord&)> stored_texts(const std::string& path, std::int64_t run) {
+  struct Reader {
+    sqlite::Connection db;
+    sqlite::Statement st;
+    explicit Reader(const std::string& p)
+        : db(p, false), st(db.prepare("SELECT text_z FROM pages WHERE run_id=? AND site_id=? AND url=?")) {}
+  };
+  std::shared_ptr<Reader> r;
+  return [path, run, r](const PageRecord& p) mutable {
+    if (!r) r = std::make_shared<Reader>(path);
+    r->st.bind(1, run).bind(2, p.site_id).bind(3, p.url);
+    std::string text = r->st.step() && !r->st.is_null(0) ? decompress_text(r->st.blob(0)) : std::string();
+    r->st.reset();
+    return text;
+  };
+}
+
+}  // namespace
+
 std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::string* only, const std::vector<DnsRecord>& dns,
-                                       ViewParts parts) {
+                                       ViewParts parts, const std::set<std::string>* meta_names) {
   std::string where = only ? " WHERE run_id=? AND site_id=?" : " WHERE run_id=?";
   auto bind = [&](sqlite::Statement& st) {
     st.bind(1, crawl_run);
@@ -93,12 +116,11 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     if (only) views[0].pages.reserve(count_rows(db_, "pages", where, crawl_run, only));
     auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", where)
                           : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", where)
-                                                      : page_select("CASE WHEN kind!='article' THEN text_z END", where,
-                                                                    "CASE WHEN kind='article' THEN text_z END"));
+                                                      : page_select("CASE WHEN kind!='article' THEN text_z END", where));
     bind(st);
     CrawlOrder order;
     while (st.step())
-      if (SiteView* v = view(st.text(0))) order.add(v->pages, st);
+      if (SiteView* v = view(st.text(0))) order.add(v->pages, st, meta_names);
     order.apply();
   }
   side.get();
@@ -147,6 +169,8 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
     }
   }
+  if (parts == ViewParts::Audit)
+    for (auto& v : views) v.stored_text = stored_texts(db_.path(), crawl_run);
   {
     auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query FROM probes" +
                           where + " ORDER BY rowid");
@@ -163,14 +187,15 @@ std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
   return load_views(crawl_run, nullptr, dns(crawl_run), ViewParts::All);
 }
 
-void Store::for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts) {
+void Store::for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts,
+                               const std::set<std::string>* meta_names) {
   auto answers = dns(crawl_run);
   std::vector<std::string> ids;
   auto st = db_.prepare("SELECT site_id FROM sites WHERE run_id=? ORDER BY rowid");
   st.bind(1, crawl_run);
   while (st.step()) ids.push_back(st.text(0));
   for (auto& id : ids)
-    for (auto& v : load_views(crawl_run, &id, answers, parts)) fn(v);
+    for (auto& v : load_views(crawl_run, &id, answers, parts, meta_names)) fn(v);
 }
 
 }  // namespace govaudit

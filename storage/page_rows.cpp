@@ -10,15 +10,12 @@ namespace govaudit::rows {
 
 using nlohmann::json;
 
-// The pages of a run, in the order page_row reads them. `text`: the column expression for the page
-// text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept compressed; `where`
-// binds the run first.
-std::string page_select(const char* text, const std::string& where, const char* text_z) {
+std::string page_select(const char* text, const std::string& where) {
   return std::string(
              "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
              "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
              "duplicate_of, redirects, ") +
-         text + ", warc, " + text_z + ", id, column_name, document_date, id_numbers, content_note, a11y FROM pages" + where;
+         text + ", warc, id, column_name, document_date, id_numbers, content_note, a11y FROM pages" + where;
 }
 
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
@@ -29,7 +26,7 @@ size_t count_rows(sqlite::Connection& db, const std::string& table, const std::s
   return st.step() ? size_t(st.integer(0)) : 0;
 }
 
-PageRecord page_row(const sqlite::Statement& st) {
+PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* meta_names) {
   PageRecord p;
   p.site_id = st.text(0);
   p.url = st.text(1);
@@ -46,31 +43,32 @@ PageRecord page_row(const sqlite::Statement& st) {
   p.elapsed_ms = int(st.integer(12));
   p.fetched_at = st.text(13);
   p.title = st.text(14);
-  p.meta = json::parse(st.text(15)).get<std::map<std::string, std::string>>();
+  json meta = json::parse(st.text(15));
+  for (auto& [name, value] : meta.items())
+    if (!meta_names || meta_names->count(name)) p.meta.emplace(name, value.get<std::string>());
   if (!st.is_null(16)) p.published = Date::parse_iso(st.text(16));
   p.published_source = st.text(17);
   p.digest = st.text(18);
   p.duplicate_of = st.text(19);
   for (auto& r : json::parse(st.text(20))) p.redirects.push_back({r.at("url"), r.at("status")});
   if (!st.is_null(21)) p.text = decompress_text(st.blob(21));
-  if (!st.is_null(23)) p.text_z = st.blob(23);
   p.warc = st.text(22);
-  p.column = st.text(25);
-  if (!st.is_null(26)) p.document_date = Date::parse_iso(st.text(26));
-  if (auto ids = json::parse(st.text(27)); ids.contains("count")) {
+  p.column = st.text(24);
+  if (!st.is_null(25)) p.document_date = Date::parse_iso(st.text(25));
+  if (auto ids = json::parse(st.text(26)); ids.contains("count")) {
     p.id_count = ids.at("count");
     for (auto& n : ids.at("seen")) p.id_numbers.push_back({n.at("number"), n.at("context")});
   }
-  p.content_note = st.text(28);
-  if (auto a = json::parse(st.text(29)); a.contains("images")) {
+  p.content_note = st.text(27);
+  if (auto a = json::parse(st.text(28)); a.contains("images")) {
     p.a11y = {a.at("images"), a.at("images_without_alt"), a.at("fields"), a.at("fields_unlabeled"), a.at("lang"), a.at("entry")};
   }
   return p;
 }
 
-void CrawlOrder::add(std::vector<PageRecord>& into, const sqlite::Statement& st) {
-  rows_.push_back({st.integer(24), &into, into.size()});
-  into.push_back(page_row(st));
+void CrawlOrder::add(std::vector<PageRecord>& into, const sqlite::Statement& st, const std::set<std::string>* meta_names) {
+  rows_.push_back({st.integer(23), &into, into.size()});
+  into.push_back(page_row(st, meta_names));
 }
 
 void CrawlOrder::apply() {

@@ -2,6 +2,7 @@
 // How a page record is a row of the pages table, for the Writer, the audit views and the resume
 // state alike (private to storage/).
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,24 +12,24 @@
 namespace govaudit::rows {
 
 // The SELECT of a run's pages in the column order page_row reads. `text`: the column expression
-// for the page text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept
-// compressed; `where` binds the run first.
-std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL");
+// for the page text (text_z, NULL, or a CASE choosing pages); `where` binds the run first.
+std::string page_select(const char* text, const std::string& where = " WHERE run_id=?");
 
 // Rows a query will give: to reserve vectors of hundreds of thousands of records once.
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
                   const std::string* site);
 
-// One row of page_select as a record. Throws sqlite::StorageError on a corrupt stored text.
-PageRecord page_row(const sqlite::Statement& st);
+// One row of page_select as a record, keeping only `meta_names` of its <meta> tags when given.
+// Throws sqlite::StorageError on a corrupt stored text.
+PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* meta_names = nullptr);
 
 // Rows of page_select come in the order of the (run_id, site_id, url) index: ORDER BY id sorted
 // them, text and all, in a temporary B-tree (half the audit's reading time). Crawl order is
-// restored here from the ids (column 24).
+// restored here from the ids (column 23).
 class CrawlOrder {
  public:
   // Appends the row to `into`, remembering its place in crawl order.
-  void add(std::vector<PageRecord>& into, const sqlite::Statement& st);
+  void add(std::vector<PageRecord>& into, const sqlite::Statement& st, const std::set<std::string>* meta_names = nullptr);
 
   // Puts every vector filled through add() in crawl order, in place.
   void apply();

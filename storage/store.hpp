@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -74,14 +75,17 @@ class Store {
   std::vector<SiteView> load_site_views(std::int64_t crawl_run);
   // The same one site at a time, in list order: memory holds one site's records, not the run's.
   // ViewParts::Pages leaves out links and items, and the text of pages other than the homepage.
-  // ViewParts::Audit is what the rules read, in a fraction of the memory: article pages keep their
-  // text compressed (text_of), and a link from an article page to a target that more than
+  // ViewParts::Audit is what the rules read, in a fraction of the memory: articles' texts stay in
+  // the store until a rule asks (SiteView::text_of), and a link from an article page to a target that more than
   // kBoilerplateLinks pages link to (navigation, footer) is kept once per target, tag and text,
   // unless the target is an article or attachment or did not answer cleanly; a list page's link to
   // one of its own items is left to the item record.
   enum class ViewParts { All, Pages, Audit };
   static constexpr int kBoilerplateLinks = 20;
-  void for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts = ViewParts::All);
+  // `meta_names`, when given, are the only <meta> tags the pages keep (a dozen per page is a tenth
+  // of a large site's view).
+  void for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts = ViewParts::All,
+                          const std::set<std::string>* meta_names = nullptr);
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
   std::vector<Finding> findings(std::int64_t audit_run);
@@ -119,7 +123,7 @@ class Store {
   void migrate();
   std::vector<DnsRecord> dns(std::int64_t crawl_run);
   std::vector<SiteView> load_views(std::int64_t crawl_run, const std::string* only_site, const std::vector<DnsRecord>& dns,
-                                   ViewParts parts);
+                                   ViewParts parts, const std::set<std::string>* meta_names = nullptr);
   sqlite::Connection db_;
 };
 

@@ -56,7 +56,7 @@ void Writer::loop() {
   std::optional<sqlite::Connection> conn;
   try {
     conn.emplace(path_, false);
-    conn->exec("PRAGMA cache_size=-8192");
+    conn->exec("PRAGMA cache_size=-2048");
     if (!warc_options_.dir.empty())
       warc_ = std::make_unique<WarcWriter>(warc_options_.dir, "govaudit-run" + std::to_string(run_),
                                            warc_options_.rotate_bytes, warc_options_.gzip_level);
