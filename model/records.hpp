@@ -2,11 +2,13 @@
 // What the crawler records and the rules read. Plain values, owned by whoever holds them; no
 // network or database handles. The crawler fills *Record values; storage turns stored rows back
 // into a SiteView for the rules.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,64 @@ struct Accessibility {
   bool entry = false;                      // a 无障碍 / 适老化 entry: text, aria-label or a toolbar script
 };
 
+// A page's <meta> tags, name -> content, sorted by name in one vector: a large site's audit holds
+// ~100,000 of them, and a map node for each was a tenth of its memory.
+class MetaTags {
+ public:
+  using value_type = std::pair<std::string, std::string>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+  MetaTags() = default;
+  MetaTags(std::initializer_list<value_type> tags) {
+    for (auto& [name, content] : tags) emplace(name, content);
+  }
+  MetaTags& operator=(std::map<std::string, std::string>&& tags) {  // already sorted
+    tags_.clear();
+    tags_.reserve(tags.size());
+    for (auto& [name, content] : tags) tags_.emplace_back(name, std::move(content));
+    return *this;
+  }
+  const_iterator begin() const { return tags_.begin(); }
+  const_iterator end() const { return tags_.end(); }
+  bool empty() const { return tags_.empty(); }
+  size_t size() const { return tags_.size(); }
+  void clear() { tags_.clear(); }
+  const_iterator find(std::string_view name) const {
+    auto it = lower(tags_, name);
+    return it != end() && it->first == name ? it : end();
+  }
+  size_t count(std::string_view name) const { return find(name) != end(); }
+  const std::string& at(std::string_view name) const {
+    auto it = find(name);
+    if (it == end()) throw std::out_of_range("no <meta name=\"" + std::string(name) + "\">");
+    return it->second;
+  }
+  // The first of a name wins: false when it is already there.
+  bool emplace(std::string name, std::string content) {
+    auto it = lower(tags_, name);
+    if (it != tags_.end() && it->first == name) return false;
+    tags_.emplace(it, std::move(name), std::move(content));
+    return true;
+  }
+  std::string& operator[](std::string_view name) {
+    auto it = lower(tags_, name);
+    if (it == tags_.end() || it->first != name) it = tags_.emplace(it, std::string(name), std::string());
+    return it->second;
+  }
+  size_t erase(std::string_view name) {
+    auto it = lower(tags_, name);
+    if (it == tags_.end() || it->first != name) return 0;
+    tags_.erase(it);
+    return 1;
+  }
+
+ private:
+  template <class Tags>
+  static auto lower(Tags& tags, std::string_view name) -> decltype(tags.begin()) {
+    return std::lower_bound(tags.begin(), tags.end(), name, [](const value_type& a, std::string_view n) { return a.first < n; });
+  }
+  std::vector<value_type> tags_;
+};
+
 // One fetched URL (page, attachment or other host's link target).
 struct PageRecord {
   std::string site_id;
@@ -46,7 +106,7 @@ struct PageRecord {
   int elapsed_ms = 0;
   std::string fetched_at;  // ISO 8601 UTC
   std::string title;
-  std::map<std::string, std::string> meta;  // <meta name> -> content (first wins)
+  MetaTags meta;  // <meta name> -> content (first wins)
   std::optional<Date> published;
   std::string published_source;        // label, header, meta, url (crawler/reading.hpp)
   std::optional<Date> document_date;   // the document's own date (成文日期 …), when shown

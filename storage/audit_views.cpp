@@ -33,7 +33,9 @@ std::function<std::string(const PageRecord&)> stored_texts(const std::string& pa
     sqlite::Connection db;
     sqlite::Statement st;
     explicit Reader(const std::string& p)
-        : db(p, false), st(db.prepare("SELECT text_z FROM pages WHERE run_id=? AND site_id=? AND url=?")) {}
+        : db(p, false), st(db.prepare("SELECT text_z FROM pages WHERE run_id=? AND site_id=? AND url=?")) {
+      db.exec("PRAGMA cache_size=-256");
+    }
   };
   std::shared_ptr<Reader> r;
   return [path, run, r](const PageRecord& p) mutable {
@@ -81,6 +83,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
   std::map<std::string, std::unordered_set<std::string>> frequent;
   auto side = std::async(std::launch::async, [&] {
     sqlite::Connection db(db_.path(), false);
+    db.exec("PRAGMA cache_size=-256");  // read once, in order: the OS's file cache holds the pages
     {
       auto st = db.prepare("SELECT site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text FROM messages" +
                            where + " ORDER BY rowid");
@@ -116,7 +119,8 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     if (only) views[0].pages.reserve(count_rows(db_, "pages", where, crawl_run, only));
     auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", where)
                           : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", where)
-                                                      : page_select("CASE WHEN kind!='article' THEN text_z END", where));
+                                                      : page_select("CASE WHEN kind='home' THEN text_z END", where,
+                                                                    "CASE WHEN kind NOT IN ('home', 'article') THEN text_z END"));
     bind(st);
     CrawlOrder order;
     while (st.step())

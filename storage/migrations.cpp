@@ -10,7 +10,12 @@ std::span<const EmbeddedFile> files();
 
 namespace govaudit {
 
-Store::Store(const std::string& path) : db_(path) { migrate(); }
+Store::Store(const std::string& path) : db_(path) {
+  // Its reads are scans the OS's file cache serves as well; SQLite's default 2 MB was 3 % of a
+  // large audit's peak memory.
+  db_.exec("PRAGMA cache_size=-512");
+  migrate();
+}
 
 void Store::migrate() {
   int v = 0;

@@ -10,12 +10,12 @@ namespace govaudit::rows {
 
 using nlohmann::json;
 
-std::string page_select(const char* text, const std::string& where) {
+std::string page_select(const char* text, const std::string& where, const char* text_z) {
   return std::string(
              "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, content_type, charset, "
              "charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, "
              "duplicate_of, redirects, ") +
-         text + ", warc, id, column_name, document_date, id_numbers, content_note, a11y FROM pages" + where;
+         text + ", warc, " + text_z + ", id, column_name, document_date, id_numbers, content_note, a11y FROM pages" + where;
 }
 
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
@@ -53,21 +53,22 @@ PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* me
   for (auto& r : json::parse(st.text(20))) p.redirects.push_back({r.at("url"), r.at("status")});
   if (!st.is_null(21)) p.text = decompress_text(st.blob(21));
   p.warc = st.text(22);
-  p.column = st.text(24);
-  if (!st.is_null(25)) p.document_date = Date::parse_iso(st.text(25));
-  if (auto ids = json::parse(st.text(26)); ids.contains("count")) {
+  if (!st.is_null(23)) p.text_z = st.blob(23);
+  p.column = st.text(25);
+  if (!st.is_null(26)) p.document_date = Date::parse_iso(st.text(26));
+  if (auto ids = json::parse(st.text(27)); ids.contains("count")) {
     p.id_count = ids.at("count");
     for (auto& n : ids.at("seen")) p.id_numbers.push_back({n.at("number"), n.at("context")});
   }
-  p.content_note = st.text(27);
-  if (auto a = json::parse(st.text(28)); a.contains("images")) {
+  p.content_note = st.text(28);
+  if (auto a = json::parse(st.text(29)); a.contains("images")) {
     p.a11y = {a.at("images"), a.at("images_without_alt"), a.at("fields"), a.at("fields_unlabeled"), a.at("lang"), a.at("entry")};
   }
   return p;
 }
 
 void CrawlOrder::add(std::vector<PageRecord>& into, const sqlite::Statement& st, const std::set<std::string>* meta_names) {
-  rows_.push_back({st.integer(23), &into, into.size()});
+  rows_.push_back({st.integer(24), &into, into.size()});
   into.push_back(page_row(st, meta_names));
 }
 

@@ -12,8 +12,9 @@
 namespace govaudit::rows {
 
 // The SELECT of a run's pages in the column order page_row reads. `text`: the column expression
-// for the page text (text_z, NULL, or a CASE choosing pages); `where` binds the run first.
-std::string page_select(const char* text, const std::string& where = " WHERE run_id=?");
+// for the page text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept
+// compressed; `where` binds the run first.
+std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL");
 
 // Rows a query will give: to reserve vectors of hundreds of thousands of records once.
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
@@ -25,7 +26,7 @@ PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* me
 
 // Rows of page_select come in the order of the (run_id, site_id, url) index: ORDER BY id sorted
 // them, text and all, in a temporary B-tree (half the audit's reading time). Crawl order is
-// restored here from the ids (column 23).
+// restored here from the ids (column 24).
 class CrawlOrder {
  public:
   // Appends the row to `into`, remembering its place in crawl order.

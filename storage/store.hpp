@@ -76,7 +76,8 @@ class Store {
   // The same one site at a time, in list order: memory holds one site's records, not the run's.
   // ViewParts::Pages leaves out links and items, and the text of pages other than the homepage.
   // ViewParts::Audit is what the rules read, in a fraction of the memory: articles' texts stay in
-  // the store until a rule asks (SiteView::text_of), and a link from an article page to a target that more than
+  // the store until a rule asks (SiteView::text_of), other pages' but the homepage's are kept
+  // compressed, and a link from an article page to a target that more than
   // kBoilerplateLinks pages link to (navigation, footer) is kept once per target, tag and text,
   // unless the target is an article or attachment or did not answer cleanly; a list page's link to
   // one of its own items is left to the item record.

@@ -11,7 +11,15 @@ namespace govaudit {
 
 using nlohmann::json;
 
+namespace {
 
+std::string meta_json(const MetaTags& meta) {
+  json o = json::object();
+  for (auto& [name, content] : meta) o[name] = content;
+  return o.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
 
 Writer::Writer(const std::string& db_path, std::int64_t run, WarcOptions warc)
     : path_(db_path), run_(run), warc_options_(std::move(warc)) {
@@ -131,7 +139,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
           .bind(6, name(p->error_kind)).bind(7, p->error).bind(8, name(p->kind)).bind(9, p->depth).bind(10, p->content_type)
           .bind(11, p->charset).bind(12, p->charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
-          .bind(15, p->fetched_at).bind(16, p->title).bind(17, json(p->meta).dump(-1, ' ', false, json::error_handler_t::replace));
+          .bind(15, p->fetched_at).bind(16, p->title).bind(17, meta_json(p->meta));
       if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
       page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
           .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->text_z.empty() ? compress_text(p->text) : p->text_z)

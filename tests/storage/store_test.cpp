@@ -50,7 +50,7 @@ TEST(Store, WriterRecordsRoundTripIntoSiteViews) {
     p.status = 200;
     p.kind = PageKind::Home;
     p.fetched_at = now_iso_utc();
-    p.meta = {{"SiteIDCode", "1300000001"}};
+    p.meta = MetaTags{{"SiteIDCode", "1300000001"}};
     p.published = Date(2025, 11, 18);
     p.published_source = "header";
     p.document_date = Date(2025, 11, 17);
