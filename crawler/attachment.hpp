@@ -2,8 +2,9 @@
 // The text of an attachment (the 名单 attached to a 公示 is where personal data leaks): OOXML
 // spreadsheets and documents through libzip and libxml2's streaming reader, PDF through
 // poppler-cpp, CSV and plain text through the page charset decoder. A hostile file must not take
-// the crawl down, so read_isolated() reads in a child process under memory and CPU limits and a
-// wall-clock deadline: a crash, a zip bomb or an endless PDF is a note, not a failure.
+// the crawl down, so read_isolated() reads in a child process, the reader program, under memory
+// and CPU limits and a wall-clock deadline: a crash, a zip bomb or an endless PDF is a note, not a
+// failure.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,12 +29,17 @@ struct Text {
 // "" (not read).
 std::string format_of(std::string_view url_extension, std::string_view content_type);
 
-// Reads in this process. Never throws; a damaged file gives read = false and a note.
+// Reads in this process (attachment_reader.cpp, the reader program's library). Never throws; a
+// damaged file gives read = false and a note.
 Text read(std::string_view body, std::string_view format, const Limits& limits);
 
-// The same in a child process with the limits enforced by the kernel and a wall-clock deadline. The
-// child (this program started again as a reader) is started once per calling thread and serves
-// reads until it fails or the thread ends.
+// The reader program's loop (govaudit-reader): serves read() on socket `fd` until it closes. Its
+// address space may grow by `limits.memory` past what it started with.
+[[noreturn]] void serve_reads(int fd, const Limits& limits = {});
+
+// The same as read() in a child process, the reader program, with the limits enforced by the
+// kernel and a wall-clock deadline. The child is started once per calling thread and serves reads
+// until it fails or the thread ends.
 Text read_isolated(std::string_view body, std::string_view format, const Limits& limits);
 
 }  // namespace govaudit::attachment

@@ -53,6 +53,7 @@ class MetaTags {
   bool empty() const { return tags_.empty(); }
   size_t size() const { return tags_.size(); }
   void clear() { tags_.clear(); }
+  void reserve(size_t n) { tags_.reserve(n); }
   const_iterator find(std::string_view name) const {
     auto it = lower(tags_, name);
     return it != end() && it->first == name ? it : end();

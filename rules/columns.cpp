@@ -26,11 +26,12 @@ bool is_pager_text(const std::string& t) {
 }
 
 // Indexes of a site's pages and links by URL, built once per rule call.
+// Keys view the site's own strings: a copy of each URL was a tenth of a large site's audit memory.
 struct SiteIndex {
-  std::unordered_map<std::string, const PageRecord*> page;  // by url and final_url
-  std::unordered_map<std::string, std::vector<const LinkRecord*>> out;  // links by from_url
-  std::unordered_map<std::string, std::vector<const ItemRecord*>> items;  // items by list_url
-  std::unordered_set<std::string> on_home;  // targets linked from the homepage
+  std::unordered_map<std::string_view, const PageRecord*> page;  // by url and final_url
+  std::unordered_map<std::string_view, std::vector<const LinkRecord*>> out;  // links by from_url
+  std::unordered_map<std::string_view, std::vector<const ItemRecord*>> items;  // items by list_url
+  std::unordered_set<std::string_view> on_home;  // targets linked from the homepage
 
   explicit SiteIndex(const SiteView& s) {
     // A page's own URL wins over another record's redirect target.

@@ -44,8 +44,10 @@ PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* me
   p.fetched_at = st.text(13);
   p.title = st.text(14);
   json meta = json::parse(st.text(15));
+  auto kept = [&](const std::string& name) { return !meta_names || meta_names->count(name); };
+  p.meta.reserve(size_t(std::count_if(meta.items().begin(), meta.items().end(), [&](auto& m) { return kept(m.key()); })));
   for (auto& [name, value] : meta.items())
-    if (!meta_names || meta_names->count(name)) p.meta.emplace(name, value.get<std::string>());
+    if (kept(name)) p.meta.emplace(name, value.get<std::string>());
   if (!st.is_null(16)) p.published = Date::parse_iso(st.text(16));
   p.published_source = st.text(17);
   p.digest = st.text(18);
