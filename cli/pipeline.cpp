@@ -156,7 +156,10 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
       findings.push_back(std::move(f));
     }
     fault_point("audit");
-    if (evidence) (*evidence)[v.site.id] = site_evidence(v, ctx, urls);
+    if (evidence) {
+      auto& e = (*evidence)[v.site.id] = site_evidence(v, ctx);
+      e.warc = store.warc_records(crawl_run, v.site.id, urls);
+    }
     ++sites;
   }, Store::ViewParts::Audit, &meta);
   store.save_findings(r.run, findings);

@@ -422,16 +422,14 @@ void write_html(const ReportData& d, std::ostream& o) {
   o << "</main></body></html>\n";
 }
 
-SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx, const std::set<std::string>& finding_urls) {
+SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
   SiteEvidence e;
   e.ipv6 = measure_ipv6(v);
   e.boxes = message_boxes(v, ctx);
   e.a11y = accessibility_counts(v);
   e.search = search_state(v);
-  for (auto& p : v.pages) {
+  for (auto& p : v.pages)
     if (!p.redirects.empty() && p.error_kind == ErrorKind::None && p.status < 400) e.redirects.push_back({p.url, p.final_url});
-    if (!p.warc.empty() && finding_urls.count(p.url)) e.warc.emplace(p.url, p.warc);
-  }
   return e;
 }
 
@@ -482,7 +480,10 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   RuleContext ctx{Date::parse_iso(d.audit.today).value_or(Date::today_china()), &config};
   auto meta = meta_names_read(config);
   store.for_each_site_view(d.crawl.id, [&](SiteView& v) {
-    if (auto it = by_id.find(v.site.id); it != by_id.end()) static_cast<SiteEvidence&>(*it->second) = site_evidence(v, ctx, finding_urls[v.site.id]);
+    if (auto it = by_id.find(v.site.id); it != by_id.end()) {
+      static_cast<SiteEvidence&>(*it->second) = site_evidence(v, ctx);
+      it->second->warc = store.warc_records(d.crawl.id, v.site.id, finding_urls[v.site.id]);
+    }
   }, Store::ViewParts::Pages, &meta);
   return d;
 }

@@ -23,13 +23,13 @@ namespace govaudit {
 struct SiteEvidence {
   Ipv6Measure ipv6;
   std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
-  std::map<std::string, std::string> warc;  // URL a finding points at -> its WARC record ("warc/FILE#OFFSET")
+  std::map<std::string, std::string> warc;  // URL a finding points at -> its WARC record (Store::warc_records)
   std::vector<MessageBox> boxes;             // 互动交流
   AccessibilityCounts a11y;                  // 功能设计
   SearchState search = SearchState::None;
 };
-// `finding_urls`: the URLs the site's findings point at, the only WARC records a report names.
-SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx, const std::set<std::string>& finding_urls);
+// All but the WARC records, which the caller reads from the store for the URLs findings point at.
+SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx);
 
 struct SiteSummary : SiteEvidence {
   Site site;

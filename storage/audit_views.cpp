@@ -120,7 +120,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", where)
                           : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", where)
                                                       : page_select("CASE WHEN kind='home' THEN text_z END", where,
-                                                                    "CASE WHEN kind NOT IN ('home', 'article') THEN text_z END"));
+                                                                    "CASE WHEN kind NOT IN ('home', 'article') THEN text_z END", true));
     bind(st);
     CrawlOrder order;
     while (st.step())
@@ -185,6 +185,18 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
                              int(st.integer(5)), st.text(6), int(st.integer(7)), st.text(8), decompress_text(st.blob(9)), st.text(10)});
   }
   return views;
+}
+
+std::map<std::string, std::string> Store::warc_records(std::int64_t crawl_run, const std::string& site_id,
+                                                      const std::set<std::string>& urls) {
+  std::map<std::string, std::string> out;
+  auto st = db_.prepare("SELECT warc FROM pages WHERE run_id=? AND site_id=? AND url=? AND warc != ''");
+  for (auto& u : urls) {
+    st.bind(1, crawl_run).bind(2, site_id).bind(3, u);
+    if (st.step()) out.emplace(u, st.text(0));
+    st.reset();
+  }
+  return out;
 }
 
 std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {

@@ -13,8 +13,10 @@ namespace govaudit::rows {
 
 // The SELECT of a run's pages in the column order page_row reads. `text`: the column expression
 // for the page text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept
-// compressed; `where` binds the run first.
-std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL");
+// compressed; `where` binds the run first. `lean`: what no rule reads is left empty (the content
+// type, charset, digest, date source and WARC record).
+std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL",
+                        bool lean = false);
 
 // Rows a query will give: to reserve vectors of hundreds of thousands of records once.
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,

@@ -77,7 +77,7 @@ class Store {
   // ViewParts::Pages leaves out links and items, and the text of pages other than the homepage.
   // ViewParts::Audit is what the rules read, in a fraction of the memory: articles' texts stay in
   // the store until a rule asks (SiteView::text_of), other pages' but the homepage's are kept
-  // compressed, and a link from an article page to a target that more than
+  // compressed, what no rule reads is left empty (page_select's `lean`), and a link from an article page to a target that more than
   // kBoilerplateLinks pages link to (navigation, footer) is kept once per target, tag and text,
   // unless the target is an article or attachment or did not answer cleanly; a list page's link to
   // one of its own items is left to the item record.
@@ -87,6 +87,9 @@ class Store {
   // of a large site's view).
   void for_each_site_view(std::int64_t crawl_run, const std::function<void(SiteView&)>& fn, ViewParts parts = ViewParts::All,
                           const std::set<std::string>* meta_names = nullptr);
+
+  // The WARC records ("warc/FILE#OFFSET") of those of `urls` the crawl fetched for the site.
+  std::map<std::string, std::string> warc_records(std::int64_t crawl_run, const std::string& site_id, const std::set<std::string>& urls);
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
   std::vector<Finding> findings(std::int64_t audit_run);
