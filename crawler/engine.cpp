@@ -358,6 +358,7 @@ void Engine::complete(Task t, FetchResult r) {
   bool html = r.content_type.find("html") != std::string::npos ||
               (r.content_type.empty() && r.body.find("<html") != std::string::npos);
   if (t.mode != Mode::Check && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300 && html && !t.head) {
+    if (t.exchange) t.exchange->body = std::string();  // parse_page hands it the answer's body: one copy, not two
     parse(std::move(t), std::move(r));
     return;
   }

@@ -235,6 +235,11 @@ struct Fetcher::Impl {
       t->too_big = true;
       return 0;  // aborts the transfer with CURLE_WRITE_ERROR
     }
+    if (t->res.body.empty()) {  // one allocation of the announced size, not doublings up to twice it
+      curl_off_t announced = -1;
+      if (curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) == CURLE_OK && announced > 0)
+        t->res.body.reserve(size_t(std::min<curl_off_t>(announced, t->max_body)));
+    }
     t->res.body.append(data, len);
     return len;
   }

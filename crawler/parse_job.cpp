@@ -32,7 +32,7 @@ std::string digest(std::string_view s) {
   return buf;
 }
 
-ParsedPage parse_page(const std::string& url, const std::string& body, const std::string& content_type,
+ParsedPage parse_page(const std::string& url, std::string& body, const std::string& content_type,
                       Exchange* exchange, const ParseSettings& settings) {
   static const Remap none;
   const Remap& remap = settings.remap ? *settings.remap : none;
@@ -69,6 +69,7 @@ ParsedPage parse_page(const std::string& url, const std::string& body, const std
   for (auto& i : page.items) out.item_to.push_back(resolve(i.href));
   for (auto& m : page.messages) out.message_to.push_back(resolve(m.href));
   if (exchange) {  // compressed here, beside the single writer
+    exchange->body = std::move(body);
     exchange->packed = warc_pack(*exchange, settings.warc_gzip_level);
     exchange->body = std::string();
   }

@@ -38,8 +38,8 @@ struct ParseSettings {
 
 // Decodes and extracts the page fetched from `url`, resolves its links and items against its base
 // (as production URLs), digests and compresses its text, and packs `exchange` (when given) into
-// its WARC members so that the single writer only appends them.
-ParsedPage parse_page(const std::string& url, const std::string& body, const std::string& content_type,
+// its WARC members so that the single writer only appends them; `body` then moves into it.
+ParsedPage parse_page(const std::string& url, std::string& body, const std::string& content_type,
                       Exchange* exchange, const ParseSettings& settings);
 
 // What a reader sees of a homepage fetched over one IP family, for comparing IPv4 with IPv6: the
