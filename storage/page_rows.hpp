@@ -14,7 +14,8 @@ namespace govaudit::rows {
 // The SELECT of a run's pages in the column order page_row reads. `text`: the column expression
 // for the page text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept
 // compressed; `where` binds the run first. `lean`: what no rule reads is left empty (the content
-// type, charset, digest, date source and WARC record).
+// type, charset and its source, digest and WARC record); a rule that comes to read one of them
+// takes it out of page_select's list.
 std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL",
                         bool lean = false);
 

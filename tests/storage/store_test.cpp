@@ -99,6 +99,10 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
     p.status = status;
     p.kind = page_kind_from(kind);
     p.text = std::string(kind) + " text of " + url;
+    p.published = Date(2025, 3, 1);
+    p.published_source = "label";  // the interpretation rule reads where the date came from
+    p.fetched_at = "2025-03-02T00:00:00Z";
+    p.meta = MetaTags{{"ArticleTitle", "标题"}, {"Keywords", "关键词"}};
     return p;
   };
   {
@@ -141,11 +145,22 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
   EXPECT_EQ(count(H + "list/", H + "list/index_1.html"), 1);  // the pager
   EXPECT_EQ(count(H + "list/", H + "a1.html"), 0);  // held by the item record
   EXPECT_EQ(audit[0].items.size(), 3u);
-  // Article text stays in the store until a rule asks for it.
+  // Article text stays in the store until a rule asks for it; what rules read is kept.
   for (auto& p : audit[0].pages) {
+    EXPECT_EQ(p.published_source, "label") << p.url;
+    EXPECT_EQ(p.fetched_at, "2025-03-02T00:00:00Z") << p.url;
+    EXPECT_EQ(p.published, Date(2025, 3, 1)) << p.url;
     EXPECT_EQ(p.kind == PageKind::Article, p.text.empty() && p.text_z.empty()) << p.url;
     EXPECT_EQ(audit[0].text_of(p), std::string(name(p.kind)) + " text of " + p.url);
   }
+  // Given the <meta> names the rules read, pages keep only those.
+  std::set<std::string> read = {"ArticleTitle", "PubDate"};
+  s.for_each_site_view(run, [&](SiteView& v) {
+    for (auto& p : v.pages) {
+      EXPECT_EQ(p.meta.count("ArticleTitle"), 1u) << p.url;
+      EXPECT_EQ(p.meta.count("Keywords"), 0u) << p.url;
+    }
+  }, Store::ViewParts::Audit, &read);
   // The full view has every row.
   auto full = s.load_site_views(run);
   EXPECT_EQ(full[0].links.size(), 30u * 3 + 3 + 1 + 1);
