@@ -32,7 +32,7 @@ bool names_any(const std::string& s, const std::vector<std::string>& names) {
 std::vector<MessageBox> message_boxes(const SiteView& site, const RuleContext& ctx) {
   const InteractionRules& ir = ctx.config->interaction;
   Date limit = ctx.today.minus_months(ir.unanswered_months), window = ctx.today.minus_months(ir.window_months);
-  std::unordered_map<std::string, const PageRecord*> pages;
+  std::unordered_map<std::string_view, const PageRecord*> pages;  // views of the site's URLs
   for (auto& p : site.pages) pages.emplace(p.url, &p);
   std::map<std::string, Merged> msgs;  // by the message's URL
   for (auto& r : site.messages)

@@ -203,7 +203,7 @@ class Pairing {
 
   const SiteView& site_;
   const RuleContext& ctx_;
-  std::unordered_map<std::string, const PageRecord*> pages_;
+  std::unordered_map<std::string_view, const PageRecord*> pages_;  // views of the site's URLs
   // linked_[d] = interpretations that document d links to (first) and that link back to it (second).
   std::vector<std::map<size_t, std::pair<bool, bool>>> linked_;
   std::unordered_map<std::string, std::vector<const Doc*>> by_key_;  // policy key -> interpretations

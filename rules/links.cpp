@@ -18,7 +18,7 @@ bool is_broken(const PageRecord& p) {
 }
 
 std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) const {
-  std::unordered_map<std::string, const PageRecord*> target;
+  std::unordered_map<std::string_view, const PageRecord*> target;  // views of the site's URLs
   for (auto& p : site.pages) target.emplace(p.url, &p);
   // A redirect into a page the crawl fetched on its own is as good as that page: follow the
   // recorded final URLs (a few hops at most) to the record that holds the real answer.
