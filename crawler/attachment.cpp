@@ -1,6 +1,5 @@
 #include "crawler/attachment.hpp"
 
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -12,7 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <vector>
 
 #include "crawler/attachment_wire.hpp"
 #include "model/strings.hpp"
@@ -103,10 +101,11 @@ class Helper {
   ~Helper() { stop(); }
   Text read(std::string_view body, std::string_view format, const Limits& limits) {
     Text t;
-    if (pid_ < 0 && !start(limits)) {
-      t.note = "not read: cannot start the reader";
-      return t;
-    }
+    if (pid_ < 0)
+      if (std::string why = start(); !why.empty()) {
+        t.note = "not read: cannot start the reader: " + why;
+        return t;
+      }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.timeout_ms);
     char ok = 0;
     if (send_all(fd_, &limits, sizeof limits, deadline) && send_string(fd_, format, deadline) && send_string(fd_, body, deadline) && recv_all(fd_, &ok, 1, deadline) &&
@@ -128,9 +127,10 @@ class Helper {
  private:
   // The child is the reader program (govaudit-reader), a process image of its own: it inherits no
   // lock another thread held, as a bare fork would, and none of this program's memory.
-  bool start(const Limits&) {
+  // "" once it runs, else why not.
+  std::string start() {
     int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return std::strerror(errno);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, sv[1], 3);  // the duplicate loses close-on-exec
@@ -143,11 +143,11 @@ class Helper {
     close(sv[1]);
     if (rc != 0) {
       close(sv[0]);
-      return false;
+      return path + ": " + std::strerror(rc);
     }
     pid_ = pid;
     fd_ = sv[0];
-    return true;
+    return "";
   }
   // Ends the child; its wait status.
   int stop() {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "model/id_number.hpp"
 #include "model/strings.hpp"
@@ -195,6 +196,16 @@ TEST(AttachmentIsolated, AReaderThatTakesTooLongIsStopped) {
   EXPECT_LT(took, std::chrono::seconds(5));
   EXPECT_FALSE(t.read);
   EXPECT_EQ(t.note, "not read: the reader took longer than 300 ms");
+}
+
+// A reader program that is not there is a note naming it, not a crash (each thread starts its own).
+TEST(AttachmentIsolated, AMissingReaderIsNamed) {
+  ::setenv("GOVAUDIT_READER", "/nonexistent/govaudit-reader", 1);
+  attachment::Text t;
+  std::thread([&] { t = attachment::read_isolated("a,b", "csv", {}); }).join();
+  ::unsetenv("GOVAUDIT_READER");
+  EXPECT_FALSE(t.read);
+  EXPECT_EQ(t.note, "not read: cannot start the reader: /nonexistent/govaudit-reader: No such file or directory");
 }
 
 }  // namespace
