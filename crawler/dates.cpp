@@ -1,7 +1,8 @@
 #include "crawler/dates.hpp"
-#include "model/strings.hpp"
 
 #include <cstring>
+
+#include "model/strings.hpp"
 
 namespace govaudit::dates {
 namespace {
