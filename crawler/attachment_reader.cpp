@@ -238,9 +238,17 @@ void quiet(const std::string&, void*) {}
 
 void read_pdf(std::string_view body, Out& out, const Limits& limits, std::string& note) {
   poppler::set_debug_error_function(quiet, nullptr);
-  std::unique_ptr<poppler::document> doc(
-      poppler::document::load_from_raw_data(body.data(), int(std::min<size_t>(body.size(), INT32_MAX))));
+  // Poppler builds its global tables (fonts, encodings) while any document is open and drops them
+  // with the last one: keeping the previous document open spares each PDF that setup, which was
+  // half of reading a small one. The document owns its copy of the bytes.
+  static std::unique_ptr<poppler::document> previous;
+  poppler::byte_array data(body.begin(), body.begin() + long(std::min<size_t>(body.size(), INT32_MAX)));
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_data(&data));
   if (!doc) throw Failure("not a readable PDF");
+  struct Keep {
+    std::unique_ptr<poppler::document>& doc;
+    ~Keep() { previous = std::move(doc); }
+  } keep{doc};
   if (doc->is_locked()) throw Failure("the PDF is encrypted");
   int pages = doc->pages();
   int n = std::min(pages, limits.max_pdf_pages);

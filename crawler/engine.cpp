@@ -222,6 +222,11 @@ void Engine::serve(Host& h) {
 
 // Whether a task taken from the queue is fetched; one that is not is answered here (a site
 // already unreachable, no address of the probe's family, robots.txt, a check answered before).
+bool Engine::allowed_by_robots(const Host& h, const Task& t) const {
+  auto p = url::parts(fetch_url(t.url));
+  return !p || h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query));
+}
+
 bool Engine::admit(Host& h, Task& t, bool wants_robots) {
   if (sites_[t.site].unreachable && t.mode != Mode::Check && t.mode != Mode::Probe) {
     finished(t);
@@ -234,8 +239,7 @@ bool Engine::admit(Host& h, Task& t, bool wants_robots) {
     complete(std::move(t), std::move(r));
     return false;
   }
-  auto p = url::parts(fetch_url(t.url));
-  if (wants_robots && t.mode != Mode::Home && t.mode != Mode::Probe && !h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query))) {
+  if (wants_robots && t.mode != Mode::Home && t.mode != Mode::Probe && !allowed_by_robots(h, t)) {
     FetchResult r;
     r.error_kind = ErrorKind::Robots;
     r.error = "disallowed by robots.txt";

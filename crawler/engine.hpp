@@ -173,6 +173,8 @@ class Engine {
   void enqueue(Task t, bool front = false);
   void discover(const Task& from, const std::string& to, Mode mode);
   bool is_attachment(const std::string& u) const;
+  bool is_attachment_path(std::string_view path) const;
+  bool allowed_by_robots(const Host& h, const Task& t) const;
   std::vector<std::string> resolve_entries(const Host& h) const;
   void resolve(Host& h);
   void on_resolved(const std::string& host_key, const HostAnswer& a);

@@ -10,11 +10,13 @@ namespace govaudit::fetch_policy {
 bool is_challenge(int status, std::string_view body) {
   if (status != 412 && status != 202 && status != 200 && status != 403) return false;
   if (body.empty() || body.size() > 16 * 1024 || body.find("<script") == std::string_view::npos) return false;
-  bool sets_cookie = body.find("document.cookie") != std::string_view::npos;
-  bool reloads = body.find("location.reload") != std::string_view::npos || body.find("location.href") != std::string_view::npos ||
-                 body.find("location.replace") != std::string_view::npos;
   if (status == 412) return true;
-  // A 200/202/403 counts only when the page is nothing but such a script.
+  // A 200/202/403 counts only when the page is nothing but a script that sets a cookie and reloads
+  // (the cheap tests first: every page under 16 KB comes here).
+  if (body.find("document.cookie") == std::string_view::npos) return false;
+  if (body.find("location.reload") == std::string_view::npos && body.find("location.href") == std::string_view::npos &&
+      body.find("location.replace") == std::string_view::npos)
+    return false;
   std::string visible(body);
   for (size_t a; (a = visible.find("<script")) != std::string::npos;) {
     size_t b = visible.find("</script>", a);
@@ -27,7 +29,7 @@ bool is_challenge(int status, std::string_view body) {
     else if (c == '>') in_tag = false;
     else if (!in_tag && !std::isspace(static_cast<unsigned char>(c))) ++letters;
   }
-  return sets_cookie && reloads && letters < 40;
+  return letters < 40;
 }
 
 bool is_transient(const FetchResult& r) {

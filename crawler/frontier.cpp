@@ -56,7 +56,7 @@ int Engine::delay_of(const Host& h) const {
 
 void Engine::enqueue(Task t, bool front) {
   auto prod = url::parts(t.url);
-  auto p = url::parts(fetch_url(t.url));
+  auto p = cfg_.crawl.remap.empty() ? prod : url::parts(fetch_url(t.url));
   if (!p || !prod) {
     record_failure(t, ErrorKind::Url, "cannot parse the URL");
     return;
@@ -75,7 +75,7 @@ void Engine::discover(const Task& from, const std::string& to, Mode mode) {
   auto p = url::parts(to);
   if (!p) return;
   bool in_scope = in_site_hosts(s, p->host);
-  bool attachment = is_attachment(to);
+  bool attachment = is_attachment_path(p->path);
   if (int(to.size()) > cfg_.crawl.max_url_length) {
     limit(s, "URL length (" + std::to_string(cfg_.crawl.max_url_length) + ")");
     return;
@@ -111,7 +111,12 @@ void Engine::discover(const Task& from, const std::string& to, Mode mode) {
 }
 
 bool Engine::is_attachment(const std::string& u) const {
-  std::string ext = url::extension(u);
+  auto p = url::parts(u);
+  return p && is_attachment_path(p->path);
+}
+
+bool Engine::is_attachment_path(std::string_view path) const {
+  std::string ext = url::path_extension(path);
   if (ext.empty()) return false;
   auto& list = cfg_.crawl.attachment_extensions;
   return std::find(list.begin(), list.end(), ext) != list.end();

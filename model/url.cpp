@@ -207,11 +207,14 @@ bool host_has_labels(std::string_view host, std::string_view labels) {
 
 std::string extension(const std::string& absolute) {
   auto p = parts(absolute);
-  if (!p) return {};
-  auto slash = p->path.rfind('/');
-  std::string last = p->path.substr(slash == std::string::npos ? 0 : slash + 1);
+  return p ? path_extension(p->path) : std::string();
+}
+
+std::string path_extension(std::string_view path) {
+  auto slash = path.rfind('/');
+  std::string_view last = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
   auto dot = last.rfind('.');
-  if (dot == std::string::npos || dot + 1 == last.size()) return {};
+  if (dot == std::string_view::npos || dot + 1 == last.size()) return {};
   return ascii_lower(last.substr(dot + 1));
 }
 

@@ -32,6 +32,8 @@ bool host_has_labels(std::string_view host, std::string_view labels);
 
 // Lower-case extension of the path's last segment, without the dot ("pdf"), or "".
 std::string extension(const std::string& absolute);
+// The same of a URL's path ("/a/b.PDF" -> "pdf").
+std::string path_extension(std::string_view path);
 
 // `s` percent-encoded for a query's name or value (uriparser: all but unreserved characters).
 std::string encode_component(std::string_view s);

@@ -77,23 +77,19 @@ bool header_is(std::string_view line, std::string_view name) {
 // Appends `rec` to `out` as one gzip member. libdeflate compresses a whole buffer at once, about
 // three times faster than zlib at the same level; its compressor is kept per thread and level.
 void gzip_member(std::string& out, int level, const std::string& rec) {
-  struct Compressor {
-    libdeflate_compressor* c = nullptr;
-    int level = -1;
-    ~Compressor() {
-      if (c) libdeflate_free_compressor(c);
+  struct Compressors {
+    std::array<libdeflate_compressor*, 13> by_level{};  // libdeflate's levels are 0..12
+    ~Compressors() {
+      for (auto* c : by_level)
+        if (c) libdeflate_free_compressor(c);
     }
   };
-  thread_local Compressor s;
-  if (s.level != level) {
-    if (s.c) libdeflate_free_compressor(s.c);
-    s.c = libdeflate_alloc_compressor(level);
-    s.level = s.c ? level : -1;
-    if (!s.c) throw sqlite::StorageError("libdeflate: cannot start a gzip compressor");
-  }
+  thread_local Compressors s;
+  libdeflate_compressor*& c = s.by_level.at(size_t(level));
+  if (!c && !(c = libdeflate_alloc_compressor(level))) throw sqlite::StorageError("libdeflate: cannot start a gzip compressor");
   size_t start = out.size();
-  out.resize(start + libdeflate_gzip_compress_bound(s.c, rec.size()));
-  size_t n = libdeflate_gzip_compress(s.c, rec.data(), rec.size(), out.data() + start, out.size() - start);
+  out.resize(start + libdeflate_gzip_compress_bound(c, rec.size()));
+  size_t n = libdeflate_gzip_compress(c, rec.data(), rec.size(), out.data() + start, out.size() - start);
   if (n == 0) throw sqlite::StorageError("libdeflate: gzip member did not fit its bound");
   out.resize(start + n);
 }
@@ -119,8 +115,10 @@ std::string warc_pack(const Exchange& e, int gzip_level) {
   std::string out;
   gzip_member(out, gzip_level, record("response", resp_id, date, e.url, extra, "application/http;msgtype=response",
                                       warc_http_response(e.response_head, body)));
+  // The request record (a few hundred bytes) is stored, not deflated: deflate's setup per member
+  // cost as much as compressing the whole response and saved ~100 bytes. Still one gzip member.
   if (!e.request_head.empty())
-    gzip_member(out, gzip_level, record("request", req_id, date, e.url, ip + "WARC-Concurrent-To: " + resp_id + "\r\n",
+    gzip_member(out, 0, record("request", req_id, date, e.url, ip + "WARC-Concurrent-To: " + resp_id + "\r\n",
                                         "application/http;msgtype=request", e.request_head));
   return out;
 }
