@@ -80,7 +80,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
   };
   // Messages, items, and for the audit view the link targets of more than kBoilerplateLinks rows, are read on
   // a second connection while the pages are read on this one: each takes about as long.
-  std::map<std::string, std::unordered_set<std::string>> frequent;
+  std::map<std::string, std::unordered_set<std::uint64_t>> frequent;
   auto side = std::async(std::launch::async, [&] {
     sqlite::Connection db(db_.path(), false);
     db.exec("PRAGMA cache_size=-256");  // read once, in order: the OS's file cache holds the pages
@@ -108,11 +108,18 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
           v->items.push_back(std::move(it));
         }
     }
-    if (parts == ViewParts::Audit) {
-      auto st = db.prepare("SELECT site_id, to_url FROM links" + where + " GROUP BY site_id, to_url HAVING count(*) > " +
-                           std::to_string(kBoilerplateLinks));
+    if (parts == ViewParts::Audit) {  // counted by the targets' hashes: a site links to tens of thousands of URLs
+      std::map<std::string, std::unordered_map<std::uint64_t, int>> count;
+      auto st = db.prepare("SELECT site_id, links FROM page_links" + where);
       bind(st);
-      while (st.step()) frequent[st.text(0)].insert(st.text(1));
+      std::string_view to, tag, text, hidden;
+      while (st.step()) {
+        auto& c = count[st.text(0)];
+        for (PackedLinks links(st.blob_view(1)); links.next(to, tag, text, hidden);) ++c[std::hash<std::string_view>{}(to)];
+      }
+      for (auto& [site, c] : count)
+        for (auto& [h, n] : c)
+          if (n > kBoilerplateLinks) frequent[site].insert(h);
     }
   });
   {
@@ -129,12 +136,13 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
   }
   side.get();
   if (parts == ViewParts::All) {
-    if (only) views[0].links.reserve(count_rows(db_, "links", where, crawl_run, only));
-    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text, hidden FROM links" + where + " ORDER BY rowid");
+    auto st = db_.prepare("SELECT site_id, from_url, links FROM page_links" + where + " ORDER BY rowid");
     bind(st);
+    std::string_view to, tag, text, hidden;
     while (st.step())
       if (SiteView* v = view(st.text(0)))
-        v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+        for (PackedLinks links(st.blob_view(2)); links.next(to, tag, text, hidden);)
+          v->links.push_back({st.text(0), st.text(1), std::string(to), std::string(tag), std::string(text), std::string(hidden)});
   } else if (parts == ViewParts::Audit) {
     std::map<std::string, std::unordered_map<std::string_view, const PageRecord*>> pages;
     for (auto& v : views)
@@ -144,33 +152,38 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       for (auto& i : v.items) listed.emplace_back(i.list_url, i.url);
     std::sort(listed.begin(), listed.end());
     std::unordered_set<std::string> once;  // site, target, tag and text of a compacted link
-    auto st = db_.prepare("SELECT site_id, from_url, to_url, tag, text, hidden FROM links" + where + " ORDER BY rowid");
+    auto st = db_.prepare("SELECT site_id, from_url, links FROM page_links" + where + " ORDER BY rowid");
     bind(st);
+    std::string_view to_url, tag, text, hidden;
     while (st.step()) {
       SiteView* v = view(st.text(0));
       if (!v) continue;
       auto& by_url = pages[v->site.id];
+      auto& boilerplate = frequent[v->site.id];
       auto find = [&](std::string_view u) -> const PageRecord* {
         auto it = by_url.find(u);
         return it == by_url.end() ? nullptr : it->second;
       };
-      const PageRecord* from = find(st.text_view(1));
-      std::string_view to_url = st.text_view(2);
-      const PageRecord* to = find(to_url);
-      bool unclean = to && (to->status < 200 || to->status >= 300 || to->error_kind != ErrorKind::None || to->final_url != to->url);
-      // A list's link to one of its own items: the item record holds it (its title, its date).
-      if (from && from->kind == PageKind::List && !unclean && st.text_view(3) == "a" &&
-          std::binary_search(listed.begin(), listed.end(), std::pair(st.text_view(1), to_url)))
-        continue;
-      if (from && from->kind == PageKind::Article && frequent[v->site.id].count(std::string(to_url))) {
-        bool specific = unclean || (to && (to->kind == PageKind::Article || to->kind == PageKind::Attachment));
-        if (!specific) {
-          std::string key = v->site.id;
-          for (int c : {2, 3, 4, 5}) (key += '\0') += st.text_view(c);
-          if (!once.insert(std::move(key)).second) continue;
+      std::string_view from_url = st.text_view(1);
+      const PageRecord* from = find(from_url);
+      for (PackedLinks links(st.blob_view(2)); links.next(to_url, tag, text, hidden);) {
+        const PageRecord* to = find(to_url);
+        bool unclean = to && (to->status < 200 || to->status >= 300 || to->error_kind != ErrorKind::None || to->final_url != to->url);
+        // A list's link to one of its own items: the item record holds it (its title, its date).
+        if (from && from->kind == PageKind::List && !unclean && tag == "a" &&
+            std::binary_search(listed.begin(), listed.end(), std::pair(from_url, to_url)))
+          continue;
+        if (from && from->kind == PageKind::Article && boilerplate.count(std::hash<std::string_view>{}(to_url))) {
+          bool specific = unclean || (to && (to->kind == PageKind::Article || to->kind == PageKind::Attachment));
+          if (!specific) {
+            std::string key = v->site.id;
+            for (std::string_view f : {to_url, tag, text, hidden}) (key += '\0') += f;
+            if (!once.insert(std::move(key)).second) continue;
+          }
         }
+        v->links.push_back({v->site.id, std::string(from_url), std::string(to_url), std::string(tag), std::string(text),
+                            std::string(hidden)});
       }
-      v->links.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
     }
   }
   if (parts == ViewParts::Audit)

@@ -1,6 +1,7 @@
 #include "storage/page_rows.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,41 @@ std::string page_select(const char* text, const std::string& where, const char* 
          ", " + col("charset_source") + ", bytes, elapsed_ms, fetched_at, title, meta, published, published_src, " +
          col("digest") + ", duplicate_of, redirects, " + text + ", " + col("warc") + ", " + text_z +
          ", id, column_name, document_date, id_numbers, content_note, a11y FROM pages" + where;
+}
+
+std::string pack_links(const LinkRecord* first, size_t n) {
+  size_t size = 0;
+  for (size_t i = 0; i < n; ++i) size += first[i].to_url.size() + first[i].tag.size() + first[i].text.size() + first[i].hidden.size() + 16;
+  std::string out;
+  out.reserve(size);
+  auto field = [&](const std::string& s) { ((out += std::to_string(s.size())) += ':') += s; };
+  for (size_t i = 0; i < n; ++i) {
+    field(first[i].to_url);
+    field(first[i].tag);
+    field(first[i].text);
+    field(first[i].hidden);
+  }
+  return out;
+}
+
+std::string_view PackedLinks::field() {
+  size_t colon = rest_.find(':');
+  size_t n = 0;
+  auto [end, ec] = std::from_chars(rest_.data(), rest_.data() + (colon == std::string_view::npos ? 0 : colon), n);
+  if (colon == std::string_view::npos || colon == 0 || ec != std::errc() || end != rest_.data() + colon || n > rest_.size() - colon - 1)
+    throw sqlite::StorageError("a stored page's links are malformed");
+  std::string_view f = rest_.substr(colon + 1, n);
+  rest_.remove_prefix(colon + 1 + n);
+  return f;
+}
+
+bool PackedLinks::next(std::string_view& to, std::string_view& tag, std::string_view& text, std::string_view& hidden) {
+  if (rest_.empty()) return false;
+  to = field();
+  tag = field();
+  text = field();
+  hidden = field();
+  return true;
 }
 
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,

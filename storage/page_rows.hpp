@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/records.hpp"
@@ -18,6 +19,23 @@ namespace govaudit::rows {
 // takes it out of page_select's list.
 std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL",
                         bool lean = false);
+
+// A page's links as one value of page_links.links: per link its target, tag, text and how it is
+// hidden, each "<byte length>:<bytes>" (a form SQL can build too: migration 0009 does).
+std::string pack_links(const LinkRecord* first, size_t n);
+
+// The links of a page_links value, one at a time.
+class PackedLinks {
+ public:
+  explicit PackedLinks(std::string_view packed) : rest_(packed) {}
+  // The next link's fields (views into the value), false after the last; throws
+  // sqlite::StorageError on a malformed value.
+  bool next(std::string_view& to, std::string_view& tag, std::string_view& text, std::string_view& hidden);
+
+ private:
+  std::string_view field();
+  std::string_view rest_;
+};
 
 // Rows a query will give: to reserve vectors of hundreds of thousands of records once.
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,

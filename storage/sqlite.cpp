@@ -102,9 +102,11 @@ std::string_view Statement::text_view(int col) const {
   return p ? std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(st_.get(), col)) : std::string_view();
 }
 
-std::string Statement::blob(int col) const {
+std::string Statement::blob(int col) const { return std::string(blob_view(col)); }
+
+std::string_view Statement::blob_view(int col) const {
   auto p = sqlite3_column_blob(st_.get(), col);
-  return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(st_.get(), col)) : std::string();
+  return p ? std::string_view(static_cast<const char*>(p), sqlite3_column_bytes(st_.get(), col)) : std::string_view();
 }
 
 }  // namespace govaudit::sqlite

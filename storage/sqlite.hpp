@@ -63,6 +63,7 @@ class Statement {
   std::string text(int col) const;
   std::string_view text_view(int col) const;  // valid until the next step
   std::string blob(int col) const;
+  std::string_view blob_view(int col) const;  // valid until the next step
   bool is_null(int col) const { return sqlite3_column_type(st_.get(), col) == SQLITE_NULL; }
   int columns() const { return sqlite3_column_count(st_.get()); }
   const char* column_name(int col) const { return sqlite3_column_name(st_.get(), col); }

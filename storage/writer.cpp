@@ -6,6 +6,7 @@
 
 #include "model/text_codec.hpp"
 #include "model/threads.hpp"
+#include "storage/page_rows.hpp"
 
 namespace govaudit {
 
@@ -114,7 +115,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
       "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  auto link = c.prepare("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text, hidden) VALUES (?,?,?,?,?,?,?)");
+  auto link = c.prepare("INSERT INTO page_links (run_id, site_id, from_url, links) VALUES (?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
   auto message = c.prepare(
       "INSERT INTO messages (run_id, site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text) "
@@ -159,9 +160,10 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
                               .dump());
       page.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
-      for (auto& l : *ls) {
-        link.bind(1, run_).bind_kept(2, l.site_id).bind_kept(3, l.from_url).bind_kept(4, l.to_url).bind_kept(5, l.tag)
-            .bind_kept(6, l.text).bind_kept(7, l.hidden);
+      for (size_t i = 0, j; i < ls->size(); i = j) {  // a row per page (they come a page at a time)
+        auto& l = (*ls)[i];
+        for (j = i + 1; j < ls->size() && (*ls)[j].from_url == l.from_url && (*ls)[j].site_id == l.site_id;) ++j;
+        link.bind(1, run_).bind_kept(2, l.site_id).bind_kept(3, l.from_url).bind_blob(4, rows::pack_links(&l, j - i));
         link.run();
       }
     } else if (auto* is = std::get_if<std::vector<ItemRecord>>(&rec)) {

@@ -3,6 +3,7 @@
 #include <span>
 
 #include "config/embedded.hpp"
+#include "storage/page_rows.hpp"
 
 #include <gtest/gtest.h>
 
@@ -221,6 +222,51 @@ TEST(Store, MigratesAVersion1DatabaseKeepingItsRunsAndPages) {
   EXPECT_EQ(pages.text(0), "http://a/");
   EXPECT_EQ(pages.text(1), "");
   EXPECT_FALSE(pages.step());
+}
+
+TEST(Store, PackedLinksRoundTripAndRefuseMalformedValues) {
+  std::vector<LinkRecord> in = {{"a", "http://a/", "http://a/x.html?p=1:2", "a", "12:30 通知", ""},
+                                {"a", "http://a/", "http://b/", "img", "", "display:none"}};
+  std::string packed = rows::pack_links(in.data(), in.size());
+  std::string_view to, tag, text, hidden;
+  rows::PackedLinks links(packed);
+  for (auto& l : in) {
+    ASSERT_TRUE(links.next(to, tag, text, hidden));
+    EXPECT_EQ(to, l.to_url);
+    EXPECT_EQ(tag, l.tag);
+    EXPECT_EQ(text, l.text);
+    EXPECT_EQ(hidden, l.hidden);
+  }
+  EXPECT_FALSE(links.next(to, tag, text, hidden));
+  for (std::string bad : {packed.substr(0, packed.size() - 1), std::string("9:abc"), std::string("x:"), std::string("3abc")}) {
+    rows::PackedLinks b(bad);
+    EXPECT_THROW(while (b.next(to, tag, text, hidden)) {}, sqlite::StorageError) << bad;
+  }
+}
+
+TEST(Store, MigratesVersion8LinkRowsIntoOneRowPerPageInCrawlOrder) {
+  std::string path = temp_db("migrate8");
+  {
+    sqlite::Connection c(path);
+    for (int v = 0; v < 8; ++v) c.exec(std::string(schema::files()[size_t(v)].data));
+    c.exec("PRAGMA user_version = 8");
+    c.exec("INSERT INTO runs (kind, started_at, today, status) VALUES ('crawl', '2025-11-20T00:00:00Z', '2025-11-20', 'done')");
+    // Rows of two pages interleaved as a crawl wrote them; b's first row comes first.
+    for (auto [from, to, text] : {std::tuple{"http://a/b", "http://a/1", "通知"}, {"http://a/", "http://a/b", "12:30"},
+                                  {"http://a/b", "http://a/2", ""}, {"http://a/", "http://a/c", "首页"}})
+      c.exec(std::string("INSERT INTO links (run_id, site_id, from_url, to_url, tag, text) VALUES (1, 's', '") + from + "', '" +
+             to + "', 'a', '" + text + "')");
+  }
+  Store s(path);
+  sqlite::Connection raw(path, false);
+  auto st = raw.prepare("SELECT site_id, from_url, links FROM page_links ORDER BY rowid");
+  std::vector<std::string> got;
+  std::string_view to, tag, text, hidden;
+  while (st.step())
+    for (rows::PackedLinks links(st.blob_view(2)); links.next(to, tag, text, hidden);)
+      got.push_back(st.text(1) + " " + std::string(to) + " " + std::string(tag) + " " + std::string(text) + "|" + std::string(hidden));
+  EXPECT_EQ(got, (std::vector<std::string>{"http://a/b http://a/1 a 通知|", "http://a/b http://a/2 a |",
+                                           "http://a/ http://a/b a 12:30|", "http://a/ http://a/c a 首页|"}));
 }
 
 TEST(Store, RefusesADatabaseFromANewerGovaudit) {
