@@ -32,6 +32,7 @@ class WordingRule : public Rule {
     return {"wording.serious_error", "wording.suspected_error", "wording.outdated_name"};
   }
   std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
+  bool reads_all_texts() const override { return true; }
 
   struct Hit {
     size_t entry;  // index into the patterns

@@ -3,6 +3,7 @@
 // opens no socket, reads no clock and no file. "Today" and every threshold come in the context,
 // so a stored crawl can be re-judged offline and every rule tested with hand-built SiteViews.
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct RuleContext {
   // Set by judge() for the one site it judges: indexes that several rules need, built once.
   struct SiteCache {
     const SiteView* site = nullptr;
+    std::mutex mu;  // rules run on several threads
     std::shared_ptr<const ColumnIndex> columns;
   };
   SiteCache* cache = nullptr;
@@ -35,6 +37,9 @@ class Rule {
   virtual std::vector<std::string> ids() const = 0;
   // Findings for one reachable site. Thread-safe: rules keep no mutable state.
   virtual std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const = 0;
+  // Whether it reads every page's text (from the store): judge() starts such rules first, so that
+  // the other threads take the rest meanwhile.
+  virtual bool reads_all_texts() const { return false; }
 };
 
 // Every rule govaudit has, built from `config` (compiling its patterns: throws ConfigError for a

@@ -84,9 +84,12 @@ PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* me
   if (!meta_names || std::any_of(meta_names->begin(), meta_names->end(), [&](auto& n) { return meta_text.find(n) != meta_text.npos; })) {
     json meta = json::parse(meta_text);
     auto kept = [&](const std::string& name) { return !meta_names || meta_names->count(name); };
-    p.meta.reserve(size_t(std::count_if(meta.items().begin(), meta.items().end(), [&](auto& m) { return kept(m.key()); })));
+    size_t bytes = 0;  // reserved exactly: a page's tags are held for the whole audit
     for (auto& [name, value] : meta.items())
-      if (kept(name)) p.meta.emplace(name, value.get<std::string>());
+      if (kept(name)) bytes += name.size() + value.get_ref<const std::string&>().size() + 2;
+    p.meta.reserve(bytes);
+    for (auto& [name, value] : meta.items())
+      if (kept(name)) p.meta.emplace(name, value.get_ref<const std::string&>());
   }
   if (!st.is_null(16)) p.published = Date::parse_iso(st.text(16));
   p.published_source = st.text(17);

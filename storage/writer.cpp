@@ -16,7 +16,7 @@ namespace {
 
 std::string meta_json(const MetaTags& meta) {
   json o = json::object();
-  for (auto& [name, content] : meta) o[name] = content;
+  for (auto& [name, content] : meta) o[std::string(name)] = content;
   return o.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -63,7 +63,7 @@ TEST(FooterRule, LinksAndScriptsToTheAuthoritiesCount) {
 TEST(FooterRule, NearMissesDoNotCount) {
   // An ICP label without a number, a SiteIDCode only in <meta>, a link to the wrong host.
   auto v = site_with("ICP备案 网站地图 公安备案", {{"x", "", "http://www.myconac.cn/", "a", "开办者"}});
-  v.pages[0].meta["SiteIDCode"] = "3418250001";
+  v.pages[0].meta.set("SiteIDCode", "3418250001");
   auto f = rules_fired(v);
   EXPECT_TRUE(fired(f, "footer.missing_icp"));
   EXPECT_TRUE(fired(f, "footer.missing_psb"));
@@ -91,6 +91,6 @@ TEST(FooterRule, TheFormsRealFootersUse) {
   EXPECT_TRUE(rules_fired(w).empty());
   // A SiteIDCode meta alone is not the 网站标识码 shown in the footer.
   auto m = site_with("赣ICP备06000141号 赣公网安备 36090202000004号 党政机关网站标识 我为政府网站找错");
-  m.pages[0].meta["SiteIDCode"] = "3609000002";
+  m.pages[0].meta.set("SiteIDCode", "3609000002");
   EXPECT_EQ(rules_fired(m), std::vector<std::string>{"footer.missing_site_id"});
 }

@@ -20,7 +20,7 @@ SiteView site_with_articles(int total, int lacking) {
     p.status = 200;
     p.kind = PageKind::Article;
     p.text = "正文";
-    for (const char* t : {"SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate"}) p.meta[t] = "v";
+    for (const char* t : {"SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate"}) p.meta.set(t, "v");
     if (i < lacking) p.meta.erase("PubDate");
     v.pages.push_back(p);
   }
@@ -47,7 +47,7 @@ TEST(MetaRule, AtOrBelowTheLimitIsNot) {
 
 TEST(MetaRule, DuplicatesAndBlankValuesAreHandled) {
   auto v = site_with_articles(10, 0);
-  v.pages[1].meta["ColumnName"] = "  ";  // present but blank counts as missing
+  v.pages[1].meta.set("ColumnName", "  ");  // present but blank counts as missing
   v.pages[2].meta.clear();
   v.pages[2].duplicate_of = v.pages[3].url;  // a ?sid= copy is not a separate article
   auto f = run(v);
