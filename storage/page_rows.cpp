@@ -14,7 +14,9 @@ using nlohmann::json;
 std::string page_select(const char* text, const std::string& where, const char* text_z, bool lean) {
   auto col = [lean](const char* name) { return std::string(lean ? "''" : name); };
   return "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, " + col("content_type") + ", " + col("charset") +
-         ", " + col("charset_source") + ", bytes, elapsed_ms, fetched_at, title, meta, published, published_src, " +
+         ", " + col("charset_source") + ", bytes, elapsed_ms, " +
+         (lean ? "CASE WHEN error_kind <> '' OR status >= 400 OR kind = 'home' THEN fetched_at ELSE '' END" : "fetched_at") +
+         ", title, meta, published, published_src, " +
          col("digest") + ", duplicate_of, redirects, " + text + ", " + col("warc") + ", " + text_z +
          ", id, column_name, document_date, id_numbers, content_note, a11y FROM pages" + where;
 }

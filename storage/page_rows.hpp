@@ -15,8 +15,9 @@ namespace govaudit::rows {
 // The SELECT of a run's pages in the column order page_row reads. `text`: the column expression
 // for the page text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept
 // compressed; `where` binds the run first. `lean`: what no rule reads is left empty (the content
-// type, charset and its source, digest and WARC record); a rule that comes to read one of them
-// takes it out of page_select's list.
+// type, charset and its source, digest and WARC record, and when a page was fetched unless it
+// failed or is the homepage); a rule that comes to read one of them takes it out of page_select's
+// list.
 std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL",
                         bool lean = false);
 
