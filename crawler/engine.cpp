@@ -436,6 +436,7 @@ void Engine::maybe_finish() {
     if (!h.queue.empty()) return;
   finished_ = true;
   progress_.cancel();
+  fetcher_.quiesce();
   work_.reset();
 }
 

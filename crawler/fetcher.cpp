@@ -222,6 +222,13 @@ struct Fetcher::Impl {
     });
   }
 
+  void quiesce() {
+    if (!transfers.empty()) return;
+    due = Clock::time_point::max();
+    timer_armed = false;
+    timer.cancel();
+  }
+
   void timeout_action() {
     due = Clock::time_point::max();
     checked_action(CURL_SOCKET_TIMEOUT, 0);
@@ -411,5 +418,6 @@ std::optional<std::string> multi_error(CURLMcode rc, const char* call) {
 Fetcher::Fetcher(asio::io_context& io, const CrawlSettings& s, const NetGuard& g) : impl_(std::make_unique<Impl>(io, s, g)) {}
 Fetcher::~Fetcher() = default;
 void Fetcher::fetch(FetchRequest req, std::function<void(FetchResult)> done) { impl_->fetch(std::move(req), std::move(done)); }
+void Fetcher::quiesce() { impl_->quiesce(); }
 
 }  // namespace govaudit

@@ -78,6 +78,10 @@ class Fetcher {
   // Starts a transfer; `done` runs on the io_context thread once it has finished or failed.
   void fetch(FetchRequest req, std::function<void(FetchResult)> done);
 
+  // No transfer is left and none will come: drops libcurl's timer, which is moved only earlier
+  // and would otherwise keep the io_context running until its last deadline (~0.1 s at a crawl's end).
+  void quiesce();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
