@@ -30,10 +30,8 @@ std::optional<std::int64_t> previous_audit(Store& store, std::int64_t audit_run)
   return prev;
 }
 
-std::string status_against(const Finding& f, const std::vector<Finding>& before) {
-  for (auto& b : before)
-    if (key(b) == key(f)) return "仍存在";
-  return "新发现";
-}
+EarlierFindings::EarlierFindings(const std::vector<Finding>& before) : keys_(keys(before)) {}
+
+std::string EarlierFindings::status(const Finding& f) const { return keys_.count(key(f)) ? "仍存在" : "新发现"; }
 
 }  // namespace govaudit

@@ -3,7 +3,9 @@
 // by (site, rule, subject).
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "storage/store.hpp"
@@ -19,7 +21,15 @@ FindingDiff diff_findings(const std::vector<Finding>& before, const std::vector<
 // The audit run before `audit_run` (by id), or nullopt for the first one.
 std::optional<std::int64_t> previous_audit(Store& store, std::int64_t audit_run);
 
-// "新发现" or "仍存在" for each finding of `after` given the earlier run's findings.
-std::string status_against(const Finding& f, const std::vector<Finding>& before);
+// The earlier run's findings, keyed once: says of each finding of the later run "新发现" (new) or
+// "仍存在" (persisting). A lookup per finding, not a scan of the earlier run.
+class EarlierFindings {
+ public:
+  explicit EarlierFindings(const std::vector<Finding>& before);
+  std::string status(const Finding& f) const;
+
+ private:
+  std::set<std::tuple<std::string, std::string, std::string>> keys_;
+};
 
 }  // namespace govaudit

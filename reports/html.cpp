@@ -105,8 +105,11 @@ struct Sections : RunSummary {
   const ReportData& d;
   const Config& cfg;
   std::ostream& o;
+  EarlierFindings earlier;
 
-  Sections(const ReportData& data, std::ostream& out) : RunSummary(summarize(data)), d(data), cfg(*data.config), o(out) {}
+  Sections(const ReportData& data, std::ostream& out)
+      : RunSummary(summarize(data)), d(data), cfg(*data.config), o(out),
+        earlier(data.has_previous ? data.previous : std::vector<Finding>{}) {}
 
   void header() {
     o << "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << html_escape(cfg.report_title)
@@ -180,7 +183,7 @@ struct Sections : RunSummary {
           if (auto w = s.warc.find(f->url); w != s.warc.end())
             o << "<br><span class=\"muted\">存档：" << html_escape(w->second) << "</span>";
           o << "</td><td>"
-            << detail_text(f->detail_json, cfg) << "</td><td>" << (d.has_previous ? status_against(*f, d.previous) : "新发现");
+            << detail_text(f->detail_json, cfg) << "</td><td>" << earlier.status(*f);
           if (auto st = d.state(*f); st != ReviewState::None)
             o << "<br><span class=\"" << (st == ReviewState::FixFailed ? "fail" : "muted") << "\">" << label(st) << "</span>";
           o << "</td></tr>";

@@ -48,6 +48,7 @@ std::vector<RectificationRow> rectification_rows(const ReportData& d) {
   }
   Date today = Date::parse_iso(d.audit.today).value_or(Date::today_china());
   std::vector<RectificationRow> rows;
+  EarlierFindings earlier(d.has_previous ? d.previous : std::vector<Finding>{});
   for (auto& f : d.findings) {
     if (f.rule.find("manual_check") != std::string::npos) continue;
     RuleText rt = cfg.rule_text(f.rule);
@@ -67,7 +68,7 @@ std::vector<RectificationRow> rectification_rows(const ReportData& d) {
     auto wd = cfg.rectification.working_days.find(rt.category);
     int days = wd == cfg.rectification.working_days.end() ? cfg.rectification.default_working_days : wd->second;
     r.deadline = Calendar::builtin().add_working_days(today, days).iso();
-    r.status = d.has_previous ? status_against(f, d.previous) : "新发现";
+    r.status = earlier.status(f);
     rows.push_back(std::move(r));
   }
   return rows;

@@ -110,10 +110,8 @@ std::vector<Site> Store::sites(std::int64_t run) {
 }
 std::map<std::string, SiteSummaryRow> Store::site_summaries(std::int64_t crawl_run) {
   auto st = db_.prepare(
-      "SELECT s.site_id, s.status, s.error, s.limits, "
-      "(SELECT COUNT(*) FROM pages p WHERE p.run_id=s.run_id AND p.site_id=s.site_id AND p.charset<>''), "
-      "(SELECT COUNT(*) FROM pages p WHERE p.run_id=s.run_id AND p.site_id=s.site_id AND p.charset='') "
-      "FROM sites s WHERE s.run_id=?");
+      "SELECT s.site_id, s.status, s.error, s.limits, total(p.charset<>''), total(p.charset='') "  // one pass over the pages
+      "FROM sites s LEFT JOIN pages p ON p.run_id=s.run_id AND p.site_id=s.site_id WHERE s.run_id=? GROUP BY s.rowid");
   st.bind(1, crawl_run);
   std::map<std::string, SiteSummaryRow> out;
   while (st.step()) {
