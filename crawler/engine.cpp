@@ -291,8 +291,7 @@ std::shared_ptr<Exchange> Engine::exchange(const std::string& fetched_url, const
   e->ip = r.primary_ip;
   e->date = now_iso_utc();
   e->request_head = r.request_head;
-  e->response_head = r.response_head;
-  e->body = r.body;
+  e->response_head = r.response_head;  // the body follows in complete(): moved when parsed, else copied
   e->truncated = r.error_kind == ErrorKind::Size;
   return e;
 }
@@ -327,9 +326,16 @@ void Engine::on_fetched(const std::string& host_key, Task t, FetchResult r) {
   step_done();
 }
 
+// The evidence of an answer that is not parsed keeps a copy of its body; parse_page moves a
+// parsed page's body into it instead.
+static void keep_body(Task& t, const FetchResult& r) {
+  if (t.exchange) t.exchange->body = r.body;
+}
+
 void Engine::complete(Task t, FetchResult r) {
   summary_.bytes += r.bytes;
   if (t.mode == Mode::Probe) {
+    keep_body(t, r);
     probe_complete(std::move(t), std::move(r));
     return;
   }
@@ -337,6 +343,7 @@ void Engine::complete(Task t, FetchResult r) {
   bool cut = false;
   if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::Size) r.error_kind = ErrorKind::None, r.error.clear(), cut = true;
   if (fetch_policy::is_transient(r) && t.attempt < cfg_.crawl.retries) {
+    keep_body(t, r);
     spend(t);
     ++t.attempt;
     long delay = fetch_policy::retry_delay_ms(t.attempt, cfg_.crawl.retry_backoff_ms, r.retry_after_s);
@@ -347,11 +354,13 @@ void Engine::complete(Task t, FetchResult r) {
   }
   if (t.mode == Mode::Check && t.head && fetch_policy::refuses_head(r)) {
     t.head = false;  // servers that refuse HEAD are asked with GET
+    keep_body(t, r);
     spend(t);
     enqueue(std::move(t), true);
     return;
   }
   if (fetch_policy::is_redirect(r)) {
+    keep_body(t, r);
     follow(std::move(t), std::move(r));
     return;
   }
@@ -362,10 +371,10 @@ void Engine::complete(Task t, FetchResult r) {
   bool html = r.content_type.find("html") != std::string::npos ||
               (r.content_type.empty() && r.body.find("<html") != std::string::npos);
   if (t.mode != Mode::Check && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300 && html && !t.head) {
-    if (t.exchange) t.exchange->body = std::string();  // parse_page hands it the answer's body: one copy, not two
     parse(std::move(t), std::move(r));
     return;
   }
+  keep_body(t, r);
   if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300)
     if (std::string format = readable_format(t, r.content_type); !format.empty()) {
       if (cut) {

@@ -175,7 +175,10 @@ void Engine::on_robots(const std::string& host_key, FetchResult r) {
   assert_io_thread();
   Host& h = hosts_[host_key];
   vacate(h);
-  if (auto ex = exchange(host_key + "/robots.txt", r)) emit(ex);
+  if (auto ex = exchange(host_key + "/robots.txt", r)) {
+    ex->body = r.body;
+    emit(ex);
+  }
   // 2xx: obey; 4xx: no restrictions; 5xx or network failure: proceed, recorded in the log.
   if (r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300) h.rules = Robots::parse(r.body);
   else if (r.error_kind != ErrorKind::None || r.status >= 500)

@@ -246,6 +246,13 @@ TEST(DemoPipeline, EveryExchangeIsInWarcFilesThatWarcioReads) {
     }
   }
   EXPECT_EQ(requests, int(responses.size()));
+  int robots = 0;  // robots.txt answers are kept with their text
+  for (auto& [where, r] : responses)
+    if (r["uri"].get<std::string>().ends_with("/robots.txt") && r["status"] == 200) {
+      ++robots;
+      EXPECT_GT(r["payload_bytes"].get<long>(), 0) << where;
+    }
+  EXPECT_GT(robots, 0);
   for (auto& [where, r] : responses) EXPECT_TRUE(answered.count(r["id"].get<std::string>())) << where;
   // Every stored answer cites its response record.
   int cited = 0;
@@ -256,6 +263,10 @@ TEST(DemoPipeline, EveryExchangeIsInWarcFilesThatWarcioReads) {
       ASSERT_NE(it, responses.end()) << p.url << " cites '" << p.warc << "'";
       EXPECT_EQ(it->second["uri"], p.final_url);
       EXPECT_EQ(it->second["status"], p.status) << p.url;
+      // The body is evidence too, parsed or not (a file showing ID numbers is withheld on purpose).
+      if (p.bytes > 0 && !(p.kind == PageKind::Attachment && p.id_count > 0)) {
+        EXPECT_GT(it->second["payload_bytes"].get<long>(), 0) << p.url;
+      }
       ++cited;
     }
   EXPECT_GT(cited, 100);
