@@ -187,6 +187,7 @@ JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, c
   if (!left) {
     r.crawl = crawl_stage(store, db_path, cfg, sites, today, options_json, opt);
     fault_point("crawled");
+    if (opt.after_crawl) opt.after_crawl();
     std::map<std::string, SiteEvidence> evidence;
     r.audit = audit_stage(store, cfg, r.crawl.run, today, &evidence);
     r.files = report_stage(store, cfg, r.audit.run, out, {}, &evidence);
@@ -194,17 +195,21 @@ JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, c
   }
   r.crawl.run = left->crawl_run;
   Date day = Date::parse_iso(store.run(left->crawl_run)->today).value_or(today);
+  std::map<std::string, SiteEvidence> evidence;
+  bool audited = false;
   if (left->audit_run) {
     spdlog::info("continuing the unfinished run: crawl run {} and audit run {} are complete; writing the reports",
                  left->crawl_run, *left->audit_run);
     r.audit.run = *left->audit_run;
     r.audit.findings = int(store.findings(r.audit.run).size());
   } else {
-    spdlog::info("continuing the unfinished run: crawl run {} is complete (audit date {}); auditing it without "
-                 "fetching again", left->crawl_run, day.iso());
-    r.audit = audit_stage(store, cfg, r.crawl.run, day);
+    spdlog::log(opt.continuing_in_new_image ? spdlog::level::debug : spdlog::level::info,
+                "continuing the unfinished run: crawl run {} is complete (audit date {}); auditing it without "
+                "fetching again", left->crawl_run, day.iso());
+    r.audit = audit_stage(store, cfg, r.crawl.run, day, &evidence);
+    audited = true;
   }
-  r.files = report_stage(store, cfg, r.audit.run, out);
+  r.files = report_stage(store, cfg, r.audit.run, out, {}, audited ? &evidence : nullptr);
   return r;
 }
 

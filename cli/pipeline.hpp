@@ -2,6 +2,7 @@
 // The three stages as the subcommands run them: crawl → audit → report, over one Store.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -23,6 +24,10 @@ struct StageResult {
 struct CrawlOptions {
   std::filesystem::path warc_dir;  // where WARC evidence goes (empty: none)
   bool fresh = false;              // never resume: start a new run
+  // run_job: called once a new job's crawl run is stored, before its audit (`govaudit run` starts
+  // a fresh image of itself there, which continues the job from the store).
+  std::function<void()> after_crawl;
+  bool continuing_in_new_image = false;  // the job continues in the image after_crawl started
 };
 
 // Crawls `sites` into a crawl run of `store` (whose file is `db_path`). An unfinished crawl run of

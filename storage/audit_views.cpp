@@ -140,7 +140,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", where)
                           : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", where)
                                                       : page_select("CASE WHEN kind='home' THEN text_z END", where,
-                                                                    "CASE WHEN kind NOT IN ('home', 'article') THEN text_z END", true));
+                                                                    "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN text_z END", true));
     bind(st);
     CrawlOrder order;
     while (st.step())

@@ -75,9 +75,9 @@ class Store {
   std::vector<SiteView> load_site_views(std::int64_t crawl_run);
   // The same one site at a time, in list order: memory holds one site's records, not the run's.
   // ViewParts::Pages leaves out links and items, and the text of pages other than the homepage.
-  // ViewParts::Audit is what the rules read, in a fraction of the memory: articles' texts stay in
-  // the store until a rule asks (SiteView::text_of), other pages' but the homepage's are kept
-  // compressed, what no rule reads is left empty (page_select's `lean`), and a link from an article page to a target that more than
+  // ViewParts::Audit is what the rules read, in a fraction of the memory: articles' and lists' texts
+  // stay in the store until a rule asks (SiteView::text_of), other pages' but the homepage's are
+  // kept compressed, what no rule reads is left empty (page_select's `lean`), and a link from an article page to a target that more than
   // kBoilerplateLinks pages link to (navigation, footer) is kept once per target, tag and text,
   // unless the target is an article or attachment or did not answer cleanly; a list page's link to
   // one of its own items is left to the item record.

@@ -146,14 +146,15 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
   EXPECT_EQ(count(H + "list/", H + "list/index_1.html"), 1);  // the pager
   EXPECT_EQ(count(H + "list/", H + "a1.html"), 0);  // held by the item record
   EXPECT_EQ(audit[0].items.size(), 3u);
-  // Article text stays in the store until a rule asks for it; what rules read is kept.
+  // Articles' and lists' texts stay in the store until a rule asks for them; what rules read is kept.
   for (auto& p : audit[0].pages) {
     EXPECT_EQ(p.published_source, "label") << p.url;
     // When a failed page (a broken link's target) or the homepage was fetched is evidence.
     bool evidence = p.status >= 400 || p.kind == PageKind::Home;
     EXPECT_EQ(p.fetched_at, evidence ? "2025-03-02T00:00:00Z" : "") << p.url;
     EXPECT_EQ(p.published, Date(2025, 3, 1)) << p.url;
-    EXPECT_EQ(p.kind == PageKind::Article, p.text.empty() && p.text_z.empty()) << p.url;
+    bool stored = p.kind == PageKind::Article || p.kind == PageKind::List;
+    EXPECT_EQ(stored, p.text.empty() && p.text_z.empty()) << p.url;
     EXPECT_EQ(audit[0].text_of(p), std::string(name(p.kind)) + " text of " + p.url);
   }
   // Given the <meta> names the rules read, pages keep only those.
