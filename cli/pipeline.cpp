@@ -184,6 +184,8 @@ JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, c
                   const CrawlOptions& opt) {
   JobResult r;
   auto left = opt.fresh ? std::nullopt : unfinished_job(store, sites, options_json);
+  if (!left && opt.continuing_in_new_image)  // the site list changed under the job: never crawl twice
+    throw std::runtime_error("the crawl just stored is not this job's (the site list or options changed); run again");
   if (!left) {
     r.crawl = crawl_stage(store, db_path, cfg, sites, today, options_json, opt);
     fault_point("crawled");
