@@ -173,6 +173,10 @@ void WarcWriter::open_next() {
   } while (fs::exists(p));
   file_ = std::fopen(p.c_str(), "wbx");
   if (!file_) throw sqlite::StorageError(p.string() + ": cannot create: " + std::strerror(errno));
+  // stdio's 4 KB buffer made a write per 4 KB (11,000 for a 20,000-page site); the writer flushes
+  // before each commit anyway. (glibc ignores the size unless given the buffer.)
+  buffer_.resize(256 * 1024);
+  std::setvbuf(file_, buffer_.data(), _IOFBF, buffer_.size());
   name_ = (dir_.filename() / p.filename()).string();
   offset_ = 0;
   std::string info = "software: govaudit\r\nformat: WARC File Format 1.1\r\nconformsTo: "

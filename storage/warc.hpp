@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace govaudit {
 
@@ -49,6 +50,7 @@ class WarcWriter {
   std::int64_t rotate_bytes_;
   int level_;
   int seq_ = 0;
+  std::vector<char> buffer_;  // declared before file_: the stream is closed before it goes
   std::FILE* file_ = nullptr;
   std::string name_;
   std::int64_t offset_ = 0;
