@@ -22,6 +22,8 @@ struct StageResult {
 };
 
 struct CrawlOptions {
+  CrawlOptions() = default;
+  CrawlOptions(std::filesystem::path warc, bool start_fresh) : warc_dir(std::move(warc)), fresh(start_fresh) {}
   std::filesystem::path warc_dir;  // where WARC evidence goes (empty: none)
   bool fresh = false;              // never resume: start a new run
   // run_job: called once a new job's crawl run is stored, before its audit (`govaudit run` starts
