@@ -220,13 +220,13 @@ void Engine::serve(Host& h) {
   if (!h.queue.empty() && h.active < connections_of(h) && active_ >= budget_.limit) held_by_global_ = true;
 }
 
-// Whether a task taken from the queue is fetched; one that is not is answered here (a site
-// already unreachable, no address of the probe's family, robots.txt, a check answered before).
 bool Engine::allowed_by_robots(const Host& h, const Task& t) const {
   auto p = url::parts(fetch_url(t.url));
   return !p || h.rules.allowed(p->path + (p->query.empty() ? "" : "?" + p->query));
 }
 
+// Whether a task taken from the queue is fetched; one that is not is answered here (a site
+// already unreachable, no address of the probe's family, robots.txt, a check answered before).
 bool Engine::admit(Host& h, Task& t, bool wants_robots) {
   if (sites_[t.site].unreachable && t.mode != Mode::Check && t.mode != Mode::Probe) {
     finished(t);

@@ -291,8 +291,8 @@ struct SiteView {
   std::vector<DnsRecord> dns;
   std::vector<ProbeRecord> probes;
   // Reads the text of a page whose view left it in the store (the audit view does so with articles,
-  // most of a large site's memory); unset when the view holds every text it has. One thread at a
-  // time, as the audit judges a site.
+  // most of a large site's memory); unset when the view holds every text it has. Safe from several
+  // threads: a site's rules run on two.
   std::function<std::string(const PageRecord&)> stored_text;
 
   // A page's visible text, wherever the view keeps it.

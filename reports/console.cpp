@@ -316,8 +316,7 @@ HttpResponse Console::run_page(std::int64_t run, const std::map<std::string, std
        select("site", "网站", site_opts, site) + select("category", "类别", cat_opts, category) + select("rule", "规则", rule_opts, rule) +
        select("review", "复核", {{"none", "未复核"}, {"confirmed", "已确认"}, {"false_positive", "误报"}, {"fix_claimed", "已整改（待验证）"}, {"fix_failed", "整改未通过"}}, review_f) +
        select("history", "对比上次", {{"新发现", "新发现"}, {"仍存在", "仍存在"}, {"已整改", "已整改"}}, hist) + "<button>筛选</button></form>";
-  std::set<FindingKey> before;
-  for (auto& f : d.previous) before.insert(key_of(f));
+  EarlierFindings earlier(d.previous);
   auto keep = [&](const Finding& f) {
     return (site.empty() || f.site_id == site) && (category.empty() || config_.rule_text(f.rule).category == category) &&
            (rule.empty() || f.rule == rule);
@@ -336,7 +335,7 @@ HttpResponse Console::run_page(std::int64_t run, const std::map<std::string, std
   if (hist != "已整改") {
     for (auto& sf : stored) {
       ReviewState st = d.state(sf.finding);
-      std::string h = d.has_previous && before.count(key_of(sf.finding)) ? "仍存在" : "新发现";
+      std::string h = earlier.status(sf.finding);
       if (keep(sf.finding) && (review_f.empty() || review_f == name(st)) && (hist.empty() || hist == h)) row(sf, h, state_tag(st));
     }
   } else if (auto prev = previous_audit(store_, run)) {

@@ -109,7 +109,7 @@ struct Sections : RunSummary {
 
   Sections(const ReportData& data, std::ostream& out)
       : RunSummary(summarize(data)), d(data), cfg(*data.config), o(out),
-        earlier(data.has_previous ? data.previous : std::vector<Finding>{}) {}
+        earlier(data.previous) {}
 
   void header() {
     o << "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << html_escape(cfg.report_title)

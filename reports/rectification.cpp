@@ -48,7 +48,7 @@ std::vector<RectificationRow> rectification_rows(const ReportData& d) {
   }
   Date today = Date::parse_iso(d.audit.today).value_or(Date::today_china());
   std::vector<RectificationRow> rows;
-  EarlierFindings earlier(d.has_previous ? d.previous : std::vector<Finding>{});
+  EarlierFindings earlier(d.previous);  // empty without an earlier run
   for (auto& f : d.findings) {
     if (f.rule.find("manual_check") != std::string::npos) continue;
     RuleText rt = cfg.rule_text(f.rule);
