@@ -45,6 +45,12 @@ std::vector<size_t> find(std::string_view text, const Date& today, bool letters_
   std::vector<size_t> out;
   size_t i = 0, n = text.size();
   while (i < n) {
+    // An ID's first 17 characters are digits: where text[i + 16] is none, no ID starts in i..i+16
+    // (i is never inside a run of digits here). Most text is skipped 17 bytes at a time.
+    if (i + 16 < n && !digit(text[i + 16])) {
+      i += 17;
+      continue;
+    }
     if (!digit(text[i])) {
       ++i;
       continue;

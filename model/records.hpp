@@ -156,6 +156,7 @@ struct PageRecord {  // small fields sit together (no padding): ~20,000 of these
   std::string content_type;
   std::string charset, charset_source;
   std::int64_t bytes = 0;
+  std::int64_t stored_row = 0;  // its row in the store, where an audit reads its text back (0: not stored)
   std::string fetched_at;  // ISO 8601 UTC
   std::string title;
   MetaTags meta;  // <meta name> -> content (first wins)

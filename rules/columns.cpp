@@ -249,6 +249,7 @@ int WebsiteFormRule::due_year(const Date& today, const Thresholds& t) {
 std::vector<Finding> WebsiteFormRule::check(const SiteView& site, const RuleContext& ctx) const {
   int year = due_year(ctx.today, ctx.config->thresholds);
   auto is_form = [&](std::string_view title) {
+    if (!text::may_name_report(title)) return false;
     std::string n = text::normalize_name(title);
     if (n.find("网站") == std::string::npos || n.find("报表") == std::string::npos) return false;
     if (n.find("年度报表") == std::string::npos && n.find("年报表") == std::string::npos) return false;
@@ -271,6 +272,7 @@ std::vector<Finding> WebsiteFormRule::check(const SiteView& site, const RuleCont
 std::vector<Finding> AnnualReportRule::check(const SiteView& site, const RuleContext& ctx) const {
   int year = due_year(ctx.today, site.site.level, ctx.config->thresholds);
   auto is_report = [&](std::string_view title) {
+    if (!text::may_name_report(title)) return false;
     std::string n = text::normalize_name(title);
     bool kind = n.find("年度报告") != std::string::npos || n.find("年报") != std::string::npos;
     bool topic = n.find("信息公开") != std::string::npos || n.find("政务公开") != std::string::npos;

@@ -10,6 +10,10 @@ namespace govaudit::text {
 
 std::string normalize_name(std::string_view s);
 
+// False when normalize_name(s) cannot name a report (年度报告, 年报, 报表): they all hold 报, which
+// NFKC makes of no other character. Cheap enough to run on every title before normalising it.
+inline bool may_name_report(std::string_view s) { return s.find("报") != std::string_view::npos; }
+
 // The first "YYYY年" (1990–2100) in `s`, e.g. 2024 in "东至县2024年政府信息公开工作年度报告".
 std::optional<int> year_in(std::string_view s);
 

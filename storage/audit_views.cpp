@@ -27,16 +27,17 @@ std::vector<DnsRecord> Store::dns(std::int64_t crawl_run) {
 
 namespace {
 
-// Articles' texts read one at a time, on a connection of the reader's own: a view may outlive the
-// loop that made it. Rules on several threads share it.
-std::function<std::string(const PageRecord&)> stored_texts(const std::string& path, std::int64_t run) {
+// Articles' texts read one at a time, by row, on a connection of the reader's own (a view may
+// outlive the loop that made it) in one read transaction: a lock taken and dropped per text cost
+// more than reading it. Rules on several threads share it.
+std::function<std::string(const PageRecord&)> stored_texts(const std::string& path) {
   struct Reader {
     std::mutex mu;
     sqlite::Connection db;
     sqlite::Statement st;
-    explicit Reader(const std::string& p)
-        : db(p, false), st(db.prepare("SELECT text_z FROM pages WHERE run_id=? AND site_id=? AND url=?")) {
+    explicit Reader(const std::string& p) : db(p, false), st(db.prepare("SELECT text_z FROM pages WHERE id=?")) {
       db.exec("PRAGMA cache_size=-256");
+      db.exec("BEGIN");  // deferred: the first read takes the snapshot, kept until the reader goes
     }
   };
   struct Lazy {
@@ -44,13 +45,13 @@ std::function<std::string(const PageRecord&)> stored_texts(const std::string& pa
     std::unique_ptr<Reader> reader;
   };
   auto lazy = std::make_shared<Lazy>();
-  return [path, run, lazy](const PageRecord& p) {
+  return [path, lazy](const PageRecord& p) {
     std::call_once(lazy->opened, [&] { lazy->reader = std::make_unique<Reader>(path); });
     Reader& r = *lazy->reader;
     std::string z;
     {
       std::lock_guard lk(r.mu);
-      r.st.bind(1, run).bind(2, p.site_id).bind(3, p.url);
+      r.st.bind(1, p.stored_row);
       if (r.st.step() && !r.st.is_null(0)) z = r.st.blob(0);
       r.st.reset();
     }
@@ -136,12 +137,26 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     }
   });
   {
-    if (only) views[0].pages.reserve(count_rows(db_, "pages", where, crawl_run, only));
-    auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", where)
-                          : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", where)
-                                                      : page_select("CASE WHEN kind='home' THEN text_z END", where,
+    // A site's pages are rows written as its crawl went. Where they lie close together in the
+    // table (a site crawled alone), they are read by rowid range, in crawl order: through the
+    // (run_id, site_id, url) index each row cost a B-tree descent and, mostly, a page read.
+    std::string page_where = where;
+    std::int64_t first = 0, last = 0;
+    if (only) {
+      auto span = db_.prepare("SELECT count(*), min(id), max(id) FROM pages" + where);
+      bind(span);
+      span.step();
+      std::int64_t n = span.integer(0);
+      views[0].pages.reserve(size_t(n));
+      first = span.integer(1), last = span.integer(2);
+      if (n > 0 && last - first < 2 * n) page_where = " WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?";
+    }
+    auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", page_where)
+                          : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", page_where)
+                                                      : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
                                                                     "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN text_z END", true));
-    bind(st);
+    if (page_where == where) bind(st);
+    else st.bind(1, first).bind(2, last).bind(3, crawl_run).bind(4, *only);
     CrawlOrder order;
     while (st.step())
       if (SiteView* v = view(st.text(0))) order.add(v->pages, st, meta_names);
@@ -200,7 +215,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     }
   }
   if (parts == ViewParts::Audit)
-    for (auto& v : views) v.stored_text = stored_texts(db_.path(), crawl_run);
+    for (auto& v : views) v.stored_text = stored_texts(db_.path());
   {
     auto st = db_.prepare("SELECT site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query FROM probes" +
                           where + " ORDER BY rowid");

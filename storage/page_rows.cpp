@@ -145,6 +145,7 @@ PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* me
   p.error = st.text(5);
   p.kind = page_kind_from(st.text(6));
   p.depth = int(st.integer(7));
+  p.stored_row = st.integer(24);
   p.content_type = st.text(8);
   p.charset = st.text(9);
   p.charset_source = st.text(10);

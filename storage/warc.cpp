@@ -7,6 +7,8 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <initializer_list>
+#include <memory>
 #include <random>
 #include <stdexcept>
 
@@ -28,17 +30,27 @@ std::string uuid_urn() {
   }
   b[6] = (b[6] & 0x0f) | 0x40;  // version 4
   b[8] = (b[8] & 0x3f) | 0x80;  // variant 1
-  char s[64];
-  std::snprintf(s, sizeof s, "<urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x>", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-  return s;
+  static const char* hex = "0123456789abcdef";
+  std::string s = "<urn:uuid:";
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+    s += hex[b[i] >> 4];
+    s += hex[b[i] & 15];
+  }
+  return s + '>';
 }
 
-// "sha1:" + base32 (RFC 4648), the digest form WARC readers check.
-std::string sha1_label(std::string_view data) {
+// "sha1:" + base32 (RFC 4648) of the parts one after another, the digest form WARC readers check.
+// SHA-1 is looked up once: OpenSSL 3 looked it up again on every EVP_Digest (half the cost of a
+// small page's digest).
+std::string sha1_label(std::initializer_list<std::string_view> parts) {
+  static EVP_MD* const sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha1(), nullptr);
+  if (!sha1 || !ctx || !EVP_DigestInit_ex2(ctx.get(), sha1, nullptr)) throw sqlite::StorageError("OpenSSL: no SHA-1");
+  for (std::string_view p : parts) EVP_DigestUpdate(ctx.get(), p.data(), p.size());
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   std::string out = "sha1:";
   unsigned buffer = 0;
@@ -55,16 +67,21 @@ std::string sha1_label(std::string_view data) {
   return out;  // 160 bits = 32 characters, no padding needed
 }
 
-std::string record(const std::string& type, const std::string& id, const std::string& date, const std::string& uri,
-                   const std::string& extra, const std::string& content_type, const std::string& block) {
-  std::string r = "WARC/1.1\r\nWARC-Type: " + type + "\r\nWARC-Record-ID: " + id + "\r\nWARC-Date: " + date + "\r\n";
-  if (!uri.empty()) r += "WARC-Target-URI: " + uri + "\r\n";
-  r += extra;
-  r += "WARC-Block-Digest: " + sha1_label(block) + "\r\n";
-  r += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(block.size()) + "\r\n\r\n";
-  r += block;
-  r += "\r\n\r\n";
-  return r;
+// Appends a WARC record whose block is `block`'s parts one after another (no copy of them joined).
+void record(std::string& out, std::string_view type, std::string_view id, std::string_view date, std::string_view uri,
+            std::string_view extra, std::string_view content_type, std::initializer_list<std::string_view> block) {
+  size_t size = 0;
+  for (std::string_view b : block) size += b.size();
+  out.reserve(out.size() + 400 + uri.size() + extra.size() + size);
+  ((((out += "WARC/1.1\r\nWARC-Type: ") += type) += "\r\nWARC-Record-ID: ") += id) += "\r\nWARC-Date: ";
+  (out += date) += "\r\n";
+  if (!uri.empty()) ((out += "WARC-Target-URI: ") += uri) += "\r\n";
+  out += extra;
+  ((out += "WARC-Block-Digest: ") += sha1_label(block)) += "\r\n";
+  ((out += "Content-Type: ") += content_type) += "\r\nContent-Length: ";
+  (out += std::to_string(size)) += "\r\n\r\n";
+  for (std::string_view b : block) out += b;
+  out += "\r\n\r\n";
 }
 
 bool header_is(std::string_view line, std::string_view name) {
@@ -109,43 +126,50 @@ std::string warc_pack(const Exchange& e, int gzip_level) {
   std::string date = e.date.size() >= 19 ? e.date.substr(0, 19) + "Z" : e.date;
   std::string resp_id = uuid_urn(), req_id = uuid_urn();
   std::string ip = e.ip.empty() ? "" : "WARC-IP-Address: " + e.ip + "\r\n";
-  std::string extra = ip + "WARC-Payload-Digest: " + sha1_label(body) + "\r\n";
+  std::string extra = ip + "WARC-Payload-Digest: " + sha1_label({body}) + "\r\n";
   if (!e.withheld.empty()) extra += "WARC-Truncated: unspecified\r\nGovaudit-Withheld: " + e.withheld + "\r\n";
   else if (e.truncated) extra += "WARC-Truncated: length\r\n";
+  // The records are made in a buffer the thread keeps: a page's record was three copies of it.
+  thread_local std::string rec;
+  rec.clear();
+  record(rec, "response", resp_id, date, e.url, extra, "application/http;msgtype=response",
+         {warc_http_head(e.response_head, body.size()), body});
   std::string out;
-  gzip_member(out, gzip_level, record("response", resp_id, date, e.url, extra, "application/http;msgtype=response",
-                                      warc_http_response(e.response_head, body)));
+  gzip_member(out, gzip_level, rec);
   // The request record (a few hundred bytes) is stored, not deflated: deflate's setup per member
   // cost as much as compressing the whole response and saved ~100 bytes. Still one gzip member.
-  if (!e.request_head.empty())
-    gzip_member(out, 0, record("request", req_id, date, e.url, ip + "WARC-Concurrent-To: " + resp_id + "\r\n",
-                                        "application/http;msgtype=request", e.request_head));
+  if (!e.request_head.empty()) {
+    rec.clear();
+    record(rec, "request", req_id, date, e.url, ip + "WARC-Concurrent-To: " + resp_id + "\r\n",
+           "application/http;msgtype=request", {e.request_head});
+    gzip_member(out, 0, rec);
+  }
+  if (rec.capacity() > (1 << 20)) std::string().swap(rec);  // a huge page's buffer is not kept
   return out;
 }
 
-std::string warc_http_response(const std::string& head, const std::string& body) {
+std::string warc_http_head(const std::string& head, size_t body_size) {
   std::string out;
   size_t pos = 0;
   bool first = true;
   while (pos < head.size()) {
     size_t eol = head.find('\n', pos);
-    std::string line = head.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    std::string_view line = std::string_view(head).substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
     pos = eol == std::string::npos ? head.size() : eol + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
     if (first) {
-      out += line + "\r\n";
+      (out += line) += "\r\n";
       first = false;
       continue;
     }
     if (header_is(line, "transfer-encoding") || header_is(line, "content-encoding") || header_is(line, "content-length"))
-      out += "X-Crawler-" + line + "\r\n";
-    else
-      out += line + "\r\n";
+      out += "X-Crawler-";
+    (out += line) += "\r\n";
   }
   if (first) out += "HTTP/1.1 000 No Response\r\n";
-  out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-  out += body;
+  (out += "Content-Length: ") += std::to_string(body_size);
+  out += "\r\n\r\n";
   return out;
 }
 
@@ -184,9 +208,10 @@ void WarcWriter::open_next() {
   char date[32];
   std::time_t t = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  std::string member;
-  gzip_member(member, level_, record("warcinfo", uuid_urn(), date, "", "WARC-Filename: " + p.filename().string() + "\r\n",
-                "application/warc-fields", info));
+  std::string rec, member;
+  record(rec, "warcinfo", uuid_urn(), date, "", "WARC-Filename: " + p.filename().string() + "\r\n", "application/warc-fields",
+         {info});
+  gzip_member(member, level_, rec);
   append(member);
 }
 

@@ -67,8 +67,9 @@ struct WarcRecord {
 // std::runtime_error naming the file when the location is malformed, outside `root`, or unreadable.
 WarcRecord read_warc_record(const std::filesystem::path& root, const std::string& location, std::size_t max_bytes = 32 << 20);
 
-// The payload as a WARC response stores it: curl has already removed chunked transfer and
-// content encoding, so those headers are renamed (X-Crawler-…) and Content-Length set to what follows.
-std::string warc_http_response(const std::string& head, const std::string& body);
+// The status line and headers as a WARC response stores them before the payload: curl has already
+// removed chunked transfer and content encoding, so those headers are renamed (X-Crawler-…) and
+// Content-Length is the payload's size.
+std::string warc_http_head(const std::string& head, size_t body_size);
 
 }  // namespace govaudit

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <random>
+
 namespace govaudit {
 namespace {
 
@@ -42,6 +46,33 @@ TEST(IdNumber, FindsOnlyWholeUnmaskedNumbers) {
   auto at = id_number::find(text, kToday);
   ASSERT_EQ(at.size(), 1u);
   EXPECT_EQ(text.substr(at[0], 18), id);
+}
+
+// find() skips ahead where no number can start; it must find exactly what its definition says,
+// checked position by position on random text full of digit runs, X and valid numbers.
+TEST(IdNumber, FindsWhatTheDefinitionSaysInRandomText) {
+  std::mt19937 rng(7);
+  size_t found = 0;
+  const std::vector<std::string> parts = {"0", "1", "9", "X", "x", "a", " ", "中", "*", make("340823", "19900101"),
+                                          "11010519491231002X"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (int k = int(rng() % 40); k > 0; --k) text += parts[rng() % parts.size()];
+    for (bool letters_bound : {true, false}) {
+      auto stops = [&](char c) { return letters_bound ? std::isalnum(static_cast<unsigned char>(c)) != 0 : std::isdigit(static_cast<unsigned char>(c)) != 0; };
+      std::vector<size_t> expected;
+      for (size_t s = 0; s + 18 <= text.size(); ++s) {
+        bool digits = std::all_of(text.begin() + long(s), text.begin() + long(s) + 17, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        char last = text[s + 17];
+        bool shape = digits && (std::isdigit(static_cast<unsigned char>(last)) || last == 'X' || last == 'x');
+        bool bounded = (s == 0 || !stops(text[s - 1])) && (s + 18 == text.size() || !stops(text[s + 18]));
+        if (shape && bounded && id_number::valid(std::string_view(text).substr(s, 18), kToday)) expected.push_back(s);
+      }
+      ASSERT_EQ(id_number::find(text, kToday, letters_bound), expected) << text;
+      found += expected.size();
+    }
+  }
+  EXPECT_GT(found, 1000u);  // the text did hold numbers to find
 }
 
 TEST(IdNumber, MaskingKeepsLengthAndHidesTheBirthDate) {

@@ -1,6 +1,7 @@
 #include "rules/columns.hpp"
 
 #include <gtest/gtest.h>
+#include <unicode/unistr.h>
 
 #include "tests/test_helpers.hpp"
 
@@ -58,6 +59,21 @@ TEST(Text, NormalisesNamesAndFindsYears) {
   EXPECT_EQ(text::normalize_name("ＡＢＣ　工作动态"), "abc工作动态");  // full-width letters and space
   EXPECT_EQ(text::year_in("东至县2024年政府信息公开工作年度报告"), 2024);
   EXPECT_FALSE(text::year_in("电话12024年"));
+}
+
+// The report rules skip normalising a title without 报: sound only while no other character
+// normalises to one that holds it (checked here over every code point, as ICU's tables have it).
+TEST(Text, OnlyTitlesHolding报CanNameAReport) {
+  for (char32_t c = 1; c < 0x110000; ++c) {
+    if (c >= 0xD800 && c < 0xE000) continue;
+    std::string utf8;
+    icu::UnicodeString(UChar32(c)).toUTF8String(utf8);
+    if (!text::may_name_report(utf8)) {
+      ASSERT_FALSE(text::may_name_report(text::normalize_name(utf8))) << std::hex << unsigned(c);
+    }
+  }
+  EXPECT_TRUE(text::may_name_report("2024年政府信息公开工作年度报告"));
+  EXPECT_FALSE(text::may_name_report("政府信息公开指南"));
 }
 
 TEST(Columns, MissingWhenNoLinkNamesTheColumn) {
