@@ -424,27 +424,33 @@ struct Walker {
 
 }  // namespace
 
+namespace {
+// Bytes of the white space at s[i] (ASCII, U+00A0, U+3000), or 0.
+size_t space_at(std::string_view s, size_t i) {
+  unsigned char c = s[i];
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
+  if (c == 0xC2 && i + 1 < s.size() && (unsigned char)s[i + 1] == 0xA0) return 2;
+  if (c == 0xE3 && i + 2 < s.size() && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x80) return 3;
+  return 0;
+}
+}  // namespace
+
 std::string squash(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   bool space = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = s[i];
-    bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    if (!ws && c == 0xE3 && i + 2 < s.size() && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x80) {
-      ws = true;  // U+3000 ideographic space
-      i += 2;
-    } else if (!ws && c == 0xC2 && i + 1 < s.size() && (unsigned char)s[i + 1] == 0xA0) {
-      ws = true;  // U+00A0
-      i += 1;
-    }
-    if (ws) {
+  for (size_t i = 0; i < s.size();) {
+    if (size_t k = space_at(s, i)) {
       space = !out.empty();
+      i += k;
       continue;
     }
+    size_t j = i + 1;  // the run of other bytes goes in at once
+    while (j < s.size() && !space_at(s, j)) ++j;
     if (space) out += ' ';
     space = false;
-    out += char(c);
+    out.append(s, i, j - i);
+    i = j;
   }
   return out;
 }

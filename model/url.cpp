@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <unordered_map>
 
@@ -23,6 +24,13 @@ bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; 
 // Browsers strip leading/trailing whitespace, drop tabs and newlines inside URLs and read '\' as
 // '/'; what RFC 3986 does not allow in a URL (spaces, bytes of UTF-8 characters, a stray '%') is
 // percent-encoded, in lower-case hex, as such links are requested.
+// Printable characters a URL may not hold as they are.
+constexpr auto kEscaped = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : std::string_view("\"<>^`{|}")) t[c] = true;
+  return t;
+}();
+
 std::string clean(std::string_view href) {
   size_t b = 0, e = href.size();
   while (b < e && is_space(href[b])) ++b;
@@ -35,7 +43,7 @@ std::string clean(std::string_view href) {
     if (c == '\t' || c == '\n' || c == '\r') continue;
     if (c == '\\') c = '/';
     bool stray_percent = c == '%' && !(i + 2 < e && is_hex(href[i + 1]) && is_hex(href[i + 2]));
-    if (c <= 0x20 || c >= 0x7f || std::strchr("\"<>^`{|}", c) || stray_percent) {
+    if (c <= 0x20 || c >= 0x7f || kEscaped[c] || stray_percent) {
       s += '%';
       s += kHex[c >> 4];
       s += kHex[c & 15];
