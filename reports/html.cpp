@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -431,8 +433,10 @@ SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
   e.boxes = message_boxes(v, ctx);
   e.a11y = accessibility_counts(v);
   e.search = search_state(v);
-  for (auto& p : v.pages)
+  for (auto& p : v.pages) {
     if (!p.redirects.empty() && p.error_kind == ErrorKind::None && p.status < 400) e.redirects.push_back({p.url, p.final_url});
+    ++(p.charset.empty() ? e.checked : e.pages);  // what was decoded is a page; the rest was checked
+  }
   return e;
 }
 
@@ -452,7 +456,7 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
     for (auto& f : store.findings(*prev))
       if (!false_positive(f)) d.previous.push_back(std::move(f));
   }
-  auto rows = store.site_summaries(d.crawl.id);
+  auto rows = store.site_summaries(d.crawl.id, false);  // pages counted with the evidence below
   for (auto& site : store.sites(d.crawl.id)) {
     SiteSummary s;
     s.site = site;
@@ -460,8 +464,6 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
       s.status = it->second.status;
       s.error = it->second.error;
       s.limits = it->second.limits;
-      s.pages = it->second.pages;
-      s.checked = it->second.checked;
     }
     d.sites.push_back(std::move(s));
   }
@@ -497,43 +499,56 @@ std::vector<std::filesystem::path> write_reports(const ReportData& data, const s
   for (auto& f : formats)
     if (!kReportFormats.count(f)) throw std::invalid_argument("unknown report format '" + f + "' (html, xlsx, csv, md, jsonl)");
   fs::create_directories(dir);
-  std::vector<fs::path> out;
   // Each file is written under a temporary name, synced, then renamed into place: a reader (or a
   // run killed half way) never sees a half-written report under its final name. A full disk or a
-  // read-only directory is an error naming the file.
-  auto put = [&](const char* name, auto&& make) {
+  // read-only directory is an error naming the file. The files are independent and written side
+  // by side (the xlsx and the html take longest); they are named in a fixed order once all are done.
+  std::vector<std::pair<fs::path, std::future<void>>> jobs;
+  auto put = [&](const char* name, std::function<void(const fs::path&)> make) {
     fs::path p = dir / name, tmp = dir / (std::string(".") + name + ".tmp");
-    make(tmp);
-    int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-    bool synced = fd >= 0 && ::fsync(fd) == 0;
-    if (fd >= 0) ::close(fd);
-    std::error_code ec;
-    if (!synced) throw std::runtime_error(p.string() + ": write failed: " + std::strerror(errno));
-    fs::rename(tmp, p, ec);
-    if (ec) throw std::runtime_error(p.string() + ": cannot put the file in place: " + ec.message());
-    out.push_back(p);
-    if (written) written(p);
+    jobs.emplace_back(p, std::async(std::launch::async, [p, tmp, make = std::move(make)] {
+      make(tmp);
+      int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+      bool synced = fd >= 0 && ::fsync(fd) == 0;
+      if (fd >= 0) ::close(fd);
+      std::error_code ec;
+      if (!synced) throw std::runtime_error(p.string() + ": write failed: " + std::strerror(errno));
+      fs::rename(tmp, p, ec);
+      if (ec) throw std::runtime_error(p.string() + ": cannot put the file in place: " + ec.message());
+    }));
   };
-  auto stream = [&](const char* name, auto&& body) {
-    put(name, [&](const fs::path& tmp) {
+  auto stream = [&](const char* name, std::function<void(std::ostream&)> body) {
+    put(name, [shown = dir / name, body = std::move(body)](const fs::path& tmp) {
       std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      if (!f) throw std::runtime_error((dir / name).string() + ": cannot write");
+      if (!f) throw std::runtime_error(shown.string() + ": cannot write");
       body(f);
       f.flush();
-      if (!f) throw std::runtime_error((dir / name).string() + ": write failed (disk full?)");
+      if (!f) throw std::runtime_error(shown.string() + ": write failed (disk full?)");
     });
   };
   auto want = [&](const char* f) { return formats.empty() || formats.count(f); };
-  if (want("jsonl")) stream("findings.jsonl", [&](std::ostream& o) { 
+  const auto rows = rectification_rows(data);
+  if (want("jsonl")) stream("findings.jsonl", [&](std::ostream& o) {
     write_jsonl(data.findings, o, &data);
     write_jsonl(data.excluded, o, &data);
   });
-  auto rows = rectification_rows(data);
   if (want("csv")) stream("rectification.csv", [&](std::ostream& o) { write_rectification_csv(rows, o); });
   if (want("md")) stream("report.md", [&](std::ostream& o) { write_markdown(data, rows, o); });
   if (want("xlsx"))
     put("rectification.xlsx", [&](const fs::path& tmp) { write_rectification_xlsx(data, rows, tmp.string()); });
   if (want("html")) stream("report.html", [&](std::ostream& o) { write_html(data, o); });
+  std::exception_ptr error;
+  for (auto& [p, job] : jobs) try {
+      job.get();
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  if (error) std::rethrow_exception(error);
+  std::vector<fs::path> out;
+  for (auto& [p, job] : jobs) {
+    out.push_back(p);
+    if (written) written(p);
+  }
   return out;
 }
 

@@ -27,6 +27,8 @@ struct SiteEvidence {
   std::vector<MessageBox> boxes;             // 互动交流
   AccessibilityCounts a11y;                  // 功能设计
   SearchState search = SearchState::None;
+  int pages = 0;    // HTML pages fetched
+  int checked = 0;  // other fetched URLs (attachments, other hosts)
 };
 // All but the WARC records, which the caller reads from the store for the URLs findings point at.
 SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx);
@@ -36,8 +38,6 @@ struct SiteSummary : SiteEvidence {
   std::string status;  // done, unreachable
   std::string error;
   std::vector<std::string> limits;
-  int pages = 0;       // HTML pages fetched
-  int checked = 0;     // other fetched URLs (attachments, other hosts)
   int probes = 0, probes_failed = 0;  // availability in the window before the audit date
 };
 

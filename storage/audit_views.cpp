@@ -151,10 +151,11 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       first = span.integer(1), last = span.integer(2);
       if (n > 0 && last - first < 2 * n) page_where = " WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?";
     }
-    auto st = db_.prepare(parts == ViewParts::All     ? page_select("text_z", page_where)
-                          : parts == ViewParts::Pages ? page_select("CASE WHEN kind='home' THEN text_z END", page_where)
-                                                      : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
-                                                                    "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN text_z END", true));
+    auto st = db_.prepare(parts == ViewParts::All ? page_select("text_z", page_where, "NULL", false, meta_names)
+                          : parts == ViewParts::Pages
+                              ? page_select("CASE WHEN kind='home' THEN text_z END", page_where, "NULL", false, meta_names)
+                              : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
+                                            "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN text_z END", true, meta_names));
     if (page_where == where) bind(st);
     else st.bind(1, first).bind(2, last).bind(3, crawl_run).bind(4, *only);
     CrawlOrder order;

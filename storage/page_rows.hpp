@@ -15,11 +15,12 @@ namespace govaudit::rows {
 // The SELECT of a run's pages in the column order page_row reads. `text`: the column expression
 // for the page text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept
 // compressed; `where` binds the run first. `lean`: what no rule reads is left empty (the content
-// type, charset and its source, digest and WARC record, and when a page was fetched unless it
+// type, the charset's source, digest and WARC record, and when a page was fetched unless it
 // failed or is the homepage); a rule that comes to read one of them takes it out of page_select's
-// list.
+// list. Given `meta_names`, the page's <meta> tags of those names come as columns of their own,
+// read out of the JSON by SQLite (page_row must then be given the same names).
 std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL",
-                        bool lean = false);
+                        bool lean = false, const std::set<std::string>* meta_names = nullptr);
 
 // A page's links as one value of page_links.links: per link its target, tag, text and how it is
 // hidden, each "<byte length>:<bytes>" (a form SQL can build too: migration 0009 does).
@@ -42,7 +43,8 @@ class PackedLinks {
 size_t count_rows(sqlite::Connection& db, const std::string& table, const std::string& where, std::int64_t run,
                   const std::string* site);
 
-// One row of page_select as a record, keeping only `meta_names` of its <meta> tags when given.
+// One row of page_select as a record, keeping only `meta_names` of its <meta> tags when given
+// (the names page_select was given).
 // Throws sqlite::StorageError on a corrupt stored text.
 PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* meta_names = nullptr);
 

@@ -108,10 +108,11 @@ std::vector<Site> Store::sites(std::int64_t run) {
   }
   return out;
 }
-std::map<std::string, SiteSummaryRow> Store::site_summaries(std::int64_t crawl_run) {
-  auto st = db_.prepare(
-      "SELECT s.site_id, s.status, s.error, s.limits, total(p.charset<>''), total(p.charset='') "  // one pass over the pages
-      "FROM sites s LEFT JOIN pages p ON p.run_id=s.run_id AND p.site_id=s.site_id WHERE s.run_id=? GROUP BY s.rowid");
+std::map<std::string, SiteSummaryRow> Store::site_summaries(std::int64_t crawl_run, bool count_pages) {
+  auto st = db_.prepare(count_pages ? "SELECT s.site_id, s.status, s.error, s.limits, total(p.charset<>''), total(p.charset='') "
+                                      "FROM sites s LEFT JOIN pages p ON p.run_id=s.run_id AND p.site_id=s.site_id "
+                                      "WHERE s.run_id=? GROUP BY s.rowid"  // one pass over the pages
+                                    : "SELECT site_id, status, error, limits, 0, 0 FROM sites WHERE run_id=?");
   st.bind(1, crawl_run);
   std::map<std::string, SiteSummaryRow> out;
   while (st.step()) {

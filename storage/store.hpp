@@ -64,7 +64,8 @@ class Store {
                        const std::string& error, const std::vector<std::string>& limits);
   std::vector<Site> sites(std::int64_t run);
   // Status, limits and page counts of each site of a crawl run, by site id.
-  std::map<std::string, SiteSummaryRow> site_summaries(std::int64_t crawl_run);
+  // `count_pages` false leaves pages and checked 0: counting reads every page row.
+  std::map<std::string, SiteSummaryRow> site_summaries(std::int64_t crawl_run, bool count_pages = true);
 
   // What an unfinished crawl run has recorded, for resuming it.
   CrawlState crawl_state(std::int64_t crawl_run);
