@@ -141,27 +141,59 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     // table (a site crawled alone), they are read by rowid range, in crawl order: through the
     // (run_id, site_id, url) index each row cost a B-tree descent and, mostly, a page read.
     std::string page_where = where;
-    std::int64_t first = 0, last = 0;
+    std::int64_t first = 0, last = 0, n = 0;
     if (only) {
       auto span = db_.prepare("SELECT count(*), min(id), max(id) FROM pages" + where);
       bind(span);
       span.step();
-      std::int64_t n = span.integer(0);
+      n = span.integer(0);
       views[0].pages.reserve(size_t(n));
       first = span.integer(1), last = span.integer(2);
       if (n > 0 && last - first < 2 * n) page_where = " WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?";
     }
-    auto st = db_.prepare(parts == ViewParts::All ? page_select("text_z", page_where, "NULL", false, meta_names)
-                          : parts == ViewParts::Pages
-                              ? page_select("CASE WHEN kind='home' THEN text_z END", page_where, "NULL", false, meta_names)
-                              : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
-                                            "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN text_z END", true, meta_names));
-    if (page_where == where) bind(st);
-    else st.bind(1, first).bind(2, last).bind(3, crawl_run).bind(4, *only);
-    CrawlOrder order;
-    while (st.step())
-      if (SiteView* v = view(st.text(0))) order.add(v->pages, st, meta_names);
-    order.apply();
+    auto select = [&] {
+      return parts == ViewParts::All ? page_select("text_z", page_where, "NULL", false, meta_names)
+             : parts == ViewParts::Pages
+                 ? page_select("CASE WHEN kind='home' THEN text_z END", page_where, "NULL", false, meta_names)
+                 : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
+                               "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN text_z END", true, meta_names);
+    };
+    if (page_where == where) {
+      auto st = db_.prepare(select());
+      bind(st);
+      CrawlOrder order;
+      while (st.step())
+        if (SiteView* v = view(st.text(0))) order.add(v->pages, st, meta_names);
+      order.apply();
+    } else {
+      // By rowid, in crawl order; a large site's rows in two halves read side by side, each into
+      // its own slots (decoding the rows is most of reading them).
+      auto& pages = views[0].pages;
+      pages.resize(size_t(n));
+      std::int64_t middle = n >= 2000 ? first + (last - first) / 2 : last;
+      auto count = db_.prepare("SELECT count(*) FROM pages" + where + " AND id <= ?");
+      bind(count);
+      count.bind(only ? 3 : 2, middle);
+      count.step();
+      size_t split = size_t(count.integer(0));
+      auto read = [&](sqlite::Connection& db, std::int64_t from, std::int64_t to, size_t at, size_t end) {
+        auto st = db.prepare(select());
+        st.bind(1, from).bind(2, to).bind(3, crawl_run).bind(4, *only);
+        while (st.step()) {
+          if (at == end) throw sqlite::StorageError("the pages of site " + *only + " changed while they were read");
+          pages[at++] = page_row(st, meta_names);
+        }
+        if (at != end) throw sqlite::StorageError("the pages of site " + *only + " changed while they were read");
+      };
+      auto second = std::async(std::launch::async, [&] {
+        if (split == pages.size()) return;
+        sqlite::Connection db(db_.path(), false);
+        db.exec("PRAGMA cache_size=-256");
+        read(db, middle + 1, last, split, pages.size());
+      });
+      read(db_, first, middle, 0, split);
+      second.get();
+    }
   }
   side.get();
   if (parts == ViewParts::All) {

@@ -9,16 +9,27 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 using namespace govaudit;
 
 namespace {
+void remove_db(const std::string& p) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(p + suffix);
+}
+
+// A database file of this process's own, removed at its start and when the tests end.
 std::string temp_db(const char* name) {
-  auto p = std::filesystem::temp_directory_path() / (std::string("govaudit_") + name + "_" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(p);
-  std::filesystem::remove(p.string() + "-wal");
-  std::filesystem::remove(p.string() + "-shm");
-  return p.string();
+  static struct Made {
+    std::vector<std::string> paths;
+    ~Made() {
+      for (auto& p : paths) remove_db(p);
+    }
+  } made;
+  auto p = (std::filesystem::temp_directory_path() / (std::string("govaudit_") + name + "_" + std::to_string(::getpid()) + ".db")).string();
+  remove_db(p);
+  made.paths.push_back(p);
+  return p;
 }
 }  // namespace
 
@@ -179,6 +190,49 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
   };
   EXPECT_EQ(urls(audit[0]), crawled);
   EXPECT_EQ(urls(full[0]), crawled);
+}
+
+// A large site's pages are read by rowid in two halves side by side; a site crawled beside
+// another (rows interleaved) through the URL index. Both come in crawl order, whole.
+TEST(Store, LargeSitesViewsComeWholeInCrawlOrder) {
+  std::string path = temp_db("largeview");
+  Store s(path);
+  auto run = s.begin_run(RunKind::Crawl, Date(2025, 11, 20), std::nullopt, "{}");
+  s.add_sites(run, {Site{"big", "Big", "http://big.gov.cn/", "county", {"big.gov.cn"}, "", ""},
+                    Site{"mix", "Mix", "http://mix.gov.cn/", "county", {"mix.gov.cn"}, "", ""}});
+  std::vector<std::string> big, mix;
+  {
+    Writer w(path, run);
+    for (int i = 0; i < 3001; ++i) {
+      PageRecord p;
+      bool other = i % 3 == 0;  // every third row is the other site's
+      p.site_id = other ? "mix" : "big";
+      // URLs in an order unlike the crawl's, so that the index's order is not the crawl's
+      p.url = p.final_url = "http://" + p.site_id + ".gov.cn/" + std::to_string((i * 7919) % 3001) + ".html";
+      p.status = 200;
+      p.kind = PageKind::Article;
+      p.charset = "UTF-8";
+      p.meta = MetaTags{{"ArticleTitle", "标题" + std::to_string(i)}};
+      p.a11y.images = i;
+      p.text = "text " + std::to_string(i);
+      (other ? mix : big).push_back(p.url);
+      w.push(std::move(p));
+    }
+    w.flush();
+  }
+  s.finish_run(run, RunStatus::Done);
+  std::set<std::string> read = {"ArticleTitle"};
+  std::map<std::string, std::vector<std::string>> seen;
+  s.for_each_site_view(run, [&](SiteView& v) {
+    for (auto& p : v.pages) {
+      seen[v.site.id].push_back(p.url);
+      int i = p.a11y.images;
+      EXPECT_EQ(p.meta.at("ArticleTitle"), "标题" + std::to_string(i)) << p.url;
+      EXPECT_EQ(v.text_of(p), "text " + std::to_string(i)) << p.url;
+    }
+  }, Store::ViewParts::Audit, &read);
+  EXPECT_EQ(seen["big"], big);
+  EXPECT_EQ(seen["mix"], mix);
 }
 
 TEST(Store, FindingsBelongToTheirAuditRun) {
