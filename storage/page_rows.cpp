@@ -18,9 +18,9 @@ namespace {
 class FlatObject : public nlohmann::json_sax<json> {
  public:
   bool null() override { return depth_ == 1; }
-  bool boolean(bool v) override { return depth_ == 1 && (on_int(key_, v), true); }
-  bool number_integer(number_integer_t v) override { return depth_ == 1 && (on_int(key_, v), true); }
-  bool number_unsigned(number_unsigned_t v) override { return depth_ == 1 && (on_int(key_, std::int64_t(v)), true); }
+  bool boolean(bool) override { return depth_ == 1; }
+  bool number_integer(number_integer_t) override { return depth_ == 1; }
+  bool number_unsigned(number_unsigned_t) override { return depth_ == 1; }
   bool number_float(number_float_t, const string_t&) override { return depth_ == 1; }
   bool string(string_t& v) override { return depth_ == 1 && (on_string(key_, v), true); }
   bool binary(binary_t&) override { return false; }
@@ -37,7 +37,6 @@ class FlatObject : public nlohmann::json_sax<json> {
   }
 
  protected:
-  virtual void on_int(const std::string&, std::int64_t) {}
   virtual void on_string(const std::string&, std::string&) {}
 
  private:
