@@ -67,21 +67,24 @@ bool convert(std::string_view body, const std::string& from, Decoded& out) {
   }
   // Converters and the output buffer are kept per thread: opening GB18030's converter and
   // zero-filling three bytes per byte in, then shrinking, cost as much as converting a page.
+  // (ucnv_convertEx resets both converters before it starts.)
   using Converter = std::unique_ptr<UConverter, void (*)(UConverter*)>;
-  thread_local std::map<std::string, Converter, std::less<>> open;
-  auto get = [&](const std::string& name) -> UConverter* {
-    auto it = open.find(name);
-    if (it == open.end()) {
-      UErrorCode e = U_ZERO_ERROR;
-      Converter c(ucnv_open(name.substr(0, name.find('\t')).c_str(), &e), ucnv_close);
-      if (U_FAILURE(e)) return nullptr;
-      it = open.emplace(name, std::move(c)).first;
-    }
-    ucnv_reset(it->second.get());
-    return it->second.get();
+  auto open = [](const char* name) {
+    UErrorCode e = U_ZERO_ERROR;
+    Converter c(ucnv_open(name, &e), ucnv_close);
+    if (U_FAILURE(e)) c.reset();
+    return c;
   };
-  UConverter* src = get(from);
-  UConverter* dst = src ? get("UTF-8\ttarget") : nullptr;  // never the source's object (UTF-8 to UTF-8)
+  thread_local std::map<std::string, Converter, std::less<>> sources;
+  thread_local Converter target_utf8 = open("UTF-8");  // never a source's object (UTF-8 to UTF-8)
+  auto it = sources.find(from);
+  if (it == sources.end()) {
+    Converter c = open(from.c_str());
+    if (!c) return false;
+    it = sources.emplace(from, std::move(c)).first;
+  }
+  UConverter* src = it->second.get();
+  UConverter* dst = target_utf8.get();
   if (!dst) return false;
   thread_local std::string buffer;
   if (buffer.size() < body.size() * 3 + 16) buffer.resize(body.size() * 3 + 16);

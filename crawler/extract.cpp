@@ -422,9 +422,6 @@ struct Walker {
   }
 };
 
-}  // namespace
-
-namespace {
 // Bytes of the white space at s[i] (ASCII, U+00A0, U+3000), or 0.
 size_t space_at(std::string_view s, size_t i) {
   unsigned char c = s[i];
@@ -433,6 +430,7 @@ size_t space_at(std::string_view s, size_t i) {
   if (c == 0xE3 && i + 2 < s.size() && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x80) return 3;
   return 0;
 }
+
 }  // namespace
 
 std::string squash(std::string_view s) {

@@ -545,9 +545,9 @@ std::vector<std::filesystem::path> write_reports(const ReportData& data, const s
     }
   if (error) std::rethrow_exception(error);
   std::vector<fs::path> out;
-  for (auto& [p, job] : jobs) {
-    out.push_back(p);
-    if (written) written(p);
+  for (auto& job : jobs) {
+    out.push_back(job.first);
+    if (written) written(job.first);
   }
   return out;
 }

@@ -173,7 +173,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       std::int64_t middle = n >= 2000 ? first + (last - first) / 2 : last;
       auto count = db_.prepare("SELECT count(*) FROM pages" + where + " AND id <= ?");
       bind(count);
-      count.bind(only ? 3 : 2, middle);
+      count.bind(3, middle);
       count.step();
       size_t split = size_t(count.integer(0));
       auto read = [&](sqlite::Connection& db, std::int64_t from, std::int64_t to, size_t at, size_t end) {
