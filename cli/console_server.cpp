@@ -20,7 +20,6 @@
 
 #include "model/strings.hpp"
 #include "reports/console.hpp"
-#include "storage/store.hpp"
 
 namespace govaudit {
 
@@ -126,7 +125,7 @@ asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimi
 
 }  // namespace
 
-void serve_console(const ServeOptions& o, const Config& config) {
+void serve_console(const ServeOptions& o, Campaign& store, const Config& config, ReportLoader reports) {
   auto colon = o.listen.rfind(':');
   if (colon == std::string::npos) throw std::invalid_argument("--listen: HOST:PORT expected, got " + o.listen);
   std::string host = o.listen.substr(0, colon);
@@ -144,15 +143,13 @@ void serve_console(const ServeOptions& o, const Config& config) {
     std::getline(in, co.token);
     while (!co.token.empty() && (co.token.back() == '\r' || co.token.back() == ' ')) co.token.pop_back();
     if (co.token.size() < 16) throw std::invalid_argument("--token-file: the token must be at least 16 characters");
-  } else if (!addr.is_loopback()) {
-    throw std::invalid_argument("--listen " + o.listen + " is reachable from other machines: give --token-file (see README)");
+  } else if (!addr.is_loopback() && store.accounts().empty()) {
+    throw std::invalid_argument("--listen " + o.listen + " is reachable from other machines: add accounts (govaudit user add) or give --token-file (see README)");
   }
   if (addr.is_loopback())  // a page of another site cannot reach the console through a rebound name
     for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) co.hosts.insert(std::string(name) + ":" + std::to_string(port));
-  co.warc_root = o.warc_root.empty() ? std::filesystem::absolute(o.db).parent_path() : o.warc_root;
-
-  Store store(o.db);
-  Console console(store, config, co);
+  co.warc_root = o.warc_root;
+  Console console(store, config, co, std::move(reports));
   RateLimit limit(o.requests_per_second);
   asio::io_context io(1);
   tcp::acceptor acceptor(io);
@@ -164,7 +161,9 @@ void serve_console(const ServeOptions& o, const Config& config) {
   asio::co_spawn(io, accept(acceptor, console, limit), asio::detached);
   asio::signal_set stop(io, SIGINT, SIGTERM);
   stop.async_wait([&](auto, int) { io.stop(); });
-  spdlog::info("console on http://{}/ over {}{}", o.listen, o.db, co.token.empty() ? "" : " (token required)");
+  auto accounts = store.accounts().size();
+  spdlog::info("console on http://{}/ over {}{}", o.listen, o.db,
+               accounts ? " (" + std::to_string(accounts) + " accounts)" : co.token.empty() ? " (open: loopback only, no accounts)" : " (token required)");
   io.run();
 }
 

@@ -5,19 +5,20 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "reports/console.hpp"
 
 namespace govaudit {
 
 struct ServeOptions {
-  std::string db;                    // database file
+  std::string db;                    // what is served, for the log (a shared store's URI redacted)
   std::string listen = "127.0.0.1:8080";
-  std::filesystem::path token_file;  // required for any address other than loopback
-  std::filesystem::path warc_root;   // what WARC locations are relative to; default: the database's directory
+  std::filesystem::path token_file;  // one evaluator's token; other addresses than loopback need it or accounts
+  std::filesystem::path warc_root;   // what WARC locations are relative to
   int requests_per_second = 50;      // per client address, with a burst of twice that
 };
 
-// Serves until SIGINT/SIGTERM. Throws std::invalid_argument for a bad address, a non-loopback
-// address without a token file, or an unreadable/empty token file.
-void serve_console(const ServeOptions& options, const Config& config);
+// Serves `store` until SIGINT/SIGTERM. Throws std::invalid_argument for a bad address, a non-loopback
+// address with neither a token file nor accounts, or an unreadable/short token file.
+void serve_console(const ServeOptions& options, Campaign& store, const Config& config, ReportLoader reports);
 
 }  // namespace govaudit

@@ -107,8 +107,14 @@ bool judge(const Lease& l, const Config& cfg, const Date& today, const fs::path&
     auto audit = audit_stage(store, cfg, crawl->id, today);
     std::set<std::string> mine;
     for (auto& s : l.sites) mine.insert(s.id);
+    // The evidence stays where the crawl's workers put it, beside the database judged.
+    std::string prefix = fs::path(l.source).parent_path().string() + "/";
     for (auto& f : store.findings(audit.run))
-      if (mine.count(f.site_id)) pub.findings.push_back(f);
+      if (mine.count(f.site_id)) {
+        std::string loc = store.page_warc(crawl->id, f.site_id, f.url);
+        pub.evidence.push_back(loc.empty() ? "" : prefix + loc);
+        pub.findings.push_back(f);
+      }
     for (auto& [id, s] : store.site_summaries(crawl->id))
       if (mine.count(id)) pub.sites.push_back({id, s.status, s.error, s.pages, s.checked});
   }
@@ -262,16 +268,21 @@ int run_worker(const WorkerOptions& o) {
         continue;
       }
       fs::path db = dir / "govaudit.db", out = dir / "out";
+      std::string prefix = "run-" + std::to_string(run_id) + "/units-" + units + "-g" + std::to_string(batch.front().generation) + "/";
       std::vector<Finding> findings;
+      std::vector<std::string> evidence;  // per finding: its WARC record under the artifact store
       std::map<std::string, SiteResult> results;
       {
         Store store(db.string());
         auto job = run_job(store, db.string(), cfg, sites, today, json{{"job", "worker"}, {"run", run_id}, {"units", units}}.dump(), out,
                            {out / "warc", false});
         findings = store.findings(job.audit.run);
+        for (auto& f : findings) {
+          std::string loc = store.page_warc(job.crawl.run, f.site_id, f.url);
+          evidence.push_back(loc.empty() ? "" : prefix + loc);
+        }
         for (auto& [id, s] : store.site_summaries(job.crawl.run)) results[id] = {id, s.status, s.error, s.pages, s.checked};
       }  // closed: the database file is whole before it is copied
-      std::string prefix = "run-" + std::to_string(run_id) + "/units-" + units + "-g" + std::to_string(batch.front().generation) + "/";
       std::vector<Artifact> files;
       artifacts.put(db.string(), prefix + "govaudit.db");
       files.push_back({prefix + "govaudit.db", "db", std::int64_t(fs::file_size(db))});
@@ -285,8 +296,8 @@ int run_worker(const WorkerOptions& o) {
         Publication pub;
         std::set<std::string> mine;
         for (auto& s : l.sites) mine.insert(s.id), pub.sites.push_back(results[s.id]);
-        for (auto& f : findings)
-          if (mine.count(f.site_id)) pub.findings.push_back(f);
+        for (size_t k = 0; k < findings.size(); ++k)
+          if (mine.count(findings[k].site_id)) pub.findings.push_back(findings[k]), pub.evidence.push_back(evidence[k]);
         pub.artifacts = files;
         if (beat.lost(i) || !shared->publish(l, pub)) {
           spdlog::warn("worker {}: unit {} of run {} was taken over (generation {} no longer holds the lease); nothing published", owner,
@@ -308,37 +319,42 @@ int run_worker(const WorkerOptions& o) {
   return published;
 }
 
-std::vector<fs::path> shared_report(const std::string& uri, std::int64_t run_id, const fs::path& store_dir, const fs::path& out,
-                                    const std::set<std::string>& formats) {
+std::unique_ptr<LoadedReport> shared_report_data(const std::string& uri, std::int64_t run_id, const fs::path& store_dir,
+                                                 const fs::path& work) {
   SharedStore shared(uri);
   auto runs = shared.runs();
   if (runs.empty()) throw std::invalid_argument("no runs in " + pg::redact(uri));
   std::optional<SharedRun> run = run_id ? shared.run(run_id) : std::optional<SharedRun>(runs.back());
   if (!run) throw std::invalid_argument("no run " + std::to_string(run_id) + " in " + pg::redact(uri));
-  fs::path work = out / ".units";
-  Config cfg = run_config(*run, work);
-  ReportData d;
-  d.config = &cfg;
+  auto out = std::make_unique<LoadedReport>();
+  out->config = run_config(*run, work);
+  ReportData& d = out->data;
+  d.config = &out->config;
   d.audit.id = d.crawl.id = run->id;
   d.audit.kind = RunKind::Audit;
   d.audit.today = d.crawl.today = run->today;
   d.audit.started_at = d.crawl.started_at = run->created_at;
   d.audit.status = d.crawl.status = run->status == "done" ? RunStatus::Done : RunStatus::Running;
   DirectoryArtifacts artifacts(store_dir.string());
-  std::set<std::string> done_sites, databases;
+  std::map<std::string, Site> done_sites;
+  std::set<std::string> databases;
   std::vector<std::string> db_keys;
+  auto not_audited = [&d](const Site& s, std::string why) {  // listed as such, never silently left out
+    SiteSummary ss;
+    ss.site = s;
+    ss.status = "not_audited";
+    ss.error = std::move(why);
+    d.sites.push_back(std::move(ss));
+  };
   for (auto& u : shared.units(run->id)) {
     if (u.state != "done") {
-      for (auto& s : u.sites) {  // not audited: listed as such, never silently left out
-        SiteSummary ss;
-        ss.site = s;
-        ss.status = "not_audited";
-        ss.error = u.state == "failed" ? "测评未完成（" + std::to_string(u.attempts) + " 次尝试均失败：" + u.error + "）" : "测评尚未完成";
-        d.sites.push_back(std::move(ss));
-      }
+      std::string why = u.state == "failed"   ? "测评失败（" + std::to_string(u.attempts) + " 次尝试均失败：" + u.error + "）"
+                        : u.state == "leased" ? "测评进行中，尚未完成"
+                                              : "尚未测评（等待处理）";
+      for (auto& s : u.sites) not_audited(s, why);
       continue;
     }
-    for (auto& s : u.sites) done_sites.insert(s.id);
+    for (auto& s : u.sites) done_sites.emplace(s.id, s);
     for (auto& a : shared.artifacts(run->id, u.id))
       if (a.kind == "db" && databases.insert(a.key).second) db_keys.push_back(a.key);
   }
@@ -351,20 +367,13 @@ std::vector<fs::path> shared_report(const std::string& uri, std::int64_t run_id,
     Store store(local.string());
     auto audit = store.latest_run(RunKind::Audit);
     if (!audit) throw std::runtime_error(key + ": holds no audit");
-    auto part = load_report_data(store, cfg, audit->id);
+    auto part = load_report_data(store, out->config, audit->id);
     for (auto& s : part.sites)
       if (done_sites.erase(s.site.id)) d.sites.push_back(std::move(s));
   }
-  d.findings = shared.findings(run->id);
-  for (auto it = runs.rbegin(); it != runs.rend(); ++it)
-    if (it->id < run->id && it->status == "done") {
-      d.has_previous = true;
-      d.previous = shared.findings(it->id);
-      break;
-    }
-  auto files = write_reports(d, out, formats);
-  fs::remove_all(work);
-  return files;
+  for (auto& [id, s] : done_sites) not_audited(s, "测评结果缺失（工作单元已完成，但其数据库中没有本站）");
+  apply_reviews(d, shared, run->id);
+  return out;
 }
 
 }  // namespace govaudit

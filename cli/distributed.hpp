@@ -5,10 +5,12 @@
 // writes the run's reports. storage/shared_store.hpp holds the leasing rules.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <string>
 
 #include "config/config.hpp"
+#include "reports/report.hpp"
 
 namespace govaudit {
 
@@ -37,8 +39,10 @@ std::int64_t plan_audit(const std::string& uri, std::int64_t parent, const std::
 // Works units until stopped (or idle/max_units); returns the number of units published.
 int run_worker(const WorkerOptions& o);
 
-// The reports of a shared run (the latest when run is 0), written as `govaudit report` writes them.
-std::vector<std::filesystem::path> shared_report(const std::string& uri, std::int64_t run, const std::filesystem::path& store,
-                                                 const std::filesystem::path& out, const std::set<std::string>& formats);
+// What the reports of a shared run (the latest when run is 0) show, with the configuration it was
+// planned with. Units not done are listed as 未测评 with why; reviews are applied as over SQLite.
+// `work` is a scratch directory for the units' databases.
+std::unique_ptr<LoadedReport> shared_report_data(const std::string& uri, std::int64_t run, const std::filesystem::path& store,
+                                                 const std::filesystem::path& work);
 
 }  // namespace govaudit

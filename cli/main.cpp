@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -32,6 +34,7 @@
 #include "crawler/page_record.hpp"
 #include "model/strings.hpp"
 #include "reports/history.hpp"
+#include "reports/console.hpp"
 #include "reports/report.hpp"
 #include "model/url.hpp"
 #include "rules/content.hpp"
@@ -48,9 +51,10 @@ struct Options {
   std::string inspect_target, inspect_file, inspect_url;
   std::string listen = "127.0.0.1:8080", token_file, warc_root;
   std::string work, store, units_by = "ip", worker_name;
+  std::string user_name, user_role, user_sites;
   int max_units = 0, lease_seconds = 60, max_attempts = 3, batch = 16;
   bool exit_when_idle = false;
-  bool json_out = false, fresh = false;
+  bool json_out = false, fresh = false, partial = false;
   std::vector<std::string> cal_add;
   std::int64_t run = 0, from_run = 0, to_run = 0;
   std::vector<std::string> formats;
@@ -216,33 +220,27 @@ int cmd_probe(const Options& o) {
   return 0;
 }
 
+// The campaign half of the store --db names: the SQLite file (which must exist) or the shared store.
+std::unique_ptr<Campaign> open_campaign(const Options& o) {
+  if (pg::is_uri(o.db)) return std::make_unique<SharedStore>(o.db);
+  return std::make_unique<Store>(existing_db(o));
+}
+
 int cmd_diff(const Options& o) {
-  std::int64_t from = o.from_run, to = o.to_run;
-  FindingDiff d;
-  if (pg::is_uri(o.db)) {  // runs of the shared store
-    SharedStore shared(o.db);
-    auto runs = shared.runs();
-    if (runs.empty()) throw Usage("no runs in " + pg::redact(o.db));
-    if (!to) to = runs.back().id;
-    for (auto it = runs.rbegin(); !from && it != runs.rend(); ++it)
-      if (it->id < to && it->status == "done") from = it->id;
-    if (!from) throw Usage("run " + std::to_string(to) + " has no earlier finished run to compare with");
-    for (auto id : {from, to})
-      if (!shared.run(id)) throw Usage("no run " + std::to_string(id) + " in " + pg::redact(o.db));
-    d = diff_findings(shared.findings(from), shared.findings(to));
-  } else {
-    std::string path = existing_db(o);
-    Store store(path);
-    to = run_or_latest(store, o.to_run, RunKind::Audit, path);
-    if (!from) {
-      auto p = previous_audit(store, to);
-      if (!p) throw Usage("audit run " + std::to_string(to) + " has no earlier audit run to compare with");
-      from = *p;
-    }
-    for (auto id : {from, to})
-      if (auto r = store.run(id); !r || r->kind != RunKind::Audit) throw Usage("run " + std::to_string(id) + " is not an audit run");
-    d = diff_findings(store.findings(from), store.findings(to));
+  auto store = open_campaign(o);
+  std::int64_t to = o.to_run, from = o.from_run;
+  auto runs = store->audit_runs();
+  for (auto it = runs.rbegin(); !to && it != runs.rend(); ++it)
+    if (it->done) to = it->id;
+  if (!to) throw Usage("no finished audit run to compare");
+  if (!from) {
+    auto p = store->previous_audit_run(to);
+    if (!p) throw Usage("audit run " + std::to_string(to) + " has no earlier audit run to compare with");
+    from = *p;
   }
+  for (auto id : {from, to})
+    if (!store->audit_run(id)) throw Usage("run " + std::to_string(id) + " is not an audit run");
+  FindingDiff d = diff_findings(store->findings(from), store->findings(to));
   if (o.json_out) {
     auto list = [](const std::vector<Finding>& v) {
       nlohmann::json a = nlohmann::json::array();
@@ -326,6 +324,9 @@ int cmd_audit(const Options& o) {
   std::int64_t crawl_run = run_or_latest(store, o.run, RunKind::Crawl, path);
   auto info = store.run(crawl_run);
   if (!info || info->kind != RunKind::Crawl) throw Usage("run " + std::to_string(crawl_run) + " is not a crawl run");
+  if (info->status != RunStatus::Done)  // its sites not crawled to the end would be judged on part of what they serve
+    throw Usage("crawl run " + std::to_string(crawl_run) + " did not finish (" + std::string(name(info->status)) +
+                "); `govaudit run` or `crawl` with the same sites continues it");
   Date today = o.today.empty() ? *Date::parse_iso(info->today) : audit_date(o);
   std::map<std::string, SiteEvidence> evidence;
   auto audit = audit_stage(store, cfg, crawl_run, today, &evidence);
@@ -333,20 +334,49 @@ int cmd_audit(const Options& o) {
   return exit_for(store, audit.run, o);
 }
 
+// Writes the reports of `d` unless some site was not audited: then, without --partial, nothing is
+// written and the run is said to be incomplete (exit 3). Nothing unmeasured is ever shown as 合格.
+int write_checked(const ReportData& d, const Options& o, const std::string& what, const std::function<void()>& written = {}) {
+  for (auto& f : o.formats)
+    if (!kReportFormats.count(f)) throw Usage("--format: unknown format '" + f + "' (html, xlsx, csv, md, jsonl)");
+  RunSummary sum = summarize(d);
+  int missing = 0;
+  for (auto& [why, n] : sum.not_audited) missing += n;
+  if (missing) {
+    std::cerr << "govaudit: " << what << " is not complete: " << missing << " of " << d.sites.size() << " sites were not audited ("
+              << not_audited_line(sum) << ")" << (o.partial ? "; writing the reports with them marked 未测评\n" : "; --partial writes the reports anyway, with them marked 未测评\n");
+    if (!o.partial) return 3;
+  }
+  print_outputs(write_reports(d, o.out, std::set<std::string>(o.formats.begin(), o.formats.end())));
+  if (written) written();
+  return 0;
+}
+
 int cmd_report(const Options& o) {
   if (pg::is_uri(o.db)) {
     if (o.store.empty()) throw Usage("report: --store DIR is required with a shared store (where the units' files are)");
-    print_outputs(shared_report(o.db, o.run, o.store, o.out, std::set<std::string>(o.formats.begin(), o.formats.end())));
-    return 0;
+    fs::path work = fs::path(o.out) / ".units";
+    std::unique_ptr<LoadedReport> r;
+    try {
+      r = shared_report_data(o.db, o.run, o.store, work);
+    } catch (const std::invalid_argument& e) {
+      throw Usage(e.what());
+    }
+    fs::remove_all(work);
+    return write_checked(r->data, o, "shared run " + std::to_string(r->data.audit.id));
   }
   Config cfg = make_config(o);
   std::string path = existing_db(o);
   Store store(path);
+  if (!o.run) {  // the newest crawl never ended (killed, or still going): its sites are not audited
+    auto crawl = store.latest_run(RunKind::Crawl, false);
+    auto audit = store.latest_run(RunKind::Audit);
+    if (crawl && crawl->status != RunStatus::Done && (!audit || audit->crawl_run.value_or(0) < crawl->id))
+      return write_checked(load_unfinished_crawl_data(store, cfg, crawl->id), o, "crawl run " + std::to_string(crawl->id));
+  }
   std::int64_t run = run_or_latest(store, o.run, RunKind::Audit, path);
-  for (auto& f : o.formats)
-    if (!kReportFormats.count(f)) throw Usage("--format: unknown format '" + f + "' (html, xlsx, csv, md, jsonl)");
-  print_outputs(report_stage(store, cfg, run, o.out, std::set<std::string>(o.formats.begin(), o.formats.end())));
-  return 0;
+  if (auto info = store.run(run); !info || info->kind != RunKind::Audit) throw Usage("run " + std::to_string(run) + " is not an audit run");
+  return write_checked(load_report_data(store, cfg, run), o, "audit run " + std::to_string(run), [&] { store.mark_reported(run); });
 }
 
 int cmd_demo(Options o) {
@@ -406,18 +436,79 @@ int cmd_worker(const Options& o) {
 }
 
 int cmd_serve(const Options& o) {
-  if (o.db.empty()) throw Usage("serve: --db FILE is required (the database a run wrote, e.g. govaudit-out/govaudit.db)");
-  if (!fs::exists(o.db)) throw Usage("serve: no database at " + o.db);
+  if (o.db.empty()) throw Usage("serve: --db is required (the database a run wrote, e.g. govaudit-out/govaudit.db, or postgresql://…)");
+  Config cfg = make_config(o);
   ServeOptions s;
-  s.db = o.db;
   s.listen = o.listen;
   s.token_file = o.token_file;
-  s.warc_root = o.warc_root;
   try {
-    serve_console(s, make_config(o));
+    if (pg::is_uri(o.db)) {
+      if (o.store.empty()) throw Usage("serve: --store DIR is required with a shared store (the workers' artifact directory: reports and evidence)");
+      SharedStore shared(o.db);
+      s.db = pg::redact(o.db);
+      s.warc_root = o.warc_root.empty() ? fs::path(o.store) : fs::path(o.warc_root);
+      fs::path work = fs::temp_directory_path() / ("govaudit-serve-" + std::to_string(::getpid()));
+      serve_console(s, shared, cfg, [&](std::int64_t run) -> std::unique_ptr<LoadedReport> {
+        if (!shared.run(run)) return nullptr;
+        auto r = shared_report_data(o.db, run, o.store, work);
+        fs::remove_all(work);
+        return r;
+      });
+      return 0;
+    }
+    if (!fs::exists(o.db)) throw Usage("serve: no database at " + o.db);
+    Store store(o.db);
+    s.db = o.db;
+    s.warc_root = o.warc_root.empty() ? fs::absolute(o.db).parent_path() : fs::path(o.warc_root);
+    serve_console(s, store, cfg, sqlite_reports(store, cfg));
   } catch (const std::invalid_argument& e) {
     throw Usage(e.what());
   }
+  return 0;
+}
+
+// govaudit user add|list|remove: the console's accounts, in the store the console serves.
+int cmd_user(const Options& o, const std::string& action) {
+  if (o.db.empty()) throw Usage("user: --db is required (the SQLite file or postgresql://… the console serves)");
+  auto store = open_campaign(o);
+  if (action == "list") {
+    for (auto& a : store->accounts()) {
+      std::string sites;
+      for (auto& x : a.sites) sites += (sites.empty() ? "" : ",") + x;
+      std::cout << a.name << '\t' << name(a.role) << '\t' << (sites.empty() ? "*" : sites) << '\t' << a.created_at << "\n";
+    }
+    return 0;
+  }
+  if (o.user_name.empty()) throw Usage("user " + action + ": --name NAME is required");
+  if (action == "remove") {
+    if (!store->remove_account(o.user_name)) throw Usage("no account named '" + o.user_name + "'");
+    std::cout << "removed account " << o.user_name << "\n";
+    return 0;
+  }
+  if (o.user_name.size() > 100 || std::any_of(o.user_name.begin(), o.user_name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    throw Usage("--name: at most 100 characters, no control characters");
+  auto role = role_from(o.user_role);
+  if (!role) throw Usage("--role: '" + o.user_role + "' is not a role (evaluator, county, viewer)");
+  Account a;
+  a.name = o.user_name;
+  a.role = *role;
+  a.sites = split_csv(o.user_sites);
+  if (a.role == Role::County && a.sites.empty()) throw Usage("--role county needs --sites ID,… (the sites this county's staff see)");
+  if (a.role != Role::County && !a.sites.empty()) throw Usage("--sites is for county accounts (evaluators and viewers see every site)");
+  std::set<std::string> known;
+  for (auto& r : store->audit_runs()) known.insert(r.sites.begin(), r.sites.end());
+  for (auto& id : a.sites)
+    if (!known.count(id)) throw Usage("--sites: no site '" + id + "' in any run of " + (pg::is_uri(o.db) ? pg::redact(o.db) : o.db));
+  std::string token = "gat_" + random_hex(24);
+  a.token_hash = token_hash(token);
+  try {
+    store->add_account(a);
+  } catch (const std::invalid_argument& e) {
+    throw Usage(e.what());
+  }
+  std::cout << "created account " << a.name << " (" << name(a.role) << (a.sites.empty() ? "" : ": " + o.user_sites)
+            << "); its token is shown once, below (only its hash is stored)\n"
+            << token << "\n";
   return 0;
 }
 
@@ -514,12 +605,25 @@ int main(int argc, char** argv) {
     c->add_flag("-q,--quiet", o.quiet, "Only warnings and errors");
   }
   auto* serve = app.add_subcommand("serve", "Review console: findings, evidence and reviews in a browser");
-  serve->add_option("--db", o.db, "Database a run wrote (govaudit-out/govaudit.db)");
+  serve->add_option("--db", o.db, "Database a run wrote (govaudit-out/govaudit.db), or the shared store postgresql://…");
+  serve->add_option("--store", o.store, "With --db postgresql://…: the artifact store the workers wrote (reports, evidence)");
   serve->add_option("--listen", o.listen, "Address to listen on, HOST:PORT (default 127.0.0.1:8080; others need --token-file)");
   serve->add_option("--token-file", o.token_file, "File holding the access token (clients send Authorization: Bearer …)");
   serve->add_option("--warc-root", o.warc_root, "Directory the WARC evidence is under (default: the database's directory)");
   serve->add_option("--config", o.config, "Configuration file (TOML) the reports were made with");
   serve->add_flag("-v,--verbose", o.verbose, "Log every request (repeat for debug)");
+  auto* user = app.add_subcommand("user", "Console accounts: add, list, remove");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Add an account; its token is printed once, on the last line");
+  auto* user_list = user->add_subcommand("list", "List the accounts (name, role, sites, created)");
+  auto* user_remove = user->add_subcommand("remove", "Remove an account (its token stops working)");
+  for (auto* c : {user_add, user_list, user_remove}) {
+    c->add_option("--db", o.db, "The store the console serves: SQLite file or postgresql://…");
+    c->add_flag("-q,--quiet", o.quiet, "Only warnings and errors");
+  }
+  for (auto* c : {user_add, user_remove}) c->add_option("--name", o.user_name, "Account name (a person or an office)");
+  user_add->add_option("--role", o.user_role, "evaluator (everything), county (its sites; may claim fixes), viewer (reads)");
+  user_add->add_option("--sites", o.user_sites, "County accounts: the site ids they see, ID[,ID…]");
   inspect->add_option("url", o.inspect_target, "Page to fetch with the crawler's settings");
   inspect->add_option("--file", o.inspect_file, "A saved page instead of fetching");
   inspect->add_option("--url", o.inspect_url, "With --file: the page's URL (resolves its relative links)");
@@ -542,6 +646,7 @@ int main(int argc, char** argv) {
   calendar->add_option("--add", o.cal_add, "D N: print the date N working days after D")->expected(2);
   report->add_option("--run", o.run, "Audit run to report (default: the latest)");
   report->add_option("--store", o.store, "With --db postgresql://…: the artifact store the workers wrote");
+  report->add_flag("--partial", o.partial, "Write the reports even when some sites were not audited (they are marked 未测评)");
   report->add_option("--format", o.formats, "Formats to write: html,xlsx,csv,md,jsonl (default: all)")->delimiter(',');
   diff->add_option("--from", o.from_run, "Earlier audit run (default: the one before --to)");
   diff->add_option("--to", o.to_run, "Later audit run (default: the latest)");
@@ -569,6 +674,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(serve)) return cmd_serve(o);
     if (app.got_subcommand(plan)) return cmd_plan(o);
     if (app.got_subcommand(worker)) return cmd_worker(o);
+    if (app.got_subcommand(user))
+      return cmd_user(o, user->got_subcommand(user_add) ? "add" : user->got_subcommand(user_list) ? "list" : "remove");
   } catch (const Usage& e) {
     std::cerr << "govaudit: " << e.what() << "\n";
     return 2;

@@ -21,7 +21,7 @@ namespace govaudit {
 namespace {
 
 
-std::string trim(const std::string& s) {
+std::string trim_cell(const std::string& s) {
   size_t b = 0, e = s.size();
   auto sp = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (b < e && sp(s[b])) ++b;
@@ -57,12 +57,12 @@ std::string homepage_key(const std::string& url) {
 }
 
 void finish(Site& s, const std::string& where) {
-  s.homepage = trim(s.homepage);
+  s.homepage = trim_cell(s.homepage);
   if (s.homepage.find("://") == std::string::npos && !s.homepage.empty()) s.homepage = "http://" + s.homepage;
   std::string host = url::host_of(s.homepage);
   if (host.empty()) throw ConfigError(where + ": homepage: '" + s.homepage + "' is not an http(s) URL");
   if (s.id.empty()) s.id = derive_id(host);
-  for (auto& h : s.hosts) h = ascii_lower(trim(h));
+  for (auto& h : s.hosts) h = ascii_lower(trim_cell(h));
   s.hosts.erase(std::remove(s.hosts.begin(), s.hosts.end(), std::string()), s.hosts.end());
   if (std::find(s.hosts.begin(), s.hosts.end(), host) == s.hosts.end()) s.hosts.insert(s.hosts.begin(), host);
   if (s.name.empty()) s.name = s.id;
@@ -196,7 +196,7 @@ std::vector<Listed> parse_csv(std::string text, const std::string& source) {
       {"层级", "level"}, {"网站层级", "level"}, {"编号", "id"}};
   std::vector<std::string> cols;
   for (auto& h : st.rows[0]) {
-    auto it = aliases.find(ascii_lower(trim(h)));
+    auto it = aliases.find(ascii_lower(trim_cell(h)));
     cols.push_back(it == aliases.end() ? "" : it->second);
   }
   if (std::find(cols.begin(), cols.end(), "homepage") == cols.end())
@@ -204,11 +204,11 @@ std::vector<Listed> parse_csv(std::string text, const std::string& source) {
   std::vector<Listed> out;
   for (size_t r = 1; r < st.rows.size(); ++r) {
     const auto& row = st.rows[r];
-    if (std::all_of(row.begin(), row.end(), [](auto& f) { return trim(f).empty(); })) continue;
+    if (std::all_of(row.begin(), row.end(), [](auto& f) { return trim_cell(f).empty(); })) continue;
     std::string where = source + ":" + std::to_string(r + 1);
     Site s;
     for (size_t c = 0; c < row.size() && c < cols.size(); ++c) {
-      std::string v = trim(row[c]);
+      std::string v = trim_cell(row[c]);
       const auto& k = cols[c];
       if (k == "id") s.id = v;
       else if (k == "name") s.name = v;

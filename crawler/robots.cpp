@@ -5,14 +5,6 @@
 #include <sstream>
 
 namespace govaudit {
-namespace {
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-}  // namespace
 
 Robots Robots::parse(std::string_view text, std::string_view product) {
   struct Group {

@@ -50,4 +50,31 @@ std::string_view label(ReviewState s) {
   return "未复核";
 }
 
+std::string_view name(Role r) {
+  switch (r) {
+    case Role::Evaluator: return "evaluator";
+    case Role::County: return "county";
+    case Role::Viewer: return "viewer";
+  }
+  return "viewer";
+}
+
+std::optional<Role> role_from(std::string_view s) {
+  if (s == "evaluator") return Role::Evaluator;
+  if (s == "county") return Role::County;
+  if (s == "viewer") return Role::Viewer;
+  return std::nullopt;
+}
+
+bool Account::sees(std::string_view site_id) const {
+  if (role != Role::County) return true;
+  for (auto& s : sites)
+    if (s == site_id) return true;
+  return false;
+}
+
+bool Account::may_review(ReviewStatus status) const {
+  return role == Role::Evaluator || (role == Role::County && status == ReviewStatus::Fixed);
+}
+
 }  // namespace govaudit

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace govaudit {
 
@@ -19,7 +20,27 @@ struct Review {
   std::int64_t run = 0;  // the audit run the finding was reviewed on
   ReviewStatus status = ReviewStatus::Confirmed;
   std::string note, reviewer;
-  std::string at;  // ISO 8601 UTC
+  std::string at;       // ISO 8601 UTC
+  std::string account;  // the console account that made it ("" : loopback without accounts, an import)
+};
+
+// Who may do what in the console (govaudit user add): an evaluator (测评人员) everything; a county's
+// staff see only their sites and may only claim a fix (已整改); a viewer only reads.
+enum class Role : std::uint8_t { Evaluator, County, Viewer };
+std::string_view name(Role r);  // evaluator, county, viewer
+std::optional<Role> role_from(std::string_view s);
+
+struct Account {
+  std::int64_t id = 0;
+  std::string name;
+  Role role = Role::Viewer;
+  std::vector<std::string> sites;  // county accounts: the site ids they see (others see every site)
+  std::string token_hash;          // SHA-256 of the token, hex; the token itself is never stored
+  std::string created_at;
+
+  bool sees(std::string_view site_id) const;
+  // Whether this account may record a review of `status` (county: only fixed; viewer: none).
+  bool may_review(ReviewStatus status) const;
 };
 
 // What a review makes of the finding in audit run `run`: a fix claimed on an earlier run that this

@@ -36,6 +36,12 @@ bool contains_any(std::string_view text, std::initializer_list<std::string_view>
   return false;
 }
 
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
 std::vector<std::string> split_csv(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;

@@ -10,6 +10,8 @@ namespace govaudit {
 
 // ASCII letters lower-cased; other bytes (UTF-8 included) unchanged.
 std::string ascii_lower(std::string_view s);
+// `s` without leading and trailing ASCII white space (space, tab, CR, LF).
+std::string trim(std::string_view s);
 // "a, b,,c" -> {"a", "b", "c"}: a comma-separated option, spaces and empty items dropped.
 std::vector<std::string> split_csv(std::string_view s);
 

@@ -23,13 +23,6 @@ FindingDiff diff_findings(const std::vector<Finding>& before, const std::vector<
   return d;
 }
 
-std::optional<std::int64_t> previous_audit(Store& store, std::int64_t audit_run) {
-  std::optional<std::int64_t> prev;
-  for (auto& r : store.runs())
-    if (r.kind == RunKind::Audit && r.status == RunStatus::Done && r.id < audit_run) prev = r.id;
-  return prev;
-}
-
 EarlierFindings::EarlierFindings(const std::vector<Finding>& before) : keys_(keys(before)) {}
 
 std::string EarlierFindings::status(const Finding& f) const { return keys_.count(key(f)) ? "仍存在" : "新发现"; }

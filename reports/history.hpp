@@ -8,7 +8,7 @@
 #include <tuple>
 #include <vector>
 
-#include "storage/store.hpp"
+#include "model/records.hpp"
 
 namespace govaudit {
 
@@ -17,9 +17,6 @@ struct FindingDiff {
 };
 
 FindingDiff diff_findings(const std::vector<Finding>& before, const std::vector<Finding>& after);
-
-// The audit run before `audit_run` (by id), or nullopt for the first one.
-std::optional<std::int64_t> previous_audit(Store& store, std::int64_t audit_run);
 
 // The earlier run's findings, keyed once: says of each finding of the later run "新发现" (new) or
 // "仍存在" (persisting). A lookup per finding, not a scan of the earlier run.

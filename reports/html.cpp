@@ -119,9 +119,11 @@ struct Sections : RunSummary {
     o << "<h1>" << html_escape(cfg.report_title) << "</h1>";
     o << "<table class=\"kv\"><tr><td>测评日期</td><td>" << html_escape(d.audit.today) << "</td></tr>"
       << "<tr><td>采集时间</td><td>" << html_escape(d.crawl.started_at) << " 至 " << html_escape(d.crawl.finished_at) << "（UTC）</td></tr>"
-      << "<tr><td>测评网站数</td><td>" << d.sites.size() << "</td></tr>"
+      << "<tr><td>测评网站数</td><td>" << d.sites.size() << "</td></tr>";
+    if (auto line = not_audited_line(*this); !line.empty()) o << "<tr><td>未测评</td><td class=\"fail\">" << html_escape(line) << "</td></tr>";
+    o
       << "<tr><td>发现问题数</td><td>" << d.findings.size() - manual.size() << "（另有 " << manual.size() << " 项需人工核查）</td></tr>"
-      << "<tr><td>工具</td><td>govaudit " << version() << "（采集批次 " << d.crawl.id << "，测评批次 " << d.audit.id << "）</td></tr></table>";
+      << "<tr><td>工具</td><td>govaudit " << version() << "（采集批次 " << d.crawl.id << "，测评批次 " << (d.audit.id ? std::to_string(d.audit.id) : "无：未研判") << "）</td></tr></table>";
   }
 
   void overview() {
@@ -135,8 +137,8 @@ struct Sections : RunSummary {
       for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + x;
       o << "<tr" << (v.pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
         << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << count_by_site[s.site.name] << "</td><td>"
-        << (v.vetoes.empty() ? fixed1(v.score) : std::string("否决")) << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
-        << (v.pass ? "pass\">合格" : "fail\">不合格") << "</td></tr>";
+        << v.score_text() << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
+        << (v.pass ? "pass" : "fail") << "\">" << v.conclusion() << "</td></tr>";
     }
     o << "</table><h3>问题分类统计</h3>";
     bar_chart(o, by_category);
@@ -161,11 +163,14 @@ struct Sections : RunSummary {
     for (auto& s : d.sites) {
       const Verdict& v = verdicts[s.site.id];
       o << "<h3>" << html_escape(s.site.name) << "（" << html_escape(s.site.id) << "）</h3>";
-      o << "<p>得分 <b>" << fixed1(v.score) << "</b>，结论：<span class=\"" << (v.pass ? "pass\">合格" : "fail\">不合格") << "</span>";
+      o << "<p>得分 <b>" << v.score_text() << "</b>，结论：<span class=\"" << (v.pass ? "pass" : "fail") << "\">" << v.conclusion() << "</span>";
       for (auto& x : v.vetoes) o << "；单项否决：" << html_escape(x);
       o << "</p>";
       if (s.status == "unreachable") o << "<p class=\"fail\">首页无法访问：" << html_escape(s.error) << "</p>";
-      if (s.status == "not_audited") o << "<p class=\"fail\">未测评：" << html_escape(s.error) << "</p>";
+      if (!site_audited(s)) {  // nothing was judged: no "未发现问题" either
+        o << "<p class=\"fail\">未测评：" << html_escape(s.error.empty() ? "测评未完成" : s.error) << "</p>";
+        continue;
+      }
       for (auto& l : s.limits) o << "<p class=\"muted\">采集限制：" << html_escape(l) << "</p>";
       std::map<std::string, std::vector<const Finding*>> by_cat;
       for (auto* f : by_site[s.site.id])
@@ -405,9 +410,27 @@ RunSummary summarize(const ReportData& d) {
     }
     ++s.by_category[d.config->rule_text(f.rule).category];
   }
-  for (auto& site : d.sites)
-    s.verdicts[site.site.id] = judge_site(s.by_site[site.site.id], *d.config, site.probes, site.probes_failed);
+  for (auto& site : d.sites) {
+    if (!site_audited(site)) {
+      s.verdicts[site.site.id] = not_measured();
+      ++s.not_audited[site.error.empty() ? "测评未完成" : site.error];
+      continue;
+    }
+    auto& v = s.verdicts[site.site.id] = judge_site(s.by_site[site.site.id], *d.config, site.probes, site.probes_failed);
+    s.failed += v.failed();
+  }
   return s;
+}
+
+std::string not_audited_line(const RunSummary& s) {
+  if (s.not_audited.empty()) return "";
+  int n = 0;
+  std::string why;
+  for (auto& [reason, k] : s.not_audited) {
+    n += k;
+    why += (why.empty() ? "" : "；") + reason + " " + std::to_string(k) + " 个";
+  }
+  return "未测评网站 " + std::to_string(n) + " 个（" + why + "），不给出得分和结论";
 }
 
 void write_html(const ReportData& d, std::ostream& o) {
@@ -440,6 +463,21 @@ SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
   return e;
 }
 
+void apply_reviews(ReportData& d, Campaign& store, std::int64_t audit_run) {
+  d.reviews = store.reviews_for(audit_run);
+  auto false_positive = [&](const Finding& f) { return d.state(f) == ReviewState::FalsePositive; };
+  d.findings.clear();
+  d.excluded.clear();
+  for (auto& f : store.findings(audit_run)) (false_positive(f) ? d.excluded : d.findings).push_back(std::move(f));
+  d.previous.clear();
+  d.has_previous = false;
+  if (auto prev = store.previous_audit_run(audit_run)) {
+    d.has_previous = true;
+    for (auto& f : store.findings(*prev))
+      if (!false_positive(f)) d.previous.push_back(std::move(f));
+  }
+}
+
 ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run,
                             const std::map<std::string, SiteEvidence>* evidence) {
   ReportData d;
@@ -448,14 +486,7 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   if (!a || a->kind != RunKind::Audit) throw std::runtime_error("run " + std::to_string(audit_run) + " is not an audit run");
   d.audit = *a;
   d.crawl = store.run(a->crawl_run.value_or(0)).value_or(RunInfo{});
-  d.reviews = store.reviews_for(audit_run);
-  auto false_positive = [&](const Finding& f) { return d.state(f) == ReviewState::FalsePositive; };
-  for (auto& f : store.findings(audit_run)) (false_positive(f) ? d.excluded : d.findings).push_back(std::move(f));
-  if (auto prev = previous_audit(store, audit_run)) {
-    d.has_previous = true;
-    for (auto& f : store.findings(*prev))
-      if (!false_positive(f)) d.previous.push_back(std::move(f));
-  }
+  apply_reviews(d, store, audit_run);
   auto rows = store.site_summaries(d.crawl.id, false);  // pages counted with the evidence below
   for (auto& site : store.sites(d.crawl.id)) {
     SiteSummary s;
@@ -465,6 +496,7 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
       s.error = it->second.error;
       s.limits = it->second.limits;
     }
+    if (!site_audited(s)) s.error = "采集在本站结束前中止";
     d.sites.push_back(std::move(s));
   }
   if (auto today = Date::parse_iso(d.audit.today)) {
@@ -490,6 +522,27 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
       it->second->warc = store.warc_records(d.crawl.id, v.site.id, finding_urls[v.site.id]);
     }
   }, Store::ViewParts::Pages, &meta);
+  return d;
+}
+
+ReportData load_unfinished_crawl_data(Store& store, const Config& config, std::int64_t crawl_run) {
+  ReportData d;
+  d.config = &config;
+  d.crawl = store.run(crawl_run).value_or(RunInfo{});
+  d.audit.kind = RunKind::Audit;
+  d.audit.today = d.crawl.today;
+  d.audit.crawl_run = crawl_run;
+  auto rows = store.site_summaries(crawl_run, false);
+  for (auto& site : store.sites(crawl_run)) {
+    SiteSummary s;
+    s.site = site;
+    s.status = "not_audited";
+    auto it = rows.find(site.id);
+    bool crawled = it != rows.end() && (it->second.status == "done" || it->second.status == "unreachable");
+    s.error = crawled ? "已采集，但采集批次 " + std::to_string(crawl_run) + " 未结束，尚未研判"
+                      : "采集批次 " + std::to_string(crawl_run) + " 在本站采集结束前中止";
+    d.sites.push_back(std::move(s));
+  }
   return d;
 }
 

@@ -97,14 +97,16 @@ void write_markdown(const ReportData& d, const std::vector<RectificationRow>& ro
     for (size_t p = 0; (p = s.find_first_of("|\n\r", p)) != std::string::npos; ++p) s[p] = s[p] == '|' ? '/' : ' ';
     return s;
   };
+  RunSummary sum = summarize(d);
+  std::string unaudited = not_audited_line(sum);
   o << "# " << cfg.report_title << "\n\n测评日期：" << d.audit.today << "；测评网站 " << d.sites.size() << " 个；发现问题 "
-    << rows.size() << " 项。\n\n## 总体情况\n\n| 网站 | 首页 | 问题数 | 结论 |\n|---|---|---|---|\n";
-  std::map<std::string, std::vector<const Finding*>> by_site;
-  for (auto& f : d.findings) by_site[f.site_id].push_back(&f);
+    << rows.size() << " 项。" << (unaudited.empty() ? "" : "\n\n**" + unaudited + "。**")
+    << "\n\n## 总体情况\n\n| 网站 | 首页 | 问题数 | 得分 | 结论 |\n|---|---|---|---|---|\n";
   for (auto& s : d.sites) {
-    Verdict v = judge_site(by_site[s.site.id], cfg, s.probes, s.probes_failed);
-    o << "| " << cell(s.site.name) << " | " << cell(s.site.homepage) << " | " << by_site[s.site.id].size() - size_t(v.manual_checks)
-      << " | " << (v.pass ? "合格" : "不合格") << " |\n";
+    const Verdict& v = sum.verdicts[s.site.id];
+    o << "| " << cell(s.site.name) << " | " << cell(s.site.homepage) << " | "
+      << (v.measured ? std::to_string(sum.by_site[s.site.id].size() - size_t(v.manual_checks)) : "—") << " | " << v.score_text()
+      << " | " << v.conclusion() << (v.measured ? "" : "（" + cell(s.error.empty() ? "测评未完成" : s.error) + "）") << " |\n";
   }
   o << "\n## 整改清单\n\n| 序号 | 网站 | 问题描述 | 问题链接 | 责任单位 | 整改时限 | 状态 |\n|---|---|---|---|---|---|---|\n";
   for (auto& r : rows)

@@ -35,8 +35,8 @@ SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx);
 
 struct SiteSummary : SiteEvidence {
   Site site;
-  std::string status;  // done, unreachable
-  std::string error;
+  std::string status;  // done, unreachable (both audited); not_audited, pending (not)
+  std::string error;   // unreachable: why; not_audited: why not (in Chinese)
   std::vector<std::string> limits;
   int probes = 0, probes_failed = 0;  // availability in the window before the audit date
 };
@@ -68,7 +68,13 @@ struct RunSummary {
   std::map<std::string, int> by_category;  // findings other than manual checks, by rule category
   std::map<std::string, Verdict> verdicts;  // by site id
   std::vector<const Finding*> manual;       // findings that ask for a person's check
+  std::map<std::string, int> not_audited;   // sites without a verdict (未测评), by the reason
+  int failed = 0;                           // audited sites found 不合格
 };
+// Whether a site was audited: its crawl ended (done or found unreachable) and its findings are in.
+inline bool site_audited(const SiteSummary& s) { return s.status == "done" || s.status == "unreachable"; }
+// "未测评网站 N 个（reason K 个；…）", or "" when every site was audited.
+std::string not_audited_line(const RunSummary& s);
 RunSummary summarize(const ReportData& d);
 
 // One JSON object per line: site, rule, subject, url, detail (an object), and review (status,
@@ -84,10 +90,25 @@ std::string detail_text(const std::string& detail_json, const Config& cfg);
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
 
+// Report data with the configuration it was judged with (data.config points at config): what a
+// store hands the console and `report` for one run.
+struct LoadedReport {
+  Config config;
+  ReportData data;
+};
+
+// The findings of `audit_run` with the reviews in force: 误报 set aside (d.excluded), and the
+// previous finished run's findings (less its 误报) for 新发现 / 仍存在 / 已整改.
+void apply_reviews(ReportData& d, Campaign& store, std::int64_t audit_run);
+
 // Reads what the report needs for `audit_run` from the store. `evidence` (by site id), when the
 // audit has just read the crawl's records, spares reading them again.
 ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run,
                             const std::map<std::string, SiteEvidence>* evidence = nullptr);
+
+// What the reports can say of a crawl run that never ended (killed, or still running): every site
+// 未测评, with why, and no findings.
+ReportData load_unfinished_crawl_data(Store& store, const Config& config, std::int64_t crawl_run);
 
 inline const std::set<std::string> kReportFormats = {"html", "xlsx", "csv", "md", "jsonl"};
 

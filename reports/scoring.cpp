@@ -6,6 +6,22 @@
 
 namespace govaudit {
 
+std::string Verdict::score_text() const {
+  if (!measured) return "—";
+  if (!vetoes.empty()) return "否决";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f", score);
+  return buf;
+}
+
+Verdict not_measured() {
+  Verdict v;
+  v.measured = false;
+  v.pass = false;
+  v.score = 0;
+  return v;
+}
+
 Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cfg, int probes, int failed) {
   const Scoring& sc = cfg.scoring;
   Verdict v;

@@ -14,7 +14,15 @@ struct Verdict {
   std::vector<std::string> vetoes;   // reasons, in Chinese
   bool pass = true;                  // no veto and score >= pass_score
   int manual_checks = 0;             // findings that need a person's look (not scored)
+  bool measured = true;              // false: the site was not audited (no score, never 合格)
+
+  bool failed() const { return measured && !pass; }
+  const char* conclusion() const { return !measured ? "未测评" : pass ? "合格" : "不合格"; }
+  std::string score_text() const;    // "87.5", 否决, or — when not measured
 };
+
+// The verdict of a site that was not audited: no score, the conclusion 未测评.
+Verdict not_measured();
 
 // `probes`/`failed`: availability probes in the window (0 when none were made).
 Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cfg, int probes = 0, int failed = 0);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "reports/rectification.hpp"
+#include "reports/report.hpp"
 #include "reports/scoring.hpp"
 
 namespace govaudit {
@@ -56,8 +57,7 @@ void write_rectification_xlsx(const ReportData& d, const std::vector<Rectificati
     worksheet_write_string(sum, 0, lxw_col_t(c), sum_head[c], head);
     worksheet_set_column(sum, lxw_col_t(c), lxw_col_t(c), sum_width[c], nullptr);
   }
-  std::map<std::string, std::vector<const Finding*>> by_site;
-  for (auto& f : d.findings) by_site[f.site_id].push_back(&f);
+  RunSummary summary = summarize(d);
   lxw_row_t r = 1;
   for (auto& s : d.sites) {
     int n = 0, fresh = 0;
@@ -68,14 +68,14 @@ void write_rectification_xlsx(const ReportData& d, const std::vector<Rectificati
         fresh += row.status == "新发现";
         if (earliest.empty() || row.deadline < earliest) earliest = row.deadline;
       }
-    Verdict v = judge_site(by_site[s.site.id], *d.config, s.probes, s.probes_failed);
+    const Verdict& v = summary.verdicts[s.site.id];
     worksheet_write_string(sum, r, 0, s.site.name.c_str(), wrap);
     worksheet_write_string(sum, r, 1, s.site.homepage.c_str(), wrap);
     worksheet_write_number(sum, r, 2, n, wrap);
     worksheet_write_number(sum, r, 3, fresh, wrap);
     worksheet_write_number(sum, r, 4, n - fresh, wrap);
     worksheet_write_string(sum, r, 5, earliest.c_str(), wrap);
-    worksheet_write_string(sum, r, 6, v.pass ? "合格" : "不合格", wrap);
+    worksheet_write_string(sum, r, 6, v.conclusion(), wrap);
     ++r;
   }
   worksheet_freeze_panes(sum, 1, 0);

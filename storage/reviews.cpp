@@ -23,10 +23,29 @@ Review review_row(const sqlite::Statement& st) {
   r.note = st.text(6);
   r.reviewer = st.text(7);
   r.at = st.text(8);
+  r.account = st.text(9);
   return r;
 }
-constexpr const char* kReviewColumns = "id, site_id, rule, subject, run_id, status, note, reviewer, at";
+constexpr const char* kReviewColumns = "id, site_id, rule, subject, run_id, status, note, reviewer, at, account";
 }  // namespace
+
+std::vector<CampaignRun> Store::audit_runs() {
+  std::vector<CampaignRun> out;
+  std::map<std::int64_t, std::vector<std::string>> sites;  // by crawl run
+  auto st = db_.prepare("SELECT run_id, site_id FROM sites ORDER BY run_id, rowid");
+  while (st.step()) sites[st.integer(0)].push_back(st.text(1));
+  for (auto& r : runs()) {
+    if (r.kind != RunKind::Audit) continue;
+    std::int64_t crawl = r.crawl_run.value_or(0);
+    out.push_back({r.id, r.today, r.started_at, r.finished_at, r.status == RunStatus::Done, crawl, sites[crawl]});
+  }
+  return out;
+}
+
+std::string Store::evidence_of(const StoredFinding& f) {
+  auto a = run(f.run);
+  return a && a->crawl_run ? page_warc(*a->crawl_run, f.finding.site_id, f.finding.url) : "";
+}
 
 std::vector<Store::StoredFinding> Store::stored_findings(std::int64_t audit_run) {
   auto st = db_.prepare(std::string("SELECT ") + kFindingColumns + " FROM findings WHERE run_id=? ORDER BY rowid");
@@ -61,9 +80,9 @@ std::string Store::page_warc(std::int64_t crawl_run, const std::string& site, co
 }
 
 std::int64_t Store::add_review(const Review& r) {
-  auto st = db_.prepare("INSERT INTO reviews (site_id, rule, subject, run_id, status, note, reviewer, at) VALUES (?,?,?,?,?,?,?,?)");
+  auto st = db_.prepare("INSERT INTO reviews (site_id, rule, subject, run_id, status, note, reviewer, at, account) VALUES (?,?,?,?,?,?,?,?,?)");
   st.bind(1, r.site_id).bind(2, r.rule).bind(3, r.subject).bind(4, r.run).bind(5, std::string(name(r.status)))
-      .bind(6, r.note).bind(7, r.reviewer).bind(8, r.at.empty() ? now_iso_utc() : r.at);
+      .bind(6, r.note).bind(7, r.reviewer).bind(8, r.at.empty() ? now_iso_utc() : r.at).bind(9, r.account);
   st.run();
   return db_.last_insert_id();
 }
@@ -76,10 +95,10 @@ std::vector<Review> Store::reviews_of(const std::string& site, const std::string
   return out;
 }
 
-std::map<std::tuple<std::string, std::string, std::string>, Review> Store::reviews_for(std::int64_t audit_run) {
+std::map<ReviewKey, Review> Store::reviews_for(std::int64_t audit_run) {
   auto st = db_.prepare(std::string("SELECT ") + kReviewColumns + " FROM reviews WHERE run_id<=? ORDER BY id");
   st.bind(1, audit_run);
-  std::map<std::tuple<std::string, std::string, std::string>, Review> out;
+  std::map<ReviewKey, Review> out;
   while (st.step()) {
     Review r = review_row(st);
     out[{r.site_id, r.rule, r.subject}] = std::move(r);  // later rows replace earlier ones

@@ -122,7 +122,7 @@ std::optional<Lease> SharedStore::claim(const std::string& owner, std::chrono::s
   for (int i = 0; i < failed.rows(); ++i) finish_run_if_complete(failed.integer(i, 0));
   auto r = db_.exec(
       "UPDATE units u SET state='leased', generation=u.generation+1, owner=$1, lease_until=now() + make_interval(secs => $2), "
-      "attempts=u.attempts+1 FROM (SELECT run_id, unit_id FROM units WHERE (state='pending' OR (state='leased' AND lease_until < now())) "
+      "leased_at=now(), attempts=u.attempts+1 FROM (SELECT run_id, unit_id FROM units WHERE (state='pending' OR (state='leased' AND lease_until < now())) "
       "AND attempts < $3 ORDER BY run_id, unit_id FOR UPDATE SKIP LOCKED LIMIT 1) c "
       "WHERE u.run_id=c.run_id AND u.unit_id=c.unit_id RETURNING u.run_id, u.unit_id, u.generation, u.attempts, u.sites, u.source",
       {owner, std::to_string(ttl.count()), max});
@@ -143,10 +143,12 @@ bool SharedStore::publish(const Lease& l, const Publication& p) {
   auto cur = db_.exec("SELECT generation, state FROM units WHERE run_id=$1 AND unit_id=$2 FOR UPDATE", {run, unit});
   if (cur.rows() == 0 || cur.integer(0, 0) != l.generation || cur.text(0, 1) != "leased") return false;  // fenced off
   int seq = 0;
-  for (auto& f : p.findings)
-    db_.exec("INSERT INTO shared_findings (run_id, unit_id, seq, site_id, rule, subject, url, detail, severity) "
-             "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-             {run, unit, std::to_string(++seq), f.site_id, f.rule, f.subject, f.url, f.detail_json, std::string(name(f.severity))});
+  for (auto& f : p.findings) {
+    std::string warc = size_t(seq) < p.evidence.size() ? p.evidence[size_t(seq)] : "";
+    db_.exec("INSERT INTO shared_findings (run_id, unit_id, seq, site_id, rule, subject, url, detail, severity, warc) "
+             "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+             {run, unit, std::to_string(++seq), f.site_id, f.rule, f.subject, f.url, f.detail_json, std::string(name(f.severity)), warc});
+  }
   for (auto& s : p.sites)
     db_.exec("INSERT INTO site_results (run_id, unit_id, site_id, status, error, pages, checked) VALUES ($1,$2,$3,$4,$5,$6,$7)",
              {run, unit, s.site_id, s.status, s.error, std::to_string(s.pages), std::to_string(s.checked)});
@@ -229,6 +231,185 @@ void DirectoryArtifacts::put(const std::string& local_file, const std::string& k
 void DirectoryArtifacts::get(const std::string& key, const std::string& local_file) {
   fs::create_directories(fs::path(local_file).parent_path());
   fs::copy_file(path_of(key), local_file, fs::copy_options::overwrite_existing);
+}
+
+}  // namespace govaudit
+
+// The Campaign half of the shared store: findings by id, reviews and accounts, as in SQLite.
+namespace govaudit {
+
+namespace {
+constexpr const char* kSharedFindingColumns = "id, run_id, site_id, rule, subject, url, detail, severity";
+StoredFinding shared_finding_row(const pg::Result& r, int i) {
+  StoredFinding sf{r.integer(i, 0), r.integer(i, 1), Finding(r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6))};
+  sf.finding.severity = severity_from(r.text(i, 7));
+  return sf;
+}
+constexpr const char* kSharedReviewColumns = "id, site_id, rule, subject, run_id, status, note, reviewer, at, account";
+Review shared_review_row(const pg::Result& r, int i) {
+  Review v;
+  v.id = r.integer(i, 0);
+  v.site_id = r.text(i, 1);
+  v.rule = r.text(i, 2);
+  v.subject = r.text(i, 3);
+  v.run = r.integer(i, 4);
+  v.status = review_status_from(r.text(i, 5)).value_or(ReviewStatus::Confirmed);
+  v.note = r.text(i, 6);
+  v.reviewer = r.text(i, 7);
+  v.at = r.text(i, 8);
+  v.account = r.text(i, 9);
+  return v;
+}
+constexpr const char* kSharedAccountColumns = "SELECT id, name, role, sites, token_hash, created_at FROM shared_accounts ";
+Account shared_account_row(const pg::Result& r, int i) {
+  Account a;
+  a.id = r.integer(i, 0);
+  a.name = r.text(i, 1);
+  a.role = role_from(r.text(i, 2)).value_or(Role::Viewer);
+  auto sites = json::parse(r.text(i, 3), nullptr, false);
+  if (sites.is_array())
+    for (auto& s : sites)
+      if (s.is_string()) a.sites.push_back(s.get<std::string>());
+  a.token_hash = r.text(i, 4);
+  a.created_at = r.text(i, 5);
+  return a;
+}
+}  // namespace
+
+std::vector<CampaignRun> SharedStore::audit_runs() {
+  auto r = db_.exec(
+      "SELECT r.id, r.today, r.created_at::text, coalesce((SELECT max(published_at)::text FROM units u WHERE u.run_id=r.id), ''), "
+      "r.status, coalesce(r.parent, r.id), (SELECT coalesce(string_agg(u.sites, E'\\n' ORDER BY u.unit_id), '') FROM units u WHERE u.run_id=r.id) "
+      "FROM shared_runs r ORDER BY r.id");
+  std::vector<CampaignRun> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    CampaignRun c{r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4) == "done", r.integer(i, 5), {}};
+    std::string all = r.text(i, 6);
+    for (size_t b = 0; b < all.size();) {
+      size_t e = all.find('\n', b);
+      if (e == std::string::npos) e = all.size();
+      for (auto& s : sites_from_json(all.substr(b, e - b))) c.sites.push_back(s.id);
+      b = e + 1;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<StoredFinding> SharedStore::stored_findings(std::int64_t run) {
+  auto r = db_.exec(std::string("SELECT ") + kSharedFindingColumns + " FROM shared_findings WHERE run_id=$1 ORDER BY unit_id, seq",
+                    {std::to_string(run)});
+  std::vector<StoredFinding> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(shared_finding_row(r, i));
+  return out;
+}
+
+std::optional<StoredFinding> SharedStore::finding_by_id(std::int64_t id) {
+  auto r = db_.exec(std::string("SELECT ") + kSharedFindingColumns + " FROM shared_findings WHERE id=$1", {std::to_string(id)});
+  if (r.rows() == 0) return std::nullopt;
+  return shared_finding_row(r, 0);
+}
+
+std::vector<std::int64_t> SharedStore::runs_with_finding(const std::string& site, const std::string& rule, const std::string& subject) {
+  auto r = db_.exec(
+      "SELECT DISTINCT f.run_id FROM shared_findings f JOIN shared_runs r ON r.id=f.run_id WHERE f.site_id=$1 AND f.rule=$2 "
+      "AND f.subject=$3 AND r.status='done' ORDER BY 1",
+      {site, rule, subject});
+  std::vector<std::int64_t> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(r.integer(i, 0));
+  return out;
+}
+
+std::string SharedStore::evidence_of(const StoredFinding& f) {
+  auto r = db_.exec("SELECT warc FROM shared_findings WHERE id=$1", {std::to_string(f.id)});
+  return r.rows() ? r.text(0, 0) : "";
+}
+
+std::int64_t SharedStore::add_review(const Review& v) {
+  return db_.exec("INSERT INTO shared_reviews (site_id, rule, subject, run_id, status, note, reviewer, at, account) "
+                  "VALUES ($1,$2,$3,$4,$5,$6,$7,coalesce($8, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')),$9) RETURNING id",
+                  {v.site_id, v.rule, v.subject, std::to_string(v.run), std::string(name(v.status)), v.note, v.reviewer,
+                   v.at.empty() ? std::nullopt : pg::Param(v.at), v.account})
+      .integer(0, 0);
+}
+
+std::vector<Review> SharedStore::reviews_of(const std::string& site, const std::string& rule, const std::string& subject) {
+  auto r = db_.exec(std::string("SELECT ") + kSharedReviewColumns + " FROM shared_reviews WHERE site_id=$1 AND rule=$2 AND subject=$3 ORDER BY id",
+                    {site, rule, subject});
+  std::vector<Review> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(shared_review_row(r, i));
+  return out;
+}
+
+std::map<ReviewKey, Review> SharedStore::reviews_for(std::int64_t run) {
+  auto r = db_.exec(std::string("SELECT ") + kSharedReviewColumns + " FROM shared_reviews WHERE run_id<=$1 ORDER BY id", {std::to_string(run)});
+  std::map<ReviewKey, Review> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    Review v = shared_review_row(r, i);
+    out[{v.site_id, v.rule, v.subject}] = std::move(v);  // later rows replace earlier ones
+  }
+  return out;
+}
+
+std::int64_t SharedStore::add_account(const Account& a) {
+  if (db_.exec("SELECT 1 FROM shared_accounts WHERE name=$1", {a.name}).rows())
+    throw std::invalid_argument("an account named '" + a.name + "' exists already");
+  return db_.exec("INSERT INTO shared_accounts (name, role, sites, token_hash, created_at) VALUES ($1,$2,$3,$4,"
+                  "coalesce($5, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))) RETURNING id",
+                  {a.name, std::string(name(a.role)), json(a.sites).dump(), a.token_hash,
+                   a.created_at.empty() ? std::nullopt : pg::Param(a.created_at)})
+      .integer(0, 0);
+}
+
+std::vector<Account> SharedStore::accounts() {
+  auto r = db_.exec(std::string(kSharedAccountColumns) + "ORDER BY id");
+  std::vector<Account> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(shared_account_row(r, i));
+  return out;
+}
+
+bool SharedStore::remove_account(const std::string& account) {
+  return db_.exec("DELETE FROM shared_accounts WHERE name=$1", {account}).affected() > 0;
+}
+
+std::optional<Account> SharedStore::account_by_token_hash(const std::string& hash) {
+  auto r = db_.exec(std::string(kSharedAccountColumns) + "WHERE token_hash=$1", {hash});
+  if (r.rows() == 0) return std::nullopt;
+  return shared_account_row(r, 0);
+}
+
+std::vector<UnitStatus> SharedStore::unit_status(std::int64_t run) {
+  auto r = db_.exec(
+      "SELECT unit_id, server, sites, state, coalesce(owner, ''), coalesce(leased_at::text, ''), "
+      "coalesce(extract(epoch FROM now() - leased_at), 0), attempts, last_error FROM units WHERE run_id=$1 ORDER BY unit_id",
+      {std::to_string(run)});
+  std::vector<UnitStatus> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    UnitStatus u;
+    u.id = int(r.integer(i, 0));
+    u.server = r.text(i, 1);
+    for (auto& s : sites_from_json(r.text(i, 2))) u.sites.push_back(s.id);
+    u.state = r.text(i, 3);
+    if (u.state == "leased") {
+      u.owner = r.text(i, 4);
+      u.leased_at = r.text(i, 5);
+      u.lease_age_s = std::stod(r.text(i, 6));
+    }
+    u.attempts = int(r.integer(i, 7));
+    u.error = r.text(i, 8);
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+bool SharedStore::retry_unit(std::int64_t run, int unit) {
+  pg::Transaction tx(db_);
+  bool ok = db_.exec("UPDATE units SET state='pending', attempts=0, last_error='' WHERE run_id=$1 AND unit_id=$2 AND state='failed'",
+                     {std::to_string(run), std::to_string(unit)})
+                .affected() == 1;
+  if (ok) db_.exec("UPDATE shared_runs SET status='running' WHERE id=$1", {std::to_string(run)});
+  tx.commit();
+  return ok;
 }
 
 }  // namespace govaudit

@@ -13,6 +13,7 @@
 
 #include "model/records.hpp"
 #include "model/site.hpp"
+#include "storage/campaign.hpp"
 #include "storage/pg.hpp"
 
 namespace govaudit {
@@ -57,6 +58,7 @@ struct Artifact {
 
 struct Publication {
   std::vector<Finding> findings;
+  std::vector<std::string> evidence;  // per finding (when given): its WARC record, a key under the artifact store
   std::vector<SiteResult> sites;
   std::vector<Artifact> artifacts;
 };
@@ -64,9 +66,9 @@ struct Publication {
 std::string sites_json(const std::vector<Site>& sites);
 std::vector<Site> sites_from_json(const std::string& json);
 
-class SharedStore {
+class SharedStore : public Campaign {
  public:
-  static constexpr int kSchemaVersion = 2;  // = the files in storage/pg_migrations
+  static constexpr int kSchemaVersion = 3;  // = the files in storage/pg_migrations
   explicit SharedStore(const std::string& uri);  // connects and migrates; throws pg::Error
 
   std::int64_t create_run(const std::string& today, const std::string& options, const std::string& config,
@@ -92,9 +94,25 @@ class SharedStore {
   // Units still pending or leased, over every run.
   int open_units();
 
-  std::vector<Finding> findings(std::int64_t run);  // in unit order, then as each audit made them
+  std::vector<Finding> findings(std::int64_t run) override;  // in unit order, then as each audit made them
   std::vector<SiteResult> site_results(std::int64_t run);
   std::vector<Artifact> artifacts(std::int64_t run, int unit);
+
+  // Campaign: every shared run is an audit run (its workers crawl and judge, or judge again).
+  std::vector<CampaignRun> audit_runs() override;
+  std::vector<StoredFinding> stored_findings(std::int64_t run) override;
+  std::optional<StoredFinding> finding_by_id(std::int64_t id) override;
+  std::vector<std::int64_t> runs_with_finding(const std::string& site, const std::string& rule, const std::string& subject) override;
+  std::string evidence_of(const StoredFinding& f) override;
+  std::int64_t add_review(const Review& r) override;
+  std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject) override;
+  std::map<ReviewKey, Review> reviews_for(std::int64_t run) override;
+  std::int64_t add_account(const Account& a) override;
+  std::vector<Account> accounts() override;
+  bool remove_account(const std::string& name) override;
+  std::optional<Account> account_by_token_hash(const std::string& hash) override;
+  std::vector<UnitStatus> unit_status(std::int64_t run) override;
+  bool retry_unit(std::int64_t run, int unit) override;
 
  private:
   void migrate();

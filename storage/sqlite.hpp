@@ -27,6 +27,7 @@ class Connection {
   void exec(std::string_view sql);
   Statement prepare(std::string_view sql);
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_.get()); }
+  int changes() const { return sqlite3_changes(db_.get()); }  // rows the last statement changed
   sqlite3* get() const { return db_.get(); }
   const std::string& path() const { return path_; }
   [[noreturn]] void fail(std::string_view what) const;

@@ -13,6 +13,7 @@
 
 #include "model/records.hpp"
 #include "model/review.hpp"
+#include "storage/campaign.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
 
@@ -42,9 +43,9 @@ struct SiteSummaryRow {
 // Writer); every one throws sqlite::StorageError when the database cannot be read or written,
 // naming the file. The implementation is one concept per file: migrations.cpp, runs.cpp,
 // audit_views.cpp, resume_state.cpp, findings.cpp; page_rows.cpp maps a page to its row.
-class Store {
+class Store : public Campaign {
  public:
-  static constexpr int kSchemaVersion = 9;  // = the number of files in storage/migrations
+  static constexpr int kSchemaVersion = 10;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
   std::int64_t begin_run(RunKind kind, const Date& today, std::optional<std::int64_t> crawl_run,
@@ -93,27 +94,26 @@ class Store {
   std::map<std::string, std::string> warc_records(std::int64_t crawl_run, const std::string& site_id, const std::set<std::string>& urls);
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
-  std::vector<Finding> findings(std::int64_t audit_run);
+  std::vector<Finding> findings(std::int64_t audit_run) override;
 
-  // reviews.cpp: findings with their database ids (the console's and the API's handle), and the
-  // reviews people made of them.
-  struct StoredFinding {
-    std::int64_t id = 0;
-    std::int64_t run = 0;
-    Finding finding;
-  };
-  std::vector<StoredFinding> stored_findings(std::int64_t audit_run);
-  std::optional<StoredFinding> finding_by_id(std::int64_t id);
-  // The audit runs (done) that found the finding of this key, oldest first.
-  std::vector<std::int64_t> runs_with_finding(const std::string& site, const std::string& rule, const std::string& subject);
+  // Campaign (reviews.cpp, accounts.cpp): audit runs, findings with their database ids, the reviews
+  // people made of them and the console's accounts.
+  using StoredFinding = govaudit::StoredFinding;
+  std::vector<CampaignRun> audit_runs() override;
+  std::vector<StoredFinding> stored_findings(std::int64_t audit_run) override;
+  std::optional<StoredFinding> finding_by_id(std::int64_t id) override;
+  std::vector<std::int64_t> runs_with_finding(const std::string& site, const std::string& rule, const std::string& subject) override;
+  std::string evidence_of(const StoredFinding& f) override;
   // Where the crawl stored the answer for `url` (asked for, or reached after redirects): its WARC
   // location, or "" when none was kept.
   std::string page_warc(std::int64_t crawl_run, const std::string& site, const std::string& url);
-  std::int64_t add_review(const Review& r);  // r.id is ignored; returns the new one
-  // Every review of the key, oldest first.
-  std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject);
-  // The newest review of each finding key made on `audit_run` or before it, by (site, rule, subject).
-  std::map<std::tuple<std::string, std::string, std::string>, Review> reviews_for(std::int64_t audit_run);
+  std::int64_t add_review(const Review& r) override;
+  std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject) override;
+  std::map<ReviewKey, Review> reviews_for(std::int64_t audit_run) override;
+  std::int64_t add_account(const Account& a) override;
+  std::vector<Account> accounts() override;
+  bool remove_account(const std::string& name) override;
+  std::optional<Account> account_by_token_hash(const std::string& hash) override;
 
   // Other hosts' links that answered 2xx/3xx in finished crawl runs at or after `since` (ISO 8601
   // UTC): the newest answer per URL.

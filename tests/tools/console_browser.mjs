@@ -33,12 +33,12 @@ try {
   const category = await page.$eval("select[name=category] option:nth-child(2)", (o) => o.value);
   await page.select("select[name=category]", category);
   await Promise.all([page.waitForNavigation(), page.click("form.filters button")]);
-  const cats = await page.$$eval("#findings tr td:nth-child(3)", (tds) => tds.map((t) => t.textContent));
+  const cats = await page.$$eval("#findings tr td.cat", (tds) => tds.map((t) => t.textContent));
   if (cats.length === 0 || cats.some((c) => c !== category)) fail(`filter by ${category} left ${JSON.stringify(cats)}`);
 
   // A finding whose page was captured: its evidence frame.
   await page.goto(page.url().split("?")[0], { waitUntil: "load" });
-  const ids = await page.$$eval("#findings tr td:first-child a", (as) => as.map((a) => a.getAttribute("href")));
+  const ids = await page.$$eval("#findings tr td.id a", (as) => as.map((a) => a.getAttribute("href")));
   let chosen = null;
   for (const href of ids) {
     await page.goto(base + href, { waitUntil: "load" });
