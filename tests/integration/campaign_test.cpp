@@ -1,0 +1,335 @@
+// A campaign over either store: sites that were not audited are never a pass (a shared run no worker
+// touched, a SQLite crawl that never ended), console accounts and their scopes (a county sees and
+// claims only its own sites; 404 for the rest), Bearer clients without CSRF, cookie sessions with a
+// token of their own and an Origin check, batch reviews, and `govaudit user` — over SQLite and a
+// real PostgreSQL server started by the test.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "model/strings.hpp"
+#include "reports/console.hpp"
+#include "storage/shared_store.hpp"
+#include "storage/store.hpp"
+#include "tests/integration/pg_server.hpp"
+#include "tests/test_helpers.hpp"
+
+namespace fs = std::filesystem;
+using namespace govaudit;
+using govaudit::test::PgServer;
+using govaudit::test::sh;
+using nlohmann::json;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("govaudit_campaign_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string bin() { return std::string("'") + GOVAUDIT_BIN + "'"; }
+
+const std::vector<Site> kSites = {Site{"anping", "安平县人民政府", "http://www.anping.gov.cn/", "county", {"www.anping.gov.cn"}, "", ""},
+                                  Site{"bocheng", "博城县人民政府", "http://www.bocheng.gov.cn/", "county", {"www.bocheng.gov.cn"}, "", ""}};
+
+std::vector<Finding> planted(const std::string& site) {
+  Finding a(site, "footer.missing_icp", "www." + site + ".gov.cn", "http://www." + site + ".gov.cn/", R"({"identifier":"ICP备案号"})");
+  Finding b(site, "links.broken", "http://www." + site + ".gov.cn/gone.html", "http://www." + site + ".gov.cn/", R"({"status":404})");
+  a.severity = Severity::Minor;
+  b.severity = Severity::Major;
+  return {a, b};
+}
+
+// One audit run of both sites, findings on each, in the store under test.
+struct Backend {
+  virtual ~Backend() = default;
+  virtual Campaign& store() = 0;
+  virtual std::int64_t run() = 0;
+  virtual ReportLoader reports(const Config& cfg) = 0;
+};
+
+struct SqliteBackend : Backend {
+  fs::path dir = scratch("sqlite");
+  Store s{(dir / "govaudit.db").string()};
+  std::int64_t audit = 0;
+  SqliteBackend() {
+    Date today = *Date::parse_iso("2025-11-20");
+    auto crawl = s.begin_run(RunKind::Crawl, today, std::nullopt, "{}");
+    s.add_sites(crawl, kSites);
+    for (auto& site : kSites) s.set_site_status(crawl, site.id, "done", "", {});
+    s.finish_run(crawl, RunStatus::Done);
+    audit = s.begin_run(RunKind::Audit, today, crawl, "{}");
+    auto f = planted("anping"), g = planted("bocheng");
+    f.insert(f.end(), g.begin(), g.end());
+    s.save_findings(audit, f);
+    s.finish_run(audit, RunStatus::Done);
+  }
+  ~SqliteBackend() override { fs::remove_all(dir); }
+  Campaign& store() override { return s; }
+  std::int64_t run() override { return audit; }
+  ReportLoader reports(const Config& cfg) override { return sqlite_reports(s, cfg); }
+};
+
+struct PgBackend : Backend {
+  PgServer& pg;
+  std::unique_ptr<SharedStore> s;
+  std::int64_t id = 0;
+  explicit PgBackend(PgServer& server) : pg(server), s(std::make_unique<SharedStore>(server.uri())) {
+    id = s->create_run("2025-11-20", "{}", "", {{"host:www.anping.gov.cn", {kSites[0]}}, {"host:www.bocheng.gov.cn", {kSites[1]}}});
+    for (int i = 0; i < 2; ++i) {
+      auto l = s->claim("test", std::chrono::seconds(60), 3);
+      Publication p;
+      p.findings = planted(l->sites[0].id);
+      p.sites.push_back({l->sites[0].id, "done", "", 10, 2});
+      EXPECT_TRUE(s->publish(*l, p));
+    }
+  }
+  Campaign& store() override { return *s; }
+  std::int64_t run() override { return id; }
+  // The report half is tested with the shared `report` command; the console's pages need a summary.
+  ReportLoader reports(const Config& cfg) override {
+    return [this, &cfg](std::int64_t run) -> std::unique_ptr<LoadedReport> {
+      auto r = std::make_unique<LoadedReport>();
+      r->config = cfg;
+      r->data.config = &r->config;
+      r->data.audit.id = r->data.crawl.id = run;
+      for (auto& site : kSites) {
+        SiteSummary ss;
+        ss.site = site;
+        ss.status = "done";
+        r->data.sites.push_back(ss);
+      }
+      apply_reviews(r->data, *s, run);
+      return r;
+    };
+  }
+};
+
+HttpRequest get(const std::string& target, const std::string& token = "") {
+  HttpRequest r{"GET", target, {{"host", "127.0.0.1:8080"}}, ""};
+  if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+  return r;
+}
+
+HttpRequest post(const std::string& target, const json& body, const std::string& token = "") {
+  HttpRequest r{"POST", target, {{"host", "127.0.0.1:8080"}, {"content-type", "application/json"}}, body.dump()};
+  if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+  return r;
+}
+
+std::string account(Campaign& store, const std::string& name, Role role, std::vector<std::string> sites = {}) {
+  std::string token = "tok_" + name + "_" + random_hex(8);
+  Account a;
+  a.name = name;
+  a.role = role;
+  a.sites = std::move(sites);
+  a.token_hash = token_hash(token);
+  store.add_account(a);
+  return token;
+}
+
+// What every store must do for the console: scopes, roles, CSRF only for cookie sessions.
+void accounts_and_scopes(Backend& b) {
+  Config cfg = load_config();
+  Campaign& store = b.store();
+  std::string evaluator = account(store, "评估组", Role::Evaluator);
+  std::string county = account(store, "安平县政务公开办", Role::County, {"anping"});
+  std::string viewer = account(store, "观察员", Role::Viewer);
+  EXPECT_THROW(account(store, "观察员", Role::Viewer), std::invalid_argument);
+  ConsoleOptions o;
+  o.hosts = {"127.0.0.1:8080"};
+  Console c(store, cfg, o, b.reports(cfg));
+  std::string run = std::to_string(b.run());
+
+  // No token: nothing (accounts exist, so the console is not open).
+  EXPECT_EQ(c.handle(get("/api/runs")).status, 401);
+  EXPECT_EQ(c.handle(get("/api/runs", "nonsense")).status, 401);
+
+  // A county sees its own site's findings only; the others are not found.
+  auto all = json::parse(c.handle(get("/api/findings?run=" + run, evaluator)).body);
+  ASSERT_EQ(all.size(), 4u);
+  auto mine = json::parse(c.handle(get("/api/findings?run=" + run, county)).body);
+  ASSERT_EQ(mine.size(), 2u);
+  for (auto& f : mine) EXPECT_EQ(f["site"], "anping");
+  std::string theirs, own_icp, own_link;
+  for (auto& f : all) {
+    std::string id = std::to_string(f["id"].get<std::int64_t>());
+    if (f["site"] == "bocheng" && theirs.empty()) theirs = id;
+    if (f["site"] == "anping") (f["rule"] == "footer.missing_icp" ? own_icp : own_link) = id;
+  }
+  for (auto* path : {"/api/findings/", "/findings/", "/evidence/"}) EXPECT_EQ(c.handle(get(path + theirs, county)).status, 404) << path;
+  EXPECT_EQ(c.handle(post("/api/findings/" + theirs + "/review", {{"status", "fixed"}}, county)).status, 404);
+  EXPECT_EQ(c.handle(get("/api/findings/" + own_icp, county)).status, 200);
+  auto page = c.handle(get("/runs/" + run, county));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.find("博城县"), std::string::npos);
+  EXPECT_EQ(page.body.find("bocheng"), std::string::npos);
+  auto report = c.handle(get("/runs/" + run + "/report", county));
+  ASSERT_EQ(report.status, 200);
+  EXPECT_EQ(report.body.find("博城县"), std::string::npos);
+
+  // A county may claim a fix (a Bearer POST needs no CSRF token) and nothing else; the review names it.
+  auto claim = c.handle(post("/api/findings/" + own_icp + "/review", {{"status", "fixed"}, {"note", "已补备案号"}}, county));
+  ASSERT_EQ(claim.status, 200) << claim.body;
+  EXPECT_EQ(json::parse(claim.body)["review"]["account"], "安平县政务公开办");
+  EXPECT_EQ(c.handle(post("/api/findings/" + own_link + "/review", {{"status", "false_positive"}, {"note", "不是死链"}}, county)).status, 403);
+  EXPECT_EQ(c.handle(post("/api/findings/" + own_link + "/review", {{"status", "confirmed"}}, viewer)).status, 403);
+  auto fp = c.handle(post("/api/findings/" + own_link + "/review", {{"status", "false_positive"}, {"note", "目标页存在"}}, evaluator));
+  ASSERT_EQ(fp.status, 200) << fp.body;
+  auto history = store.reviews_of("anping", "links.broken", "http://www.anping.gov.cn/gone.html");
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].account, "评估组");
+
+  // Batch: one decision for several findings, all or none.
+  auto batch = c.handle(post("/api/reviews", {{"ids", json::array({std::stoll(theirs), std::stoll(own_icp)})}, {"status", "confirmed"}}, evaluator));
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  EXPECT_EQ(json::parse(batch.body).size(), 2u);
+  auto refused = c.handle(post("/api/reviews", {{"ids", json::array({std::stoll(own_icp), std::stoll(theirs)})}, {"status", "fixed"}}, county));
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_EQ(store.reviews_of("anping", "footer.missing_icp", "www.anping.gov.cn").size(), 2u);  // the claim and the batch, not the refused
+
+  // A browser: the token once at login, then a cookie session with a CSRF token of its own.
+  HttpRequest login{"POST", "/login", {{"host", "127.0.0.1:8080"}, {"content-type", "application/x-www-form-urlencoded"}}, "token=" + county};
+  auto in = c.handle(login);
+  ASSERT_EQ(in.status, 303);
+  std::string session;
+  for (auto& [k, v] : in.headers)
+    if (k == "Set-Cookie") session = v.substr(0, v.find(';'));
+  ASSERT_FALSE(session.empty());
+  HttpRequest ask = get("/api/session");
+  ask.headers["cookie"] = session;
+  auto s = json::parse(c.handle(ask).body);
+  EXPECT_EQ(s["account"], "安平县政务公开办");
+  std::string csrf = s["csrf"];
+  ASSERT_EQ(csrf.size(), 64u);
+  EXPECT_NE(csrf, c.csrf_token());  // not the process's
+  HttpRequest form{"POST", "/findings/" + own_icp + "/review",
+                   {{"host", "127.0.0.1:8080"}, {"content-type", "application/x-www-form-urlencoded"}, {"cookie", session}}, "status=fixed&note=x"};
+  EXPECT_EQ(c.handle(form).status, 403);  // no token
+  form.body += "&csrf=" + csrf;
+  form.headers["origin"] = "http://evil.example";
+  EXPECT_EQ(c.handle(form).status, 403);  // another origin
+  form.headers["origin"] = "http://127.0.0.1:8080";
+  EXPECT_EQ(c.handle(form).status, 303);
+  // A second login gets another token; the first session's does not work for it.
+  auto again = c.handle(login);
+  std::string session2;
+  for (auto& [k, v] : again.headers)
+    if (k == "Set-Cookie") session2 = v.substr(0, v.find(';'));
+  form.headers["cookie"] = session2;
+  EXPECT_EQ(c.handle(form).status, 403);
+  // Logout ends the session.
+  HttpRequest out{"POST", "/logout", {{"host", "127.0.0.1:8080"}, {"cookie", session}, {"content-type", "application/x-www-form-urlencoded"}}, "csrf=" + csrf};
+  EXPECT_EQ(c.handle(out).status, 303);
+  EXPECT_EQ(c.handle(ask).status, 401);
+
+  // Accounts come and go.
+  EXPECT_TRUE(store.remove_account("观察员"));
+  EXPECT_FALSE(store.remove_account("观察员"));
+  EXPECT_EQ(c.handle(get("/api/runs", viewer)).status, 401);
+  EXPECT_EQ(store.accounts().size(), 2u);
+}
+
+}  // namespace
+
+TEST(Campaign, AccountsAndScopesOverSqlite) {
+  SqliteBackend b;
+  accounts_and_scopes(b);
+}
+
+TEST(Campaign, AccountsAndScopesOverPostgres) {
+  PgServer pg(55435);
+  if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
+  ASSERT_TRUE(pg.error().empty()) << pg.error();
+  PgBackend b(pg);
+  accounts_and_scopes(b);
+}
+
+// A SQLite crawl that never ended: `report` says so and exits 3; --partial writes every site as 未测评.
+TEST(Campaign, ACrawlThatNeverEndedIsNotAuditedAndNotPassed) {
+  fs::path d = scratch("stopped");
+  {
+    Store s((d / "govaudit.db").string());
+    auto crawl = s.begin_run(RunKind::Crawl, *Date::parse_iso("2025-11-20"), std::nullopt, "{}");
+    s.add_sites(crawl, kSites);
+    s.set_site_status(crawl, "anping", "done", "", {});  // one site crawled, then the run was killed
+  }
+  std::string db = (d / "govaudit.db").string();
+  EXPECT_EQ(sh(bin() + " report --db '" + db + "' --out '" + (d / "out").string() + "' 2> '" + (d / "err").string() + "'"), 3);
+  EXPECT_NE(read_file(d / "err").find("2 of 2 sites were not audited"), std::string::npos) << read_file(d / "err");
+  EXPECT_FALSE(fs::exists(d / "out" / "report.md"));
+  ASSERT_EQ(sh(bin() + " report --partial --db '" + db + "' --out '" + (d / "out").string() + "' 2>/dev/null >/dev/null"), 0);
+  std::string md = read_file(d / "out" / "report.md"), html = read_file(d / "out" / "report.html");
+  EXPECT_NE(md.find("未测评网站 2 个"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| 合格 |"), std::string::npos) << md;
+  EXPECT_EQ(html.find(">合格<"), std::string::npos);
+  EXPECT_EQ(html.find("未发现问题"), std::string::npos);
+  // Nor may an audit judge it.
+  EXPECT_EQ(sh(bin() + " audit -q --db '" + db + "' --run 1 --out '" + (d / "out").string() + "' 2>/dev/null"), 2);
+  fs::remove_all(d);
+}
+
+// A shared run planned but never worked: no site 合格, every site 未测评, exit 3 (0 with --partial).
+TEST(Campaign, APlannedRunNoWorkerTouchedIsNotAudited) {
+  PgServer pg(55436);
+  if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
+  ASSERT_TRUE(pg.error().empty()) << pg.error();
+  fs::path d = scratch("planned");
+  std::ofstream(d / "sites.toml") << "[[site]]\nid = \"anping\"\nname = \"安平县\"\nhomepage = \"http://www.anping.gov.cn/\"\n"
+                                     "[[site]]\nid = \"bocheng\"\nname = \"博城县\"\nhomepage = \"http://www.bocheng.gov.cn/\"\n";
+  std::string uri = pg.uri();
+  ASSERT_EQ(sh(bin() + " plan -q --db '" + uri + "' --sites '" + (d / "sites.toml").string() + "' --units-by host --today 2025-11-20"), 0);
+  std::string report = bin() + " report --db '" + uri + "' --store '" + (d / "store").string() + "' --out '" + (d / "out").string() + "'";
+  EXPECT_EQ(sh(report + " 2> '" + (d / "err").string() + "' >/dev/null"), 3);
+  EXPECT_NE(read_file(d / "err").find("2 of 2 sites were not audited"), std::string::npos) << read_file(d / "err");
+  EXPECT_FALSE(fs::exists(d / "out" / "report.html"));
+  ASSERT_EQ(sh(report + " --partial 2>/dev/null >/dev/null"), 0);
+  for (auto* f : {"report.md", "report.html", "rectification.csv"}) ASSERT_TRUE(fs::exists(d / "out" / f)) << f;
+  std::string md = read_file(d / "out" / "report.md"), html = read_file(d / "out" / "report.html");
+  EXPECT_NE(md.find("未测评网站 2 个（尚未测评（等待处理） 2 个）"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| 合格 |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("100.0"), std::string::npos) << md;
+  EXPECT_EQ(html.find(">合格<"), std::string::npos);
+  EXPECT_EQ(html.find("100.0"), std::string::npos);
+  fs::remove_all(d);
+}
+
+// `govaudit user`: the token once, alone on the last line; clear errors that change nothing.
+TEST(Campaign, UserCommandsAddListRemoveAndRefuseBadInput) {
+  SqliteBackend b;
+  std::string db = (b.dir / "govaudit.db").string(), out = (b.dir / "user.out").string(), err = (b.dir / "user.err").string();
+  auto user = [&](const std::string& args) { return sh(bin() + " user " + args + " --db '" + db + "' > '" + out + "' 2> '" + err + "'"); };
+  ASSERT_EQ(user("add --name 安平县 --role county --sites anping"), 0) << read_file(err);
+  std::string printed = read_file(out);
+  ASSERT_FALSE(printed.empty());
+  printed.pop_back();
+  std::string token = printed.substr(printed.rfind('\n') + 1);
+  EXPECT_EQ(token.rfind("gat_", 0), 0u) << printed;
+  auto a = b.s.account_by_token_hash(token_hash(token));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->role, Role::County);
+  EXPECT_EQ(a->sites, std::vector<std::string>{"anping"});
+  // Only its hash is stored (grep in a process of its own: closing a descriptor of the database file
+  // here would drop this process's SQLite locks on it).
+  EXPECT_EQ(sh("cat '" + db + "'* | grep -c '" + token + "' >/dev/null"), 1);
+
+  EXPECT_EQ(user("add --name x --role admin"), 2);
+  EXPECT_NE(read_file(err).find("not a role"), std::string::npos);
+  EXPECT_EQ(user("add --name y --role county --sites nowhere"), 2);
+  EXPECT_NE(read_file(err).find("no site 'nowhere'"), std::string::npos);
+  EXPECT_EQ(user("add --name z --role county"), 2);
+  EXPECT_EQ(user("add --name 安平县 --role viewer"), 2);  // the name is taken
+  EXPECT_EQ(b.s.accounts().size(), 1u);
+
+  ASSERT_EQ(user("list"), 0);
+  EXPECT_NE(read_file(out).find("安平县\tcounty\tanping"), std::string::npos) << read_file(out);
+  ASSERT_EQ(user("remove --name 安平县"), 0);
+  EXPECT_EQ(user("remove --name 安平县"), 2);
+  EXPECT_TRUE(b.s.accounts().empty());
+}
