@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 
 #include "model/strings.hpp"
 #include "storage/shared_store.hpp"
+#include "tests/integration/http_client.hpp"
 #include "tests/integration/pg_server.hpp"
 #include "tests/integration/served_corpus.hpp"
 
@@ -27,6 +29,8 @@ using govaudit::test::sh;
 using govaudit::test::PgServer;
 using govaudit::test::start;
 using govaudit::test::finish;
+using govaudit::test::http;
+using govaudit::test::Served;
 
 namespace {
 
@@ -113,6 +117,58 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
   auto shared = finding_keys(d / "shared" / "findings.jsonl"), alone = finding_keys(d / "single" / "findings.jsonl");
   EXPECT_GT(alone.size(), 60u);
   EXPECT_EQ(shared, alone);
+
+  // The console over the shared store: an evaluator's and a county's token, the API lists the run's
+  // findings (the county only its own), evidence from the artifact store, and a 误报 made there
+  // leaves the shared report's 整改清单.
+  auto token = [&](const std::string& args) {
+    EXPECT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' user add --db '" + uri + "' " + args + " > '" + (d / "token").string() + "'"), 0);
+    std::string out = govaudit::read_file(d / "token");
+    out.pop_back();
+    return out.substr(out.rfind('\n') + 1);
+  };
+  std::string county_site = store.units(run).front().sites.front().id;
+  std::string evaluator = token("--name 评估组 --role evaluator"), county = token("--name 县 --role county --sites " + county_site);
+  {
+    Served console({"--db", uri, "--store", (d / "store").string(), "--listen", "127.0.0.1:18574"}, d / "serve.log", 18574);
+    std::string base = console.base() + "/api/findings?run=" + std::to_string(run);
+    auto all = nlohmann::json::parse(http("GET", base, {"Authorization: Bearer " + evaluator}).body);
+    ASSERT_EQ(all.size(), shared.size());
+    auto mine = nlohmann::json::parse(http("GET", base, {"Authorization: Bearer " + county}).body);
+    ASSERT_FALSE(mine.empty());
+    for (auto& f : mine) EXPECT_EQ(f["site"], county_site);
+    std::int64_t other = 0, evidence = 0;
+    for (auto& f : all) {
+      if (f["site"] != county_site && !other) other = f["id"];
+      if (!evidence && http("GET", console.base() + "/evidence/" + std::to_string(f["id"].get<std::int64_t>()), {"Authorization: Bearer " + evaluator}).status == 200)
+        evidence = f["id"];
+    }
+    EXPECT_GT(evidence, 0);  // the WARC record the worker published, read from the artifact store
+    EXPECT_EQ(http("GET", console.base() + "/findings/" + std::to_string(other), {"Authorization: Bearer " + county}).status, 404);
+    auto& target = all[0];
+    auto fp = http("POST", console.base() + "/api/findings/" + std::to_string(target["id"].get<std::int64_t>()) + "/review",
+                   {"Authorization: Bearer " + evaluator, "Content-Type: application/json"}, R"({"status":"false_positive","note":"复核：误报"})");
+    ASSERT_EQ(fp.status, 200) << fp.body;
+    EXPECT_EQ(nlohmann::json::parse(fp.body)["review"]["account"], "评估组");
+    auto page = http("GET", console.base() + "/runs/" + std::to_string(run), {"Authorization: Bearer " + evaluator});
+    EXPECT_NE(page.body.find("工作单元"), std::string::npos);
+    ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' report -q --db '" + uri + "' --store '" + (d / "store").string() + "' --run " +
+                 std::to_string(run) + " --out '" + (d / "reviewed").string() + "' >/dev/null"),
+              0);
+    auto reviewed = finding_keys(d / "reviewed" / "findings.jsonl");
+    EXPECT_EQ(reviewed, shared);  // the export keeps it, with its review
+    std::string csv = govaudit::read_file(d / "reviewed" / "rectification.csv"), before_csv = govaudit::read_file(d / "shared" / "rectification.csv");
+    auto rows = [](const std::string& t) { return std::count(t.begin(), t.end(), '\n'); };
+    EXPECT_EQ(rows(csv) + 1, rows(before_csv));  // one row fewer in the 整改清单
+    std::ifstream jl(d / "reviewed" / "findings.jsonl");
+    bool marked = false;
+    for (std::string line; std::getline(jl, line);) {
+      auto j = nlohmann::json::parse(line);
+      if (j["site"] == target["site"] && j["rule"] == target["rule"] && j["subject"] == target["subject"])
+        marked = j.contains("review") && j["review"]["status"] == "false_positive";
+    }
+    EXPECT_TRUE(marked);
+  }
 
   // A second round of the same sites: `diff` over the shared store finds nothing new, nothing fixed.
   ASSERT_EQ(plan(corpus, uri), 0);
