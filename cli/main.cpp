@@ -26,6 +26,7 @@
 #include "storage/shared_store.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
+#include "cli/recheck.hpp"
 #include "config/calendar.hpp"
 #include "crawler/availability.hpp"
 #include "crawler/fetch_page.hpp"
@@ -512,6 +513,30 @@ int cmd_user(const Options& o, const std::string& action) {
   return 0;
 }
 
+int cmd_recheck(const Options& o) {
+  if (pg::is_uri(o.db)) throw Usage("recheck: the shared store is not supported yet; recheck a unit's database (its artifact) or run the next round");
+  Config cfg = make_config(o);
+  std::string path = existing_db(o);
+  CrawlLock lock(path);
+  Store store(path);
+  std::int64_t run = run_or_latest(store, o.run, RunKind::Audit, path);
+  RecheckSummary sum;
+  try {
+    sum = recheck_claims(store, path, cfg, run);
+  } catch (const std::invalid_argument& e) {
+    throw Usage(e.what());
+  }
+  int passed = 0, failed = 0;
+  for (auto& r : sum.results) {
+    passed += r.result == RecheckResult::Passed;
+    failed += r.result == RecheckResult::Failed;
+    std::cout << r.site_id << '\t' << r.rule << '\t' << r.subject << '\t' << label(r.result) << '\t' << r.note << "\n";
+  }
+  std::cout << "recheck of audit run " << run << ": " << sum.results.size() << " claims, " << passed << " 整改通过, " << failed
+            << " 整改未通过, " << sum.results.size() - size_t(passed + failed) << " 未能复查; " << sum.fetched << " URLs fetched\n";
+  return 0;
+}
+
 int cmd_calendar(const Options& o) {
   const Calendar& cal = Calendar::builtin();
   auto date = [](const std::string& s, const char* opt) {
@@ -612,6 +637,9 @@ int main(int argc, char** argv) {
   serve->add_option("--warc-root", o.warc_root, "Directory the WARC evidence is under (default: the database's directory)");
   serve->add_option("--config", o.config, "Configuration file (TOML) the reports were made with");
   serve->add_flag("-v,--verbose", o.verbose, "Log every request (repeat for debug)");
+  auto* recheck = app.add_subcommand("recheck", "回头看: fetch again only what findings claimed fixed are about, and judge them");
+  recheck->add_option("--run", o.run, "Audit run whose claims to check (default: the latest)");
+  add_common(recheck, o, false);
   auto* user = app.add_subcommand("user", "Console accounts: add, list, remove");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "Add an account; its token is printed once, on the last line");
@@ -674,6 +702,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(serve)) return cmd_serve(o);
     if (app.got_subcommand(plan)) return cmd_plan(o);
     if (app.got_subcommand(worker)) return cmd_worker(o);
+    if (app.got_subcommand(recheck)) return cmd_recheck(o);
     if (app.got_subcommand(user))
       return cmd_user(o, user->got_subcommand(user_add) ? "add" : user->got_subcommand(user_list) ? "list" : "remove");
   } catch (const Usage& e) {

@@ -50,6 +50,21 @@ std::string_view label(ReviewState s) {
   return "未复核";
 }
 
+std::string_view name(RecheckResult r) {
+  return r == RecheckResult::Passed ? "passed" : r == RecheckResult::Failed ? "failed" : "unmeasured";
+}
+
+std::string_view label(RecheckResult r) {
+  return r == RecheckResult::Passed ? "整改通过" : r == RecheckResult::Failed ? "整改未通过" : "未能复查";
+}
+
+std::optional<RecheckResult> recheck_result_from(std::string_view s) {
+  if (s == "passed") return RecheckResult::Passed;
+  if (s == "failed") return RecheckResult::Failed;
+  if (s == "unmeasured") return RecheckResult::Unmeasured;
+  return std::nullopt;
+}
+
 std::string_view name(Role r) {
   switch (r) {
     case Role::Evaluator: return "evaluator";

@@ -24,6 +24,22 @@ struct Review {
   std::string account;  // the console account that made it ("" : loopback without accounts, an import)
 };
 
+// 回头看: a claimed fix checked again on the pages its rule reads (govaudit recheck).
+enum class RecheckResult : std::uint8_t { Passed, Failed, Unmeasured };
+std::string_view name(RecheckResult r);   // passed, failed, unmeasured
+std::string_view label(RecheckResult r);  // 整改通过, 整改未通过, 未能复查
+std::optional<RecheckResult> recheck_result_from(std::string_view s);
+
+struct Recheck {
+  std::int64_t id = 0;
+  std::string site_id, rule, subject;
+  std::int64_t run = 0;  // the audit run the fix was claimed on
+  RecheckResult result = RecheckResult::Unmeasured;
+  std::string note;  // why unmeasured, or what was fetched
+  std::string warc;  // the new evidence
+  std::string at;    // ISO 8601 UTC
+};
+
 // Who may do what in the console (govaudit user add): an evaluator (测评人员) everything; a county's
 // staff see only their sites and may only claim a fix (已整改); a viewer only reads.
 enum class Role : std::uint8_t { Evaluator, County, Viewer };

@@ -98,15 +98,17 @@ bool foreign_origin(const HttpRequest& req) {
 }
 
 json finding_json(const StoredFinding& sf, const std::map<ReviewKey, Review>& reviews, const std::set<FindingKey>& before,
-                  bool has_previous, std::int64_t run) {
+                  bool has_previous, std::int64_t run, const std::map<ReviewKey, Recheck>& rechecks) {
   const Finding& f = sf.finding;
+  auto rc = rechecks.find(key_of(f));
+  json recheck = rc == rechecks.end() ? json(nullptr) : json{{"result", label(rc->second.result)}, {"at", rc->second.at}, {"note", rc->second.note}};
   auto it = reviews.find(key_of(f));
   const Review* r = it == reviews.end() ? nullptr : &it->second;
   json detail = json::parse(f.detail_json, nullptr, false);
   if (detail.is_discarded()) detail = f.detail_json;
   return {{"id", sf.id}, {"run", sf.run}, {"site", f.site_id}, {"rule", f.rule}, {"subject", f.subject}, {"url", f.url},
           {"severity", name(f.severity)}, {"detail", detail}, {"history", has_previous && before.count(key_of(f)) ? "persisting" : "new"},
-          {"review", review_json(r, review_state(r, run))}};
+          {"review", review_json(r, review_state(r, run))}, {"recheck", recheck}};
 }
 
 }  // namespace
@@ -348,8 +350,9 @@ HttpResponse Console::api_findings(const Principal& p, std::int64_t run) {
   if (prev)
     for (auto& f : store_.findings(*prev)) before.insert(key_of(f));
   json out = json::array();
+  auto rechecks = store_.rechecks_for(run);
   for (auto& sf : store_.stored_findings(run))
-    if (p.account.sees(sf.finding.site_id)) out.push_back(finding_json(sf, reviews, before, prev.has_value(), run));
+    if (p.account.sees(sf.finding.site_id)) out.push_back(finding_json(sf, reviews, before, prev.has_value(), run, rechecks));
   return json_response(out);
 }
 
@@ -360,7 +363,7 @@ HttpResponse Console::api_finding(const Principal& p, std::int64_t id) {
   auto prev = store_.previous_audit_run(sf->run);
   if (prev)
     for (auto& f : store_.findings(*prev)) before.insert(key_of(f));
-  return json_response(finding_json(*sf, store_.reviews_for(sf->run), before, prev.has_value(), sf->run));
+  return json_response(finding_json(*sf, store_.reviews_for(sf->run), before, prev.has_value(), sf->run, store_.rechecks_for(sf->run)));
 }
 
 }  // namespace govaudit

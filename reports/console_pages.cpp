@@ -255,10 +255,14 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
          std::string(name(f.severity)) + "</td><td>" + history + "</td><td>" + review + "</td></tr>";
   };
   if (hist != "已整改") {
+    auto rechecks = store_.rechecks_for(run);
     for (auto& sf : stored) {
       ReviewState st = d.state(sf.finding);
       std::string h = earlier.status(sf.finding);
-      if (keep(sf.finding) && (review_f.empty() || review_f == name(st)) && (hist.empty() || hist == h)) row(sf, h, state_tag(st));
+      std::string tag = state_tag(st);
+      if (auto rc = rechecks.find(key_of(sf.finding)); rc != rechecks.end() && st == ReviewState::FixClaimed)
+        tag += " <span class=\"muted\">回头看：" + std::string(label(rc->second.result)) + "</span>";
+      if (keep(sf.finding) && (review_f.empty() || review_f == name(st)) && (hist.empty() || hist == h)) row(sf, h, tag);
     }
   } else if (auto prev = store_.previous_audit_run(run)) {
     // 已整改: found by the run before and not by this one (linked to the finding as it was then).
@@ -285,7 +289,17 @@ HttpResponse Console::finding_page(const Principal& p, std::int64_t id) {
   const Review* current = reviews.count(key_of(f)) ? &reviews.at(key_of(f)) : nullptr;
   ReviewState st = review_state(current, sf->run);
   std::string sid = std::to_string(id), run = std::to_string(sf->run);
-  std::string b = "<p><a href=\"/runs/" + run + "\">← 第 " + run + " 批测评</a></p><h1>#" + sid + " " + html_escape(rt.title) + " " + state_tag(st) + "</h1>";
+  auto rechecks = store_.rechecks_for(sf->run);
+  auto rc = rechecks.find(key_of(f));
+  std::string recheck;
+  if (rc != rechecks.end())
+    recheck = " <span class=\"tag " + std::string(rc->second.result == RecheckResult::Passed ? "fix_claimed" : "fix_failed") + "\">回头看：" +
+              std::string(label(rc->second.result)) + "</span>";
+  std::string b = "<p><a href=\"/runs/" + run + "\">← 第 " + run + " 批测评</a></p><h1>#" + sid + " " + html_escape(rt.title) + " " + state_tag(st) +
+                  recheck + "</h1>";
+  if (rc != rechecks.end())
+    b += "<p>回头看（" + html_escape(rc->second.at) + "）：" + std::string(label(rc->second.result)) + "；" + html_escape(rc->second.note) +
+         (rc->second.warc.empty() ? "" : "；新证据：" + html_escape(rc->second.warc)) + "</p>";
   b += "<table><tr><th style=\"width:14%\">网站</th><td>" + html_escape(f.site_id) + "</td></tr><tr><th>规则</th><td><code>" + html_escape(f.rule) +
        "</code>（" + html_escape(rt.category) + "，" + std::string(name(f.severity)) + "）</td></tr><tr><th>对象</th><td>" + html_escape(f.subject) +
        "</td></tr><tr><th>地址</th><td>" + html_escape(f.url) + "</td></tr><tr><th>测量值</th><td>" + detail_text(f.detail_json, config_) +

@@ -41,8 +41,7 @@ struct SiteSummary : SiteEvidence {
   int probes = 0, probes_failed = 0;  // availability in the window before the audit date
 };
 
-using FindingKey = std::tuple<std::string, std::string, std::string>;  // site, rule, subject
-inline FindingKey key_of(const Finding& f) { return {f.site_id, f.rule, f.subject}; }
+using FindingKey = ReviewKey;  // site, rule, subject (storage/campaign.hpp, with key_of)
 
 struct ReportData {
   const Config* config = nullptr;

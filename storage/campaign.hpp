@@ -44,6 +44,7 @@ struct UnitStatus {
 };
 
 using ReviewKey = std::tuple<std::string, std::string, std::string>;  // site, rule, subject
+inline ReviewKey key_of(const Finding& f) { return {f.site_id, f.rule, f.subject}; }
 
 class Campaign {
  public:
@@ -67,6 +68,10 @@ class Campaign {
   virtual std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject) = 0;
   // The newest review of each finding key made on `audit_run` or before it.
   virtual std::map<ReviewKey, Review> reviews_for(std::int64_t audit_run) = 0;
+
+  virtual void add_recheck(const Recheck& r) = 0;
+  // The newest recheck of each finding key of `audit_run` (claims made on that run).
+  virtual std::map<ReviewKey, Recheck> rechecks_for(std::int64_t audit_run) = 0;
 
   // Adds an account; throws std::invalid_argument when the name is taken.
   virtual std::int64_t add_account(const Account& a) = 0;

@@ -107,3 +107,25 @@ std::map<ReviewKey, Review> Store::reviews_for(std::int64_t audit_run) {
 }
 
 }  // namespace govaudit
+
+namespace govaudit {
+
+void Store::add_recheck(const Recheck& r) {
+  db_.prepare("INSERT INTO rechecks (site_id, rule, subject, run_id, result, note, warc, at) VALUES (?,?,?,?,?,?,?,?)")
+      .bind(1, r.site_id).bind(2, r.rule).bind(3, r.subject).bind(4, r.run).bind(5, std::string(name(r.result))).bind(6, r.note)
+      .bind(7, r.warc).bind(8, r.at.empty() ? now_iso_utc() : r.at).run();
+}
+
+std::map<ReviewKey, Recheck> Store::rechecks_for(std::int64_t audit_run) {
+  auto st = db_.prepare("SELECT id, site_id, rule, subject, run_id, result, note, warc, at FROM rechecks WHERE run_id=? ORDER BY id");
+  st.bind(1, audit_run);
+  std::map<ReviewKey, Recheck> out;
+  while (st.step()) {
+    Recheck r{st.integer(0), st.text(1), st.text(2), st.text(3), st.integer(4),
+              recheck_result_from(st.text(5)).value_or(RecheckResult::Unmeasured), st.text(6), st.text(7), st.text(8)};
+    out[{r.site_id, r.rule, r.subject}] = std::move(r);
+  }
+  return out;
+}
+
+}  // namespace govaudit

@@ -413,3 +413,26 @@ bool SharedStore::retry_unit(std::int64_t run, int unit) {
 }
 
 }  // namespace govaudit
+
+namespace govaudit {
+
+void SharedStore::add_recheck(const Recheck& r) {
+  db_.exec("INSERT INTO shared_rechecks (site_id, rule, subject, run_id, result, note, warc, at) VALUES ($1,$2,$3,$4,$5,$6,$7,"
+           "coalesce($8, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')))",
+           {r.site_id, r.rule, r.subject, std::to_string(r.run), std::string(name(r.result)), r.note, r.warc,
+            r.at.empty() ? std::nullopt : pg::Param(r.at)});
+}
+
+std::map<ReviewKey, Recheck> SharedStore::rechecks_for(std::int64_t run) {
+  auto r = db_.exec("SELECT id, site_id, rule, subject, run_id, result, note, warc, at FROM shared_rechecks WHERE run_id=$1 ORDER BY id",
+                    {std::to_string(run)});
+  std::map<ReviewKey, Recheck> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    Recheck c{r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.integer(i, 4),
+              recheck_result_from(r.text(i, 5)).value_or(RecheckResult::Unmeasured), r.text(i, 6), r.text(i, 7), r.text(i, 8)};
+    out[{c.site_id, c.rule, c.subject}] = std::move(c);
+  }
+  return out;
+}
+
+}  // namespace govaudit

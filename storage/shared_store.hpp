@@ -107,6 +107,8 @@ class SharedStore : public Campaign {
   std::int64_t add_review(const Review& r) override;
   std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject) override;
   std::map<ReviewKey, Review> reviews_for(std::int64_t run) override;
+  void add_recheck(const Recheck& r) override;
+  std::map<ReviewKey, Recheck> rechecks_for(std::int64_t audit_run) override;
   std::int64_t add_account(const Account& a) override;
   std::vector<Account> accounts() override;
   bool remove_account(const std::string& name) override;

@@ -27,3 +27,14 @@ CREATE TABLE shared_accounts (
   token_hash TEXT NOT NULL UNIQUE,
   created_at TEXT NOT NULL
 );
+CREATE TABLE shared_rechecks (
+  id      BIGSERIAL PRIMARY KEY,
+  site_id TEXT NOT NULL,
+  rule    TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  run_id  BIGINT NOT NULL REFERENCES shared_runs(id),
+  result  TEXT NOT NULL CHECK (result IN ('passed', 'failed', 'unmeasured')),
+  note    TEXT NOT NULL DEFAULT '',
+  warc    TEXT NOT NULL DEFAULT '',
+  at      TEXT NOT NULL
+);
