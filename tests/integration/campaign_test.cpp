@@ -15,7 +15,9 @@
 #include "reports/console.hpp"
 #include "storage/shared_store.hpp"
 #include "storage/store.hpp"
+#include "model/url.hpp"
 #include "tests/integration/pg_server.hpp"
+#include "tests/integration/served_corpus.hpp"
 #include "tests/test_helpers.hpp"
 
 namespace fs = std::filesystem;
@@ -332,4 +334,74 @@ TEST(Campaign, UserCommandsAddListRemoveAndRefuseBadInput) {
   ASSERT_EQ(user("remove --name 安平县"), 0);
   EXPECT_EQ(user("remove --name 安平县"), 2);
   EXPECT_TRUE(b.s.accounts().empty());
+}
+
+// 回头看 on a served corpus: two findings claimed fixed, one really fixed there (the missing page put
+// back) and one not; `recheck` fetches only what they rest on and tells them apart.
+TEST(Campaign, RecheckTellsARealFixFromAClaimInAFewRequests) {
+  govaudit::test::ServedCorpus corpus("recheck", 18095, 5395, 3, 40);
+  GOVAUDIT_NEED_CORPUS(corpus);
+  fs::path out = corpus.dir() / "out";
+  ASSERT_EQ(sh(corpus.command("run", out) + " >/dev/null 2>&1"), 0);
+  std::string recheck;  // the run's options but the site list: the claims name their sites
+  auto a = corpus.args(out);
+  a[1] = "recheck";
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] == "--sites") ++i;
+    else recheck += "'" + a[i] + "' ";
+  std::string db = (out / "govaudit.db").string();
+  std::int64_t audit = 0;
+  std::optional<StoredFinding> fixed, claimed;
+  {
+    Store s(db);
+    audit = s.latest_run(RunKind::Audit)->id;
+    for (auto& sf : s.stored_findings(audit)) {
+      const Finding& f = sf.finding;
+      auto host = url::host_of(f.subject);
+      if (!fixed && f.rule == "links.broken" && url::host_of(f.url) == host && fs::exists(corpus.www() / host)) fixed = sf;
+      else if (!claimed && f.rule.rfind("footer.", 0) == 0) claimed = sf;
+    }
+    ASSERT_TRUE(fixed && claimed) << "the corpus has no own-host broken link or footer finding";
+    // Without a claim there is nothing to recheck: a clear error, nothing fetched.
+    EXPECT_EQ(sh(recheck + " 2>/dev/null >/dev/null"), 2);
+    for (auto* sf : {&*fixed, &*claimed}) {
+      Review r;
+      r.site_id = sf->finding.site_id;
+      r.rule = sf->finding.rule;
+      r.subject = sf->finding.subject;
+      r.run = audit;
+      r.status = ReviewStatus::Fixed;
+      r.note = "已整改";
+      s.add_review(r);
+    }
+  }
+  // The county puts the missing page back; the footer stays as it was.
+  auto u = url::parts(fixed->finding.subject);
+  fs::path page = corpus.www() / u->host / u->path.substr(1);
+  if (u->path.back() == '/') page /= "index.html";
+  fs::create_directories(page.parent_path());
+  std::ofstream(page) << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>已恢复</title></head><body><p>页面已恢复。</p></body></html>";
+
+  auto from = corpus.log_size();
+  ASSERT_EQ(sh(recheck + " > '" + (corpus.dir() / "recheck.out").string() + "' 2>&1"), 0)
+      << read_file(corpus.dir() / "recheck.out");
+  auto requests = corpus.log(from);
+  EXPECT_LE(requests.size(), 30u) << "a recheck is not a crawl";
+  EXPECT_GE(requests.size(), 2u);
+  Store s(db);
+  auto results = s.rechecks_for(audit);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results.at(key_of(fixed->finding)).result, RecheckResult::Passed) << results.at(key_of(fixed->finding)).note;
+  EXPECT_EQ(results.at(key_of(claimed->finding)).result, RecheckResult::Failed) << results.at(key_of(claimed->finding)).note;
+  EXPECT_FALSE(results.at(key_of(claimed->finding)).warc.empty());  // the new evidence
+
+  // The console's finding object carries it; the finding page shows it.
+  Config cfg = load_config();
+  ConsoleOptions o;
+  o.warc_root = out;
+  Console c(s, cfg, o);
+  auto j = json::parse(c.handle(get("/api/findings/" + std::to_string(fixed->id))).body);
+  EXPECT_EQ(j["recheck"]["result"], "整改通过") << j.dump();
+  auto failed = c.handle(get("/findings/" + std::to_string(claimed->id))).body;
+  EXPECT_NE(failed.find("回头看：整改未通过"), std::string::npos);
 }
