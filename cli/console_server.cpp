@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -118,7 +119,12 @@ asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimi
   for (;;) {
     boost::system::error_code ec;
     tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) continue;
+    if (ec) {  // out of descriptors (EMFILE/ENFILE) or the like: wait instead of spinning on it
+      spdlog::warn("console: cannot accept a connection: {}", ec.message());
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(200));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
     asio::co_spawn(acceptor.get_executor(), session(std::move(s), console, limit), asio::detached);
   }
 }

@@ -83,7 +83,13 @@ Date audit_date(const Options& o) {
   return *d;
 }
 
-std::string db_path(const Options& o) { return o.db.empty() ? (fs::path(o.out) / "govaudit.db").string() : o.db; }
+// The SQLite file of a command that works on one machine's store; a shared store's URI is refused
+// (never a file named after it, credentials and all).
+std::string db_path(const Options& o) {
+  if (pg::is_uri(o.db))
+    throw Usage("this command works on a SQLite file; with a shared store use plan/worker, report, diff, audit, serve or user");
+  return o.db.empty() ? (fs::path(o.out) / "govaudit.db").string() : o.db;
+}
 
 // The options that shape a job: `run` continues an unfinished job only when they are the same.
 std::string options_json(const Options& o, const char* job) {

@@ -405,3 +405,18 @@ TEST(Campaign, RecheckTellsARealFixFromAClaimInAFewRequests) {
   auto failed = c.handle(get("/findings/" + std::to_string(claimed->id))).body;
   EXPECT_NE(failed.find("回头看：整改未通过"), std::string::npos);
 }
+
+// Commands of one machine's store refuse a shared store's URI: no SQLite file named after it, and
+// its password nowhere in what they print.
+TEST(Campaign, SqliteCommandsRefuseASharedStoreUri) {
+  fs::path d = scratch("uri");
+  std::ofstream(d / "sites.toml") << "[[site]]\nid = \"anping\"\nname = \"安平县\"\nhomepage = \"http://www.anping.gov.cn/\"\n";
+  std::string uri = "postgresql://audit:s3cretpw@127.0.0.1:1/govaudit";
+  for (std::string cmd : {"probe", "crawl", "recheck"}) {
+    std::string sites = cmd == "recheck" ? "" : " --sites '" + (d / "sites.toml").string() + "'";
+    EXPECT_EQ(sh("cd '" + d.string() + "' && " + bin() + " " + cmd + sites + " --db '" + uri + "' > out 2> err"), 2) << cmd;
+    EXPECT_EQ((read_file(d / "out") + read_file(d / "err")).find("s3cretpw"), std::string::npos) << cmd;
+  }
+  EXPECT_FALSE(fs::exists(d / "postgresql:"));
+  fs::remove_all(d);
+}
