@@ -465,6 +465,7 @@ SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
 
 void apply_reviews(ReportData& d, Campaign& store, std::int64_t audit_run) {
   d.reviews = store.reviews_for(audit_run);
+  d.rechecks = store.rechecks_for(audit_run);
   auto false_positive = [&](const Finding& f) { return d.state(f) == ReviewState::FalsePositive; };
   d.findings.clear();
   d.excluded.clear();

@@ -69,6 +69,7 @@ std::vector<RectificationRow> rectification_rows(const ReportData& d) {
     int days = wd == cfg.rectification.working_days.end() ? cfg.rectification.default_working_days : wd->second;
     r.deadline = Calendar::builtin().add_working_days(today, days).iso();
     r.status = earlier.status(f);
+    if (auto rc = d.rechecks.find(key_of(f)); rc != d.rechecks.end()) r.status += "（回头看：" + std::string(label(rc->second.result)) + "）";
     rows.push_back(std::move(r));
   }
   return rows;

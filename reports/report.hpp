@@ -51,6 +51,7 @@ struct ReportData {
   std::vector<Finding> findings;   // what the report counts: every finding not reviewed 误报
   std::vector<Finding> excluded;   // reviewed 误报 (已复核排除): out of scores, lists and --fail-on
   std::map<FindingKey, Review> reviews;  // the review in force for each reviewed finding
+  std::map<FindingKey, Recheck> rechecks;  // 回头看 of the fixes claimed on this run
   bool has_previous = false;       // an earlier audit run exists
   std::vector<Finding> previous;   // its findings (less those reviewed 误报), for 新发现 / 仍存在 / 已整改
 

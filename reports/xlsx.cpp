@@ -65,7 +65,7 @@ void write_rectification_xlsx(const ReportData& d, const std::vector<Rectificati
     for (auto& row : rows)
       if (row.site == s.site.name) {
         ++n;
-        fresh += row.status == "新发现";
+        fresh += row.status.rfind("新发现", 0) == 0;
         if (earliest.empty() || row.deadline < earliest) earliest = row.deadline;
       }
     const Verdict& v = summary.verdicts[s.site.id];

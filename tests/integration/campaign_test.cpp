@@ -404,6 +404,11 @@ TEST(Campaign, RecheckTellsARealFixFromAClaimInAFewRequests) {
   EXPECT_EQ(j["recheck"]["result"], "整改通过") << j.dump();
   auto failed = c.handle(get("/findings/" + std::to_string(claimed->id))).body;
   EXPECT_NE(failed.find("回头看：整改未通过"), std::string::npos);
+  // The 整改清单 written again says it too.
+  ASSERT_EQ(sh(bin() + " report -q --db '" + db + "' --out '" + out.string() + "' >/dev/null"), 0);
+  std::string csv = read_file(out / "rectification.csv");
+  EXPECT_NE(csv.find("回头看：整改未通过"), std::string::npos);
+  EXPECT_NE(csv.find("回头看：整改通过"), std::string::npos);
 }
 
 // Commands of one machine's store refuse a shared store's URI: no SQLite file named after it, and
