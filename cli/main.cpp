@@ -37,6 +37,7 @@
 #include "reports/history.hpp"
 #include "reports/console.hpp"
 #include "reports/report.hpp"
+#include "reports/review_table.hpp"
 #include "model/url.hpp"
 #include "rules/content.hpp"
 #include "rules/footer.hpp"
@@ -52,7 +53,7 @@ struct Options {
   std::string inspect_target, inspect_file, inspect_url;
   std::string listen = "127.0.0.1:8080", token_file, warc_root;
   std::string work, store, units_by = "ip", worker_name;
-  std::string user_name, user_role, user_sites;
+  std::string user_name, user_role, user_sites, file;
   int max_units = 0, lease_seconds = 60, max_attempts = 3, batch = 16;
   bool exit_when_idle = false;
   bool json_out = false, fresh = false, partial = false;
@@ -474,6 +475,40 @@ int cmd_serve(const Options& o) {
   return 0;
 }
 
+// govaudit reviews export|import: the 复核表, over either store.
+int cmd_reviews(const Options& o, bool import) {
+  if (o.db.empty()) throw Usage("reviews: --db is required (the SQLite file or postgresql://…)");
+  if (o.file.empty()) throw Usage("reviews: --file FILE.xlsx is required");
+  auto store = open_campaign(o);
+  std::int64_t run = o.run;
+  auto runs = store->audit_runs();
+  for (auto it = runs.rbegin(); !run && it != runs.rend(); ++it)
+    if (it->done) run = it->id;
+  if (!run || !store->audit_run(run)) throw Usage(run ? "run " + std::to_string(run) + " is not an audit run" : "no finished audit run");
+  Config cfg = make_config(o);
+  if (!import) {
+    auto rows = review_rows(*store, cfg, run);
+    write_review_table(rows, o.file);
+    std::cout << "wrote " << o.file << ": " << rows.size() << " findings of audit run " << run << "\n";
+    return 0;
+  }
+  std::vector<ReviewRow> rows;
+  try {
+    rows = read_review_table(o.file);
+  } catch (const std::runtime_error& e) {
+    throw Usage(e.what());
+  }
+  auto r = import_review_table(*store, run, rows, o.user_name.empty() ? "复核表" : o.user_name);
+  for (auto& e : r.errors) std::cerr << "govaudit: " << o.file << ": " << e << "\n";
+  if (!r.errors.empty()) {
+    std::cerr << "govaudit: " << r.errors.size() << " rows are wrong; nothing was recorded\n";
+    return 2;
+  }
+  std::cout << "audit run " << run << ": " << r.applied << " reviews recorded, " << r.unchanged << " unchanged, " << r.blank
+            << " rows without a decision\n";
+  return 0;
+}
+
 // govaudit user add|list|remove: the console's accounts, in the store the console serves.
 int cmd_user(const Options& o, const std::string& action) {
   if (o.db.empty()) throw Usage("user: --db is required (the SQLite file or postgresql://… the console serves)");
@@ -646,6 +681,18 @@ int main(int argc, char** argv) {
   auto* recheck = app.add_subcommand("recheck", "回头看: fetch again only what findings claimed fixed are about, and judge them");
   recheck->add_option("--run", o.run, "Audit run whose claims to check (default: the latest)");
   add_common(recheck, o, false);
+  auto* reviews = app.add_subcommand("reviews", "The 复核表: export a run's findings as XLSX, import the decisions back");
+  reviews->require_subcommand(1);
+  auto* reviews_export = reviews->add_subcommand("export", "Write the run's findings with their review state to --file");
+  auto* reviews_import = reviews->add_subcommand("import", "Record the decisions of a filled 复核表 (all or none)");
+  for (auto* c : {reviews_export, reviews_import}) {
+    c->add_option("--db", o.db, "The store: SQLite file or postgresql://…");
+    c->add_option("--run", o.run, "Audit run (default: the latest finished)");
+    c->add_option("--file", o.file, "The XLSX file");
+    c->add_option("--config", o.config, "Configuration file (TOML) for the rules' titles");
+    c->add_flag("-q,--quiet", o.quiet, "Only warnings and errors");
+  }
+  reviews_import->add_option("--account", o.user_name, "The account the reviews are recorded under (default 复核表)");
   auto* user = app.add_subcommand("user", "Console accounts: add, list, remove");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "Add an account; its token is printed once, on the last line");
@@ -709,6 +756,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(plan)) return cmd_plan(o);
     if (app.got_subcommand(worker)) return cmd_worker(o);
     if (app.got_subcommand(recheck)) return cmd_recheck(o);
+    if (app.got_subcommand(reviews)) return cmd_reviews(o, reviews->got_subcommand(reviews_import));
     if (app.got_subcommand(user))
       return cmd_user(o, user->got_subcommand(user_add) ? "add" : user->got_subcommand(user_list) ? "list" : "remove");
   } catch (const Usage& e) {

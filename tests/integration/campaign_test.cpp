@@ -13,6 +13,7 @@
 
 #include "model/strings.hpp"
 #include "reports/console.hpp"
+#include "reports/review_table.hpp"
 #include "storage/shared_store.hpp"
 #include "storage/store.hpp"
 #include "model/url.hpp"
@@ -424,4 +425,98 @@ TEST(Campaign, SqliteCommandsRefuseASharedStoreUri) {
   }
   EXPECT_FALSE(fs::exists(d / "postgresql:"));
   fs::remove_all(d);
+}
+
+namespace {
+
+// The 复核表 of `b`'s run, filled as an evaluator would (误报 with a reason, 已整改, 确认, a blank row).
+std::vector<ReviewRow> filled_table(Backend& b, const fs::path& file) {
+  Config cfg = load_config();
+  write_review_table(review_rows(b.store(), cfg, b.run()), file.string());
+  auto rows = read_review_table(file.string());
+  EXPECT_EQ(rows.size(), 4u);
+  const char* decisions[] = {"误报", "已整改", "确认", ""};
+  for (size_t i = 0; i < rows.size() && i < 4; ++i) {
+    EXPECT_FALSE(rows[i].check.empty());
+    rows[i].decision = decisions[i];
+    rows[i].note = i == 0 ? "人工核实：页面有该标识" : i == 1 ? "已补充" : "";
+    rows[i].reviewer = "李四";
+  }
+  return rows;
+}
+
+void review_table_round_trip(Backend& b, const fs::path& dir) {
+  auto rows = filled_table(b, dir / "复核表.xlsx");
+  write_review_table(rows, (dir / "filled.xlsx").string());  // as Excel would save it
+  auto back = read_review_table((dir / "filled.xlsx").string());
+  ASSERT_EQ(back.size(), rows.size());
+  EXPECT_EQ(back[0].decision, "误报");
+  EXPECT_EQ(back[0].note, "人工核实：页面有该标识");
+
+  // Wrong rows: reported by row, and nothing recorded.
+  auto wrong = back;
+  wrong[1].id = wrong[0].id;  // a changed id: the fingerprint no longer matches
+  wrong[2].decision = "作废";
+  wrong[3].decision = "确认";
+  wrong[3].id = "999999";
+  wrong[0].note.clear();  // 误报 without its reason
+  auto bad = import_review_table(b.store(), b.run(), wrong, "复核表");
+  EXPECT_EQ(bad.errors.size(), 4u);
+  EXPECT_EQ(bad.applied, 0);
+  EXPECT_TRUE(b.store().reviews_for(b.run()).empty());
+
+  auto ok = import_review_table(b.store(), b.run(), back, "复核表");
+  EXPECT_TRUE(ok.errors.empty());
+  EXPECT_EQ(ok.applied, 3);
+  EXPECT_EQ(ok.blank, 1);
+  auto again = import_review_table(b.store(), b.run(), back, "复核表");  // the same sheet twice: nothing new
+  EXPECT_EQ(again.applied, 0);
+  EXPECT_EQ(again.unchanged, 3);
+  EXPECT_THROW(read_review_table((dir / "nothing.xlsx").string()), std::runtime_error);
+  std::ofstream(dir / "not.xlsx") << "编号,网站\n";
+  EXPECT_THROW(read_review_table((dir / "not.xlsx").string()), std::runtime_error);
+}
+
+}  // namespace
+
+// The 复核表 round trip records exactly what the same decisions made in the console record.
+TEST(Campaign, ReviewTableRoundTripMatchesTheConsole) {
+  SqliteBackend sheet, console;
+  review_table_round_trip(sheet, sheet.dir);
+  Config cfg = load_config();
+  Console c(console.s, cfg, ConsoleOptions{});
+  auto rows = filled_table(console, console.dir / "复核表.xlsx");
+  for (auto& r : rows) {
+    if (r.decision.empty()) continue;
+    std::string status = r.decision == "误报" ? "false_positive" : r.decision == "已整改" ? "fixed" : "confirmed";
+    HttpRequest req = post("/api/findings/" + r.id + "/review", {{"status", status}, {"note", r.note}, {"reviewer", r.reviewer}});
+    req.headers["x-csrf-token"] = c.csrf_token();
+    ASSERT_EQ(c.handle(req).status, 200);
+  }
+  auto a = sheet.s.reviews_for(sheet.run()), b = console.s.reviews_for(console.run());
+  ASSERT_EQ(a.size(), 3u);
+  ASSERT_EQ(a.size(), b.size());
+  for (auto& [key, r] : a) {
+    ASSERT_TRUE(b.count(key));
+    EXPECT_EQ(r.status, b.at(key).status);
+    EXPECT_EQ(r.note, b.at(key).note);
+    EXPECT_EQ(r.reviewer, b.at(key).reviewer);
+  }
+  // The CLI: export, then an import of a sheet that does not parse changes nothing (exit 2).
+  std::string db = (sheet.dir / "govaudit.db").string();
+  EXPECT_EQ(sh(bin() + " reviews export --db '" + db + "' --file '" + (sheet.dir / "cli.xlsx").string() + "' >/dev/null"), 0);
+  EXPECT_EQ(read_review_table((sheet.dir / "cli.xlsx").string()).size(), 4u);
+  EXPECT_EQ(sh(bin() + " reviews import --db '" + db + "' --file '" + (sheet.dir / "not.xlsx").string() + "' 2>/dev/null"), 2);
+  EXPECT_EQ(sh(bin() + " reviews import --db '" + db + "' --file '" + (sheet.dir / "filled.xlsx").string() + "' >/dev/null"), 0);
+}
+
+TEST(Campaign, ReviewTableRoundTripOverPostgres) {
+  PgServer pg(55437);
+  if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
+  ASSERT_TRUE(pg.error().empty()) << pg.error();
+  PgBackend b(pg);
+  fs::path dir = scratch("pgtable");
+  review_table_round_trip(b, dir);
+  EXPECT_EQ(b.store().reviews_for(b.run()).size(), 3u);
+  fs::remove_all(dir);
 }
