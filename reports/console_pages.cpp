@@ -345,7 +345,12 @@ HttpResponse Console::evidence(const Principal& p, std::int64_t id) {
   auto sf = visible_finding(p, id);
   std::string loc = sf ? store_.evidence_of(*sf) : "";
   if (loc.empty()) return html(frame("无证据", "<p>无存档。</p>"), 404);
-  auto rec = read_warc_record(options_.warc_root, loc);
+  WarcRecord rec;
+  try {
+    rec = read_warc_record(options_.warc_root, loc);
+  } catch (const std::exception&) {  // the reason names a file: the browser gets none
+    return html(frame("无证据", "<p>存档文件缺失或损坏。</p>"), 404);
+  }
   HttpResponse r;
   std::string stored;
   std::istringstream head(rec.http_head);

@@ -405,6 +405,14 @@ TEST(Campaign, RecheckTellsARealFixFromAClaimInAFewRequests) {
   EXPECT_EQ(j["recheck"]["result"], "整改通过") << j.dump();
   auto failed = c.handle(get("/findings/" + std::to_string(claimed->id))).body;
   EXPECT_NE(failed.find("回头看：整改未通过"), std::string::npos);
+  // Evidence files gone: the browser is told so, never where they were.
+  fs::rename(out / "warc", out / "warc.away");
+  auto gone = c.handle(get("/evidence/" + std::to_string(claimed->id)));
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(gone.body.find(out.string()), std::string::npos);
+  EXPECT_EQ(c.handle(get("/findings/" + std::to_string(claimed->id))).body.find(out.string()), std::string::npos);
+  fs::rename(out / "warc.away", out / "warc");
+
   // The 整改清单 written again says it too.
   ASSERT_EQ(sh(bin() + " report -q --db '" + db + "' --out '" + out.string() + "' >/dev/null"), 0);
   std::string csv = read_file(out / "rectification.csv");
