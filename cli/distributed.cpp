@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +17,7 @@
 #include "cli/pipeline.hpp"
 #include "config/sites.hpp"
 #include "crawler/dns.hpp"
+#include "model/clock.hpp"
 #include "model/strings.hpp"
 #include "model/url.hpp"
 #include "reports/report.hpp"
@@ -34,14 +36,8 @@ std::string homepage_host(const Site& s) {
 }
 
 // The configuration a run was planned with, as this machine reads it.
-Config run_config(const SharedRun& r, const fs::path& dir) {
-  std::optional<fs::path> file;
-  if (!r.config.empty()) {
-    fs::create_directories(dir);
-    file = dir / "config.toml";
-    std::ofstream(*file) << r.config;
-  }
-  Config cfg = load_config(file);
+Config run_config(const SharedRun& r) {
+  Config cfg = load_config_text(r.config, "(the configuration of shared run " + std::to_string(r.id) + ")");
   auto o = json::parse(r.options, nullptr, false);
   if (o.is_object()) {
     if (auto d = split_csv(o.value("dns", "")); !d.empty()) cfg.dns.servers = d;
@@ -94,6 +90,18 @@ class Heartbeat {
   std::thread thread_;
 };
 
+// The measures of a unit's sites, their evidence locations made keys under the artifact store.
+std::map<std::string, SiteMeasures> published_measures(const std::map<std::string, SiteMeasures>& all, const std::set<std::string>& mine,
+                                                       const std::string& prefix) {
+  std::map<std::string, SiteMeasures> out;
+  for (auto& [id, m] : all)
+    if (mine.count(id)) {
+      auto& p = out[id] = m;
+      for (auto& [url, loc] : p.warc) loc = prefix + loc;
+    }
+  return out;
+}
+
 // Judges the database a unit of an audit run names and publishes the unit; false when its lease was lost.
 bool judge(const Lease& l, const Config& cfg, const Date& today, const fs::path& dir, ArtifactStore& artifacts, bool lost,
            SharedStore& shared) {
@@ -117,6 +125,7 @@ bool judge(const Lease& l, const Config& cfg, const Date& today, const fs::path&
       }
     for (auto& [id, s] : store.site_summaries(crawl->id))
       if (mine.count(id)) pub.sites.push_back({id, s.status, s.error, s.pages, s.checked});
+    pub.measures = published_measures(store.site_measures(audit.run), mine, prefix);
   }
   std::string key = "run-" + std::to_string(l.run) + "/unit-" + std::to_string(l.unit) + "-g" + std::to_string(l.generation) + "/govaudit.db";
   artifacts.put(db.string(), key);
@@ -259,7 +268,7 @@ int run_worker(const WorkerOptions& o) {
       auto run = shared->run(run_id);
       if (!run) throw std::runtime_error("run " + std::to_string(run_id) + " is gone");
       fs::create_directories(dir);
-      Config cfg = run_config(*run, dir);
+      Config cfg = run_config(*run);
       Date today = *Date::parse_iso(run->today);
       if (run->kind == "audit") {  // re-judging: each unit's database, as its crawl left it, with this run's rules
         for (size_t i = 0; i < batch.size(); ++i) {
@@ -272,6 +281,7 @@ int run_worker(const WorkerOptions& o) {
       std::vector<Finding> findings;
       std::vector<std::string> evidence;  // per finding: its WARC record under the artifact store
       std::map<std::string, SiteResult> results;
+      std::map<std::string, SiteMeasures> measures;
       {
         Store store(db.string());
         auto job = run_job(store, db.string(), cfg, sites, today, json{{"job", "worker"}, {"run", run_id}, {"units", units}}.dump(), out,
@@ -282,6 +292,7 @@ int run_worker(const WorkerOptions& o) {
           evidence.push_back(loc.empty() ? "" : prefix + loc);
         }
         for (auto& [id, s] : store.site_summaries(job.crawl.run)) results[id] = {id, s.status, s.error, s.pages, s.checked};
+        measures = store.site_measures(job.audit.run);
       }  // closed: the database file is whole before it is copied
       std::vector<Artifact> files;
       artifacts.put(db.string(), prefix + "govaudit.db");
@@ -296,6 +307,7 @@ int run_worker(const WorkerOptions& o) {
         Publication pub;
         std::set<std::string> mine;
         for (auto& s : l.sites) mine.insert(s.id), pub.sites.push_back(results[s.id]);
+        pub.measures = published_measures(measures, mine, prefix);
         for (size_t k = 0; k < findings.size(); ++k)
           if (mine.count(findings[k].site_id)) pub.findings.push_back(findings[k]), pub.evidence.push_back(evidence[k]);
         pub.artifacts = files;
@@ -319,15 +331,14 @@ int run_worker(const WorkerOptions& o) {
   return published;
 }
 
-std::unique_ptr<LoadedReport> shared_report_data(const std::string& uri, std::int64_t run_id, const fs::path& store_dir,
-                                                 const fs::path& work) {
+std::unique_ptr<LoadedReport> shared_report_data(const std::string& uri, std::int64_t run_id) {
   SharedStore shared(uri);
   auto runs = shared.runs();
   if (runs.empty()) throw std::invalid_argument("no runs in " + pg::redact(uri));
   std::optional<SharedRun> run = run_id ? shared.run(run_id) : std::optional<SharedRun>(runs.back());
   if (!run) throw std::invalid_argument("no run " + std::to_string(run_id) + " in " + pg::redact(uri));
   auto out = std::make_unique<LoadedReport>();
-  out->config = run_config(*run, work);
+  out->config = run_config(*run);
   ReportData& d = out->data;
   d.config = &out->config;
   d.audit.id = d.crawl.id = run->id;
@@ -335,45 +346,86 @@ std::unique_ptr<LoadedReport> shared_report_data(const std::string& uri, std::in
   d.audit.today = d.crawl.today = run->today;
   d.audit.started_at = d.crawl.started_at = run->created_at;
   d.audit.status = d.crawl.status = run->status == "done" ? RunStatus::Done : RunStatus::Running;
-  DirectoryArtifacts artifacts(store_dir.string());
-  std::map<std::string, Site> done_sites;
-  std::set<std::string> databases;
-  std::vector<std::string> db_keys;
-  auto not_audited = [&d](const Site& s, std::string why) {  // listed as such, never silently left out
-    SiteSummary ss;
-    ss.site = s;
-    ss.status = "not_audited";
-    ss.error = std::move(why);
-    d.sites.push_back(std::move(ss));
-  };
-  for (auto& u : shared.units(run->id)) {
-    if (u.state != "done") {
-      std::string why = u.state == "failed"   ? "测评失败（" + std::to_string(u.attempts) + " 次尝试均失败：" + u.error + "）"
-                        : u.state == "leased" ? "测评进行中，尚未完成"
-                                              : "尚未测评（等待处理）";
-      for (auto& s : u.sites) not_audited(s, why);
-      continue;
+  auto measures = shared.site_measures(run->id);
+  for (auto& u : shared.units(run->id))
+    for (auto& site : u.sites) {  // every site listed: not audited ones as such, never silently left out
+      SiteSummary s;
+      auto m = measures.find(site.id);
+      if (u.state == "done" && m != measures.end()) static_cast<SiteMeasures&>(s) = std::move(m->second);
+      s.site = site;
+      if (!site_audited(s)) {
+        s.status = "not_audited";
+        s.error = u.state == "failed"   ? "测评失败（" + std::to_string(u.attempts) + " 次尝试均失败：" + u.error + "）"
+                  : u.state == "leased" ? "测评进行中，尚未完成"
+                  : u.state == "done"   ? "测评结果缺失（工作单元已完成，但没有本站的测评数据）"
+                                        : "尚未测评（等待处理）";
+      }
+      d.sites.push_back(std::move(s));
     }
-    for (auto& s : u.sites) done_sites.emplace(s.id, s);
-    for (auto& a : shared.artifacts(run->id, u.id))
-      if (a.kind == "db" && databases.insert(a.key).second) db_keys.push_back(a.key);
-  }
-  // What the reports read besides the findings (IPv6 measures, evidence, boxes …) comes from the
-  // databases the workers made, as `govaudit report` reads them; each published site once.
-  int n = 0;
-  for (auto& key : db_keys) {
-    fs::path local = work / ("part-" + std::to_string(++n) + ".db");
-    artifacts.get(key, local.string());
-    Store store(local.string());
-    auto audit = store.latest_run(RunKind::Audit);
-    if (!audit) throw std::runtime_error(key + ": holds no audit");
-    auto part = load_report_data(store, out->config, audit->id);
-    for (auto& s : part.sites)
-      if (done_sites.erase(s.site.id)) d.sites.push_back(std::move(s));
-  }
-  for (auto& [id, s] : done_sites) not_audited(s, "测评结果缺失（工作单元已完成，但其数据库中没有本站）");
   apply_reviews(d, shared, run->id);
   return out;
+}
+
+RecheckSummary recheck_shared(const SharedRecheck& o) {
+  SharedStore shared(o.uri);
+  auto runs = shared.runs();
+  if (runs.empty()) throw std::invalid_argument("no runs in " + pg::redact(o.uri));
+  std::optional<SharedRun> run = o.run ? shared.run(o.run) : std::optional<SharedRun>(runs.back());
+  if (!run) throw std::invalid_argument("no run " + std::to_string(o.run) + " in " + pg::redact(o.uri));
+  Config cfg = o.config_file.empty() ? run_config(*run) : load_config(fs::path(o.config_file));
+  if (!o.dns.empty()) cfg.dns.servers = split_csv(o.dns);
+  for (auto& c : split_csv(o.allow_net)) cfg.allow_net.push_back(c);
+  DirectoryArtifacts artifacts(o.store.string());
+  bool scratch = o.work.empty();
+  fs::path work = scratch ? fs::temp_directory_path() / ("govaudit-recheck-" + std::to_string(::getpid())) : o.work;
+  std::string id = std::to_string(run->id), stamp = now_iso_utc();
+  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == ':' || c == '-'; }), stamp.end());
+  RecheckSource src;
+  std::map<std::string, std::vector<std::string>> databases;  // site -> its unit's database keys
+  for (auto& u : shared.units(run->id)) {
+    std::vector<std::string> keys;
+    for (auto& a : shared.artifacts(run->id, u.id))
+      if (a.kind == "db") keys.push_back(a.key);
+    for (auto& s : u.sites) src.sites[s.id] = s, databases[s.id] = keys;
+  }
+  src.today = run->today;
+  src.dir = work / ("recheck-run-" + id + "-" + stamp);
+  src.crawl_state = [&](const std::set<std::string>& sites) {
+    std::set<std::string> keys;
+    for (auto& s : sites) keys.insert(databases[s].begin(), databases[s].end());
+    CrawlState all;
+    int n = 0;
+    for (auto& key : keys) {
+      fs::path local = src.dir / ("unit-" + std::to_string(++n) + ".db");
+      artifacts.get(key, local.string());
+      Store unit(local.string());
+      auto crawl = unit.latest_run(RunKind::Crawl);
+      if (!crawl) throw std::runtime_error(key + ": holds no crawl");
+      auto st = unit.crawl_state(crawl->id);
+      all.frontier.insert(all.frontier.end(), st.frontier.begin(), st.frontier.end());
+      all.pages.insert(all.pages.end(), st.pages.begin(), st.pages.end());
+      all.probes.insert(all.probes.end(), st.probes.begin(), st.probes.end());
+      all.dns.insert(all.dns.end(), st.dns.begin(), st.dns.end());
+      all.limits.insert(all.limits.end(), st.limits.begin(), st.limits.end());
+    }
+    return all;
+  };
+  // Each recheck's evidence under a key of its own: two machines rechecking one run never collide.
+  std::string prefix = "run-" + id + "/recheck-" + stamp + "-" + std::to_string(::getpid()) + "/";
+  src.keep_evidence = [&](const fs::path& warc) {
+    if (fs::exists(warc))
+      for (auto& e : fs::directory_iterator(warc))
+        artifacts.put(e.path().string(), prefix + warc.filename().string() + "/" + e.path().filename().string());
+    return prefix;
+  };
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      if (!dir.empty()) fs::remove_all(dir, ec);
+    }
+  } cleanup{scratch ? work : src.dir};  // the units' databases are copies; the evidence is in the store
+  return recheck_claims(shared, run->id, src, cfg);
 }
 
 }  // namespace govaudit

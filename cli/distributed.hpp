@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "cli/recheck.hpp"
 #include "config/config.hpp"
 #include "reports/report.hpp"
 
@@ -41,8 +42,18 @@ int run_worker(const WorkerOptions& o);
 
 // What the reports of a shared run (the latest when run is 0) show, with the configuration it was
 // planned with. Units not done are listed as 未测评 with why; reviews are applied as over SQLite.
-// `work` is a scratch directory for the units' databases.
-std::unique_ptr<LoadedReport> shared_report_data(const std::string& uri, std::int64_t run, const std::filesystem::path& store,
-                                                 const std::filesystem::path& work);
+// Read from the shared store alone: the findings and measures the workers published.
+std::unique_ptr<LoadedReport> shared_report_data(const std::string& uri, std::int64_t run);
+
+// 回头看 of a shared run's claims (the latest run when `run` is 0): the audited crawl is read from
+// the units' databases in the artifact store, the recheck's WARC evidence is put there beside them.
+struct SharedRecheck {
+  std::string uri;
+  std::int64_t run = 0;
+  std::filesystem::path store;  // the artifact store
+  std::filesystem::path work;   // local scratch (a temporary directory when empty)
+  std::string config_file, dns, allow_net;  // over the run's stored configuration when given
+};
+RecheckSummary recheck_shared(const SharedRecheck& o);
 
 }  // namespace govaudit

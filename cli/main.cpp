@@ -336,9 +336,8 @@ int cmd_audit(const Options& o) {
     throw Usage("crawl run " + std::to_string(crawl_run) + " did not finish (" + std::string(name(info->status)) +
                 "); `govaudit run` or `crawl` with the same sites continues it");
   Date today = o.today.empty() ? *Date::parse_iso(info->today) : audit_date(o);
-  std::map<std::string, SiteEvidence> evidence;
-  auto audit = audit_stage(store, cfg, crawl_run, today, &evidence);
-  print_outputs(report_stage(store, cfg, audit.run, o.out, {}, &evidence));
+  auto audit = audit_stage(store, cfg, crawl_run, today);
+  print_outputs(report_stage(store, cfg, audit.run, o.out));
   return exit_for(store, audit.run, o);
 }
 
@@ -362,15 +361,12 @@ int write_checked(const ReportData& d, const Options& o, const std::string& what
 
 int cmd_report(const Options& o) {
   if (pg::is_uri(o.db)) {
-    if (o.store.empty()) throw Usage("report: --store DIR is required with a shared store (where the units' files are)");
-    fs::path work = fs::path(o.out) / ".units";
     std::unique_ptr<LoadedReport> r;
     try {
-      r = shared_report_data(o.db, o.run, o.store, work);
+      r = shared_report_data(o.db, o.run);
     } catch (const std::invalid_argument& e) {
       throw Usage(e.what());
     }
-    fs::remove_all(work);
     return write_checked(r->data, o, "shared run " + std::to_string(r->data.audit.id));
   }
   Config cfg = make_config(o);
@@ -384,6 +380,7 @@ int cmd_report(const Options& o) {
   }
   std::int64_t run = run_or_latest(store, o.run, RunKind::Audit, path);
   if (auto info = store.run(run); !info || info->kind != RunKind::Audit) throw Usage("run " + std::to_string(run) + " is not an audit run");
+  ensure_measures(store, cfg, run);
   return write_checked(load_report_data(store, cfg, run), o, "audit run " + std::to_string(run), [&] { store.mark_reported(run); });
 }
 
@@ -455,17 +452,14 @@ int cmd_serve(const Options& o) {
       SharedStore shared(o.db);
       s.db = pg::redact(o.db);
       s.warc_root = o.warc_root.empty() ? fs::path(o.store) : fs::path(o.warc_root);
-      fs::path work = fs::temp_directory_path() / ("govaudit-serve-" + std::to_string(::getpid()));
       serve_console(s, shared, cfg, [&](std::int64_t run) -> std::unique_ptr<LoadedReport> {
-        if (!shared.run(run)) return nullptr;
-        auto r = shared_report_data(o.db, run, o.store, work);
-        fs::remove_all(work);
-        return r;
+        return shared.run(run) ? shared_report_data(o.db, run) : nullptr;
       });
       return 0;
     }
     if (!fs::exists(o.db)) throw Usage("serve: no database at " + o.db);
     Store store(o.db);
+    for (auto& r : store.audit_runs()) ensure_measures(store, cfg, r.id);
     s.db = o.db;
     s.warc_root = o.warc_root.empty() ? fs::absolute(o.db).parent_path() : fs::path(o.warc_root);
     serve_console(s, store, cfg, sqlite_reports(store, cfg));
@@ -555,18 +549,28 @@ int cmd_user(const Options& o, const std::string& action) {
 }
 
 int cmd_recheck(const Options& o) {
-  if (pg::is_uri(o.db)) throw Usage("recheck: the shared store is not supported yet; recheck a unit's database (its artifact) or run the next round");
-  Config cfg = make_config(o);
-  std::string path = existing_db(o);
-  CrawlLock lock(path);
-  Store store(path);
-  std::int64_t run = run_or_latest(store, o.run, RunKind::Audit, path);
   RecheckSummary sum;
-  try {
-    sum = recheck_claims(store, path, cfg, run);
-  } catch (const std::invalid_argument& e) {
-    throw Usage(e.what());
+  if (pg::is_uri(o.db)) {
+    if (o.store.empty()) throw Usage("recheck: --store DIR is required with a shared store (the units' databases; the evidence goes there)");
+    make_config(o);  // checks --config, --dns and --allow-net now, with a clear error
+    try {
+      sum = recheck_shared({o.db, o.run, o.store, o.work, o.config, o.dns, o.allow_net});
+    } catch (const std::invalid_argument& e) {
+      throw Usage(e.what());
+    }
+  } else {
+    Config cfg = make_config(o);
+    std::string path = existing_db(o);
+    CrawlLock lock(path);
+    Store store(path);
+    std::int64_t run = run_or_latest(store, o.run, RunKind::Audit, path);
+    try {
+      sum = recheck_claims(store, run, sqlite_recheck_source(store, path, run), cfg);
+    } catch (const std::invalid_argument& e) {
+      throw Usage(e.what());
+    }
   }
+  std::int64_t run = sum.audit_run;
   int passed = 0, failed = 0;
   for (auto& r : sum.results) {
     passed += r.result == RecheckResult::Passed;
@@ -680,6 +684,8 @@ int main(int argc, char** argv) {
   serve->add_flag("-v,--verbose", o.verbose, "Log every request (repeat for debug)");
   auto* recheck = app.add_subcommand("recheck", "回头看: fetch again only what findings claimed fixed are about, and judge them");
   recheck->add_option("--run", o.run, "Audit run whose claims to check (default: the latest)");
+  recheck->add_option("--store", o.store, "With --db postgresql://…: the artifact store the workers wrote");
+  recheck->add_option("--work", o.work, "With --db postgresql://…: local scratch directory (default: a temporary one)");
   add_common(recheck, o, false);
   auto* reviews = app.add_subcommand("reviews", "The 复核表: export a run's findings as XLSX, import the decisions back");
   reviews->require_subcommand(1);
@@ -726,7 +732,6 @@ int main(int argc, char** argv) {
   calendar->add_option("--to", o.cal_to, "Last day to list (YYYY-MM-DD)");
   calendar->add_option("--add", o.cal_add, "D N: print the date N working days after D")->expected(2);
   report->add_option("--run", o.run, "Audit run to report (default: the latest)");
-  report->add_option("--store", o.store, "With --db postgresql://…: the artifact store the workers wrote");
   report->add_flag("--partial", o.partial, "Write the reports even when some sites were not audited (they are marked 未测评)");
   report->add_option("--format", o.formats, "Formats to write: html,xlsx,csv,md,jsonl (default: all)")->delimiter(',');
   diff->add_option("--from", o.from_run, "Earlier audit run (default: the one before --to)");

@@ -14,6 +14,7 @@
 
 #include "crawler/crawler.hpp"
 #include "reports/report.hpp"
+#include "rules/measures.hpp"
 #include "rules/rule.hpp"
 
 #ifdef GOVAUDIT_JEMALLOC
@@ -140,40 +141,87 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
   return r;
 }
 
-StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today,
-                        std::map<std::string, SiteEvidence>* evidence) {
+namespace {
+// A site's measures with what the store knows of it besides the pages: its crawl's status and limits,
+// the availability probes in the window before the audit date, where its findings' evidence is.
+class SiteMeasurer {
+ public:
+  SiteMeasurer(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today)
+      : store_(store), cfg_(cfg), crawl_(crawl_run), ctx_{today, &cfg}, rows_(store.site_summaries(crawl_run, false)),
+        since_(today.plus_days(-cfg.scoring.availability_window_days).iso() + "T00:00:00Z"),
+        until_(today.plus_days(1).iso() + "T00:00:00Z") {}
+
+  SiteMeasures operator()(const SiteView& v, const std::set<std::string>& finding_urls) {
+    SiteMeasures m = measure_site(v, ctx_);
+    if (auto it = rows_.find(v.site.id); it != rows_.end()) {
+      m.status = it->second.status;
+      m.error = it->second.error;
+      m.limits = it->second.limits;
+    }
+    std::tie(m.probes, m.probes_failed) = store_.availability(v.site.id, since_, until_);
+    m.warc = store_.warc_records(crawl_, v.site.id, finding_urls);
+    return m;
+  }
+  const RuleContext& context() const { return ctx_; }
+
+ private:
+  Store& store_;
+  const Config& cfg_;
+  std::int64_t crawl_;
+  RuleContext ctx_;
+  std::map<std::string, SiteSummaryRow> rows_;
+  std::string since_, until_;
+};
+}  // namespace
+
+StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today) {
   StageResult r;
   r.run = store.begin_run(RunKind::Audit, today, crawl_run, "{}");
-  RuleContext ctx{today, &cfg};
+  SiteMeasurer measure(store, cfg, crawl_run, today);
   auto rules = all_rules(cfg);
   auto meta = meta_names_read(cfg);
   std::vector<Finding> findings;
-  size_t sites = 0;
+  std::map<std::string, SiteMeasures> measures;
   store.for_each_site_view(crawl_run, [&](SiteView& v) {
     std::set<std::string> urls;
-    for (auto& f : judge(v, rules, ctx)) {
+    for (auto& f : judge(v, rules, measure.context())) {
       urls.insert(f.url);
       findings.push_back(std::move(f));
     }
     fault_point("audit");
-    if (evidence) {
-      auto& e = (*evidence)[v.site.id] = site_evidence(v, ctx);
-      e.warc = store.warc_records(crawl_run, v.site.id, urls);
-    }
-    ++sites;
+    measures[v.site.id] = measure(v, urls);
   }, Store::ViewParts::Audit, &meta);
   store.save_findings(r.run, findings);
+  store.put_site_measures(r.run, measures);
   store.finish_run(r.run, RunStatus::Done);
   r.findings = int(findings.size());
   spdlog::info("audit {} of crawl {}: {} findings on {} sites (audit date {})", r.run, crawl_run, findings.size(),
-               sites, today.iso());
+               measures.size(), today.iso());
   return r;
 }
 
+void ensure_measures(Store& store, const Config& cfg, std::int64_t audit_run) {
+  auto a = store.run(audit_run);
+  if (!a || a->kind != RunKind::Audit || !a->crawl_run || !store.site_measures(audit_run).empty()) return;
+  auto today = Date::parse_iso(a->today);
+  if (!today) return;
+  std::map<std::string, std::set<std::string>> urls;
+  for (auto& f : store.findings(audit_run)) urls[f.site_id].insert(f.url);
+  SiteMeasurer measure(store, cfg, *a->crawl_run, *today);
+  auto meta = meta_names_read(cfg);
+  std::map<std::string, SiteMeasures> measures;
+  store.for_each_site_view(*a->crawl_run, [&](SiteView& v) { measures[v.site.id] = measure(v, urls[v.site.id]); },
+                           Store::ViewParts::Pages, &meta);
+  if (measures.empty()) return;
+  spdlog::info("audit run {} was stored by an older govaudit: measured its {} sites once from crawl run {}", audit_run,
+               measures.size(), *a->crawl_run);
+  store.put_site_measures(audit_run, measures);
+}
+
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
-                                                const std::filesystem::path& out, const std::set<std::string>& formats,
-                                                const std::map<std::string, SiteEvidence>* evidence) {
-  auto files = write_reports(load_report_data(store, cfg, audit_run, evidence), out, formats,
+                                                const std::filesystem::path& out, const std::set<std::string>& formats) {
+  ensure_measures(store, cfg, audit_run);
+  auto files = write_reports(load_report_data(store, cfg, audit_run), out, formats,
                             [](const std::filesystem::path&) { fault_point("report"); });
   store.mark_reported(audit_run);
   return files;
@@ -190,15 +238,12 @@ JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, c
     r.crawl = crawl_stage(store, db_path, cfg, sites, today, options_json, opt);
     fault_point("crawled");
     if (opt.after_crawl) opt.after_crawl();
-    std::map<std::string, SiteEvidence> evidence;
-    r.audit = audit_stage(store, cfg, r.crawl.run, today, &evidence);
-    r.files = report_stage(store, cfg, r.audit.run, out, {}, &evidence);
+    r.audit = audit_stage(store, cfg, r.crawl.run, today);
+    r.files = report_stage(store, cfg, r.audit.run, out);
     return r;
   }
   r.crawl.run = left->crawl_run;
   Date day = Date::parse_iso(store.run(left->crawl_run)->today).value_or(today);
-  std::map<std::string, SiteEvidence> evidence;
-  bool audited = false;
   if (left->audit_run) {
     spdlog::info("continuing the unfinished run: crawl run {} and audit run {} are complete; writing the reports",
                  left->crawl_run, *left->audit_run);
@@ -208,10 +253,9 @@ JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, c
     spdlog::log(opt.continuing_in_new_image ? spdlog::level::debug : spdlog::level::info,
                 "continuing the unfinished run: crawl run {} is complete (audit date {}); auditing it without "
                 "fetching again", left->crawl_run, day.iso());
-    r.audit = audit_stage(store, cfg, r.crawl.run, day, &evidence);
-    audited = true;
+    r.audit = audit_stage(store, cfg, r.crawl.run, day);
   }
-  r.files = report_stage(store, cfg, r.audit.run, out, {}, audited ? &evidence : nullptr);
+  r.files = report_stage(store, cfg, r.audit.run, out);
   return r;
 }
 

@@ -36,15 +36,16 @@ struct CrawlOptions {
 // the same sites (a killed crawl) is continued instead of starting anew, unless `opt.fresh`.
 StageResult crawl_stage(Store& store, const std::string& db_path, const Config& cfg, const std::vector<Site>& sites,
                         const Date& today, const std::string& options_json, const CrawlOptions& opt = {});
-// Judges a stored crawl run into a new audit run; fills `evidence` (by site id) for the reports
-// when given, from the same reading of the crawl's records.
-StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today,
-                        std::map<std::string, SiteEvidence>* evidence = nullptr);
+// Judges a stored crawl run into a new audit run: its findings, and each site's measures
+// (model/measures.hpp) from the same reading of the crawl's records.
+StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run, const Date& today);
+// An audit run stored by a govaudit older than the site measures has none: measures its sites once
+// from its crawl and stores them. Does nothing when they are there.
+void ensure_measures(Store& store, const Config& cfg, std::int64_t audit_run);
 // Writes the reports of an audit run into `out` and records that they were written; returns the
 // files written.
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
-                                                const std::filesystem::path& out, const std::set<std::string>& formats = {},
-                                                const std::map<std::string, SiteEvidence>* evidence = nullptr);
+                                                const std::filesystem::path& out, const std::set<std::string>& formats = {});
 
 struct JobResult {
   StageResult crawl, audit;

@@ -68,18 +68,27 @@ CrawlState only_these(const CrawlState& old, const std::map<std::string, std::se
 
 }  // namespace
 
-RecheckSummary recheck_claims(Store& store, const std::string& db_path, const Config& cfg, std::int64_t audit_run) {
-  RecheckSummary out;
-  out.audit_run = audit_run;
+RecheckSource sqlite_recheck_source(Store& store, const std::string& db_path, std::int64_t audit_run) {
   auto audit = store.run(audit_run);
   if (!audit || audit->kind != RunKind::Audit || !audit->crawl_run) throw std::invalid_argument("run " + std::to_string(audit_run) + " is not an audit run");
+  RecheckSource src;
   std::int64_t crawl_run = *audit->crawl_run;
-  std::map<std::string, Site> sites;
-  for (auto& s : store.sites(crawl_run)) sites[s.id] = s;
-  auto reviews = store.reviews_for(audit_run);
+  for (auto& s : store.sites(crawl_run)) src.sites[s.id] = s;
+  src.today = audit->today;
+  src.crawl_state = [&store, crawl_run](const std::set<std::string>&) { return store.crawl_state(crawl_run); };
+  src.dir = fs::absolute(db_path).parent_path();
+  src.keep_evidence = [](const fs::path&) { return std::string(); };  // already beside the database
+  return src;
+}
+
+RecheckSummary recheck_claims(Campaign& campaign, std::int64_t audit_run, const RecheckSource& src, const Config& cfg) {
+  RecheckSummary out;
+  out.audit_run = audit_run;
+  auto sites = src.sites;
+  auto reviews = campaign.reviews_for(audit_run);
   std::vector<Claim> claims;
   std::map<std::string, std::set<std::string>> open;  // site -> URLs to fetch again
-  for (auto& sf : store.stored_findings(audit_run)) {
+  for (auto& sf : campaign.stored_findings(audit_run)) {
     auto r = reviews.find(key_of(sf.finding));
     if (r == reviews.end() || review_state(&r->second, audit_run) != ReviewState::FixClaimed) continue;
     Claim c{sf, pages_to_recheck(sf.finding, sites[sf.finding.site_id])};
@@ -94,16 +103,19 @@ RecheckSummary recheck_claims(Store& store, const std::string& db_path, const Co
   std::set<ReviewKey> found;
   std::unique_ptr<Store> rstore;
   std::int64_t rrun = 0;
+  std::string evidence_prefix;
   std::vector<SiteView> views;
   if (!open.empty()) {
-    fs::path dir = fs::absolute(db_path).parent_path();
+    const fs::path& dir = src.dir;
+    fs::create_directories(dir);
     std::string name;
     for (int n = 1; name.empty() || fs::exists(dir / (name + ".db")); ++n) name = "recheck-" + std::to_string(audit_run) + "-" + std::to_string(n);
     rstore = std::make_unique<Store>((dir / (name + ".db")).string());
-    Date today = *Date::parse_iso(audit->today);
+    Date today = Date::parse_iso(src.today).value_or(Date::today_china());
     rrun = rstore->begin_run(RunKind::Crawl, today, std::nullopt, nlohmann::json{{"job", "recheck"}, {"audit_run", audit_run}}.dump());
     std::vector<Site> some;
-    for (auto& [id, urls] : open) some.push_back(sites[id]);
+    std::set<std::string> ids;
+    for (auto& [id, urls] : open) some.push_back(sites[id]), ids.insert(id);
     rstore->add_sites(rrun, some);
     NetGuard guard(cfg.allow_net);
     CrawlSummary sum;
@@ -112,12 +124,13 @@ RecheckSummary recheck_claims(Store& store, const std::string& db_path, const Co
       Crawler crawler(cfg, guard, writer);
       crawler.keep_evidence(true);
       crawler.audit_date(today);
-      crawler.resume(only_these(store.crawl_state(crawl_run), open));
+      crawler.resume(only_these(src.crawl_state(ids), open));
       sum = crawler.run(some);
       writer.flush();
     }
     for (auto& s : sum.sites) rstore->set_site_status(rrun, s.site_id, s.status, s.error, s.limits);
     rstore->finish_run(rrun, RunStatus::Done);
+    evidence_prefix = src.keep_evidence(dir / (name + "-warc"));
     out.fetched = sum.pages + sum.checked;
     auto rules = all_rules(cfg);
     RuleContext ctx{today, &cfg};
@@ -145,10 +158,11 @@ RecheckSummary recheck_claims(Store& store, const std::string& db_path, const Co
       } else {
         r.result = found.count(key_of(f)) ? RecheckResult::Failed : RecheckResult::Passed;
         r.note = "复查页面：" + c.urls.front();
-        r.warc = rstore->page_warc(rrun, f.site_id, c.urls.size() > 1 && f.rule == "links.broken" ? c.urls[1] : c.urls.front());
+        std::string loc = rstore->page_warc(rrun, f.site_id, c.urls.size() > 1 && f.rule == "links.broken" ? c.urls[1] : c.urls.front());
+        r.warc = loc.empty() ? "" : evidence_prefix + loc;
       }
     }
-    store.add_recheck(r);
+    campaign.add_recheck(r);
     out.results.push_back(std::move(r));
   }
   spdlog::info("recheck of audit run {}: {} claims, {} URLs fetched", audit_run, claims.size(), out.fetched);

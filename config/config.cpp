@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -367,11 +368,22 @@ std::string default_config_text(std::string_view name) {
   return std::string(*f);
 }
 
-Config load_config(const std::optional<std::filesystem::path>& user_file) {
+namespace {
+Config defaults_and(const std::function<void(Config&)>& user) {
   Config cfg;
   for (const char* name : {"govaudit.toml", "catalog.toml", "rules.toml", "content.toml"})
     apply_config_text(cfg, default_config_text(name), std::string("(defaults)/") + name);
-  if (user_file) {
+  user(cfg);
+  for (auto& e : cfg.crawl.attachment_extensions)
+    for (auto& ch : e) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  cfg.crawl.user_agent = substitute(substitute(cfg.crawl.user_agent, "{version}", version()), "{contact}", cfg.crawl.contact);
+  return cfg;
+}
+}  // namespace
+
+Config load_config(const std::optional<std::filesystem::path>& user_file) {
+  return defaults_and([&](Config& cfg) {
+    if (!user_file) return;
     std::string text;
     try {
       text = read_file(*user_file);
@@ -379,11 +391,11 @@ Config load_config(const std::optional<std::filesystem::path>& user_file) {
       throw ConfigError(e.what());
     }
     apply_config_text(cfg, text, user_file->string());
-  }
-  for (auto& e : cfg.crawl.attachment_extensions)
-    for (auto& ch : e) ch = char(std::tolower(static_cast<unsigned char>(ch)));
-  cfg.crawl.user_agent = substitute(substitute(cfg.crawl.user_agent, "{version}", version()), "{contact}", cfg.crawl.contact);
-  return cfg;
+  });
+}
+
+Config load_config_text(std::string_view user_text, const std::string& source) {
+  return defaults_and([&](Config& cfg) { apply_config_text(cfg, user_text, source); });
 }
 
 }  // namespace govaudit

@@ -203,6 +203,9 @@ struct Config {
 // Loads the compiled-in defaults, then `user_file` if given. Throws ConfigError.
 Config load_config(const std::optional<std::filesystem::path>& user_file = std::nullopt);
 
+// The same with the user's file given as text (a shared run's stored configuration).
+Config load_config_text(std::string_view user_text, const std::string& source);
+
 // Applies TOML text on top of `cfg`; `source` names it in errors. Throws ConfigError.
 void apply_config_text(Config& cfg, std::string_view toml_text, const std::string& source);
 

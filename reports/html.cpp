@@ -450,19 +450,6 @@ void write_html(const ReportData& d, std::ostream& o) {
   o << "</main></body></html>\n";
 }
 
-SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx) {
-  SiteEvidence e;
-  e.ipv6 = measure_ipv6(v);
-  e.boxes = message_boxes(v, ctx);
-  e.a11y = accessibility_counts(v);
-  e.search = search_state(v);
-  for (auto& p : v.pages) {
-    if (!p.redirects.empty() && p.error_kind == ErrorKind::None && p.status < 400) e.redirects.push_back({p.url, p.final_url});
-    ++(p.charset.empty() ? e.checked : e.pages);  // what was decoded is a page; the rest was checked
-  }
-  return e;
-}
-
 void apply_reviews(ReportData& d, Campaign& store, std::int64_t audit_run) {
   d.reviews = store.reviews_for(audit_run);
   d.rechecks = store.rechecks_for(audit_run);
@@ -479,8 +466,7 @@ void apply_reviews(ReportData& d, Campaign& store, std::int64_t audit_run) {
   }
 }
 
-ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run,
-                            const std::map<std::string, SiteEvidence>* evidence) {
+ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run) {
   ReportData d;
   d.config = &config;
   auto a = store.run(audit_run);
@@ -488,41 +474,14 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
   d.audit = *a;
   d.crawl = store.run(a->crawl_run.value_or(0)).value_or(RunInfo{});
   apply_reviews(d, store, audit_run);
-  auto rows = store.site_summaries(d.crawl.id, false);  // pages counted with the evidence below
+  auto measures = store.site_measures(audit_run);
   for (auto& site : store.sites(d.crawl.id)) {
     SiteSummary s;
+    if (auto it = measures.find(site.id); it != measures.end()) static_cast<SiteMeasures&>(s) = std::move(it->second);
     s.site = site;
-    if (auto it = rows.find(site.id); it != rows.end()) {
-      s.status = it->second.status;
-      s.error = it->second.error;
-      s.limits = it->second.limits;
-    }
     if (!site_audited(s)) s.error = "采集在本站结束前中止";
     d.sites.push_back(std::move(s));
   }
-  if (auto today = Date::parse_iso(d.audit.today)) {
-    std::string since = today->plus_days(-config.scoring.availability_window_days).iso() + "T00:00:00Z";
-    std::string until = today->plus_days(1).iso() + "T00:00:00Z";
-    for (auto& s : d.sites) std::tie(s.probes, s.probes_failed) = store.availability(s.site.id, since, until);
-  }
-  if (evidence) {
-    for (auto& s : d.sites)
-      if (auto it = evidence->find(s.site.id); it != evidence->end()) static_cast<SiteEvidence&>(s) = it->second;
-    return d;
-  }
-  std::map<std::string, SiteSummary*> by_id;
-  for (auto& s : d.sites) by_id[s.site.id] = &s;
-  std::map<std::string, std::set<std::string>> finding_urls;
-  for (auto* list : {&d.findings, &d.excluded})
-    for (auto& f : *list) finding_urls[f.site_id].insert(f.url);
-  RuleContext ctx{Date::parse_iso(d.audit.today).value_or(Date::today_china()), &config};
-  auto meta = meta_names_read(config);
-  store.for_each_site_view(d.crawl.id, [&](SiteView& v) {
-    if (auto it = by_id.find(v.site.id); it != by_id.end()) {
-      static_cast<SiteEvidence&>(*it->second) = site_evidence(v, ctx);
-      it->second->warc = store.warc_records(d.crawl.id, v.site.id, finding_urls[v.site.id]);
-    }
-  }, Store::ViewParts::Pages, &meta);
   return d;
 }
 

@@ -11,34 +11,16 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "rules/interaction.hpp"
-#include "rules/ipv6.hpp"
-#include "rules/services.hpp"
+#include "model/measures.hpp"
 #include "reports/scoring.hpp"
 #include "storage/store.hpp"
 
 namespace govaudit {
 
-// What the reports read from a site's crawl records rather than from its findings.
-struct SiteEvidence {
-  Ipv6Measure ipv6;
-  std::vector<std::pair<std::string, std::string>> redirects;  // from -> final, as information
-  std::map<std::string, std::string> warc;  // URL a finding points at -> its WARC record (Store::warc_records)
-  std::vector<MessageBox> boxes;             // 互动交流
-  AccessibilityCounts a11y;                  // 功能设计
-  SearchState search = SearchState::None;
-  int pages = 0;    // HTML pages fetched
-  int checked = 0;  // other fetched URLs (attachments, other hosts)
-};
-// All but the WARC records, which the caller reads from the store for the URLs findings point at.
-SiteEvidence site_evidence(const SiteView& v, const RuleContext& ctx);
-
-struct SiteSummary : SiteEvidence {
+// A site of the run with what its audit measured (model/measures.hpp); status tells whether it was
+// audited at all.
+struct SiteSummary : SiteMeasures {
   Site site;
-  std::string status;  // done, unreachable (both audited); not_audited, pending (not)
-  std::string error;   // unreachable: why; not_audited: why not (in Chinese)
-  std::vector<std::string> limits;
-  int probes = 0, probes_failed = 0;  // availability in the window before the audit date
 };
 
 using FindingKey = ReviewKey;  // site, rule, subject (storage/campaign.hpp, with key_of)
@@ -101,10 +83,9 @@ struct LoadedReport {
 // previous finished run's findings (less its 误报) for 新发现 / 仍存在 / 已整改.
 void apply_reviews(ReportData& d, Campaign& store, std::int64_t audit_run);
 
-// Reads what the report needs for `audit_run` from the store. `evidence` (by site id), when the
-// audit has just read the crawl's records, spares reading them again.
-ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run,
-                            const std::map<std::string, SiteEvidence>* evidence = nullptr);
+// Reads what the report needs for `audit_run` from the store: its findings, reviews and the measures
+// the audit stored. A site without stored measures is 未测评.
+ReportData load_report_data(Store& store, const Config& config, std::int64_t audit_run);
 
 // What the reports can say of a crawl run that never ended (killed, or still running): every site
 // 未测评, with why, and no findings.

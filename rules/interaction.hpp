@@ -7,19 +7,10 @@
 //                             the box shows no reply at all
 //   interaction.manual_check  a box on another host (a provincial platform) or one whose messages
 //                             could not be read: for a person to open, never guessed
+#include "model/measures.hpp"
 #include "rules/rule.hpp"
 
 namespace govaudit {
-
-// One message box as the report shows it.
-struct MessageBox {
-  std::string name, url;  // name as its page gives it; its (first) list page
-  int messages = 0, answered = 0;
-  std::optional<Date> newest_reply;
-  double median_days = -1;  // left → replied, over answered messages with both dates; -1 when none
-  std::vector<MessageRecord> unanswered;  // open past the limit (the rule's findings)
-  bool excluded = false;                         // a box the indicators do not judge (网上信访)
-};
 
 // The boxes of a site, merged from list rows and message pages.
 std::vector<MessageBox> message_boxes(const SiteView& site, const RuleContext& ctx);

@@ -5,6 +5,7 @@
 // The four are independent: a host without AAAA also has low link support.
 #include <string>
 
+#include "model/measures.hpp"
 #include "rules/rule.hpp"
 
 namespace govaudit {
@@ -22,17 +23,6 @@ class Ipv6Rule : public Rule {
 double text_similarity(const std::string& a, const std::string& b);
 
 // The measured IPv6 figures of one site, for rules and the report's IPv6 table.
-struct Ipv6Measure {
-  std::string host;
-  bool has_aaaa = false;
-  std::vector<std::string> aaaa;
-  int home_v4_ok = 0, home_v4_total = 0, home_v6_ok = 0, home_v6_total = 0;
-  double similarity = -1;  // -1 when not measurable
-  int link2_ok = 0, link2_total = 0, link3_ok = 0, link3_total = 0;
-  std::vector<std::string> link2_failures;  // first few
-  std::string zone;                         // the zone whose NS set was found
-  int ns_total = 0, ns_with_aaaa = 0;       // its name servers, and those with an IPv6 address
-};
 Ipv6Measure measure_ipv6(const SiteView& site);
 
 }  // namespace govaudit

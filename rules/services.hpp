@@ -4,15 +4,11 @@
 //                                toolbar scripts county sites embed)
 // and, for the report, the static GB/T 37668 counts of the homepage and the article pages.
 //   search.broken / search.manual_check  the homepage's site search (below)
+#include "model/measures.hpp"
 #include "rules/rule.hpp"
 
 namespace govaudit {
 
-struct AccessibilityCounts {
-  int pages = 0, images = 0, images_without_alt = 0, fields = 0, fields_unlabeled = 0;
-  int pages_without_lang = 0, pages_without_title = 0;
-  bool entry = false;  // the homepage's 无障碍 / 适老化 entry
-};
 AccessibilityCounts accessibility_counts(const SiteView& site);
 
 // search.broken: the homepage's site search, asked for the titles of its two newest items, errors or
@@ -25,7 +21,6 @@ class SearchRule : public Rule {
 
 // What the site search probes showed: no search form, a search that found recent titles, one
 // that did not, one left to a person.
-enum class SearchState { None, Works, Broken, Manual };
 SearchState search_state(const SiteView& site);
 
 class AccessibilityRule : public Rule {

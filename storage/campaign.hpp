@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "model/measures.hpp"
 #include "model/records.hpp"
 #include "model/review.hpp"
 
@@ -68,6 +69,11 @@ class Campaign {
   virtual std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject) = 0;
   // The newest review of each finding key made on `audit_run` or before it.
   virtual std::map<ReviewKey, Review> reviews_for(std::int64_t audit_run) = 0;
+
+  // What the audit measured of each site besides its findings, stored with them (replaces what a
+  // site had); by site id.
+  virtual void put_site_measures(std::int64_t audit_run, const std::map<std::string, SiteMeasures>& m) = 0;
+  virtual std::map<std::string, SiteMeasures> site_measures(std::int64_t audit_run) = 0;
 
   virtual void add_recheck(const Recheck& r) = 0;
   // The newest recheck of each finding key of `audit_run` (claims made on that run).

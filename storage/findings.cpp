@@ -1,4 +1,4 @@
-// Findings of audit runs, and the homepage availability probes kept across runs.
+// Findings of audit runs and the measures stored with them, and the homepage availability probes kept across runs.
 #include "storage/store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -28,6 +28,21 @@ std::vector<Finding> Store::findings(std::int64_t audit_run) {
     out.emplace_back(st.text(0), st.text(1), st.text(2), st.text(3), st.text(4));
     out.back().severity = severity_from(st.text(5));
   }
+  return out;
+}
+
+void Store::put_site_measures(std::int64_t audit_run, const std::map<std::string, SiteMeasures>& m) {
+  sqlite::Transaction tx(db_);
+  auto st = db_.prepare("INSERT OR REPLACE INTO site_measures (run_id, site_id, measures) VALUES (?,?,?)");
+  for (auto& [site, measures] : m) st.bind(1, audit_run).bind(2, site).bind(3, measures_json(measures)).run();
+  tx.commit();
+}
+
+std::map<std::string, SiteMeasures> Store::site_measures(std::int64_t audit_run) {
+  auto st = db_.prepare("SELECT site_id, measures FROM site_measures WHERE run_id=?");
+  st.bind(1, audit_run);
+  std::map<std::string, SiteMeasures> out;
+  while (st.step()) out.emplace(st.text(0), parse_measures(st.text(1)));
   return out;
 }
 

@@ -152,6 +152,7 @@ bool SharedStore::publish(const Lease& l, const Publication& p) {
   for (auto& s : p.sites)
     db_.exec("INSERT INTO site_results (run_id, unit_id, site_id, status, error, pages, checked) VALUES ($1,$2,$3,$4,$5,$6,$7)",
              {run, unit, s.site_id, s.status, s.error, std::to_string(s.pages), std::to_string(s.checked)});
+  insert_measures(run, p.measures);
   for (auto& a : p.artifacts)
     db_.exec("INSERT INTO artifacts (run_id, unit_id, key, kind, bytes) VALUES ($1,$2,$3,$4,$5)",
              {run, unit, a.key, a.kind, std::to_string(a.bytes)});
@@ -415,6 +416,26 @@ bool SharedStore::retry_unit(std::int64_t run, int unit) {
 }  // namespace govaudit
 
 namespace govaudit {
+
+void SharedStore::insert_measures(const std::string& run, const std::map<std::string, SiteMeasures>& m) {
+  for (auto& [site, measures] : m)
+    db_.exec("INSERT INTO shared_site_measures (run_id, site_id, measures) VALUES ($1,$2,$3) "
+             "ON CONFLICT (run_id, site_id) DO UPDATE SET measures=EXCLUDED.measures",
+             {run, site, measures_json(measures)});
+}
+
+void SharedStore::put_site_measures(std::int64_t run, const std::map<std::string, SiteMeasures>& m) {
+  pg::Transaction tx(db_);
+  insert_measures(std::to_string(run), m);
+  tx.commit();
+}
+
+std::map<std::string, SiteMeasures> SharedStore::site_measures(std::int64_t run) {
+  auto r = db_.exec("SELECT site_id, measures FROM shared_site_measures WHERE run_id=$1", {std::to_string(run)});
+  std::map<std::string, SiteMeasures> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace(r.text(i, 0), parse_measures(r.text(i, 1)));
+  return out;
+}
 
 void SharedStore::add_recheck(const Recheck& r) {
   db_.exec("INSERT INTO shared_rechecks (site_id, rule, subject, run_id, result, note, warc, at) VALUES ($1,$2,$3,$4,$5,$6,$7,"

@@ -61,6 +61,7 @@ struct Publication {
   std::vector<std::string> evidence;  // per finding (when given): its WARC record, a key under the artifact store
   std::vector<SiteResult> sites;
   std::vector<Artifact> artifacts;
+  std::map<std::string, SiteMeasures> measures;  // by site id; evidence locations as artifact keys
 };
 
 std::string sites_json(const std::vector<Site>& sites);
@@ -68,7 +69,7 @@ std::vector<Site> sites_from_json(const std::string& json);
 
 class SharedStore : public Campaign {
  public:
-  static constexpr int kSchemaVersion = 3;  // = the files in storage/pg_migrations
+  static constexpr int kSchemaVersion = 4;  // = the files in storage/pg_migrations
   explicit SharedStore(const std::string& uri);  // connects and migrates; throws pg::Error
 
   std::int64_t create_run(const std::string& today, const std::string& options, const std::string& config,
@@ -107,6 +108,8 @@ class SharedStore : public Campaign {
   std::int64_t add_review(const Review& r) override;
   std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject) override;
   std::map<ReviewKey, Review> reviews_for(std::int64_t run) override;
+  void put_site_measures(std::int64_t audit_run, const std::map<std::string, SiteMeasures>& m) override;
+  std::map<std::string, SiteMeasures> site_measures(std::int64_t audit_run) override;
   void add_recheck(const Recheck& r) override;
   std::map<ReviewKey, Recheck> rechecks_for(std::int64_t audit_run) override;
   std::int64_t add_account(const Account& a) override;
@@ -121,6 +124,7 @@ class SharedStore : public Campaign {
   std::int64_t add_run(const std::string& kind, std::optional<std::int64_t> parent, const std::string& today, const std::string& options,
                        const std::string& config, const std::vector<std::pair<std::string, std::vector<Site>>>& units);
   void finish_run_if_complete(std::int64_t run);
+  void insert_measures(const std::string& run, const std::map<std::string, SiteMeasures>& m);  // inside a transaction
   pg::Connection db_;
 };
 

@@ -45,7 +45,7 @@ struct SiteSummaryRow {
 // audit_views.cpp, resume_state.cpp, findings.cpp; page_rows.cpp maps a page to its row.
 class Store : public Campaign {
  public:
-  static constexpr int kSchemaVersion = 11;  // = the number of files in storage/migrations
+  static constexpr int kSchemaVersion = 12;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
   std::int64_t begin_run(RunKind kind, const Date& today, std::optional<std::int64_t> crawl_run,
@@ -110,6 +110,8 @@ class Store : public Campaign {
   std::int64_t add_review(const Review& r) override;
   std::vector<Review> reviews_of(const std::string& site, const std::string& rule, const std::string& subject) override;
   std::map<ReviewKey, Review> reviews_for(std::int64_t audit_run) override;
+  void put_site_measures(std::int64_t audit_run, const std::map<std::string, SiteMeasures>& m) override;
+  std::map<std::string, SiteMeasures> site_measures(std::int64_t audit_run) override;
   void add_recheck(const Recheck& r) override;
   std::map<ReviewKey, Recheck> rechecks_for(std::int64_t audit_run) override;
   std::int64_t add_account(const Account& a) override;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/distributed.hpp"
 #include "model/strings.hpp"
 #include "reports/console.hpp"
 #include "reports/review_table.hpp"
@@ -49,6 +50,22 @@ std::vector<Finding> planted(const std::string& site) {
   return {a, b};
 }
 
+// What an audit measured of a site besides its findings (each field something the reports show).
+SiteMeasures measured(const std::string& site) {
+  SiteMeasures m;
+  m.status = "done";
+  m.ipv6.host = "www." + site + ".gov.cn";
+  m.ipv6.has_aaaa = site == "anping";
+  m.ipv6.home_v4_ok = m.ipv6.home_v4_total = 3;
+  m.ipv6.link2_ok = 17, m.ipv6.link2_total = 20;
+  m.boxes.push_back({"县长信箱", "http://www." + site + ".gov.cn/xx/", 12, 10, Date::parse_iso("2025-10-01"), 4.5, {}, false});
+  m.a11y.pages = 5, m.a11y.images = 9, m.a11y.images_without_alt = 2;
+  m.search = SearchState::Works;
+  m.pages = 10, m.checked = 2, m.probes = 7, m.probes_failed = 1;
+  m.warc["http://www." + site + ".gov.cn/"] = "warc/" + site + ".warc.gz#0";
+  return m;
+}
+
 // One audit run of both sites, findings on each, in the store under test.
 struct Backend {
   virtual ~Backend() = default;
@@ -71,6 +88,7 @@ struct SqliteBackend : Backend {
     auto f = planted("anping"), g = planted("bocheng");
     f.insert(f.end(), g.begin(), g.end());
     s.save_findings(audit, f);
+    s.put_site_measures(audit, {{"anping", measured("anping")}, {"bocheng", measured("bocheng")}});
     s.finish_run(audit, RunStatus::Done);
   }
   ~SqliteBackend() override { fs::remove_all(dir); }
@@ -90,27 +108,14 @@ struct PgBackend : Backend {
       Publication p;
       p.findings = planted(l->sites[0].id);
       p.sites.push_back({l->sites[0].id, "done", "", 10, 2});
+      p.measures[l->sites[0].id] = measured(l->sites[0].id);
       EXPECT_TRUE(s->publish(*l, p));
     }
   }
   Campaign& store() override { return *s; }
   std::int64_t run() override { return id; }
-  // The report half is tested with the shared `report` command; the console's pages need a summary.
-  ReportLoader reports(const Config& cfg) override {
-    return [this, &cfg](std::int64_t run) -> std::unique_ptr<LoadedReport> {
-      auto r = std::make_unique<LoadedReport>();
-      r->config = cfg;
-      r->data.config = &r->config;
-      r->data.audit.id = r->data.crawl.id = run;
-      for (auto& site : kSites) {
-        SiteSummary ss;
-        ss.site = site;
-        ss.status = "done";
-        r->data.sites.push_back(ss);
-      }
-      apply_reviews(r->data, *s, run);
-      return r;
-    };
+  ReportLoader reports(const Config&) override {
+    return [this](std::int64_t run) { return shared_report_data(pg.uri(), run); };
   }
 };
 
@@ -149,6 +154,13 @@ void accounts_and_scopes(Backend& b) {
   o.hosts = {"127.0.0.1:8080"};
   Console c(store, cfg, o, b.reports(cfg));
   std::string run = std::to_string(b.run());
+
+  // What the audit measured of each site is read as it was stored, the same over both stores.
+  auto loaded = b.reports(cfg)(b.run());
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ(loaded->data.sites.size(), 2u);
+  for (auto& s : loaded->data.sites) EXPECT_EQ(measures_json(s), measures_json(measured(s.site.id))) << s.site.id;
+  EXPECT_EQ(loaded->data.findings.size(), 4u);
 
   // No token: nothing (accounts exist, so the console is not open).
   EXPECT_EQ(c.handle(get("/api/runs")).status, 401);
@@ -288,7 +300,7 @@ TEST(Campaign, APlannedRunNoWorkerTouchedIsNotAudited) {
                                      "[[site]]\nid = \"bocheng\"\nname = \"博城县\"\nhomepage = \"http://www.bocheng.gov.cn/\"\n";
   std::string uri = pg.uri();
   ASSERT_EQ(sh(bin() + " plan -q --db '" + uri + "' --sites '" + (d / "sites.toml").string() + "' --units-by host --today 2025-11-20"), 0);
-  std::string report = bin() + " report --db '" + uri + "' --store '" + (d / "store").string() + "' --out '" + (d / "out").string() + "'";
+  std::string report = bin() + " report --db '" + uri + "' --out '" + (d / "out").string() + "'";
   EXPECT_EQ(sh(report + " 2> '" + (d / "err").string() + "' >/dev/null"), 3);
   EXPECT_NE(read_file(d / "err").find("2 of 2 sites were not audited"), std::string::npos) << read_file(d / "err");
   EXPECT_FALSE(fs::exists(d / "out" / "report.html"));
@@ -339,6 +351,70 @@ TEST(Campaign, UserCommandsAddListRemoveAndRefuseBadInput) {
 
 // 回头看 on a served corpus: two findings claimed fixed, one really fixed there (the missing page put
 // back) and one not; `recheck` fetches only what they rest on and tells them apart.
+// Two claims of 已整改 on a served corpus's audit, one really fixed (a broken link's page put back)
+// and one not (a footer): `recheck` tells them apart in a few requests, over either store. `command`
+// runs the recheck; `warc_root` is where the console reads evidence.
+struct RecheckCase {
+  Campaign& store;
+  std::int64_t run;
+  govaudit::test::ServedCorpus& corpus;
+  std::string command;
+  fs::path warc_root;
+};
+
+void recheck_tells_a_fix_from_a_claim(const RecheckCase& t) {
+  std::optional<StoredFinding> fixed, claimed;
+  for (auto& sf : t.store.stored_findings(t.run)) {
+    const Finding& f = sf.finding;
+    auto host = url::host_of(f.subject);
+    if (!fixed && f.rule == "links.broken" && url::host_of(f.url) == host && fs::exists(t.corpus.www() / host)) fixed = sf;
+    else if (!claimed && f.rule.rfind("footer.", 0) == 0) claimed = sf;
+  }
+  ASSERT_TRUE(fixed && claimed) << "the corpus has no own-host broken link or footer finding";
+  // Without a claim there is nothing to recheck: a clear error, nothing fetched.
+  EXPECT_EQ(sh(t.command + " 2>/dev/null >/dev/null"), 2);
+  for (auto* sf : {&*fixed, &*claimed}) {
+    Review r;
+    r.site_id = sf->finding.site_id;
+    r.rule = sf->finding.rule;
+    r.subject = sf->finding.subject;
+    r.run = t.run;
+    r.status = ReviewStatus::Fixed;
+    r.note = "已整改";
+    t.store.add_review(r);
+  }
+  // The county puts the missing page back; the footer stays as it was.
+  auto u = url::parts(fixed->finding.subject);
+  fs::path page = t.corpus.www() / u->host / u->path.substr(1);
+  if (u->path.back() == '/') page /= "index.html";
+  fs::create_directories(page.parent_path());
+  std::ofstream(page) << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>已恢复</title></head><body><p>页面已恢复。</p></body></html>";
+
+  auto from = t.corpus.log_size();
+  fs::path log = t.corpus.dir() / "recheck.out";
+  ASSERT_EQ(sh(t.command + " > '" + log.string() + "' 2>&1"), 0) << read_file(log);
+  auto requests = t.corpus.log(from);
+  EXPECT_LE(requests.size(), 30u) << "a recheck is not a crawl";
+  EXPECT_GE(requests.size(), 2u);
+  auto results = t.store.rechecks_for(t.run);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results.at(key_of(fixed->finding)).result, RecheckResult::Passed) << results.at(key_of(fixed->finding)).note;
+  EXPECT_EQ(results.at(key_of(claimed->finding)).result, RecheckResult::Failed) << results.at(key_of(claimed->finding)).note;
+  std::string evidence = results.at(key_of(claimed->finding)).warc;  // the new evidence, where the console reads it
+  ASSERT_FALSE(evidence.empty());
+  EXPECT_TRUE(fs::exists(t.warc_root / evidence.substr(0, evidence.find('#')))) << evidence;
+
+  // The console's finding object carries it; the finding page shows it.
+  Config cfg = load_config();
+  ConsoleOptions o;
+  o.warc_root = t.warc_root;
+  Console c(t.store, cfg, o, [](std::int64_t) { return nullptr; });
+  auto j = json::parse(c.handle(get("/api/findings/" + std::to_string(fixed->id))).body);
+  EXPECT_EQ(j["recheck"]["result"], "整改通过") << j.dump();
+  auto failed = c.handle(get("/findings/" + std::to_string(claimed->id))).body;
+  EXPECT_NE(failed.find("回头看：整改未通过"), std::string::npos);
+}
+
 TEST(Campaign, RecheckTellsARealFixFromAClaimInAFewRequests) {
   govaudit::test::ServedCorpus corpus("recheck", 18095, 5395, 3, 40);
   GOVAUDIT_NEED_CORPUS(corpus);
@@ -351,66 +427,25 @@ TEST(Campaign, RecheckTellsARealFixFromAClaimInAFewRequests) {
     if (a[i] == "--sites") ++i;
     else recheck += "'" + a[i] + "' ";
   std::string db = (out / "govaudit.db").string();
-  std::int64_t audit = 0;
-  std::optional<StoredFinding> fixed, claimed;
-  {
-    Store s(db);
-    audit = s.latest_run(RunKind::Audit)->id;
-    for (auto& sf : s.stored_findings(audit)) {
-      const Finding& f = sf.finding;
-      auto host = url::host_of(f.subject);
-      if (!fixed && f.rule == "links.broken" && url::host_of(f.url) == host && fs::exists(corpus.www() / host)) fixed = sf;
-      else if (!claimed && f.rule.rfind("footer.", 0) == 0) claimed = sf;
-    }
-    ASSERT_TRUE(fixed && claimed) << "the corpus has no own-host broken link or footer finding";
-    // Without a claim there is nothing to recheck: a clear error, nothing fetched.
-    EXPECT_EQ(sh(recheck + " 2>/dev/null >/dev/null"), 2);
-    for (auto* sf : {&*fixed, &*claimed}) {
-      Review r;
-      r.site_id = sf->finding.site_id;
-      r.rule = sf->finding.rule;
-      r.subject = sf->finding.subject;
-      r.run = audit;
-      r.status = ReviewStatus::Fixed;
-      r.note = "已整改";
-      s.add_review(r);
-    }
-  }
-  // The county puts the missing page back; the footer stays as it was.
-  auto u = url::parts(fixed->finding.subject);
-  fs::path page = corpus.www() / u->host / u->path.substr(1);
-  if (u->path.back() == '/') page /= "index.html";
-  fs::create_directories(page.parent_path());
-  std::ofstream(page) << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>已恢复</title></head><body><p>页面已恢复。</p></body></html>";
-
-  auto from = corpus.log_size();
-  ASSERT_EQ(sh(recheck + " > '" + (corpus.dir() / "recheck.out").string() + "' 2>&1"), 0)
-      << read_file(corpus.dir() / "recheck.out");
-  auto requests = corpus.log(from);
-  EXPECT_LE(requests.size(), 30u) << "a recheck is not a crawl";
-  EXPECT_GE(requests.size(), 2u);
   Store s(db);
-  auto results = s.rechecks_for(audit);
-  ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(results.at(key_of(fixed->finding)).result, RecheckResult::Passed) << results.at(key_of(fixed->finding)).note;
-  EXPECT_EQ(results.at(key_of(claimed->finding)).result, RecheckResult::Failed) << results.at(key_of(claimed->finding)).note;
-  EXPECT_FALSE(results.at(key_of(claimed->finding)).warc.empty());  // the new evidence
+  auto audit = s.latest_run(RunKind::Audit)->id;
+  recheck_tells_a_fix_from_a_claim({s, audit, corpus, recheck, out});
+  if (HasFatalFailure()) return;
 
-  // The console's finding object carries it; the finding page shows it.
+  // Evidence files gone: the browser is told so, never where they were.
   Config cfg = load_config();
   ConsoleOptions o;
   o.warc_root = out;
   Console c(s, cfg, o);
-  auto j = json::parse(c.handle(get("/api/findings/" + std::to_string(fixed->id))).body);
-  EXPECT_EQ(j["recheck"]["result"], "整改通过") << j.dump();
-  auto failed = c.handle(get("/findings/" + std::to_string(claimed->id))).body;
-  EXPECT_NE(failed.find("回头看：整改未通过"), std::string::npos);
-  // Evidence files gone: the browser is told so, never where they were.
+  auto claimed = s.rechecks_for(audit);
+  std::int64_t id = 0;
+  for (auto& sf : s.stored_findings(audit))
+    if (auto it = claimed.find(key_of(sf.finding)); it != claimed.end() && it->second.result == RecheckResult::Failed) id = sf.id;
   fs::rename(out / "warc", out / "warc.away");
-  auto gone = c.handle(get("/evidence/" + std::to_string(claimed->id)));
+  auto gone = c.handle(get("/evidence/" + std::to_string(id)));
   EXPECT_EQ(gone.status, 404);
   EXPECT_EQ(gone.body.find(out.string()), std::string::npos);
-  EXPECT_EQ(c.handle(get("/findings/" + std::to_string(claimed->id))).body.find(out.string()), std::string::npos);
+  EXPECT_EQ(c.handle(get("/findings/" + std::to_string(id))).body.find(out.string()), std::string::npos);
   fs::rename(out / "warc.away", out / "warc");
 
   // The 整改清单 written again says it too.
@@ -420,8 +455,32 @@ TEST(Campaign, RecheckTellsARealFixFromAClaimInAFewRequests) {
   EXPECT_NE(csv.find("回头看：整改通过"), std::string::npos);
 }
 
-// Commands of one machine's store refuse a shared store's URI: no SQLite file named after it, and
-// its password nowhere in what they print.
+// The same over the shared store: the audited crawl read from the units' databases in the artifact
+// store, the new evidence put there; the shared report's 整改清单 says it.
+TEST(Campaign, RecheckOverTheSharedStore) {
+  PgServer pg(55438);
+  if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
+  ASSERT_TRUE(pg.error().empty()) << pg.error();
+  govaudit::test::ServedCorpus corpus("recheck_pg", 18100, 5400, 3, 40);
+  GOVAUDIT_NEED_CORPUS(corpus);
+  fs::path d = corpus.dir();
+  std::string uri = pg.uri();
+  auto a = corpus.args(d / "unused");  // crawl -q --sites … --dns … --today … --allow-net … --out …
+  ASSERT_EQ(sh(bin() + " plan -q --db '" + uri + "' --sites '" + a[4] + "' --dns " + a[6] + " --today " + a[8] + " --allow-net " + a[10]), 0);
+  ASSERT_EQ(sh(bin() + " worker -q --db '" + uri + "' --work '" + (d / "work").string() + "' --store '" + (d / "store").string() +
+               "' --exit-when-idle"), 0);
+  SharedStore s(uri);
+  auto run = s.audit_runs().back().id;
+  std::string recheck = bin() + " recheck -q --db '" + uri + "' --store '" + (d / "store").string() + "'";
+  EXPECT_EQ(sh(bin() + " recheck -q --db '" + uri + "' 2>/dev/null"), 2);  // where the units' files are: not said
+  recheck_tells_a_fix_from_a_claim({s, run, corpus, recheck, d / "store"});
+  if (HasFatalFailure()) return;
+  ASSERT_EQ(sh(bin() + " report -q --db '" + uri + "' --out '" + (d / "out").string() + "' >/dev/null"), 0);
+  std::string csv = read_file(d / "out" / "rectification.csv");
+  EXPECT_NE(csv.find("回头看：整改未通过"), std::string::npos);
+  EXPECT_NE(csv.find("回头看：整改通过"), std::string::npos);
+}
+
 TEST(Campaign, SqliteCommandsRefuseASharedStoreUri) {
   fs::path d = scratch("uri");
   std::ofstream(d / "sites.toml") << "[[site]]\nid = \"anping\"\nname = \"安平县\"\nhomepage = \"http://www.anping.gov.cn/\"\n";

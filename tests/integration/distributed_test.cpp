@@ -106,7 +106,7 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
   EXPECT_EQ(store.findings(run).size(), before);
 
   // The shared store's report holds what one process finds on the same corpus.
-  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' report -q --db '" + uri + "' --store '" + (d / "store").string() + "' --out '" +
+  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' report -q --db '" + uri + "' --out '" +
                (d / "shared").string() + "' >/dev/null"),
             0);
   auto single = corpus.args(d / "single");
@@ -152,7 +152,7 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
     EXPECT_EQ(nlohmann::json::parse(fp.body)["review"]["account"], "评估组");
     auto page = http("GET", console.base() + "/runs/" + std::to_string(run), {"Authorization: Bearer " + evaluator});
     EXPECT_NE(page.body.find("工作单元"), std::string::npos);
-    ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' report -q --db '" + uri + "' --store '" + (d / "store").string() + "' --run " +
+    ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' report -q --db '" + uri + "' --run " +
                  std::to_string(run) + " --out '" + (d / "reviewed").string() + "' >/dev/null"),
               0);
     auto reviewed = finding_keys(d / "reviewed" / "findings.jsonl");

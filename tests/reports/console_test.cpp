@@ -48,6 +48,9 @@ struct ConsoleFixture : ::testing::Test {
     a.severity = Severity::Major;
     b.severity = Severity::Minor;
     store->save_findings(run, {a, b});
+    SiteMeasures m;
+    m.status = "done";
+    store->put_site_measures(run, {{"x", m}});
     store->finish_run(run, RunStatus::Done);
     return run;
   }
