@@ -6,6 +6,7 @@
 #include "crawler/dates.hpp"
 #include "crawler/extract.hpp"
 #include "crawler/html_tree.hpp"
+#include "model/phone_number.hpp"
 
 namespace govaudit::extract {
 namespace {
@@ -133,6 +134,39 @@ std::optional<Message> message_entry(const GumboNode* entry) {
   return m;
 }
 
+namespace {
+// Where a label starts a line (or a cell): its end, else npos.
+size_t label_end(std::string_view line, const std::vector<std::string>& labels) {
+  for (auto& label : labels)
+    if (size_t p = line.find(label); p != std::string_view::npos && p <= 12) return p + label.size();
+  return std::string_view::npos;
+}
+
+// The mobile numbers of the citizen's fields: each field's value up to the next labelled line,
+// before the department's reply begins (its time or text) — a number in the reply, or in the
+// site's footer below it, is not the citizen's.
+std::vector<std::string> citizen_phones(const std::vector<std::string_view>& lines) {
+  const MessageWords& w = message_words();
+  std::vector<const std::vector<std::string>*> reply = {&w.replied, &w.reply_text};
+  std::vector<const std::vector<std::string>*> any = {&w.unit, &w.replied, &w.reply_text, &w.title, &w.left,
+                                                      &w.status, &w.content, &w.citizen};
+  auto starts = [&](std::string_view l, const std::vector<const std::vector<std::string>*>& sets) {
+    return std::any_of(sets.begin(), sets.end(), [&](auto* s) { return label_end(l, *s) != std::string_view::npos; });
+  };
+  std::vector<std::string> out;
+  for (size_t i = 0; i < lines.size() && !starts(lines[i], reply); ++i) {
+    size_t e = label_end(lines[i], w.content);
+    if (e == std::string_view::npos) e = label_end(lines[i], w.citizen);
+    if (e == std::string_view::npos) continue;
+    std::string field(lines[i].substr(e));
+    for (size_t k = i + 1; k < lines.size() && k < i + 40 && !starts(lines[k], any); ++k) field += "\n", field += lines[k];
+    for (auto& n : phone_number::find(field)) out.push_back(std::move(n));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
 std::optional<Message> message_page(std::string_view page) {
   const MessageWords& w = message_words();
   std::vector<std::string_view> lines;
@@ -177,6 +211,7 @@ std::optional<Message> message_page(std::string_view page) {
   if (auto t = value(w.title)) m.title = squash(*t);
   // A reply's content that is more than a placeholder.
   m.reply_text = reply && squash(*reply).size() > 6 && !has_any(*reply, w.open) && reply->find("暂无") == std::string::npos;
+  m.phones = citizen_phones(lines);
   return m;
 }
 

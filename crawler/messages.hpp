@@ -20,6 +20,9 @@ struct Message {
   std::string title, status, unit;
   std::optional<Date> left, replied;
   bool reply_text = false;  // the page shows a reply's content
+  // On the message's own page: the mobile numbers its citizen's fields show unmasked (留言内容,
+  // 留言人, 联系方式 …; never the department's reply). Held only until the page is masked.
+  std::vector<std::string> phones;
 };
 
 // The messages of a table whose header row names a left-time column and a status or reply-time

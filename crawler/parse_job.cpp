@@ -4,6 +4,7 @@
 #include <set>
 
 #include "crawler/charset.hpp"
+#include "model/phone_number.hpp"
 #include "model/url.hpp"
 #include "model/text_codec.hpp"
 
@@ -53,6 +54,16 @@ ParsedPage parse_page(const std::string& url, std::string& body, const std::stri
     id_number::mask_all(page.title, settings.today);
     for (auto& l : page.links) id_number::mask_all(l.text, settings.today);
     for (auto& i : page.items) id_number::mask_all(i.title, settings.today);
+  }
+  // A citizen's mobile number is reported, never kept: masked wherever the page shows it, in its
+  // text and in the payload its WARC record keeps.
+  if (page.message && !page.message->phones.empty()) {
+    const auto& numbers = page.message->phones;
+    phone_number::mask(page.text, numbers);
+    phone_number::mask(page.title, numbers);
+    phone_number::mask(page.message->title, numbers);
+    for (auto& l : page.links) phone_number::mask(l.text, numbers);
+    phone_number::mask(body, numbers);
   }
   out.digest = digest(page.text);
   out.text_z = compress_text(page.text);

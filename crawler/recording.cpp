@@ -99,7 +99,7 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
       }
     if (auto& m = page.message)
       messages.push_back({s.site->id, "", p.url, m->title.empty() ? p.title : m->title, m->left, m->replied, m->status, m->unit,
-                          m->reply_text});
+                          m->reply_text, int(m->phones.size())});
   }
   // Links, items and messages first: the page record is what marks the task done on a resume.
   if (!links.empty()) emit(std::move(links));

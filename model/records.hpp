@@ -203,6 +203,7 @@ struct MessageRecord {
   std::string status;    // as written: 已回复, 办理中 …
   std::string unit;      // 答复单位
   bool reply_text = false;  // its page shows a reply's content
+  int phone_numbers = 0;    // own page: the citizen's mobile numbers it shows unmasked (masked in what is kept)
 };
 
 struct DnsRecord {

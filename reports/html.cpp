@@ -204,10 +204,10 @@ struct Sections : RunSummary {
   void content_safety() {
     o << "<h2>三、内容安全</h2>";
     struct Row {
-      int id_pages = 0, id_files = 0, ids = 0, hidden = 0, prohibited = 0, serious = 0, suspected = 0, outdated = 0;
+      int id_pages = 0, id_files = 0, ids = 0, phones = 0, hidden = 0, prohibited = 0, serious = 0, suspected = 0, outdated = 0;
     };
     std::vector<const Finding*> list;
-    o << "<table><tr><th>网站</th><th>泄露身份证号的页面</th><th>泄露身份证号的附件</th><th>号码数</th><th>隐藏外链</th>"
+    o << "<table><tr><th>网站</th><th>泄露身份证号的页面</th><th>泄露身份证号的附件</th><th>号码数</th><th>泄露手机号的留言</th><th>隐藏外链</th>"
          "<th>其中指向违禁内容</th><th>严重表述错误</th><th>疑似错别字</th><th>旧机构名称</th></tr>";
     for (auto& s : d.sites) {
       Row r;
@@ -217,6 +217,8 @@ struct Sections : RunSummary {
         if (f->rule == "privacy.id_number") {
           (j.value("attachment", false) ? r.id_files : r.id_pages) += 1;
           r.ids += j.value("id_numbers", 0);
+        } else if (f->rule == "privacy.phone_number") {
+          ++r.phones;
         } else if (f->rule == "security.hidden_link") {
           ++r.hidden;
           r.prohibited += j.contains("prohibited_words");
@@ -227,7 +229,7 @@ struct Sections : RunSummary {
         list.push_back(f);
       }
       auto cell = [&](int n) { return "<td" + std::string(n ? " class=\"fail\">" : ">") + std::to_string(n) + "</td>"; };
-      o << "<tr><td>" << html_escape(s.site.name) << "</td>" << cell(r.id_pages) << cell(r.id_files) << cell(r.ids)
+      o << "<tr><td>" << html_escape(s.site.name) << "</td>" << cell(r.id_pages) << cell(r.id_files) << cell(r.ids) << cell(r.phones)
         << cell(r.hidden) << cell(r.prohibited) << cell(r.serious) << cell(r.suspected) << cell(r.outdated) << "</tr>";
     }
     o << "</table>";
@@ -235,7 +237,7 @@ struct Sections : RunSummary {
       o << "<p class=\"pass\">未发现个人信息泄露、隐藏外链和表述错误。</p>";
       return;
     }
-    o << "<p class=\"muted\">身份证号码在采集时即已脱敏，报告、数据库和存档均不保存完整号码。</p>"
+    o << "<p class=\"muted\">身份证号码和留言中的手机号码在采集时即已脱敏，报告、数据库和存档均不保存完整号码。</p>"
       << "<table><colgroup><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:26%\"><col style=\"width:50%\"></colgroup>"
          "<tr><th>网站</th><th>问题</th><th>对象</th><th>所见内容</th></tr>";
     for (auto* f : list) {

@@ -69,7 +69,7 @@ std::string sentence_at(std::string_view text, size_t pos, size_t len) {
   return out;
 }
 
-// ---- privacy.id_number
+// ---- privacy.id_number, privacy.phone_number
 
 std::vector<Finding> PrivacyRule::check(const SiteView& site, const RuleContext&) const {
   std::vector<Finding> out;
@@ -93,6 +93,10 @@ std::vector<Finding> PrivacyRule::check(const SiteView& site, const RuleContext&
       out.push_back({site.site.id, "privacy.manual_check", p.url, at, dump(d)});
     }
   }
+  std::set<std::string> leaking;  // one finding per message page
+  for (auto& m : site.messages)
+    if (m.list_url.empty() && m.phone_numbers > 0 && leaking.insert(m.url).second)
+      out.push_back({site.site.id, "privacy.phone_number", m.url, m.url, dump(json{{"phone_numbers", m.phone_numbers}})});
   return out;
 }
 

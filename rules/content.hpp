@@ -2,6 +2,8 @@
 // Content safety: what commercial monitors sell first and the national indicators veto.
 //   privacy.id_number       a page or attachment shows resident ID numbers (the crawler found and
 //                           masked them; the numbers themselves are never stored)
+//   privacy.phone_number    a citizen message's page shows the citizen's mobile number unmasked (the
+//                           crawler read it from the citizen's fields, never the reply, and masked it)
 //   security.hidden_link    a link hidden from readers leads off the site to a non-government host
 //   wording.serious_error   the state's name, the Party or a state body written wrong (严重)
 //   wording.suspected_error a common misspelling, for a person to confirm (疑似; not scored)
@@ -12,7 +14,7 @@ namespace govaudit {
 
 class PrivacyRule : public Rule {
  public:
-  std::vector<std::string> ids() const override { return {"privacy.id_number", "privacy.manual_check"}; }
+  std::vector<std::string> ids() const override { return {"privacy.id_number", "privacy.phone_number", "privacy.manual_check"}; }
   std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
 };
 

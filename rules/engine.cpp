@@ -9,6 +9,7 @@
 #include "model/url.hpp"
 #include "rules/columns.hpp"
 #include "rules/content.hpp"
+#include "rules/duplicates.hpp"
 #include "rules/footer.hpp"
 #include "rules/https.hpp"
 #include "rules/interaction.hpp"
@@ -43,6 +44,7 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
   rules.push_back(std::make_unique<PrivacyRule>());
   rules.push_back(std::make_unique<HiddenLinkRule>());
   rules.push_back(std::make_unique<WordingRule>(config.content));
+  rules.push_back(std::make_unique<DuplicateArticleRule>());
   rules.push_back(std::make_unique<InteractionRule>());
   rules.push_back(std::make_unique<AccessibilityRule>());
   rules.push_back(std::make_unique<SearchRule>());

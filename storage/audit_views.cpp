@@ -97,13 +97,13 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     sqlite::Connection db(db_.path(), false);
     db.exec("PRAGMA cache_size=-256");  // read once, in order: the OS's file cache holds the pages
     {
-      auto st = db.prepare("SELECT site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text FROM messages" +
+      auto st = db.prepare("SELECT site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text, phone_numbers FROM messages" +
                            where + " ORDER BY rowid");
       bind(st);
       while (st.step())
         if (SiteView* v = view(st.text(0))) {
           MessageRecord m{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt, std::nullopt, st.text(6), st.text(7),
-                          st.integer(8) != 0};
+                          st.integer(8) != 0, int(st.integer(9))};
           if (!st.is_null(4)) m.left = Date::parse_iso(st.text(4));
           if (!st.is_null(5)) m.replied = Date::parse_iso(st.text(5));
           v->messages.push_back(std::move(m));

@@ -118,8 +118,8 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   auto link = c.prepare("INSERT INTO page_links (run_id, site_id, from_url, links) VALUES (?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
   auto message = c.prepare(
-      "INSERT INTO messages (run_id, site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO messages (run_id, site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text, phone_numbers) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
   auto probe = c.prepare(
       "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query) "
@@ -177,7 +177,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
         message.bind(1, run_).bind(2, m.site_id).bind(3, m.list_url).bind(4, m.url).bind(5, m.title);
         if (m.left) message.bind(6, m.left->iso()); else message.bind_null(6);
         if (m.replied) message.bind(7, m.replied->iso()); else message.bind_null(7);
-        message.bind(8, m.status).bind(9, m.unit).bind(10, int(m.reply_text));
+        message.bind(8, m.status).bind(9, m.unit).bind(10, int(m.reply_text)).bind(11, m.phone_numbers);
         message.run();
       }
     } else if (auto* d = std::get_if<DnsRecord>(&rec)) {
