@@ -156,6 +156,14 @@ struct SiteBuilder {
           abs(add("县召开林业工作会议", today.plus_days(-44), "<p>　　会议传达了国家林业局有关要求，部署全县森林防火工作。</p>")));
     add("县召开自然资源工作会议", today.plus_days(-45),
         "<p>　　机构改革后，原国土资源部的职责已划入自然资源部，县农业部门、文化部门负责同志参加会议。</p>");
+    // The same article published twice in the column (the later copy is the finding), and a
+    // regular notice whose title recurs over another text (not one).
+    std::string safety = "<p>　　会议通报了今年以来全县安全生产形势，分析了当前存在的突出问题。</p>"
+                         "<p>　　会议强调，各乡镇、各部门要压实安全生产责任，深入开展隐患排查整治。</p>";
+    add("县召开安全生产工作推进会", today.plus_days(-50), safety);
+    plant("content.duplicate_article", abs(add("县召开安全生产工作推进会", today.plus_days(-47), safety)));
+    add("关于开展防汛应急演练的通知", today.plus_days(-52), "<p>　　定于本月在城关镇开展防汛应急演练，请相关单位按方案做好准备。</p>");
+    add("关于开展防汛应急演练的通知", today.plus_days(-48), "<p>　　定于下周在东流镇开展山洪灾害避险转移演练，请沿河村组群众积极参加。</p>");
   }
 
   // Injected blocks as attackers leave them: one hidden by its style, one by a class in <style>.
@@ -371,11 +379,19 @@ struct SiteBuilder {
       std::string status = m.replied ? "已回复" : "办理中";
       rows += "<tr><td><a href=\"" + u + "\">" + m.title + "</a></td><td>" + m.left.iso() + "</td><td>" + status + "</td><td>" +
               (m.replied ? m.replied->iso() : "") + "</td></tr>";
-      std::string detail = "<table class=\"msg\"><tr><th>留言标题</th><td>" + m.title + "</td></tr><tr><th>留言时间</th><td>" +
-                           m.left.iso() + " 10:12</td></tr><tr><th>办理状态</th><td>" + status + "</td></tr>";
+      // The citizen's mobile number shown masked, as it should be; on the first message of a site with
+      // content cases, unmasked (privacy.phone_number). A work-order number and the department's
+      // hotline are no leak.
+      bool leak = plan.content_cases && i == 0;
+      std::string phone = leak ? "13956781234" : "139****" + std::to_string(1000 + i);
+      std::string detail = "<table class=\"msg\"><tr><th>留言标题</th><td>" + m.title + "</td></tr><tr><th>留言人</th><td>王**</td></tr>"
+                           "<tr><th>留言时间</th><td>" + m.left.iso() + " 10:12</td></tr><tr><th>办理状态</th><td>" + status +
+                           "</td></tr><tr><th>留言内容</th><td>" + m.title + "，请有关部门尽快处理。联系电话：" + phone +
+                           "（工单编号：12" + std::to_string(240000000 + i) + "）</td></tr>";
       if (m.replied)
         detail += "<tr><th>答复单位</th><td>县住建局</td></tr><tr><th>答复时间</th><td>" + m.replied->iso() +
-                  " 16:30</td></tr><tr><th>答复内容</th><td>您好！您反映的问题已收悉，已安排专人处理。</td></tr>";
+                  " 16:30</td></tr><tr><th>答复内容</th><td>您好！您反映的问题已收悉，已安排专人处理。如有疑问请拨打 13800551234 咨询。</td></tr>";
+      if (leak) plant("privacy.phone_number", abs(u));
       r[u] = html(page(m.title, meta_for("县长信箱", m.title, m.left, true), nav + "<h2>" + m.title + "</h2>" + detail + "</table>" + foot));
       if (plan.mailbox == M::Unanswered && i == msgs.size() - 1) plant("interaction.unanswered", abs(u));
     }
