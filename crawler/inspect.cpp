@@ -8,6 +8,7 @@
 #include "crawler/extract.hpp"
 #include "crawler/page_record.hpp"
 #include "model/id_number.hpp"
+#include "model/phone_number.hpp"
 #include "model/url.hpp"
 
 namespace govaudit {
@@ -67,6 +68,13 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   for (auto& s : id_number::seen_in(page.text, today)) ids.push_back({{"number", s.number}, {"context", s.context}});
   j["id_numbers"] = {{"count", id_number::find(page.text, today).size()}, {"seen", ids}};
   id_number::mask_all(page.text, today);
+  if (page.message) {  // a citizen's mobile number: counted, shown masked
+    json phones = json::array();
+    for (auto& n : page.message->phones) phones.push_back(phone_number::masked(n));
+    j["phone_numbers"] = {{"count", phones.size()}, {"seen", phones}};
+    phone_number::mask(page.text, page.message->phones);
+    phone_number::mask(page.message->title, page.message->phones);
+  }
   json hidden = json::array();
   for (auto& l : link_records(page, "", page_url))
     if (!l.hidden.empty() && (l.tag == "a" || l.tag == "area"))
@@ -124,6 +132,10 @@ std::string inspect_summary(const nlohmann::json& j) {
   }
   o << "\nID numbers    " << j["id_numbers"]["count"].get<size_t>();
   for (auto& s : j["id_numbers"]["seen"]) o << "\n              " << s["number"].get<std::string>() << "  " << s["context"].get<std::string>();
+  if (j.contains("phone_numbers")) {
+    o << "\nmobile nos.   " << j["phone_numbers"]["count"].get<size_t>() << " in the citizen's fields";
+    for (auto& n : j["phone_numbers"]["seen"]) o << "\n              " << n.get<std::string>();
+  }
   o << "\nhidden links  " << j["hidden_links"].size();
   for (auto& l : j["hidden_links"])
     o << "\n              " << l["url"].get<std::string>() << " (" << l["hidden_by"].get<std::string>() << ")"

@@ -64,6 +64,23 @@ TEST(Messages, OneMessageInLabelledFields) {
   EXPECT_FALSE(parse("<p>发布时间：2025-07-01</p><p>正文。</p>").message);
 }
 
+// Only the citizen's fields are read for a leaked mobile number: not a masked one, not a work-order
+// number, not the department's reply, not the site's footer.
+TEST(Messages, TheCitizensMobileNumberInTheirOwnFields) {
+  auto p = parse(
+      "<h2>关于小区停车难的问题</h2><table><tr><th>留言人</th><td>王**</td></tr><tr><th>留言时间</th><td>2025-03-02 10:12</td></tr>"
+      "<tr><th>办理状态</th><td>已回复</td></tr><tr><th>留言内容</th><td>小区停车难，望尽快解决。<p>联系电话：13956781234（工单编号："
+      "12240000001），备用 139****1000。</p></td></tr><tr><th>答复单位</th><td>县住建局</td></tr><tr><th>答复时间</th><td>2025-03-05"
+      "</td></tr><tr><th>答复内容</th><td>已处理。如有疑问请拨打 13800551234。</td></tr></table>"
+      "<div class=\"foot\">地址：城关镇 联系电话：0556-5000006 手机：13700001111</div>");
+  ASSERT_TRUE(p.message);
+  EXPECT_EQ(p.message->phones, std::vector<std::string>{"13956781234"});
+  auto contact = parse("<table><tr><th>来信人</th><td>李**</td></tr><tr><th>联系方式</th><td>15155551234</td></tr>"
+                       "<tr><th>来信时间</th><td>2025-04-01</td></tr><tr><th>处理状态</th><td>办理中</td></tr></table>");
+  ASSERT_TRUE(contact.message);
+  EXPECT_EQ(contact.message->phones, std::vector<std::string>{"15155551234"});
+}
+
 TEST(Messages, StatusWords) {
   for (const char* s : {"已回复", "已答复", "已办结", "[已处理]"}) EXPECT_TRUE(answered_status(s)) << s;
   for (const char* s : {"未回复", "待回复", "办理中", "未办结", "已受理", "", "其他"}) EXPECT_FALSE(answered_status(s)) << s;

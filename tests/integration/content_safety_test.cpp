@@ -1,6 +1,7 @@
-// Content safety end to end on a served corpus: the leaks, hidden links and wording errors are
-// found, and no full resident ID number is left anywhere govaudit writes — database (compressed
-// page text included), WARC evidence, reports (the XLSX too) or its log.
+// Content safety end to end on a served corpus: the leaks, hidden links, wording errors and
+// articles published twice are found, and no full resident ID number and no leaked citizen's
+// mobile number is left anywhere govaudit writes — database (compressed page text included), WARC
+// evidence, reports (the XLSX too) or its log.
 #include <gtest/gtest.h>
 #include <zip.h>
 #include <zlib.h>
@@ -12,6 +13,7 @@
 
 #include "crawler/attachment.hpp"
 #include "model/id_number.hpp"
+#include "model/phone_number.hpp"
 #include "model/strings.hpp"
 #include "model/text_codec.hpp"
 #include "storage/sqlite.hpp"
@@ -85,31 +87,54 @@ TEST(ContentSafety, LeaksAreFoundAndNoFullIdNumberIsKept) {
     else if (ext == ".xlsx" || ext == ".docx") served += ids_in(attachment::read(body, ext.substr(1), {}).text);
   }
   ASSERT_GT(served, 0u);
+  // The citizens' mobile numbers the corpus's message pages leak (by its truth).
+  std::set<std::string> mobiles;
+  std::ifstream truth(corpus.dir() / "c" / "truth.jsonl");
+  for (std::string line; std::getline(truth, line);) {
+    auto t = nlohmann::json::parse(line);
+    if (t["rule"] != "privacy.phone_number") continue;
+    std::string u = t["subject"];
+    u = u.substr(u.find("//") + 2);
+    fs::path page = corpus.www() / (u.substr(0, u.find(':')) + u.substr(u.find('/')));
+    for (auto& n : phone_number::find(read_file(page))) mobiles.insert(n);
+  }
+  ASSERT_FALSE(mobiles.empty());
+  auto mobiles_in = [&](const std::string& s) {
+    size_t n = 0;
+    for (auto& m : mobiles) n += s.find(m) != std::string::npos;
+    return n;
+  };
 
   fs::path out = corpus.dir() / "out", log = corpus.dir() / "govaudit.log";
   ASSERT_EQ(sh(corpus.command("run", out) + " -v 2> '" + log.string() + "'"), 0);
   std::set<std::string> rules;
   std::ifstream in(out / "findings.jsonl");
   for (std::string line; std::getline(in, line);) rules.insert(nlohmann::json::parse(line)["rule"].get<std::string>());
-  for (const char* r : {"privacy.id_number", "security.hidden_link", "wording.serious_error", "wording.outdated_name"})
+  for (const char* r : {"privacy.id_number", "privacy.phone_number", "security.hidden_link", "wording.serious_error",
+                        "wording.outdated_name", "content.duplicate_article"})
     EXPECT_TRUE(rules.count(r)) << r;
 
-  std::map<std::string, size_t> found;
+  std::map<std::string, size_t> found, phones;
   size_t warc_files = 0;
+  auto look = [&](const std::string& name, const std::string& content) {
+    found[name] = ids_in(content);
+    phones[name] = mobiles_in(content);
+  };
   for (auto& e : fs::recursive_directory_iterator(out)) {
     if (!e.is_regular_file()) continue;
     const fs::path& p = e.path();
     std::string name = p.filename().string();
-    if (name.find(".warc.gz") != std::string::npos) found[name] = ids_in(gunzip(p)), ++warc_files;
-    else if (p.extension() == ".xlsx") found[name] = ids_in(zip_members(p));
-    else if (p.extension() == ".db") found[name] = ids_in(database_text(p));
-    else if (p.extension() != ".db-wal" && p.extension() != ".db-shm") found[name] = ids_in(read_file(p));
+    if (name.find(".warc.gz") != std::string::npos) look(name, gunzip(p)), ++warc_files;
+    else if (p.extension() == ".xlsx") look(name, zip_members(p));
+    else if (p.extension() == ".db") look(name, database_text(p));
+    else if (p.extension() != ".db-wal" && p.extension() != ".db-shm") look(name, read_file(p));
   }
-  found["govaudit.log"] = ids_in(read_file(log));
+  look("govaudit.log", read_file(log));
   EXPECT_GT(warc_files, 0u);
   EXPECT_TRUE(found.count("govaudit.db"));
   EXPECT_TRUE(found.count("report.html"));
   for (auto& [file, n] : found) EXPECT_EQ(n, 0u) << file << " keeps " << n << " full ID numbers";
+  for (auto& [file, n] : phones) EXPECT_EQ(n, 0u) << file << " keeps " << n << " leaked mobile numbers";
 }
 
 }  // namespace
