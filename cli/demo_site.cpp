@@ -167,12 +167,17 @@ struct SiteBuilder {
   }
 
   // Injected blocks as attackers leave them: one hidden by its style, one by a class in <style>.
-  std::string hidden_spam(std::string& style) const {
+  // Hidden by a style attribute, a <style> block and a rule of the site's own stylesheet; an own
+  // menu hidden the same ways is the control.
+  std::string hidden_spam(std::string& head) {
     std::string spam = "http://www.xpj-casino.test" + port;
-    style += "<style>.yqlj2{display:none}</style>";
+    head += "<style>.yqlj2{display:none}</style><link rel=\"stylesheet\" type=\"text/css\" href=\"/css/site.css\">";
+    r["/css/site.css"] = {200, "text/css", "body{margin:0}\n.yqlj3 { display: none; }\n.submenu{display:none}\n", ""};
     return "<div style=\"position:absolute;left:-9999px\"><a href=\"" + spam + "/\">澳门博彩</a></div>"
            "<div class=\"yqlj2\"><a href=\"" + spam + "/lhc/\">六合彩开奖</a></div>"
-           "<div class=\"sub\" style=\"display:none\"><a href=\"/xxgk/index.html\">政务公开</a></div>";
+           "<div class=\"yqlj3\"><a href=\"" + spam + "/ssc/\">时时彩</a></div>"
+           "<div class=\"sub\" style=\"display:none\"><a href=\"/xxgk/index.html\">政务公开</a></div>"
+           "<ul class=\"submenu\"><li><a href=\"/xxgk/index.html\">信息公开目录</a></li></ul>";
   }
 
   // Policy documents and interpretations are generated together: they link to each other. The
@@ -300,6 +305,7 @@ struct SiteBuilder {
       home_body += hidden_spam(home_head);
       plant("security.hidden_link", "http://www.xpj-casino.test" + port + "/");
       plant("security.hidden_link", "http://www.xpj-casino.test" + port + "/lhc/");
+      plant("security.hidden_link", "http://www.xpj-casino.test" + port + "/ssc/");
     }
     r["/"] = html(page(name, home_head, home_body));
     r["/index.html"] = r["/"];

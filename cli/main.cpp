@@ -30,6 +30,7 @@
 #include "config/calendar.hpp"
 #include "crawler/availability.hpp"
 #include "crawler/fetch_page.hpp"
+#include "crawler/styles.hpp"
 #include "crawler/inspect.hpp"
 #include "crawler/netguard.hpp"
 #include "crawler/page_record.hpp"
@@ -287,8 +288,22 @@ int cmd_inspect(const Options& o) {
     content_type = r.result.content_type;
     page_url = r.final_url;
   }
+  // The stylesheets it links on its own host, fetched as the crawl fetches them.
+  std::vector<PageFetch> sheets;
+  if (o.inspect_file.empty()) {
+    std::vector<std::string> urls;
+    for (auto& href : extract::linked_stylesheets(body))
+      if (auto to = url::resolve(page_url, href); to && url::host_of(*to) == url::host_of(page_url)) urls.push_back(*to);
+    if (!urls.empty()) sheets = fetch_pages(cfg, NetGuard(cfg.allow_net), urls, cfg.crawl.total_timeout_ms, 256 << 10);
+  }
+  std::vector<std::string_view> css;
+  for (auto& s : sheets)
+    if (s.result.error_kind == ErrorKind::None && s.result.status >= 200 && s.result.status < 300) css.push_back(s.result.body);
   extract::Page page;
-  auto j = inspect_page(body, content_type, page_url, &page);
+  auto j = inspect_page(body, content_type, page_url, &page, css);
+  j["stylesheets"] = nlohmann::json::array();
+  for (auto& s : sheets)
+    j["stylesheets"].push_back({{"url", s.url}, {"status", s.result.status}, {"error", s.result.error}});
   // The identifiers as the footer rules would judge them, were this page a homepage.
   for (auto& [key, evidence] : identifiers_shown(cfg, page.text, link_records(page, "", page_url)))
     j["identifiers"][key] = evidence.empty() ? nlohmann::json(nullptr) : nlohmann::json(evidence);

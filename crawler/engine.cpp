@@ -115,12 +115,12 @@ void Engine::assert_io_thread() const {
 }
 
 // A new task: stored in the frontier (with the next record written) and queued.
-void Engine::add(Task t) {
+void Engine::add(Task t, bool front) {
   SiteState& s = sites_[t.site];
   ++s.outstanding;
   fresh_.push_back({s.site->id, t.url, mode_name(t.mode), t.depth, t.head, t.family,
                     t.mode == Mode::Probe ? std::string(name(t.purpose)) : "", t.attempt});
-  enqueue(std::move(t));
+  enqueue(std::move(t), front);
 }
 
 void Engine::flush_frontier() {
@@ -371,7 +371,9 @@ void Engine::complete(Task t, FetchResult r) {
   bool html = r.content_type.find("html") != std::string::npos ||
               (r.content_type.empty() && r.body.find("<html") != std::string::npos);
   if (t.mode != Mode::Check && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300 && html && !t.head) {
-    parse(std::move(t), std::move(r));
+    std::vector<std::shared_ptr<const std::string>> sheets;
+    if (wait_for_stylesheets(t, r, sheets)) return;  // parsed once they are in
+    parse(std::move(t), std::move(r), std::move(sheets));
     return;
   }
   keep_body(t, r);
@@ -440,7 +442,7 @@ void Engine::spend(Task& t) {
 }
 
 void Engine::maybe_finish() {
-  if (finished_ || active_ > 0 || parsing_ > 0 || dns_pending_ > 0 || timers_ > 0) return;
+  if (finished_ || active_ > 0 || parsing_ > 0 || dns_pending_ > 0 || timers_ > 0 || !parked_.empty()) return;
   for (auto& [k, h] : hosts_)
     if (!h.queue.empty()) return;
   finished_ = true;

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,6 +58,7 @@ struct Task {
   std::int8_t family = 0;  // Probe: 4 or 6
   bool head = false;
   bool asking = false;   // Check: this task fetches the answer others of the same URL wait for
+  bool style = false;    // Check: a stylesheet that pages wait for before their parse
   std::string url;
   std::string origin;    // first URL of a redirect chain, once one is followed
   ProbePurpose purpose = ProbePurpose::Homepage;  // Probe only
@@ -97,6 +99,7 @@ struct SiteState {
   std::unordered_set<std::string> probed;  // link2/link3 targets already probed over IPv6
   std::unordered_map<std::string, std::string> searches;  // search probe URL -> the words searched
   int link3 = 0;
+  int stylesheets = 0;  // of its own hosts, fetched
   int outstanding = 0;  // tasks created and not yet recorded
   bool unreachable = false;
   std::string error;
@@ -134,7 +137,7 @@ class Engine {
 
  private:
   // engine.cpp: tasks, the loop and completion
-  void add(Task t);
+  void add(Task t, bool front = false);
   void flush_frontier();
   void emit(RecordSink::Record r);
   void finished(const Task& t) { --sites_[t.site].outstanding; }
@@ -183,7 +186,7 @@ class Engine {
   void on_robots(const std::string& host_key, FetchResult r);
 
   // recording.cpp: what is recorded of an answer
-  void parse(Task t, FetchResult r);
+  void parse(Task t, FetchResult r, std::vector<std::shared_ptr<const std::string>> stylesheets = {});
   void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
   PageRecord base_record(const Task& t, const FetchResult& r);
   void record_failure(const Task& t, ErrorKind kind, const std::string& why);
@@ -191,6 +194,10 @@ class Engine {
   std::string readable_format(const Task& t, const std::string& content_type) const;
   void read_attachment(Task t, FetchResult r, std::string format);
   void record_check(const Task& t, const CheckResult& c);
+
+  // stylesheets.cpp: the stylesheets of the sites' own hosts, fetched once per crawl
+  bool wait_for_stylesheets(Task& t, FetchResult& r, std::vector<std::shared_ptr<const std::string>>& ready);
+  void stylesheet_arrived(const std::string& url, const FetchResult& r);
 
   // probes.cpp: IPv6 and HTTPS measurements
   void schedule_probes(const Task& home, const extract::Page& page, const std::string& base);
@@ -228,6 +235,16 @@ class Engine {
   std::map<std::string, Host> hosts_;
   std::unordered_map<std::string, CheckResult> checks_;
   std::unordered_map<std::string, std::vector<Task>> check_waiters_;  // URL being checked -> same checks of other sites
+  // A page that links a stylesheet of its site not fetched yet waits for it, its answer unparsed.
+  struct Parked {
+    Task t;
+    FetchResult r;
+    std::vector<std::string> sheets;  // its own sites' stylesheets, in order
+    int missing = 0;
+  };
+  std::list<Parked> parked_;
+  std::unordered_map<std::string, std::vector<std::list<Parked>::iterator>> style_waiters_;  // stylesheet in flight -> pages
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> styles_;  // fetched: URL -> CSS (null: no answer)
   std::set<std::string> recorded_dns_;
   // What the crawl waits on, for the progress line and the summary: time with a host held back by
   // the global connection limit, and time with fetching paused for the parsers or the writer.

@@ -116,6 +116,7 @@ struct Walker {
   bool messages = false;  // the page may hold citizen messages (a status or reply word occurs)
   std::vector<std::string> scripts = {};
   std::vector<std::string> styles = {};
+  const std::vector<std::string_view>* linked = nullptr;  // linked stylesheets' texts, before the <style> blocks
   std::vector<const GumboNode*> anchors = {};  // per link: its <a>/<area> element, else nullptr
   std::vector<Message> entries = {};      // list entries that carry a status word
   std::unordered_set<std::string> label_for = {};       // ids that a <label for> names
@@ -206,8 +207,12 @@ struct Walker {
 
   // Which links CSS hides, once every <style> block of the page is known.
   void mark_hidden() {
-    if (styles.empty() && std::none_of(anchors.begin(), anchors.end(), [](auto* a) { return a != nullptr; })) return;
+    if (styles.empty() && (!linked || linked->empty()) &&
+        std::none_of(anchors.begin(), anchors.end(), [](auto* a) { return a != nullptr; }))
+      return;
     StyleSheet sheet;
+    if (linked)
+      for (auto& css : *linked) sheet.add(css);
     for (auto& css : styles) sheet.add(css);
     for (size_t i = 0; i < anchors.size(); ++i)
       if (anchors[i]) page.links[i].hidden = sheet.hidden(anchors[i]);
@@ -453,10 +458,11 @@ std::string squash(std::string_view s) {
   return out;
 }
 
-Page parse(std::string_view html, const std::string& url, const Limits& limits) {
+Page parse(std::string_view html, const std::string& url, const Limits& limits, const std::vector<std::string_view>& stylesheets) {
   Page page;
   HtmlTree out = parse_html(html, limits, page);
   Walker w{page, limits};
+  w.linked = &stylesheets;
   // Message lists and pages name a reply or a state of handling; most pages name none, and skip
   // the message reading.
   w.messages = contains_any(html, {"回复", "答复", "办结", "办理", "处理", "受理"});

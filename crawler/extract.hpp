@@ -79,8 +79,11 @@ struct Limits {
   size_t max_elements = 20000;   // elements read (the first 4/5 and the last 1/5); the middle is not
 };
 
-// Parses `html`; `url` is the page's own URL (for URL-pattern dates). Never throws on bad markup.
-Page parse(std::string_view html, const std::string& url, const Limits& limits = {});
+// Parses `html`; `url` is the page's own URL (for URL-pattern dates). `stylesheets` are the texts
+// of the stylesheets the page links (in their order), applied before its <style> blocks when
+// judging which links are hidden. Never throws on bad markup.
+Page parse(std::string_view html, const std::string& url, const Limits& limits = {},
+           const std::vector<std::string_view>& stylesheets = {});
 
 // URLs of the further pages a TRS pager announces, relative to the list page ("index_1.html" …).
 std::vector<std::string> pager_pages(const Pager& p, size_t max_pages);

@@ -14,10 +14,10 @@
 namespace govaudit {
 
 nlohmann::json inspect_page(std::string_view body, std::string_view content_type, const std::string& page_url,
-                            extract::Page* parsed) {
+                            extract::Page* parsed, const std::vector<std::string_view>& stylesheets) {
   using nlohmann::json;
   auto dec = charset::decode(body, content_type);
-  auto page = extract::parse(dec.text, page_url);
+  auto page = extract::parse(dec.text, page_url, {}, stylesheets);
   auto me = url::parts(page_url);
   std::set<std::string> internal, external;
   json related = json::array();
@@ -136,6 +136,9 @@ std::string inspect_summary(const nlohmann::json& j) {
     o << "\nmobile nos.   " << j["phone_numbers"]["count"].get<size_t>() << " in the citizen's fields";
     for (auto& n : j["phone_numbers"]["seen"]) o << "\n              " << n.get<std::string>();
   }
+  if (j.contains("stylesheets"))
+    for (auto& css : j["stylesheets"])
+      o << "\nstylesheet    " << css["url"].get<std::string>() << " (HTTP " << css["status"].get<long>() << ")";
   o << "\nhidden links  " << j["hidden_links"].size();
   for (auto& l : j["hidden_links"])
     o << "\n              " << l["url"].get<std::string>() << " (" << l["hidden_by"].get<std::string>() << ")"

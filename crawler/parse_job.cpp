@@ -44,7 +44,9 @@ ParsedPage parse_page(const std::string& url, std::string& body, const std::stri
     out.charset_source = std::move(dec.source);
     extract::Limits lim;
     lim.max_links = settings.max_links;
-    out.page = extract::parse(dec.text, url, lim);
+    std::vector<std::string_view> css;
+    for (auto& sheet : settings.stylesheets) css.push_back(*sheet);
+    out.page = extract::parse(dec.text, url, lim, css);
   }
   extract::Page& page = out.page;
   // Resident ID numbers are reported, never kept: the stored text shows them masked.

@@ -1,6 +1,7 @@
 #pragma once
 // The work a parse thread does for the crawl, as free functions of values: the thread sees the
 // answer it was given and nothing of the engine's state.
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,6 +35,7 @@ struct ParseSettings {
   int warc_gzip_level = 1;
   const Remap* remap = nullptr;
   Date today = Date::today_china();  // the audit date: ID numbers are born before it
+  std::vector<std::shared_ptr<const std::string>> stylesheets;  // the texts of those the page links
 };
 
 // Decodes and extracts the page fetched from `url`, resolves its links and items against its base

@@ -14,11 +14,12 @@
 
 namespace govaudit::engine {
 
-void Engine::parse(Task t, FetchResult r) {
+void Engine::parse(Task t, FetchResult r, std::vector<std::shared_ptr<const std::string>> stylesheets) {
   ++parsing_;
   size_t bytes = r.body.size();
   parsing_bytes_ += bytes;
-  ParseSettings settings{size_t(cfg_.crawl.max_links_per_page), cfg_.crawl.warc_gzip_level, &cfg_.crawl.remap, today_};
+  ParseSettings settings{size_t(cfg_.crawl.max_links_per_page), cfg_.crawl.warc_gzip_level, &cfg_.crawl.remap, today_,
+                         std::move(stylesheets)};
   // The job owns its task and answer: the pool thread touches nothing of the engine.
   asio::post(pool_, [this, bytes, settings, t = std::move(t), r = std::move(r)]() mutable {
     background_thread();
@@ -176,6 +177,7 @@ void Engine::read_attachment(Task t, FetchResult r, std::string format) {
 
 // Records a page that was not parsed (error, attachment, other host's link, non-HTML).
 void Engine::record(const Task& t, const FetchResult& r, Reading reading) {
+  if (t.style) stylesheet_arrived(t.first_url(), r);
   SiteState& s = sites_[t.site];
   PageRecord p = base_record(t, r);
   p.id_numbers = std::move(reading.id_numbers);

@@ -68,6 +68,49 @@ bool has_class(const GumboNode* n, std::string_view c) {
 
 }  // namespace
 
+namespace {
+// The value of attribute `name` in the text of one tag ("<link rel=stylesheet href='/a.css'>").
+std::string tag_attr(std::string_view tag, std::string_view name) {
+  std::string lower = ascii_lower(tag);
+  for (size_t p = lower.find(name); p != std::string::npos; p = lower.find(name, p + 1)) {
+    if (p == 0 || !std::isspace(static_cast<unsigned char>(lower[p - 1]))) continue;
+    size_t i = p + name.size();
+    while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+    if (i >= tag.size() || tag[i] != '=') continue;
+    ++i;
+    while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+    if (i >= tag.size()) return "";
+    char q = tag[i];
+    if (q == '"' || q == '\'') {
+      size_t e = tag.find(q, i + 1);
+      return std::string(tag.substr(i + 1, e == std::string_view::npos ? std::string_view::npos : e - i - 1));
+    }
+    size_t e = i;
+    while (e < tag.size() && !std::isspace(static_cast<unsigned char>(tag[e])) && tag[e] != '>' && tag[e] != '/') ++e;
+    return std::string(tag.substr(i, e - i));
+  }
+  return "";
+}
+}  // namespace
+
+std::vector<std::string> linked_stylesheets(std::string_view html, size_t max) {
+  std::vector<std::string> out;
+  for (size_t p = 0; out.size() < max;) {
+    size_t a = html.find("<link", p), b = html.find("<LINK", p);
+    size_t at = std::min(a, b);
+    if (at == std::string_view::npos) break;
+    size_t end = html.find('>', at);
+    if (end == std::string_view::npos) break;
+    std::string_view tag = html.substr(at, end - at);
+    p = end;
+    std::string rel = ascii_lower(tag_attr(tag, "rel"));
+    if (rel.find("stylesheet") == std::string::npos || rel.find("alternate") != std::string::npos) continue;
+    std::string href(trim(tag_attr(tag, "href")));
+    if (!href.empty()) out.push_back(std::move(href));
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> declarations(std::string_view block) {
   std::vector<std::pair<std::string, std::string>> out;
   size_t i = 0;

@@ -39,6 +39,10 @@ class StyleSheet {
   std::unordered_map<const GumboNode*, std::string> memo_;
 };
 
+// The href of every <link rel="stylesheet"> in `html`, in order, read without parsing the page
+// (a page waits for the stylesheets of its own site before it is parsed).
+std::vector<std::string> linked_stylesheets(std::string_view html, size_t max = 16);
+
 // Does one declaration block ("display:none;…") hide its element? Returns the declarations that
 // do ("display:none"), or "".
 std::string hides(const std::vector<std::pair<std::string, std::string>>& decls);

@@ -14,6 +14,7 @@
 #include "cli/demo_server.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
+#include "model/url.hpp"
 #include "reports/history.hpp"
 #include "reports/rectification.hpp"
 #include "reports/report.hpp"
@@ -143,11 +144,17 @@ TEST(DemoPipeline, ANightlyRunReusesRecentAnswersOfOtherHosts) {
   size_t second_requests = national() - after_first;  // IPv6 probes of links remain per site
   int external = 0, reused = 0;
   std::set<std::string> distinct;  // sites linking the same URL share one answer, even within a run
+  // Checks of national hosts (a site's own stylesheets are fetched anew by every crawl).
+  auto national_check = [&](const PageRecord& p) {
+    auto u = url::parts(p.url);
+    return p.kind == PageKind::External && p.status == 200 && u &&
+           std::count(portal.any_hosts.begin(), portal.any_hosts.end(), u->host) > 0;
+  };
   for (auto& v : store.load_site_views(first.run))
     for (auto& p : v.pages)
-      if (p.kind == PageKind::External && p.status == 200) ++external, distinct.insert(p.url);
+      if (national_check(p)) ++external, distinct.insert(p.url);
   for (auto& v : store.load_site_views(second.run))
-    for (auto& p : v.pages) reused += p.kind == PageKind::External && p.status == 200;
+    for (auto& p : v.pages) reused += national_check(p);
   ASSERT_GT(external, 0);
   ASSERT_LT(distinct.size(), size_t(external));  // the demo has links shared by several sites
   EXPECT_LE(second_requests + distinct.size(), after_first);  // the link checks were not repeated
@@ -314,4 +321,40 @@ TEST(DemoPipeline, RemapCrawlsAStagingCopyUnderItsProductionNames) {
   }
   EXPECT_GT(want.size(), 30u);
   EXPECT_EQ(got, want);
+}
+
+// A link hidden by a rule of the site's own stylesheet is seen as one hidden by a <style> block;
+// the stylesheet is fetched once however many pages link it, one that does not answer holds
+// nothing up, and one on another host is not fetched.
+TEST(DemoPipeline, AStylesheetOfTheSiteHidesSpamNotItsOwnMenu) {
+  DemoEnv env("styles");
+  auto& [today, cfg, server, portal, dir, db] = env;
+  std::string host;
+  for (auto& [h, paths] : portal.routes)
+    if (paths.count("/css/site.css")) host = h;
+  ASSERT_FALSE(host.empty());
+  auto routes = portal.routes;
+  int linking = 0;
+  for (auto& [path, resp] : routes[host]) {
+    auto head = resp.body.find("</head>");
+    if (resp.content_type.find("html") == std::string::npos || head == std::string::npos) continue;
+    resp.body.insert(head, "<link rel=stylesheet href=\"/css/site.css\"><LINK REL=\"stylesheet\" HREF=\"/css/gone.css\">"
+                           "<link rel=\"stylesheet\" href=\"http://cdn.elsewhere.test/x.css\">");
+    ++linking;
+  }
+  ASSERT_GT(linking, 10);
+  server.set_routes(routes, portal.any_hosts, portal.routes_v6);
+  Store store(db);
+  auto crawl = crawl_stage(store, db, cfg, portal.sites, today, "{}");
+  auto audit = audit_stage(store, cfg, crawl.run, today);
+  std::map<std::string, int> fetched;
+  for (auto& v : store.load_site_views(crawl.run))
+    for (auto& p : v.pages)
+      if (p.url.ends_with(".css")) ++fetched[p.url.substr(p.url.find("/css/"))];
+  EXPECT_EQ(fetched, (std::map<std::string, int>{{"/css/gone.css", 1}, {"/css/site.css", 1}}));
+  std::set<std::string> hidden;
+  for (auto& f : store.findings(audit.run))
+    if (f.rule == "security.hidden_link") hidden.insert(f.subject.substr(f.subject.find(".test") + 5));
+  std::string port = ":" + std::to_string(server.port());
+  EXPECT_EQ(hidden, (std::set<std::string>{port + "/", port + "/lhc/", port + "/ssc/"}));
 }
