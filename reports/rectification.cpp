@@ -28,6 +28,11 @@ std::string specifics(const Finding& f) {
     if (auto seen = d.value("seen", nlohmann::json::array()); !seen.empty()) add("如 " + seen[0].value("number", ""));
   } else if (f.rule == "security.hidden_link") {
     add("隐藏方式 " + d.value("hidden_by", "") + "，链接文字“" + d.value("text", "") + "”");
+  } else if (f.rule == "content.duplicate_article") {
+    add("与 " + d.value("first", "") + "（" + d.value("first_published", "日期不详") + "）重复，本稿发布于 " +
+        d.value("published", "日期不详"));
+  } else if (f.rule == "privacy.phone_number") {
+    add("公开留言中含网民手机号码 " + std::to_string(d.value("phone_numbers", 0)) + " 个");
   } else if (f.rule == "interaction.unanswered") {
     add("留言时间 " + d.value("left", "") + "《" + d.value("title", "") + "》");
   }

@@ -92,6 +92,20 @@ TEST(DemoPipeline, FindsExactlyThePlantedProblems) {
   write_html(load_report_data(store, cfg, audit.run), remeasured);
   EXPECT_EQ(stored.str(), remeasured.str());
   EXPECT_THROW(parse_measures("{\"status\": \"done\"}"), std::runtime_error);
+  // A duplicate's row names the original and both dates; a leaking message's row its count only.
+  int duplicate_rows = 0, phone_rows = 0;
+  for (auto& row : rectification_rows(load_report_data(store, cfg, audit.run))) {
+    if (row.problem.find("重复，本稿发布于 20") != std::string::npos && row.problem.find("（20") != std::string::npos)
+      ++duplicate_rows;
+    phone_rows += row.problem.find("含网民手机号码 ") != std::string::npos;
+  }
+  EXPECT_EQ(duplicate_rows, std::count_if(portal.planted.begin(), portal.planted.end(), [](auto& p) {
+              return p.find(" content.duplicate_article ") != std::string::npos;
+            }));
+  EXPECT_GT(duplicate_rows, 0);
+  EXPECT_EQ(phone_rows, std::count_if(portal.planted.begin(), portal.planted.end(),
+                                      [](auto& p) { return p.find(" privacy.phone_number ") != std::string::npos; }));
+  EXPECT_GT(phone_rows, 0);
   EXPECT_GT(std::filesystem::file_size(dir / "report.html"), 1000u);
   EXPECT_GT(std::filesystem::file_size(dir / "rectification.csv"), 500u);
   EXPECT_GT(std::filesystem::file_size(dir / "report.md"), 500u);
