@@ -109,6 +109,14 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
     crawler.keep_evidence(!warc.dir.empty());
     crawler.audit_date(today);
     if (state) crawler.resume(std::move(*state));
+    // A periodic run asks again for what the last crawl of these sites read (304: taken as it was).
+    std::unique_ptr<PriorCrawl> prior;
+    if (!opt.fresh) {
+      std::vector<std::string> ids;
+      for (auto& s : sites) ids.push_back(s.id);
+      prior = stored_prior_crawl(db_path, r.run, ids);
+    }
+    crawler.revalidate(prior.get());
     if (cfg.crawl.reuse_external_hours > 0) {
       auto recent = store.recent_external_checks(iso_utc_hours_ago(cfg.crawl.reuse_external_hours));
       if (!recent.empty()) spdlog::info("reusing {} answers of other hosts' links from the last {} h", recent.size(), cfg.crawl.reuse_external_hours);
@@ -128,8 +136,9 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
   for (auto& [k, v] : sum.errors) errs += (errs.empty() ? "" : ", ") + k + " " + std::to_string(v);
   size_t limits = 0;
   for (auto& s : sum.sites) limits += s.limits.size();
-  spdlog::info("crawl {} done: {} sites ({} unreachable), {} pages, {} checked links, {:.1f} MB in {:.1f} s ({:.0f} pages/s); "
-               "errors: {}; limits hit: {}", r.run, sites.size(), r.unreachable, sum.pages, sum.checked,
+  spdlog::info("crawl {} done: {} sites ({} unreachable), {} pages ({} unchanged since the last crawl), {} checked links, "
+               "{:.1f} MB in {:.1f} s ({:.0f} pages/s); errors: {}; limits hit: {}", r.run, sites.size(), r.unreachable, sum.pages,
+               sum.not_modified, sum.checked,
                double(sum.bytes) / 1e6, sum.seconds, sum.seconds > 0 ? sum.pages / sum.seconds : 0.0,
                errs.empty() ? "none" : errs, limits);
   spdlog::info("connections: at most {} open of a limit of {} ({}); held back by that limit {:.1f} s, paused for the parsers {:.1f} s",

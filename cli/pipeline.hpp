@@ -25,7 +25,7 @@ struct CrawlOptions {
   CrawlOptions() = default;
   CrawlOptions(std::filesystem::path warc, bool start_fresh) : warc_dir(std::move(warc)), fresh(start_fresh) {}
   std::filesystem::path warc_dir;  // where WARC evidence goes (empty: none)
-  bool fresh = false;              // never resume: start a new run
+  bool fresh = false;              // never resume, never ask with an earlier crawl's validators: fetch everything anew
   // run_job: called once a new job's crawl run is stored, before its audit (`govaudit run` starts
   // a fresh image of itself there, which continues the job from the store).
   std::function<void()> after_crawl;

@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "config/sites.hpp"
 #include "crawler/netguard.hpp"
+#include "storage/prior_crawl.hpp"
 #include "storage/record_sink.hpp"
 
 namespace govaudit {
@@ -27,6 +28,7 @@ struct SiteOutcome {
 struct CrawlSummary {
   int pages = 0;          // HTML pages parsed
   int checked = 0;        // attachments and other hosts' links checked
+  int not_modified = 0;   // pages asked again that answered 304: taken from the earlier crawl
   std::int64_t bytes = 0;
   std::map<std::string, int> errors;  // by kind
   double seconds = 0;
@@ -50,6 +52,9 @@ class Crawler {
   // Answers of other hosts' links from a recent run, used instead of asking those hosts again
   // (crawl.reuse_external_hours): each is recorded again for the sites that link to it.
   void reuse_checks(std::vector<PageRecord> recent) { reuse_ = std::move(recent); }
+  // Ask again, with the validators it recorded, for each page an earlier crawl stored (null: fetch
+  // everything anew). A 304 takes the earlier page as it was.
+  void revalidate(PriorCrawl* prior) { prior_ = prior; }
   // Continue an unfinished run: what it recorded is not fetched again; its open tasks are.
   void resume(CrawlState state) { resume_ = std::move(state); }
   // Hand every HTTP exchange to the sink as WARC evidence.
@@ -60,6 +65,7 @@ class Crawler {
  private:
   std::vector<PageRecord> reuse_;
   std::optional<CrawlState> resume_;
+  PriorCrawl* prior_ = nullptr;
   bool evidence_ = false;
   Date today_ = Date::today_china();
   const Config& config_;

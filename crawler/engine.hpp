@@ -59,6 +59,7 @@ struct Task {
   bool head = false;
   bool asking = false;   // Check: this task fetches the answer others of the same URL wait for
   bool style = false;    // Check: a stylesheet that pages wait for before their parse
+  const PriorPage* prior = nullptr;  // Page: asked with the validators of the earlier crawl's page
   std::string url;
   std::string origin;    // first URL of a redirect chain, once one is followed
   ProbePurpose purpose = ProbePurpose::Homepage;  // Probe only
@@ -133,6 +134,7 @@ class Engine {
   void evidence(bool on) { evidence_ = on; }
   void audit_date(const Date& d) { today_ = d; }
   void reuse(const std::vector<PageRecord>& recent);
+  void revalidate(PriorCrawl* prior) { prior_ = prior; }
   CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state);
 
  private:
@@ -188,6 +190,7 @@ class Engine {
   // recording.cpp: what is recorded of an answer
   void parse(Task t, FetchResult r, std::vector<std::shared_ptr<const std::string>> stylesheets = {});
   void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
+  void not_modified(Task t, FetchResult r);
   PageRecord base_record(const Task& t, const FetchResult& r);
   void record_failure(const Task& t, ErrorKind kind, const std::string& why);
   void record(const Task& t, const FetchResult& r, Reading reading = {});
@@ -246,6 +249,7 @@ class Engine {
   std::unordered_map<std::string, std::vector<std::list<Parked>::iterator>> style_waiters_;  // stylesheet in flight -> pages
   std::unordered_map<std::string, std::shared_ptr<const std::string>> styles_;  // fetched: URL -> CSS (null: no answer)
   std::set<std::string> recorded_dns_;
+  PriorCrawl* prior_ = nullptr;
   // What the crawl waits on, for the progress line and the summary: time with a host held back by
   // the global connection limit, and time with fetching paused for the parsers or the writer.
   enum class Wait : std::int8_t { None, Connections, Parsers };

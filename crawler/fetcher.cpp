@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <spdlog/spdlog.h>
 #include <map>
 
@@ -300,6 +301,12 @@ struct Fetcher::Impl {
     if (curl_easy_getinfo(t.easy.get(), CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) r.location = loc;
     char* ip = nullptr;
     if (curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) r.primary_ip = ip;
+    for (auto [name, out] : {std::pair{"ETag", &r.etag}, std::pair{"Last-Modified", &r.last_modified}}) {
+      curl_header* h = nullptr;  // of the last response (a redirect's hop is a response of its own)
+      if (curl_easy_header(t.easy.get(), name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value && std::strlen(h->value) < 256 &&
+          std::none_of(h->value, h->value + std::strlen(h->value), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+        *out = h->value;
+    }
     curl_off_t ra = 0;
     if (curl_easy_getinfo(t.easy.get(), CURLINFO_RETRY_AFTER, &ra) == CURLE_OK) r.retry_after_s = long(ra);
     if (t.req.cert_info) {
@@ -313,6 +320,11 @@ struct Fetcher::Impl {
     }
     if (rc == CURLE_OK) return;
     std::string msg = t.errbuf[0] ? t.errbuf : curl_easy_strerror(rc);
+    // "… port 80 after 12 ms: …": the time is recorded on its own; the message stays the same for the same fault.
+    if (auto a = msg.find(" after "); a != std::string::npos)
+      if (auto ms = msg.find(" ms", a + 7); ms != std::string::npos && ms > a + 7 &&
+                                              msg.find_first_not_of("0123456789", a + 7) == ms)
+        msg.erase(a, ms + 3 - a);
     if (!t.refused.empty()) {
       r.error_kind = ErrorKind::Refused;
       r.error = "not connecting: " + t.refused;

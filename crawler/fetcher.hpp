@@ -49,6 +49,7 @@ struct FetchResult {
   int elapsed_ms = 0;
   std::string cert_expire;            // "Expire date" of the leaf certificate, as curl reports it
   std::string cert_subject;
+  std::string etag, last_modified;    // the answer's validators, for asking again (If-None-Match …)
   std::string request_head;           // with keep_heads: as sent, and as received
   std::string response_head;
 };

@@ -111,6 +111,48 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
   step_done();
 }
 
+// A page asked again that did not change: the earlier crawl's record of it stands, and its links
+// are followed as if it had been read.
+void Engine::not_modified(Task t, FetchResult r) {
+  SiteState& s = sites_[t.site];
+  ++summary_.pages;
+  ++summary_.not_modified;
+  ++s.pages_done;
+  const PriorPage& prior = *t.prior;
+  RevisitedPage rp;
+  rp.prior_row = prior.row;
+  rp.site_id = s.site->id;
+  rp.url = t.url;
+  rp.fetched_at = now_iso_utc();
+  rp.etag = r.etag;
+  rp.last_modified = r.last_modified;
+  rp.depth = t.depth;
+  rp.elapsed_ms = r.elapsed_ms;
+  rp.exchange = std::move(t.exchange);
+  if (auto [it, inserted] = s.digests.emplace(prior.digest, t.url); !inserted) rp.duplicate_of = it->second;
+  std::vector<LinkRecord> links;
+  std::vector<ItemRecord> items;
+  std::vector<MessageRecord> messages;
+  if (rp.duplicate_of.empty()) {
+    prior_->content(rp.site_id, t.url, links, items, messages);
+    for (auto& l : links) {
+      if (l.tag == "pager") s.pager_linked.insert(l.to_url);
+      if (l.tag != "img" && l.tag != "script") discover(t, l.to_url, Mode::Page);
+    }
+    if (t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) {  // its links sampled over IPv6 as when it was read
+      extract::Page page;
+      for (auto& l : links)
+        if ((l.tag == "a" || l.tag == "area") && l.to_url != t.url) page.links.push_back({l.to_url, l.tag, ""});
+      probe_links(t.site, page, t.url, ProbePurpose::Link3);
+    }
+  }
+  if (!links.empty()) emit(std::move(links));
+  if (!items.empty()) emit(std::move(items));
+  if (!messages.empty()) emit(std::move(messages));
+  emit(std::move(rp));
+  finished(t);
+}
+
 PageRecord Engine::base_record(const Task& t, const FetchResult& r) {
   PageRecord p;
   p.site_id = sites_[t.site].site->id;
@@ -125,6 +167,8 @@ PageRecord Engine::base_record(const Task& t, const FetchResult& r) {
   p.elapsed_ms = r.elapsed_ms;
   p.fetched_at = now_iso_utc();
   p.redirects = t.chain;
+  p.etag = r.etag;
+  p.last_modified = r.last_modified;
   if (p.error_kind == ErrorKind::None && p.status >= 400) {
     p.error_kind = ErrorKind::Http;
     p.error = "HTTP " + std::to_string(p.status);

@@ -171,6 +171,7 @@ struct PageRecord {  // small fields sit together (no padding): ~20,000 of these
   std::string text;    // visible text, UTF-8
   std::string text_z;  // the same, compressed (what the crawler hands the writer)
   std::string warc;  // where the response is in the run's WARC files: "warc/FILE#OFFSET"
+  std::string etag, last_modified;  // the validators it was served with (crawl only)
   std::vector<id_number::Seen> id_numbers;  // resident ID numbers the page or attachment shows, masked
   std::string content_note;  // an attachment's content not read, or read in part, and why
   Accessibility a11y;

@@ -1,6 +1,9 @@
 #include "rules/rule.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <unordered_map>
+#include <unordered_set>
 #include <future>
 #include <numeric>
 
@@ -94,10 +97,61 @@ std::vector<Finding> judge_site(const SiteView& s, const std::vector<std::unique
   return out;
 }
 
+// A page served by several hosts of the site is one page, named under the first listed host that
+// serves it. The crawl records it under whichever URL it met first (the others as its duplicates,
+// or as redirects to it, e.g. zwgk. answering 301 to www.), and that order must not change what a
+// finding is called.
+void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
+  if (s.site.hosts.size() < 2) return;
+  auto rank = [&](const std::string& u) {
+    auto p = url::parts(u);
+    return p ? size_t(std::find(s.site.hosts.begin(), s.site.hosts.end(), p->host) - s.site.hosts.begin()) : s.site.hosts.size();
+  };
+  auto same_page = [&](const std::string& a, const std::string& b) {
+    auto x = url::parts(a), y = url::parts(b);
+    return x && y && x->host != y->host && x->path == y->path && x->query == y->query && x->port == y->port &&
+           rank(a) < s.site.hosts.size() && rank(b) < s.site.hosts.size();
+  };
+  std::unordered_map<std::string, std::string> parent;  // union of the URLs of one page
+  auto root = [&](std::string u) {
+    for (auto it = parent.find(u); it != parent.end() && it->second != u; it = parent.find(u)) u = it->second;
+    return u;
+  };
+  auto join = [&](const std::string& a, const std::string& b) {
+    parent.try_emplace(a, a), parent.try_emplace(b, b);
+    auto ra = root(a), rb = root(b);
+    if (ra != rb) parent[ra] = rb;
+  };
+  std::unordered_set<std::string> serving;  // URLs that answered with the page itself
+  for (auto& p : s.pages) {
+    if (!p.duplicate_of.empty() && same_page(p.url, p.duplicate_of)) join(p.url, p.duplicate_of), serving.insert(p.url);
+    if (p.final_url != p.url && same_page(p.url, p.final_url)) join(p.url, p.final_url), serving.insert(p.final_url);
+    if (p.duplicate_of.empty() && p.final_url == p.url && p.status >= 200 && p.status < 300) serving.insert(p.url);
+  }
+  if (parent.empty()) return;
+  std::unordered_map<std::string, std::string> best;  // group -> its name
+  for (auto& [u, _] : parent)
+    if (serving.count(u)) {
+      auto& b = best[root(u)];
+      if (b.empty() || rank(u) < rank(b)) b = u;
+    }
+  std::unordered_map<std::string, std::string> rename;
+  for (auto& [u, _] : parent)
+    if (auto b = best.find(root(u)); b != best.end() && b->second != u) rename[u] = b->second;
+  for (auto& f : out) {
+    for (std::string* u : {&f.subject, &f.url})
+      if (auto it = rename.find(*u); it != rename.end()) *u = it->second;
+    for (auto& [from, to] : rename)
+      for (size_t at = 0; (at = f.detail_json.find('"' + from + '"', at)) != std::string::npos; at += to.size() + 2)
+        f.detail_json.replace(at + 1, from.size(), to);
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> judge(const SiteView& s, const std::vector<std::unique_ptr<Rule>>& rules, const RuleContext& ctx) {
   auto out = judge_site(s, rules, ctx);
+  name_pages_canonically(s, out);
   // The rule texts in config are the one source of a rule's severity; rules leave it to them.
   for (auto& f : out) f.severity = ctx.config->rule_text(f.rule).severity;
   return out;

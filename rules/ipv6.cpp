@@ -1,5 +1,6 @@
 #include "rules/ipv6.hpp"
 
+#include <algorithm>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
@@ -67,12 +68,15 @@ Ipv6Measure measure_ipv6(const SiteView& site) {
     } else if (p.purpose == ProbePurpose::Link2) {
       ++m.link2_total;
       if (good) ++m.link2_ok;
-      else if (m.link2_failures.size() < 10) m.link2_failures.push_back(p.url + " (" + p.error + ")");
+      else m.link2_failures.push_back(p.url + " (" + p.error + ")");
     } else if (p.purpose == ProbePurpose::Link3) {
       ++m.link3_total;
       m.link3_ok += good;
     }
   }
+  // The first ten by URL, whichever order the probes ran in.
+  std::sort(m.link2_failures.begin(), m.link2_failures.end());
+  if (m.link2_failures.size() > 10) m.link2_failures.resize(10);
   if (v6) {
     std::string v4_text = v4 ? v4->text : (site.homepage() ? site.homepage()->text : "");
     if (!v4_text.empty()) m.similarity = text_similarity(v4_text, v6->text);

@@ -1,5 +1,6 @@
 #include "rules/meta.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -20,6 +21,8 @@ std::vector<const PageRecord*> article_pages(const SiteView& site) {
 std::vector<Finding> MetaRule::check(const SiteView& site, const RuleContext& ctx) const {
   auto articles = article_pages(site);
   if (articles.empty()) return {};
+  // The examples are the first by URL, not by crawl order: two runs over one site name the same.
+  std::sort(articles.begin(), articles.end(), [](auto* a, auto* b) { return a->final_url < b->final_url; });
   int lacking = 0;
   nlohmann::json examples = nlohmann::json::array();
   std::map<std::string, int> by_tag;

@@ -35,7 +35,7 @@ std::function<std::string(const PageRecord&)> stored_texts(const std::string& pa
     std::mutex mu;
     sqlite::Connection db;
     sqlite::Statement st;
-    explicit Reader(const std::string& p) : db(p, false), st(db.prepare("SELECT text_z FROM pages WHERE id=?")) {
+    explicit Reader(const std::string& p) : db(p, false), st(db.prepare("SELECT " GOVAUDIT_PAGE_TEXT " FROM pages WHERE id=?")) {
       db.exec("PRAGMA cache_size=-256");
       db.exec("BEGIN");  // deferred: the first read takes the snapshot, kept until the reader goes
     }
@@ -152,11 +152,11 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       if (n > 0 && last - first < 2 * n) page_where = " WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?";
     }
     auto select = [&] {
-      return parts == ViewParts::All ? page_select("text_z", page_where, "NULL", false, meta_names)
+      return parts == ViewParts::All ? page_select(GOVAUDIT_PAGE_TEXT, page_where, "NULL", false, meta_names)
              : parts == ViewParts::Pages
                  ? page_select("CASE WHEN kind='home' THEN text_z END", page_where, "NULL", false, meta_names)
                  : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
-                               "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN text_z END", true, meta_names);
+                               "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN " GOVAUDIT_PAGE_TEXT " END", true, meta_names);
     };
     if (page_where == where) {
       auto st = db_.prepare(select());

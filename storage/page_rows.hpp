@@ -12,6 +12,9 @@
 
 namespace govaudit::rows {
 
+// A page's compressed text: a page revisited (304) keeps it in the row of its earlier crawl.
+#define GOVAUDIT_PAGE_TEXT "COALESCE(text_z, (SELECT t.text_z FROM pages t WHERE t.id = pages.text_of))"
+
 // The SELECT of a run's pages in the column order page_row reads. `text`: the column expression
 // for the page text (text_z, NULL, or a CASE choosing pages), `text_z` for the text kept
 // compressed; `where` binds the run first. `lean`: what no rule reads is left empty (the content

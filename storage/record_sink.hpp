@@ -19,11 +19,21 @@ struct EvidencedPage {
   std::shared_ptr<const Exchange> exchange;  // null: none kept
 };
 
+// A page answered 304 Not Modified: the earlier crawl's row taken over (its text not stored
+// again), the 304 exchange kept as a WARC revisit record pointing at the earlier response.
+struct RevisitedPage {
+  std::int64_t prior_row = 0;
+  std::string site_id, url, fetched_at, etag, last_modified;  // validators: the 304's, when it sent any
+  std::string duplicate_of;  // this crawl met the same content first under another URL
+  int depth = 0, elapsed_ms = 0;
+  std::shared_ptr<const Exchange> exchange;  // null: none kept
+};
+
 class RecordSink {
  public:
   using Record = std::variant<EvidencedPage, std::vector<LinkRecord>, std::vector<ItemRecord>, DnsRecord, ProbeRecord,
                               std::vector<FrontierRecord>, LimitRecord, std::shared_ptr<const Exchange>,
-                              std::vector<MessageRecord>>;
+                              std::vector<MessageRecord>, RevisitedPage>;
   virtual ~RecordSink() = default;
   // Takes a record; thread-safe; never blocks on the disk.
   virtual void push(Record r) = 0;

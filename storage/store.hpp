@@ -45,7 +45,7 @@ struct SiteSummaryRow {
 // audit_views.cpp, resume_state.cpp, findings.cpp; page_rows.cpp maps a page to its row.
 class Store : public Campaign {
  public:
-  static constexpr int kSchemaVersion = 13;  // = the number of files in storage/migrations
+  static constexpr int kSchemaVersion = 14;  // = the number of files in storage/migrations
   explicit Store(const std::string& path);
 
   std::int64_t begin_run(RunKind kind, const Date& today, std::optional<std::int64_t> crawl_run,

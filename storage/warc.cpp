@@ -249,6 +249,34 @@ void WarcWriter::append(const std::string& members) {
   offset_ += std::int64_t(members.size());
 }
 
+std::string WarcWriter::write_revisit(const Exchange& e, const std::string& earlier) {
+  WarcRecord prior;
+  try {
+    prior = read_warc_record(dir_.parent_path(), earlier, 1);  // its header is enough
+  } catch (const std::exception&) {  // the earlier file is gone: the revisit still names its URI
+  }
+  std::string date = e.date.size() >= 19 ? e.date.substr(0, 19) + "Z" : e.date;
+  std::string extra = (e.ip.empty() ? "" : "WARC-IP-Address: " + e.ip + "\r\n") +
+                      "WARC-Profile: http://netpreserve.org/warc/1.1/revisions/server-not-modified\r\n" +
+                      (prior.record_id.empty() ? "" : "WARC-Refers-To: " + prior.record_id + "\r\n") +
+                      "WARC-Refers-To-Target-URI: " + (prior.target_uri.empty() ? e.url : prior.target_uri) + "\r\n" +
+                      (prior.date.empty() ? "" : "WARC-Refers-To-Date: " + prior.date + "\r\n") +
+                      "Govaudit-Refers-To-Location: " + earlier + "\r\n";
+  std::string rec, out, resp_id = uuid_urn();
+  record(rec, "revisit", resp_id, date, e.url, extra, "application/http;msgtype=response", {warc_http_head(e.response_head, 0)});
+  gzip_member(out, level_, rec);
+  if (!e.request_head.empty()) {
+    rec.clear();
+    record(rec, "request", uuid_urn(), date, e.url, "WARC-Concurrent-To: " + resp_id + "\r\n", "application/http;msgtype=request",
+           {e.request_head});
+    gzip_member(out, 1, rec);
+  }
+  if (!file_ || offset_ >= rotate_bytes_) open_next();
+  std::string where = name_ + "#" + std::to_string(offset_);
+  append(out);
+  return where;
+}
+
 std::string WarcWriter::write(const Exchange& e) {
   if (!file_ || offset_ >= rotate_bytes_) open_next();
   std::string where = name_ + "#" + std::to_string(offset_);
@@ -264,7 +292,8 @@ void WarcWriter::flush() {
 
 namespace govaudit {
 
-WarcRecord read_warc_record(const std::filesystem::path& root, const std::string& location, std::size_t max_bytes) {
+namespace {
+WarcRecord read_record(const std::filesystem::path& root, const std::string& location, std::size_t max_bytes, bool follow) {
   auto hash = location.rfind('#');
   if (hash == std::string::npos) throw std::runtime_error("not a WARC location: " + location);
   std::filesystem::path rel(location.substr(0, hash));
@@ -316,6 +345,14 @@ WarcRecord read_warc_record(const std::filesystem::path& root, const std::string
   };
   r.target_uri = header("WARC-Target-URI");
   r.date = header("WARC-Date");
+  r.record_id = header("WARC-Record-ID");
+  if (header("WARC-Type") == "revisit") {
+    std::string earlier = header("Govaudit-Refers-To-Location");
+    if (earlier.empty() || !follow) throw std::runtime_error("revisit record without its earlier response at " + location);
+    WarcRecord e = read_record(root, earlier, max_bytes, false);  // always the response itself: one hop
+    e.revisit_date = r.date;
+    return e;
+  }
   if (header("WARC-Truncated").size()) r.truncated = true;
   std::string content = out.substr(warc_end + 4, std::strtoull(header("Content-Length").c_str(), nullptr, 10));
   auto head_end = content.find("\r\n\r\n");
@@ -326,6 +363,12 @@ WarcRecord read_warc_record(const std::filesystem::path& root, const std::string
   r.http_head = content.substr(0, head_end + 4);
   r.body = content.substr(head_end + 4);
   return r;
+}
+
+}  // namespace
+
+WarcRecord read_warc_record(const std::filesystem::path& root, const std::string& location, std::size_t max_bytes) {
+  return read_record(root, location, max_bytes, true);
 }
 
 }  // namespace govaudit

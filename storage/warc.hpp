@@ -40,6 +40,9 @@ class WarcWriter {
   // Writes the pair and returns where the response record starts: "FILE#OFFSET" (FILE relative
   // to DIR's parent, e.g. "warc/govaudit-run3-00001.warc.gz#12345"). Throws on I/O errors.
   std::string write(const Exchange& e);
+  // A 304 answer as a revisit record (profile server-not-modified) that refers to the earlier
+  // response at `earlier` (a location under DIR's parent); returns where it starts.
+  std::string write_revisit(const Exchange& e, const std::string& earlier);
   void flush();
 
  private:
@@ -59,10 +62,13 @@ class WarcWriter {
 // One response record read back from its "FILE#OFFSET" location: the HTTP head and the payload.
 struct WarcRecord {
   std::string target_uri, date;
+  std::string record_id;
+  std::string revisit_date;  // a revisit's own date, when the record read was reached through one
   std::string http_head;  // status line and headers, CRLF line ends, blank line included
   std::string body;
   bool truncated = false;  // the record says the payload was cut, or it was larger than max_bytes
 };
+// A revisit record is followed to the response it refers to (body and head are that response's).
 // `root` is the directory the location is relative to (the run's output directory). Throws
 // std::runtime_error naming the file when the location is malformed, outside `root`, or unreadable.
 WarcRecord read_warc_record(const std::filesystem::path& root, const std::string& location, std::size_t max_bytes = 32 << 20);

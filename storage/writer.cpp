@@ -113,8 +113,18 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   auto page = c.prepare(
       "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
       "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
-      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y, etag, last_modified) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  // A revisited page is its earlier row with this run's check: its text stays where it is.
+  auto earlier = c.prepare("SELECT warc, revisit_of FROM pages WHERE id=?");
+  auto revisit = c.prepare(
+      "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
+      "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
+      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y, etag, last_modified, revisit_of, text_of) "
+      "SELECT ?1, site_id, url, final_url, status, error_kind, error, kind, ?2, content_type, charset, charset_source, 0, ?3, ?4, "
+      "title, meta, published, published_src, digest, CASE WHEN ?10 <> '' THEN ?10 ELSE duplicate_of END, redirects, NULL, ?5, column_name, document_date, id_numbers, "
+      "content_note, a11y, CASE WHEN ?6 <> '' THEN ?6 ELSE etag END, CASE WHEN ?7 <> '' THEN ?7 ELSE last_modified END, ?8, "
+      "CASE WHEN text_z IS NULL THEN text_of ELSE id END FROM pages WHERE id=?9");
   auto link = c.prepare("INSERT INTO page_links (run_id, site_id, from_url, links) VALUES (?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
   auto message = c.prepare(
@@ -158,7 +168,17 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
                         : json{{"images", a.images}, {"images_without_alt", a.images_without_alt}, {"fields", a.fields},
                                {"fields_unlabeled", a.fields_unlabeled}, {"lang", a.lang}, {"entry", a.entry}}
                               .dump());
+      page.bind(30, p->etag).bind(31, p->last_modified);
       page.run();
+    } else if (auto* rp = std::get_if<RevisitedPage>(&rec)) {
+      earlier.bind(1, rp->prior_row);
+      std::string payload;  // the response that carried the payload, never another revisit
+      if (earlier.step()) payload = earlier.text(1).empty() ? earlier.text(0) : earlier.text(1);
+      earlier.reset();
+      std::string where = rp->exchange && warc_ && !payload.empty() ? warc_->write_revisit(*rp->exchange, payload) : "";
+      revisit.bind(1, run_).bind(2, rp->depth).bind(3, rp->elapsed_ms).bind(4, rp->fetched_at).bind(5, where.empty() ? payload : where)
+          .bind(6, rp->etag).bind(7, rp->last_modified).bind(8, where.empty() ? "" : payload).bind(9, rp->prior_row).bind(10, rp->duplicate_of);
+      revisit.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
       for (size_t i = 0, j; i < ls->size(); i = j) {  // a row per page (they come a page at a time)
         auto& l = (*ls)[i];

@@ -25,6 +25,7 @@ struct LogLine {
   int status = 0;
   std::string connection;  // nginx's connection serial number
   double end = 0, took = 0;  // when the request ended (s since the epoch) and how long it took
+  long long bytes = 0;       // body bytes sent
 };
 
 // The most connections open at once, per Host and over all ("*"): a connection counts from the
@@ -76,7 +77,7 @@ class ServedCorpus {
            " --pages-per-site " + std::to_string(pages) + " " +
            "--templates a,b --access-log --port " + std::to_string(port) + " >/dev/null") != 0 ||
         sh("sed -i 's#^  access_log run/nginx-access.log;#  log_format ga \"$remote_addr|$host|$request_method|$request_uri|"
-           "$status|$http_user_agent|$connection|$msec|$request_time\"; access_log run/nginx-access.log ga;#' '" + c + "/nginx.conf'") != 0 ||
+           "$status|$http_user_agent|$connection|$msec|$request_time|$body_bytes_sent\"; access_log run/nginx-access.log ga;#' '" + c + "/nginx.conf'") != 0 ||
         sh(env() + "'" + (corpus_ / "serve").string() + "' '" + c + "' >/dev/null") != 0) {
       error_ = "cannot generate or serve the corpus in " + c;
       return;
@@ -124,6 +125,7 @@ class ServedCorpus {
       LogLine l;
       l.addr = f[0], l.host = f[1], l.method = f[2], l.uri = f[3], l.status = std::atoi(f[4].c_str()), l.ua = f[5];
       if (f.size() >= 9) l.connection = f[6], l.end = std::atof(f[7].c_str()), l.took = std::atof(f[8].c_str());
+      if (f.size() >= 10) l.bytes = std::atoll(f[9].c_str());
       out.push_back(std::move(l));
     }
     return out;

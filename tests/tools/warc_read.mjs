@@ -1,5 +1,6 @@
 // Reads WARC files with warcio (an independent implementation) and prints one JSON object:
-// {records: [{file, offset, type, uri, id, status, payload_bytes, digest_ok | method, headers, concurrent_to}], errors: [...]}.
+// {records: [{file, offset, type, uri, id, status, payload_bytes, digest_ok | method, headers, concurrent_to
+//   | status, profile, refers_to, refers_to_uri, refers_to_date}], errors: [...]}.
 // Usage: node warc_read.mjs FILE.warc.gz...
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,13 @@ for (const file of process.argv.slice(2)) {
         const payload = await record.readFully(false);
         entry.payload_bytes = payload.length;
         entry.digest_ok = sha1b32(payload) === h.headers.get('WARC-Payload-Digest');
+      } else if (type === 'revisit') {
+        entry.status = record.httpHeaders ? Number(record.httpHeaders.statusCode) : null;
+        entry.profile = h.headers.get('WARC-Profile');
+        entry.refers_to = h.headers.get('WARC-Refers-To');
+        entry.refers_to_uri = h.headers.get('WARC-Refers-To-Target-URI');
+        entry.refers_to_date = h.headers.get('WARC-Refers-To-Date');
+        await record.readFully(false);
       } else if (type === 'request') {
         entry.method = record.httpHeaders ? record.httpHeaders.method : null;
         entry.headers = record.httpHeaders ? Object.fromEntries(record.httpHeaders.headers) : {};
