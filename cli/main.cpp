@@ -57,7 +57,8 @@ struct Options {
   std::string user_name, user_role, user_sites, file;
   int max_units = 0, lease_seconds = 60, max_attempts = 3, batch = 16;
   bool exit_when_idle = false;
-  bool json_out = false, fresh = false, partial = false;
+  bool json_out = false, fresh = false, partial = false, delta = false;
+  std::string notify;
   std::vector<std::string> cal_add;
   std::int64_t run = 0, from_run = 0, to_run = 0;
   std::vector<std::string> formats;
@@ -75,6 +76,10 @@ Config make_config(const Options& o) {
   if (!o.dns.empty()) cfg.dns.servers = split_csv(o.dns);
   for (auto& c : split_csv(o.allow_net)) cfg.allow_net.push_back(c);
   NetGuard check(cfg.allow_net);  // validates the CIDRs now, with a clear error
+  if (!o.notify.empty()) {
+    if (o.notify.rfind("http://", 0) != 0 && o.notify.rfind("https://", 0) != 0) throw Usage("--notify: expected an http:// or https:// URL");
+    cfg.notify.webhook = o.notify;
+  }
   return cfg;
 }
 
@@ -175,6 +180,8 @@ int cmd_run(const Options& o, bool crawl_only) {
   CrawlLock lock(path);
   Store store(path);
   CrawlOptions copt{fs::path(o.out) / "warc", o.fresh};
+  if (o.delta && o.fresh) throw Usage("--delta and --fresh exclude each other");
+  copt.delta = o.delta;
   if (getenv(kAuditImage)) {  // the image audit_in_new_image started: the crawl is stored, continue
     ::unsetenv(kAuditImage);
     copt.fresh = false;
@@ -742,7 +749,14 @@ int main(int argc, char** argv) {
   add_common(probe, o, true);
   audit->add_option("--run", o.run, "Crawl run to judge (default: the latest)");
   for (auto* c : {crawl, run})
-    c->add_flag("--fresh", o.fresh, "Start a new crawl run even when the last one was left unfinished (default: continue it)");
+    c->add_flag("--fresh", o.fresh,
+                "Fetch everything anew: start a new crawl run even when the last one was left unfinished, and do not ask "
+                "with the last crawl's validators (default: continue it; a page unchanged since the last crawl answers 304)");
+  run->add_option("--notify", o.notify, "Webhook URL for the run's new findings (overrides notify.webhook)");
+  for (auto* c : {crawl, run})
+    c->add_flag("--delta", o.delta,
+                "A daily delta: fetch the homepage, the lists and what is new; known articles only when their last check is "
+                "crawl.revisit_days old (about 1/revisit_days of them each day); the rest are carried over from the last crawl");
   calendar->add_option("--from", o.cal_from, "First day to list (YYYY-MM-DD)");
   calendar->add_option("--to", o.cal_to, "Last day to list (YYYY-MM-DD)");
   calendar->add_option("--add", o.cal_add, "D N: print the date N working days after D")->expected(2);

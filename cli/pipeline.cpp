@@ -11,7 +11,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
+#include "cli/notify.hpp"
 #include "crawler/crawler.hpp"
 #include "reports/report.hpp"
 #include "rules/measures.hpp"
@@ -116,7 +118,9 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
       for (auto& s : sites) ids.push_back(s.id);
       prior = stored_prior_crawl(db_path, r.run, ids);
     }
+    if (opt.delta && !prior) spdlog::warn("--delta: no earlier complete crawl of these sites in {}; every page is fetched", db_path);
     crawler.revalidate(prior.get());
+    crawler.delta(opt.delta && prior);
     if (cfg.crawl.reuse_external_hours > 0) {
       auto recent = store.recent_external_checks(iso_utc_hours_ago(cfg.crawl.reuse_external_hours));
       if (!recent.empty()) spdlog::info("reusing {} answers of other hosts' links from the last {} h", recent.size(), cfg.crawl.reuse_external_hours);
@@ -124,6 +128,9 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
     }
     sum = crawler.run(sites);
     writer.flush();
+    if (opt.delta && prior)
+      for (auto& s : sites)
+        if (auto from = prior->run_of(s.id)) store.carry_link_probes(r.run, s.id, from);
   }
   for (auto& s : sum.sites) {
     store.set_site_status(r.run, s.site_id, s.status, s.error, s.limits);
@@ -136,9 +143,9 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
   for (auto& [k, v] : sum.errors) errs += (errs.empty() ? "" : ", ") + k + " " + std::to_string(v);
   size_t limits = 0;
   for (auto& s : sum.sites) limits += s.limits.size();
-  spdlog::info("crawl {} done: {} sites ({} unreachable), {} pages ({} unchanged since the last crawl), {} checked links, "
-               "{:.1f} MB in {:.1f} s ({:.0f} pages/s); errors: {}; limits hit: {}", r.run, sites.size(), r.unreachable, sum.pages,
-               sum.not_modified, sum.checked,
+  spdlog::info("crawl {} done: {} sites ({} unreachable), {} pages ({} unchanged since the last crawl, {} not asked again), "
+               "{} checked links, {:.1f} MB in {:.1f} s ({:.0f} pages/s); errors: {}; limits hit: {}", r.run, sites.size(), r.unreachable,
+               sum.pages, sum.not_modified, sum.carried, sum.checked,
                double(sum.bytes) / 1e6, sum.seconds, sum.seconds > 0 ? sum.pages / sum.seconds : 0.0,
                errs.empty() ? "none" : errs, limits);
   spdlog::info("connections: at most {} open of a limit of {} ({}); held back by that limit {:.1f} s, paused for the parsers {:.1f} s",
@@ -191,10 +198,19 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
   auto meta = meta_names_read(cfg);
   std::vector<Finding> findings;
   std::map<std::string, SiteMeasures> measures;
+  // A delta crawl's findings on pages it did not ask again say since when they stand unchecked.
+  auto carried = store.carried_pages(crawl_run);
   store.for_each_site_view(crawl_run, [&](SiteView& v) {
     std::set<std::string> urls;
     for (auto& f : judge(v, rules, measure.context())) {
       urls.insert(f.url);
+      auto c = carried.find(f.site_id + '\n' + f.url);
+      if (c == carried.end()) c = carried.find(f.site_id + '\n' + f.subject);
+      if (c != carried.end())
+        if (auto d = nlohmann::json::parse(f.detail_json, nullptr, false); d.is_object()) {
+          d["not_rechecked_since"] = c->second.substr(0, 10);
+          f.detail_json = d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        }
       findings.push_back(std::move(f));
     }
     fault_point("audit");
@@ -228,11 +244,13 @@ void ensure_measures(Store& store, const Config& cfg, std::int64_t audit_run) {
 }
 
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
-                                                const std::filesystem::path& out, const std::set<std::string>& formats) {
+                                                const std::filesystem::path& out, const std::set<std::string>& formats,
+                                                bool notify) {
   ensure_measures(store, cfg, audit_run);
-  auto files = write_reports(load_report_data(store, cfg, audit_run), out, formats,
-                            [](const std::filesystem::path&) { fault_point("report"); });
+  auto data = load_report_data(store, cfg, audit_run);
+  auto files = write_reports(data, out, formats, [](const std::filesystem::path&) { fault_point("report"); });
   store.mark_reported(audit_run);
+  if (notify) notify_new_findings(data, cfg.notify);  // logged when it fails; the run stands
   return files;
 }
 
@@ -248,7 +266,7 @@ JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, c
     fault_point("crawled");
     if (opt.after_crawl) opt.after_crawl();
     r.audit = audit_stage(store, cfg, r.crawl.run, today);
-    r.files = report_stage(store, cfg, r.audit.run, out);
+    r.files = report_stage(store, cfg, r.audit.run, out, {}, true);
     return r;
   }
   r.crawl.run = left->crawl_run;
@@ -264,7 +282,7 @@ JobResult run_job(Store& store, const std::string& db_path, const Config& cfg, c
                 "fetching again", left->crawl_run, day.iso());
     r.audit = audit_stage(store, cfg, r.crawl.run, day);
   }
-  r.files = report_stage(store, cfg, r.audit.run, out);
+  r.files = report_stage(store, cfg, r.audit.run, out, {}, true);
   return r;
 }
 

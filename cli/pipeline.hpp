@@ -26,6 +26,7 @@ struct CrawlOptions {
   CrawlOptions(std::filesystem::path warc, bool start_fresh) : warc_dir(std::move(warc)), fresh(start_fresh) {}
   std::filesystem::path warc_dir;  // where WARC evidence goes (empty: none)
   bool fresh = false;              // never resume, never ask with an earlier crawl's validators: fetch everything anew
+  bool delta = false;              // a daily delta: known articles asked again only when due (crawl.revisit_days)
   // run_job: called once a new job's crawl run is stored, before its audit (`govaudit run` starts
   // a fresh image of itself there, which continues the job from the store).
   std::function<void()> after_crawl;
@@ -43,9 +44,10 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
 // from its crawl and stores them. Does nothing when they are there.
 void ensure_measures(Store& store, const Config& cfg, std::int64_t audit_run);
 // Writes the reports of an audit run into `out` and records that they were written; returns the
-// files written.
+// files written. `notify`: then sends the run's new findings to cfg.notify's webhook (a run's end).
 std::vector<std::filesystem::path> report_stage(Store& store, const Config& cfg, std::int64_t audit_run,
-                                                const std::filesystem::path& out, const std::set<std::string>& formats = {});
+                                                const std::filesystem::path& out, const std::set<std::string>& formats = {},
+                                                bool notify = false);
 
 struct JobResult {
   StageResult crawl, audit;

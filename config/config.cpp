@@ -28,7 +28,7 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
            "global_connections", "connect_timeout_ms", "total_timeout_ms", "low_speed_bytes_per_s",
            "low_speed_time_ms", "max_body_bytes", "retries", "retry_backoff_ms", "respect_robots",
            "check_external_links", "parse_threads", "attachment_extensions", "ipv6_homepage_attempts",
-           "ipv6_third_level_max", "reuse_external_hours", "warc", "warc_rotate_bytes", "warc_gzip_level",
+           "ipv6_third_level_max", "reuse_external_hours", "revisit_days", "warc", "warc_rotate_bytes", "warc_gzip_level",
            "progress_interval_ms", "host", "remap", "read_attachments", "attachment_max_bytes",
            "attachment_timeout_ms"});
   r.boolean("warc", c.warc);
@@ -64,6 +64,7 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
       c.remap.emplace_back(from, target);
     }
   r.integer("reuse_external_hours", c.reuse_external_hours, 0, 24 * 365);
+  r.integer("revisit_days", c.revisit_days, 1, 365);
   r.integer("ipv6_homepage_attempts", c.ipv6_homepage_attempts, 1, 100);
   r.integer("ipv6_third_level_max", c.ipv6_third_level_max, 0, 100000);
   r.string("user_agent", c.user_agent);
@@ -321,7 +322,23 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     n.integer("https_port", cfg.crawl.https_port, 1, 65535);
   }
   r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification",
-           "content", "interaction"});
+           "content", "interaction", "notify"});
+  if (auto t = r.table("notify")) {
+    Reader n(*t, source, "notify");
+    n.known({"webhook", "min_severity", "format", "attempts"});
+    n.string("webhook", cfg.notify.webhook);
+    std::string severity(name(cfg.notify.min_severity));
+    n.string("min_severity", severity);
+    if (severity != "minor" && severity != "major" && severity != "veto")
+      throw ConfigError(source + ": notify.min_severity: expected minor, major or veto, got \"" + severity + "\"");
+    cfg.notify.min_severity = severity_from(severity);
+    n.string("format", cfg.notify.format);
+    if (cfg.notify.format != "json" && cfg.notify.format != "text")
+      throw ConfigError(source + ": notify.format: expected json or text, got \"" + cfg.notify.format + "\"");
+    n.integer("attempts", cfg.notify.attempts, 1, 10);
+    if (!cfg.notify.webhook.empty() && cfg.notify.webhook.rfind("http://", 0) != 0 && cfg.notify.webhook.rfind("https://", 0) != 0)
+      throw ConfigError(source + ": notify.webhook: expected an http:// or https:// URL");
+  }
   if (auto t = r.table("interaction")) {
     Reader n(*t, source, "interaction");
     n.known({"boxes", "excluded", "unanswered_months", "window_months", "reply_stale_months"});

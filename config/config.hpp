@@ -56,6 +56,7 @@ struct CrawlSettings {
   std::string ca_file;             // trust store for HTTPS (PEM); empty = the system's
   int https_port = 443;            // where HTTPS is looked for when the homepage is http://
   int reuse_external_hours = 12;   // reuse other hosts' link answers this recent (0 = ask again)
+  int revisit_days = 30;           // run --delta: a known article is asked again when its check is this old (and 1/N of them each day)
   std::vector<std::string> attachment_extensions;  // lower case, without dot
   // Attachments downloaded and read for personal data (formats of attachment::format_of), up to
   // this size each, read in a child process with this deadline.
@@ -180,8 +181,17 @@ struct Rectification {
   std::string default_unit = "网站主办单位";
 };
 
+// After a run, one message with its new findings at or above a severity (a group robot's webhook).
+struct NotifySettings {
+  std::string webhook;                   // empty: no message
+  Severity min_severity = Severity::Veto;
+  std::string format = "json";           // json: the findings; text: {"msgtype":"text",…} (企业微信 / 钉钉 robots)
+  int attempts = 3;                      // a failed POST is tried again, never failing the run
+};
+
 struct Config {
   CrawlSettings crawl;
+  NotifySettings notify;
   DnsSettings dns;
   std::vector<std::string> allow_net;  // CIDRs
   Thresholds thresholds;

@@ -10,7 +10,7 @@ Crawler::Crawler(const Config& config, const NetGuard& guard, RecordSink& sink)
 CrawlSummary Crawler::run(const std::vector<Site>& sites) {
   engine::Engine e(config_, guard_, sink_);
   e.reuse(reuse_);
-  e.revalidate(prior_);
+  e.revalidate(prior_, delta_);
   e.evidence(evidence_);
   e.audit_date(today_);
   return e.go(sites, resume_);

@@ -29,6 +29,7 @@ struct CrawlSummary {
   int pages = 0;          // HTML pages parsed
   int checked = 0;        // attachments and other hosts' links checked
   int not_modified = 0;   // pages asked again that answered 304: taken from the earlier crawl
+  int carried = 0;        // known articles a delta run did not ask again
   std::int64_t bytes = 0;
   std::map<std::string, int> errors;  // by kind
   double seconds = 0;
@@ -55,6 +56,9 @@ class Crawler {
   // Ask again, with the validators it recorded, for each page an earlier crawl stored (null: fetch
   // everything anew). A 304 takes the earlier page as it was.
   void revalidate(PriorCrawl* prior) { prior_ = prior; }
+  // A daily delta: known article pages are not asked again unless due (crawl.revisit_days); their
+  // earlier records are carried over. Needs revalidate().
+  void delta(bool on) { delta_ = on; }
   // Continue an unfinished run: what it recorded is not fetched again; its open tasks are.
   void resume(CrawlState state) { resume_ = std::move(state); }
   // Hand every HTTP exchange to the sink as WARC evidence.
@@ -66,6 +70,7 @@ class Crawler {
   std::vector<PageRecord> reuse_;
   std::optional<CrawlState> resume_;
   PriorCrawl* prior_ = nullptr;
+  bool delta_ = false;
   bool evidence_ = false;
   Date today_ = Date::today_china();
   const Config& config_;

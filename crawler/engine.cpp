@@ -232,6 +232,7 @@ bool Engine::admit(Host& h, Task& t, bool wants_robots) {
     finished(t);
     return false;
   }
+  if (delta_ && carry(t)) return false;
   if (t.mode == Mode::Probe && t.family != 0 && (t.family == 6 ? h.answer.v6.empty() : h.answer.v4.empty())) {
     FetchResult r;
     r.error_kind = ErrorKind::Dns;
@@ -310,7 +311,8 @@ void Engine::start(Host& h, Task t) {
   req.ip_family = t.mode == Mode::Probe ? t.family : h.answer.v4.empty() ? 0 : 4;
   // A page an earlier crawl stored is asked for only if it changed (the homepage is always read).
   t.prior = prior_ && t.mode == Mode::Page && t.chain.empty() ? prior_->find(sites_[t.site].site->id, t.url) : nullptr;
-  if (t.prior && t.prior->duplicate) t.prior = nullptr;  // its links were never recorded
+  if (t.prior && (t.prior->duplicate || (t.prior->etag.empty() && t.prior->last_modified.empty())))
+    t.prior = nullptr;  // its links were never recorded, or there is nothing to ask with
   if (t.prior && !t.prior->etag.empty()) req.headers.push_back("If-None-Match: " + t.prior->etag);
   if (t.prior && !t.prior->last_modified.empty()) req.headers.push_back("If-Modified-Since: " + t.prior->last_modified);
   if ((t.mode == Mode::Check || (t.mode == Mode::Probe && (t.purpose == ProbePurpose::Link2 || t.purpose == ProbePurpose::Link3))) && !t.head)

@@ -134,7 +134,7 @@ class Engine {
   void evidence(bool on) { evidence_ = on; }
   void audit_date(const Date& d) { today_ = d; }
   void reuse(const std::vector<PageRecord>& recent);
-  void revalidate(PriorCrawl* prior) { prior_ = prior; }
+  void revalidate(PriorCrawl* prior, bool delta) { prior_ = prior, delta_ = delta; }
   CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state);
 
  private:
@@ -191,6 +191,7 @@ class Engine {
   void parse(Task t, FetchResult r, std::vector<std::shared_ptr<const std::string>> stylesheets = {});
   void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
   void not_modified(Task t, FetchResult r);
+  void take_prior(Task& t, RevisitedPage rp);
   PageRecord base_record(const Task& t, const FetchResult& r);
   void record_failure(const Task& t, ErrorKind kind, const std::string& why);
   void record(const Task& t, const FetchResult& r, Reading reading = {});
@@ -250,6 +251,8 @@ class Engine {
   std::unordered_map<std::string, std::shared_ptr<const std::string>> styles_;  // fetched: URL -> CSS (null: no answer)
   std::set<std::string> recorded_dns_;
   PriorCrawl* prior_ = nullptr;
+  bool delta_ = false;
+  bool carry(Task& t);  // a delta run's known article not due: taken as the earlier crawl recorded it
   // What the crawl waits on, for the progress line and the summary: time with a host held back by
   // the global connection limit, and time with fetching paused for the parsers or the writer.
   enum class Wait : std::int8_t { None, Connections, Parsers };

@@ -18,7 +18,8 @@ void Engine::schedule_probes(const Task& home, const extract::Page& page, const 
   // the IPv6 homepage is compared with (the crawl itself has already shown that IPv4 works).
   add(probe_task(home.site, home.url, 4, ProbePurpose::Homepage));
   for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i) add(probe_task(home.site, home.url, 6, ProbePurpose::Homepage));
-  probe_links(home.site, page, base, ProbePurpose::Link2);
+  // A delta takes the IPv6 link measurements of the earlier crawl (copied after the crawl).
+  if (!delta_ || !prior_->run_of(s.site->id)) probe_links(home.site, page, base, ProbePurpose::Link2);
   auto hp = url::parts(s.site->homepage);
   if (!hp) return;
   delegation(hp->host);

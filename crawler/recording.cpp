@@ -65,7 +65,8 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
     bool has_redirect = std::any_of(page.links.begin(), page.links.end(), [](auto& l) { return l.tag == "redirect"; });
     bool home_redirect_only = t.mode == Mode::Home && has_redirect && page.links.size() <= 3;
     if (t.mode == Mode::Home && !home_redirect_only) schedule_probes(t, page, base);
-    if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) probe_links(t.site, page, base, ProbePurpose::Link3);
+    if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0 && (!delta_ || !prior_->run_of(s.site->id)))
+      probe_links(t.site, page, base, ProbePurpose::Link3);
     links.reserve(page.links.size());  // the page's links are moved into them
     for (size_t i = 0; i < page.links.size(); ++i) {
       auto& l = page.links[i];
@@ -114,21 +115,54 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
 // A page asked again that did not change: the earlier crawl's record of it stands, and its links
 // are followed as if it had been read.
 void Engine::not_modified(Task t, FetchResult r) {
-  SiteState& s = sites_[t.site];
-  ++summary_.pages;
   ++summary_.not_modified;
-  ++s.pages_done;
-  const PriorPage& prior = *t.prior;
   RevisitedPage rp;
-  rp.prior_row = prior.row;
-  rp.site_id = s.site->id;
-  rp.url = t.url;
   rp.fetched_at = now_iso_utc();
   rp.etag = r.etag;
   rp.last_modified = r.last_modified;
-  rp.depth = t.depth;
   rp.elapsed_ms = r.elapsed_ms;
   rp.exchange = std::move(t.exchange);
+  take_prior(t, std::move(rp));
+}
+
+// A daily delta asks for the homepage, the columns it links, the lists and what is new; a known
+// article (or other known page below the columns) only when its
+// check is crawl.revisit_days old, or on its day of a revisit_days-long rotation (by its URL), so
+// that about 1/revisit_days of them are asked each day.
+bool Engine::carry(Task& t) {
+  if (t.mode != Mode::Page || !t.chain.empty() || t.depth <= 1) return false;  // the homepage's links: the columns
+  SiteState& s = sites_[t.site];
+  const PriorPage* p = prior_->find(s.site->id, t.url);
+  if (!p || p->kind == PageKind::List || p->duplicate) return false;
+  // Reached through a redirect to a page this crawl has met itself: fetched, so that it is
+  // recorded as that page (as a full crawl records it), not twice.
+  if (p->final_url != t.url && s.seen.count(p->final_url)) return false;
+  auto checked = Date::parse_iso(p->fetched_at.substr(0, 10));
+  int days = cfg_.crawl.revisit_days;
+  if (!checked || today_.days_since(*checked) >= days) return false;
+  std::uint32_t h = 2166136261u;  // FNV-1a: the same day for the same URL on every machine
+  for (unsigned char c : t.url) h = (h ^ c) * 16777619u;
+  auto turn = h % std::uint32_t(days);
+  if (turn == std::uint32_t(today_.days_since(Date(2000, 1, 1)) % days)) return false;
+  ++summary_.carried;
+  if (p->final_url != t.url) s.seen.insert(p->final_url);
+  t.prior = p;
+  RevisitedPage rp;
+  rp.fetched_at = p->fetched_at;
+  rp.carried = true;
+  take_prior(t, std::move(rp));
+  return true;
+}
+
+void Engine::take_prior(Task& t, RevisitedPage rp) {
+  SiteState& s = sites_[t.site];
+  ++summary_.pages;
+  ++s.pages_done;
+  const PriorPage& prior = *t.prior;
+  rp.prior_row = prior.row;
+  rp.site_id = s.site->id;
+  rp.url = t.url;
+  rp.depth = t.depth;
   if (auto [it, inserted] = s.digests.emplace(prior.digest, t.url); !inserted) rp.duplicate_of = it->second;
   std::vector<LinkRecord> links;
   std::vector<ItemRecord> items;
@@ -139,7 +173,8 @@ void Engine::not_modified(Task t, FetchResult r) {
       if (l.tag == "pager") s.pager_linked.insert(l.to_url);
       if (l.tag != "img" && l.tag != "script") discover(t, l.to_url, Mode::Page);
     }
-    if (t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0) {  // its links sampled over IPv6 as when it was read
+    // Its links sampled over IPv6 as when it was read; a delta measures IPv6 on what it reads.
+    if (t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0 && !delta_) {
       extract::Page page;
       for (auto& l : links)
         if ((l.tag == "a" || l.tag == "area") && l.to_url != t.url) page.links.push_back({l.to_url, l.tag, ""});

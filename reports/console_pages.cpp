@@ -332,7 +332,9 @@ HttpResponse Console::finding_page(const Principal& p, std::int64_t id) {
   } else {
     try {
       auto rec = read_warc_record(options_.warc_root, loc);
-      b += "<p class=\"muted\">存档：" + html_escape(loc) + "，采集于 " + html_escape(rec.date) + "</p><pre>" + html_escape(rec.http_head) +
+      b += "<p class=\"muted\">存档：" + html_escape(loc) + "，采集于 " + html_escape(rec.date) +
+           (rec.revisit_date.empty() ? "" : "（" + html_escape(rec.revisit_date) + " 复查时未变化，HTTP 304，内容为该次存档）") + "</p><pre>" +
+           html_escape(rec.http_head) +
            "</pre><iframe sandbox=\"\" title=\"证据\" src=\"/evidence/" + sid + "\"></iframe>";
     } catch (const std::exception&) {
       b += "<p class=\"err\">存档无法读取：" + html_escape(loc) + "（存档文件缺失或损坏）</p>";

@@ -121,6 +121,7 @@ struct Sections : RunSummary {
       << "<tr><td>采集时间</td><td>" << html_escape(d.crawl.started_at) << " 至 " << html_escape(d.crawl.finished_at) << "（UTC）</td></tr>"
       << "<tr><td>测评网站数</td><td>" << d.sites.size() << "</td></tr>";
     if (auto line = not_audited_line(*this); !line.empty()) o << "<tr><td>未测评</td><td class=\"fail\">" << html_escape(line) << "</td></tr>";
+    if (auto line = unchecked_line(d); !line.empty()) o << "<tr><td>增量检测</td><td>" << html_escape(line) << "</td></tr>";
     o
       << "<tr><td>发现问题数</td><td>" << d.findings.size() - manual.size() << "（另有 " << manual.size() << " 项需人工核查）</td></tr>"
       << "<tr><td>工具</td><td>govaudit " << version() << "（采集批次 " << d.crawl.id << "，测评批次 " << (d.audit.id ? std::to_string(d.audit.id) : "无：未研判") << "）</td></tr></table>";
@@ -433,6 +434,20 @@ std::string not_audited_line(const RunSummary& s) {
     why += (why.empty() ? "" : "；") + reason + " " + std::to_string(k) + " 个";
   }
   return "未测评网站 " + std::to_string(n) + " 个（" + why + "），不给出得分和结论";
+}
+
+std::string unchecked_line(const ReportData& d) {
+  int n = 0;
+  std::string oldest;
+  for (auto& f : d.findings) {
+    auto j = nlohmann::json::parse(f.detail_json, nullptr, false);
+    if (!j.is_object() || !j.contains("not_rechecked_since")) continue;
+    ++n;
+    std::string since = j["not_rechecked_since"].is_string() ? j["not_rechecked_since"].get<std::string>() : "";
+    if (oldest.empty() || since < oldest) oldest = since;
+  }
+  if (n == 0) return "";
+  return "本次为增量检测：" + std::to_string(n) + " 个问题所依据的页面本次未重新检查，沿用此前的检查结果（最早一次检查于 " + oldest + "）";
 }
 
 void write_html(const ReportData& d, std::ostream& o) {

@@ -57,6 +57,8 @@ struct RunSummary {
 inline bool site_audited(const SiteSummary& s) { return s.status == "done" || s.status == "unreachable"; }
 // "未测评网站 N 个（reason K 个；…）", or "" when every site was audited.
 std::string not_audited_line(const RunSummary& s);
+// A delta run's "N 个问题所依据的页面本次未重新检查（最早一次检查于 D）", or "".
+std::string unchecked_line(const ReportData& d);
 RunSummary summarize(const ReportData& d);
 
 // One JSON object per line: site, rule, subject, url, detail (an object), and review (status,

@@ -273,6 +273,21 @@ std::map<std::string, std::string> Store::warc_records(std::int64_t crawl_run, c
   return out;
 }
 
+void Store::carry_link_probes(std::int64_t run, const std::string& site_id, std::int64_t from_run) {
+  db_.prepare("INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query) "
+              "SELECT ?1, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query FROM probes "
+              "WHERE run_id=?2 AND site_id=?3 AND purpose IN ('link2', 'link3')")
+      .bind(1, run).bind(2, from_run).bind(3, site_id).run();
+}
+
+std::map<std::string, std::string> Store::carried_pages(std::int64_t crawl_run) {
+  std::map<std::string, std::string> out;
+  auto st = db_.prepare("SELECT site_id, url, fetched_at FROM pages WHERE run_id=? AND carried=1");
+  st.bind(1, crawl_run);
+  while (st.step()) out.emplace(st.text(0) + '\n' + st.text(1), st.text(2));
+  return out;
+}
+
 std::vector<SiteView> Store::load_site_views(std::int64_t crawl_run) {
   return load_views(crawl_run, nullptr, dns(crawl_run), ViewParts::All);
 }

@@ -36,16 +36,18 @@ class StoredCrawl : public PriorCrawl {
     last.bind(1, site).bind(2, current);
     if (!last.step()) return false;
     std::int64_t run = last.integer(0);
+    runs_[site] = run;
     std::string prefix = site + '\n';
     auto pages = db_.prepare(
-        "SELECT id, url, etag, last_modified, digest, duplicate_of FROM pages WHERE run_id=? AND site_id=? AND status BETWEEN 200 AND 299 "
-        "AND error_kind='' AND kind IN ('list', 'article', 'page') AND (etag <> '' OR last_modified <> '')");
+        "SELECT id, url, etag, last_modified, digest, duplicate_of, fetched_at, kind, final_url FROM pages WHERE run_id=? AND site_id=? "
+        "AND status BETWEEN 200 AND 299 AND error_kind='' AND kind IN ('list', 'article', 'page')");
     pages.bind(1, run).bind(2, site);
     size_t n = 0;
     while (pages.step()) {
       Entry& e = by_url_[prefix + pages.text(1)];
       e.run = run;
-      e.page = {pages.integer(0), pages.text(2), pages.text(3), pages.text(4), !pages.text_view(5).empty()};
+      e.page = {pages.integer(0), pages.text(2), pages.text(3), pages.text(4), pages.text(6), pages.text(8),
+                page_kind_from(pages.text_view(7)), !pages.text_view(5).empty()};
       ++n;
     }
     auto place = [&](const char* table, const char* url_col, Rows Entry::*where) {
@@ -59,6 +61,11 @@ class StoredCrawl : public PriorCrawl {
     place("messages", "CASE WHEN list_url = '' THEN url ELSE list_url END", &Entry::messages);
     spdlog::debug("{}: {} pages of crawl run {} can be asked again", site, n, run);
     return n > 0;
+  }
+
+  std::int64_t run_of(const std::string& site_id) const override {
+    auto it = runs_.find(site_id);
+    return it == runs_.end() ? 0 : it->second;
   }
 
   const PriorPage* find(const std::string& site_id, const std::string& url) const override {
@@ -101,6 +108,7 @@ class StoredCrawl : public PriorCrawl {
  private:
   sqlite::Connection db_;
   std::unordered_map<std::string, Entry> by_url_;  // "site\nurl"
+  std::unordered_map<std::string, std::int64_t> runs_;  // site -> its earlier crawl run
 };
 
 }  // namespace

@@ -18,15 +18,20 @@ struct PriorPage {
   std::int64_t row = 0;  // its row in the store
   std::string etag, last_modified;
   std::string digest;
+  std::string fetched_at;  // when it was last checked (carried rows keep their check's time)
+  std::string final_url;   // where its answer came from (another host of the site, after a redirect)
+  PageKind kind = PageKind::Page;
   bool duplicate = false;  // recorded as a copy of another page: no links of its own
 };
 
 class PriorCrawl {
  public:
   virtual ~PriorCrawl() = default;
-  // The page as the earlier crawl recorded it, when it answered with a validator; else null.
+  // The page as the earlier crawl recorded it (an answer 200, read); else null.
   // Pointers stay valid for the object's life.
   virtual const PriorPage* find(const std::string& site_id, const std::string& url) const = 0;
+  // The earlier crawl run of a site (0: none).
+  virtual std::int64_t run_of(const std::string& site_id) const = 0;
   // What its parse recorded. Called on the crawl's io thread.
   virtual void content(const std::string& site_id, const std::string& url, std::vector<LinkRecord>& links,
                        std::vector<ItemRecord>& items, std::vector<MessageRecord>& messages) = 0;

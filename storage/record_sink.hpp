@@ -25,6 +25,7 @@ struct RevisitedPage {
   std::int64_t prior_row = 0;
   std::string site_id, url, fetched_at, etag, last_modified;  // validators: the 304's, when it sent any
   std::string duplicate_of;  // this crawl met the same content first under another URL
+  bool carried = false;      // not asked at all (a delta run): fetched_at is the earlier check's
   int depth = 0, elapsed_ms = 0;
   std::shared_ptr<const Exchange> exchange;  // null: none kept
 };

@@ -92,6 +92,10 @@ class Store : public Campaign {
 
   // The WARC records ("warc/FILE#OFFSET") of those of `urls` the crawl fetched for the site.
   std::map<std::string, std::string> warc_records(std::int64_t crawl_run, const std::string& site_id, const std::set<std::string>& urls);
+  // A delta crawl's IPv6 link measurements: the earlier crawl's of the site, copied.
+  void carry_link_probes(std::int64_t run, const std::string& site_id, std::int64_t from_run);
+  // Pages a delta crawl carried over without asking again: "site\nurl" -> when they were last checked.
+  std::map<std::string, std::string> carried_pages(std::int64_t crawl_run);
 
   void save_findings(std::int64_t audit_run, const std::vector<Finding>& findings);
   std::vector<Finding> findings(std::int64_t audit_run) override;

@@ -120,11 +120,11 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   auto revisit = c.prepare(
       "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
       "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
-      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y, etag, last_modified, revisit_of, text_of) "
+      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y, etag, last_modified, revisit_of, text_of, carried) "
       "SELECT ?1, site_id, url, final_url, status, error_kind, error, kind, ?2, content_type, charset, charset_source, 0, ?3, ?4, "
       "title, meta, published, published_src, digest, CASE WHEN ?10 <> '' THEN ?10 ELSE duplicate_of END, redirects, NULL, ?5, column_name, document_date, id_numbers, "
       "content_note, a11y, CASE WHEN ?6 <> '' THEN ?6 ELSE etag END, CASE WHEN ?7 <> '' THEN ?7 ELSE last_modified END, ?8, "
-      "CASE WHEN text_z IS NULL THEN text_of ELSE id END FROM pages WHERE id=?9");
+      "CASE WHEN text_z IS NULL THEN text_of ELSE id END, ?11 FROM pages WHERE id=?9");
   auto link = c.prepare("INSERT INTO page_links (run_id, site_id, from_url, links) VALUES (?,?,?,?)");
   auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
   auto message = c.prepare(
@@ -177,7 +177,7 @@ void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
       earlier.reset();
       std::string where = rp->exchange && warc_ && !payload.empty() ? warc_->write_revisit(*rp->exchange, payload) : "";
       revisit.bind(1, run_).bind(2, rp->depth).bind(3, rp->elapsed_ms).bind(4, rp->fetched_at).bind(5, where.empty() ? payload : where)
-          .bind(6, rp->etag).bind(7, rp->last_modified).bind(8, where.empty() ? "" : payload).bind(9, rp->prior_row).bind(10, rp->duplicate_of);
+          .bind(6, rp->etag).bind(7, rp->last_modified).bind(8, where.empty() ? "" : payload).bind(9, rp->prior_row).bind(10, rp->duplicate_of).bind(11, int(rp->carried));
       revisit.run();
     } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
       for (size_t i = 0, j; i < ls->size(); i = j) {  // a row per page (they come a page at a time)

@@ -6,3 +6,6 @@ ALTER TABLE pages ADD COLUMN etag TEXT NOT NULL DEFAULT '';
 ALTER TABLE pages ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';
 ALTER TABLE pages ADD COLUMN revisit_of TEXT NOT NULL DEFAULT '';
 ALTER TABLE pages ADD COLUMN text_of INTEGER;
+-- A daily delta run (run --delta) does not ask again for a known article whose last check is recent:
+-- its earlier row is carried over unchecked (fetched_at stays the earlier check's).
+ALTER TABLE pages ADD COLUMN carried INTEGER NOT NULL DEFAULT 0;

@@ -3,10 +3,12 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -14,11 +16,13 @@
 #include "cli/demo_server.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
+#include "model/strings.hpp"
 #include "model/url.hpp"
 #include "reports/history.hpp"
 #include "reports/rectification.hpp"
 #include "reports/report.hpp"
 #include "rules/rule.hpp"
+#include "tests/integration/loopback_server.hpp"
 #include "tests/test_helpers.hpp"
 
 using namespace govaudit;
@@ -371,4 +375,81 @@ TEST(DemoPipeline, AStylesheetOfTheSiteHidesSpamNotItsOwnMenu) {
     if (f.rule == "security.hidden_link") hidden.insert(f.subject.substr(f.subject.find(".test") + 5));
   std::string port = ":" + std::to_string(server.port());
   EXPECT_EQ(hidden, (std::set<std::string>{port + "/", port + "/lhc/", port + "/ssc/"}));
+}
+
+// After a run, the webhook gets the run's new veto findings once: all of them after the first run,
+// nothing after a run that finds nothing new, exactly the new one after a page gains an ID number;
+// in the text form group robots accept when asked. A dead webhook leaves the run and its reports be.
+TEST(DemoPipeline, AWebhookGetsTheNewVetoFindingsOnce) {
+  DemoEnv env("notify");
+  auto& [today, cfg, server, portal, dir, db] = env;
+  std::mutex mu;
+  std::vector<std::string> posted;
+  govaudit::test::LoopbackServer hook([&](int c) {
+    std::string req = govaudit::test::LoopbackServer::read_head(c);
+    auto head_end = req.find("\r\n\r\n");
+    auto cl = ascii_lower(req).find("content-length:");
+    size_t want = cl == std::string::npos ? 0 : std::stoul(req.substr(cl + 15));
+    std::string body = head_end == std::string::npos ? "" : req.substr(head_end + 4);
+    char buf[4096];
+    while (body.size() < want) {
+      ssize_t n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      body.append(buf, size_t(n));
+    }
+    {
+      std::lock_guard lock(mu);
+      posted.push_back(body);
+    }
+    std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+    ::send(c, ok.data(), ok.size(), MSG_NOSIGNAL);
+    ::close(c);
+  });
+  cfg.notify.webhook = "http://127.0.0.1:" + std::to_string(hook.port()) + "/hook";
+  Store store(db);
+  auto run = [&] { return run_job(store, db, cfg, portal.sites, today, "{}", dir / "out", {dir / "warc", false}); };
+  auto first = run();
+  size_t vetoes = 0;
+  for (auto& f : store.findings(first.audit.run)) vetoes += f.severity == Severity::Veto;
+  ASSERT_GT(vetoes, 0u);
+  ASSERT_EQ(posted.size(), 1u);
+  auto j = nlohmann::json::parse(posted[0]);
+  EXPECT_EQ(j["new_findings"].get<size_t>(), vetoes);
+  for (auto& f : j["findings"]) EXPECT_EQ(f["severity"], "veto");
+  run();  // the same content: nothing new
+  EXPECT_EQ(posted.size(), 1u);
+  // A page gains a resident ID number: one new veto finding, sent as a robot's text message.
+  auto routes = portal.routes;
+  std::string host = portal.sites[0].hosts[0];
+  std::vector<std::string> articles;
+  for (auto& [p, resp] : routes[host])
+    if (p.find("/t2025") != std::string::npos && resp.body.find("</body>") != std::string::npos) articles.push_back(p);
+  ASSERT_GE(articles.size(), 2u);
+  std::string path = articles[0];
+  auto& page = routes[host][path].body;
+  page.insert(page.find("</body>"), "<p>联系人身份证号码：340823198503121238</p>");
+  server.set_routes(routes, portal.any_hosts, portal.routes_v6);
+  cfg.notify.format = "text";
+  run();
+  ASSERT_EQ(posted.size(), 2u);
+  auto t = nlohmann::json::parse(posted[1]);
+  EXPECT_EQ(t["msgtype"], "text");
+  std::string content = t["text"]["content"];
+  EXPECT_NE(content.find("新发现单项否决问题 1 个"), std::string::npos) << content;
+  EXPECT_NE(content.find(path), std::string::npos) << content;
+  EXPECT_EQ(content.find("340823198503121238"), std::string::npos);  // the number itself is never sent
+  // Nobody listens: the run still ends well and writes its reports.
+  cfg.notify.webhook = "http://127.0.0.1:9/hook";
+  cfg.notify.attempts = 2;
+  cfg.notify.format = "json";
+  auto& other = routes[host][articles[1]].body;
+  other.insert(other.find("</body>"), "<p>经办人身份证号码：340823198503121238</p>");
+  server.set_routes(routes, portal.any_hosts, portal.routes_v6);
+  std::filesystem::remove_all(dir / "out");
+  auto t0 = std::chrono::steady_clock::now();
+  auto last = run();
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));  // it waited to try again
+  EXPECT_GT(last.audit.run, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir / "out" / "report.html"));
+  EXPECT_EQ(posted.size(), 2u);
 }
