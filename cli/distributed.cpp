@@ -269,6 +269,7 @@ int run_worker(const WorkerOptions& o) {
       if (!run) throw std::runtime_error("run " + std::to_string(run_id) + " is gone");
       fs::create_directories(dir);
       Config cfg = run_config(*run);
+      cfg.notify.webhook.clear();  // a unit is part of a run, not a run: no message per unit
       Date today = *Date::parse_iso(run->today);
       if (run->kind == "audit") {  // re-judging: each unit's database, as its crawl left it, with this run's rules
         for (size_t i = 0; i < batch.size(); ++i) {
