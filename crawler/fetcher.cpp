@@ -258,6 +258,13 @@ struct Fetcher::Impl {
     auto* t = static_cast<Transfer*>(userp);
     std::string_view line(data, size * n);
     if (line.rfind("HTTP/", 0) == 0) t->res.response_head.clear();
+    // A header line with a control character inside (a bare CR smuggling a second header, NUL …) is
+    // not kept: every audited site is untrusted, and its headers are replayed as evidence.
+    std::string_view value = line.substr(0, line.find_last_not_of("\r\n") + 1);
+    if (std::any_of(value.begin(), value.end(), [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; })) {
+      ++t->res.refused_headers;
+      return size * n;
+    }
     t->res.response_head.append(line);
     return size * n;
   }
@@ -296,7 +303,12 @@ struct Fetcher::Impl {
     curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &code);
     r.status = int(code);
     char* ct = nullptr;
-    if (curl_easy_getinfo(t.easy.get(), CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = ct;
+    if (curl_easy_getinfo(t.easy.get(), CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) {
+      r.content_type = ct;  // cut at a control character: libcurl keeps a bare CR inside the value
+      auto bad = std::find_if(r.content_type.begin(), r.content_type.end(),
+                              [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; });
+      r.content_type.erase(bad, r.content_type.end());
+    }
     char* loc = nullptr;
     if (curl_easy_getinfo(t.easy.get(), CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) r.location = loc;
     char* ip = nullptr;

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "storage/store.hpp"
+#include "storage/warc.hpp"
 #include "tests/integration/loopback_server.hpp"
 #include "tests/test_helpers.hpp"
 
@@ -98,7 +99,7 @@ class HostileServer {
       std::string links;
       // Anchor texts carry markup, as text: the report must show it, never run it.
       for (const char* p : {"slow", "endless", "bomb", "big", "loop", "reset", "header", "retry", "badbytes", "liar", "malformed",
-                            "nested", "links", "markup", "to-metadata", "to-private", "rebind", "metadata-name"})
+                            "nested", "links", "markup", "to-metadata", "to-private", "rebind", "metadata-name", "crlf"})
         links += std::string("<a href=\"/") + p + "\">&lt;script&gt;alert('" + p + "')&lt;/script&gt;</a>\n";
       send_all(c, ok(page("首页", links)));
     } else if (path == "/slow") {  // slowloris: a byte now and then, never the whole body
@@ -166,6 +167,11 @@ class HostileServer {
     } else if (path == "/rebind") {  // a name of ours whose DNS answer is a private address
       send_all(c, "HTTP/1.1 302 Found\r\nLocation: http://rebind.hostile.gov.cn.test:" + std::to_string(server_.port()) +
                       "/\r\nContent-Length: 0\r\n\r\n");
+    } else if (path == "/crlf") {  // a bare CR smuggling a header of the site's choosing, and a NUL
+      std::string body = page("头部注入", "<p>ok</p>");
+      send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\rSet-Cookie: planted=via-crawl\r\nX-Evil: a" + std::string(1, '\0') +
+                      "b\r\nRefresh: 0; url=http://evil.example/\rX-More: 1\r\nContent-Length: " + std::to_string(body.size()) +
+                      "\r\nConnection: close\r\n\r\n" + body);
     } else if (path == "/metadata-name") {
       send_all(c, "HTTP/1.1 302 Found\r\nLocation: http://metadata.google.internal/computeMetadata/v1/\r\nContent-Length: 0\r\n\r\n");
     } else {
@@ -236,6 +242,15 @@ TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
   expect("/to-private", "refused", "private");
   expect("/rebind", "refused", "10.9.8.7");
   expect("/metadata-name", "refused", "cloud metadata");
+  // Header lines with a control character inside are not kept: neither the stored Content-Type nor
+  // the WARC record the console replays carries what the site smuggled.
+  ASSERT_TRUE(pages.count("/crlf"));
+  EXPECT_EQ(pages["/crlf"].content_type, "text/html");
+  auto crlf = govaudit::read_warc_record(dir / "out", pages["/crlf"].warc);
+  EXPECT_EQ(crlf.http_head.find("planted"), std::string::npos) << crlf.http_head;
+  EXPECT_EQ(crlf.http_head.find("evil.example"), std::string::npos) << crlf.http_head;
+  EXPECT_EQ(crlf.http_head.find(std::string(1, '\0')), std::string::npos);
+  EXPECT_NE(crlf.http_head.find("Content-Length"), std::string::npos);
   // 503 with Retry-After: asked again no sooner than it said, then recorded as the page it is.
   EXPECT_EQ(pages["/retry"].status, 200);
   EXPECT_EQ(pages["/retry"].title, "稍后重试成功");
