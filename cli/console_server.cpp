@@ -39,11 +39,19 @@ class RateLimit {
   explicit RateLimit(int per_second) : rate_(per_second) {}
   bool allow(const std::string& who) {
     auto now = Clock::now();
+    if (++calls_ % 1024 == 0)  // addresses not heard from for a minute are forgotten: the table stays small
+      std::erase_if(buckets_, [&](auto& e) { return now - e.second.last > std::chrono::minutes(1); });
     auto& b = buckets_[who];
     if (b.last == Clock::time_point{}) b.tokens = 2.0 * rate_;
     b.tokens = std::min(2.0 * rate_, b.tokens + rate_ * std::chrono::duration<double>(now - b.last).count());
     b.last = now;
-    if (b.tokens < 1) return false;
+    if (b.tokens < 1) {
+      if (now - b.warned > std::chrono::seconds(10)) {
+        spdlog::warn("console: {} exceeds {} requests/s: refused (429)", who, rate_);
+        b.warned = now;
+      }
+      return false;
+    }
     b.tokens -= 1;
     return true;
   }
@@ -51,21 +59,43 @@ class RateLimit {
  private:
   struct Bucket {
     double tokens = 0;
-    Clock::time_point last{};
+    Clock::time_point last{}, warned{};
   };
   double rate_;
+  std::uint64_t calls_ = 0;
   std::map<std::string, Bucket> buckets_;
 };
 
-asio::awaitable<void> session(tcp::socket socket, Console& console, RateLimit& limit) {
+// Connections open per client address: one client holding many idle connections cannot take the
+// descriptors everyone else needs.
+class Clients {
+ public:
+  static constexpr int kPerClient = 16;
+  bool admit(const std::string& who) {
+    int& n = open_[who];
+    if (n >= kPerClient) {
+      if (n == kPerClient) spdlog::warn("console: {} holds {} connections: further ones are closed", who, n);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void leave(const std::string& who) {
+    if (auto it = open_.find(who); it != open_.end() && --it->second <= 0) open_.erase(it);
+  }
+
+ private:
+  std::map<std::string, int> open_;
+};
+
+asio::awaitable<void> session(tcp::socket socket, std::string peer, Console& console, RateLimit& limit, Clients& clients) {
+  struct Leave {
+    Clients& c;
+    const std::string& who;
+    ~Leave() { c.leave(who); }
+  } leave{clients, peer};
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer(16 * 1024);
-  std::string peer;
-  {
-    boost::system::error_code ec;
-    auto ep = stream.socket().remote_endpoint(ec);
-    peer = ec ? "?" : ep.address().to_string();
-  }
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
@@ -115,7 +145,7 @@ asio::awaitable<void> session(tcp::socket socket, Console& console, RateLimit& l
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimit& limit) {
+asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimit& limit, Clients& clients) {
   for (;;) {
     boost::system::error_code ec;
     tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
@@ -125,7 +155,13 @@ asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimi
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    asio::co_spawn(acceptor.get_executor(), session(std::move(s), console, limit), asio::detached);
+    auto ep = s.remote_endpoint(ec);
+    std::string peer = ec ? "?" : ep.address().to_string();
+    if (!clients.admit(peer)) {
+      s.close(ec);
+      continue;
+    }
+    asio::co_spawn(acceptor.get_executor(), session(std::move(s), std::move(peer), console, limit, clients), asio::detached);
   }
 }
 
@@ -157,6 +193,7 @@ void serve_console(const ServeOptions& o, Campaign& store, const Config& config,
   co.warc_root = o.warc_root;
   Console console(store, config, co, std::move(reports));
   RateLimit limit(o.requests_per_second);
+  Clients clients;
   asio::io_context io(1);
   tcp::acceptor acceptor(io);
   tcp::endpoint ep(addr, static_cast<unsigned short>(port));
@@ -164,7 +201,7 @@ void serve_console(const ServeOptions& o, Campaign& store, const Config& config,
   acceptor.set_option(tcp::acceptor::reuse_address(true));
   acceptor.bind(ep);
   acceptor.listen();
-  asio::co_spawn(io, accept(acceptor, console, limit), asio::detached);
+  asio::co_spawn(io, accept(acceptor, console, limit, clients), asio::detached);
   asio::signal_set stop(io, SIGINT, SIGTERM);
   stop.async_wait([&](auto, int) { io.stop(); });
   auto accounts = store.accounts().size();

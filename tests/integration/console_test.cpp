@@ -2,7 +2,10 @@
 // with libcurl (token, CSRF, evidence, limits, a review carried to the next audit run), and driven
 // in headless Chromium (tests/tools/console_browser.mjs) to mark a finding 误报, after which the
 // regenerated report lists it under 已复核排除.
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -131,4 +134,48 @@ TEST(Console, ABrowserMarksAFalsePositiveAndTheReportMovesIt) {
     if (j["rule"] == marked["rule"] && j["subject"] == marked["subject"]) in_jsonl = j["review"]["status"] == "false_positive";
   }
   EXPECT_TRUE(in_jsonl);
+}
+
+// One client holding many idle connections gets no more than its share; another client (another
+// loopback address) is still served, and the holder is served again once it lets go.
+TEST(Console, OneClientCannotHoldEveryConnection) {
+  Demo d;
+  Served s({"--db", d.db.string(), "--listen", "127.0.0.1:18574"}, d.dir / "serve.log", 18574);
+  auto connect_from = [](const char* from) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    ::inet_pton(AF_INET, from, &a.sin_addr);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(18574);
+    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    return fd;
+  };
+  auto closed_by_server = [](int fd) {  // the server closed it: a read sees the end at once
+    timeval tv{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char c;
+    return ::recv(fd, &c, 1, 0) == 0;
+  };
+  std::vector<int> held;
+  for (int i = 0; i < 16; ++i) held.push_back(connect_from("127.0.0.3"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int extra = connect_from("127.0.0.3");
+  EXPECT_TRUE(closed_by_server(extra));  // the 17th of one address
+  ::close(extra);
+  EXPECT_EQ(http("GET", s.base() + "/").status, 200);  // 127.0.0.1 is another client
+  for (int fd : held) ::close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int again = connect_from("127.0.0.3");
+  std::string req = "GET / HTTP/1.1\r\nHost: 127.0.0.1:18574\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(again, req.data(), req.size(), MSG_NOSIGNAL), ssize_t(req.size()));
+  char buf[16] = {};
+  timeval tv{5, 0};
+  setsockopt(again, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  EXPECT_GT(::recv(again, buf, sizeof buf - 1, 0), 0);
+  EXPECT_EQ(std::string(buf).rfind("HTTP/1.1", 0), 0u) << buf;
+  ::close(again);
 }
