@@ -298,6 +298,8 @@ struct Fetcher::Impl {
 
   void finish(Transfer& t, CURLcode rc) {
     auto& r = t.res;
+    if (r.refused_headers > 0)
+      spdlog::warn("{}: {} response header line(s) with a control character inside not kept", t.req.url, r.refused_headers);
     r.elapsed_ms = int(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.start).count());
     long code = 0;
     curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &code);

@@ -50,7 +50,7 @@ struct FetchResult {
   std::string cert_expire;            // "Expire date" of the leaf certificate, as curl reports it
   std::string cert_subject;
   std::string etag, last_modified;    // the answer's validators, for asking again (If-None-Match …)
-  int refused_headers = 0;            // header lines with a control character inside: not kept
+  int refused_headers = 0;            // header lines with a control character inside: not kept (logged)
   std::string request_head;           // with keep_heads: as sent, and as received
   std::string response_head;
 };
