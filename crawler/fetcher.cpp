@@ -22,6 +22,11 @@ namespace govaudit {
 
 namespace asio = boost::asio;
 
+namespace {
+// A control character in a header value (a bare CR, NUL …): what a site could smuggle a header with.
+bool is_control(char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; }
+}  // namespace
+
 ConnectionBudget connection_budget(int configured) {
   constexpr long kReserve = 256;
   ConnectionBudget b;
@@ -181,7 +186,9 @@ struct Fetcher::Impl {
       asio::post(self->io, [w = std::weak_ptr<FdWatch>(it->second)] {
         if (auto watch = w.lock()) watch->arm();
       });
-    } catch (...) {
+    } catch (const std::exception& e) {  // libcurl fails the transfers on -1: none is left waiting
+      spdlog::error("socket {}: cannot watch it: {}", fd, e.what());
+      return -1;
     }
     return 0;
   }
@@ -206,7 +213,9 @@ struct Fetcher::Impl {
       } else if (timeout_ms > 0 && (!self->timer_armed || self->due < self->timer.expiry())) {
         self->arm_timer();
       }
-    } catch (...) {
+    } catch (const std::exception& e) {  // libcurl fails the transfers on -1: none is left waiting
+      spdlog::error("cannot arm libcurl's timer: {}", e.what());
+      return -1;
     }
     return 0;
   }
@@ -261,7 +270,7 @@ struct Fetcher::Impl {
     // A header line with a control character inside (a bare CR smuggling a second header, NUL …) is
     // not kept: every audited site is untrusted, and its headers are replayed as evidence.
     std::string_view value = line.substr(0, line.find_last_not_of("\r\n") + 1);
-    if (std::any_of(value.begin(), value.end(), [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; })) {
+    if (std::any_of(value.begin(), value.end(), is_control)) {
       ++t->res.refused_headers;
       return size * n;
     }
@@ -307,9 +316,7 @@ struct Fetcher::Impl {
     char* ct = nullptr;
     if (curl_easy_getinfo(t.easy.get(), CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) {
       r.content_type = ct;  // cut at a control character: libcurl keeps a bare CR inside the value
-      auto bad = std::find_if(r.content_type.begin(), r.content_type.end(),
-                              [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; });
-      r.content_type.erase(bad, r.content_type.end());
+      r.content_type.erase(std::find_if(r.content_type.begin(), r.content_type.end(), is_control), r.content_type.end());
     }
     char* loc = nullptr;
     if (curl_easy_getinfo(t.easy.get(), CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) r.location = loc;
@@ -318,7 +325,7 @@ struct Fetcher::Impl {
     for (auto [name, out] : {std::pair{"ETag", &r.etag}, std::pair{"Last-Modified", &r.last_modified}}) {
       curl_header* h = nullptr;  // of the last response (a redirect's hop is a response of its own)
       if (curl_easy_header(t.easy.get(), name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value && std::strlen(h->value) < 256 &&
-          std::none_of(h->value, h->value + std::strlen(h->value), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+          std::none_of(h->value, h->value + std::strlen(h->value), [](char c) { return c == '\t' || is_control(c); }))
         *out = h->value;
     }
     curl_off_t ra = 0;
