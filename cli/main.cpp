@@ -1,6 +1,5 @@
 // govaudit: one binary, subcommands crawl, audit, report, run, diff, demo, calendar, probe, inspect, serve.
 // Exit codes: 0 completed; 1 findings at or above --fail-on; 2 usage or config error; 3 the run failed.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
@@ -27,6 +26,7 @@
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/recheck.hpp"
+#include "cli/redaction.hpp"
 #include "config/calendar.hpp"
 #include "crawler/availability.hpp"
 #include "crawler/fetch_page.hpp"
@@ -771,10 +771,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  auto logger = spdlog::stderr_color_mt("govaudit");
-  spdlog::set_default_logger(logger);
-  // On a terminal the crawl's live progress line is cleared before a log line is written over it.
-  spdlog::set_pattern(std::string(isatty(STDERR_FILENO) ? "\r\033[K" : "") + "%H:%M:%S %^%l%$ %v");
+  const auto secrets = pg::secrets(o.db);
+  hide_in_arguments(argc, argv, secrets);
+  install_logger(secrets);
   spdlog::set_level(o.quiet ? spdlog::level::warn : o.verbose >= 2 ? spdlog::level::debug : spdlog::level::info);
   try {
     if (app.got_subcommand(crawl)) return cmd_run(o, true);
@@ -794,13 +793,13 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(user))
       return cmd_user(o, user->got_subcommand(user_add) ? "add" : user->got_subcommand(user_list) ? "list" : "remove");
   } catch (const Usage& e) {
-    std::cerr << "govaudit: " << e.what() << "\n";
+    std::cerr << "govaudit: " << pg::scrub(e.what(), secrets) << "\n";
     return 2;
   } catch (const ConfigError& e) {
     std::cerr << "govaudit: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::string what = e.what();
+    std::string what = pg::scrub(e.what(), secrets);
     std::cerr << "govaudit: run failed: " << what << "\n";
     bool storage = false;
     for (const char* s : {"disk I/O error", "disk is full", "No space left", "File too large", "Read-only file system", "readonly"})

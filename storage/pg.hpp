@@ -19,8 +19,13 @@ struct Error : std::runtime_error {
   bool transient;
 };
 
-// The URI without its password, for logs and messages.
+// The URI with every secret (the password of user:password@, any query key that decodes to
+// password or sslpassword, as libpq decodes %-escapes) replaced by ***, for logs and messages.
 std::string redact(const std::string& uri);
+// The secrets of `uri`, as written and decoded: what must never appear in any output.
+std::vector<std::string> secrets(const std::string& uri);
+// `text` (an error, a log line, libpq's own message) with each of `secrets` replaced by ***.
+std::string scrub(std::string text, const std::vector<std::string>& secrets);
 bool is_uri(const std::string& s);  // postgresql:// or postgres://
 
 class Result {
@@ -46,8 +51,10 @@ class Connection {
   const std::string& uri() const { return redacted_; }
 
  private:
+  std::string message(std::string text) const;
   std::unique_ptr<PGconn, void (*)(PGconn*)> c_;
   std::string redacted_;
+  std::vector<std::string> secrets_;
 };
 
 class Transaction {
