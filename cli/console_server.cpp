@@ -8,15 +8,18 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "model/strings.hpp"
@@ -27,17 +30,19 @@ namespace govaudit {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using asio::ip::tcp;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Requests per client address: a token bucket, so that a script cannot flood the database.
+// Requests per client address: a token bucket, so that a script cannot flood the database. A request
+// costs what it makes the server do: a whole report or a run's findings far more than one finding.
 class RateLimit {
  public:
   explicit RateLimit(int per_second) : rate_(per_second) {}
-  bool allow(const std::string& who) {
+  bool allow(const std::string& who, double cost) {
     auto now = Clock::now();
     if (++calls_ % 1024 == 0)  // addresses not heard from for a minute are forgotten: the table stays small
       std::erase_if(buckets_, [&](auto& e) { return now - e.second.last > std::chrono::minutes(1); });
@@ -45,14 +50,14 @@ class RateLimit {
     if (b.last == Clock::time_point{}) b.tokens = 2.0 * rate_;
     b.tokens = std::min(2.0 * rate_, b.tokens + rate_ * std::chrono::duration<double>(now - b.last).count());
     b.last = now;
-    if (b.tokens < 1) {
+    if (b.tokens < cost) {
       if (now - b.warned > std::chrono::seconds(10)) {
         spdlog::warn("console: {} exceeds {} requests/s: refused (429)", who, rate_);
         b.warned = now;
       }
       return false;
     }
-    b.tokens -= 1;
+    b.tokens -= cost;
     return true;
   }
 
@@ -88,22 +93,28 @@ class Clients {
   std::map<std::string, int> open_;
 };
 
-asio::awaitable<void> session(tcp::socket socket, std::string peer, Console& console, RateLimit& limit, Clients& clients) {
-  struct Leave {
-    Clients& c;
-    const std::string& who;
-    ~Leave() { c.leave(who); }
-  } leave{clients, peer};
-  beast::tcp_stream stream(std::move(socket));
+// What a request costs in the rate limit's tokens: pages that read or render a whole run weigh more.
+double cost_of(std::string_view target) {
+  auto path = target.substr(0, target.find('?'));
+  auto ends = [&](std::string_view tail) { return path.size() >= tail.size() && path.substr(path.size() - tail.size()) == tail; };
+  if (path.rfind("/runs/", 0) == 0 && ends("/report")) return 10;
+  if (path == "/api/findings" || path == "/api/runs" || path == "/" || (path.rfind("/runs/", 0) == 0 && path.find('/', 6) == std::string_view::npos))
+    return 4;
+  return 1;
+}
+
+// Requests on one connection until the client closes it, goes quiet, or an answer says close.
+template <class Stream>
+asio::awaitable<void> exchange(Stream& stream, const std::string& peer, Console& console, RateLimit& limit) {
   beast::flat_buffer buffer(16 * 1024);
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(64 * 1024);  // a review is a few hundred bytes
-    stream.expires_after(std::chrono::seconds(30));  // slow clients lose the connection
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));  // slow clients lose the connection
     boost::system::error_code ec;
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout) break;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::ssl::error::stream_truncated) break;
     HttpResponse out;
     bool keep = false;
     unsigned version = 11;
@@ -115,13 +126,14 @@ asio::awaitable<void> session(tcp::socket socket, std::string peer, Console& con
       auto& req = parser.get();
       keep = req.keep_alive();
       version = req.version();
-      if (!limit.allow(peer)) {
+      if (!limit.allow(peer, cost_of(std::string_view(req.target().data(), req.target().size())))) {
         out.status = 429;
         out.content_type = "text/plain; charset=utf-8";
         out.body = "too many requests\n";
         out.headers.push_back({"Retry-After", "1"});
       } else {
         HttpRequest in;
+        in.peer = peer;
         in.method = std::string(req.method_string());
         in.target = std::string(req.target());
         for (auto& f : req) in.headers[ascii_lower(std::string(f.name_string()))] = std::string(f.value());
@@ -141,11 +153,34 @@ asio::awaitable<void> session(tcp::socket socket, std::string peer, Console& con
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !keep) break;
   }
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimit& limit, Clients& clients) {
+asio::awaitable<void> session(tcp::socket socket, std::string peer, Console& console, RateLimit& limit, Clients& clients, ssl::context* tls) {
+  struct Leave {
+    Clients& c;
+    const std::string& who;
+    ~Leave() { c.leave(who); }
+  } leave{clients, peer};
+  boost::system::error_code ec;
+  if (!tls) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await exchange(stream, peer, console, limit);
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+  co_await stream.async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {  // a plain-HTTP client, a scanner, a certificate the browser refused
+    spdlog::debug("console: TLS handshake with {} failed: {}", peer, ec.message());
+    co_return;
+  }
+  co_await exchange(stream, peer, console, limit);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimit& limit, Clients& clients, ssl::context* tls) {
   for (;;) {
     boost::system::error_code ec;
     tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
@@ -161,7 +196,7 @@ asio::awaitable<void> accept(tcp::acceptor& acceptor, Console& console, RateLimi
       s.close(ec);
       continue;
     }
-    asio::co_spawn(acceptor.get_executor(), session(std::move(s), std::move(peer), console, limit, clients), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), session(std::move(s), std::move(peer), console, limit, clients, tls), asio::detached);
   }
 }
 
@@ -191,6 +226,25 @@ void serve_console(const ServeOptions& o, Campaign& store, const Config& config,
   if (addr.is_loopback())  // a page of another site cannot reach the console through a rebound name
     for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) co.hosts.insert(std::string(name) + ":" + std::to_string(port));
   co.warc_root = o.warc_root;
+  co.session_idle = o.session_idle;
+  co.session_max = o.session_max;
+  std::unique_ptr<ssl::context> tls;
+  if (o.tls_cert.empty() != o.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");
+  if (!o.tls_cert.empty()) {
+    tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                     ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    try {
+      tls->use_certificate_chain_file(o.tls_cert.string());
+      tls->use_private_key_file(o.tls_key.string(), ssl::context::pem);
+    } catch (const boost::system::system_error& e) {
+      throw std::invalid_argument("--tls-cert/--tls-key: cannot use " + o.tls_cert.filename().string() + " and " +
+                                  o.tls_key.filename().string() + " (" + e.code().message() + ")");
+    }
+    co.secure_cookies = true;
+  } else if (!addr.is_loopback()) {
+    spdlog::warn("console: {} is served without TLS: tokens and session cookies cross the network in clear (give --tls-cert and --tls-key)", o.listen);
+  }
   Console console(store, config, co, std::move(reports));
   RateLimit limit(o.requests_per_second);
   Clients clients;
@@ -201,11 +255,11 @@ void serve_console(const ServeOptions& o, Campaign& store, const Config& config,
   acceptor.set_option(tcp::acceptor::reuse_address(true));
   acceptor.bind(ep);
   acceptor.listen();
-  asio::co_spawn(io, accept(acceptor, console, limit, clients), asio::detached);
+  asio::co_spawn(io, accept(acceptor, console, limit, clients, tls.get()), asio::detached);
   asio::signal_set stop(io, SIGINT, SIGTERM);
   stop.async_wait([&](auto, int) { io.stop(); });
   auto accounts = store.accounts().size();
-  spdlog::info("console on http://{}/ over {}{}", o.listen, o.db,
+  spdlog::info("console on {}://{}/ over {}{}", tls ? "https" : "http", o.listen, o.db,
                accounts ? " (" + std::to_string(accounts) + " accounts)" : co.token.empty() ? " (open: loopback only, no accounts)" : " (token required)");
   io.run();
 }

@@ -1,6 +1,8 @@
 #pragma once
-// `govaudit serve`: the review console (reports/console.hpp) over HTTP/1.1 with Boost.Beast. The
-// only file that includes Beast; one thread, so the console's database connection is never shared.
+// `govaudit serve`: the review console (reports/console.hpp) over HTTP/1.1, or HTTPS given a
+// certificate, with Boost.Beast. Beast is included in the .cpp only; one thread, so the console's
+// database connection is never shared.
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -15,6 +17,8 @@ struct ServeOptions {
   std::filesystem::path token_file;  // one evaluator's token; other addresses than loopback need it or accounts
   std::filesystem::path warc_root;   // what WARC locations are relative to
   int requests_per_second = 50;      // per client address, with a burst of twice that
+  std::filesystem::path tls_cert, tls_key;  // PEM; both given: HTTPS, and the session cookie is Secure
+  std::chrono::seconds session_idle = std::chrono::minutes(30), session_max = std::chrono::hours(12);
 };
 
 // Serves `store` until SIGINT/SIGTERM. Throws std::invalid_argument for a bad address, a non-loopback

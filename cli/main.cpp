@@ -36,6 +36,7 @@
 #include "crawler/page_record.hpp"
 #include "model/strings.hpp"
 #include "reports/history.hpp"
+#include "reports/input_text.hpp"
 #include "reports/console.hpp"
 #include "reports/report.hpp"
 #include "reports/review_table.hpp"
@@ -52,7 +53,8 @@ struct Options {
   std::string sites, config, out = "govaudit-out", db, dns, today, allow_net, fail_on;
   std::string cal_from, cal_to;
   std::string inspect_target, inspect_file, inspect_url;
-  std::string listen = "127.0.0.1:8080", token_file, warc_root;
+  std::string listen = "127.0.0.1:8080", token_file, warc_root, tls_cert, tls_key;
+  int session_idle_minutes = 30, session_max_hours = 12;
   std::string work, store, units_by = "ip", worker_name;
   std::string user_name, user_role, user_sites, file;
   int max_units = 0, lease_seconds = 60, max_attempts = 3, batch = 16;
@@ -468,6 +470,11 @@ int cmd_serve(const Options& o) {
   ServeOptions s;
   s.listen = o.listen;
   s.token_file = o.token_file;
+  s.tls_cert = o.tls_cert;
+  s.tls_key = o.tls_key;
+  if (o.session_idle_minutes < 1 || o.session_max_hours < 1) throw Usage("serve: --session-idle and --session-max are at least 1");
+  s.session_idle = std::chrono::minutes(o.session_idle_minutes);
+  s.session_max = std::chrono::hours(o.session_max_hours);
   try {
     if (pg::is_uri(o.db)) {
       if (o.store.empty()) throw Usage("serve: --store DIR is required with a shared store (the workers' artifact directory: reports and evidence)");
@@ -543,8 +550,8 @@ int cmd_user(const Options& o, const std::string& action) {
     std::cout << "removed account " << o.user_name << "\n";
     return 0;
   }
-  if (o.user_name.size() > 100 || std::any_of(o.user_name.begin(), o.user_name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
-    throw Usage("--name: at most 100 characters, no control characters");
+  if (o.user_name.size() > 100) throw Usage("--name: at most 100 bytes");
+  if (auto bad = input_problem(o.user_name, false)) throw Usage("--name: " + *bad);
   auto role = role_from(o.user_role);
   if (!role) throw Usage("--role: '" + o.user_role + "' is not a role (evaluator, county, viewer)");
   Account a;
@@ -701,6 +708,10 @@ int main(int argc, char** argv) {
   serve->add_option("--store", o.store, "With --db postgresql://…: the artifact store the workers wrote (reports, evidence)");
   serve->add_option("--listen", o.listen, "Address to listen on, HOST:PORT (default 127.0.0.1:8080; others need --token-file)");
   serve->add_option("--token-file", o.token_file, "File holding the access token (clients send Authorization: Bearer …)");
+  serve->add_option("--tls-cert", o.tls_cert, "PEM certificate (chain): serve HTTPS; the session cookie is then Secure");
+  serve->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--session-idle", o.session_idle_minutes, "Minutes a browser session may stay unused before it ends")->capture_default_str();
+  serve->add_option("--session-max", o.session_max_hours, "Hours after its login any browser session ends")->capture_default_str();
   serve->add_option("--warc-root", o.warc_root, "Directory the WARC evidence is under (default: the database's directory)");
   serve->add_option("--config", o.config, "Configuration file (TOML) the reports were made with");
   serve->add_flag("-v,--verbose", o.verbose, "Log every request (repeat for debug)");

@@ -4,6 +4,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "model/url.hpp"
 #include "reports/console_html.hpp"
 #include "reports/history.hpp"
+#include "reports/input_text.hpp"
 
 namespace govaudit {
 
@@ -138,7 +140,15 @@ std::optional<Principal> Console::identify(const HttpRequest& req) {
     if (auto a = store_.account_by_token_hash(token_hash(token))) return Principal{*a, true, ""};
     return std::nullopt;
   }
-  if (auto s = sessions_.find(cookie(req, "govaudit_session")); s != sessions_.end()) return s->second;
+  if (auto s = sessions_.find(cookie(req, "govaudit_session")); s != sessions_.end()) {
+    auto now = options_.now();
+    if (now - s->second.used > options_.session_idle || now - s->second.started > options_.session_max) {
+      sessions_.erase(s);  // expired: the next page is the login form
+      return std::nullopt;
+    }
+    s->second.used = now;
+    return s->second.who;
+  }
   // Open mode: one user on loopback, as before accounts existed; POSTs carry the process's token.
   if (options_.token.empty() && store_.accounts().empty()) return Principal{Account{0, "", Role::Evaluator, {}, "", ""}, false, csrf_};
   return std::nullopt;
@@ -180,24 +190,63 @@ HttpResponse Console::handle(const HttpRequest& req) {
       if (!same(token, who->csrf)) return json_response({{"error", "missing or wrong CSRF token"}}, 403);
     }
     return route(req, *who, path, req.method == "POST" ? fields : query);
-  } catch (const std::exception& e) {
-    return json_response({{"error", e.what()}}, 500);
+  } catch (const std::exception& e) {  // the message may name a file or the database: it goes to the log only
+    spdlog::error("console: {} {} from {} failed: {}", req.method, req.target.substr(0, 200), req.peer, e.what());
+    return json_response({{"error", "internal error (the server's log says which)"}}, 500);
+  }
+}
+
+std::string Console::session_cookie(const std::string& value, bool end) const {
+  return "govaudit_session=" + value + "; HttpOnly; SameSite=Strict; Path=/" + (options_.secure_cookies ? "; Secure" : "") +
+         (end ? "; Max-Age=0" : "");
+}
+
+bool Console::locked_out(const std::string& peer) {
+  auto it = failures_.find(peer);
+  return it != failures_.end() && options_.now() < it->second.locked_until;
+}
+
+// Counted per client address over the lockout's window; the table forgets addresses whose window
+// has passed, so guessing from many addresses cannot grow it without end.
+void Console::failed_login(const std::string& peer) {
+  auto now = options_.now();
+  if (failures_.size() > 4096)
+    std::erase_if(failures_, [&](auto& e) { return now - e.second.first > options_.lockout && now > e.second.locked_until; });
+  auto& f = failures_[peer];
+  if (f.count == 0 || now - f.first > options_.lockout) f = Failures{0, now, {}};
+  if (++f.count >= options_.login_failures) {
+    f.locked_until = now + options_.lockout;
+    spdlog::warn("console: {} failed to log in {} times: logins from it refused for {} s", peer, f.count, options_.lockout.count());
+  } else {
+    spdlog::warn("console: failed login from {} ({} of {})", peer, f.count, options_.login_failures);
   }
 }
 
 HttpResponse Console::login(const HttpRequest& req, const Params& fields) {
   if (req.method == "POST") {
+    if (locked_out(req.peer)) {
+      auto r = html(frame("登录", "<p class=\"err\">登录失败次数过多，请稍后再试。</p>"), 429);
+      r.headers.push_back({"Retry-After", std::to_string(options_.lockout.count())});
+      return r;
+    }
     std::string token = fields.count("token") ? fields.at("token") : "";
     std::optional<Principal> who;
     if (!options_.token.empty() && same(token, options_.token)) who = Principal{Account{0, "token", Role::Evaluator, {}, "", ""}, false, ""};
     else if (!token.empty())
       if (auto a = store_.account_by_token_hash(token_hash(token))) who = Principal{*a, false, ""};
-    if (!who) return html(frame("登录", "<p class=\"err\">令牌不正确。</p><p><a href=\"/login\">重试</a></p>"), 403);
+    if (!who) {
+      failed_login(req.peer);
+      return html(frame("登录", "<p class=\"err\">令牌不正确。</p><p><a href=\"/login\">重试</a></p>"), 403);
+    }
+    failures_.erase(req.peer);
+    sessions_.erase(cookie(req, "govaudit_session"));  // a session of before the login is never carried on
     who->csrf = random_hex(32);  // a token of this session's own, new at every login
     std::string s = random_hex(32);
-    sessions_[s] = *who;
+    auto now = options_.now();
+    sessions_[s] = Session{*who, now, now};
+    spdlog::info("console: {} logged in from {}", who->account.name, req.peer);
     auto r = redirect("/");
-    r.headers.push_back({"Set-Cookie", "govaudit_session=" + s + "; HttpOnly; SameSite=Strict; Path=/"});
+    r.headers.push_back({"Set-Cookie", session_cookie(s)});
     return r;
   }
   return html(frame("登录", "<h1>登录</h1><form method=\"post\" action=\"/login\"><label>访问令牌 <input type=\"password\" name=\"token\" "
@@ -207,7 +256,7 @@ HttpResponse Console::login(const HttpRequest& req, const Params& fields) {
 HttpResponse Console::logout(const HttpRequest& req) {
   sessions_.erase(cookie(req, "govaudit_session"));
   auto r = redirect("/login");
-  r.headers.push_back({"Set-Cookie", "govaudit_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"});
+  r.headers.push_back({"Set-Cookie", session_cookie("", true)});
   return r;
 }
 
@@ -302,6 +351,8 @@ HttpResponse Console::batch_review(const Principal& p, const Params& fields, boo
   if (!p.account.may_review(*status)) return fail(403, "a county account may only claim a fix (status fixed, 已整改)");
   std::string note = trim(get("note")), reviewer = trim(get("reviewer"));
   if (note.size() > 4000 || reviewer.size() > 200) return fail(400, "note or reviewer too long");
+  if (auto bad = input_problem(note, true)) return fail(400, "note: " + *bad);
+  if (auto bad = input_problem(reviewer, false)) return fail(400, "reviewer: " + *bad);
   if (*status == ReviewStatus::FalsePositive && note.empty()) return fail(400, "a false positive needs its reason in note (误报须写明理由)");
   json out = json::array();
   for (auto& sf : targets) {

@@ -4,6 +4,7 @@
 // same data. This part is pure request -> response (no sockets; cli/console_server.cpp carries it
 // over HTTP), so that every route, the accounts and their scopes, CSRF and escaping are tested
 // without a network.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -27,6 +28,7 @@ struct HttpRequest {
   std::string target;  // path and query, as sent
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  std::string peer;  // the client's address, for the log and the login lockout
 };
 
 struct HttpResponse {
@@ -40,6 +42,12 @@ struct ConsoleOptions {
   std::string token;                // a single evaluator's token (--token-file); accounts come from the store
   std::filesystem::path warc_root;  // what WARC locations are relative to (the run's output directory)
   std::set<std::string> hosts;      // Host header values accepted (DNS rebinding); empty: any
+  bool secure_cookies = false;      // served over TLS: the session cookie is Secure
+  std::chrono::seconds session_idle = std::chrono::minutes(30);  // a session unused this long ends
+  std::chrono::seconds session_max = std::chrono::hours(12);     // and any session this long after its login
+  int login_failures = 5;                                         // failed logins from one address before a lockout
+  std::chrono::seconds lockout = std::chrono::minutes(15);       // how long it lasts (and the window counted)
+  std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;  // tests move time
 };
 
 // What a run's report pages show, read by whoever knows the store (SQLite: from the crawl; the
@@ -94,7 +102,19 @@ class Console {
   ConsoleOptions options_;
   ReportLoader reports_;
   std::string csrf_;
-  std::map<std::string, Principal> sessions_;  // session cookie -> who and its CSRF token
+  struct Session {
+    Principal who;
+    std::chrono::steady_clock::time_point started, used;
+  };
+  struct Failures {
+    int count = 0;
+    std::chrono::steady_clock::time_point first, locked_until;
+  };
+  bool locked_out(const std::string& peer);
+  void failed_login(const std::string& peer);
+  std::string session_cookie(const std::string& value, bool end = false) const;
+  std::map<std::string, Session> sessions_;  // session cookie -> who and its CSRF token
+  std::map<std::string, Failures> failures_;  // failed logins per client address
 };
 
 // Random bytes as hex, from the system's cryptographic generator.

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 #include <sstream>
 
 #include "model/strings.hpp"
@@ -336,8 +337,9 @@ HttpResponse Console::finding_page(const Principal& p, std::int64_t id) {
            (rec.revisit_date.empty() ? "" : "（" + html_escape(rec.revisit_date) + " 复查时未变化，HTTP 304，内容为该次存档）") + "</p><pre>" +
            html_escape(rec.http_head) +
            "</pre><iframe sandbox=\"\" title=\"证据\" src=\"/evidence/" + sid + "\"></iframe>";
-    } catch (const std::exception&) {
-      b += "<p class=\"err\">存档无法读取：" + html_escape(loc) + "（存档文件缺失或损坏）</p>";
+    } catch (const std::exception& e) {  // the reason names a file on this machine: the log gets it, the page does not
+      spdlog::warn("console: evidence of finding {}: {}", sid, e.what());
+      b += "<p class=\"err\">存档无法读取（存档文件缺失或损坏；原因见服务器日志）。</p>";
     }
   }
   return html(frame("#" + sid + " " + rt.title, b, &p));
@@ -350,7 +352,8 @@ HttpResponse Console::evidence(const Principal& p, std::int64_t id) {
   WarcRecord rec;
   try {
     rec = read_warc_record(options_.warc_root, loc);
-  } catch (const std::exception&) {  // the reason names a file: the browser gets none
+  } catch (const std::exception& e) {  // the reason names a file: the browser gets none
+    spdlog::warn("console: evidence of finding {}: {}", id, e.what());
     return html(frame("无证据", "<p>存档文件缺失或损坏。</p>"), 404);
   }
   HttpResponse r;

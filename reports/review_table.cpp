@@ -1,5 +1,6 @@
 #include "reports/review_table.hpp"
 
+
 #include <libxml/xmlreader.h>
 #include <openssl/evp.h>
 #include <xlsxwriter.h>
@@ -12,6 +13,7 @@
 #include <stdexcept>
 
 #include "model/strings.hpp"
+#include "reports/input_text.hpp"
 
 namespace govaudit {
 
@@ -245,6 +247,10 @@ ImportResult import_review_table(Campaign& store, std::int64_t run, const std::v
     }
     if (row.note.size() > 4000 || row.reviewer.size() > 200) {
       out.errors.push_back(at + "复核意见 or 复核人 too long");
+      continue;
+    }
+    if (auto bad = input_problem(row.note, true); bad || (bad = input_problem(row.reviewer, false))) {
+      out.errors.push_back(at + "复核意见 or 复核人: " + *bad);
       continue;
     }
     auto cur = reviews.find(key_of(sf->finding));

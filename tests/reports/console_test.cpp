@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -230,4 +231,81 @@ TEST_F(ConsoleFixture, AWrongHostIsRefused) {
   EXPECT_EQ(c.handle(r).status, 421);
   r.headers["host"] = "127.0.0.1:8080";
   EXPECT_EQ(c.handle(r).status, 200);
+}
+
+// A browser session ends after its idle time and, used or not, after its absolute time; a logout ends
+// it at once. Failed logins from one address lock that address out for a while, not others.
+TEST_F(ConsoleFixture, SessionsExpireAndRepeatedFailedLoginsLockOut) {
+  auto t = std::chrono::steady_clock::time_point{} + std::chrono::hours(1000);
+  ConsoleOptions o;
+  o.token = "a-token-of-twenty-characters";
+  o.session_idle = std::chrono::minutes(30);
+  o.session_max = std::chrono::hours(2);
+  o.login_failures = 3;
+  o.lockout = std::chrono::minutes(15);
+  o.now = [&] { return t; };
+  Console c(*store, cfg, o);
+  auto login = [&](const std::string& token, const std::string& peer) {
+    HttpRequest r{"POST", "/login", {{"content-type", "application/x-www-form-urlencoded"}}, "token=" + token};
+    r.peer = peer;
+    auto out = c.handle(r);
+    std::string cookie;
+    for (auto& [k, v] : out.headers)
+      if (k == "Set-Cookie") cookie = v.substr(0, v.find(';'));
+    return std::pair(out.status, cookie);
+  };
+  auto page = [&](const std::string& cookie) {
+    HttpRequest r = get("/");
+    r.headers["cookie"] = cookie;
+    return c.handle(r).status;
+  };
+  auto [status, s] = login(o.token, "10.0.0.1");
+  ASSERT_EQ(status, 303);
+  for (int i = 0; i < 4; ++i) {  // used every 25 minutes: alive until 2 hours after the login
+    t += std::chrono::minutes(25);
+    EXPECT_EQ(page(s), 200) << i;
+  }
+  t += std::chrono::minutes(25);  // 2 h 5 min after the login
+  EXPECT_EQ(page(s), 303);
+  auto s2 = login(o.token, "10.0.0.1").second;
+  t += std::chrono::minutes(31);  // idle too long
+  EXPECT_EQ(page(s2), 303);
+  auto s3 = login(o.token, "10.0.0.1").second;
+  HttpRequest out{"POST", "/logout", {{"cookie", s3}}, ""};
+  auto bye = c.handle(out);
+  EXPECT_EQ(bye.status, 303);
+  EXPECT_NE(bye.headers.back().second.find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(page(s3), 303);
+
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(login("wrong-" + std::to_string(i), "10.0.0.9").first, 403);
+  EXPECT_EQ(login(o.token, "10.0.0.9").first, 429);  // locked: even the right token waits
+  EXPECT_EQ(login(o.token, "10.0.0.2").first, 303);  // another address is not
+  t += std::chrono::minutes(16);
+  EXPECT_EQ(login(o.token, "10.0.0.9").first, 303);
+}
+
+// What a person writes is stored only as text: not bytes that are not UTF-8, no control character
+// (a note may break lines), no bidirectional override that would make a note read otherwise.
+TEST_F(ConsoleFixture, ReviewTextMustBeTextWithoutControlsOrBidiOverrides) {
+  auto c = console();
+  auto id = std::to_string(id_of(c, audit1, "meta.missing"));
+  auto review = [&](const std::string& note, const std::string& reviewer) {
+    return c.handle(post_json("/api/findings/" + id + "/review", {{"status", "false_positive"}, {"note", note}, {"reviewer", reviewer}},
+                              c.csrf_token()));
+  };
+  // nlohmann::json refuses to dump invalid UTF-8: such a body is built by hand.
+  HttpRequest raw{"POST", "/findings/" + id + "/review", {{"content-type", "application/x-www-form-urlencoded"}},
+                  "status=false_positive&note=%FF%FEx&csrf=" + c.csrf_token()};
+  auto bad_bytes = c.handle(raw);
+  EXPECT_EQ(bad_bytes.status, 400);
+  EXPECT_NE(bad_bytes.body.find("UTF-8"), std::string::npos) << bad_bytes.body;
+  EXPECT_EQ(review(std::string("a\0b", 3), "").status, 400);
+  auto bidi = review("见附件\u202Efdp.exe", "");
+  EXPECT_EQ(bidi.status, 400);
+  EXPECT_NE(bidi.body.find("U+202E"), std::string::npos) << bidi.body;
+  EXPECT_EQ(review("ok", "张\u2066三").status, 400);
+  EXPECT_EQ(review("ok", "张三\n李四").status, 400);  // a name is one line
+  EXPECT_TRUE(store->reviews_for(audit1).empty());
+  auto good = review("元数据在脚本中输出；\n已人工核实。", "张三");
+  EXPECT_EQ(good.status, 200) << good.body;
 }
