@@ -54,8 +54,8 @@ std::string status_choices(const Account& a) {
 
 std::string csrf_field(const Principal& p) { return "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(p.csrf) + "\">"; }
 
-// A media type as the console sends it again: type/subtype and a charset of plain letters only, or
-// nothing. A crawled site's header never reaches the browser as it was written.
+// A media type as the console sends it again: type/subtype and a charset of plain letters only. A
+// crawled site's header never reaches the browser as it was written.
 std::string safe_content_type(const std::string& stored) {
   std::string v = ascii_lower(stored.substr(0, stored.find(';')));
   v = trim(v);
@@ -63,7 +63,8 @@ std::string safe_content_type(const std::string& stored) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) { return std::isalnum(static_cast<unsigned char>(c)) || std::strchr(extra, c); });
   };
   auto slash = v.find('/');
-  if (slash == std::string::npos || !ok(v.substr(0, slash), "-") || !ok(v.substr(slash + 1), "-+.")) return "application/octet-stream";
+  // None stored, or none worth keeping: shown as its source text (never a download, never sniffed).
+  if (slash == std::string::npos || !ok(v.substr(0, slash), "-") || !ok(v.substr(slash + 1), "-+.")) return "text/plain; charset=utf-8";
   auto cs = ascii_lower(stored).find("charset=");
   if (cs != std::string::npos) {
     std::string charset = stored.substr(cs + 8);

@@ -15,10 +15,12 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "model/strings.hpp"
 #include "tests/integration/http_client.hpp"
+#include "tests/integration/loopback_server.hpp"
 #include "tests/test_helpers.hpp"
 
 namespace fs = std::filesystem;
@@ -178,4 +180,140 @@ TEST(Console, OneClientCannotHoldEveryConnection) {
   EXPECT_GT(::recv(again, buf, sizeof buf - 1, 0), 0);
   EXPECT_EQ(std::string(buf).rfind("HTTP/1.1", 0), 0u) << buf;
   ::close(again);
+}
+
+// HTTPS with a certificate made here: the API answers over it, the login's cookie is Secure, a
+// plain-HTTP client and one that does not trust the certificate get nothing, and the server goes on.
+TEST(Console, ServesHttpsWithASecureSessionCookie) {
+  Demo d;
+  fs::path cert = d.dir / "cert.pem", key = d.dir / "key.pem";
+  ASSERT_EQ(sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
+               "-addext subjectAltName=IP:127.0.0.1 -keyout '" + key.string() + "' -out '" + cert.string() + "' 2>/dev/null"), 0);
+  std::string token = "test-token-0123456789abcdef";
+  std::ofstream(d.dir / "token") << token << "\n";
+  std::vector<std::string> args = {"--db", d.db.string(), "--listen", "127.0.0.1:18575", "--token-file", (d.dir / "token").string(),
+                                   "--tls-cert", cert.string(), "--tls-key", key.string()};
+  {
+    Served s(args, d.dir / "serve.log", 18575, cert.string());
+    std::string auth = "Authorization: Bearer " + token;
+    EXPECT_EQ(s.base().rfind("https://", 0), 0u);
+    EXPECT_EQ(http("GET", s.base() + "/api/runs", {auth}, "", cert.string()).status, 200);
+    auto in = http("POST", s.base() + "/login", {"Content-Type: application/x-www-form-urlencoded"}, "token=" + token, cert.string());
+    ASSERT_EQ(in.status, 303) << in.body;
+    auto set = in.headers.find("Set-Cookie: govaudit_session=");
+    ASSERT_NE(set, std::string::npos) << in.headers;
+    std::string line = in.headers.substr(set, in.headers.find("\r\n", set) - set);
+    EXPECT_NE(line.find("; Secure"), std::string::npos) << line;
+    EXPECT_NE(line.find("HttpOnly"), std::string::npos) << line;
+    EXPECT_EQ(http("GET", "http://127.0.0.1:18575/api/runs", {auth}).status, 0);  // no clear text on the TLS port
+    EXPECT_EQ(http("GET", s.base() + "/api/runs", {auth}).status, 0);            // the system does not trust it
+    EXPECT_EQ(http("GET", s.base() + "/api/runs", {auth}, "", cert.string()).status, 200);
+  }
+  // A key that is not a key: a clear refusal naming the files, not the directories they are in.
+  args.back() = (d.dir / "token").string();
+  args.insert(args.begin(), "serve");
+  auto o = run_govaudit(args, d.dir / "bad.err");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--tls-key"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find(d.dir.string()), std::string::npos) << o.err;
+}
+
+// Out of file descriptors: the accept loop waits and retries instead of spinning, and once the
+// connections holding them are gone the console serves again.
+TEST(Console, RunningOutOfDescriptorsNeitherSpinsNorStops) {
+  Demo d;
+  Served s({"--db", d.db.string(), "--listen", "127.0.0.1:18576"}, d.dir / "serve.log", 18576, "", 64);
+  ASSERT_EQ(http("GET", s.base() + "/").status, 200);
+  std::vector<int> held;
+  for (const char* from : {"127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.14"})
+    for (int i = 0; i < 15; ++i) {  // under the per-client cap: only the descriptors run out
+      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      ::inet_pton(AF_INET, from, &a.sin_addr);
+      ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      sockaddr_in to{};
+      to.sin_family = AF_INET;
+      to.sin_port = htons(18576);
+      ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+      EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+      held.push_back(fd);
+    }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto cpu_ticks = [&] {
+    std::string stat = govaudit::read_file(fs::path("/proc") / std::to_string(s.pid()) / "stat");
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i)  // fields 14 and 15: user and system time
+      if (i == 14) utime = std::stol(field);
+      else if (i == 15) stime = std::stol(field);
+    return utime + stime;
+  };
+  long before = cpu_ticks();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  long used = cpu_ticks() - before;
+  EXPECT_LT(used, sysconf(_SC_CLK_TCK) / 2) << "CPU ticks in 2 s while out of descriptors";  // a spin would use ~2 s
+  EXPECT_NE(govaudit::read_file(d.dir / "serve.log").find("cannot accept a connection"), std::string::npos);
+  for (int fd : held) ::close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(http("GET", s.base() + "/").status, 200);
+}
+
+// A crawled site whose answer smuggles headers behind a bare CR (Set-Cookie, Refresh): after
+// `govaudit run`, neither the evidence nor the finding page sends a header the site chose, on the
+// wire or in a real browser (no cookie planted, no navigation away).
+TEST(Console, ACrawledSiteChoosesNoHeaderOfTheConsole) {
+  fs::path tools = fs::path(GOVAUDIT_SOURCE_DIR) / "tests" / "tools";
+  if (sh("command -v node >/dev/null && command -v chromium >/dev/null") != 0) GOVAUDIT_NEED_TOOL("node or chromium missing: run scripts/install-deps");
+  if (!fs::exists(tools / "node_modules" / "puppeteer-core")) GOVAUDIT_NEED_TOOL("tests/tools/node_modules/puppeteer-core missing: run scripts/install-deps");
+  govaudit::test::LoopbackServer site([](int c) {
+    govaudit::test::LoopbackServer::read_head(c);
+    std::string body = "<html><head><meta charset=\"utf-8\"><title>注入测试县人民政府</title></head><body><p>首页</p></body></html>";
+    std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html\rSet-Cookie: planted=via-crawl; Path=/\r\n"
+                         "X-Note: a\rRefresh: 0; url=http://evil.example/\r\nContent-Length: " + std::to_string(body.size()) +
+                         "\r\nConnection: close\r\n\r\n" + body;
+    ::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+    ::close(c);
+  });
+  fs::path dir = fs::temp_directory_path() / ("govaudit_console_crlf_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string host = "www.crlf.gov.cn.test";
+  std::ofstream(dir / "sites.toml") << "[[site]]\nid = \"crlf\"\nname = \"注入测试县\"\nhomepage = \"http://" << host << ":" << site.port() << "/\"\n";
+  std::ofstream(dir / "config.toml") << "[crawl]\nrespect_robots = false\nretries = 0\n[tls]\nhttps_port = 9\n[dns.static]\n\"" << host
+                                     << "\" = [\"127.0.0.1\"]\n";
+  auto run = run_govaudit({"run", "-q", "--sites", (dir / "sites.toml").string(), "--config", (dir / "config.toml").string(), "--out",
+                           (dir / "out").string(), "--today", "2025-11-20", "--allow-net", "127.0.0.0/8"},
+                          dir / "run.err");
+  ASSERT_EQ(run.code, 0) << run.err;
+  Served s({"--db", (dir / "out" / "govaudit.db").string(), "--listen", "127.0.0.1:18577"}, dir / "serve.log", 18577);
+  auto runs = json::parse(http("GET", s.base() + "/api/runs").body);
+  ASSERT_FALSE(runs.empty());
+  std::string evidence, finding;
+  for (auto& f : json::parse(http("GET", s.base() + "/api/findings?run=" + std::to_string(runs.back()["id"].get<std::int64_t>())).body)) {
+    std::string id = std::to_string(f["id"].get<std::int64_t>());
+    if (http("GET", s.base() + "/evidence/" + id).status == 200) {
+      evidence = s.base() + "/evidence/" + id;
+      finding = s.base() + "/findings/" + id;
+      break;
+    }
+  }
+  ASSERT_FALSE(evidence.empty()) << "no finding on the homepage with its evidence";
+  for (auto& url : {evidence, finding}) {
+    auto r = http("GET", url);
+    ASSERT_EQ(r.status, 200) << url;
+    EXPECT_EQ(r.headers.find("planted"), std::string::npos) << url << "\n" << r.headers;
+    EXPECT_EQ(r.headers.find("Refresh"), std::string::npos) << url << "\n" << r.headers;
+    EXPECT_EQ(r.headers.find("evil.example"), std::string::npos) << url << "\n" << r.headers;
+    EXPECT_EQ(r.headers.find('\r', r.headers.find("Content-Type:")), r.headers.find("\r\n", r.headers.find("Content-Type:")));
+  }
+  fs::path out = dir / "browser.json";
+  ASSERT_EQ(sh("node '" + (tools / "console_cookies.mjs").string() + "' '" + finding + "' '" + evidence + "' > '" + out.string() + "' 2> '" +
+               (dir / "browser.err").string() + "'"), 0)
+      << govaudit::read_file(dir / "browser.err");
+  auto seen = json::parse(govaudit::read_file(out));
+  EXPECT_TRUE(seen["cookies"].empty()) << seen.dump();
+  EXPECT_TRUE(seen["left"].empty()) << seen.dump();
+  if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }

@@ -2,6 +2,7 @@
 // An HTTP client for the tests (libcurl) and `govaudit serve` run in the background for a test's length.
 #include <curl/curl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,7 +21,9 @@ struct Reply {
   std::string body, headers;
 };
 
-inline Reply http(const std::string& method, const std::string& url, const std::vector<std::string>& headers = {}, const std::string& body = "") {
+// `ca`: the certificate an https:// server's must be (else the system's trust store).
+inline Reply http(const std::string& method, const std::string& url, const std::vector<std::string>& headers = {}, const std::string& body = "",
+                  const std::string& ca = "") {
   Reply r;
   CURL* c = curl_easy_init();
   curl_slist* h = nullptr;
@@ -35,18 +38,23 @@ inline Reply http(const std::string& method, const std::string& url, const std::
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+  if (!ca.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca.c_str());
   if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
   curl_slist_free_all(h);
   curl_easy_cleanup(c);
   return r;
 }
 
-// `govaudit serve` in the background for the test's length.
+// `govaudit serve` in the background for the test's length; over HTTPS when `ca` (its certificate) is
+// given; with at most `max_fds` descriptors when that is not 0.
 class Served {
  public:
-  Served(const std::vector<std::string>& args, const fs::path& log, int port) : base_("http://127.0.0.1:" + std::to_string(port)) {
+  Served(const std::vector<std::string>& args, const fs::path& log, int port, const std::string& ca = "", rlim_t max_fds = 0)
+      : base_((ca.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port)) {
     pid_ = fork();
     if (pid_ == 0) {
+      rlimit fds{max_fds, max_fds};
+      if (max_fds && setrlimit(RLIMIT_NOFILE, &fds) != 0) _exit(125);
       if (!freopen(log.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(126);
       std::vector<char*> argv{const_cast<char*>(GOVAUDIT_BIN), const_cast<char*>("serve")};
       for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -54,7 +62,7 @@ class Served {
       execv(argv[0], argv.data());
       _exit(127);
     }
-    for (int i = 0; i < 100 && http("GET", base_ + "/api/runs").status == 0; ++i)
+    for (int i = 0; i < 100 && http("GET", base_ + "/api/runs", {}, "", ca).status == 0; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ~Served() {
@@ -63,6 +71,7 @@ class Served {
     waitpid(pid_, &st, 0);
   }
   const std::string& base() const { return base_; }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
