@@ -315,5 +315,20 @@ TEST(Console, ACrawledSiteChoosesNoHeaderOfTheConsole) {
   auto seen = json::parse(govaudit::read_file(out));
   EXPECT_TRUE(seen["cookies"].empty()) << seen.dump();
   EXPECT_TRUE(seen["left"].empty()) << seen.dump();
+
+  // The WARC files gone: the pages say so without naming a file of this machine; the log names it.
+  int moved = 0;
+  for (auto& e : fs::recursive_directory_iterator(dir / "out"))
+    if (e.path().string().find(".warc") != std::string::npos && e.is_regular_file()) fs::rename(e.path(), dir / e.path().filename()), ++moved;
+  ASSERT_GT(moved, 0);
+  auto gone = http("GET", evidence), page = http("GET", finding);
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(page.status, 200);
+  for (auto* body : {&gone.body, &page.body}) {
+    EXPECT_EQ(body->find(dir.string()), std::string::npos) << *body;
+    EXPECT_EQ(body->find(".warc"), std::string::npos) << *body;
+  }
+  EXPECT_NE(page.body.find("存档无法读取"), std::string::npos);
+  EXPECT_NE(govaudit::read_file(dir / "serve.log").find(dir.string()), std::string::npos);
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
