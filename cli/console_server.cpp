@@ -16,6 +16,7 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -145,8 +146,15 @@ asio::awaitable<void> exchange(Stream& stream, const std::string& peer, Console&
     }
     http::response<http::string_body> res{static_cast<http::status>(out.status), version};
     res.set(http::field::server, "govaudit");
-    if (out.status != 303) res.set(http::field::content_type, out.content_type);
-    for (auto& [k, v] : out.headers) res.set(k, v);
+    // Beast sends a value as it is given: one with a control character inside would split the head.
+    auto clean = [&](const std::string& v) {
+      if (std::none_of(v.begin(), v.end(), is_control)) return true;
+      spdlog::error("console: a header value with a control character was not sent ({} {})", out.status, peer);
+      return false;
+    };
+    if (out.status != 303) res.set(http::field::content_type, clean(out.content_type) ? out.content_type : "text/plain; charset=utf-8");
+    for (auto& [k, v] : out.headers)
+      if (clean(k) && clean(v)) res.set(k, v);
     res.body() = std::move(out.body);
     res.keep_alive(keep);
     res.prepare_payload();

@@ -16,16 +16,12 @@
 #include <map>
 
 #include "crawler/fd_watch.hpp"
+#include "model/strings.hpp"
 #include "model/url.hpp"
 
 namespace govaudit {
 
 namespace asio = boost::asio;
-
-namespace {
-// A control character in a header value (a bare CR, NUL …): what a site could smuggle a header with.
-bool is_control(char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; }
-}  // namespace
 
 ConnectionBudget connection_budget(int configured) {
   constexpr long kReserve = 256;

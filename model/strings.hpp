@@ -10,6 +10,9 @@ namespace govaudit {
 
 // ASCII letters lower-cased; other bytes (UTF-8 included) unchanged.
 std::string ascii_lower(std::string_view s);
+// A control character in a header value (a bare CR, NUL …; not a tab): what a header could be
+// smuggled with. Refused where headers are recorded and where they are sent.
+inline bool is_control(char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; }
 // `s` without leading and trailing ASCII white space (space, tab, CR, LF).
 std::string trim(std::string_view s);
 // "a, b,,c" -> {"a", "b", "c"}: a comma-separated option, spaces and empty items dropped.
