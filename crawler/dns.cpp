@@ -11,6 +11,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
 #include <chrono>
 #include <map>
 
@@ -120,19 +121,24 @@ struct Resolver::Impl {
   static void on_answer(void* arg, int status, int, unsigned char* abuf, int alen) {
     std::unique_ptr<QueryCtx> q(static_cast<QueryCtx*>(arg));
     if (!*q->alive || status == ARES_EDESTRUCTION) return;
+    // No exception may cross into c-ares: an answer that cannot be read is an error of that host,
+    // and its waiters are told so like any other.
+    std::vector<std::string> addrs;
+    std::string err;
     try {
-      q->self->answered(q->host, q->type, status, abuf, alen);
-    } catch (...) {
-      // No exception may cross into c-ares; the host is left unresolved with an error.
+      read_answer(q->type, status, abuf, alen, addrs, err);
+    } catch (const std::exception& e) {
+      addrs.clear();
+      err = std::string("cannot read the DNS answer: ") + e.what();
+    }
+    try {
+      q->self->answered(q->host, q->type, std::move(addrs), err);
+    } catch (const std::exception& e) {
+      spdlog::error("dns: {}: the answer was lost ({}); the host's waiters are not told", q->host, e.what());
     }
   }
 
-  void answered(const std::string& host, int type, int status, unsigned char* abuf, int alen) {
-    auto it = pending.find(host);
-    if (it == pending.end()) return;
-    Pending& p = *it->second;
-    std::string err;
-    std::vector<std::string> addrs;
+  static void read_answer(int type, int status, unsigned char* abuf, int alen, std::vector<std::string>& addrs, std::string& err) {
     if (status == ARES_SUCCESS) {
       if (type == ns_t_a) {
         ares_addrttl ttls[32];
@@ -152,6 +158,12 @@ struct Resolver::Impl {
     } else if (status != ARES_ENODATA) {
       err = ares_strerror(status);  // NXDOMAIN ("Domain name not found"), timeout, refused …
     }
+  }
+
+  void answered(const std::string& host, int type, std::vector<std::string> addrs, const std::string& err) {
+    auto it = pending.find(host);
+    if (it == pending.end()) return;
+    Pending& p = *it->second;
     (type == ns_t_a ? p.answer.v4 : p.answer.v6) = std::move(addrs);
     (type == ns_t_a ? p.answer.error4 : p.answer.error6) = err;
     if (--p.outstanding > 0) return;
@@ -229,10 +241,11 @@ void on_ns(void* arg, int status, int, unsigned char* abuf, int alen) {
     } else if (status != ARES_ENODATA) {
       err = ares_strerror(status);
     }
-    asio::post(*c->io, [d = std::move(c->done), names = std::move(names), err]() mutable { d(std::move(names), err); });
-  } catch (...) {
-    // No exception may cross into c-ares.
+  } catch (const std::exception& e) {  // no exception may cross into c-ares: the caller hears of it
+    names.clear();
+    err = std::string("cannot read the DNS answer: ") + e.what();
   }
+  asio::post(*c->io, [d = std::move(c->done), names = std::move(names), err]() mutable { d(std::move(names), err); });
 }
 }  // namespace
 

@@ -142,6 +142,7 @@ struct Fetcher::Impl {
   static curl_socket_t on_open(void* clientp, curlsocktype purpose, curl_sockaddr* addr) {
     auto* t = static_cast<Transfer*>(clientp);
     if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+    int fd = -1;
     try {
       if (!t->impl->guard.allowed(&addr->addr)) {
         char host[64] = {0};
@@ -152,12 +153,14 @@ struct Fetcher::Impl {
         t->refused = std::string(host) + " is " + t->impl->guard.refusal(host) + " (allow it with --allow-net)";
         return CURL_SOCKET_BAD;
       }
-      int fd = ::socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+      fd = ::socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
       if (fd < 0) return CURL_SOCKET_BAD;
       Impl* impl = t->impl;
       impl->socks[fd] = FdWatch::make(impl->io, fd, [impl, fd](int events) { impl->checked_action(fd, events); });
       return fd;
-    } catch (...) {
+    } catch (const std::exception& e) {  // libcurl fails this connection attempt; the socket is not leaked
+      spdlog::warn("fetch: cannot watch a new connection: {}", e.what());
+      if (fd >= 0) ::close(fd);
       return CURL_SOCKET_BAD;
     }
   }
