@@ -43,6 +43,9 @@ inline bool in_ci() {
     GTEST_SKIP() << (why);                                                        \
   } while (0)
 
+// ../shared (the corpus, the real pages) is not beside the project: a user's clone skips, CI fails.
+#define GOVAUDIT_NEED_SHARED(what) GOVAUDIT_NEED_TOOL(std::string("../shared/") + (what) + " is not beside the project")
+
 struct Outcome {
   int code = -1;        // exit status, or -1 when killed
   long peak_rss_kb = 0;  // of the process

@@ -1,4 +1,5 @@
 #include "crawler/charset.hpp"
+#include "tests/test_helpers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -57,7 +58,7 @@ TEST(Charset, BomAndValidity) {
 
 TEST(Charset, RealPageThatLiesAboutItsCharset) {
   std::filesystem::path p = GOVAUDIT_SHARED_DIR "/real-pages/gne/people_cn_meta_gb2312_but_utf8_bytes.html";
-  if (!std::filesystem::exists(p)) GTEST_SKIP() << "../shared/real-pages is not beside the project";
+  if (!std::filesystem::exists(p)) GOVAUDIT_NEED_SHARED("real-pages");
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();

@@ -1,4 +1,5 @@
 #include "crawler/inspect.hpp"
+#include "tests/test_helpers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -67,7 +68,7 @@ TEST(Inspect, GbkWithoutADeclaredCharsetAndALyingGb2312Label) {
 }
 
 TEST(Inspect, RealPingtanNormativeDocument) {
-  if (!have_real()) GTEST_SKIP() << "../shared/real-pages is not beside the project";
+  if (!have_real()) GOVAUDIT_NEED_SHARED("real-pages");
   auto j = inspect_page(read(kReal + "pingtan/hzgfxwj_t20170928_79993.excerpt.html"), "",
                         "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/201709/t20170928_79993.htm");
   EXPECT_EQ(j["published"], "2017-09-28");
@@ -79,7 +80,7 @@ TEST(Inspect, RealPingtanNormativeDocument) {
 }
 
 TEST(Inspect, RealHandanPages) {
-  if (!have_real()) GTEST_SKIP() << "../shared/real-pages is not beside the project";
+  if (!have_real()) GOVAUDIT_NEED_SHARED("real-pages");
   auto d = inspect_page(read(kReal + "hd_gov_cn/hdzfxxgk_details.html"), "",
                         "http://hdzfxxgk.hd.gov.cn/gszbm/auto23716/202008/t20200802_1352640.html");
   EXPECT_EQ(d["published"], "2020-08-02");  // PubDate "2020年08月02日"
@@ -90,7 +91,7 @@ TEST(Inspect, RealHandanPages) {
 }
 
 TEST(Inspect, RealPagesDecodeWithoutReplacementCharacters) {
-  if (!have_real()) GTEST_SKIP() << "../shared/real-pages is not beside the project";
+  if (!have_real()) GOVAUDIT_NEED_SHARED("real-pages");
   for (auto& e : std::filesystem::recursive_directory_iterator(kReal)) {
     if (e.path().extension() != ".html") continue;
     auto j = inspect_page(read(e.path()), "", "http://x.gov.cn/");

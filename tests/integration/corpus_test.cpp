@@ -18,7 +18,7 @@ using govaudit::test::sh;
 
 TEST(Corpus, SampleScoresPerRule) {
   fs::path corpus = GOVAUDIT_SHARED_DIR "/corpus";
-  if (!fs::exists(corpus / "sample2" / "truth.jsonl")) GTEST_SKIP() << "../shared/corpus is not beside the project";
+  if (!fs::exists(corpus / "sample2" / "truth.jsonl")) GOVAUDIT_NEED_SHARED("corpus");
   if (sh("command -v nginx >/dev/null && command -v dnsmasq >/dev/null") != 0)
     GOVAUDIT_NEED_TOOL("nginx/dnsmasq missing: run scripts/install-deps");
   fs::path work = fs::temp_directory_path() / ("govaudit_corpus_" + std::to_string(::getpid()));
