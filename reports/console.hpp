@@ -28,7 +28,7 @@ struct HttpRequest {
   std::string target;  // path and query, as sent
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  std::string peer;  // the client's address, for the log and the login lockout
+  std::string peer = {};  // the client's address, for the log and the login lockout
 };
 
 struct HttpResponse {
