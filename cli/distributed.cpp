@@ -30,7 +30,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string homepage_host(const Site& s) {
+std::string unit_host(const Site& s) {
   std::string host = url::host_of(s.homepage);
   return host.empty() ? s.homepage : host;  // not a URL: a unit of its own, and the worker records why
 }
@@ -185,7 +185,7 @@ std::int64_t plan_run(const PlanOptions& o) {
     boost::asio::io_context io;
     Resolver resolver(io, cfg.dns);
     for (auto& s : sites) {
-      std::string host = homepage_host(s);
+      std::string host = unit_host(s);
       if (key_of_host.count(host)) continue;
       key_of_host[host] = "host:" + host;
       resolver.resolve(host, [&key_of_host, host](const HostAnswer& a) {
@@ -200,7 +200,7 @@ std::int64_t plan_run(const PlanOptions& o) {
   std::vector<std::pair<std::string, std::vector<Site>>> units;
   std::map<std::string, size_t> index;
   for (auto& s : sites) {
-    std::string host = homepage_host(s);
+    std::string host = unit_host(s);
     std::string key = key_of_host.count(host) ? key_of_host[host] : "host:" + host;
     auto [it, fresh] = index.emplace(key, units.size());
     if (fresh) units.push_back({key, {}});

@@ -85,14 +85,12 @@ namespace {
 
 using namespace wire;
 
-// The reader program: beside this one (installed together), else where the build put it (the
-// test programs run from elsewhere in the build tree); GOVAUDIT_READER overrides both.
+// The reader program: GOVAUDIT_READER (the test programs, which run from elsewhere in the build
+// tree, set it), else beside this one (built and installed together).
 std::string reader_path() {
   if (const char* env = std::getenv("GOVAUDIT_READER"); env && *env) return env;
   std::error_code ec;
-  auto beside = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "govaudit-reader";
-  if (!ec && std::filesystem::exists(beside, ec)) return beside.string();
-  return GOVAUDIT_READER_BUILT;
+  return (std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "govaudit-reader").string();
 }
 
 // One reader child per calling thread, started on first use and again after it failed.

@@ -1,7 +1,7 @@
 #pragma once
 // Dates as Chinese government pages write them: 2023-05-12, 2023/5/12, 2023.05.12,
 // 2023年05月12日, 2023-05-12 14:23, and the short list form [05-12] whose year comes from context.
-// The same code serves extraction, `inspect` and the rules.
+// The same code serves extraction (lists, articles, messages) and `inspect`.
 #include <optional>
 #include <string_view>
 #include <vector>

@@ -1,6 +1,6 @@
 #pragma once
-// How a page record is a row of the pages table, for the Writer, the audit views and the resume
-// state alike (private to storage/).
+// How a page record is a row of the pages table, for the Writer, the audit views, the prior crawl
+// and the resume state alike (private to storage/).
 #include <cstdint>
 #include <set>
 #include <string>
