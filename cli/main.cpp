@@ -14,6 +14,7 @@
 #include <functional>
 #include <fstream>
 #include <set>
+#include <system_error>
 #include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,7 @@
 #include "cli/demo_server.hpp"
 #include "cli/distributed.hpp"
 #include "storage/pg.hpp"
+#include "storage/sqlite.hpp"
 #include "storage/shared_store.hpp"
 #include "cli/demo_site.hpp"
 #include "cli/pipeline.hpp"
@@ -810,12 +812,12 @@ int main(int argc, char** argv) {
     std::cerr << "govaudit: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::string what = pg::scrub(e.what(), secrets);
-    std::cerr << "govaudit: run failed: " << what << "\n";
-    bool storage = false;
-    for (const char* s : {"disk I/O error", "disk is full", "No space left", "File too large", "Read-only file system", "readonly"})
-      storage = storage || what.find(s) != std::string::npos;
-    if (storage)
+    std::cerr << "govaudit: run failed: " << pg::scrub(e.what(), secrets) << "\n";
+    // A full or read-only disk is told by the error's type and errno, not by its wording.
+    bool no_room = false;
+    if (auto* s = dynamic_cast<const sqlite::StorageError*>(&e)) no_room = s->no_room;
+    else if (auto* s = dynamic_cast<const std::system_error*>(&e)) no_room = s->code().category() == std::generic_category() && sqlite::no_room_errno(s->code().value());
+    if (no_room)
       std::cerr << "govaudit: is the disk full, or the output directory read-only? What was stored is kept: "
                    "the same command continues the crawl once there is room.\n";
     return 3;

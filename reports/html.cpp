@@ -542,18 +542,19 @@ std::vector<std::filesystem::path> write_reports(const ReportData& data, const s
       bool synced = fd >= 0 && ::fsync(fd) == 0;
       if (fd >= 0) ::close(fd);
       std::error_code ec;
-      if (!synced) throw std::runtime_error(p.string() + ": write failed: " + std::strerror(errno));
+      // std::system_error keeps the errno: the command tells a full disk from other failures by it.
+      if (!synced) throw std::system_error(errno, std::generic_category(), p.string() + ": write failed");
       fs::rename(tmp, p, ec);
-      if (ec) throw std::runtime_error(p.string() + ": cannot put the file in place: " + ec.message());
+      if (ec) throw std::system_error(ec, p.string() + ": cannot put the file in place");
     }));
   };
   auto stream = [&](const char* name, std::function<void(std::ostream&)> body) {
     put(name, [shown = dir / name, body = std::move(body)](const fs::path& tmp) {
       std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      if (!f) throw std::runtime_error(shown.string() + ": cannot write");
+      if (!f) throw std::system_error(errno, std::generic_category(), shown.string() + ": cannot write");
       body(f);
       f.flush();
-      if (!f) throw std::runtime_error(shown.string() + ": write failed (disk full?)");
+      if (!f) throw std::system_error(errno ? errno : EIO, std::generic_category(), shown.string() + ": write failed");
     });
   };
   auto want = [&](const char* f) { return formats.empty() || formats.count(f); };

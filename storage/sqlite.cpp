@@ -1,5 +1,6 @@
 #include "storage/sqlite.hpp"
 
+#include <cerrno>
 #include <cstring>
 
 namespace govaudit::sqlite {
@@ -13,7 +14,15 @@ std::string reason(sqlite3* db, const char* msg) {
   return r;
 }
 
+bool no_room(sqlite3* db) {
+  if (!db) return false;
+  int code = sqlite3_errcode(db) & 0xff;
+  return code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_READONLY || no_room_errno(sqlite3_system_errno(db));
+}
+
 }  // namespace
+
+bool no_room_errno(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EROFS || e == EIO; }
 
 Connection::Connection(const std::string& path, bool create) : path_(path) {
   sqlite3* raw = nullptr;
@@ -21,7 +30,7 @@ Connection::Connection(const std::string& path, bool create) : path_(path) {
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK)
-    throw StorageError(path + ": cannot open the database: " + (raw ? reason(raw, sqlite3_errmsg(raw)) : sqlite3_errstr(rc)));
+    throw StorageError(path + ": cannot open the database: " + (raw ? reason(raw, sqlite3_errmsg(raw)) : sqlite3_errstr(rc)), no_room(raw));
   sqlite3_busy_timeout(raw, 10000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
@@ -29,7 +38,7 @@ Connection::Connection(const std::string& path, bool create) : path_(path) {
 }
 
 void Connection::fail(std::string_view what) const {
-  throw StorageError(path_ + ": " + std::string(what) + ": " + reason(db_.get(), sqlite3_errmsg(db_.get())));
+  throw StorageError(path_ + ": " + std::string(what) + ": " + reason(db_.get(), sqlite3_errmsg(db_.get())), no_room(db_.get()));
 }
 
 void Connection::exec(std::string_view sql) {
@@ -38,7 +47,7 @@ void Connection::exec(std::string_view sql) {
   if (sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = reason(db_.get(), err ? err : "unknown error");
     sqlite3_free(err);
-    throw StorageError(path_ + ": " + msg + " (in: " + s.substr(0, 80) + ")");
+    throw StorageError(path_ + ": " + msg + " (in: " + s.substr(0, 80) + ")", no_room(db_.get()));
   }
 }
 

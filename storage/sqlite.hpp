@@ -12,10 +12,15 @@
 
 namespace govaudit::sqlite {
 
+// A store's failure; `no_room` when the disk is full or read-only (or failed): the user can make
+// room and run the same command again, and nothing stored is lost.
 class StorageError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StorageError(const std::string& what, bool no_room_ = false) : std::runtime_error(what), no_room(no_room_) {}
+  bool no_room;
 };
+// An errno that says the disk has no room or cannot be written.
+bool no_room_errno(int e);
 
 class Statement;
 

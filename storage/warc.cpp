@@ -214,7 +214,7 @@ WarcWriter::~WarcWriter() {
 
 void WarcWriter::open_next() {
   if (file_) {
-    if (std::fclose(file_) != 0) throw sqlite::StorageError(name_ + ": " + std::strerror(errno));
+    if (std::fclose(file_) != 0) throw sqlite::StorageError(name_ + ": " + std::strerror(errno), sqlite::no_room_errno(errno));
     file_ = nullptr;
   }
   fs::path p;
@@ -224,7 +224,7 @@ void WarcWriter::open_next() {
     p = dir_ / (prefix_ + n);
   } while (fs::exists(p));
   file_ = std::fopen(p.c_str(), "wbx");
-  if (!file_) throw sqlite::StorageError(p.string() + ": cannot create: " + std::strerror(errno));
+  if (!file_) throw sqlite::StorageError(p.string() + ": cannot create: " + std::strerror(errno), sqlite::no_room_errno(errno));
   // stdio's 4 KB buffer made a write per 4 KB (11,000 for a 20,000-page site); the writer flushes
   // before each commit anyway. (glibc ignores the size unless given the buffer.)
   buffer_.resize(256 * 1024);
@@ -245,7 +245,7 @@ void WarcWriter::open_next() {
 
 void WarcWriter::append(const std::string& members) {
   if (std::fwrite(members.data(), 1, members.size(), file_) != members.size())
-    throw sqlite::StorageError(name_ + ": write failed: " + std::strerror(errno));
+    throw sqlite::StorageError(name_ + ": write failed: " + std::strerror(errno), sqlite::no_room_errno(errno));
   offset_ += std::int64_t(members.size());
 }
 
@@ -285,7 +285,7 @@ std::string WarcWriter::write(const Exchange& e) {
 }
 
 void WarcWriter::flush() {
-  if (file_ && std::fflush(file_) != 0) throw sqlite::StorageError(name_ + ": " + std::strerror(errno));
+  if (file_ && std::fflush(file_) != 0) throw sqlite::StorageError(name_ + ": " + std::strerror(errno), sqlite::no_room_errno(errno));
 }
 
 }  // namespace govaudit

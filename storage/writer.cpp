@@ -55,9 +55,9 @@ void Writer::flush() {
   std::unique_lock lk(mu_);
   ++flushing_;
   cv_.notify_one();
-  idle_cv_.wait(lk, [&] { return (queue_.empty() && !busy_) || !error_.empty(); });
+  idle_cv_.wait(lk, [&] { return (queue_.empty() && !busy_) || error_; });
   --flushing_;
-  if (!error_.empty()) throw sqlite::StorageError(error_);
+  if (error_) std::rethrow_exception(error_);  // as it was thrown: a full disk stays one
 }
 
 void Writer::loop() {
@@ -69,9 +69,9 @@ void Writer::loop() {
     if (!warc_options_.dir.empty())
       warc_ = std::make_unique<WarcWriter>(warc_options_.dir, "govaudit-run" + std::to_string(run_),
                                            warc_options_.rotate_bytes, warc_options_.gzip_level);
-  } catch (const std::exception& e) {
+  } catch (const std::exception&) {
     std::lock_guard lk(mu_);
-    error_ = e.what();
+    error_ = std::current_exception();
     idle_cv_.notify_all();
     return;
   }
@@ -96,9 +96,9 @@ void Writer::loop() {
     }
     try {
       write(*conn, batch);
-    } catch (const std::exception& e) {
+    } catch (const std::exception&) {
       std::lock_guard lk(mu_);
-      error_ = e.what();
+      if (!error_) error_ = std::current_exception();
     }
     {
       std::lock_guard lk(mu_);

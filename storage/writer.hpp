@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -62,7 +63,7 @@ class Writer : public RecordSink {
   bool stop_ = false, busy_ = false;
   int flushing_ = 0;
   size_t batch_size_ = 0;
-  std::string error_;
+  std::exception_ptr error_;  // the first failure of the writing thread, rethrown by flush()
   std::thread thread_;
 };
 
