@@ -46,6 +46,21 @@ struct Demo {
   }
 };
 
+// A connection to the console on `port` from the loopback address `from` (another client).
+int connect_from_to(const char* from, int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  ::inet_pton(AF_INET, from, &a.sin_addr);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<unsigned short>(port));
+  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  return fd;
+}
+
 }  // namespace
 
 TEST(Console, RefusesAnOpenAddressWithoutAToken) {
@@ -143,19 +158,7 @@ TEST(Console, ABrowserMarksAFalsePositiveAndTheReportMovesIt) {
 TEST(Console, OneClientCannotHoldEveryConnection) {
   Demo d;
   Served s({"--db", d.db.string(), "--listen", "127.0.0.1:18574"}, d.dir / "serve.log", 18574);
-  auto connect_from = [](const char* from) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    ::inet_pton(AF_INET, from, &a.sin_addr);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(18574);
-    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
-    return fd;
-  };
+  auto connect_from = [](const char* from) { return connect_from_to(from, 18574); };
   auto closed_by_server = [](int fd) {  // the server closed it: a read sees the end at once
     timeval tv{2, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -226,19 +229,7 @@ TEST(Console, RunningOutOfDescriptorsNeitherSpinsNorStops) {
   ASSERT_EQ(http("GET", s.base() + "/").status, 200);
   std::vector<int> held;
   for (const char* from : {"127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.14"})
-    for (int i = 0; i < 15; ++i) {  // under the per-client cap: only the descriptors run out
-      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      sockaddr_in a{};
-      a.sin_family = AF_INET;
-      ::inet_pton(AF_INET, from, &a.sin_addr);
-      ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-      sockaddr_in to{};
-      to.sin_family = AF_INET;
-      to.sin_port = htons(18576);
-      ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-      EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
-      held.push_back(fd);
-    }
+    for (int i = 0; i < 15; ++i) held.push_back(connect_from_to(from, 18576));  // under the per-client cap: only descriptors run out
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   auto cpu_ticks = [&] {
     std::string stat = govaudit::read_file(fs::path("/proc") / std::to_string(s.pid()) / "stat");
