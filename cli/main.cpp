@@ -338,7 +338,7 @@ int cmd_inspect(const Options& o) {
   std::set<std::string> judged;
   for (auto& f : HiddenLinkRule().check(view, ctx)) judged.insert(f.subject);
   for (auto& l : j["hidden_links"])
-    l["judged"] = judged.count(l["url"].get<std::string>()) ? "security.hidden_link" : "own or government host: normal";
+    l["judged"] = judged.count(l["url"].get<std::string>()) ? "security.hidden_link" : "normal: own or government host, or a menu of the page";
   std::cout << (o.json_out ? j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : inspect_summary(j));
   return 0;
 }

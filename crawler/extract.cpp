@@ -12,6 +12,7 @@
 #include <new>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 
@@ -20,7 +21,9 @@
 #include "crawler/reading.hpp"
 #include "crawler/scripts.hpp"
 #include "crawler/styles.hpp"
+#include "model/records.hpp"
 #include "model/strings.hpp"
+#include "model/url.hpp"
 
 namespace govaudit::extract {
 namespace {
@@ -117,6 +120,7 @@ struct Walker {
   std::vector<std::string> scripts = {};
   std::vector<std::string> styles = {};
   const std::vector<std::string_view>* linked = nullptr;  // linked stylesheets' texts, before the <style> blocks
+  std::string page_host = {};
   std::vector<const GumboNode*> anchors = {};  // per link: its <a>/<area> element, else nullptr
   std::vector<Message> entries = {};      // list entries that carry a status word
   std::unordered_set<std::string> label_for = {};       // ids that a <label for> names
@@ -216,6 +220,56 @@ struct Walker {
     for (auto& css : styles) sheet.add(css);
     for (size_t i = 0; i < anchors.size(); ++i)
       if (anchors[i]) page.links[i].hidden = sheet.hidden(anchors[i]);
+    mark_menus(sheet);
+  }
+
+  // A hidden block that also holds links to the site itself is one of its menus or panels (a
+  // drop-down, a tab, a mobile bar), and so is a block that a visible control beside it opens (a
+  // button naming the menu). Injected links come in a block of their own, where neither holds.
+  void mark_menus(StyleSheet& sheet) {
+    std::unordered_map<const GumboNode*, bool> menu;  // hiding element -> one of the page's menus
+    for (size_t i = 0; i < anchors.size(); ++i)
+      if (anchors[i] && !page.links[i].hidden.empty())
+        if (const GumboNode* by = sheet.hider(anchors[i])) menu[by] = menu[by] || own_link(page.links[i].href);
+    for (auto& [by, yes] : menu) yes = yes || opened_beside(by, sheet);
+    for (size_t i = 0; i < anchors.size(); ++i)
+      if (anchors[i] && !page.links[i].hidden.empty())
+        if (auto it = menu.find(sheet.hider(anchors[i])); it != menu.end() && it->second) page.links[i].hidden += kHiddenInMenu;
+  }
+
+  // Relative, on the page's host or a sibling host of its domain (www.x.gov.cn, english.x.gov.cn),
+  // or on a government host (gov.cn is reserved to government bodies): a links menu.
+  bool own_link(std::string_view href) const {
+    std::string lower = ascii_lower(href.substr(0, 11));
+    if (href.empty() || href[0] == '#' || lower.rfind("javascript:", 0) == 0 || lower.rfind("mailto:", 0) == 0) return false;
+    std::string host = url::host_of(std::string(href));
+    if (host.empty()) return href.find("//") == std::string_view::npos;
+    auto domain = [](std::string_view h) {
+      size_t dot = h.find('.');
+      std::string_view rest = dot == std::string_view::npos ? h : h.substr(dot + 1);
+      return std::count(rest.begin(), rest.end(), '.') >= 2 ? rest : h;  // not "gov.cn"
+    };
+    return host == page_host || domain(host) == domain(page_host) || url::host_has_labels(host, "gov.cn");
+  }
+
+  // display:none beside a visible label in a small box: <div><button>媒体网站</button><ul hidden>.
+  bool opened_beside(const GumboNode* by, StyleSheet& sheet) const {
+    std::string how = sheet.hidden(by);
+    if (how.find("display:none") == std::string::npos && how.find("visibility:hidden") == std::string::npos) return false;
+    const GumboNode* parent = by->parent;
+    if (!parent || parent->type != GUMBO_NODE_ELEMENT) return false;
+    const GumboVector& kids = parent->v.element.children;
+    int elements = 0;
+    bool label = false;
+    for (unsigned i = 0; i < kids.length; ++i) {
+      auto* k = static_cast<const GumboNode*>(kids.data[i]);
+      if (k->type != GUMBO_NODE_ELEMENT) continue;
+      ++elements;
+      if (k == by || !sheet.hidden(k).empty()) continue;
+      std::string t = inner_text(k);
+      label = label || (!t.empty() && t.size() <= 30);  // up to ten Chinese characters
+    }
+    return label && elements <= 3;
   }
 
   // An item is a list entry (li, tr, dd) with a link and a date, holding no nested entry.
@@ -463,6 +517,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits, 
   HtmlTree out = parse_html(html, limits, page);
   Walker w{page, limits};
   w.linked = &stylesheets;
+  w.page_host = url::host_of(url);
   // Message lists and pages name a reply or a state of handling; most pages name none, and skip
   // the message reading.
   w.messages = contains_any(html, {"回复", "答复", "办结", "办理", "处理", "受理"});

@@ -78,21 +78,39 @@ std::optional<Labelled> first_labelled(std::string_view t, const std::array<cons
   return best;
 }
 
-// Where the article's title stands in the visible text: the <h1> (or h2, h3), else ArticleTitle,
-// else the <title> up to its site-name suffix. npos when none of them is found.
+// Where the article's title stands in the visible text: the <h1> (or h2, h3) when it is the title
+// the <title> or ArticleTitle gives, else ArticleTitle, else the <title> up to its site-name suffix,
+// else any <h1>. An <h3> of a share box ("微信分享") is not the title. npos when none is found.
 size_t title_pos(const extract::Page& page) {
   std::string_view t = page.text;
-  auto find_line = [&](std::string s) -> size_t {
+  auto find_line = [&](std::string_view s) -> size_t {
     if (s.size() < 6) return std::string_view::npos;
-    return t.find(s);
+    if (size_t p = t.find(s); p != std::string_view::npos) return p;
+    // A title broken by <br> reads as two lines here: its first line, when it says enough.
+    if (size_t cut = s.find(' '); cut != std::string_view::npos && cut >= 12) return t.find(s.substr(0, cut));
+    return std::string_view::npos;
   };
-  if (size_t p = find_line(page.headline); p != std::string_view::npos) return p;
-  if (auto it = page.meta.find("ArticleTitle"); it != page.meta.end())
-    if (size_t p = find_line(extract::squash(it->second)); p != std::string_view::npos) return p;
+  std::string article;
+  if (auto it = page.meta.find("ArticleTitle"); it != page.meta.end()) article = extract::squash(it->second);
   std::string title = page.title;
+  bool suffixed = false;
   for (const char* sep : {"_", " - ", "-", "|", "——"})
-    if (size_t cut = title.find(sep); cut != std::string::npos && cut >= 6) title.resize(cut);
-  return find_line(extract::squash(title));
+    if (size_t cut = title.find(sep); cut != std::string::npos && cut >= 6) title.resize(cut), suffixed = true;
+  if (size_t br = title.find("<br"); br != std::string::npos) title.resize(br);
+  title = extract::squash(title);
+  auto similar = [](std::string_view a, std::string_view b) {
+    if (a.size() < 6 || b.size() < 6) return false;
+    return a.find(b.substr(0, std::min<size_t>(b.size(), 12))) != std::string_view::npos ||
+           b.find(a.substr(0, std::min<size_t>(a.size(), 12))) != std::string_view::npos;
+  };
+  const std::string& h = page.headline;
+  auto site = page.meta.find("SiteName");
+  bool site_title = !suffixed || (site != page.meta.end() && extract::squash(site->second) == title);
+  for (std::string_view c : {similar(h, title) || similar(h, article) ? std::string_view(h) : std::string_view(),
+                             std::string_view(article), site_title ? std::string_view() : std::string_view(title),
+                             std::string_view(h), std::string_view(title)})
+    if (size_t p = find_line(c); p != std::string_view::npos) return p;
+  return std::string_view::npos;
 }
 
 // What may stand before the date on a header line: nothing but punctuation, or the words of an
@@ -112,6 +130,8 @@ std::optional<Date> header_line(std::string_view t, size_t title_at) {
     size_t start = line + 1, end = t.find('\n', start);
     std::string_view l = t.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (l.size() > 160) break;  // the body has begun
+    // A block of other pages (关联稿件, 相关链接) has begun: its dates are theirs.
+    if (l.find("关联") != std::string_view::npos || l.find("相关") != std::string_view::npos) break;
     auto found = dates::find_all(l);
     bool other = std::any_of(kNotPublication.begin(), kNotPublication.end(),
                              [&](const char* w) { return l.find(w) != std::string_view::npos; });
@@ -151,7 +171,7 @@ std::vector<std::string> crumb_steps(std::string_view t, size_t label_end) {
   };
   for (size_t i = 0; i < joined.size();) {
     size_t len = 0;
-    for (const char* sep : {">>", ">", "》", "»", "›", "→", "＞", "/", "\n"})
+    for (const char* sep : {"->", ">>", ">", "》", "»", "›", "→", "＞", "/", "\n"})
       if (joined.compare(i, std::strlen(sep), sep) == 0) {
         len = std::strlen(sep);
         break;
@@ -172,15 +192,69 @@ std::vector<std::string> crumb_steps(std::string_view t, size_t label_end) {
   return steps;
 }
 
-std::string last_column_step(std::vector<std::string> steps) {
-  while (!steps.empty()) {
-    const std::string& s = steps.back();
-    bool page_step = s == "正文" || s == "详情" || s == "内容" || s == "文章" || s == "阅读" || s == "浏览" ||
-                     s == "详细内容" || s == "正文内容" || s.size() > 90;
-    if (!page_step) return s;
+// A breadcrumb's column: its last step that names one, and how many of its steps do.
+struct Crumb {
+  std::string column;
+  int columns = 0;
+};
+
+Crumb crumb_of(std::vector<std::string> steps) {
+  // The page's own step names its type (正文, 信息详情), not a column.
+  static const std::array kPageSteps = {"正文", "详情", "内容", "文章", "阅读", "浏览", "详细内容", "正文内容", "详情页",
+                                        "信息详情", "文章详情", "内容详情", "正文页", "查看详情"};
+  auto home = [](const std::string& s) { return s == "首页" || s == "网站首页" || s == "主页" || s == "返回首页"; };
+  while (!steps.empty() && (std::find(kPageSteps.begin(), kPageSteps.end(), steps.back()) != kPageSteps.end() ||
+                            steps.back().size() > 90))
     steps.pop_back();
-  }
+  Crumb c;
+  for (auto& s : steps) c.columns += !home(s);
+  if (steps.empty() || home(steps.back())) return {};
+  c.column = steps.back();
+  // The column's heading printed right after the breadcrumb on its line: "工作动态 工作动态".
+  if (size_t half = c.column.size() / 2; c.column.size() % 2 == 1 && c.column[half] == ' ' &&
+                                         c.column.compare(0, half, c.column, half + 1) == 0)
+    c.column.resize(half);
+  return c;
+}
+
+// A breadcrumb in the text: after a label (当前位置：), or a line that starts with 首页 and goes on
+// with a separator (首页 / 新闻 / 区县热点). The first one that names a column.
+Crumb text_crumb(std::string_view t) {
+  for (const char* label : {"当前位置", "您现在的位置", "您的位置", "所在位置", "现在的位置", "当前的位置"})
+    for (size_t p = t.find(label); p != std::string_view::npos; p = t.find(label, p + 1)) {
+      auto steps = crumb_steps(t, p + std::strlen(label));
+      if (Crumb c = crumb_of(steps); !c.column.empty() && steps.size() >= 2) return c;
+    }
+  for (const char* home : {"网站首页", "首页"})
+    for (size_t p = t.find(home); p != std::string_view::npos; p = t.find(home, p + 1)) {
+      if (p > 0 && t[p - 1] != '\n' && t[p - 1] != ' ') continue;
+      size_t q = p + std::strlen(home);
+      while (q < t.size() && (t[q] == ' ' || t[q] == '\n')) ++q;
+      bool sep = false;
+      for (const char* s : {">", "》", "»", "›", "→", "＞", "/", "->"}) sep = sep || t.compare(q, std::strlen(s), s) == 0;
+      if (!sep) continue;
+      auto steps = crumb_steps(t, p);
+      if (Crumb c = crumb_of(steps); !c.column.empty() && steps.size() >= 2) return c;
+    }
   return {};
+}
+
+// A ColumnName that is not a column: the article's title, a year, or the site's name glued to the
+// column (武汉市人民政府门户网站武汉动态: the column is what follows the name).
+std::string meta_column(const extract::Page& page) {
+  auto it = page.meta.find("ColumnName");
+  if (it == page.meta.end()) it = page.meta.find("columnname");
+  if (it == page.meta.end()) return {};
+  std::string c = extract::squash(it->second);
+  if (auto site = page.meta.find("SiteName"); site != page.meta.end())
+    if (std::string name = extract::squash(site->second); name.size() >= 6 && c.size() > name.size() && c.starts_with(name))
+      c = extract::squash(c.substr(name.size()));
+  bool year = !c.empty() && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  if (c.size() >= 4 && c.size() <= 7 && (c.ends_with("年") || year)) return {};
+  auto title = page.meta.find("ArticleTitle");
+  std::string headline = title != page.meta.end() ? extract::squash(title->second) : page.headline;
+  if (c.size() > 30 && !headline.empty() && (c == headline || headline.starts_with(c))) return {};
+  return c;
 }
 
 }  // namespace
@@ -221,18 +295,15 @@ void read_dates(extract::Page& page, const std::string& url) {
   page.document_date = document_label(t);
 }
 
+// The column a reader sees: the breadcrumb's last column step where the breadcrumb goes below the
+// site's top sections (首页 > 公开 only names a section), else the ColumnName meta, else the
+// breadcrumb. A ColumnName that ends with the breadcrumb's column has the site's name glued on.
 std::string read_column(const extract::Page& page) {
-  if (auto it = page.meta.find("ColumnName"); it != page.meta.end())
-    if (std::string c = extract::squash(it->second); !c.empty()) return c;
-  if (std::string c = last_column_step(page.crumbs); !c.empty()) return c;
-  std::string_view t = page.text;
-  for (const char* label : {"当前位置", "您现在的位置", "您的位置", "所在位置", "现在的位置", "当前的位置"}) {
-    size_t p = t.find(label);
-    if (p == std::string_view::npos) continue;
-    auto steps = crumb_steps(t, p + std::strlen(label));
-    if (std::string c = last_column_step(steps); !c.empty() && steps.size() >= 2) return c;
-  }
-  return {};
+  Crumb crumb = crumb_of(page.crumbs);
+  if (crumb.column.empty()) crumb = text_crumb(page.text);
+  std::string meta = meta_column(page);
+  if (!crumb.column.empty() && (crumb.columns >= 2 || meta.empty() || meta.ends_with(crumb.column))) return crumb.column;
+  return meta.empty() ? crumb.column : meta;
 }
 
 }  // namespace govaudit::reading

@@ -274,23 +274,30 @@ std::string StyleSheet::own_hidden(const GumboNode* n) {
   return who + " {" + how + "}";
 }
 
-std::string StyleSheet::hidden(const GumboNode* n) {
+const StyleSheet::Hidden& StyleSheet::judge(const GumboNode* n) {
+  static const Hidden kVisible;
   std::vector<const GumboNode*> path;
-  std::string how;
+  const Hidden* known = &kVisible;
   const GumboNode* e = n;
   for (int up = 0; e && e->type == GUMBO_NODE_ELEMENT && up < 64; e = e->parent, ++up) {
     if (auto it = memo_.find(e); it != memo_.end()) {
-      how = it->second;
+      known = &it->second;
       break;
     }
     path.push_back(e);
   }
   // From the outermost element not yet known inwards: an element is hidden when an ancestor is.
+  Hidden h = *known;
   for (size_t i = path.size(); i-- > 0;) {
-    if (how.empty()) how = own_hidden(path[i]);
-    memo_.emplace(path[i], how);
+    if (h.how.empty()) h = {own_hidden(path[i]), path[i]};
+    if (h.how.empty()) h.by = nullptr;
+    known = &memo_.emplace(path[i], h).first->second;
   }
-  return how;
+  return *known;
 }
+
+std::string StyleSheet::hidden(const GumboNode* n) { return judge(n).how; }
+
+const GumboNode* StyleSheet::hider(const GumboNode* n) { return judge(n).by; }
 
 }  // namespace govaudit::extract

@@ -22,7 +22,15 @@ class StyleSheet {
   // can see it.
   std::string hidden(const GumboNode* n);
 
+  // The element whose own style hides `n` (itself or an element around it); null when visible.
+  const GumboNode* hider(const GumboNode* n);
+
  private:
+  struct Hidden {
+    std::string how;
+    const GumboNode* by = nullptr;
+  };
+  const Hidden& judge(const GumboNode* n);
   struct Compound {
     std::string tag, id;
     std::vector<std::string> classes;
@@ -36,7 +44,7 @@ class StyleSheet {
   std::string own_hidden(const GumboNode* n);
   bool matches(const Rule& r, const GumboNode* n) const;
   std::vector<Rule> rules_;
-  std::unordered_map<const GumboNode*, std::string> memo_;
+  std::unordered_map<const GumboNode*, Hidden> memo_;
 };
 
 // The href of every <link rel="stylesheet"> in `html`, in order, read without parsing the page

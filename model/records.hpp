@@ -186,6 +186,10 @@ struct LinkRecord {
   std::string hidden = {};  // how it is hidden from readers ("display:none" …); empty when visible
 };
 
+// Ends `hidden` when the hidden block is one of the page's own menus or panels (crawler/extract.cpp
+// says which), not a block of its own.
+inline constexpr std::string_view kHiddenInMenu = " (in a menu of the page)";
+
 struct ItemRecord {
   std::string site_id;
   std::string list_url;

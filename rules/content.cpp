@@ -121,11 +121,15 @@ std::vector<Finding> HiddenLinkRule::check(const SiteView& site, const RuleConte
                     [&](auto& b) { return l.to_url.find(b) != std::string::npos; }))
       continue;
     if (std::find(site.site.hosts.begin(), site.site.hosts.end(), host) != site.site.hosts.end()) continue;
+    std::string where = ascii_lower(l.text + " " + l.to_url);
+    bool prohibited = std::any_of(rules.spam_words.begin(), rules.spam_words.end(),
+                                  [&](auto& w) { return where.find(ascii_lower(w)) != std::string::npos; });
+    bool in_menu = l.hidden.size() >= kHiddenInMenu.size() && l.hidden.compare(l.hidden.size() - kHiddenInMenu.size(), std::string::npos, kHiddenInMenu) == 0;
+    if (in_menu && !prohibited) continue;  // the site's own drop-down, tab or mobile bar
     Use& u = hidden[l.to_url];
     if (!u.from.insert(l.from_url).second) continue;
     if (u.pages.size() < 5) u.pages.push_back(l.from_url);
     if (u.how.empty()) u.how = l.hidden, u.text = l.text;
-    std::string where = ascii_lower(l.text + " " + l.to_url);
     for (auto& w : rules.spam_words)
       if (where.find(ascii_lower(w)) != std::string::npos) u.words.insert(w);
   }
