@@ -316,8 +316,11 @@ int cmd_inspect(const Options& o) {
   for (auto& s : sheets)
     j["stylesheets"].push_back({{"url", s.url}, {"status", s.result.status}, {"error", s.result.error}});
   // The identifiers as the footer rules would judge them, were this page a homepage.
-  for (auto& [key, evidence] : identifiers_shown(cfg, page.text, link_records(page, "", page_url)))
+  auto records = link_records(page, "", page_url);
+  for (auto& [key, evidence] : identifiers_shown(cfg, page.text, records))
     j["identifiers"][key] = evidence.empty() ? nlohmann::json(nullptr) : nlohmann::json(evidence);
+  for (auto& [key, missed] : identifiers_passed_over(cfg, page.text, records))
+    if (!missed.empty()) j["identifiers_passed_over"][key] = missed;
   // The content rules on this page alone: the site is the page's own host.
   SiteView view;
   view.site.id = "inspect";

@@ -196,7 +196,7 @@ void apply_identifiers(std::vector<IdentifierSpec>& out, const toml::table& t, c
     auto tbl = v.as_table();
     if (!tbl) fail(source, v, "identifiers." + key, "expected a table");
     Reader r(*tbl, source, "identifiers." + key);
-    r.known({"rule", "name", "text", "hosts", "url_contains"});
+    r.known({"rule", "name", "text", "hosts", "url_contains", "hints"});
     auto it = std::find_if(out.begin(), out.end(), [&](auto& s) { return s.key == key; });
     if (it == out.end()) { out.push_back({}); it = out.end() - 1; it->key = key; }
     r.string("rule", it->rule);
@@ -204,6 +204,7 @@ void apply_identifiers(std::vector<IdentifierSpec>& out, const toml::table& t, c
     r.strings("text", it->text_patterns);
     r.strings("hosts", it->hosts);
     r.strings("url_contains", it->url_contains);
+    r.strings("hints", it->hints);
     if (it->rule.empty()) fail(source, v, "identifiers." + key + ".rule", "missing rule id");
   }
 }

@@ -114,6 +114,7 @@ struct IdentifierSpec {
   std::vector<std::string> text_patterns;  // ICU regular expressions over visible text
   std::vector<std::string> hosts;          // label runs such as "conac.cn"
   std::vector<std::string> url_contains;   // substrings of a badge script's or link's URL
+  std::vector<std::string> hints;          // words near a form not read as it (inspect shows those lines)
 };
 
 // A wrong form of a name and its right form (wording.serious_error, wording.suspected_error).

@@ -252,24 +252,20 @@ struct Walker {
     return host == page_host || domain(host) == domain(page_host) || url::host_has_labels(host, "gov.cn");
   }
 
-  // display:none beside a visible label in a small box: <div><button>媒体网站</button><ul hidden>.
+  // display:none right after a visible label, the two alone in their box:
+  // <div class="dropdown"><button>新闻媒体网站</button><ul style="display:none">.
   bool opened_beside(const GumboNode* by, StyleSheet& sheet) const {
     std::string how = sheet.hidden(by);
     if (how.find("display:none") == std::string::npos && how.find("visibility:hidden") == std::string::npos) return false;
     const GumboNode* parent = by->parent;
     if (!parent || parent->type != GUMBO_NODE_ELEMENT) return false;
-    const GumboVector& kids = parent->v.element.children;
-    int elements = 0;
-    bool label = false;
-    for (unsigned i = 0; i < kids.length; ++i) {
-      auto* k = static_cast<const GumboNode*>(kids.data[i]);
-      if (k->type != GUMBO_NODE_ELEMENT) continue;
-      ++elements;
-      if (k == by || !sheet.hidden(k).empty()) continue;
-      std::string t = inner_text(k);
-      label = label || (!t.empty() && t.size() <= 30);  // up to ten Chinese characters
-    }
-    return label && elements <= 3;
+    std::vector<const GumboNode*> kids;
+    const GumboVector& ch = parent->v.element.children;
+    for (unsigned i = 0; i < ch.length; ++i)
+      if (auto* k = static_cast<const GumboNode*>(ch.data[i]); k->type == GUMBO_NODE_ELEMENT) kids.push_back(k);
+    if (kids.size() != 2 || kids[1] != by || !sheet.hidden(kids[0]).empty()) return false;
+    std::string label = inner_text(kids[0]);
+    return !label.empty() && label.size() <= 30;  // up to ten Chinese characters
   }
 
   // An item is a list entry (li, tr, dd) with a link and a date, holding no nested entry.
@@ -374,6 +370,9 @@ struct Walker {
 
   void element(const GumboNode* n) {
     GumboTag t = n->v.element.tag;
+    // 找错 as <a onclick="window.open('…/jiucuo.html?site_code=…')">: the URL it opens.
+    if (const char* on = attr(n, "onclick"); on && std::strstr(on, "//"))
+      for (auto& u : script_urls(on)) add_link(u, "script", "");
     switch (t) {
       case GUMBO_TAG_TITLE:
         if (page.title.empty()) {
@@ -545,6 +544,7 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits, 
   if (page.messages.empty() && w.messages) page.message = message_page(page.text);
   w.accessibility();
 
+  std::string written;
   for (const auto& s : w.scripts) {
     if (!page.pager)
       if (auto p = find_pager(s)) page.pager = p;
@@ -567,7 +567,23 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits, 
         page.text += '\n';
       }
     }
-    if (std::string r = find_script_redirect(s); !r.empty()) w.add_link(r, "redirect", "");
+    std::string redirect = find_script_redirect(s);
+    if (!redirect.empty()) w.add_link(redirect, "redirect", "");
+    for (auto& u : script_urls(s))
+      if (u != redirect) w.add_link(u, "script", "");
+    // What the script writes into the page (a footer, a badge): its links, and its text once the
+    // page's own reading is done.
+    bool datastore = s.find("<datastore") != std::string::npos || s.find("<recordset") != std::string::npos;
+    if (std::string html = datastore ? std::string() : written_html(s); !html.empty() && written.size() < (1u << 20)) {
+      HtmlTree f = parse_html(html, limits, page);
+      Page sub;
+      Walker fw{sub, limits};
+      fw.walk(f->document);
+      for (auto& l : sub.links) w.add_link(l.href, l.tag == "a" || l.tag == "area" || l.tag == "script" || l.tag == "img" ? l.tag : "script", l.text);
+      std::string t;
+      text_of(f->root, t);
+      (written += squash(t)) += '\n';
+    }
     bool requests = s.find("ajax") != std::string::npos || s.find("$.post") != std::string::npos ||
                     s.find("$.get") != std::string::npos || s.find("XMLHttpRequest") != std::string::npos ||
                     s.find("fetch(") != std::string::npos;
@@ -577,7 +593,8 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits, 
   }
   if (!page.messages.empty()) page.message.reset();  // a list (also one a datastore holds) is not one message
   reading::read_dates(page, url);
-  page.column = reading::read_column(page);
+  reading::read_column(page);
+  page.text += written;
   page.is_list = page.items.size() >= 3 || page.pager.has_value() || page.has_datastore;
   bool article_evidence = page.meta.count("ArticleTitle") || page.published_source == "meta" ||
                           page.published_source == "label" || page.published_source == "header";

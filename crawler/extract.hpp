@@ -44,6 +44,15 @@ struct SearchForm {
   std::vector<std::pair<std::string, std::string>> hidden;  // hidden fields sent along
 };
 
+// One candidate a reader weighed for a reading (the date, the column): what it says, where it
+// stands, and why it was not taken ("" for the one taken). inspect shows them, so that a disputed
+// reading can be argued.
+struct Candidate {
+  std::string value;     // "2024-05-30", "区县热点"
+  std::string from;      // "label 发布日期", "meta PubDate", "breadcrumb", "text: 开始时间：…"
+  std::string rejected;  // why not: "the page shows a date", "a date of another kind (开始)" …
+};
+
 struct Page {
   std::string title;
   std::map<std::string, std::string> meta;  // name (or http-equiv/property) -> content; first wins
@@ -64,6 +73,8 @@ struct Page {
   Accessibility a11y;
   std::vector<SearchForm> search_forms;
   std::string column;                  // see reading::read_column
+  std::vector<Candidate> date_reading;    // published: the one taken first, then the others
+  std::vector<Candidate> column_reading;  // column: likewise
   bool is_list = false;
   bool is_article = false;
   bool links_truncated = false;

@@ -59,6 +59,13 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
                                  {"ext", page.pager->ext}}
                           : json(nullptr);
   j["column"] = page.column.empty() ? json(nullptr) : json(page.column);
+  auto candidates = [](const std::vector<extract::Candidate>& cs) {
+    json a = json::array();
+    for (auto& c : cs) a.push_back({{"value", c.value}, {"from", c.from}, {"rejected", c.rejected.empty() ? json(nullptr) : json(c.rejected)}});
+    return a;
+  };
+  j["published_candidates"] = candidates(page.date_reading);
+  j["column_candidates"] = candidates(page.column_reading);
   j["kind"] = name(page_kind(page, false));
   j["items"] = page.items.size();
   j["related"] = {{"links", related}, {"loaded_by_script", page.related_by_script}};
@@ -105,10 +112,22 @@ std::string inspect_summary(const nlohmann::json& j) {
     << "kind          " << str(j["kind"]) << ", " << j["items"].get<size_t>() << " dated list items\n"
     << "published     " << str(j["published"]) << " (" << str(j["published_source"]) << ")"
     << (j["meta_published"].is_null() || j["meta_published"] == j["published"] ? "" : "; meta says " + str(j["meta_published"]))
-    << "\n"
-    << "document date " << str(j["document_date"]) << "\n"
-    << "column        " << str(j["column"]) << "\n"
-    << "CMS           " << str(j["cms"]["name"]);
+    << "\n";
+  // What else was weighed, and why it was not taken: a disputed reading can be argued from it.
+  auto weighed = [&](const nlohmann::json& cs) {
+    for (auto& c : cs)
+      if (!c["rejected"].is_null() && !c["rejected"].get<std::string>().starts_with("agrees"))
+        o << "              not " << c["value"].get<std::string>() << " (" << c["from"].get<std::string>() << "): "
+          << c["rejected"].get<std::string>() << "\n";
+  };
+  weighed(j["published_candidates"]);
+  o << "document date " << str(j["document_date"]) << "\n"
+    << "column        " << str(j["column"]);
+  for (auto& c : j["column_candidates"])
+    if (c["rejected"].is_null()) o << " (" << c["from"].get<std::string>() << ")";
+  o << "\n";
+  weighed(j["column_candidates"]);
+  o << "CMS           " << str(j["cms"]["name"]);
   for (auto& e : j["cms"]["evidence"]) o << "; " << e.get<std::string>();
   o << "\nlinks         " << j["links"]["count"].get<size_t>() << " (" << j["links"]["internal"].get<size_t>() << " internal, "
     << j["links"]["external"].get<size_t>() << " external)\n"
@@ -154,8 +173,13 @@ std::string inspect_summary(const nlohmann::json& j) {
     }
   o << "\n"
     << "identifiers   ";
+  // Each identifier with what shows it, and what was passed over where none does.
   if (j.contains("identifiers"))
-    for (auto& [k, v] : j["identifiers"].items()) o << k << (v.is_null() ? ": none  " : ": yes  ");
+    for (auto& [k, v] : j["identifiers"].items()) {
+      o << "\n              " << k << ": " << (v.is_null() ? "none" : v.get<std::string>());
+      if (j.contains("identifiers_passed_over") && j["identifiers_passed_over"].contains(k))
+        for (auto& m : j["identifiers_passed_over"][k]) o << "\n                not: " << m.get<std::string>();
+    }
   o << "\n"
     << "meta          ";
   for (auto& [k, v] : j["meta"].items()) o << k << "=" << v.get<std::string>() << "  ";

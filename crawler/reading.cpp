@@ -264,46 +264,110 @@ std::optional<Date> document_label(std::string_view text) {
   return d ? std::optional<Date>(d->date) : std::nullopt;
 }
 
+namespace {
+
+// Why a date of the text is not the page's publication date, judged by its line.
+std::string why_not(std::string_view line, const extract::Page& page, const Date& d) {
+  for (const char* w : kNotPublication)
+    if (line.find(w) != std::string_view::npos) return std::string("a date of another kind (") + w + ")";
+  if (line.find("Copyright") != std::string_view::npos || line.find("©") != std::string_view::npos ||
+      line.find("版权") != std::string_view::npos)
+    return "a copyright line";
+  if (line.find("publishdate") != std::string_view::npos || line.find("Produced") != std::string_view::npos ||
+      line.find("生成时间") != std::string_view::npos)
+    return "a build stamp of the page";
+  if (line.find("今天是") != std::string_view::npos || line.find("星期") != std::string_view::npos)
+    return "a clock or calendar";
+  for (auto& i : page.items)
+    if (i.date && *i.date == d) return "an item of a list";
+  return "not labelled as the publication date, nor under the title";
+}
+
+}  // namespace
+
 void read_dates(extract::Page& page, const std::string& url) {
   static const char* meta_keys[] = {"PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime",
                                     "article:published_time", "og:release_date", "others"};
+  std::string meta_key;
   for (const char* k : meta_keys)
     if (auto it = page.meta.find(k); it != page.meta.end())
       if (auto d = dates::first(it->second)) {
         page.meta_published = d;
+        meta_key = k;
         break;
       }
   std::string_view t = page.text;
-  auto take = [&](std::optional<Date> d, const char* source) {
-    if (page.published || !d) return;
-    page.published = d;
-    page.published_source = source;
+  auto& seen = page.date_reading;
+  // The first source with a date gives it; a later one is noted with why it comes after.
+  auto take = [&](std::optional<Date> d, const char* source, std::string from, const char* why) {
+    if (!d) return;
+    if (!page.published) {
+      page.published = d;
+      page.published_source = source;
+      seen.push_back({d->iso(), std::move(from), ""});
+    } else if (std::none_of(seen.begin(), seen.end(), [&](auto& c) { return c.value == d->iso() && c.from == from; })) {
+      seen.push_back({d->iso(), std::move(from), *d == *page.published ? "agrees with the date taken" : why});
+    }
   };
+  const char* later = "a date the page shows nearer its title comes first";
   // Below the title, within its header, a generic label (时间：, 日期：) is the article's own; elsewhere
   // only a specific one (发布日期 …) is, since a sidebar or the body may hold other dates.
   size_t title_at = title_pos(page);
   if (title_at != std::string_view::npos) {
     size_t header_end = std::min(t.size(), title_at + page.headline.size() + 600);
-    if (auto l = first_labelled(t, kSpecific, false, title_at, header_end)) take(l->date, "label");
-    if (auto l = first_labelled(t, kGeneric, true, title_at, header_end)) take(l->date, "label");
+    if (auto l = first_labelled(t, kSpecific, false, title_at, header_end)) take(l->date, "label", "label under the title", later);
+    if (auto l = first_labelled(t, kGeneric, true, title_at, header_end)) take(l->date, "label", "label under the title", later);
   }
-  if (auto l = first_labelled(t, kSpecific, false, 0, t.size())) take(l->date, "label");
+  if (auto l = first_labelled(t, kSpecific, false, 0, t.size())) take(l->date, "label", "label", later);
   // A list's first entries sit where an article's date line would.
-  if (title_at != std::string_view::npos && page.items.size() < 3) take(header_line(t, title_at), "header");
-  take(page.meta_published, "meta");
-  take(dates::from_url(url), "url");
+  if (title_at != std::string_view::npos && page.items.size() < 3)
+    take(header_line(t, title_at), "header", "the line under the title", later);
+  take(page.meta_published, "meta", "meta " + meta_key, "the page shows another date; a reader trusts it over the meta");
+  take(dates::from_url(url), "url", "URL", "a URL's date is the last resort");
+  for (const char* k : {"Maketime", "lastmodifiedtime", "LastModifiedTime", "others"})
+    if (auto it = page.meta.find(k); it != page.meta.end() && k != meta_key)
+      if (auto d = dates::first(it->second)) seen.push_back({d->iso(), std::string("meta ") + k, "when the page was made, not published"});
+  // The other dates of the text, and why a reader passes them over (at most 12).
+  for (auto& f : dates::find_all(t)) {
+    if (seen.size() >= 16) break;
+    if (std::any_of(seen.begin(), seen.end(), [&](auto& c) { return c.value == f.date.iso(); })) continue;
+    size_t a = t.rfind('\n', f.pos), b = t.find('\n', f.pos);
+    a = a == std::string_view::npos ? 0 : a + 1;
+    std::string_view line = t.substr(a, (b == std::string_view::npos ? t.size() : b) - a);
+    std::string shown(line.substr(0, 60));
+    seen.push_back({f.date.iso(), "text: " + extract::squash(shown), why_not(line, page, f.date)});
+  }
   page.document_date = document_label(t);
 }
 
 // The column a reader sees: the breadcrumb's last column step where the breadcrumb goes below the
 // site's top sections (首页 > 公开 only names a section), else the ColumnName meta, else the
 // breadcrumb. A ColumnName that ends with the breadcrumb's column has the site's name glued on.
-std::string read_column(const extract::Page& page) {
+void read_column(extract::Page& page) {
   Crumb crumb = crumb_of(page.crumbs);
-  if (crumb.column.empty()) crumb = text_crumb(page.text);
+  std::string crumb_from = "breadcrumb (CurrChnlCls links)";
+  if (crumb.column.empty()) crumb = text_crumb(page.text), crumb_from = "breadcrumb";
   std::string meta = meta_column(page);
-  if (!crumb.column.empty() && (crumb.columns >= 2 || meta.empty() || meta.ends_with(crumb.column))) return crumb.column;
-  return meta.empty() ? crumb.column : meta;
+  auto raw = page.meta.find("ColumnName");
+  if (raw == page.meta.end()) raw = page.meta.find("columnname");
+  bool crumb_first = !crumb.column.empty() && (crumb.columns >= 2 || meta.empty() || meta.ends_with(crumb.column));
+  page.column = crumb_first ? crumb.column : meta.empty() ? crumb.column : meta;
+  auto& seen = page.column_reading;
+  auto note = [&](const std::string& value, const std::string& from, const char* why) {
+    if (value.empty()) return;
+    bool first = seen.empty();
+    seen.push_back({value, from, value != page.column ? why : first ? "" : "agrees with the column taken"});
+  };
+  if (crumb_first) {
+    note(crumb.column, crumb_from, "");
+    note(meta, "meta ColumnName", "the breadcrumb, which a reader sees, names another column");
+  } else {
+    note(meta, "meta ColumnName", "");
+    note(crumb.column, crumb_from, "the breadcrumb names only a top section of the site");
+  }
+  if (raw != page.meta.end() && extract::squash(raw->second) != meta)
+    seen.push_back({extract::squash(raw->second), "meta ColumnName as written",
+                    meta.empty() ? "a year or the article's title, not a column" : "the site's name glued to the column"});
 }
 
 }  // namespace govaudit::reading

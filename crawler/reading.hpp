@@ -20,11 +20,16 @@ std::optional<Date> document_label(std::string_view text);
 
 // Fills page.published / published_source ("label", "header", "meta", "url"), page.meta_published
 // and page.document_date, in the order a reader goes: a labelled date on the page, the date line
-// under the title, the page's meta tags, and only then the URL.
+// under the title, the page's meta tags, and only then the URL. page.date_reading lists what was
+// weighed: the taken date first, then the other sources and the other dates of the text, each
+// with why it is not the publication date (another kind of date, a build stamp, a copyright line,
+// a list item, a clock).
 void read_dates(extract::Page& page, const std::string& url);
 
-// The page's column: ColumnName meta, else the breadcrumb (TRS CurrChnlCls links, or a 当前位置 /
-// 您现在的位置 line) without a trailing 正文 / 详情 step. Empty when the page names none.
-std::string read_column(const extract::Page& page);
+// Fills page.column and page.column_reading: the breadcrumb's last column step (TRS CurrChnlCls
+// links, a 当前位置 line or an unlabelled 首页 > … line, without a trailing 正文 / 信息详情 step) when
+// it goes below the site's top sections, else the ColumnName meta (without the site's name glued
+// on; not a year), else the breadcrumb. Empty when the page names none.
+void read_column(extract::Page& page);
 
 }  // namespace govaudit::reading

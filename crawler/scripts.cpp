@@ -125,3 +125,142 @@ std::string cdata_html(const std::string& script) {
 
 
 }  // namespace govaudit::extract
+
+namespace govaudit::extract {
+namespace {
+
+void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out += char(cp);
+  } else if (cp < 0x800) {
+    out += char(0xC0 | (cp >> 6)), out += char(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += char(0xE0 | (cp >> 12)), out += char(0x80 | ((cp >> 6) & 0x3F)), out += char(0x80 | (cp & 0x3F));
+  } else {
+    out += char(0xF0 | (cp >> 18)), out += char(0x80 | ((cp >> 12) & 0x3F)), out += char(0x80 | ((cp >> 6) & 0x3F)),
+        out += char(0x80 | (cp & 0x3F));
+  }
+}
+
+// The value of exactly `n` hex digits at the start of `s`, else -1.
+int hex_value(std::string_view s, size_t n) {
+  if (s.size() < n) return -1;
+  s = s.substr(0, n);
+  int v = 0;
+  for (char c : s) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return -1;
+    v = v * 16 + (std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10));
+  }
+  return v;
+}
+
+// unescape(): %XX is a byte (ASCII in practice), %uXXXX a code point.
+std::string percent_decoded(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    int v;
+    if (s[i] == '%' && i + 1 < s.size() && s[i + 1] == 'u' && (v = hex_value(s.substr(i + 2), 4)) >= 0) {
+      append_utf8(out, unsigned(v));
+      i += 5;
+    } else if (s[i] == '%' && (v = hex_value(s.substr(i + 1), 2)) >= 0) {
+      out += char(v);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The string literals of a script, those joined by '+' as one, with whether unescape() or
+// decodeURIComponent() wraps them. Comments are skipped; regular expression literals are not
+// recognised (a quote inside one can merge two literals, which only adds text).
+template <typename F>
+void literals(std::string_view s, F&& take) {
+  std::string cur;
+  bool open = false, encoded = false;
+  size_t i = 0;
+  auto flush = [&] {
+    if (open) take(encoded ? percent_decoded(cur) : cur);
+    cur.clear();
+    open = encoded = false;
+  };
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '/' && i + 1 < s.size() && s[i + 1] == '/') {
+      size_t e = s.find('\n', i);
+      i = e == std::string_view::npos ? s.size() : e;
+      continue;
+    }
+    if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
+      size_t e = s.find("*/", i + 2);
+      i = e == std::string_view::npos ? s.size() : e + 2;
+      continue;
+    }
+    if (c != '\'' && c != '"' && c != '`') {
+      if (!std::isspace(static_cast<unsigned char>(c)) && c != '+') flush();
+      ++i;
+      continue;
+    }
+    if (!open) {
+      size_t b = i;
+      while (b > 0 && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+      std::string_view before = s.substr(b >= 20 ? b - 20 : 0, b >= 20 ? 20 : b);
+      encoded = before.ends_with("unescape(") || before.ends_with("decodeURIComponent(");
+      open = true;
+    }
+    for (++i; i < s.size() && s[i] != c; ++i) {
+      if (s[i] == '\n' && c != '`') break;  // an unterminated literal ends at the line
+      if (s[i] != '\\' || i + 1 >= s.size()) {
+        cur += s[i];
+        continue;
+      }
+      char e = s[++i];
+      int v;
+      if (e == 'n') cur += '\n';
+      else if (e == 't') cur += '\t';
+      else if (e == 'u' && (v = hex_value(s.substr(i + 1), 4)) >= 0) append_utf8(cur, unsigned(v)), i += 4;
+      else if (e == 'x' && (v = hex_value(s.substr(i + 1), 2)) >= 0) cur += char(v), i += 2;
+      else if (e == '\n') continue;
+      else cur += e;
+    }
+    ++i;
+    if (cur.size() > (1u << 20)) flush();
+  }
+  flush();
+}
+
+bool has_markup(std::string_view s) {
+  for (size_t p = s.find('<'); p != std::string_view::npos && p + 1 < s.size(); p = s.find('<', p + 1))
+    if (std::isalpha(static_cast<unsigned char>(s[p + 1])) || s[p + 1] == '/') return true;
+  return false;
+}
+
+}  // namespace
+
+std::string written_html(std::string_view script) {
+  std::string out;
+  if (script.find('<') == std::string_view::npos && script.find("%3C") == std::string_view::npos &&
+      script.find("%3c") == std::string_view::npos)
+    return out;
+  literals(script, [&](std::string s) {
+    if (out.size() < (1u << 20) && has_markup(s)) (out += s) += '\n';
+  });
+  return out;
+}
+
+std::vector<std::string> script_urls(std::string_view script) {
+  std::vector<std::string> out;
+  if (script.find("//") == std::string_view::npos) return out;
+  literals(script, [&](std::string s) {
+    if (out.size() >= 32 || has_markup(s)) return;
+    std::string l = ascii_lower(s.substr(0, 8));
+    if (l.starts_with("http://") || l.starts_with("https://")) {
+      size_t end = s.find_first_of(" \t\n\"'<>");
+      out.push_back(s.substr(0, end));
+    }
+  });
+  return out;
+}
+
+}  // namespace govaudit::extract

@@ -59,6 +59,35 @@ std::string FooterRule::evidence(const std::string& text, const std::vector<cons
   return {};
 }
 
+std::vector<std::string> FooterRule::near_misses(const std::string& text, const std::vector<const LinkRecord*>& links) const {
+  std::vector<std::string> out;
+  auto hinted = [&](std::string_view s) {
+    return std::any_of(spec_.hints.begin(), spec_.hints.end(), [&](auto& h) { return s.find(h) != std::string_view::npos; });
+  };
+  for (size_t a = 0; a < text.size() && out.size() < 4;) {
+    size_t b = text.find('\n', a);
+    if (b == std::string::npos) b = text.size();
+    std::string_view line(text.data() + a, b - a);
+    if (line.size() < 200 && hinted(line) && evidence(std::string(line), {}).empty()) out.push_back("text: " + std::string(line));
+    a = b + 1;
+  }
+  for (const LinkRecord* l : links) {
+    if (out.size() >= 4) break;
+    if ((hinted(l->to_url) || hinted(l->text)) && evidence("", {l}).empty())
+      out.push_back(l->tag + " " + l->to_url + (l->text.empty() ? "" : " (" + l->text + ")"));
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> identifiers_passed_over(const Config& config, const std::string& text,
+                                                                       const std::vector<LinkRecord>& links) {
+  std::vector<const LinkRecord*> ptrs;
+  for (auto& l : links) ptrs.push_back(&l);
+  std::map<std::string, std::vector<std::string>> out;
+  for (auto& spec : config.identifiers) out[spec.key] = FooterRule(spec).near_misses(text, ptrs);
+  return out;
+}
+
 std::vector<Finding> FooterRule::check(const SiteView& site, const RuleContext&) const {
   const PageRecord* home = site.homepage();
   if (!home) return {};

@@ -20,6 +20,10 @@ class FooterRule : public Rule {
   // The evidence that `text`/`links` show the identifier ("" when they do not).
   std::string evidence(const std::string& text, const std::vector<const LinkRecord*>& links) const;
 
+  // Lines and links that carry one of the identifier's hints but no form of it that is read (at
+  // most 4): the candidates a reader passed over, for inspect.
+  std::vector<std::string> near_misses(const std::string& text, const std::vector<const LinkRecord*>& links) const;
+
  private:
   struct Patterns;
   IdentifierSpec spec_;
@@ -30,5 +34,9 @@ class FooterRule : public Rule {
 // it shows none. The same test as the footer rules (for `inspect` and the tests).
 std::map<std::string, std::string> identifiers_shown(const Config& config, const std::string& text,
                                                      const std::vector<LinkRecord>& links);
+
+// For each identifier, the lines and links it passed over (FooterRule::near_misses).
+std::map<std::string, std::vector<std::string>> identifiers_passed_over(const Config& config, const std::string& text,
+                                                                       const std::vector<LinkRecord>& links);
 
 }  // namespace govaudit

@@ -78,6 +78,50 @@ TEST(Reading, ColumnsFromBreadcrumbs) {
   EXPECT_EQ(crumb.column, "通知公告");
 }
 
+TEST(Reading, TheBreadcrumbAReaderSeesOverColumnName) {
+  auto page = [](const std::string& head, const std::string& body) {
+    return extract::parse("<html><head>" + head + "</head><body>" + body + "</body></html>", "http://x.gov.cn/a.html");
+  };
+  // Unlabelled, "/" between steps, the page step last.
+  EXPECT_EQ(page("", "<div class=\"position\">首页 / 新闻 / 政务资讯 / 区县热点 / 正文</div><h1>标题标题标题</h1>").column, "区县热点");
+  // The breadcrumb goes below the top sections: it wins over a ColumnName that disagrees.
+  EXPECT_EQ(page("<meta name=\"ColumnName\" content=\"综合服务\">",
+                 "<div>当前位置：<a>西城服务</a> &gt; <a>社会服务</a> &gt; 信息详情</div>").column, "社会服务");
+  // Only a top section: ColumnName is more precise.
+  EXPECT_EQ(page("<meta name=\"ColumnName\" content=\"高校校园文化建设\">", "<div>当前位置：<a>首页</a> &gt; <a>公开</a></div>").column,
+            "高校校园文化建设");
+  // The site's name glued to the column; a year is not a column.
+  EXPECT_EQ(page("<meta name=\"SiteName\" content=\"武汉市人民政府门户网站\"><meta name=\"ColumnName\" content=\"武汉市人民政府门户网站武汉动态\">",
+                 "<p>正文</p>").column, "武汉动态");
+  EXPECT_EQ(page("<meta name=\"ColumnName\" content=\"2024年\">", "<p>正文</p>").column, "");
+  // 首页 > 正文 names no column.
+  EXPECT_EQ(page("", "<div>当前位置： 首页 &gt; 正文</div>").column, "");
+}
+
+TEST(Reading, WhatScriptsWriteIsReadWithoutRunningThem) {
+  // conac's badge snippet, percent-encoded inside document.write(unescape(…)).
+  auto conac = read("<script>document.write(unescape(\"%3Cspan id='_ideConac' %3E%3C/span%3E%3Cscript "
+                    "src='//dcs.conac.cn/js/20/296/0910/60198055/CA202960910601980550001.js' type='text/javascript'%3E%3C/script%3E\"));</script>");
+  bool badge = false;
+  for (auto& l : conac.links) badge = badge || (l.tag == "script" && l.href.find("dcs.conac.cn/js/") != std::string::npos);
+  EXPECT_TRUE(badge);
+  // A footer kept as string literals joined by '+' and set as innerHTML.
+  auto footer = read("<div id=\"footerAnchor\"></div><script>var pcFooterStr = '<div class=\"foot\">'+\n"
+                     "'<p>粤ICP备05070829号 网站标识码4400000131</p>'+\n'</div>';\n"
+                     "document.getElementById('footerAnchor').innerHTML = pcFooterStr; // it's written here</script>");
+  EXPECT_NE(footer.text.find("粤ICP备05070829号 网站标识码4400000131"), std::string::npos) << footer.text;
+  // 找错 through an onclick handler: the URL it opens.
+  auto jiucuo = read("<a href=\"#\" onclick='window.open(\"http://www.changzhou.gov.cn/api/jiucuo.php?site_code=3204110029&url=\"+"
+                     "window.location.href);return false;'><img src=\"bottom_jiucuo.png\"></a>");
+  bool opened = false;
+  for (auto& l : jiucuo.links) opened = opened || l.href == "http://www.changzhou.gov.cn/api/jiucuo.php?site_code=3204110029&url=";
+  EXPECT_TRUE(opened);
+  // Script text is not the page's date.
+  auto clock = read("<h1>县政府召开常务会议研究部署重点工作</h1><p>正文正文</p>"
+                    "<script>document.write('<span>发布时间：2030-01-01</span>');</script>");
+  EXPECT_FALSE(clock.published);
+}
+
 TEST(Reading, RelatedLinksFromTheirBlock) {
   auto p = read("<div class=\"content\"><p>正文内容。</p><p><a href=\"/fj/1.doc\">附件1</a></p></div>"
                 "<div class=\"glgj\"><span>关联稿件：</span><ul><li><a href=\"/jd/1.html\">图文解读：《某县实施方案》</a></li></ul></div>"

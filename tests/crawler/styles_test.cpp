@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "crawler/extract.hpp"
+#include "model/records.hpp"
 
 namespace govaudit {
 namespace {
@@ -58,6 +59,33 @@ TEST(HiddenLinks, VisibleOnesAreNot) {
             "");
   EXPECT_EQ(hidden_of("<div class=\"b\">" + std::string(a) + "</div>", "http://www.ccb.com/", ".a .b{display:none}"), "");
   EXPECT_EQ(hidden_of("<div class=\"hdn2\">" + std::string(a) + "</div>", "http://www.ccb.com/", ".hdn{display:none}"), "");
+}
+
+// The page's own drop-downs, tabs and mobile bars hide links too; they are marked as a menu of the
+// page, which security.hidden_link leaves alone. An injected block is never one.
+TEST(HiddenLinks, TheSitesOwnMenusAreMarkedAsMenus) {
+  auto menu = [](const std::string& how) {
+    return how.size() > kHiddenInMenu.size() && how.ends_with(kHiddenInMenu);
+  };
+  // A hidden tab panel with the site's own links beside the media one.
+  EXPECT_TRUE(menu(hidden_of("<div class=\"three\" style=\"display:none\"><a href=\"/xcdt/\">西城动态</a>"
+                             "<a href=\"https://weibo.com/xicheng\">政务微博</a></div>",
+                             "https://weibo.com/xicheng")));
+  // Links to other government sites make it a links menu.
+  EXPECT_TRUE(menu(hidden_of("<ul style=\"display:none\"><li><a href=\"http://www.mee.gov.cn/\">生态环境部</a></li>"
+                             "<li><a href=\"http://www.cae.cn/\">中国工程院</a></li></ul>",
+                             "http://www.cae.cn/")));
+  // A drop-down that a visible button beside it opens.
+  EXPECT_TRUE(menu(hidden_of("<div class=\"dropdown\"><button>新闻媒体网站</button><ul class=\"dropdown-menu\" "
+                             "style=\"display: none;\"><li><a href=\"http://www.people.com.cn/\">人民网</a></li></ul></div>",
+                             "http://www.people.com.cn/")));
+  // Injected: a block of outside links of its own, shown by nothing.
+  std::string spam = "<div style=\"display:none\"><a href=\"http://www.xpj-casino.test/\">澳门博彩</a>"
+                     "<a href=\"http://www.bjl.test/\">百家乐</a></div>";
+  EXPECT_FALSE(menu(hidden_of("<div class=\"wrap\"><p>正文</p></div>" + spam + "<div class=\"footer\">版权所有</div>",
+                              "http://www.xpj-casino.test/")));
+  EXPECT_FALSE(menu(hidden_of("<div style=\"position:absolute;left:-9999px\"><a href=\"http://a.test/\">x</a></div>",
+                              "http://a.test/")));
 }
 
 }  // namespace

@@ -72,7 +72,7 @@ TEST(FooterRule, NearMissesDoNotCount) {
 }
 
 TEST(FooterRule, BadPatternIsAConfigError) {
-  IdentifierSpec s{"x", "footer.x", "x", {"(unclosed"}, {}, {}};
+  IdentifierSpec s{"x", "footer.x", "x", {"(unclosed"}, {}, {}, {}};
   EXPECT_THROW(FooterRule r(s), ConfigError);
 }
 
