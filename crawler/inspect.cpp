@@ -1,5 +1,6 @@
 #include "crawler/inspect.hpp"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -66,6 +67,15 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   };
   j["published_candidates"] = candidates(page.date_reading);
   j["column_candidates"] = candidates(page.column_reading);
+  // How sure a reading is: two sources that agree, one source, or only the URL.
+  auto sureness = [](const std::vector<extract::Candidate>& cs) {
+    if (cs.empty()) return "none";
+    if (cs.front().from == "URL") return "low";
+    bool agreed = std::any_of(cs.begin(), cs.end(), [](auto& c) { return c.rejected.starts_with("agrees"); });
+    return agreed ? "high" : "medium";
+  };
+  j["published_confidence"] = sureness(page.date_reading);
+  j["column_confidence"] = sureness(page.column_reading);
   j["kind"] = name(page_kind(page, false));
   j["items"] = page.items.size();
   j["related"] = {{"links", related}, {"loaded_by_script", page.related_by_script}};
@@ -110,7 +120,8 @@ std::string inspect_summary(const nlohmann::json& j) {
     << "charset       " << str(j["charset"]) << " (" << str(j["charset_source"]) << ")\n"
     << "title         " << str(j["title"]) << "\n"
     << "kind          " << str(j["kind"]) << ", " << j["items"].get<size_t>() << " dated list items\n"
-    << "published     " << str(j["published"]) << " (" << str(j["published_source"]) << ")"
+    << "published     " << str(j["published"]) << " (" << str(j["published_source"]) << "; "
+    << j["published_confidence"].get<std::string>() << ")"
     << (j["meta_published"].is_null() || j["meta_published"] == j["published"] ? "" : "; meta says " + str(j["meta_published"]))
     << "\n";
   // What else was weighed, and why it was not taken: a disputed reading can be argued from it.
@@ -124,7 +135,7 @@ std::string inspect_summary(const nlohmann::json& j) {
   o << "document date " << str(j["document_date"]) << "\n"
     << "column        " << str(j["column"]);
   for (auto& c : j["column_candidates"])
-    if (c["rejected"].is_null()) o << " (" << c["from"].get<std::string>() << ")";
+    if (c["rejected"].is_null()) o << " (" << c["from"].get<std::string>() << "; " << j["column_confidence"].get<std::string>() << ")";
   o << "\n";
   weighed(j["column_candidates"]);
   o << "CMS           " << str(j["cms"]["name"]);

@@ -113,14 +113,16 @@ size_t title_pos(const extract::Page& page) {
   return std::string_view::npos;
 }
 
-// What may stand before the date on a header line: nothing but punctuation, or the words of an
-// article's byline (来源, 作者, 发布 …). "会议时间：" before it makes the date the meeting's.
+// What may stand before the date on a header line: punctuation, the words of an article's byline
+// (来源, 作者, 发布 …), or a short source name without a label of its own ("新华网 2023-05-01",
+// "人民网 | 2023年05月01日"). "会议时间：" before it makes the date the meeting's.
 bool header_prefix(std::string_view before) {
   if (std::all_of(before.begin(), before.end(), [](char c) { return (unsigned char)c < 0x80 && !ascii_word(c); }))
     return true;
   for (const char* w : {"来源", "作者", "发布", "编辑", "浏览", "点击", "信息来源", "文章来源"})
     if (before.find(w) != std::string_view::npos) return true;
-  return false;
+  return before.size() <= 36 && before.find("：") == std::string_view::npos && before.find(':') == std::string_view::npos &&
+         before.find("时间") == std::string_view::npos && before.find("日期") == std::string_view::npos;
 }
 
 // The dated line nearest below the title, before the body: "2022-02-13 09:57", "来源：某局 2021-1-29".
@@ -306,10 +308,11 @@ void read_dates(extract::Page& page, const std::string& url) {
       page.published_source = source;
       seen.push_back({d->iso(), std::move(from), ""});
     } else if (std::none_of(seen.begin(), seen.end(), [&](auto& c) { return c.value == d->iso() && c.from == from; })) {
-      seen.push_back({d->iso(), std::move(from), *d == *page.published ? "agrees with the date taken" : why});
+      std::string because = why ? why : page.published_source == "label" ? "a labelled date comes first" : "the date under the title comes first";
+      seen.push_back({d->iso(), std::move(from), *d == *page.published ? "agrees with the date taken" : because});
     }
   };
-  const char* later = "a date the page shows nearer its title comes first";
+  const char* later = nullptr;  // a date the reader met earlier comes first
   // Below the title, within its header, a generic label (时间：, 日期：) is the article's own; elsewhere
   // only a specific one (发布日期 …) is, since a sidebar or the body may hold other dates.
   size_t title_at = title_pos(page);

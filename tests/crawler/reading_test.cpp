@@ -34,6 +34,19 @@ TEST(Reading, TheDateLineUnderTheTitle) {
   EXPECT_EQ(p.published_source, "header");
 }
 
+TEST(Reading, AnUnlabelledDateBesideTheSourceUnderTheTitle) {
+  for (auto [html, want] : std::vector<std::pair<std::string, std::string>>{
+           {"<h1>全国春播粮食面积稳中有增</h1><div class=\"info\">新华网 2023-05-01 10:00</div><p>正文</p>", "2023-05-01"},
+           {"<h1>全国春播粮食面积稳中有增</h1><p>人民网 | 2023年05月02日 08:15</p><p>正文</p>", "2023-05-02"},
+       }) {
+    auto p = read(html);
+    ASSERT_TRUE(p.published) << html;
+    EXPECT_EQ(p.published->iso(), want) << html;
+  }
+  auto meeting = read("<h1>关于召开全县安全生产工作会议的通知</h1><p>会议时间：2023-05-08</p><p>正文</p>");
+  EXPECT_FALSE(meeting.published && meeting.published->iso() == "2023-05-08");
+}
+
 TEST(Reading, WhatThePageShowsWinsOverItsMeta) {
   auto p = extract::parse(
       "<html><head><meta name=\"PubDate\" content=\"2022-04-24\"><meta name=\"ArticleTitle\" content=\"关于印发某县实施方案的通知\">"
