@@ -1,11 +1,5 @@
 #include "cli/pipeline.hpp"
 
-#ifdef GOVAUDIT_JEMALLOC
-#include <jemalloc/jemalloc.h>
-#else
-#include <malloc.h>
-#endif
-
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -14,20 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/notify.hpp"
+#include "cli/process.hpp"
 #include "crawler/crawler.hpp"
 #include "reports/report.hpp"
 #include "rules/measures.hpp"
 #include "rules/rule.hpp"
 
-#ifdef GOVAUDIT_JEMALLOC
-// jemalloc's settings for this program (MALLOC_CONF still overrides them). One arena: the crawl's
-// threads allocate and free across one another, and more arenas only held more idle pages. Pages
-// left free for 300 ms go back to the system at once (MADV_DONTNEED), not after 10 s. On the
-// 19k-page site: 7 MB less peak RSS in the crawl, the same CPU time.
-extern "C" {
-const char* malloc_conf = "narenas:1,dirty_decay_ms:300,muzzy_decay_ms:0";
-}
-#endif
 
 namespace govaudit {
 
@@ -38,22 +24,6 @@ bool same_sites(const std::vector<Site>& a, const std::vector<Site>& b) {
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i].id != b[i].id || a[i].homepage != b[i].homepage || a[i].hosts != b[i].hosts) return false;
   return true;
-}
-
-void release_free_memory() {
-#ifdef GOVAUDIT_JEMALLOC
-  static_assert(MALLCTL_ARENAS_ALL == 4096);
-  mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
-#else
-  ::malloc_trim(0);
-#endif
-}
-
-// Crash testing: GOVAUDIT_FAULT=<point> kills the process with SIGKILL at that point, the way an
-// OOM kill or a power cut would, so that tests can stop a run inside a given phase.
-void fault_point(const char* point) {
-  static const char* want = std::getenv("GOVAUDIT_FAULT");
-  if (want && std::strcmp(want, point) == 0) ::raise(SIGKILL);
 }
 
 // What a `run` killed after its crawl left to do: the finished crawl run to audit, and its finished
