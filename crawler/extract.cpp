@@ -12,7 +12,6 @@
 #include <new>
 #include <stdexcept>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 
 
@@ -21,7 +20,6 @@
 #include "crawler/reading.hpp"
 #include "crawler/scripts.hpp"
 #include "crawler/styles.hpp"
-#include "model/records.hpp"
 #include "model/strings.hpp"
 #include "model/url.hpp"
 
@@ -37,81 +35,6 @@ HtmlTree parse_html(std::string_view html, const Limits& limits, Page& page) {
   return HtmlTree(html);
 }
 
-
-bool is_block(GumboTag t) {
-  switch (t) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_LI: case GUMBO_TAG_TR: case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH: case GUMBO_TAG_BR: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_UL: case GUMBO_TAG_OL:
-    case GUMBO_TAG_TABLE: case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_DL: case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_NAV: case GUMBO_TAG_FORM:
-    case GUMBO_TAG_SPAN:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// What an image says to a reader who cannot see it: alt, else title, else aria-label.
-const char* image_label(const GumboNode* n) {
-  for (const char* a : {"alt", "title", "aria-label"})
-    if (const char* v = attr(n, a); v && *v) return v;
-  return "";
-}
-
-bool invisible(GumboTag t) {
-  return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_TEMPLATE ||
-         t == GUMBO_TAG_HEAD || t == GUMBO_TAG_TITLE;
-}
-
-// Visible text of a subtree, with image alt/title text; iterative so deep documents cannot
-// exhaust the stack.
-void text_of(const GumboNode* root, std::string& out) {
-  std::vector<const GumboNode*> stack{root};
-  while (!stack.empty()) {
-    const GumboNode* n = stack.back();
-    stack.pop_back();
-    if (!n) {
-      out += '\n';
-      continue;
-    }
-    switch (n->type) {
-      case GUMBO_NODE_TEXT:
-      case GUMBO_NODE_CDATA:
-        out += n->v.text.text;
-        break;
-      case GUMBO_NODE_WHITESPACE:
-        out += ' ';
-        break;
-      case GUMBO_NODE_ELEMENT:
-      case GUMBO_NODE_TEMPLATE:
-      case GUMBO_NODE_DOCUMENT: {
-        if (n->type != GUMBO_NODE_DOCUMENT) {
-          GumboTag t = n->v.element.tag;
-          if (invisible(t)) break;
-          if (t == GUMBO_TAG_IMG || t == GUMBO_TAG_INPUT) {
-            const char* shown = image_label(n);
-            if (*shown) { out += ' '; out += shown; out += ' '; }
-            break;
-          }
-          if (is_block(t)) stack.push_back(nullptr);  // newline after the element
-        }
-        const GumboVector& ch = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
-        for (unsigned i = ch.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(ch.data[i]));
-        if (n->type != GUMBO_NODE_DOCUMENT && is_block(n->v.element.tag)) out += '\n';
-        break;
-      }
-      default:
-        break;
-    }
-  }
-}
-
-std::string inner_text(const GumboNode* n) {
-  std::string s;
-  text_of(n, s);
-  return squash(s);
-}
 
 struct Walker {
   Page& page;
@@ -220,52 +143,7 @@ struct Walker {
     for (auto& css : styles) sheet.add(css);
     for (size_t i = 0; i < anchors.size(); ++i)
       if (anchors[i]) page.links[i].hidden = sheet.hidden(anchors[i]);
-    mark_menus(sheet);
-  }
-
-  // A hidden block that also holds links to the site itself is one of its menus or panels (a
-  // drop-down, a tab, a mobile bar), and so is a block that a visible control beside it opens (a
-  // button naming the menu). Injected links come in a block of their own, where neither holds.
-  void mark_menus(StyleSheet& sheet) {
-    std::unordered_map<const GumboNode*, bool> menu;  // hiding element -> one of the page's menus
-    for (size_t i = 0; i < anchors.size(); ++i)
-      if (anchors[i] && !page.links[i].hidden.empty())
-        if (const GumboNode* by = sheet.hider(anchors[i])) menu[by] = menu[by] || own_link(page.links[i].href);
-    for (auto& [by, yes] : menu) yes = yes || opened_beside(by, sheet);
-    for (size_t i = 0; i < anchors.size(); ++i)
-      if (anchors[i] && !page.links[i].hidden.empty())
-        if (auto it = menu.find(sheet.hider(anchors[i])); it != menu.end() && it->second) page.links[i].hidden += kHiddenInMenu;
-  }
-
-  // Relative, on the page's host or a sibling host of its domain (www.x.gov.cn, english.x.gov.cn),
-  // or on a government host (gov.cn is reserved to government bodies): a links menu.
-  bool own_link(std::string_view href) const {
-    std::string lower = ascii_lower(href.substr(0, 11));
-    if (href.empty() || href[0] == '#' || lower.rfind("javascript:", 0) == 0 || lower.rfind("mailto:", 0) == 0) return false;
-    std::string host = url::host_of(std::string(href));
-    if (host.empty()) return href.find("//") == std::string_view::npos;
-    auto domain = [](std::string_view h) {
-      size_t dot = h.find('.');
-      std::string_view rest = dot == std::string_view::npos ? h : h.substr(dot + 1);
-      return std::count(rest.begin(), rest.end(), '.') >= 2 ? rest : h;  // not "gov.cn"
-    };
-    return host == page_host || domain(host) == domain(page_host) || url::host_has_labels(host, "gov.cn");
-  }
-
-  // display:none right after a visible label, the two alone in their box:
-  // <div class="dropdown"><button>新闻媒体网站</button><ul style="display:none">.
-  bool opened_beside(const GumboNode* by, StyleSheet& sheet) const {
-    std::string how = sheet.hidden(by);
-    if (how.find("display:none") == std::string::npos && how.find("visibility:hidden") == std::string::npos) return false;
-    const GumboNode* parent = by->parent;
-    if (!parent || parent->type != GUMBO_NODE_ELEMENT) return false;
-    std::vector<const GumboNode*> kids;
-    const GumboVector& ch = parent->v.element.children;
-    for (unsigned i = 0; i < ch.length; ++i)
-      if (auto* k = static_cast<const GumboNode*>(ch.data[i]); k->type == GUMBO_NODE_ELEMENT) kids.push_back(k);
-    if (kids.size() != 2 || kids[1] != by || !sheet.hidden(kids[0]).empty()) return false;
-    std::string label = inner_text(kids[0]);
-    return !label.empty() && label.size() <= 30;  // up to ten Chinese characters
+    mark_menus(page.links, anchors, sheet, page_host);
   }
 
   // An item is a list entry (li, tr, dd) with a link and a date, holding no nested entry.

@@ -1,5 +1,9 @@
 #include "crawler/html_tree.hpp"
 
+#include <vector>
+
+#include "crawler/extract.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -188,6 +192,78 @@ std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_
 const char* attr(const GumboNode* n, const char* name) {
   const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
   return a ? a->value : nullptr;
+}
+
+const char* image_label(const GumboNode* n) {
+  for (const char* a : {"alt", "title", "aria-label"})
+    if (const char* v = attr(n, a); v && *v) return v;
+  return "";
+}
+
+bool invisible(GumboTag t) {
+  return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_TEMPLATE ||
+         t == GUMBO_TAG_HEAD || t == GUMBO_TAG_TITLE;
+}
+
+bool is_block(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_LI: case GUMBO_TAG_TR: case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH: case GUMBO_TAG_BR: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_UL: case GUMBO_TAG_OL:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_DL: case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_NAV: case GUMBO_TAG_FORM:
+    case GUMBO_TAG_SPAN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void text_of(const GumboNode* root, std::string& out) {
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (!n) {
+      out += '\n';
+      continue;
+    }
+    switch (n->type) {
+      case GUMBO_NODE_TEXT:
+      case GUMBO_NODE_CDATA:
+        out += n->v.text.text;
+        break;
+      case GUMBO_NODE_WHITESPACE:
+        out += ' ';
+        break;
+      case GUMBO_NODE_ELEMENT:
+      case GUMBO_NODE_TEMPLATE:
+      case GUMBO_NODE_DOCUMENT: {
+        if (n->type != GUMBO_NODE_DOCUMENT) {
+          GumboTag t = n->v.element.tag;
+          if (invisible(t)) break;
+          if (t == GUMBO_TAG_IMG || t == GUMBO_TAG_INPUT) {
+            const char* shown = image_label(n);
+            if (*shown) { out += ' '; out += shown; out += ' '; }
+            break;
+          }
+          if (is_block(t)) stack.push_back(nullptr);  // newline after the element
+        }
+        const GumboVector& ch = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+        for (unsigned i = ch.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(ch.data[i]));
+        if (n->type != GUMBO_NODE_DOCUMENT && is_block(n->v.element.tag)) out += '\n';
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+std::string inner_text(const GumboNode* n) {
+  std::string s;
+  text_of(n, s);
+  return squash(s);
 }
 
 }  // namespace govaudit::extract

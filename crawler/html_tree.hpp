@@ -22,6 +22,22 @@ std::string_view cap_markup(std::string_view html, size_t max_depth, size_t max_
 // The value of an element's attribute, or nullptr.
 const char* attr(const GumboNode* n, const char* name);
 
+// Elements that end a line of the visible text.
+bool is_block(GumboTag t);
+
+// Elements whose content no reader sees (script, style, head …).
+bool invisible(GumboTag t);
+
+// What an image says to a reader who cannot see it: alt, else title, else aria-label ("" if none).
+const char* image_label(const GumboNode* n);
+
+// Visible text of a subtree (block elements end lines; images give their alt, title or
+// aria-label), appended to `out`; iterative, so deep documents cannot exhaust the stack.
+void text_of(const GumboNode* root, std::string& out);
+
+// The same, squashed to one line.
+std::string inner_text(const GumboNode* n);
+
 // The tree of one parse; it lives in (and dies with) its pool. Never throws on bad markup.
 class HtmlTree {
  public:

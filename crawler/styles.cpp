@@ -4,8 +4,11 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "crawler/html_tree.hpp"
+#include "model/records.hpp"
+#include "model/url.hpp"
 #include "model/strings.hpp"
 
 namespace govaudit::extract {
@@ -299,5 +302,55 @@ const StyleSheet::Hidden& StyleSheet::judge(const GumboNode* n) {
 std::string StyleSheet::hidden(const GumboNode* n) { return judge(n).how; }
 
 const GumboNode* StyleSheet::hider(const GumboNode* n) { return judge(n).by; }
+
+namespace {
+
+// Relative, on the page's host or a sibling host of its domain (www.x.gov.cn, english.x.gov.cn),
+// or on a government host (gov.cn is reserved to government bodies): a links menu.
+bool own_link(std::string_view href, std::string_view page_host) {
+  std::string lower = ascii_lower(href.substr(0, 11));
+  if (href.empty() || href[0] == '#' || lower.rfind("javascript:", 0) == 0 || lower.rfind("mailto:", 0) == 0) return false;
+  std::string host = url::host_of(std::string(href));
+  if (host.empty()) return href.find("//") == std::string_view::npos;
+  auto domain = [](std::string_view h) {
+    size_t dot = h.find('.');
+    std::string_view rest = dot == std::string_view::npos ? h : h.substr(dot + 1);
+    return std::count(rest.begin(), rest.end(), '.') >= 2 ? rest : h;  // not "gov.cn"
+  };
+  return host == page_host || domain(host) == domain(std::string(page_host)) || url::host_has_labels(host, "gov.cn");
+}
+
+// display:none right after a visible label, the two alone in their box:
+// <div class="dropdown"><button>新闻媒体网站</button><ul style="display:none">.
+bool opened_beside(const GumboNode* by, StyleSheet& sheet) {
+  std::string how = sheet.hidden(by);
+  if (how.find("display:none") == std::string::npos && how.find("visibility:hidden") == std::string::npos) return false;
+  const GumboNode* parent = by->parent;
+  if (!parent || parent->type != GUMBO_NODE_ELEMENT) return false;
+  std::vector<const GumboNode*> kids;
+  const GumboVector& ch = parent->v.element.children;
+  for (unsigned i = 0; i < ch.length; ++i)
+    if (auto* k = static_cast<const GumboNode*>(ch.data[i]); k->type == GUMBO_NODE_ELEMENT) kids.push_back(k);
+  if (kids.size() != 2 || kids[1] != by || !sheet.hidden(kids[0]).empty()) return false;
+  std::string label = inner_text(kids[0]);
+  return !label.empty() && label.size() <= 30;  // up to ten Chinese characters
+}
+
+}  // namespace
+
+// A hidden block that also holds links to the site itself is one of its menus or panels (a
+// drop-down, a tab, a mobile bar), and so is a block that a visible control beside it opens (a
+// button naming the menu). Injected links come in a block of their own, where neither holds.
+void mark_menus(std::vector<Link>& links, const std::vector<const GumboNode*>& anchors, StyleSheet& sheet,
+                std::string_view page_host) {
+  std::unordered_map<const GumboNode*, bool> menu;  // hiding element -> one of the page's menus
+  for (size_t i = 0; i < anchors.size(); ++i)
+    if (anchors[i] && !links[i].hidden.empty())
+      if (const GumboNode* by = sheet.hider(anchors[i])) menu[by] = menu[by] || own_link(links[i].href, page_host);
+  for (auto& [by, yes] : menu) yes = yes || opened_beside(by, sheet);
+  for (size_t i = 0; i < anchors.size(); ++i)
+    if (anchors[i] && !links[i].hidden.empty())
+      if (auto it = menu.find(sheet.hider(anchors[i])); it != menu.end() && it->second) links[i].hidden += kHiddenInMenu;
+}
 
 }  // namespace govaudit::extract

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "crawler/extract.hpp"
+
 namespace govaudit::extract {
 
 class StyleSheet {
@@ -55,5 +57,12 @@ std::vector<std::string> linked_stylesheets(std::string_view html, size_t max = 
 // do ("display:none"), or "".
 std::string hides(const std::vector<std::pair<std::string, std::string>>& decls);
 std::vector<std::pair<std::string, std::string>> declarations(std::string_view block);
+
+// Marks the hidden links (their `hidden` set, `anchors` their elements) that are one of the page's
+// menus rather than a block of their own: `hidden` then ends with kHiddenInMenu. A hidden block
+// that also holds links to the site itself (a sibling host of `page_host`) or to government hosts
+// is one (a drop-down, a tab, a mobile bar), and so is one a visible label right before it opens.
+void mark_menus(std::vector<Link>& links, const std::vector<const GumboNode*>& anchors, StyleSheet& sheet,
+                std::string_view page_host);
 
 }  // namespace govaudit::extract
