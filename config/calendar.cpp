@@ -1,5 +1,6 @@
 #include "config/calendar.hpp"
 
+#include <charconv>
 #include <toml++/toml.h>
 
 #include "config/config.hpp"
@@ -24,11 +25,10 @@ Calendar Calendar::parse(std::string_view text, const std::string& source) {
   for (auto&& [k, v] : *years) {
     std::string key = "years." + std::string(k.str());
     int year = 0;
-    try {
-      year = std::stoi(std::string(k.str()));
-    } catch (...) {
+    std::string_view digits = k.str();
+    if (auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), year);
+        ec != std::errc() || end != digits.data() + digits.size())
       fail(source, v, key, "expected a year");
-    }
     auto t = v.as_table();
     if (!t) fail(source, v, key, "expected a table");
     c.years_.insert(year);

@@ -2,6 +2,7 @@
 #include "model/strings.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,12 +15,11 @@ namespace govaudit::extract {
 namespace {
 
 
+// A count from a pager script; -1 when it is not one.
 int parse_int(const std::string& s) {
-  try {
-    return std::stoi(s);
-  } catch (...) {
-    return -1;
-  }
+  int v = -1;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() ? v : -1;
 }
 
 // ICU regular expressions compiled once; a matcher per call keeps them thread-safe.

@@ -1,4 +1,5 @@
 #include "cli/commands/commands.hpp"
+#include <charconv>
 #include <iostream>
 #include "config/calendar.hpp"
 
@@ -27,11 +28,9 @@ int cmd_calendar(const Options& o) {
   if (!o.cal_add.empty()) {
     Date d = date(o.cal_add[0], "--add");
     int n = 0;
-    try {
-      n = std::stoi(o.cal_add[1]);
-    } catch (...) {
-      throw Usage("--add: '" + o.cal_add[1] + "' is not a number of working days");
-    }
+    const std::string& days = o.cal_add[1];
+    if (auto [end, ec] = std::from_chars(days.data(), days.data() + days.size(), n); ec != std::errc() || end != days.data() + days.size())
+      throw Usage("--add: '" + days + "' is not a number of working days");
     if (n < 0) throw Usage("--add: the number of working days must not be negative");
     Date r = cal.add_working_days(d, n);
     warn(d);
