@@ -286,3 +286,92 @@ TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
   EXPECT_NE(report.find("&lt;script&gt;alert("), std::string::npos) << "the anchor texts are shown, escaped";
   if (!HasFailure()) std::filesystem::remove_all(dir);
 }
+
+namespace {
+
+// A DNS server on 127.0.0.1 that answers every query with a reply c-ares cannot read: the header
+// promises an answer record that is cut off after its name.
+class BrokenDns {
+ public:
+  BrokenDns() {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind");
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    timeval tv{0, 100000};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        unsigned char q[512];
+        sockaddr_in from{};
+        socklen_t fl = sizeof from;
+        ssize_t n = ::recvfrom(fd_, q, sizeof q, 0, reinterpret_cast<sockaddr*>(&from), &fl);
+        if (n < 12) continue;
+        ++queries_;
+        std::string r(reinterpret_cast<char*>(q), size_t(n));  // the question echoed
+        r[2] = char(0x81), r[3] = char(0x80);                   // a response, no error
+        r[6] = 0, r[7] = 1;                                      // one answer …
+        r += std::string("\xc0\x0c\x00\x01", 4);                 // … that ends after its type
+        ::sendto(fd_, r.data(), r.size(), 0, reinterpret_cast<sockaddr*>(&from), fl);
+      }
+    });
+  }
+  ~BrokenDns() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  unsigned short port() const { return port_; }
+  int queries() const { return queries_; }
+
+ private:
+  int fd_ = -1;
+  unsigned short port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> queries_{0};
+  std::thread thread_;
+};
+
+}  // namespace
+
+// A resolver answer that cannot be read fails the crawl of that host with a DNS error; the crawl of
+// the other sites goes on and the run ends.
+TEST(Hostile, AnUnreadableDnsAnswerEndsThatHostNotTheCrawl) {
+  BrokenDns dns;
+  govaudit::test::LoopbackServer site([](int c) {
+    govaudit::test::LoopbackServer::read_head(c);
+    std::string body = "<html><head><title>好站</title></head><body><p>正常的网站</p></body></html>";
+    std::string r = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+    ::send(c, r.data(), r.size(), MSG_NOSIGNAL);
+    ::close(c);
+  });
+  auto dir = std::filesystem::temp_directory_path() / ("govaudit-brokendns-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string port = std::to_string(site.port());
+  std::ofstream(dir / "sites.toml") << "[[site]]\nid = \"good\"\nname = \"好县\"\nhomepage = \"http://www.good.gov.cn.test:" << port
+                                    << "/\"\n[[site]]\nid = \"broken\"\nname = \"坏县\"\nhomepage = \"http://www.broken.gov.cn.test:"
+                                    << port << "/\"\n";
+  std::ofstream(dir / "config.toml") << "[crawl]\nretries = 0\nrespect_robots = false\n[tls]\nhttps_port = 9\n"
+                                        "[dns.static]\n\"www.good.gov.cn.test\" = [\"127.0.0.1\"]\n";
+  auto run = govaudit::test::run_govaudit({"crawl", "--sites", (dir / "sites.toml").string(), "--config", (dir / "config.toml").string(),
+                                           "--out", (dir / "out").string(), "--today", "2025-11-20", "--dns",
+                                           "127.0.0.1:" + std::to_string(dns.port()), "--allow-net", "127.0.0.0/8,::1/128"},
+                                          dir / "log.txt");
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_GT(dns.queries(), 0);
+  govaudit::Store store((dir / "out" / "govaudit.db").string());
+  auto rows = store.site_summaries(store.latest_run(govaudit::RunKind::Crawl).value().id);
+  ASSERT_EQ(rows.count("broken"), 1u);
+  EXPECT_EQ(rows["broken"].status, "unreachable") << rows["broken"].error;
+  EXPECT_NE(rows["broken"].error.find("DNS"), std::string::npos) << rows["broken"].error;
+  std::cout << "[ dns      ] broken: " << rows["broken"].error << "\n";
+  EXPECT_EQ(rows["good"].status, "done") << rows["good"].error;
+  EXPECT_GE(rows["good"].pages, 1);
+  std::filesystem::remove_all(dir);
+}
