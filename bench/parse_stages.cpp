@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "crawler/charset.hpp"
-#include "crawler/extract.hpp"
-#include "crawler/html_tree.hpp"
-#include "crawler/parse_job.hpp"
+#include "crawler/extract/charset.hpp"
+#include "crawler/extract/extract.hpp"
+#include "crawler/extract/html_tree.hpp"
+#include "crawler/engine/parse_job.hpp"
 #include "model/text_codec.hpp"
 #include "storage/warc.hpp"
 

@@ -16,7 +16,7 @@
 
 #include "cli/pipeline.hpp"
 #include "config/sites.hpp"
-#include "crawler/dns.hpp"
+#include "crawler/net/dns.hpp"
 #include "model/clock.hpp"
 #include "model/strings.hpp"
 #include "model/url.hpp"

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "crawler/crawler.hpp"
-#include "crawler/netguard.hpp"
+#include "crawler/net/netguard.hpp"
 #include "rules/rule.hpp"
 #include "storage/writer.hpp"
 

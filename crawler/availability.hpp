@@ -7,7 +7,7 @@
 
 #include "config/config.hpp"
 #include "config/sites.hpp"
-#include "crawler/netguard.hpp"
+#include "crawler/net/netguard.hpp"
 #include "model/records.hpp"
 
 namespace govaudit {

@@ -1,6 +1,6 @@
 #include "crawler/crawler.hpp"
 
-#include "crawler/engine.hpp"
+#include "crawler/engine/engine.hpp"
 
 namespace govaudit {
 

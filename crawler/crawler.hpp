@@ -11,7 +11,7 @@
 
 #include "config/config.hpp"
 #include "config/sites.hpp"
-#include "crawler/netguard.hpp"
+#include "crawler/net/netguard.hpp"
 #include "storage/prior_crawl.hpp"
 #include "storage/record_sink.hpp"
 

@@ -5,8 +5,8 @@
 #include <functional>
 #include <memory>
 
-#include "crawler/dns.hpp"
-#include "crawler/fetch_policy.hpp"
+#include "crawler/net/dns.hpp"
+#include "crawler/engine/fetch_policy.hpp"
 #include "model/url.hpp"
 
 namespace govaudit {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "crawler/fetcher.hpp"
-#include "crawler/netguard.hpp"
+#include "crawler/net/fetcher.hpp"
+#include "crawler/net/netguard.hpp"
 
 namespace govaudit {
 

@@ -4,10 +4,10 @@
 #include <set>
 #include <sstream>
 
-#include "crawler/charset.hpp"
-#include "crawler/cms.hpp"
-#include "crawler/extract.hpp"
-#include "crawler/page_record.hpp"
+#include "crawler/extract/charset.hpp"
+#include "crawler/extract/cms.hpp"
+#include "crawler/extract/extract.hpp"
+#include "crawler/extract/page_record.hpp"
 #include "model/id_number.hpp"
 #include "model/phone_number.hpp"
 #include "model/url.hpp"

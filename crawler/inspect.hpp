@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "crawler/extract.hpp"
+#include "crawler/extract/extract.hpp"
 
 namespace govaudit {
 

@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
-#include "crawler/charset.hpp"
+#include "crawler/extract/charset.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);

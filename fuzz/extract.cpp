@@ -1,9 +1,9 @@
 // HTML extraction (links, CDATA lists, pagers, dates), CMS detection and date parsing on any input.
 #include <cstdint>
 #include <string>
-#include "crawler/cms.hpp"
-#include "crawler/dates.hpp"
-#include "crawler/extract.hpp"
+#include "crawler/extract/cms.hpp"
+#include "crawler/extract/dates.hpp"
+#include "crawler/extract/extract.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);

@@ -1,7 +1,7 @@
 // robots.txt parsing and matching, including '*' and '$' patterns against any path.
 #include <cstdint>
 #include <string>
-#include "crawler/robots.hpp"
+#include "crawler/net/robots.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);

@@ -15,9 +15,9 @@
 #include <thread>
 #include <vector>
 
-#include "crawler/charset.hpp"
-#include "crawler/extract.hpp"
-#include "crawler/page_record.hpp"
+#include "crawler/extract/charset.hpp"
+#include "crawler/extract/extract.hpp"
+#include "crawler/extract/page_record.hpp"
 #include "model/records.hpp"
 #include "storage/sqlite.hpp"
 

@@ -10,7 +10,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "crawler/netguard.hpp"
+#include "crawler/net/netguard.hpp"
 #include "model/strings.hpp"
 #include "storage/pg.hpp"
 #include "storage/shared_store.hpp"

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include "crawler/fetch_page.hpp"
 #include "crawler/inspect.hpp"
-#include "crawler/netguard.hpp"
-#include "crawler/page_record.hpp"
-#include "crawler/styles.hpp"
+#include "crawler/net/netguard.hpp"
+#include "crawler/extract/page_record.hpp"
+#include "crawler/extract/styles.hpp"
 #include "model/strings.hpp"
 #include "model/url.hpp"
 #include "rules/content.hpp"

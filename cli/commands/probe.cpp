@@ -3,7 +3,7 @@
 #include <iostream>
 #include "config/sites.hpp"
 #include "crawler/availability.hpp"
-#include "crawler/netguard.hpp"
+#include "crawler/net/netguard.hpp"
 
 namespace govaudit::cli {
 namespace {

@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "crawler/attachment.hpp"
+#include "crawler/attachment/attachment.hpp"
 #include "model/id_number.hpp"
 #include "model/phone_number.hpp"
 #include "model/strings.hpp"

@@ -1,0 +1,279 @@
+#pragma once
+// The crawl engine, drawn as Scrapy draws a crawler (private to crawler/). The Engine owns the
+// event loop and every piece of crawl state; its member functions are spread over files by
+// concept:
+//   engine.cpp      the loop: scheduling tasks onto connections, completing transfers, the end
+//   frontier.cpp    host queues, DNS and robots.txt per host, politeness, discovery and scope
+//   recording.cpp   what is recorded of an answer: pages, checks, parsed pages with their links
+//   probes.cpp      the IPv6 and HTTPS measurements and the DNS delegation
+//   resume.cpp      rebuilding the state of a killed crawl from what it stored
+//   progress.cpp    the progress line
+// with fetch policy (fetch_policy.hpp) and parsing (parse_job.hpp) as pure functions of values.
+// Threading: every member runs on the io_context thread (asserted in the async handlers); parse
+// jobs run on the pool and see only the values they are given.
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "crawler/crawler.hpp"
+#include "crawler/net/dns.hpp"
+#include "crawler/extract/extract.hpp"
+#include "crawler/net/fetcher.hpp"
+#include "crawler/engine/parse_job.hpp"
+#include "crawler/net/robots.hpp"
+#include "model/url.hpp"
+
+namespace govaudit::engine {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// Home/Page: crawled and parsed; Check: an attachment or other host's link, only asked whether it
+// answers; Probe: fetched over one IP family for the IPv6 measurements.
+enum class Mode : std::int8_t { Home, Page, Check, Probe };
+const char* mode_name(Mode m);
+Mode mode_of(const std::string& s);
+
+// A frontier entry: thousands wait in host queues, so the scalars are packed together and what
+// only redirects and probes need stays empty (bench/frontier measures the bytes per queued URL).
+struct Task {
+  int site = 0;
+  int depth = 0;
+  int attempt = 0;
+  Mode mode = Mode::Page;
+  std::int8_t family = 0;  // Probe: 4 or 6
+  bool head = false;
+  bool asking = false;   // Check: this task fetches the answer others of the same URL wait for
+  bool style = false;    // Check: a stylesheet that pages wait for before their parse
+  const PriorPage* prior = nullptr;  // Page: asked with the validators of the earlier crawl's page
+  std::string url;
+  std::string origin;    // first URL of a redirect chain, once one is followed
+  ProbePurpose purpose = ProbePurpose::Homepage;  // Probe only
+  std::vector<Redirect> chain;
+  std::shared_ptr<Exchange> exchange;  // the last answer, as WARC evidence
+  const std::string& first_url() const { return origin.empty() ? url : origin; }
+};
+
+Task make_task(int site, const std::string& u, int depth, Mode mode, bool head);
+
+// One scheme://host:port: its queue, its DNS answer and robots.txt, and its politeness state.
+struct Host {
+  std::string key;  // scheme://host:port
+  std::string name;
+  int port = 0;
+  std::deque<Task> queue;
+  int active = 0;
+  Clock::time_point next{};
+  enum { Unresolved, Resolving, Resolved } dns = Unresolved;
+  HostAnswer answer;
+  enum { RobotsUnknown, RobotsFetching, RobotsReady } robots = RobotsUnknown;
+  Robots rules;
+  bool in_scope = false;
+  const HostSettings* settings = nullptr;  // crawl.host overrides
+};
+
+struct SiteState {
+  const Site* site = nullptr;
+  std::unordered_set<std::string> seen;
+  std::unordered_set<std::string> pager_linked;  // pages a stored pager link already names
+  std::unordered_map<std::string, std::set<int>> pagers;  // list (first page#total) -> current pages enumerated
+  std::unordered_map<std::string, std::unordered_set<std::string>> queries;  // path -> distinct queries
+  std::unordered_map<std::string, std::string> digests;                      // content digest -> URL
+  std::set<std::string> limits;
+  int pages_queued = 0;
+  int pages_done = 0;
+  bool probes_scheduled = false;
+  std::unordered_set<std::string> probed;  // link2/link3 targets already probed over IPv6
+  std::unordered_map<std::string, std::string> searches;  // search probe URL -> the words searched
+  int link3 = 0;
+  int stylesheets = 0;  // of its own hosts, fetched
+  int outstanding = 0;  // tasks created and not yet recorded
+  bool unreachable = false;
+  std::string error;
+};
+
+// The answer to a check (an attachment or another host's link), shared by every site linking it.
+struct CheckResult {
+  int status = 0;
+  std::string final_url;
+  ErrorKind error_kind = ErrorKind::None;
+  std::string error, content_type;
+  std::vector<Redirect> chain;
+  std::string fetched_at;
+  std::string warc;  // the answer's record, when it was kept by an earlier run
+  std::vector<id_number::Seen> id_numbers;  // an attachment's content, as read (masked)
+  int id_count = 0;
+  std::string content_note;
+};
+
+// What reading an attachment gave.
+struct Reading {
+  std::vector<id_number::Seen> id_numbers;
+  int id_count = 0;
+  std::string note;
+};
+CheckResult check_of(const PageRecord& p);
+
+class Engine {
+ public:
+  Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink);
+  void evidence(bool on) { evidence_ = on; }
+  void audit_date(const Date& d) { today_ = d; }
+  void reuse(const std::vector<PageRecord>& recent);
+  void revalidate(PriorCrawl* prior, bool delta) { prior_ = prior, delta_ = delta; }
+  CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state);
+
+ private:
+  // engine.cpp: tasks, the loop and completion
+  void add(Task t, bool front = false);
+  void flush_frontier();
+  void emit(RecordSink::Record r);
+  void finished(const Task& t) { --sites_[t.site].outstanding; }
+  void limit(SiteState& s, const std::string& what);
+  std::string fetch_url(const std::string& u) const;
+  std::string production_url(const std::string& u) const;
+  void pump();
+  void serve(Host& h);
+  bool admit(Host& h, Task& t, bool wants_robots);
+  void fail_queue(Host& h, ErrorKind kind, const std::string& why);
+  void wake_at(Clock::time_point when, bool* waiting = nullptr);
+  void on_wake(bool* waiting);
+  void with_host_settings(const Host& h, FetchRequest& req) const;
+  std::shared_ptr<Exchange> exchange(const std::string& fetched_url, const FetchResult& r) const;
+  void start(Host& h, Task t);
+  void on_fetched(const std::string& host_key, Task t, FetchResult r);
+  void complete(Task t, FetchResult r);
+  void on_retry_due(Task t);
+  void follow(Task t, FetchResult r);
+  void spend(Task& t);
+  void step_done();
+  void maybe_finish();
+  void assert_io_thread() const;
+
+  // frontier.cpp: host queues, politeness, discovery
+  bool in_site_hosts(const SiteState& s, const std::string& host) const;
+  Host& host_for(const url::Parts& p);
+  int connections_of(const Host& h) const;
+  // The server address a host's connections go to, and whether crawl.per_ip_connections lets one more.
+  static const std::string& server_of(const Host& h);
+  bool ip_room(const Host& h);
+  // A connection taken for a transfer of `h` (the host's, the address's and the crawl's counts), and given back.
+  void occupy(Host& h);
+  void vacate(Host& h);
+  int delay_of(const Host& h) const;
+  void enqueue(Task t, bool front = false);
+  void discover(const Task& from, const std::string& to, Mode mode);
+  bool is_attachment(const std::string& u) const;
+  bool is_attachment_path(std::string_view path) const;
+  bool allowed_by_robots(const Host& h, const Task& t) const;
+  std::vector<std::string> resolve_entries(const Host& h) const;
+  void resolve(Host& h);
+  void on_resolved(const std::string& host_key, const HostAnswer& a);
+  void record_dns(const HostAnswer& a);
+  void fetch_robots(Host& h);
+  void on_robots(const std::string& host_key, FetchResult r);
+
+  // recording.cpp: what is recorded of an answer
+  void parse(Task t, FetchResult r, std::vector<std::shared_ptr<const std::string>> stylesheets = {});
+  void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
+  void not_modified(Task t, FetchResult r);
+  void take_prior(Task& t, RevisitedPage rp);
+  PageRecord base_record(const Task& t, const FetchResult& r);
+  void record_failure(const Task& t, ErrorKind kind, const std::string& why);
+  void record(const Task& t, const FetchResult& r, Reading reading = {});
+  std::string readable_format(const Task& t, const std::string& content_type) const;
+  void read_attachment(Task t, FetchResult r, std::string format);
+  void record_check(const Task& t, const CheckResult& c);
+
+  // stylesheets.cpp: the stylesheets of the sites' own hosts, fetched once per crawl
+  bool wait_for_stylesheets(Task& t, FetchResult& r, std::vector<std::shared_ptr<const std::string>>& ready);
+  void stylesheet_arrived(const std::string& url, const FetchResult& r);
+
+  // probes.cpp: IPv6 and HTTPS measurements
+  void schedule_probes(const Task& home, const extract::Page& page, const std::string& base);
+  void probe_links(int site, const extract::Page& page, const std::string& base, ProbePurpose purpose);
+  void probe_search(int site, const extract::Page& page, const std::string& base);
+  void delegation(const std::string& host);
+  void on_name_servers(const std::vector<std::string>& zones, size_t i, std::vector<std::string> ns, std::string err,
+                       const std::shared_ptr<std::vector<std::pair<std::vector<std::string>, std::string>>>& answers,
+                       const std::shared_ptr<size_t>& left);
+  void resolve_only(const std::string& name);
+  Task probe_task(int site, const std::string& u, int family, ProbePurpose purpose);
+  void probe_complete(Task t, FetchResult r);
+  void on_probe_parsed(Task t, FetchResult r, std::string text);
+  void record_probe(const Task& t, const FetchResult& r, std::string text);
+
+  // resume.cpp
+  std::set<int> restore(const CrawlState& st);
+
+  // progress.cpp
+  void tick_progress();
+  std::string progress_line() const;
+  int error_count() const;
+
+  const Config& cfg_;
+  RecordSink& sink_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  Resolver resolver_;
+  ConnectionBudget budget_;
+  Fetcher fetcher_;
+  asio::thread_pool pool_;
+  asio::steady_timer progress_;
+  std::thread::id io_thread_;
+  std::vector<SiteState> sites_;
+  std::map<std::string, Host> hosts_;
+  std::unordered_map<std::string, CheckResult> checks_;
+  std::unordered_map<std::string, std::vector<Task>> check_waiters_;  // URL being checked -> same checks of other sites
+  // A page that links a stylesheet of its site not fetched yet waits for it, its answer unparsed.
+  struct Parked {
+    Task t;
+    FetchResult r;
+    std::vector<std::string> sheets;  // its own sites' stylesheets, in order
+    int missing = 0;
+  };
+  std::list<Parked> parked_;
+  std::unordered_map<std::string, std::vector<std::list<Parked>::iterator>> style_waiters_;  // stylesheet in flight -> pages
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> styles_;  // fetched: URL -> CSS (null: no answer)
+  std::set<std::string> recorded_dns_;
+  PriorCrawl* prior_ = nullptr;
+  bool delta_ = false;
+  bool carry(Task& t);  // a delta run's known article not due: taken as the earlier crawl recorded it
+  // What the crawl waits on, for the progress line and the summary: time with a host held back by
+  // the global connection limit, and time with fetching paused for the parsers or the writer.
+  enum class Wait : std::int8_t { None, Connections, Parsers };
+  void note_wait(Wait w);
+  Wait waiting_ = Wait::None;
+  Clock::time_point wait_since_{};
+  bool held_by_global_ = false;  // set by serve() during one pump
+  int peak_active_ = 0;
+  std::unordered_map<std::string, int> ip_active_;  // connections per server address
+  int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
+  size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
+  static constexpr int kParseBacklog = 32;  // pages per parse thread
+  // Lookups at once: a province run starts with a thousand names, and a burst of thousands of
+  // queries overflows a resolver's socket (they time out; measured with dnsmasq at 1,000 sites).
+  static constexpr int kDnsInFlight = 64;
+  static constexpr size_t kParseBacklogBytes = 16 << 20;
+  Date today_ = Date::today_china();
+  bool finished_ = false, evidence_ = false, tty_ = false, sink_wait_ = false;
+  Clock::time_point started_;
+  std::vector<FrontierRecord> fresh_;  // tasks created since the last record written
+  CrawlSummary summary_;
+};
+
+}  // namespace govaudit::engine

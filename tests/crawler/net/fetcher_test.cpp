@@ -1,0 +1,46 @@
+// What the fetcher makes of libcurl's multi-interface return codes.
+#include "crawler/net/fetcher.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+
+using namespace govaudit;
+
+TEST(Fetcher, MultiErrorsNameTheCallAndTheCause) {
+  EXPECT_FALSE(multi_error(CURLM_OK, "curl_multi_socket_action"));
+  auto e = multi_error(CURLM_OUT_OF_MEMORY, "curl_multi_socket_action");
+  ASSERT_TRUE(e);
+  EXPECT_NE(e->find("curl_multi_socket_action"), std::string::npos) << *e;
+  EXPECT_NE(e->find(curl_multi_strerror(CURLM_OUT_OF_MEMORY)), std::string::npos) << *e;
+  EXPECT_TRUE(multi_error(CURLM_BAD_EASY_HANDLE, "curl_multi_add_handle"));
+}
+
+// The connection budget raises the open-file limit and never promises more sockets than it allows.
+TEST(Fetcher, ConnectionBudgetFollowsTheOpenFileLimit) {
+  rlimit before{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &before), 0);
+  rlimit low = before;
+  low.rlim_cur = std::min<rlim_t>(before.rlim_max, 512);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+
+  auto a = connection_budget(0);
+  rlimit now{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &now), 0);
+  EXPECT_EQ(now.rlim_cur, before.rlim_max);  // raised to the hard limit
+  EXPECT_TRUE(a.automatic);
+  EXPECT_GT(a.limit, 0);
+  EXPECT_LE(a.limit, kAutoConnectionsMax);
+  EXPECT_LT(a.limit, a.open_files);
+
+  auto b = connection_budget(10);
+  EXPECT_FALSE(b.automatic);
+  EXPECT_EQ(b.limit, 10);
+  EXPECT_FALSE(b.cut);
+
+  auto c = connection_budget(65536);
+  EXPECT_LT(c.limit, c.open_files);
+  EXPECT_EQ(c.cut, c.open_files - 256 < 65536);
+  setrlimit(RLIMIT_NOFILE, &before);
+}
