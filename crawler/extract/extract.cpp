@@ -246,6 +246,39 @@ struct Walker {
     }
   }
 
+  // The text of an element's own text children (CDATA too; whitespace nodes when `also` says so).
+  static std::string own_text(const GumboNode* n, GumboNodeType also = GUMBO_NODE_TEXT) {
+    std::string s;
+    for (unsigned i = 0; i < n->v.element.children.length; ++i) {
+      auto c = static_cast<const GumboNode*>(n->v.element.children.data[i]);
+      if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA || c->type == also) s += c->v.text.text;
+    }
+    return s;
+  }
+
+  void meta(const GumboNode* n) {
+    const char* name = attr(n, "name");
+    if (!name) name = attr(n, "property");
+    const char* equiv = attr(n, "http-equiv");
+    const char* content = attr(n, "content");
+    if (name && content) page.meta.emplace(name, content);
+    if (equiv && content && ascii_lower(equiv) == "refresh")
+      if (std::string target = refresh_target(content); !target.empty()) add_link(target, "redirect", "");
+  }
+
+  // A link with its text (else its title); a TRS breadcrumb step; an entry of the related block.
+  void anchor(const GumboNode* n, const char* tag) {
+    const char* h = attr(n, "href");
+    if (!h) return;
+    std::string txt = inner_text(n);
+    if (txt.empty())
+      if (const char* ti = attr(n, "title")) txt = squash(ti);
+    if (const char* cls = attr(n, "class"); cls && std::strstr(cls, "CurrChnlCls") && !txt.empty()) page.crumbs.push_back(txt);
+    if (related_scope && !txt.empty() && page.related.size() < 20 && descends_from(n, related_scope))
+      page.related.push_back({h, "a", txt});
+    add_link(h, tag, txt, n);
+  }
+
   void element(const GumboNode* n) {
     GumboTag t = n->v.element.tag;
     // 找错 as <a onclick="window.open('…/jiucuo.html?site_code=…')">: the URL it opens.
@@ -253,43 +286,18 @@ struct Walker {
       for (auto& u : script_urls(on)) add_link(u, "script", "");
     switch (t) {
       case GUMBO_TAG_TITLE:
-        if (page.title.empty()) {
-          std::string s;
-          for (unsigned i = 0; i < n->v.element.children.length; ++i) {
-            auto c = static_cast<const GumboNode*>(n->v.element.children.data[i]);
-            if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE) s += c->v.text.text;
-          }
-          page.title = squash(s);
-        }
+        if (page.title.empty()) page.title = squash(own_text(n, GUMBO_NODE_WHITESPACE));
         break;
-      case GUMBO_TAG_META: {
-        const char* name = attr(n, "name");
-        if (!name) name = attr(n, "property");
-        const char* equiv = attr(n, "http-equiv");
-        const char* content = attr(n, "content");
-        if (name && content) page.meta.emplace(name, content);
-        if (equiv && content && ascii_lower(equiv) == "refresh") {
-          std::string target = refresh_target(content);
-          if (!target.empty()) add_link(target, "redirect", "");
-        }
+      case GUMBO_TAG_META:
+        meta(n);
         break;
-      }
       case GUMBO_TAG_BASE:
         if (const char* h = attr(n, "href"); h && page.base_href.empty()) page.base_href = h;
         break;
       case GUMBO_TAG_A:
-      case GUMBO_TAG_AREA: {
-        const char* h = attr(n, "href");
-        if (!h) break;
-        std::string txt = inner_text(n);
-        if (txt.empty())
-          if (const char* ti = attr(n, "title")) txt = squash(ti);
-        if (const char* cls = attr(n, "class"); cls && std::strstr(cls, "CurrChnlCls") && !txt.empty()) page.crumbs.push_back(txt);
-        if (related_scope && !txt.empty() && page.related.size() < 20 && descends_from(n, related_scope))
-          page.related.push_back({h, "a", txt});
-        add_link(h, t == GUMBO_TAG_A ? "a" : "area", txt, n);
+      case GUMBO_TAG_AREA:
+        anchor(n, t == GUMBO_TAG_A ? "a" : "area");
         break;
-      }
       case GUMBO_TAG_IFRAME:
       case GUMBO_TAG_FRAME:
         if (const char* s = attr(n, "src")) add_link(s, t == GUMBO_TAG_IFRAME ? "iframe" : "frame", "");
@@ -322,25 +330,13 @@ struct Walker {
           if (std::string h = inner_text(n); !h.empty() && h.size() < 600) page.headline = std::move(h), headline_level = level;
         break;
       }
-      case GUMBO_TAG_STYLE: {
-        std::string css;
-        for (unsigned i = 0; i < n->v.element.children.length; ++i) {
-          auto c = static_cast<const GumboNode*>(n->v.element.children.data[i]);
-          if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA || c->type == GUMBO_NODE_WHITESPACE) css += c->v.text.text;
-        }
-        if (styles.size() < 64 && css.size() < (1 << 20)) styles.push_back(std::move(css));
+      case GUMBO_TAG_STYLE:
+        if (std::string css = own_text(n, GUMBO_NODE_WHITESPACE); styles.size() < 64 && css.size() < (1 << 20)) styles.push_back(std::move(css));
         break;
-      }
-      case GUMBO_TAG_SCRIPT: {
+      case GUMBO_TAG_SCRIPT:
         if (const char* s = attr(n, "src")) add_link(s, "script", "");
-        std::string body;
-        for (unsigned i = 0; i < n->v.element.children.length; ++i) {
-          auto c = static_cast<const GumboNode*>(n->v.element.children.data[i]);
-          if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA) body += c->v.text.text;
-        }
-        if (!body.empty()) scripts.push_back(std::move(body));
+        if (std::string body = own_text(n); !body.empty()) scripts.push_back(std::move(body));
         break;
-      }
       case GUMBO_TAG_LI:
       case GUMBO_TAG_TR:
       case GUMBO_TAG_DD:
@@ -389,39 +385,25 @@ std::string squash(std::string_view s) {
   return out;
 }
 
-Page parse(std::string_view html, const std::string& url, const Limits& limits, const std::vector<std::string_view>& stylesheets) {
-  Page page;
-  HtmlTree out = parse_html(html, limits, page);
-  Walker w{page, limits};
-  w.linked = &stylesheets;
-  w.page_host = url::host_of(url);
-  // Message lists and pages name a reply or a state of handling; most pages name none, and skip
-  // the message reading.
-  w.messages = contains_any(html, {"回复", "答复", "办结", "办理", "处理", "受理"});
-  w.walk(out->document);
-  w.mark_hidden();
-  std::string raw;
-  text_of(out->root, raw);
-  // Keep line structure but fold spaces within lines.
-  std::string text;
-  size_t start = 0;
-  while (start <= raw.size()) {
+// The page's text, a line per block, spaces folded within lines.
+static std::string visible_lines(const GumboNode* root) {
+  std::string raw, text;
+  text_of(root, raw);
+  for (size_t start = 0; start <= raw.size();) {
     size_t nl = raw.find('\n', start);
     if (nl == std::string::npos) nl = raw.size();
     std::string line = squash(std::string_view(raw).substr(start, nl - start));
-    if (!line.empty()) {
-      text += line;
-      text += '\n';
-    }
+    if (!line.empty()) (text += line) += '\n';
     start = nl + 1;
   }
-  page.text = std::move(text);
-  // A message list: its table, else two or more entries with status words; else the page may be
-  // one message.
-  if (page.messages.empty() && w.entries.size() >= 2) page.messages = std::move(w.entries);
-  if (page.messages.empty() && w.messages) page.message = message_page(page.text);
-  w.accessibility();
+  return text;
+}
 
+// What the page's inline scripts say: a TRS pager, Hanweb <datastore> list data (its links, items,
+// messages and text join the page), a redirect, the URLs they open, whether they fetch related
+// documents at view time, and what they write into the page — whose text is returned, to join the
+// page's text once its own reading is done.
+static std::string read_scripts(Walker& w, Page& page, const Limits& limits) {
   std::string written;
   for (const auto& s : w.scripts) {
     if (!page.pager)
@@ -469,6 +451,28 @@ Page parse(std::string_view html, const std::string& url, const Limits& limits, 
                    s.find("解读") != std::string::npos || s.find("jdhy") != std::string::npos;
     if (requests && related) page.related_by_script = true;
   }
+  return written;
+}
+
+Page parse(std::string_view html, const std::string& url, const Limits& limits, const std::vector<std::string_view>& stylesheets) {
+  Page page;
+  HtmlTree out = parse_html(html, limits, page);
+  Walker w{page, limits};
+  w.linked = &stylesheets;
+  w.page_host = url::host_of(url);
+  // Message lists and pages name a reply or a state of handling; most pages name none, and skip
+  // the message reading.
+  w.messages = contains_any(html, {"回复", "答复", "办结", "办理", "处理", "受理"});
+  w.walk(out->document);
+  w.mark_hidden();
+  page.text = visible_lines(out->root);
+  // A message list: its table, else two or more entries with status words; else the page may be
+  // one message.
+  if (page.messages.empty() && w.entries.size() >= 2) page.messages = std::move(w.entries);
+  if (page.messages.empty() && w.messages) page.message = message_page(page.text);
+  w.accessibility();
+
+  std::string written = read_scripts(w, page, limits);
   if (!page.messages.empty()) page.message.reset();  // a list (also one a datastore holds) is not one message
   reading::read_dates(page, url);
   reading::read_column(page);
