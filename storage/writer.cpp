@@ -20,6 +20,155 @@ std::string meta_json(const MetaTags& meta) {
   return o.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// One batch's statements, and how each kind of record becomes rows (std::visit over a Record). A
+// revisited page is its earlier row with this run's check: its text stays where it is.
+struct BatchRows {
+  BatchRows(sqlite::Connection& c, std::int64_t run, WarcWriter* warc, std::unordered_map<std::string, std::string>& check_warc)
+    : run_(run), warc_(warc), check_warc_(check_warc),
+      page(c.prepare(
+      "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
+      "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
+      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y, etag, last_modified) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")),
+      earlier(c.prepare("SELECT warc, revisit_of FROM pages WHERE id=?")),
+      revisit(c.prepare(
+      "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
+      "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
+      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y, etag, last_modified, revisit_of, text_of, carried) "
+      "SELECT ?1, site_id, url, final_url, status, error_kind, error, kind, ?2, content_type, charset, charset_source, 0, ?3, ?4, "
+      "title, meta, published, published_src, digest, CASE WHEN ?10 <> '' THEN ?10 ELSE duplicate_of END, redirects, NULL, ?5, column_name, document_date, id_numbers, "
+      "content_note, a11y, CASE WHEN ?6 <> '' THEN ?6 ELSE etag END, CASE WHEN ?7 <> '' THEN ?7 ELSE last_modified END, ?8, "
+      "CASE WHEN text_z IS NULL THEN text_of ELSE id END, ?11 FROM pages WHERE id=?9")),
+      link(c.prepare("INSERT INTO page_links (run_id, site_id, from_url, links) VALUES (?,?,?,?)")),
+      item(c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)")),
+      message(c.prepare(
+      "INSERT INTO messages (run_id, site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text, phone_numbers) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?)")),
+      dns(c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)")),
+      probe(c.prepare(
+      "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")),
+      frontier(c.prepare(
+      "INSERT INTO frontier (run_id, site_id, url, mode, depth, head, family, purpose, attempt) VALUES (?,?,?,?,?,?,?,?,?)")),
+      limit(c.prepare("INSERT OR IGNORE INTO crawl_limits (run_id, site_id, what) VALUES (?,?,?)")) {}
+
+  void operator()(EvidencedPage& rec) {
+    PageRecord* p = &rec.page;
+    if (rec.exchange && warc_) p->warc = warc_->write(*rec.exchange);
+    if (p->kind == PageKind::External || p->kind == PageKind::Attachment) {  // one check answers every site linking the URL
+      if (!p->warc.empty()) check_warc_.emplace(p->url, p->warc);
+      else if (auto it = check_warc_.find(p->url); it != check_warc_.end()) p->warc = it->second;
+    }
+    json redirects = json::array();
+    for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
+    page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
+        .bind(6, name(p->error_kind)).bind(7, p->error).bind(8, name(p->kind)).bind(9, p->depth).bind(10, p->content_type)
+        .bind(11, p->charset).bind(12, p->charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
+        .bind(15, p->fetched_at).bind(16, p->title).bind(17, meta_json(p->meta));
+    if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
+    page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
+        .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->text_z.empty() ? compress_text(p->text) : p->text_z)
+        .bind(24, p->warc).bind(25, p->column);
+    if (p->document_date) page.bind(26, p->document_date->iso()); else page.bind_null(26);
+    json ids = json::object();
+    if (p->id_count > 0) {
+      ids["count"] = p->id_count;
+      for (auto& n : p->id_numbers) ids["seen"].push_back({{"number", n.number}, {"context", n.context}});
+    }
+    page.bind(27, ids.dump(-1, ' ', false, json::error_handler_t::replace)).bind(28, p->content_note);
+    const Accessibility& a = p->a11y;
+    page.bind(29, p->kind == PageKind::Attachment || p->kind == PageKind::External
+                      ? std::string("{}")
+                      : json{{"images", a.images}, {"images_without_alt", a.images_without_alt}, {"fields", a.fields},
+                             {"fields_unlabeled", a.fields_unlabeled}, {"lang", a.lang}, {"entry", a.entry}}
+                            .dump());
+    page.bind(30, p->etag).bind(31, p->last_modified);
+    page.run();
+  }
+
+  void operator()(RevisitedPage& rec) {
+    earlier.bind(1, rec.prior_row);
+    std::string payload;  // the response that carried the payload, never another revisit
+    if (earlier.step()) payload = earlier.text(1).empty() ? earlier.text(0) : earlier.text(1);
+    earlier.reset();
+    std::string where = rec.exchange && warc_ && !payload.empty() ? warc_->write_revisit(*rec.exchange, payload) : "";
+    revisit.bind(1, run_).bind(2, rec.depth).bind(3, rec.elapsed_ms).bind(4, rec.fetched_at).bind(5, where.empty() ? payload : where)
+        .bind(6, rec.etag).bind(7, rec.last_modified).bind(8, where.empty() ? "" : payload).bind(9, rec.prior_row).bind(10, rec.duplicate_of).bind(11, int(rec.carried));
+    revisit.run();
+  }
+
+  void operator()(std::vector<LinkRecord>& rec) {
+    for (size_t i = 0, j; i < rec.size(); i = j) {  // a row per page (they come a page at a time)
+      auto& l = (rec)[i];
+      for (j = i + 1; j < rec.size() && rec[j].from_url == l.from_url && rec[j].site_id == l.site_id;) ++j;
+      link.bind(1, run_).bind_kept(2, l.site_id).bind_kept(3, l.from_url).bind_blob(4, rows::pack_links(&l, j - i));
+      link.run();
+    }
+  }
+
+  void operator()(std::vector<ItemRecord>& rec) {
+    for (auto& i : rec) {
+      item.bind(1, run_).bind_kept(2, i.site_id).bind_kept(3, i.list_url).bind_kept(4, i.url).bind_kept(5, i.title);
+      if (i.date) item.bind(6, i.date->iso()); else item.bind_null(6);
+      item.run();
+    }
+  }
+
+  void operator()(std::vector<MessageRecord>& rec) {
+    for (auto& m : rec) {
+      message.bind(1, run_).bind(2, m.site_id).bind(3, m.list_url).bind(4, m.url).bind(5, m.title);
+      if (m.left) message.bind(6, m.left->iso()); else message.bind_null(6);
+      if (m.replied) message.bind(7, m.replied->iso()); else message.bind_null(7);
+      message.bind(8, m.status).bind(9, m.unit).bind(10, int(m.reply_text)).bind(11, m.phone_numbers);
+      message.run();
+    }
+  }
+
+  void operator()(DnsRecord& rec) {
+    dns.bind(1, run_).bind(2, rec.host).bind(3, rec.type).bind(4, json(rec.answers).dump()).bind(5, rec.error)
+        .bind(6, rec.elapsed_ms);
+    dns.run();
+  }
+
+  void operator()(ProbeRecord& rec) {
+    probe.bind(1, run_).bind(2, rec.site_id).bind(3, rec.url).bind(4, rec.family).bind(5, name(rec.purpose))
+        .bind(6, rec.attempt).bind(7, rec.status).bind(8, rec.error).bind(9, rec.elapsed_ms).bind(10, rec.digest)
+        .bind_blob(11, compress_text(rec.text)).bind(12, rec.query);
+    probe.run();
+  }
+
+  void operator()(std::vector<FrontierRecord>& rec) {
+    for (auto& f : rec) {
+      frontier.bind(1, run_).bind_kept(2, f.site_id).bind_kept(3, f.url).bind(4, f.mode).bind(5, f.depth).bind(6, int(f.head))
+          .bind(7, f.family).bind(8, f.purpose).bind(9, f.attempt);
+      frontier.run();
+    }
+  }
+
+  void operator()(LimitRecord& rec) {
+    limit.bind(1, run_).bind(2, rec.site_id).bind(3, rec.what);
+    limit.run();
+  }
+
+  void operator()(std::shared_ptr<const Exchange>& rec) {
+    if (rec && warc_) warc_->write(*rec);
+  }
+
+  std::int64_t run_;
+  WarcWriter* warc_;
+  std::unordered_map<std::string, std::string>& check_warc_;
+  sqlite::Statement page;
+  sqlite::Statement earlier;
+  sqlite::Statement revisit;
+  sqlite::Statement link;
+  sqlite::Statement item;
+  sqlite::Statement message;
+  sqlite::Statement dns;
+  sqlite::Statement probe;
+  sqlite::Statement frontier;
+  sqlite::Statement limit;
+};
+
 }  // namespace
 
 Writer::Writer(const std::string& db_path, std::int64_t run, WarcOptions warc)
@@ -110,118 +259,8 @@ void Writer::loop() {
 
 void Writer::write(sqlite::Connection& c, std::vector<Record>& batch) {
   sqlite::Transaction tx(c);
-  auto page = c.prepare(
-      "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
-      "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
-      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y, etag, last_modified) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  // A revisited page is its earlier row with this run's check: its text stays where it is.
-  auto earlier = c.prepare("SELECT warc, revisit_of FROM pages WHERE id=?");
-  auto revisit = c.prepare(
-      "INSERT OR REPLACE INTO pages (run_id, site_id, url, final_url, status, error_kind, error, kind, depth, content_type, "
-      "charset, charset_source, bytes, elapsed_ms, fetched_at, title, meta, published, published_src, digest, duplicate_of, "
-      "redirects, text_z, warc, column_name, document_date, id_numbers, content_note, a11y, etag, last_modified, revisit_of, text_of, carried) "
-      "SELECT ?1, site_id, url, final_url, status, error_kind, error, kind, ?2, content_type, charset, charset_source, 0, ?3, ?4, "
-      "title, meta, published, published_src, digest, CASE WHEN ?10 <> '' THEN ?10 ELSE duplicate_of END, redirects, NULL, ?5, column_name, document_date, id_numbers, "
-      "content_note, a11y, CASE WHEN ?6 <> '' THEN ?6 ELSE etag END, CASE WHEN ?7 <> '' THEN ?7 ELSE last_modified END, ?8, "
-      "CASE WHEN text_z IS NULL THEN text_of ELSE id END, ?11 FROM pages WHERE id=?9");
-  auto link = c.prepare("INSERT INTO page_links (run_id, site_id, from_url, links) VALUES (?,?,?,?)");
-  auto item = c.prepare("INSERT INTO items (run_id, site_id, list_url, url, title, date) VALUES (?,?,?,?,?,?)");
-  auto message = c.prepare(
-      "INSERT INTO messages (run_id, site_id, list_url, url, title, left_date, replied_date, status, unit, reply_text, phone_numbers) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-  auto dns = c.prepare("INSERT OR REPLACE INTO dns (run_id, host, type, answers, error, elapsed_ms) VALUES (?,?,?,?,?,?)");
-  auto probe = c.prepare(
-      "INSERT INTO probes (run_id, site_id, url, family, purpose, attempt, status, error, elapsed_ms, digest, text_z, query) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  auto frontier = c.prepare(
-      "INSERT INTO frontier (run_id, site_id, url, mode, depth, head, family, purpose, attempt) VALUES (?,?,?,?,?,?,?,?,?)");
-  auto limit = c.prepare("INSERT OR IGNORE INTO crawl_limits (run_id, site_id, what) VALUES (?,?,?)");
-  for (auto& rec : batch) {
-    if (auto* ep = std::get_if<EvidencedPage>(&rec)) {
-      PageRecord* p = &ep->page;
-      if (ep->exchange && warc_) p->warc = warc_->write(*ep->exchange);
-      if (p->kind == PageKind::External || p->kind == PageKind::Attachment) {  // one check answers every site linking the URL
-        if (!p->warc.empty()) check_warc_.emplace(p->url, p->warc);
-        else if (auto it = check_warc_.find(p->url); it != check_warc_.end()) p->warc = it->second;
-      }
-      json redirects = json::array();
-      for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
-      page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
-          .bind(6, name(p->error_kind)).bind(7, p->error).bind(8, name(p->kind)).bind(9, p->depth).bind(10, p->content_type)
-          .bind(11, p->charset).bind(12, p->charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
-          .bind(15, p->fetched_at).bind(16, p->title).bind(17, meta_json(p->meta));
-      if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
-      page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
-          .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->text_z.empty() ? compress_text(p->text) : p->text_z)
-          .bind(24, p->warc).bind(25, p->column);
-      if (p->document_date) page.bind(26, p->document_date->iso()); else page.bind_null(26);
-      json ids = json::object();
-      if (p->id_count > 0) {
-        ids["count"] = p->id_count;
-        for (auto& n : p->id_numbers) ids["seen"].push_back({{"number", n.number}, {"context", n.context}});
-      }
-      page.bind(27, ids.dump(-1, ' ', false, json::error_handler_t::replace)).bind(28, p->content_note);
-      const Accessibility& a = p->a11y;
-      page.bind(29, p->kind == PageKind::Attachment || p->kind == PageKind::External
-                        ? std::string("{}")
-                        : json{{"images", a.images}, {"images_without_alt", a.images_without_alt}, {"fields", a.fields},
-                               {"fields_unlabeled", a.fields_unlabeled}, {"lang", a.lang}, {"entry", a.entry}}
-                              .dump());
-      page.bind(30, p->etag).bind(31, p->last_modified);
-      page.run();
-    } else if (auto* rp = std::get_if<RevisitedPage>(&rec)) {
-      earlier.bind(1, rp->prior_row);
-      std::string payload;  // the response that carried the payload, never another revisit
-      if (earlier.step()) payload = earlier.text(1).empty() ? earlier.text(0) : earlier.text(1);
-      earlier.reset();
-      std::string where = rp->exchange && warc_ && !payload.empty() ? warc_->write_revisit(*rp->exchange, payload) : "";
-      revisit.bind(1, run_).bind(2, rp->depth).bind(3, rp->elapsed_ms).bind(4, rp->fetched_at).bind(5, where.empty() ? payload : where)
-          .bind(6, rp->etag).bind(7, rp->last_modified).bind(8, where.empty() ? "" : payload).bind(9, rp->prior_row).bind(10, rp->duplicate_of).bind(11, int(rp->carried));
-      revisit.run();
-    } else if (auto* ls = std::get_if<std::vector<LinkRecord>>(&rec)) {
-      for (size_t i = 0, j; i < ls->size(); i = j) {  // a row per page (they come a page at a time)
-        auto& l = (*ls)[i];
-        for (j = i + 1; j < ls->size() && (*ls)[j].from_url == l.from_url && (*ls)[j].site_id == l.site_id;) ++j;
-        link.bind(1, run_).bind_kept(2, l.site_id).bind_kept(3, l.from_url).bind_blob(4, rows::pack_links(&l, j - i));
-        link.run();
-      }
-    } else if (auto* is = std::get_if<std::vector<ItemRecord>>(&rec)) {
-      for (auto& i : *is) {
-        item.bind(1, run_).bind_kept(2, i.site_id).bind_kept(3, i.list_url).bind_kept(4, i.url).bind_kept(5, i.title);
-        if (i.date) item.bind(6, i.date->iso()); else item.bind_null(6);
-        item.run();
-      }
-    } else if (auto* ms = std::get_if<std::vector<MessageRecord>>(&rec)) {
-      for (auto& m : *ms) {
-        message.bind(1, run_).bind(2, m.site_id).bind(3, m.list_url).bind(4, m.url).bind(5, m.title);
-        if (m.left) message.bind(6, m.left->iso()); else message.bind_null(6);
-        if (m.replied) message.bind(7, m.replied->iso()); else message.bind_null(7);
-        message.bind(8, m.status).bind(9, m.unit).bind(10, int(m.reply_text)).bind(11, m.phone_numbers);
-        message.run();
-      }
-    } else if (auto* d = std::get_if<DnsRecord>(&rec)) {
-      dns.bind(1, run_).bind(2, d->host).bind(3, d->type).bind(4, json(d->answers).dump()).bind(5, d->error)
-          .bind(6, d->elapsed_ms);
-      dns.run();
-    } else if (auto* pr = std::get_if<ProbeRecord>(&rec)) {
-      probe.bind(1, run_).bind(2, pr->site_id).bind(3, pr->url).bind(4, pr->family).bind(5, name(pr->purpose))
-          .bind(6, pr->attempt).bind(7, pr->status).bind(8, pr->error).bind(9, pr->elapsed_ms).bind(10, pr->digest)
-          .bind_blob(11, compress_text(pr->text)).bind(12, pr->query);
-      probe.run();
-    } else if (auto* fs = std::get_if<std::vector<FrontierRecord>>(&rec)) {
-      for (auto& f : *fs) {
-        frontier.bind(1, run_).bind_kept(2, f.site_id).bind_kept(3, f.url).bind(4, f.mode).bind(5, f.depth).bind(6, int(f.head))
-            .bind(7, f.family).bind(8, f.purpose).bind(9, f.attempt);
-        frontier.run();
-      }
-    } else if (auto* l = std::get_if<LimitRecord>(&rec)) {
-      limit.bind(1, run_).bind(2, l->site_id).bind(3, l->what);
-      limit.run();
-    } else if (auto* e = std::get_if<std::shared_ptr<const Exchange>>(&rec)) {
-      if (*e && warc_) warc_->write(**e);
-    }
-  }
+  BatchRows rows(c, run_, warc_.get(), check_warc_);
+  for (auto& rec : batch) std::visit(rows, rec);
   if (warc_) warc_->flush();  // the evidence is in the file before the pages citing it commit
   tx.commit();
 }
