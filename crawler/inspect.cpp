@@ -113,9 +113,12 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   return j;
 }
 
-std::string inspect_summary(const nlohmann::json& j) {
-  std::ostringstream o;
-  auto str = [](const nlohmann::json& v) { return v.is_null() ? std::string("—") : v.is_string() ? v.get<std::string>() : v.dump(); };
+namespace {
+
+std::string str(const nlohmann::json& v) { return v.is_null() ? std::string("—") : v.is_string() ? v.get<std::string>() : v.dump(); }
+
+// What the page is and says: its reading (with the candidates weighed), CMS, links, messages.
+void reading_lines(const nlohmann::json& j, std::ostream& o) {
   o << "URL           " << str(j["url"]) << "\n"
     << "charset       " << str(j["charset"]) << " (" << str(j["charset_source"]) << ")\n"
     << "title         " << str(j["title"]) << "\n"
@@ -160,6 +163,10 @@ std::string inspect_summary(const nlohmann::json& j) {
       msg(j["messages"][i]);
     }
   }
+}
+
+// What the content rules look at: ID and phone numbers, hidden links, wording, identifiers, metas.
+void content_lines(const nlohmann::json& j, std::ostream& o) {
   o << "\nID numbers    " << j["id_numbers"]["count"].get<size_t>();
   for (auto& s : j["id_numbers"]["seen"]) o << "\n              " << s["number"].get<std::string>() << "  " << s["context"].get<std::string>();
   if (j.contains("phone_numbers")) {
@@ -195,6 +202,14 @@ std::string inspect_summary(const nlohmann::json& j) {
     << "meta          ";
   for (auto& [k, v] : j["meta"].items()) o << k << "=" << v.get<std::string>() << "  ";
   o << "\n";
+}
+
+}  // namespace
+
+std::string inspect_summary(const nlohmann::json& j) {
+  std::ostringstream o;
+  reading_lines(j, o);
+  content_lines(j, o);
   return o.str();
 }
 
