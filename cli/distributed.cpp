@@ -215,6 +215,89 @@ std::int64_t plan_run(const PlanOptions& o) {
   return run;
 }
 
+namespace {
+
+// Claims up to o.batch units of one run (another run's unit waits for the next batch). Empty when
+// none is open, or when the database is away for a while (then `shared` is reset: what was
+// claimed expires).
+std::vector<Lease> claim_batch(std::unique_ptr<SharedStore>& shared, const WorkerOptions& o, const std::string& owner,
+                               std::chrono::seconds ttl, int worked, bool& idle) {
+  std::vector<Lease> batch;
+  try {
+    if (!shared) shared = std::make_unique<SharedStore>(o.uri);
+    while (int(batch.size()) < o.batch && (o.max_units == 0 || worked + int(batch.size()) < o.max_units)) {
+      auto l = shared->claim(owner, ttl, o.max_attempts);
+      if (!l) break;
+      if (!batch.empty() && l->run != batch.front().run) {
+        shared->release(*l);
+        break;
+      }
+      batch.push_back(std::move(*l));
+    }
+    idle = batch.empty() && shared->open_units() == 0;
+  } catch (const pg::Error& e) {
+    spdlog::warn("worker: {}; retrying in 2 s", e.what());
+    shared.reset();
+    batch.clear();
+  }
+  return batch;
+}
+
+// Crawls, audits and reports the batch's sites as one job into `dir`, puts its database and WARC
+// files in the artifact store, and publishes each unit whose lease still holds. Returns how many.
+int crawl_and_publish(const std::vector<Lease>& batch, const std::vector<Site>& sites, const std::string& units, const Config& cfg,
+                      const Date& today, const fs::path& dir, DirectoryArtifacts& artifacts, Heartbeat& beat, SharedStore& shared,
+                      const std::string& owner) {
+  std::int64_t run_id = batch.front().run;
+  fs::path db = dir / "govaudit.db", out = dir / "out";
+  std::string prefix = "run-" + std::to_string(run_id) + "/units-" + units + "-g" + std::to_string(batch.front().generation) + "/";
+  std::vector<Finding> findings;
+  std::vector<std::string> evidence;  // per finding: its WARC record under the artifact store
+  std::map<std::string, SiteResult> results;
+  std::map<std::string, SiteMeasures> measures;
+  {
+    Store store(db.string());
+    auto job = run_job(store, db.string(), cfg, sites, today, json{{"job", "worker"}, {"run", run_id}, {"units", units}}.dump(), out,
+                       {out / "warc", false});
+    findings = store.findings(job.audit.run);
+    for (auto& f : findings) {
+      std::string loc = store.page_warc(job.crawl.run, f.site_id, f.url);
+      evidence.push_back(loc.empty() ? "" : prefix + loc);
+    }
+    for (auto& [id, s] : store.site_summaries(job.crawl.run)) results[id] = {id, s.status, s.error, s.pages, s.checked};
+    measures = store.site_measures(job.audit.run);
+  }  // closed: the database file is whole before it is copied
+  std::vector<Artifact> files;
+  artifacts.put(db.string(), prefix + "govaudit.db");
+  files.push_back({prefix + "govaudit.db", "db", std::int64_t(fs::file_size(db))});
+  if (fs::exists(out / "warc"))
+    for (auto& e : fs::directory_iterator(out / "warc")) {
+      artifacts.put(e.path().string(), prefix + "warc/" + e.path().filename().string());
+      files.push_back({prefix + "warc/" + e.path().filename().string(), "warc", std::int64_t(fs::file_size(e.path()))});
+    }
+  int published = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Lease& l = batch[i];
+    Publication pub;
+    std::set<std::string> mine;
+    for (auto& s : l.sites) mine.insert(s.id), pub.sites.push_back(results[s.id]);
+    pub.measures = published_measures(measures, mine, prefix);
+    for (size_t k = 0; k < findings.size(); ++k)
+      if (mine.count(findings[k].site_id)) pub.findings.push_back(findings[k]), pub.evidence.push_back(evidence[k]);
+    pub.artifacts = files;
+    if (beat.lost(i) || !shared.publish(l, pub)) {
+      spdlog::warn("worker {}: unit {} of run {} was taken over (generation {} no longer holds the lease); nothing published", owner,
+                   l.unit, l.run, l.generation);
+      continue;
+    }
+    ++published;
+    spdlog::info("worker {}: published unit {} of run {}: {} findings, {} sites", owner, l.unit, l.run, pub.findings.size(), pub.sites.size());
+  }
+  return published;
+}
+
+}  // namespace
+
 int run_worker(const WorkerOptions& o) {
   std::string owner = o.name;
   if (owner.empty()) {
@@ -229,25 +312,9 @@ int run_worker(const WorkerOptions& o) {
   while (o.max_units == 0 || worked < o.max_units) {
     // A batch of units of one run, crawled together by one engine: a worker keeps its machine as
     // busy as one `govaudit run` over the same sites would (units one by one left it mostly waiting).
-    std::vector<Lease> batch;
-    try {
-      if (!shared) shared = std::make_unique<SharedStore>(o.uri);
-      while (int(batch.size()) < o.batch && (o.max_units == 0 || worked + int(batch.size()) < o.max_units)) {
-        auto l = shared->claim(owner, ttl, o.max_attempts);
-        if (!l) break;
-        if (!batch.empty() && l->run != batch.front().run) {  // another run: it waits for the next batch
-          shared->release(*l);
-          break;
-        }
-        batch.push_back(std::move(*l));
-      }
-      if (batch.empty() && o.exit_when_idle && shared->open_units() == 0) break;
-    } catch (const pg::Error& e) {
-      // The database went away for a while: wait and ask again; what was claimed expires.
-      spdlog::warn("worker: {}; retrying in 2 s", e.what());
-      shared.reset();
-      batch.clear();
-    }
+    bool idle = false;
+    std::vector<Lease> batch = claim_batch(shared, o, owner, ttl, worked, idle);
+    if (batch.empty() && idle && o.exit_when_idle) break;
     if (batch.empty()) {
       std::this_thread::sleep_for(std::chrono::seconds(2));
       continue;
@@ -272,54 +339,11 @@ int run_worker(const WorkerOptions& o) {
       cfg.notify.webhook.clear();  // a unit is part of a run, not a run: no message per unit
       Date today = *Date::parse_iso(run->today);
       if (run->kind == "audit") {  // re-judging: each unit's database, as its crawl left it, with this run's rules
-        for (size_t i = 0; i < batch.size(); ++i) {
+        for (size_t i = 0; i < batch.size(); ++i)
           if (judge(batch[i], cfg, today, dir, artifacts, beat.lost(i), *shared)) ++published;
-        }
         continue;
       }
-      fs::path db = dir / "govaudit.db", out = dir / "out";
-      std::string prefix = "run-" + std::to_string(run_id) + "/units-" + units + "-g" + std::to_string(batch.front().generation) + "/";
-      std::vector<Finding> findings;
-      std::vector<std::string> evidence;  // per finding: its WARC record under the artifact store
-      std::map<std::string, SiteResult> results;
-      std::map<std::string, SiteMeasures> measures;
-      {
-        Store store(db.string());
-        auto job = run_job(store, db.string(), cfg, sites, today, json{{"job", "worker"}, {"run", run_id}, {"units", units}}.dump(), out,
-                           {out / "warc", false});
-        findings = store.findings(job.audit.run);
-        for (auto& f : findings) {
-          std::string loc = store.page_warc(job.crawl.run, f.site_id, f.url);
-          evidence.push_back(loc.empty() ? "" : prefix + loc);
-        }
-        for (auto& [id, s] : store.site_summaries(job.crawl.run)) results[id] = {id, s.status, s.error, s.pages, s.checked};
-        measures = store.site_measures(job.audit.run);
-      }  // closed: the database file is whole before it is copied
-      std::vector<Artifact> files;
-      artifacts.put(db.string(), prefix + "govaudit.db");
-      files.push_back({prefix + "govaudit.db", "db", std::int64_t(fs::file_size(db))});
-      if (fs::exists(out / "warc"))
-        for (auto& e : fs::directory_iterator(out / "warc")) {
-          artifacts.put(e.path().string(), prefix + "warc/" + e.path().filename().string());
-          files.push_back({prefix + "warc/" + e.path().filename().string(), "warc", std::int64_t(fs::file_size(e.path()))});
-        }
-      for (size_t i = 0; i < batch.size(); ++i) {
-        const Lease& l = batch[i];
-        Publication pub;
-        std::set<std::string> mine;
-        for (auto& s : l.sites) mine.insert(s.id), pub.sites.push_back(results[s.id]);
-        pub.measures = published_measures(measures, mine, prefix);
-        for (size_t k = 0; k < findings.size(); ++k)
-          if (mine.count(findings[k].site_id)) pub.findings.push_back(findings[k]), pub.evidence.push_back(evidence[k]);
-        pub.artifacts = files;
-        if (beat.lost(i) || !shared->publish(l, pub)) {
-          spdlog::warn("worker {}: unit {} of run {} was taken over (generation {} no longer holds the lease); nothing published", owner,
-                       l.unit, l.run, l.generation);
-          continue;
-        }
-        ++published;
-        spdlog::info("worker {}: published unit {} of run {}: {} findings, {} sites", owner, l.unit, l.run, pub.findings.size(), pub.sites.size());
-      }
+      published += crawl_and_publish(batch, sites, units, cfg, today, dir, artifacts, beat, *shared, owner);
     } catch (const std::exception& e) {
       spdlog::error("worker {}: units {} of run {} failed: {}", owner, units, run_id, e.what());
       try {
