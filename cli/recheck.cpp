@@ -81,6 +81,29 @@ RecheckSource sqlite_recheck_source(Store& store, const std::string& db_path, st
   return src;
 }
 
+// A claim's verdict from what its pages answered this time and the findings judged on them.
+static Recheck verdict(const Claim& c, std::int64_t audit_run, const std::map<std::string, const PageRecord*>& got,
+                const std::set<ReviewKey>& found) {
+  const Finding& f = c.sf.finding;
+  Recheck r{0, f.site_id, f.rule, f.subject, audit_run, RecheckResult::Unmeasured, "", "", ""};
+  if (c.urls.empty()) {
+    r.note = "该规则需完整采集才能判断，留待下次全面检测";
+    return r;
+  }
+  // The page the rule reads must have answered (a broken link's target may answer anything).
+  auto page = got.find(c.urls.front());
+  bool ok = page != got.end() && page->second->error_kind == ErrorKind::None && page->second->status >= 200 && page->second->status < 400;
+  if (!ok) {
+    r.note = "复查时页面未能获取：" + c.urls.front();
+  } else if ((f.rule == "columns.stale" || f.rule == "columns.empty") && found.count({f.site_id, "columns.missing", f.subject})) {
+    r.note = "复查页面中未识别出该栏目";
+  } else {
+    r.result = found.count(key_of(f)) ? RecheckResult::Failed : RecheckResult::Passed;
+    r.note = "复查页面：" + c.urls.front();
+  }
+  return r;
+}
+
 RecheckSummary recheck_claims(Campaign& campaign, std::int64_t audit_run, const RecheckSource& src, const Config& cfg) {
   RecheckSummary out;
   out.audit_run = audit_run;
@@ -142,25 +165,11 @@ RecheckSummary recheck_claims(Campaign& campaign, std::int64_t audit_run, const 
   }
 
   for (auto& c : claims) {
-    const Finding& f = c.sf.finding;
-    Recheck r{0, f.site_id, f.rule, f.subject, audit_run, RecheckResult::Unmeasured, "", "", ""};
-    if (c.urls.empty()) {
-      r.note = "该规则需完整采集才能判断，留待下次全面检测";
-    } else {
-      // The page the rule reads must have answered (a broken link's target may answer anything).
-      const auto& got = answered[f.site_id];
-      auto page = got.find(c.urls.front());
-      bool ok = page != got.end() && page->second->error_kind == ErrorKind::None && page->second->status >= 200 && page->second->status < 400;
-      if (!ok) {
-        r.note = "复查时页面未能获取：" + c.urls.front();
-      } else if ((f.rule == "columns.stale" || f.rule == "columns.empty") && found.count({f.site_id, "columns.missing", f.subject})) {
-        r.note = "复查页面中未识别出该栏目";
-      } else {
-        r.result = found.count(key_of(f)) ? RecheckResult::Failed : RecheckResult::Passed;
-        r.note = "复查页面：" + c.urls.front();
-        std::string loc = rstore->page_warc(rrun, f.site_id, c.urls.size() > 1 && f.rule == "links.broken" ? c.urls[1] : c.urls.front());
-        r.warc = loc.empty() ? "" : evidence_prefix + loc;
-      }
+    Recheck r = verdict(c, audit_run, answered[c.sf.finding.site_id], found);
+    if (r.result != RecheckResult::Unmeasured) {
+      const Finding& f = c.sf.finding;
+      std::string loc = rstore->page_warc(rrun, f.site_id, c.urls.size() > 1 && f.rule == "links.broken" ? c.urls[1] : c.urls.front());
+      r.warc = loc.empty() ? "" : evidence_prefix + loc;
     }
     campaign.add_recheck(r);
     out.results.push_back(std::move(r));
