@@ -188,17 +188,9 @@ std::string Console::units_table(const Principal& p, std::int64_t run) {
   return b + "</table>";
 }
 
-HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Params& q) {
-  auto loaded = report_for(p, run);
-  if (!loaded) return html(frame("未找到", "<p>没有这个测评批次。</p>", &p), 404);
-  const ReportData& d = loaded->data;
-  RunSummary sum = summarize(d);
-  auto param = [&](const char* k) { auto it = q.find(k); return it == q.end() ? std::string() : it->second; };
-  std::string site = param("site"), category = param("category"), rule = param("rule"), review_f = param("review"), hist = param("history");
-  std::string srun = std::to_string(run);
-
+// The run's overview, from the same summary the report files are written from.
+static std::string run_overview(const ReportData& d, RunSummary& sum, const std::string& srun) {
   std::string b = "<h1>第 " + srun + " 批测评（" + html_escape(d.audit.today) + "）</h1>";
-  // The overview, from the same summary the report files are written from.
   if (auto line = not_audited_line(sum); !line.empty()) b += "<p class=\"fail\">" + html_escape(line) + "。</p>";
   b += "<p>网站 " + std::to_string(d.sites.size()) + " 个，不合格 <span class=\"fail\">" + std::to_string(sum.failed) + "</span> 个；计入问题 " +
        std::to_string(d.findings.size() - sum.manual.size()) + " 项，需人工核查 " + std::to_string(sum.manual.size()) + " 项，已复核排除 " +
@@ -214,13 +206,30 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
          std::to_string(s.pages) + "</td><td>" + v.score_text() + "</td><td><span class=\"" + (v.pass ? "pass" : "fail") + "\">" +
          v.conclusion() + "</span></td><td>" + vetoes + "</td><td>" + std::to_string(sum.by_site[s.site.id].size()) + "</td></tr>";
   }
-  b += "</table>" + units_table(p, run) + "<h2>问题分类</h2><table>";
+  return b + "</table>";
+}
+
+// The findings by category, as bars.
+static std::string category_bars(const RunSummary& sum) {
+  std::string b = "<h2>问题分类</h2><table>";
   int most = 1;
   for (auto& [c, n] : sum.by_category) most = std::max(most, n);
   for (auto& [c, n] : sum.by_category)
     b += "<tr><td style=\"width:18%\">" + html_escape(c) + "</td><td><span class=\"bar\" style=\"width:" + std::to_string(n * 600 / most) +
          "px\"></span> " + std::to_string(n) + "</td></tr>";
-  b += "</table>";
+  return b + "</table>";
+}
+
+HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Params& q) {
+  auto loaded = report_for(p, run);
+  if (!loaded) return html(frame("未找到", "<p>没有这个测评批次。</p>", &p), 404);
+  const ReportData& d = loaded->data;
+  RunSummary sum = summarize(d);
+  auto param = [&](const char* k) { auto it = q.find(k); return it == q.end() ? std::string() : it->second; };
+  std::string site = param("site"), category = param("category"), rule = param("rule"), review_f = param("review"), hist = param("history");
+  std::string srun = std::to_string(run);
+
+  std::string b = run_overview(d, sum, srun) + units_table(p, run) + category_bars(sum);
 
   // Filters and the findings, with their ids (the handle of the console and the API).
   std::set<std::string> cats, rules;
