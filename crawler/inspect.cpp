@@ -8,6 +8,7 @@
 #include "crawler/extract/cms.hpp"
 #include "crawler/extract/extract.hpp"
 #include "crawler/extract/page_record.hpp"
+#include "crawler/extract/reading.hpp"
 #include "model/id_number.hpp"
 #include "model/phone_number.hpp"
 #include "model/url.hpp"
@@ -19,6 +20,7 @@ nlohmann::json inspect_page(std::string_view body, std::string_view content_type
   using nlohmann::json;
   auto dec = charset::decode(body, content_type);
   auto page = extract::parse(dec.text, page_url, {}, stylesheets);
+  reading::weigh_text_dates(page);  // what else the text dates, for the reader of this output
   auto me = url::parts(page_url);
   std::set<std::string> internal, external;
   json related = json::array();

@@ -330,17 +330,22 @@ void read_dates(extract::Page& page, const std::string& url) {
   for (const char* k : {"Maketime", "lastmodifiedtime", "LastModifiedTime", "others"})
     if (auto it = page.meta.find(k); it != page.meta.end() && k != meta_key)
       if (auto d = dates::first(it->second)) seen.push_back({d->iso(), std::string("meta ") + k, "when the page was made, not published"});
-  // The other dates of the text, and why a reader passes them over (at most 12).
+  page.document_date = document_label(t);
+}
+
+void weigh_text_dates(extract::Page& page) {
+  std::string_view t = page.text;
+  auto& seen = page.date_reading;
   for (auto& f : dates::find_all(t)) {
     if (seen.size() >= 16) break;
     if (std::any_of(seen.begin(), seen.end(), [&](auto& c) { return c.value == f.date.iso(); })) continue;
     size_t a = t.rfind('\n', f.pos), b = t.find('\n', f.pos);
     a = a == std::string_view::npos ? 0 : a + 1;
     std::string_view line = t.substr(a, (b == std::string_view::npos ? t.size() : b) - a);
-    std::string shown(line.substr(0, 60));
-    seen.push_back({f.date.iso(), "text: " + extract::squash(shown), why_not(line, page, f.date)});
+    size_t cut = std::min<size_t>(line.size(), 60);
+    while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+    seen.push_back({f.date.iso(), "text: " + extract::squash(line.substr(0, cut)), why_not(line, page, f.date)});
   }
-  page.document_date = document_label(t);
 }
 
 // The column a reader sees: the breadcrumb's last column step where the breadcrumb goes below the

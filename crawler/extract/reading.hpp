@@ -21,10 +21,13 @@ std::optional<Date> document_label(std::string_view text);
 // Fills page.published / published_source ("label", "header", "meta", "url"), page.meta_published
 // and page.document_date, in the order a reader goes: a labelled date on the page, the date line
 // under the title, the page's meta tags, and only then the URL. page.date_reading lists what was
-// weighed: the taken date first, then the other sources and the other dates of the text, each
-// with why it is not the publication date (another kind of date, a build stamp, a copyright line,
-// a list item, a clock).
+// weighed: the taken date first, then the other sources, each with why it came after.
 void read_dates(extract::Page& page, const std::string& url);
+
+// Adds the other dates of the page's text to page.date_reading (at most 16 candidates in all), each
+// with why it is not the publication date (another kind of date, a build stamp, a copyright line,
+// a list item, a clock). For inspect only: the crawl does not need it.
+void weigh_text_dates(extract::Page& page);
 
 // Fills page.column and page.column_reading: the breadcrumb's last column step (TRS CurrChnlCls
 // links, a 当前位置 line or an unlabelled 首页 > … line, without a trailing 正文 / 信息详情 step) when

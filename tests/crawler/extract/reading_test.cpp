@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace govaudit;
 
 namespace {
@@ -45,6 +47,20 @@ TEST(Reading, AnUnlabelledDateBesideTheSourceUnderTheTitle) {
   }
   auto meeting = read("<h1>关于召开全县安全生产工作会议的通知</h1><p>会议时间：2023-05-08</p><p>正文</p>");
   EXPECT_FALSE(meeting.published && meeting.published->iso() == "2023-05-08");
+}
+
+TEST(Reading, EveryDateWeighedSaysWhyItWasNotTaken) {
+  auto p = extract::parse("<html><head><meta name=\"PubDate\" content=\"2024-06-03\"></head><body>"
+                          "<h1>关于开展全县安全生产大检查的通知</h1><p>日期：2024-05-30 10:10</p><p>检查开始时间：2024-06-10</p>"
+                          "<p>Produced By CMS publishdate:2024/01/05 22:09:58</p></body></html>", "http://x.gov.cn/a.html");
+  reading::weigh_text_dates(p);
+  std::map<std::string, std::string> why;
+  for (auto& c : p.date_reading) why[c.value + " " + c.from.substr(0, 4)] = c.rejected;
+  EXPECT_EQ(p.date_reading.front().value, "2024-05-30");
+  EXPECT_EQ(p.date_reading.front().rejected, "");
+  EXPECT_EQ(why["2024-06-03 meta"], "the page shows another date; a reader trusts it over the meta");
+  EXPECT_EQ(why["2024-06-10 text"], "a date of another kind (开始)");
+  EXPECT_EQ(why["2024-01-05 text"], "a build stamp of the page");
 }
 
 TEST(Reading, WhatThePageShowsWinsOverItsMeta) {
