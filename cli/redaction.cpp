@@ -50,7 +50,7 @@ void install_logger(const std::vector<std::string>& secrets) {
   auto logger = std::make_shared<spdlog::logger>("govaudit", sink);
   spdlog::set_default_logger(logger);
   // On a terminal the crawl's live progress line is cleared before a log line is written over it.
-  spdlog::set_pattern(std::string(isatty(STDERR_FILENO) ? "\r\033[K" : "") + "%H:%M:%S %^%l%$ %v");
+  spdlog::set_pattern(std::string(isatty(STDERR_FILENO) ? "\r\033[K" : "") + (getenv("GOVAUDIT_LOG_MS") ? "%H:%M:%S.%e %^%l%$ %v" : "%H:%M:%S %^%l%$ %v"));
 }
 
 }  // namespace govaudit

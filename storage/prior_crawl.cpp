@@ -26,7 +26,13 @@ struct Entry {
 
 class StoredCrawl : public PriorCrawl {
  public:
-  explicit StoredCrawl(const std::string& path) : db_(path, false) {}
+  explicit StoredCrawl(const std::string& path)
+    : db_(path, false),
+      links_(db_.prepare("SELECT links FROM page_links WHERE rowid BETWEEN ? AND ? AND site_id=? AND from_url=?")),
+      items_(db_.prepare("SELECT url, title, date FROM items WHERE rowid BETWEEN ? AND ? AND site_id=? AND list_url=? ORDER BY rowid")),
+      messages_(db_.prepare(
+          "SELECT list_url, url, title, left_date, replied_date, status, unit, reply_text, phone_numbers FROM messages "
+          "WHERE rowid BETWEEN ? AND ? AND site_id=? AND (list_url=?4 OR (list_url='' AND url=?4)) ORDER BY rowid")) {}
 
   // One site's pages of its last finished crawl before `current`; false when there is none.
   bool load(std::int64_t current, const std::string& site) {
@@ -79,7 +85,8 @@ class StoredCrawl : public PriorCrawl {
     if (it == by_url_.end()) return;
     const Entry& e = it->second;
     if (e.links.last >= e.links.first) {
-      auto st = db_.prepare("SELECT links FROM page_links WHERE rowid BETWEEN ? AND ? AND site_id=? AND from_url=?");
+      auto& st = links_;
+      st.reset();
       st.bind(1, e.links.first).bind(2, e.links.last).bind(3, site_id).bind(4, url);
       while (st.step()) {
         rows::PackedLinks packed(st.blob_view(0));
@@ -88,15 +95,15 @@ class StoredCrawl : public PriorCrawl {
       }
     }
     if (e.items.last >= e.items.first) {
-      auto st = db_.prepare("SELECT url, title, date FROM items WHERE rowid BETWEEN ? AND ? AND site_id=? AND list_url=? ORDER BY rowid");
+      auto& st = items_;
+      st.reset();
       st.bind(1, e.items.first).bind(2, e.items.last).bind(3, site_id).bind(4, url);
       while (st.step())
         items.push_back({site_id, url, st.text(0), st.text(1), st.is_null(2) ? std::nullopt : Date::parse_iso(st.text(2))});
     }
     if (e.messages.last >= e.messages.first) {
-      auto st = db_.prepare(
-          "SELECT list_url, url, title, left_date, replied_date, status, unit, reply_text, phone_numbers FROM messages "
-          "WHERE rowid BETWEEN ? AND ? AND site_id=? AND (list_url=?4 OR (list_url='' AND url=?4)) ORDER BY rowid");
+      auto& st = messages_;
+      st.reset();
       st.bind(1, e.messages.first).bind(2, e.messages.last).bind(3, site_id).bind(4, url);
       auto date = [&](int c) { return st.is_null(c) ? std::nullopt : Date::parse_iso(st.text(c)); };
       while (st.step())
@@ -107,6 +114,7 @@ class StoredCrawl : public PriorCrawl {
 
  private:
   sqlite::Connection db_;
+  sqlite::Statement links_, items_, messages_;  // a page's content, read by row range (step() to the end resets)
   std::unordered_map<std::string, Entry> by_url_;  // "site\nurl"
   std::unordered_map<std::string, std::int64_t> runs_;  // site -> its earlier crawl run
 };

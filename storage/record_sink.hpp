@@ -38,7 +38,8 @@ class RecordSink {
   virtual ~RecordSink() = default;
   // Takes a record; thread-safe; never blocks on the disk.
   virtual void push(Record r) = 0;
-  // Records taken and not yet stored: a producer slows down when this exceeds backlog().
+  // Records taken and not yet stored (a sink may weigh them by size): a producer slows down when
+  // this exceeds backlog().
   virtual size_t pending() = 0;
   virtual size_t backlog() const = 0;
 };

@@ -310,22 +310,24 @@ WarcRecord read_record(const std::filesystem::path& root, const std::string& loc
   z_stream z{};
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw std::runtime_error("zlib: cannot start inflating");
   std::string out;
-  std::array<unsigned char, 65536> in{};
-  std::array<char, 65536> buf{};
+  std::array<unsigned char, 65536> in;  // not zeroed: filled before it is read
+  std::array<char, 65536> buf;
+  // A header alone (a revisit naming its response) is in the member's first few kilobytes.
+  const std::size_t step = max_bytes < 4096 ? 4096 : in.size();
   int rc = Z_OK;
   bool cut = false;
   while (rc != Z_STREAM_END) {
     if (z.avail_in == 0) {
-      z.avail_in = unsigned(std::fread(in.data(), 1, in.size(), f.get()));
+      z.avail_in = unsigned(std::fread(in.data(), 1, step, f.get()));
       z.next_in = in.data();
       if (z.avail_in == 0) break;
     }
     z.next_out = reinterpret_cast<Bytef*>(buf.data());
-    z.avail_out = unsigned(buf.size());
+    z.avail_out = unsigned(step);
     rc = inflate(&z, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(buf.data(), buf.size() - z.avail_out);
-    if (out.size() > max_bytes) {
+    out.append(buf.data(), step - z.avail_out);
+    if (out.size() > max_bytes && (max_bytes >= 4096 || out.find("\r\n\r\n") != std::string::npos)) {
       cut = true;
       break;
     }

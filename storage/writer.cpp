@@ -169,6 +169,18 @@ struct BatchRows {
   sqlite::Statement limit;
 };
 
+// What a record weighs in the backlog: one unit, and one more for every 8 KB of text and body it
+// holds, so that 304s and link rows are let through by the thousand and large pages are not.
+size_t weight(const RecordSink::Record& r) {
+  size_t bytes = 0;
+  if (auto* p = std::get_if<EvidencedPage>(&r)) {
+    bytes = p->page.text.size() + p->page.text_z.size() + (p->exchange ? p->exchange->body.size() : 0);
+  } else if (auto* e = std::get_if<std::shared_ptr<const Exchange>>(&r)) {
+    bytes = *e ? (*e)->body.size() : 0;
+  }
+  return 1 + bytes / 8192;
+}
+
 }  // namespace
 
 Writer::Writer(const std::string& db_path, std::int64_t run, WarcOptions warc)
@@ -189,6 +201,7 @@ void Writer::push(Record r) {
   bool full;
   {
     std::lock_guard lk(mu_);
+    queue_weight_ += weight(r);
     queue_.push_back(std::move(r));
     full = queue_.size() == kBatch;
   }
@@ -197,7 +210,7 @@ void Writer::push(Record r) {
 
 size_t Writer::pending() {
   std::lock_guard lk(mu_);
-  return queue_.size() + (busy_ ? batch_size_ : 0);
+  return queue_weight_ + (busy_ ? batch_weight_ : 0);
 }
 
 void Writer::flush() {
@@ -236,12 +249,14 @@ void Writer::loop() {
         if (stop_) return;
         continue;
       }
+      batch_weight_ = 0;
       while (!queue_.empty() && batch.size() < 4 * kBatch) {
+        batch_weight_ += weight(queue_.front());
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      queue_weight_ -= batch_weight_;
       busy_ = true;
-      batch_size_ = batch.size();
     }
     try {
       write(*conn, batch);

@@ -42,9 +42,10 @@ class Writer : public RecordSink {
 
   void push(Record r) override;
   void flush();
-  // Records pushed and not yet committed (the crawl slows down when this grows).
+  // Records pushed and not yet committed, weighed by the bytes they hold (the crawl slows down
+  // when this grows): a unit a record and one per 8 KB, so at most about 16 MB of bodies wait.
   size_t pending() override;
-  size_t backlog() const override { return 2 * kBatch; }
+  size_t backlog() const override { return 8 * kBatch; }
   // A batch commits once it has kBatch records, else within kLinger of its first record.
   static constexpr size_t kBatch = 256;
   static constexpr std::chrono::milliseconds kLinger{100};
@@ -62,7 +63,7 @@ class Writer : public RecordSink {
   std::deque<Record> queue_;
   bool stop_ = false, busy_ = false;
   int flushing_ = 0;
-  size_t batch_size_ = 0;
+  size_t queue_weight_ = 0, batch_weight_ = 0;
   std::exception_ptr error_;  // the first failure of the writing thread, rethrown by flush()
   std::thread thread_;
 };

@@ -353,7 +353,7 @@ void Engine::complete(Task t, FetchResult r) {
   // A GET check stopped at its size cap still answered: not an error.
   bool cut = false;
   if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::Size) r.error_kind = ErrorKind::None, r.error.clear(), cut = true;
-  if (fetch_policy::is_transient(r) && t.attempt < cfg_.crawl.retries) {
+  if (fetch_policy::is_transient(r, t.mode != Mode::Check) && t.attempt < cfg_.crawl.retries) {
     keep_body(t, r);
     spend(t);
     ++t.attempt;

@@ -32,7 +32,8 @@ bool is_challenge(int status, std::string_view body) {
   return letters < 40;
 }
 
-bool is_transient(const FetchResult& r) {
+bool is_transient(const FetchResult& r, bool refusal_may_pass) {
+  if (r.error_kind == ErrorKind::Connect && r.connection_refused && !refusal_may_pass) return false;
   if (r.error_kind == ErrorKind::Timeout || r.error_kind == ErrorKind::Network || r.error_kind == ErrorKind::Connect) return true;
   return r.error_kind == ErrorKind::None && (r.status >= 500 || r.status == 429);
 }

@@ -18,8 +18,10 @@ inline constexpr size_t kMaxRedirects = 10;
 // (often HTTP 412 or 202). Such an answer says nothing about the link: it is not "broken".
 bool is_challenge(int status, std::string_view body);
 
-// Worth asking again after a pause: a timeout, a dropped or refused connection, 5xx or 429.
-bool is_transient(const FetchResult& r);
+// Worth asking again after a pause: a timeout, a dropped connection, 5xx or 429. A refused
+// connection only when `refusal_may_pass` (the site's own pages: it answered before); for another
+// host's link it is the answer, as curl's and wget's --retry take it.
+bool is_transient(const FetchResult& r, bool refusal_may_pass = true);
 
 // A server that refuses HEAD (405, 501, 403, 412) is asked again with GET.
 bool refuses_head(const FetchResult& r);

@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <spdlog/spdlog.h>
@@ -354,7 +355,12 @@ struct Fetcher::Impl {
     } else {
       switch (rc) {
         case CURLE_COULDNT_RESOLVE_HOST: r.error_kind = ErrorKind::Dns; break;
-        case CURLE_COULDNT_CONNECT: r.error_kind = ErrorKind::Connect; break;
+        case CURLE_COULDNT_CONNECT: {
+          r.error_kind = ErrorKind::Connect;
+          long os_errno = 0;
+          r.connection_refused = curl_easy_getinfo(t.easy.get(), CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno == ECONNREFUSED;
+          break;
+        }
         case CURLE_OPERATION_TIMEDOUT: r.error_kind = ErrorKind::Timeout; break;
         case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_ISSUER_ERROR:

@@ -45,6 +45,7 @@ struct FetchResult {
   std::int64_t bytes = 0;             // body bytes received
   ErrorKind error_kind = ErrorKind::None;
   std::string error;                  // human-readable
+  bool connection_refused = false;    // Connect: the address answered that nothing listens (ECONNREFUSED)
   std::string primary_ip;             // address connected to
   int elapsed_ms = 0;
   std::string cert_expire;            // "Expire date" of the leaf certificate, as curl reports it

@@ -30,6 +30,11 @@ TEST(FetchPolicy, ChallengesAreScriptOnlyAnswersThatSetACookieAndReload) {
 TEST(FetchPolicy, TransientAnswersAndRetryDelays) {
   EXPECT_TRUE(is_transient(answer(0, "timeout")));
   EXPECT_TRUE(is_transient(answer(0, "connect")));
+  auto refused = answer(0, "connect");
+  refused.connection_refused = true;
+  EXPECT_TRUE(is_transient(refused));          // a site's own page: it answered before
+  EXPECT_FALSE(is_transient(refused, false));  // another host's link: nothing listens there
+  EXPECT_TRUE(is_transient(answer(0, "connect"), false));  // a connect that timed out or was unreachable
   EXPECT_TRUE(is_transient(answer(503)));
   EXPECT_TRUE(is_transient(answer(429)));
   EXPECT_FALSE(is_transient(answer(404)));
