@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   const cli::Common& o = *chosen->options;
   const auto secrets = pg::secrets(o.db);
   hide_in_arguments(argc, argv, secrets);
-  install_logger(secrets);
+  install_logger(secrets, o.verbose >= 2);
   spdlog::set_level(o.quiet ? spdlog::level::warn : o.verbose >= 2 ? spdlog::level::debug : spdlog::level::info);
   try {
     return chosen->run();

@@ -43,14 +43,15 @@ class ScrubbingSink : public spdlog::sinks::base_sink<std::mutex> {
 
 }  // namespace
 
-void install_logger(const std::vector<std::string>& secrets) {
+void install_logger(const std::vector<std::string>& secrets, bool debug) {
   auto terminal = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   spdlog::sink_ptr sink = terminal;
   if (!secrets.empty()) sink = std::make_shared<ScrubbingSink>(terminal, secrets);
   auto logger = std::make_shared<spdlog::logger>("govaudit", sink);
   spdlog::set_default_logger(logger);
-  // On a terminal the crawl's live progress line is cleared before a log line is written over it.
-  spdlog::set_pattern(std::string(isatty(STDERR_FILENO) ? "\r\033[K" : "") + (getenv("GOVAUDIT_LOG_MS") ? "%H:%M:%S.%e %^%l%$ %v" : "%H:%M:%S %^%l%$ %v"));
+  // On a terminal the crawl's live progress line is cleared before a log line is written over it;
+  // debug output (-vv) tells milliseconds, for reading where a run's time goes.
+  spdlog::set_pattern(std::string(isatty(STDERR_FILENO) ? "\r\033[K" : "") + (debug ? "%H:%M:%S.%e" : "%H:%M:%S") + " %^%l%$ %v");
 }
 
 }  // namespace govaudit

@@ -10,6 +10,6 @@ namespace govaudit {
 // Overwrites each secret in the argument vector with '*' (same length: ps shows the stars).
 void hide_in_arguments(int argc, char** argv, const std::vector<std::string>& secrets);
 // The process's logger on stderr; its lines pass through pg::scrub first.
-void install_logger(const std::vector<std::string>& secrets);
+void install_logger(const std::vector<std::string>& secrets, bool debug);
 
 }  // namespace govaudit

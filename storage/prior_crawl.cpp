@@ -30,6 +30,7 @@ class StoredCrawl : public PriorCrawl {
     : db_(path, false),
       links_(db_.prepare("SELECT links FROM page_links WHERE rowid BETWEEN ? AND ? AND site_id=? AND from_url=?")),
       items_(db_.prepare("SELECT url, title, date FROM items WHERE rowid BETWEEN ? AND ? AND site_id=? AND list_url=? ORDER BY rowid")),
+      check_(db_.prepare(rows::page_select("NULL", " WHERE id=?"))),
       messages_(db_.prepare(
           "SELECT list_url, url, title, left_date, replied_date, status, unit, reply_text, phone_numbers FROM messages "
           "WHERE rowid BETWEEN ? AND ? AND site_id=? AND (list_url=?4 OR (list_url='' AND url=?4)) ORDER BY rowid")) {}
@@ -46,7 +47,7 @@ class StoredCrawl : public PriorCrawl {
     std::string prefix = site + '\n';
     auto pages = db_.prepare(
         "SELECT id, url, etag, last_modified, digest, duplicate_of, fetched_at, kind, final_url FROM pages WHERE run_id=? AND site_id=? "
-        "AND status BETWEEN 200 AND 299 AND error_kind='' AND kind IN ('list', 'article', 'page')");
+        "AND status BETWEEN 200 AND 299 AND error_kind='' AND (kind IN ('list', 'article', 'page') OR (kind = 'attachment' AND bytes > 0))");
     pages.bind(1, run).bind(2, site);
     size_t n = 0;
     while (pages.step()) {
@@ -77,6 +78,15 @@ class StoredCrawl : public PriorCrawl {
   const PriorPage* find(const std::string& site_id, const std::string& url) const override {
     auto it = by_url_.find(site_id + '\n' + url);
     return it == by_url_.end() ? nullptr : &it->second.page;
+  }
+
+  PageRecord check(const PriorPage& page) override {
+    check_.reset();
+    check_.bind(1, page.row);
+    if (!check_.step()) throw sqlite::StorageError("the earlier crawl's row " + std::to_string(page.row) + " is gone");
+    PageRecord p = rows::page_row(check_);
+    check_.reset();
+    return p;
   }
 
   void content(const std::string& site_id, const std::string& url, std::vector<LinkRecord>& links, std::vector<ItemRecord>& items,
@@ -114,7 +124,7 @@ class StoredCrawl : public PriorCrawl {
 
  private:
   sqlite::Connection db_;
-  sqlite::Statement links_, items_, messages_;  // a page's content, read by row range (step() to the end resets)
+  sqlite::Statement links_, items_, check_, messages_;  // a page's content, read by row range or id
   std::unordered_map<std::string, Entry> by_url_;  // "site\nurl"
   std::unordered_map<std::string, std::int64_t> runs_;  // site -> its earlier crawl run
 };

@@ -32,13 +32,18 @@ class PriorCrawl {
   virtual const PriorPage* find(const std::string& site_id, const std::string& url) const = 0;
   // The earlier crawl run of a site (0: none).
   virtual std::int64_t run_of(const std::string& site_id) const = 0;
+  // An attachment's earlier check as it was read (status, type, ID numbers, note), for one answered
+  // 304. Called on the crawl's io thread.
+  virtual PageRecord check(const PriorPage& page) = 0;
   // What its parse recorded. Called on the crawl's io thread.
   virtual void content(const std::string& site_id, const std::string& url, std::vector<LinkRecord>& links,
                        std::vector<ItemRecord>& items, std::vector<MessageRecord>& messages) = 0;
 };
 
 // The last finished crawl in a SQLite store that holds these sites, read on a connection of its
-// own: validators loaded at once (a few dozen bytes a page), content read by row when asked.
+// own: validators loaded at once (a few dozen bytes a page), content read by row when asked. Its
+// pages are the lists, articles and other pages read, and the attachments fetched whole (read for
+// ID numbers); an attachment only checked (HEAD) costs as much to check as to ask again.
 // Null when the store holds no such crawl.
 std::unique_ptr<PriorCrawl> stored_prior_crawl(const std::string& db_path, std::int64_t current_run,
                                                const std::vector<std::string>& site_ids);

@@ -309,10 +309,14 @@ void Engine::start(Host& h, Task t) {
   // The crawl itself goes over IPv4 where the host has it (deterministic, as evaluators measure);
   // IPv6 is measured by the probes.
   req.ip_family = t.mode == Mode::Probe ? t.family : h.answer.v4.empty() ? 0 : 4;
-  // A page an earlier crawl stored is asked for only if it changed (the homepage is always read).
-  t.prior = prior_ && t.mode == Mode::Page && t.chain.empty() ? prior_->find(sites_[t.site].site->id, t.url) : nullptr;
-  if (t.prior && (t.prior->duplicate || (t.prior->etag.empty() && t.prior->last_modified.empty())))
-    t.prior = nullptr;  // its links were never recorded, or there is nothing to ask with
+  // A page or an attachment an earlier crawl read is asked for only if it changed (the homepage is
+  // always read).
+  t.prior = prior_ && (t.mode == Mode::Page || (t.mode == Mode::Check && !t.head)) && t.chain.empty()
+                ? prior_->find(sites_[t.site].site->id, t.url)
+                : nullptr;
+  if (t.prior && ((t.prior->kind == PageKind::Attachment) != (t.mode == Mode::Check) || t.prior->duplicate ||
+                  (t.prior->etag.empty() && t.prior->last_modified.empty())))
+    t.prior = nullptr;  // read as another kind, its links never recorded, or nothing to ask with
   if (t.prior && !t.prior->etag.empty()) req.headers.push_back("If-None-Match: " + t.prior->etag);
   if (t.prior && !t.prior->last_modified.empty()) req.headers.push_back("If-Modified-Since: " + t.prior->last_modified);
   if ((t.mode == Mode::Check || (t.mode == Mode::Probe && (t.purpose == ProbePurpose::Link2 || t.purpose == ProbePurpose::Link3))) && !t.head)
@@ -347,7 +351,8 @@ void Engine::complete(Task t, FetchResult r) {
     return;
   }
   if (t.prior && r.status == 304 && r.error_kind == ErrorKind::None) {
-    not_modified(std::move(t), std::move(r));
+    if (t.mode == Mode::Check) attachment_not_modified(std::move(t), std::move(r));
+    else not_modified(std::move(t), std::move(r));
     return;
   }
   // A GET check stopped at its size cap still answered: not an error.

@@ -191,6 +191,7 @@ class Engine {
   void parse(Task t, FetchResult r, std::vector<std::shared_ptr<const std::string>> stylesheets = {});
   void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
   void not_modified(Task t, FetchResult r);
+  void attachment_not_modified(Task t, FetchResult r);
   void take_prior(Task& t, RevisitedPage rp);
   PageRecord base_record(const Task& t, const FetchResult& r);
   void record_failure(const Task& t, ErrorKind kind, const std::string& why);

@@ -125,6 +125,33 @@ void Engine::not_modified(Task t, FetchResult r) {
   take_prior(t, std::move(rp));
 }
 
+// An attachment asked again that did not change: its earlier reading stands (ID numbers, note), for
+// this site and every other site waiting on the same check.
+void Engine::attachment_not_modified(Task t, FetchResult r) {
+  ++summary_.not_modified;
+  ++summary_.checked;
+  PageRecord earlier = prior_->check(*t.prior);
+  earlier.fetched_at = now_iso_utc();
+  CheckResult& c = checks_[t.url] = check_of(earlier);
+  RevisitedPage rp;
+  rp.prior_row = t.prior->row;
+  rp.site_id = sites_[t.site].site->id;
+  rp.url = t.url;
+  rp.depth = t.depth;
+  rp.fetched_at = earlier.fetched_at;
+  rp.etag = r.etag;
+  rp.last_modified = r.last_modified;
+  rp.elapsed_ms = r.elapsed_ms;
+  rp.exchange = std::move(t.exchange);
+  emit(std::move(rp));
+  finished(t);
+  if (auto w = check_waiters_.find(t.url); w != check_waiters_.end()) {
+    auto waiting = std::move(w->second);
+    check_waiters_.erase(w);
+    for (auto& other : waiting) record_check(other, c);
+  }
+}
+
 // A daily delta asks for the homepage, the columns it links, the lists and what is new; a known
 // article (or other known page below the columns) only when its
 // check is crawl.revisit_days old, or on its day of a revisit_days-long rotation (by its URL), so
