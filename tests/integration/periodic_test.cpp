@@ -53,6 +53,7 @@ std::multiset<std::string> lines(const fs::path& out) {
 
 struct Cost {
   size_t requests = 0, not_modified = 0, pages = 0;  // pages: HTML GETs answered 200
+  size_t files_not_modified = 0;                     // attachments (read for ID numbers) answered 304
   long long bytes = 0;
 };
 
@@ -61,6 +62,8 @@ Cost cost(const std::vector<govaudit::test::LogLine>& log) {
   for (auto& l : log) {
     ++c.requests;
     c.not_modified += l.status == 304;
+    c.files_not_modified += l.status == 304 && l.method == "GET" && (l.uri.find(".pdf") != std::string::npos || l.uri.find(".xlsx") != std::string::npos ||
+                                                                     l.uri.find(".docx") != std::string::npos);
     c.pages += l.method == "GET" && l.status == 200 && l.uri.find(".htm") != std::string::npos;
     c.bytes += l.bytes;
   }
@@ -92,6 +95,18 @@ TEST(Periodic, ARunAfterAWeekAsksAgainAndFindsWhatAFreshRunFinds) {
   EXPECT_EQ(periodic, anew);
   EXPECT_FALSE(anew.empty());
   EXPECT_GE(again.not_modified * 2, full.pages) << "of " << full.pages << " pages read by a fresh run";
+  // Attachments read whole are asked again too; a 304 keeps what their reading found.
+  EXPECT_GT(again.files_not_modified, 10u);
+  {
+    govaudit::sqlite::Connection db((out / "govaudit.db").string(), false);
+    auto st = db.prepare(
+        "SELECT count(*), sum(a.id_numbers = e.id_numbers AND a.content_note = e.content_note AND a.status = e.status) FROM pages a "
+        "JOIN pages e ON e.warc = a.revisit_of AND e.run_id < a.run_id WHERE a.kind = 'attachment' AND a.revisit_of <> '' "
+        "AND a.run_id = (SELECT max(id) FROM runs WHERE kind = 'crawl')");
+    ASSERT_TRUE(st.step());
+    EXPECT_GT(st.integer(0), 10);
+    EXPECT_EQ(st.integer(1), st.integer(0));
+  }
   EXPECT_LE(again.bytes * 5, full.bytes) << again.bytes << " of " << full.bytes << " body bytes; first " << first.bytes << " in " << first.requests << ", again " << again.requests << ", full " << full.requests;
   // The evidence of an unchanged page is a revisit record that warcio reads, naming the earlier
   // response by its id, and that govaudit's own reader follows to that response's payload.

@@ -1,8 +1,15 @@
 // What the fetcher makes of libcurl's multi-interface return codes.
 #include "crawler/net/fetcher.hpp"
+#include "crawler/net/netguard.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
 
 #include <algorithm>
 
@@ -43,4 +50,27 @@ TEST(Fetcher, ConnectionBudgetFollowsTheOpenFileLimit) {
   EXPECT_LT(c.limit, c.open_files);
   EXPECT_EQ(c.cut, c.open_files - 256 < 65536);
   setrlimit(RLIMIT_NOFILE, &before);
+}
+
+// A port nothing listens on answers at once that nothing does: the fetcher tells that apart from a
+// connect that failed otherwise, for the retry policy (another host's link refused is not asked again).
+TEST(Fetcher, ARefusedConnectionIsToldApart) {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(s, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  ::close(s);  // bound, never listened: the port is free and closed
+  boost::asio::io_context io;
+  CrawlSettings settings;
+  NetGuard guard({"127.0.0.0/8"});
+  Fetcher fetcher(io, settings, guard);
+  FetchResult got;
+  fetcher.fetch({"http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/"}, [&](FetchResult r) { got = std::move(r); });
+  io.run();
+  EXPECT_EQ(got.error_kind, ErrorKind::Connect) << got.error;
+  EXPECT_TRUE(got.connection_refused) << got.error;
 }
