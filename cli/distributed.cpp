@@ -210,7 +210,7 @@ std::int64_t plan_run(const PlanOptions& o) {
   if (!Date::parse_iso(today)) throw std::invalid_argument("--today: '" + today + "' is not a date (YYYY-MM-DD)");
   std::string config_text = o.config_file.empty() ? "" : read_file(o.config_file);
   SharedStore shared(o.uri);
-  auto run = shared.create_run(today, json{{"dns", o.dns}, {"allow_net", o.allow_net}, {"sites", o.sites_file}}.dump(), config_text, units);
+  auto run = shared.create_run(today, json{{"dns", o.dns}, {"allow_net", o.allow_net}, {"sites", o.sites_file}, {"fresh", o.fresh}}.dump(), config_text, units);
   spdlog::info("planned run {} in {}: {} sites in {} units (by {})", run, pg::redact(o.uri), sites.size(), units.size(), o.units_by);
   return run;
 }
@@ -243,13 +243,37 @@ std::vector<Lease> claim_batch(std::unique_ptr<SharedStore>& shared, const Worke
   return batch;
 }
 
+// A new batch's database starts with the last crawl of each of its sites in an earlier run of the
+// store (each from its unit's database), so that its pages are asked again with their validators;
+// the earlier WARC records stay in the artifact store, where the revisits refer to them by key.
+void take_over_earlier_crawls(SharedStore& shared, DirectoryArtifacts& artifacts, Store& store, const std::vector<Site>& sites,
+                              std::int64_t run_id, const Date& today, const fs::path& dir) {
+  std::vector<std::string> ids;
+  for (auto& s : sites) ids.push_back(s.id);
+  std::map<std::string, std::vector<Site>> by_db;
+  auto earlier = shared.earlier_crawls(run_id, ids);
+  for (auto& s : sites)
+    if (auto k = earlier.find(s.id); k != earlier.end()) by_db[k->second].push_back(s);
+  for (auto& [key, of] : by_db) {
+    fs::path copy = dir / "earlier.db";
+    artifacts.get(key, copy.string());
+    std::string prefix = key.substr(0, key.size() - std::string("govaudit.db").size());
+    if (auto run = store.import_crawl(copy.string(), of, prefix, today))
+      spdlog::info("{} sites: asked again with the validators of their crawl in {} (crawl run {} here)", of.size(), key, run);
+    fs::remove(copy);
+  }
+}
+
 // Crawls, audits and reports the batch's sites as one job into `dir`, puts its database and WARC
 // files in the artifact store, and publishes each unit whose lease still holds. Returns how many.
-int crawl_and_publish(const std::vector<Lease>& batch, const std::vector<Site>& sites, const std::string& units, const Config& cfg,
-                      const Date& today, const fs::path& dir, DirectoryArtifacts& artifacts, Heartbeat& beat, SharedStore& shared,
-                      const std::string& owner) {
+int crawl_and_publish(const std::vector<Lease>& batch, const std::vector<Site>& sites, const std::string& units, const SharedRun& run,
+                      const fs::path& dir, DirectoryArtifacts& artifacts, Heartbeat& beat, SharedStore& shared, const std::string& owner) {
   std::int64_t run_id = batch.front().run;
+  Config cfg = run_config(run);
+  cfg.notify.webhook.clear();  // a unit is part of a run, not a run: no message per unit
+  Date today = *Date::parse_iso(run.today);
   fs::path db = dir / "govaudit.db", out = dir / "out";
+  bool fresh_db = !fs::exists(db);
   std::string prefix = "run-" + std::to_string(run_id) + "/units-" + units + "-g" + std::to_string(batch.front().generation) + "/";
   std::vector<Finding> findings;
   std::vector<std::string> evidence;  // per finding: its WARC record under the artifact store
@@ -257,8 +281,10 @@ int crawl_and_publish(const std::vector<Lease>& batch, const std::vector<Site>& 
   std::map<std::string, SiteMeasures> measures;
   {
     Store store(db.string());
-    auto job = run_job(store, db.string(), cfg, sites, today, json{{"job", "worker"}, {"run", run_id}, {"units", units}}.dump(), out,
-                       {out / "warc", false});
+    CrawlOptions crawl{out / "warc", json::parse(run.options, nullptr, false).value("fresh", false)};
+    crawl.earlier_warc_root = artifacts.root();
+    if (fresh_db && !crawl.fresh) take_over_earlier_crawls(shared, artifacts, store, sites, run_id, today, dir);
+    auto job = run_job(store, db.string(), cfg, sites, today, json{{"job", "worker"}, {"run", run_id}, {"units", units}}.dump(), out, crawl);
     findings = store.findings(job.audit.run);
     for (auto& f : findings) {
       std::string loc = store.page_warc(job.crawl.run, f.site_id, f.url);
@@ -335,15 +361,14 @@ int run_worker(const WorkerOptions& o) {
       auto run = shared->run(run_id);
       if (!run) throw std::runtime_error("run " + std::to_string(run_id) + " is gone");
       fs::create_directories(dir);
-      Config cfg = run_config(*run);
-      cfg.notify.webhook.clear();  // a unit is part of a run, not a run: no message per unit
-      Date today = *Date::parse_iso(run->today);
       if (run->kind == "audit") {  // re-judging: each unit's database, as its crawl left it, with this run's rules
+        Config cfg = run_config(*run);
+        Date today = *Date::parse_iso(run->today);
         for (size_t i = 0; i < batch.size(); ++i)
           if (judge(batch[i], cfg, today, dir, artifacts, beat.lost(i), *shared)) ++published;
         continue;
       }
-      published += crawl_and_publish(batch, sites, units, cfg, today, dir, artifacts, beat, *shared, owner);
+      published += crawl_and_publish(batch, sites, units, *run, dir, artifacts, beat, *shared, owner);
     } catch (const std::exception& e) {
       spdlog::error("worker {}: units {} of run {} failed: {}", owner, units, run_id, e.what());
       try {

@@ -18,6 +18,7 @@ namespace govaudit {
 struct PlanOptions {
   std::string uri, sites_file, config_file, today, dns, allow_net;
   std::string units_by = "ip";  // ip: sites whose homepage hosts share an address; host: one unit per homepage host
+  bool fresh = false;  // the workers fetch everything anew, not asking with an earlier run's validators
 };
 // Returns the new run's id.
 std::int64_t plan_run(const PlanOptions& o);

@@ -75,6 +75,7 @@ StageResult crawl_stage(Store& store, const std::string& db_path, const Config& 
       warc.dir = opt.warc_dir;
       warc.rotate_bytes = cfg.crawl.warc_rotate_bytes;
       warc.gzip_level = cfg.crawl.warc_gzip_level;
+      warc.earlier_root = opt.earlier_warc_root;
     }
     Writer writer(db_path, r.run, warc);
     Crawler crawler(cfg, guard, writer);

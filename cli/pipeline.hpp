@@ -25,6 +25,7 @@ struct CrawlOptions {
   CrawlOptions() = default;
   CrawlOptions(std::filesystem::path warc, bool start_fresh) : warc_dir(std::move(warc)), fresh(start_fresh) {}
   std::filesystem::path warc_dir;  // where WARC evidence goes (empty: none)
+  std::filesystem::path earlier_warc_root;  // what an earlier crawl's WARC locations are relative to (empty: the output directory)
   bool fresh = false;              // never resume, never ask with an earlier crawl's validators: fetch everything anew
   bool delta = false;              // a daily delta: known articles asked again only when due (crawl.revisit_days)
   // run_job: called once a new job's crawl run is stored, before its audit (`govaudit run` starts

@@ -98,11 +98,11 @@ std::vector<Finding> judge_site(const SiteView& s, const std::vector<std::unique
 }
 
 // A page served by several hosts of the site is one page, named under the first listed host that
-// serves it. The crawl records it under whichever URL it met first (the others as its duplicates,
-// or as redirects to it, e.g. zwgk. answering 301 to www.), and that order must not change what a
+// serves it; a page the site redirects to (an old address answering 301) is named where it is
+// served. The crawl records it under whichever URL it met first (the others as its duplicates, or
+// as redirects to it, e.g. zwgk. answering 301 to www.), and that order must not change what a
 // finding is called.
 void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
-  if (s.site.hosts.size() < 2) return;
   auto rank = [&](const std::string& u) {
     auto p = url::parts(u);
     return p ? size_t(std::find(s.site.hosts.begin(), s.site.hosts.end(), p->host) - s.site.hosts.begin()) : s.site.hosts.size();
@@ -112,6 +112,7 @@ void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
     return x && y && x->host != y->host && x->path == y->path && x->query == y->query && x->port == y->port &&
            rank(a) < s.site.hosts.size() && rank(b) < s.site.hosts.size();
   };
+  auto on_site = [&](const std::string& u) { return rank(u) < s.site.hosts.size(); };
   std::unordered_map<std::string, std::string> parent;  // union of the URLs of one page
   auto root = [&](std::string u) {
     for (auto it = parent.find(u); it != parent.end() && it->second != u; it = parent.find(u)) u = it->second;
@@ -125,15 +126,17 @@ void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
   std::unordered_set<std::string> serving;  // URLs that answered with the page itself
   for (auto& p : s.pages) {
     if (!p.duplicate_of.empty() && same_page(p.url, p.duplicate_of)) join(p.url, p.duplicate_of), serving.insert(p.url);
-    if (p.final_url != p.url && same_page(p.url, p.final_url)) join(p.url, p.final_url), serving.insert(p.final_url);
-    if (p.duplicate_of.empty() && p.final_url == p.url && p.status >= 200 && p.status < 300) serving.insert(p.url);
+    bool served = p.status >= 200 && p.status < 300;
+    if (p.final_url != p.url && (same_page(p.url, p.final_url) || (served && on_site(p.url) && on_site(p.final_url))))
+      join(p.url, p.final_url), serving.insert(p.final_url);
+    if (p.duplicate_of.empty() && p.final_url == p.url && served) serving.insert(p.url);
   }
   if (parent.empty()) return;
   std::unordered_map<std::string, std::string> best;  // group -> its name
   for (auto& [u, _] : parent)
     if (serving.count(u)) {
       auto& b = best[root(u)];
-      if (b.empty() || rank(u) < rank(b)) b = u;
+      if (b.empty() || rank(u) < rank(b) || (rank(u) == rank(b) && u < b)) b = u;  // the same name whatever the order
     }
   std::unordered_map<std::string, std::string> rename;
   for (auto& [u, _] : parent)

@@ -212,6 +212,19 @@ std::vector<Artifact> SharedStore::artifacts(std::int64_t run, int unit) {
   return out;
 }
 
+std::map<std::string, std::string> SharedStore::earlier_crawls(std::int64_t before, const std::vector<std::string>& site_ids) {
+  auto r = db_.exec(
+      "SELECT DISTINCT ON (s.site) s.site, a.key FROM jsonb_array_elements_text($1::jsonb) AS s(site) "
+      "JOIN units u ON u.run_id < $2 AND u.state = 'done' AND u.sites::jsonb @> jsonb_build_array(jsonb_build_object('id', s.site)) "
+      "JOIN shared_runs r ON r.id = u.run_id AND r.kind = 'crawl' "
+      "JOIN artifacts a ON a.run_id = u.run_id AND a.unit_id = u.unit_id AND a.kind = 'db' "
+      "ORDER BY s.site, u.run_id DESC",
+      {json(site_ids).dump(), std::to_string(before)});
+  std::map<std::string, std::string> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace(r.text(i, 0), r.text(i, 1));
+  return out;
+}
+
 DirectoryArtifacts::DirectoryArtifacts(std::string dir) : dir_(std::move(dir)) { fs::create_directories(dir_); }
 
 std::string DirectoryArtifacts::path_of(const std::string& key) const {

@@ -7,6 +7,7 @@
 // generation; a late publish from a worker that lost its lease changes nothing.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,6 +99,9 @@ class SharedStore : public Campaign {
   std::vector<Finding> findings(std::int64_t run) override;  // in unit order, then as each audit made them
   std::vector<SiteResult> site_results(std::int64_t run);
   std::vector<Artifact> artifacts(std::int64_t run, int unit);
+  // The database of each site's last crawl in a crawl run before `before` (site -> artifact key),
+  // for a worker to ask again with its validators.
+  std::map<std::string, std::string> earlier_crawls(std::int64_t before, const std::vector<std::string>& site_ids);
 
   // Campaign: every shared run is an audit run (its workers crawl and judge, or judge again).
   std::vector<CampaignRun> audit_runs() override;
@@ -142,6 +146,7 @@ class DirectoryArtifacts : public ArtifactStore {
   explicit DirectoryArtifacts(std::string dir);
   void put(const std::string& local_file, const std::string& key) override;
   void get(const std::string& key, const std::string& local_file) override;
+  const std::string& root() const { return dir_; }  // keys are paths under it
 
  private:
   std::string path_of(const std::string& key) const;

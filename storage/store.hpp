@@ -94,6 +94,13 @@ class Store : public Campaign {
   std::map<std::string, std::string> warc_records(std::int64_t crawl_run, const std::string& site_id, const std::set<std::string>& urls);
   // A delta crawl's IPv6 link measurements: the earlier crawl's of the site, copied.
   void carry_link_probes(std::int64_t run, const std::string& site_id, std::int64_t from_run);
+  // Takes over the last finished crawl of each of `sites` in the SQLite database `from` (a shared
+  // run's unit database) as a finished crawl run of this store, for a crawl to ask again with its
+  // validators: its pages, links, list items and messages, each page's text in its own row, and
+  // its WARC locations prefixed with `warc_prefix` (their key in the artifact store). Returns the
+  // run (0: `from` holds no finished crawl of these sites).
+  std::int64_t import_crawl(const std::string& from, const std::vector<Site>& sites, const std::string& warc_prefix,
+                            const Date& today);
   // Pages a delta crawl carried over without asking again: "site\nurl" -> when they were last checked.
   std::map<std::string, std::string> carried_pages(std::int64_t crawl_run);
 

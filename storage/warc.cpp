@@ -201,8 +201,9 @@ std::string warc_http_head(const std::string& head, size_t body_size) {
   return out;
 }
 
-WarcWriter::WarcWriter(fs::path dir, std::string prefix, std::int64_t rotate_bytes, int gzip_level)
-    : dir_(std::move(dir)), prefix_(std::move(prefix)), rotate_bytes_(rotate_bytes), level_(gzip_level) {
+WarcWriter::WarcWriter(fs::path dir, std::string prefix, std::int64_t rotate_bytes, int gzip_level, fs::path earlier_root)
+    : dir_(std::move(dir)), earlier_root_(earlier_root.empty() ? dir_.parent_path() : std::move(earlier_root)), prefix_(std::move(prefix)),
+      rotate_bytes_(rotate_bytes), level_(gzip_level) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw sqlite::StorageError(dir_.string() + ": cannot create the WARC directory: " + ec.message());
@@ -252,7 +253,7 @@ void WarcWriter::append(const std::string& members) {
 std::string WarcWriter::write_revisit(const Exchange& e, const std::string& earlier) {
   WarcRecord prior;
   try {
-    prior = read_warc_record(dir_.parent_path(), earlier, 1);  // its header is enough
+    prior = read_warc_record(earlier_root_, earlier, 1);  // its header is enough
   } catch (const std::exception&) {  // the earlier file is gone: the revisit still names its URI
   }
   std::string date = e.date.size() >= 19 ? e.date.substr(0, 19) + "Z" : e.date;

@@ -31,8 +31,11 @@ std::string warc_pack(const Exchange& e, int gzip_level);
 
 class WarcWriter {
  public:
-  // Files are DIR/PREFIX-NNNNN.warc.gz, numbered after any already there.
-  WarcWriter(std::filesystem::path dir, std::string prefix, std::int64_t rotate_bytes, int gzip_level);
+  // Files are DIR/PREFIX-NNNNN.warc.gz, numbered after any already there. The earlier responses a
+  // revisit refers to are under `earlier_root` (default: DIR's parent; a shared run's worker: the
+  // artifact store, whose keys they are).
+  WarcWriter(std::filesystem::path dir, std::string prefix, std::int64_t rotate_bytes, int gzip_level,
+             std::filesystem::path earlier_root = {});
   ~WarcWriter();
   WarcWriter(const WarcWriter&) = delete;
   WarcWriter& operator=(const WarcWriter&) = delete;
@@ -41,14 +44,14 @@ class WarcWriter {
   // to DIR's parent, e.g. "warc/govaudit-run3-00001.warc.gz#12345"). Throws on I/O errors.
   std::string write(const Exchange& e);
   // A 304 answer as a revisit record (profile server-not-modified) that refers to the earlier
-  // response at `earlier` (a location under DIR's parent); returns where it starts.
+  // response at `earlier` (a location under the earlier root); returns where it starts.
   std::string write_revisit(const Exchange& e, const std::string& earlier);
   void flush();
 
  private:
   void open_next();
   void append(const std::string& members);
-  std::filesystem::path dir_;
+  std::filesystem::path dir_, earlier_root_;
   std::string prefix_;
   std::int64_t rotate_bytes_;
   int level_;

@@ -230,7 +230,7 @@ void Writer::loop() {
     conn->exec("PRAGMA cache_size=-2048");
     if (!warc_options_.dir.empty())
       warc_ = std::make_unique<WarcWriter>(warc_options_.dir, "govaudit-run" + std::to_string(run_),
-                                           warc_options_.rotate_bytes, warc_options_.gzip_level);
+                                           warc_options_.rotate_bytes, warc_options_.gzip_level, warc_options_.earlier_root);
   } catch (const std::exception&) {
     std::lock_guard lk(mu_);
     error_ = std::current_exception();

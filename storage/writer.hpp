@@ -26,6 +26,7 @@ struct WarcOptions {
   std::filesystem::path dir;  // empty: no WARC files
   std::int64_t rotate_bytes = 1000000000;
   int gzip_level = 1;
+  std::filesystem::path earlier_root;  // where an earlier crawl's WARC locations are relative to (empty: dir's parent)
 };
 
 // Batches crawl records into transactions on its own thread and its own connection, so that the

@@ -11,13 +11,13 @@ namespace fs = std::filesystem;
 struct Options : Common {
   std::string work, store, units_by = "ip", worker_name;
   int max_units = 0, lease_seconds = 60, max_attempts = 3, batch = 16;
-  bool exit_when_idle = false;
+  bool exit_when_idle = false, fresh = false;
 };
 
 int cmd_plan(const Options& o) {
   if (!pg::is_uri(o.db)) throw Usage("plan: --db postgresql://… is required (the shared store)");
   if (o.sites.empty()) throw Usage("plan: --sites FILE is required");
-  PlanOptions p{o.db, o.sites, o.config, o.today, o.dns, o.allow_net, o.units_by};
+  PlanOptions p{o.db, o.sites, o.config, o.today, o.dns, o.allow_net, o.units_by, o.fresh};
   try {
     std::cout << "planned run " << plan_run(p) << "\n";
   } catch (const std::invalid_argument& e) {
@@ -61,6 +61,9 @@ Command plan_command(CLI::App& parent) {
   app->add_option("--allow-net", o->allow_net, "Address ranges that may be crawled although private, CIDR[,...]");
   app->add_option("--units-by", o->units_by, "ip: sites sharing an address are one unit (default); host: one unit per homepage host")
       ->check(CLI::IsMember({"ip", "host"}));
+  app->add_flag("--fresh", o->fresh,
+                "Workers fetch everything anew (default: a site crawled by an earlier run of this store is asked again with "
+                "that crawl's validators; a page unchanged since answers 304)");
   log_flags(app, *o);
   return {app, o.get(), [o] { return cmd_plan(*o); }};
 }

@@ -11,8 +11,10 @@
 #include <set>
 #include <string>
 
+#include "storage/shared_store.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/warc.hpp"
+#include "tests/integration/pg_server.hpp"
 #include "tests/integration/served_corpus.hpp"
 #include "tests/test_helpers.hpp"
 
@@ -171,4 +173,68 @@ TEST(Periodic, ARunAfterAWeekAsksAgainAndFindsWhatAFreshRunFinds) {
   // Two full runs over the same content (pages served under www. and zwgk. alike, met in either
   // order): byte-identical lines.
   EXPECT_EQ(lines(out), lines(fresh));
+}
+
+// The same over the shared store: a run planned after an earlier one makes each worker start from
+// the earlier crawl of its sites (its unit's database in the artifact store) and ask again with its
+// validators; its findings are those of a run planned --fresh over the same files, and a revisit's
+// evidence is followed to the earlier run's response in the artifact store.
+TEST(Periodic, ASharedRunAsksAgainWithTheEarlierRunsValidators) {
+  govaudit::test::PgServer pg(55439);
+  if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
+  ASSERT_TRUE(pg.error().empty()) << pg.error();
+  ServedCorpus corpus("periodic_pg", 18111, 5411, 4, 60);
+  GOVAUDIT_NEED_CORPUS(corpus);
+  fs::path d = corpus.dir();
+  auto a = corpus.args(d / "unused");  // crawl -q --sites … --dns … --today … --allow-net … --out …
+  auto plan = [&](const std::string& extra) {
+    return sh(std::string("'") + GOVAUDIT_BIN + "' plan -q --db '" + pg.uri() + "' --sites '" + a[4] + "' --dns " + a[6] + " --today " + a[8] +
+              " --allow-net " + a[10] + " --units-by host " + extra);
+  };
+  auto work = [&](const std::string& name) {
+    return sh(std::string("'") + GOVAUDIT_BIN + "' worker -q --db '" + pg.uri() + "' --work '" + (d / name).string() + "' --store '" +
+              (d / "store").string() + "' --exit-when-idle --batch 2");
+  };
+  auto keys = [&](std::int64_t run) {
+    std::set<std::string> out;
+    govaudit::SharedStore store(pg.uri());
+    for (auto& f : store.findings(run)) out.insert(f.site_id + " " + f.rule + " " + f.subject);
+    return out;
+  };
+  ASSERT_EQ(plan(""), 0);
+  ASSERT_EQ(work("w1"), 0);
+  ASSERT_EQ(sh("python3 '" GOVAUDIT_SHARED_DIR "/corpus/evolve.py' '" + (d / "c").string() + "' --seed 3 >/dev/null"), 0);
+  auto again_from = corpus.log_size();
+  ASSERT_EQ(plan(""), 0);
+  ASSERT_EQ(work("w2"), 0);
+  Cost again = cost(corpus.log(again_from));
+  auto fresh_from = corpus.log_size();
+  ASSERT_EQ(plan("--fresh"), 0);
+  ASSERT_EQ(work("w3"), 0);
+  Cost full = cost(corpus.log(fresh_from));
+  EXPECT_EQ(full.not_modified, 0u);
+  EXPECT_GE(again.not_modified * 2, full.pages) << "of " << full.pages << " pages read by a fresh run";
+  EXPECT_LE(again.bytes * 3, full.bytes) << again.bytes << " of " << full.bytes << " body bytes";
+  auto periodic = keys(2), anew = keys(3);
+  for (auto& k : periodic) EXPECT_TRUE(anew.count(k)) << "only the periodic run finds " << k;
+  for (auto& k : anew) EXPECT_TRUE(periodic.count(k)) << "only the fresh run finds " << k;
+  EXPECT_FALSE(anew.empty());
+  // A revisited page of run 2, read from the artifact store: its record is a revisit that leads to
+  // run 1's response.
+  size_t followed = 0;
+  for (auto& e : fs::recursive_directory_iterator(d / "store" / "run-2")) {
+    if (e.path().filename() != "govaudit.db") continue;
+    std::string prefix = fs::relative(e.path().parent_path(), d / "store").string() + "/";
+    govaudit::sqlite::Connection db(e.path().string(), false);
+    auto st = db.prepare("SELECT warc, revisit_of FROM pages WHERE revisit_of <> '' AND kind = 'article' LIMIT 3");
+    while (st.step()) {
+      EXPECT_EQ(st.text(1).rfind("run-1/", 0), 0u) << st.text(1);
+      auto rec = govaudit::read_warc_record(d / "store", prefix + st.text(0));
+      EXPECT_EQ(rec.http_head.rfind("HTTP/1.1 200", 0), 0u) << rec.http_head;
+      EXPECT_GT(rec.body.size(), 100u);
+      EXPECT_FALSE(rec.revisit_date.empty());
+      ++followed;
+    }
+  }
+  EXPECT_GT(followed, 0u);
 }

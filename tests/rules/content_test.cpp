@@ -1,5 +1,6 @@
 // Content safety rules on hand-built site views: what the crawler recorded, judged.
 #include "rules/content.hpp"
+#include "rules/rule.hpp"
 
 #include <gtest/gtest.h>
 
@@ -156,4 +157,22 @@ TEST(Wording, UsersAddTheirOwnEntries) {
   EXPECT_EQ(f[0].rule, "wording.serious_error");
   EXPECT_THROW(apply_config_text(cfg, "[[content.wording]]\nwrong = \"a\"\nright = \"b\"\nlevel = \"maybe\"\n", "user.toml"),
                ConfigError);
+}
+
+// A page the site redirects to from an old address is named where it is served, whichever of the
+// two URLs the crawl met first (the finding must not change between runs over the same content).
+TEST(Wording, APageReachedThroughARedirectIsNamedWhereItIsServed) {
+  Config cfg = load_config();
+  auto rules = all_rules(cfg);
+  const std::string served = "http://www.x.gov.cn/art/2025/10/12/art_1_1.html";
+  SiteView via_old = site(), direct = site();
+  PageRecord p = page("http://x.gov.cn/old/news.html", "根据国家林业局要求，认真组织开展工作。", Date(2025, 10, 12));
+  p.final_url = served;
+  p.redirects = {{"http://x.gov.cn/old/news.html", 301}};
+  PageRecord home = page("http://www.x.gov.cn/", "首页\n政务公开", std::nullopt, PageKind::Home);
+  via_old.pages = {home, p};
+  direct.pages = {home, page(served, p.text, p.published)};
+  auto a = judge(via_old, rules, RuleContext{kToday, &cfg}), b = judge(direct, rules, RuleContext{kToday, &cfg});
+  ASSERT_EQ(by_subject(a).count(served), 1u);
+  EXPECT_EQ(by_subject(a), by_subject(b));
 }
