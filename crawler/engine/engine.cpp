@@ -47,7 +47,8 @@ CrawlSettings with_limit(CrawlSettings s, int limit) {
 Engine::Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink)
     : cfg_(cfg), sink_(sink), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
       budget_(connection_budget(cfg.crawl.global_connections)),
-      fetcher_(io_, with_limit(cfg.crawl, budget_.limit), guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_) {
+      fetcher_(io_, with_limit(cfg.crawl, budget_.limit), guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_),
+      frontier_(cfg.crawl, budget_.limit) {
   if (budget_.cut)
     spdlog::warn("crawl.global_connections = {} does not fit the open-file limit ({}); using {}",
                  cfg.crawl.global_connections, budget_.open_files, budget_.limit);
@@ -90,7 +91,7 @@ CrawlSummary Engine::go(const std::vector<Site>& sites, const std::optional<Craw
   summary_.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   summary_.connection_limit = budget_.limit;
   summary_.connections_auto = budget_.automatic;
-  summary_.peak_connections = peak_active_;
+  summary_.peak_connections = frontier_.peak();
   for (auto& s : sites_) {
     SiteOutcome o;
     o.site_id = s.site->id;
@@ -157,7 +158,7 @@ void Engine::pump() {
     return note_wait(Wait::Parsers);
   }
   held_by_global_ = false;
-  for (auto& [key, h] : hosts_) {
+  for (auto& [key, h] : frontier_.hosts()) {
     if (h.queue.empty()) continue;
     if (std::string why = NetGuard::refused_name(h.name); !why.empty()) {  // not even asked of DNS
       fail_queue(h, ErrorKind::Refused, "not connecting: " + why);
@@ -202,22 +203,19 @@ void Engine::fail_queue(Host& h, ErrorKind kind, const std::string& why) {
 void Engine::serve(Host& h) {
   bool wants_robots = cfg_.crawl.respect_robots && h.in_scope;
   if (wants_robots && h.robots != Host::RobotsReady) {
-    if (h.robots == Host::RobotsUnknown && ip_room(h)) fetch_robots(h);
+    if (h.robots == Host::RobotsUnknown && frontier_.address_has_room(h)) fetch_robots(h);
     return;
   }
   auto now = Clock::now();
-  while (!h.queue.empty() && h.active < connections_of(h) && active_ < budget_.limit && ip_room(h)) {
-    if (delay_of(h) > 0 && now < h.next) {
-      wake_at(h.next);
-      break;
-    }
+  while (!h.queue.empty()) {
+    auto room = frontier_.room(h, now);
+    if (room == Frontier::Room::Delay) wake_at(h.next);
+    if (room == Frontier::Room::Crawl) held_by_global_ = true;
+    if (room != Frontier::Room::Yes) break;
     Task t = std::move(h.queue.front());
     h.queue.pop_front();
-    if (!admit(h, t, wants_robots)) continue;
-    h.next = now + std::chrono::milliseconds(delay_of(h));
-    start(h, std::move(t));
+    if (admit(h, t, wants_robots)) start(h, std::move(t));
   }
-  if (!h.queue.empty() && h.active < connections_of(h) && active_ >= budget_.limit) held_by_global_ = true;
 }
 
 bool Engine::allowed_by_robots(const Host& h, const Task& t) const {
@@ -298,7 +296,7 @@ std::shared_ptr<Exchange> Engine::exchange(const std::string& fetched_url, const
 }
 
 void Engine::start(Host& h, Task t) {
-  occupy(h);
+  frontier_.occupy(h, Clock::now());
   FetchRequest req;
   req.url = fetch_url(t.url);
   with_host_settings(h, req);
@@ -329,8 +327,8 @@ void Engine::start(Host& h, Task t) {
 
 void Engine::on_fetched(const std::string& host_key, Task t, FetchResult r) {
   assert_io_thread();
-  Host& h = hosts_[host_key];
-  vacate(h);
+  Host& h = frontier_.host(host_key);
+  frontier_.vacate(h);
   t.exchange = exchange(fetch_url(t.url), r);
   if (!r.location.empty()) r.location = production_url(r.location);
   complete(std::move(t), std::move(r));
@@ -427,7 +425,7 @@ void Engine::follow(Task t, FetchResult r) {
   spend(t);
   SiteState& s = sites_[t.site];
   auto p = url::parts(hop.next);
-  bool in_scope = p && in_site_hosts(s, p->host);
+  bool in_scope = p && Frontier::in_site_hosts(s, p->host);
   if (t.mode == Mode::Page && !in_scope) {
     t.mode = Mode::Check;
     t.head = true;
@@ -458,8 +456,8 @@ void Engine::spend(Task& t) {
 }
 
 void Engine::maybe_finish() {
-  if (finished_ || active_ > 0 || parsing_ > 0 || dns_pending_ > 0 || timers_ > 0 || !parked_.empty()) return;
-  for (auto& [k, h] : hosts_)
+  if (finished_ || frontier_.active() > 0 || parsing_ > 0 || dns_pending_ > 0 || timers_ > 0 || !parked_.empty()) return;
+  for (auto& [k, h] : frontier_.hosts())
     if (!h.queue.empty()) return;
   finished_ = true;
   progress_.cancel();

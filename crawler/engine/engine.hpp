@@ -3,7 +3,8 @@
 // event loop and every piece of crawl state; its member functions are spread over files by
 // concept:
 //   engine.cpp      the loop: scheduling tasks onto connections, completing transfers, the end
-//   frontier.cpp    host queues, DNS and robots.txt per host, politeness, discovery and scope
+//   hosts.cpp       tasks into the frontier (frontier.hpp: host queues, politeness, scope), and
+//                   DNS and robots.txt per host
 //   recording.cpp   what is recorded of an answer: pages, checks, parsed pages with their links
 //   probes.cpp      the IPv6 and HTTPS measurements and the DNS delegation
 //   resume.cpp      rebuilding the state of a killed crawl from what it stored
@@ -33,6 +34,7 @@
 #include "crawler/net/dns.hpp"
 #include "crawler/extract/extract.hpp"
 #include "crawler/net/fetcher.hpp"
+#include "crawler/engine/frontier.hpp"
 #include "crawler/engine/parse_job.hpp"
 #include "crawler/net/robots.hpp"
 #include "model/url.hpp"
@@ -40,71 +42,6 @@
 namespace govaudit::engine {
 
 namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
-
-// Home/Page: crawled and parsed; Check: an attachment or other host's link, only asked whether it
-// answers; Probe: fetched over one IP family for the IPv6 measurements.
-enum class Mode : std::int8_t { Home, Page, Check, Probe };
-const char* mode_name(Mode m);
-Mode mode_of(const std::string& s);
-
-// A frontier entry: thousands wait in host queues, so the scalars are packed together and what
-// only redirects and probes need stays empty (bench/frontier measures the bytes per queued URL).
-struct Task {
-  int site = 0;
-  int depth = 0;
-  int attempt = 0;
-  Mode mode = Mode::Page;
-  std::int8_t family = 0;  // Probe: 4 or 6
-  bool head = false;
-  bool asking = false;   // Check: this task fetches the answer others of the same URL wait for
-  bool style = false;    // Check: a stylesheet that pages wait for before their parse
-  const PriorPage* prior = nullptr;  // Page: asked with the validators of the earlier crawl's page
-  std::string url;
-  std::string origin;    // first URL of a redirect chain, once one is followed
-  ProbePurpose purpose = ProbePurpose::Homepage;  // Probe only
-  std::vector<Redirect> chain;
-  std::shared_ptr<Exchange> exchange;  // the last answer, as WARC evidence
-  const std::string& first_url() const { return origin.empty() ? url : origin; }
-};
-
-Task make_task(int site, const std::string& u, int depth, Mode mode, bool head);
-
-// One scheme://host:port: its queue, its DNS answer and robots.txt, and its politeness state.
-struct Host {
-  std::string key;  // scheme://host:port
-  std::string name;
-  int port = 0;
-  std::deque<Task> queue;
-  int active = 0;
-  Clock::time_point next{};
-  enum { Unresolved, Resolving, Resolved } dns = Unresolved;
-  HostAnswer answer;
-  enum { RobotsUnknown, RobotsFetching, RobotsReady } robots = RobotsUnknown;
-  Robots rules;
-  bool in_scope = false;
-  const HostSettings* settings = nullptr;  // crawl.host overrides
-};
-
-struct SiteState {
-  const Site* site = nullptr;
-  std::unordered_set<std::string> seen;
-  std::unordered_set<std::string> pager_linked;  // pages a stored pager link already names
-  std::unordered_map<std::string, std::set<int>> pagers;  // list (first page#total) -> current pages enumerated
-  std::unordered_map<std::string, std::unordered_set<std::string>> queries;  // path -> distinct queries
-  std::unordered_map<std::string, std::string> digests;                      // content digest -> URL
-  std::set<std::string> limits;
-  int pages_queued = 0;
-  int pages_done = 0;
-  bool probes_scheduled = false;
-  std::unordered_set<std::string> probed;  // link2/link3 targets already probed over IPv6
-  std::unordered_map<std::string, std::string> searches;  // search probe URL -> the words searched
-  int link3 = 0;
-  int stylesheets = 0;  // of its own hosts, fetched
-  int outstanding = 0;  // tasks created and not yet recorded
-  bool unreachable = false;
-  std::string error;
-};
 
 // The answer to a check (an attachment or another host's link), shared by every site linking it.
 struct CheckResult {
@@ -164,21 +101,10 @@ class Engine {
   void maybe_finish();
   void assert_io_thread() const;
 
-  // frontier.cpp: host queues, politeness, discovery
-  bool in_site_hosts(const SiteState& s, const std::string& host) const;
-  Host& host_for(const url::Parts& p);
-  int connections_of(const Host& h) const;
-  // The server address a host's connections go to, and whether crawl.per_ip_connections lets one more.
-  static const std::string& server_of(const Host& h);
-  bool ip_room(const Host& h);
-  // A connection taken for a transfer of `h` (the host's, the address's and the crawl's counts), and given back.
-  void occupy(Host& h);
-  void vacate(Host& h);
-  int delay_of(const Host& h) const;
+  // hosts.cpp: tasks into the frontier, DNS and robots.txt per host
   void enqueue(Task t, bool front = false);
   void discover(const Task& from, const std::string& to, Mode mode);
-  bool is_attachment(const std::string& u) const;
-  bool is_attachment_path(std::string_view path) const;
+  bool is_attachment(const std::string& u) const { return frontier_.is_attachment(u); }
   bool allowed_by_robots(const Host& h, const Task& t) const;
   std::vector<std::string> resolve_entries(const Host& h) const;
   void resolve(Host& h);
@@ -237,7 +163,7 @@ class Engine {
   asio::steady_timer progress_;
   std::thread::id io_thread_;
   std::vector<SiteState> sites_;
-  std::map<std::string, Host> hosts_;
+  Frontier frontier_;
   std::unordered_map<std::string, CheckResult> checks_;
   std::unordered_map<std::string, std::vector<Task>> check_waiters_;  // URL being checked -> same checks of other sites
   // A page that links a stylesheet of its site not fetched yet waits for it, its answer unparsed.
@@ -261,9 +187,7 @@ class Engine {
   Wait waiting_ = Wait::None;
   Clock::time_point wait_since_{};
   bool held_by_global_ = false;  // set by serve() during one pump
-  int peak_active_ = 0;
-  std::unordered_map<std::string, int> ip_active_;  // connections per server address
-  int active_ = 0, parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
+  int parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
   size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
   static constexpr int kParseBacklog = 32;  // pages per parse thread
   // Lookups at once: a province run starts with a thousand names, and a burst of thousands of

@@ -22,9 +22,9 @@ void Engine::tick_progress() {
 std::string Engine::progress_line() const {
   size_t queued = 0;
   int hosts_full = 0;  // hosts with work waiting at their own connection limit
-  for (auto& [k, h] : hosts_) {
+  for (auto& [k, h] : frontier_.hosts()) {
     queued += h.queue.size();
-    hosts_full += !h.queue.empty() && h.active >= connections_of(h);
+    hosts_full += !h.queue.empty() && h.active >= frontier_.connections_of(h);
   }
   int done = 0;
   for (auto& s : sites_) done += s.outstanding <= 0;
@@ -32,7 +32,7 @@ std::string Engine::progress_line() const {
   double rate = secs > 0 ? (summary_.pages + summary_.checked) / secs : 0;
   std::string eta = "--";
   if (rate > 0) {
-    long left = long((double(queued) + active_) / rate);
+    long left = long((double(queued) + frontier_.active()) / rate);
     eta = fmt::format("{}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
   }
   std::string waits;
@@ -41,7 +41,7 @@ std::string Engine::progress_line() const {
   if (hosts_full) waits += fmt::format(" · {} host{} at the per-host limit", hosts_full, hosts_full == 1 ? "" : "s");
   return fmt::format("crawl: sites {}/{} · pages {} ({:.0f}/s) · checked {} · queue {} · in flight {}/{} · errors {} · ETA {}{}",
                      done, sites_.size(), summary_.pages, secs > 0 ? summary_.pages / secs : 0.0, summary_.checked,
-                     queued, active_, budget_.limit, error_count(), eta, waits);
+                     queued, frontier_.active(), budget_.limit, error_count(), eta, waits);
 }
 
 int Engine::error_count() const {

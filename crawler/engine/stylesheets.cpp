@@ -20,7 +20,7 @@ bool Engine::wait_for_stylesheets(Task& t, FetchResult& r, std::vector<std::shar
   for (auto& href : extract::linked_stylesheets(r.body)) {
     auto to = url::resolve(t.url, href);
     auto p = to ? url::parts(*to) : std::nullopt;
-    if (!p || !in_site_hosts(s, p->host) || std::find(sheets.begin(), sheets.end(), *to) != sheets.end()) continue;
+    if (!p || !Frontier::in_site_hosts(s, p->host) || std::find(sheets.begin(), sheets.end(), *to) != sheets.end()) continue;
     sheets.push_back(*to);
     if (!styles_.count(*to)) missing.push_back(*to);
   }
