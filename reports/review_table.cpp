@@ -157,62 +157,89 @@ void write_review_table(const std::vector<ReviewRow>& rows, const std::string& p
   if (workbook_close(wb) != LXW_NO_ERROR) throw std::runtime_error(path + ": cannot write the workbook");
 }
 
+namespace {
+
+// The workbook's shared strings (a cell of type "s" holds an index into them), phonetic runs left out.
+std::vector<std::string> shared_strings(zip_t* z) {
+  std::vector<std::string> shared;
+  auto ss = member(z, "xl/sharedStrings.xml");
+  if (!ss) return shared;
+  std::string cur;
+  int phonetic = 0;
+  walk(*ss, "xl/sharedStrings.xml", [&](int type, const char* name, xmlTextReaderPtr r) {
+    if (type == XML_READER_TYPE_ELEMENT && !std::strcmp(name, "si")) cur.clear();
+    else if (type == XML_READER_TYPE_ELEMENT && !std::strcmp(name, "rPh")) ++phonetic;
+    else if (type == XML_READER_TYPE_END_ELEMENT && !std::strcmp(name, "rPh")) --phonetic;
+    else if (type == XML_READER_TYPE_END_ELEMENT && !std::strcmp(name, "si")) shared.push_back(cur);
+    else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) && !phonetic) cur += text(r);
+  });
+  return shared;
+}
+
+// The first worksheet read node by node: each row a ReviewRow, each cell's text in the field of
+// its column.
+class SheetRows {
+ public:
+  SheetRows(const std::vector<std::string>& shared, const std::string& path) : shared_(shared), path_(path) {}
+  void operator()(int kind, const char* name, xmlTextReaderPtr r) {
+    if (kind == XML_READER_TYPE_ELEMENT) start(name, r);
+    else if (kind == XML_READER_TYPE_END_ELEMENT) end(name);
+    else if ((kind == XML_READER_TYPE_TEXT || kind == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) && in_value_) value_ += text(r);
+  }
+  std::vector<ReviewRow> rows;
+
+ private:
+  void start(const char* name, xmlTextReaderPtr r) {
+    if (!std::strcmp(name, "row")) {
+      if (int(rows.size()) > kMaxRows) throw std::runtime_error(path_ + ": too many rows for a review table");
+      row_ = ReviewRow{};
+      row_.line = std::atoi(attribute(r, "r").c_str());
+    } else if (!std::strcmp(name, "c")) {
+      type_ = attribute(r, "t");
+      col_ = column_of(attribute(r, "r"));
+      value_.clear();
+    } else if (!std::strcmp(name, "v") || !std::strcmp(name, "t")) {
+      in_value_ = true;
+    }
+  }
+  void end(const char* name) {
+    if (!std::strcmp(name, "v") || !std::strcmp(name, "t")) {
+      in_value_ = false;
+    } else if (!std::strcmp(name, "c")) {
+      if (type_ == "s") {
+        size_t i = size_t(std::strtoul(value_.c_str(), nullptr, 10));
+        value_ = i < shared_.size() ? shared_[i] : "";
+      }
+      if (auto* f = field(row_, col_)) *f = trim(value_);
+    } else if (!std::strcmp(name, "row")) {
+      rows.push_back(row_);
+    }
+  }
+  const std::vector<std::string>& shared_;
+  const std::string& path_;
+  ReviewRow row_;
+  std::string type_, value_;
+  int col_ = -1;
+  bool in_value_ = false;
+};
+
+}  // namespace
+
 std::vector<ReviewRow> read_review_table(const std::string& path) {
   int err = 0;
   std::unique_ptr<zip_t, void (*)(zip_t*)> z(zip_open(path.c_str(), ZIP_RDONLY, &err), zip_discard);
   if (!z) throw std::runtime_error(path + ": not an XLSX file (cannot open it as a zip archive)");
-  std::vector<std::string> shared;
-  if (auto ss = member(z.get(), "xl/sharedStrings.xml")) {
-    std::string cur;
-    int phonetic = 0;
-    walk(*ss, "xl/sharedStrings.xml", [&](int type, const char* name, xmlTextReaderPtr r) {
-      if (type == XML_READER_TYPE_ELEMENT && !std::strcmp(name, "si")) cur.clear();
-      else if (type == XML_READER_TYPE_ELEMENT && !std::strcmp(name, "rPh")) ++phonetic;
-      else if (type == XML_READER_TYPE_END_ELEMENT && !std::strcmp(name, "rPh")) --phonetic;
-      else if (type == XML_READER_TYPE_END_ELEMENT && !std::strcmp(name, "si")) shared.push_back(cur);
-      else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) && !phonetic) cur += text(r);
-    });
-  }
+  auto shared = shared_strings(z.get());
   auto sheet = member(z.get(), "xl/worksheets/sheet1.xml");
   if (!sheet) throw std::runtime_error(path + ": no first worksheet (xl/worksheets/sheet1.xml)");
-  std::vector<ReviewRow> rows;
-  ReviewRow row;
-  std::string type, value;
-  int col = -1;
-  bool in_value = false;
-  walk(*sheet, "xl/worksheets/sheet1.xml", [&](int kind, const char* name, xmlTextReaderPtr r) {
-    if (kind == XML_READER_TYPE_ELEMENT) {
-      if (!std::strcmp(name, "row")) {
-        if (int(rows.size()) > kMaxRows) throw std::runtime_error(path + ": too many rows for a review table");
-        row = ReviewRow{};
-        row.line = std::atoi(attribute(r, "r").c_str());
-      } else if (!std::strcmp(name, "c")) {
-        type = attribute(r, "t");
-        col = column_of(attribute(r, "r"));
-        value.clear();
-      } else if (!std::strcmp(name, "v") || !std::strcmp(name, "t")) {
-        in_value = true;
-      }
-    } else if (kind == XML_READER_TYPE_END_ELEMENT) {
-      if (!std::strcmp(name, "v") || !std::strcmp(name, "t")) in_value = false;
-      else if (!std::strcmp(name, "c")) {
-        if (type == "s") {
-          size_t i = size_t(std::strtoul(value.c_str(), nullptr, 10));
-          value = i < shared.size() ? shared[i] : "";
-        }
-        if (auto* f = field(row, col)) *f = trim(value);
-      } else if (!std::strcmp(name, "row")) {
-        rows.push_back(row);
-      }
-    } else if ((kind == XML_READER_TYPE_TEXT || kind == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) && in_value) {
-      value += text(r);
-    }
-  });
+  SheetRows reader(shared, path);
+  walk(*sheet, "xl/worksheets/sheet1.xml", std::ref(reader));
+  auto& rows = reader.rows;
   if (rows.empty() || rows.front().id != kHead[0] || rows.front().check != kHead[kCheck])
     throw std::runtime_error(path + ": not a 复核表 (its first row must be the headings 编号 … 校验 that `govaudit reviews export` writes)");
   rows.erase(rows.begin());
   std::erase_if(rows, [](const ReviewRow& r) { return r.id.empty() && r.decision.empty() && r.check.empty(); });  // blank lines
-  return rows;
+  return std::move(rows);
 }
 
 ImportResult import_review_table(Campaign& store, std::int64_t run, const std::vector<ReviewRow>& rows, const std::string& account) {
