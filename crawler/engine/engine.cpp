@@ -1,5 +1,5 @@
-// The engine's loop: tasks onto connections under the global and per-host limits, transfers
-// completed (retry, HEAD→GET, redirects, challenges), and the end of the crawl.
+// The engine's loop: tasks onto connections as the frontier's politeness allows, transfers started
+// and handed to the fetch policy (completion.cpp), redirects followed, and the end of the crawl.
 #include "crawler/engine/engine.hpp"
 #include "model/clock.hpp"
 
@@ -333,76 +333,6 @@ void Engine::on_fetched(const std::string& host_key, Task t, FetchResult r) {
   if (!r.location.empty()) r.location = production_url(r.location);
   complete(std::move(t), std::move(r));
   step_done();
-}
-
-// The evidence of an answer that is not parsed keeps a copy of its body; parse_page moves a
-// parsed page's body into it instead.
-static void keep_body(Task& t, const FetchResult& r) {
-  if (t.exchange) t.exchange->body = r.body;
-}
-
-void Engine::complete(Task t, FetchResult r) {
-  summary_.bytes += r.bytes;
-  if (t.mode == Mode::Probe) {
-    keep_body(t, r);
-    probe_complete(std::move(t), std::move(r));
-    return;
-  }
-  if (t.prior && r.status == 304 && r.error_kind == ErrorKind::None) {
-    if (t.mode == Mode::Check) attachment_not_modified(std::move(t), std::move(r));
-    else not_modified(std::move(t), std::move(r));
-    return;
-  }
-  // A GET check stopped at its size cap still answered: not an error.
-  bool cut = false;
-  if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::Size) r.error_kind = ErrorKind::None, r.error.clear(), cut = true;
-  if (fetch_policy::is_transient(r, t.mode != Mode::Check) && t.attempt < cfg_.crawl.retries) {
-    keep_body(t, r);
-    spend(t);
-    ++t.attempt;
-    long delay = fetch_policy::retry_delay_ms(t.attempt, cfg_.crawl.retry_backoff_ms, r.retry_after_s);
-    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(delay));
-    ++timers_;
-    timer->async_wait([this, timer, t = std::move(t)](auto) mutable { on_retry_due(std::move(t)); });
-    return;
-  }
-  if (t.mode == Mode::Check && t.head && fetch_policy::refuses_head(r)) {
-    t.head = false;  // servers that refuse HEAD are asked with GET
-    keep_body(t, r);
-    spend(t);
-    enqueue(std::move(t), true);
-    return;
-  }
-  if (fetch_policy::is_redirect(r)) {
-    keep_body(t, r);
-    follow(std::move(t), std::move(r));
-    return;
-  }
-  if (r.error_kind == ErrorKind::None && fetch_policy::is_challenge(r.status, r.body)) {
-    r.error_kind = ErrorKind::Challenge;
-    r.error = "anti-bot challenge (HTTP " + std::to_string(r.status) + ", script-only answer): needs a manual check";
-  }
-  bool html = r.content_type.find("html") != std::string::npos ||
-              (r.content_type.empty() && r.body.find("<html") != std::string::npos);
-  if (t.mode != Mode::Check && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300 && html && !t.head) {
-    std::vector<std::shared_ptr<const std::string>> sheets;
-    if (wait_for_stylesheets(t, r, sheets)) return;  // parsed once they are in
-    parse(std::move(t), std::move(r), std::move(sheets));
-    return;
-  }
-  keep_body(t, r);
-  if (t.mode == Mode::Check && !t.head && r.error_kind == ErrorKind::None && r.status >= 200 && r.status < 300)
-    if (std::string format = readable_format(t, r.content_type); !format.empty()) {
-      if (cut) {
-        Reading note;
-        note.note = "not read: larger than " + std::to_string(cfg_.crawl.attachment_max_bytes >> 20) + " MB (crawl.attachment_max_bytes)";
-        record(t, r, std::move(note));
-        return;
-      }
-      read_attachment(std::move(t), std::move(r), std::move(format));
-      return;
-    }
-  record(t, r);
 }
 
 void Engine::on_retry_due(Task t) {

@@ -2,7 +2,8 @@
 // The crawl engine, drawn as Scrapy draws a crawler (private to crawler/). The Engine owns the
 // event loop and every piece of crawl state; its member functions are spread over files by
 // concept:
-//   engine.cpp      the loop: scheduling tasks onto connections, completing transfers, the end
+//   engine.cpp      the loop: scheduling tasks onto connections, the end
+//   completion.cpp  a finished transfer through the fetch policy's steps
 //   hosts.cpp       tasks into the frontier (frontier.hpp: host queues, politeness, scope), and
 //                   DNS and robots.txt per host
 //   recording.cpp   what is recorded of an answer: pages, checks, parsed pages with their links
@@ -94,6 +95,16 @@ class Engine {
   void start(Host& h, Task t);
   void on_fetched(const std::string& host_key, Task t, FetchResult r);
   void complete(Task t, FetchResult r);
+  // The fetch policy's steps (complete() runs them in order).
+  bool take_probe(Task& t, FetchResult& r);
+  bool take_not_modified(Task& t, FetchResult& r);
+  bool check_answered_at_cap(Task& t, FetchResult& r);
+  bool retry_transient(Task& t, FetchResult& r);
+  bool ask_again_with_get(Task& t, FetchResult& r);
+  bool follow_redirect(Task& t, FetchResult& r);
+  bool mark_challenge(Task& t, FetchResult& r);
+  bool parse_html(Task& t, FetchResult& r);
+  bool read_file(Task& t, FetchResult& r);
   void on_retry_due(Task t);
   void follow(Task t, FetchResult r);
   void spend(Task& t);

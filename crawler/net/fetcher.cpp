@@ -352,6 +352,7 @@ struct Fetcher::Impl {
     } else if (t.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
       r.error_kind = ErrorKind::Size;
       r.error = "body larger than " + std::to_string(t.max_body) + " bytes";
+      r.cut = true;
     } else {
       switch (rc) {
         case CURLE_COULDNT_RESOLVE_HOST: r.error_kind = ErrorKind::Dns; break;

@@ -46,6 +46,7 @@ struct FetchResult {
   ErrorKind error_kind = ErrorKind::None;
   std::string error;                  // human-readable
   bool connection_refused = false;    // Connect: the address answered that nothing listens (ECONNREFUSED)
+  bool cut = false;                   // the body stopped at the request's max_body (the rest not read)
   std::string primary_ip;             // address connected to
   int elapsed_ms = 0;
   std::string cert_expire;            // "Expire date" of the leaf certificate, as curl reports it
