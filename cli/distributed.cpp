@@ -256,11 +256,17 @@ void take_over_earlier_crawls(SharedStore& shared, DirectoryArtifacts& artifacts
     if (auto k = earlier.find(s.id); k != earlier.end()) by_db[k->second].push_back(s);
   for (auto& [key, of] : by_db) {
     fs::path copy = dir / "earlier.db";
-    artifacts.get(key, copy.string());
-    std::string prefix = key.substr(0, key.size() - std::string("govaudit.db").size());
-    if (auto run = store.import_crawl(copy.string(), of, prefix, today))
-      spdlog::info("{} sites: asked again with the validators of their crawl in {} (crawl run {} here)", of.size(), key, run);
-    fs::remove(copy);
+    try {  // without it the sites are fetched anew: slower, never wrong
+      artifacts.get(key, copy.string());
+      Store{copy.string()};  // an older govaudit's database is brought to this schema first
+      std::string prefix = key.substr(0, key.size() - std::string("govaudit.db").size());
+      if (auto run = store.import_crawl(copy.string(), of, prefix, today))
+        spdlog::info("{} sites: asked again with the validators of their crawl in {} (crawl run {} here)", of.size(), key, run);
+    } catch (const std::exception& e) {
+      spdlog::warn("{} sites: their earlier crawl in {} cannot be taken over ({}); fetched anew", of.size(), key, e.what());
+    }
+    std::error_code ec;
+    for (auto* suffix : {"", "-wal", "-shm", ".lock"}) fs::remove(copy.string() + suffix, ec);
   }
 }
 

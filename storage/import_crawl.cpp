@@ -54,19 +54,24 @@ std::int64_t Store::import_crawl(const std::string& from, const std::vector<Site
   if (earlier.empty()) return 0;
   // Finished in the same transaction as its rows: a run left unfinished by a kill is crawled anew.
   std::int64_t run = begin_run(RunKind::Crawl, today, std::nullopt, R"({"imported":true})");
-  add_sites(run, sites);
-  sqlite::Transaction tx(db_);
-  for (auto& [site, from_run] : earlier) {
-    set_site_status(run, site, "done", "", {});
-    for (std::string table : {"pages", "page_links", "items", "messages"}) {
-      std::string select, cols = columns_of(db_, table, select);
-      db_.prepare("INSERT INTO main." + table + " (" + cols + ") SELECT " + select + " FROM prior." + table +
-                  " p WHERE run_id=?3 AND site_id=?4 ORDER BY " + (table == "pages" ? "id" : "rowid"))
-          .bind(1, run).bind(2, warc_prefix).bind(3, from_run).bind(4, site).run();
+  try {
+    add_sites(run, sites);
+    sqlite::Transaction tx(db_);
+    for (auto& [site, from_run] : earlier) {
+      set_site_status(run, site, "done", "", {});
+      for (std::string table : {"pages", "page_links", "items", "messages"}) {
+        std::string select, cols = columns_of(db_, table, select);
+        db_.prepare("INSERT INTO main." + table + " (" + cols + ") SELECT " + select + " FROM prior." + table +
+                    " p WHERE run_id=?3 AND site_id=?4 ORDER BY " + (table == "pages" ? "id" : "rowid"))
+            .bind(1, run).bind(2, warc_prefix).bind(3, from_run).bind(4, site).run();
+      }
     }
+    finish_run(run, RunStatus::Done);
+    tx.commit();
+  } catch (const std::exception&) {
+    finish_run(run, RunStatus::Abandoned);  // not a crawl to continue, nor one to ask again with
+    throw;
   }
-  finish_run(run, RunStatus::Done);
-  tx.commit();
   return run;
 }
 
