@@ -136,6 +136,7 @@ class Engine {
   std::string readable_format(const Task& t, const std::string& content_type) const;
   void read_attachment(Task t, FetchResult r, std::string format);
   void record_check(const Task& t, const CheckResult& c);
+  void answer_waiters(const std::string& url);
 
   // stylesheets.cpp: the stylesheets of the sites' own hosts, fetched once per crawl
   bool wait_for_stylesheets(Task& t, FetchResult& r, std::vector<std::shared_ptr<const std::string>>& ready);

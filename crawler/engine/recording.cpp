@@ -112,17 +112,22 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
   step_done();
 }
 
-// A page asked again that did not change: the earlier crawl's record of it stands, and its links
-// are followed as if it had been read.
-void Engine::not_modified(Task t, FetchResult r) {
-  ++summary_.not_modified;
+// A 304 as the record of this run's check: the answer's validators and time, its exchange.
+static RevisitedPage revisit(Task& t, const FetchResult& r) {
   RevisitedPage rp;
   rp.fetched_at = now_iso_utc();
   rp.etag = r.etag;
   rp.last_modified = r.last_modified;
   rp.elapsed_ms = r.elapsed_ms;
   rp.exchange = std::move(t.exchange);
-  take_prior(t, std::move(rp));
+  return rp;
+}
+
+// A page asked again that did not change: the earlier crawl's record of it stands, and its links
+// are followed as if it had been read.
+void Engine::not_modified(Task t, FetchResult r) {
+  ++summary_.not_modified;
+  take_prior(t, revisit(t, r));
 }
 
 // An attachment asked again that did not change: its earlier reading stands (ID numbers, note), for
@@ -130,26 +135,26 @@ void Engine::not_modified(Task t, FetchResult r) {
 void Engine::attachment_not_modified(Task t, FetchResult r) {
   ++summary_.not_modified;
   ++summary_.checked;
+  RevisitedPage rp = revisit(t, r);
   PageRecord earlier = prior_->check(*t.prior);
-  earlier.fetched_at = now_iso_utc();
-  CheckResult& c = checks_[t.url] = check_of(earlier);
-  RevisitedPage rp;
+  earlier.fetched_at = rp.fetched_at;
+  checks_[t.url] = check_of(earlier);
   rp.prior_row = t.prior->row;
   rp.site_id = sites_[t.site].site->id;
   rp.url = t.url;
   rp.depth = t.depth;
-  rp.fetched_at = earlier.fetched_at;
-  rp.etag = r.etag;
-  rp.last_modified = r.last_modified;
-  rp.elapsed_ms = r.elapsed_ms;
-  rp.exchange = std::move(t.exchange);
   emit(std::move(rp));
   finished(t);
-  if (auto w = check_waiters_.find(t.url); w != check_waiters_.end()) {
-    auto waiting = std::move(w->second);
-    check_waiters_.erase(w);
-    for (auto& other : waiting) record_check(other, c);
-  }
+  answer_waiters(t.url);
+}
+
+// The same check of other sites, waiting on this one's answer.
+void Engine::answer_waiters(const std::string& url) {
+  auto w = check_waiters_.find(url);
+  if (w == check_waiters_.end()) return;
+  auto waiting = std::move(w->second);
+  check_waiters_.erase(w);
+  for (auto& other : waiting) record_check(other, checks_[url]);
 }
 
 // A daily delta asks for the homepage, the columns it links, the lists and what is new; a known
@@ -307,11 +312,7 @@ void Engine::record(const Task& t, const FetchResult& r, Reading reading) {
   std::string url = p.url;
   emit(EvidencedPage{std::move(p), t.exchange});
   finished(t);
-  if (auto w = check_waiters_.find(url); t.mode == Mode::Check && w != check_waiters_.end()) {
-    auto waiting = std::move(w->second);
-    check_waiters_.erase(w);
-    for (auto& other : waiting) record_check(other, checks_[url]);
-  }
+  if (t.mode == Mode::Check) answer_waiters(url);
 }
 
 void Engine::record_check(const Task& t, const CheckResult& c) {
