@@ -283,7 +283,7 @@ struct Walker {
     GumboTag t = n->v.element.tag;
     // 找错 as <a onclick="window.open('…/jiucuo.html?site_code=…')">: the URL it opens.
     if (const char* on = attr(n, "onclick"); on && std::strstr(on, "//"))
-      for (auto& u : script_urls(on)) add_link(u, "script", "");
+      for (auto& u : script_strings(on, false).urls) add_link(u, "script", "");
     switch (t) {
       case GUMBO_TAG_TITLE:
         if (page.title.empty()) page.title = squash(own_text(n, GUMBO_NODE_WHITESPACE));
@@ -429,12 +429,13 @@ static std::string read_scripts(Walker& w, Page& page, const Limits& limits) {
     }
     std::string redirect = find_script_redirect(s);
     if (!redirect.empty()) w.add_link(redirect, "redirect", "");
-    for (auto& u : script_urls(s))
+    bool datastore = s.find("<datastore") != std::string::npos || s.find("<recordset") != std::string::npos;
+    auto strings = script_strings(s, !datastore);
+    for (auto& u : strings.urls)
       if (u != redirect) w.add_link(u, "script", "");
     // What the script writes into the page (a footer, a badge): its links, and its text once the
     // page's own reading is done.
-    bool datastore = s.find("<datastore") != std::string::npos || s.find("<recordset") != std::string::npos;
-    if (std::string html = datastore ? std::string() : written_html(s); !html.empty() && written.size() < (1u << 20)) {
+    if (const std::string& html = strings.html; !html.empty() && written.size() < (1u << 20)) {
       HtmlTree f = parse_html(html, limits, page);
       Page sub;
       Walker fw{sub, limits};

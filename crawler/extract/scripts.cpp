@@ -238,27 +238,20 @@ bool has_markup(std::string_view s) {
 
 }  // namespace
 
-std::string written_html(std::string_view script) {
-  std::string out;
-  if (script.find('<') == std::string_view::npos && script.find("%3C") == std::string_view::npos &&
-      script.find("%3c") == std::string_view::npos)
-    return out;
+ScriptStrings script_strings(std::string_view script, bool want_html) {
+  ScriptStrings out;
+  bool html = want_html && (script.find('<') != std::string_view::npos || script.find("%3C") != std::string_view::npos ||
+                            script.find("%3c") != std::string_view::npos);
+  bool urls = script.find("//") != std::string_view::npos;
+  if (!html && !urls) return out;
   literals(script, [&](std::string s) {
-    if (out.size() < (1u << 20) && has_markup(s)) (out += s) += '\n';
-  });
-  return out;
-}
-
-std::vector<std::string> script_urls(std::string_view script) {
-  std::vector<std::string> out;
-  if (script.find("//") == std::string_view::npos) return out;
-  literals(script, [&](std::string s) {
-    if (out.size() >= 32 || has_markup(s)) return;
-    std::string l = ascii_lower(s.substr(0, 8));
-    if (l.starts_with("http://") || l.starts_with("https://")) {
-      size_t end = s.find_first_of(" \t\n\"'<>");
-      out.push_back(s.substr(0, end));
+    if (has_markup(s)) {
+      if (html && out.html.size() < (1u << 20)) (out.html += s) += '\n';
+      return;
     }
+    if (!urls || out.urls.size() >= 32) return;
+    std::string l = ascii_lower(s.substr(0, 8));
+    if (l.starts_with("http://") || l.starts_with("https://")) out.urls.push_back(s.substr(0, s.find_first_of(" \t\n\"'<>")));
   });
   return out;
 }

@@ -17,13 +17,15 @@ std::string refresh_target(const std::string& meta_content);
 // Hanweb list data: <datastore> … <record><![CDATA[<li>…</li>]]></record> inside a script.
 std::string cdata_html(const std::string& script);
 
-// The HTML a script writes, read without running it: its string literals that hold markup, those
-// joined by '+' as one (pcFooterStr = '<div>' + '…'), percent-decoded inside unescape("%3Cspan…")
-// (the badge snippet conac hands out). One fragment per line; "" when there is none.
-std::string written_html(std::string_view script);
-
-// Absolute URLs that a script or an onclick handler names as string literals
-// (window.open("http://…/jiucuo.html?site_code=" + …)); at most 32.
-std::vector<std::string> script_urls(std::string_view script);
+// What a script's string literals hold, read in one pass without running it:
+// - html: the HTML it writes, its literals that hold markup, those joined by '+' as one
+//   (pcFooterStr = '<div>' + '…'), percent-decoded inside unescape("%3Cspan…") (the badge snippet
+//   conac hands out); one fragment per line, "" when there is none (or `want_html` is false);
+// - urls: the absolute URLs it names (window.open("http://…/jiucuo.html?site_code=" + …)); at most 32.
+struct ScriptStrings {
+  std::string html;
+  std::vector<std::string> urls;
+};
+ScriptStrings script_strings(std::string_view script, bool want_html = true);
 
 }  // namespace govaudit::extract
