@@ -107,12 +107,11 @@ void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
     auto p = url::parts(u);
     return p ? size_t(std::find(s.site.hosts.begin(), s.site.hosts.end(), p->host) - s.site.hosts.begin()) : s.site.hosts.size();
   };
+  auto on_site = [&](const std::string& u) { return rank(u) < s.site.hosts.size(); };
   auto same_page = [&](const std::string& a, const std::string& b) {
     auto x = url::parts(a), y = url::parts(b);
-    return x && y && x->host != y->host && x->path == y->path && x->query == y->query && x->port == y->port &&
-           rank(a) < s.site.hosts.size() && rank(b) < s.site.hosts.size();
+    return x && y && x->host != y->host && x->path == y->path && x->query == y->query && x->port == y->port && on_site(a) && on_site(b);
   };
-  auto on_site = [&](const std::string& u) { return rank(u) < s.site.hosts.size(); };
   std::unordered_map<std::string, std::string> parent;  // union of the URLs of one page
   auto root = [&](std::string u) {
     for (auto it = parent.find(u); it != parent.end() && it->second != u; it = parent.find(u)) u = it->second;

@@ -199,9 +199,10 @@ Writer::~Writer() {
 
 void Writer::push(Record r) {
   bool full;
+  size_t w = weight(r);
   {
     std::lock_guard lk(mu_);
-    queue_weight_ += weight(r);
+    queue_weight_ += w;
     queue_.push_back(std::move(r));
     full = queue_.size() == kBatch;
   }

@@ -17,9 +17,9 @@ Host& Frontier::host_for(const url::Parts& p) {
   return h;
 }
 
-void Frontier::push(Task t, const url::Parts& fetch, bool in_scope, bool front) {
+void Frontier::push(Task t, const url::Parts& fetch, const std::string& host, const std::vector<SiteState>& sites, bool front) {
   Host& h = host_for(fetch);
-  h.in_scope = h.in_scope || in_scope;
+  if (!h.in_scope) h.in_scope = std::any_of(sites.begin(), sites.end(), [&](const SiteState& s) { return in_site_hosts(s, host); });
   if (front) h.queue.push_front(std::move(t));
   else h.queue.push_back(std::move(t));
 }

@@ -101,9 +101,10 @@ class Frontier {
   Host& host(const std::string& key) { return hosts_[key]; }
   std::map<std::string, Host>& hosts() { return hosts_; }
   const std::map<std::string, Host>& hosts() const { return hosts_; }
-  // Queues `t` on the host it is fetched from (`fetch`: its URL after crawl.remap); `in_scope`: the
-  // host is one of a site's own (robots.txt is asked first there).
-  void push(Task t, const url::Parts& fetch, bool in_scope, bool front = false);
+  // Queues `t` on the host it is fetched from (`fetch`: its URL after crawl.remap). A host is
+  // marked in scope (robots.txt is asked first there) when `host`, its production name, is one of
+  // `sites`' own; the sites are looked through only while it is not.
+  void push(Task t, const url::Parts& fetch, const std::string& host, const std::vector<SiteState>& sites, bool front = false);
 
   // Politeness. Whether one more of `h`'s tasks may start at `now`, and if not, what holds it.
   enum class Room : std::int8_t { Yes, Host, Address, Crawl, Delay };

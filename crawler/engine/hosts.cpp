@@ -2,8 +2,6 @@
 // Engine does per host: its DNS lookup and its robots.txt.
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "crawler/engine/engine.hpp"
 
 namespace govaudit::engine {
@@ -15,8 +13,7 @@ void Engine::enqueue(Task t, bool front) {
     record_failure(t, ErrorKind::Url, "cannot parse the URL");
     return;
   }
-  bool in_scope = std::any_of(sites_.begin(), sites_.end(), [&](const SiteState& s) { return Frontier::in_site_hosts(s, prod->host); });
-  frontier_.push(std::move(t), *p, in_scope, front);
+  frontier_.push(std::move(t), *p, prod->host, sites_, front);
 }
 
 void Engine::discover(const Task& from, const std::string& to, Mode mode) {

@@ -12,7 +12,7 @@ Site county() { return Site{"x", "某县", "http://www.x.gov.cn/", "county", {"w
 
 Host& queued(Frontier& f, const std::string& u, int n, const std::string& address = "10.0.0.1") {
   auto p = url::parts(u);
-  for (int i = 0; i < n; ++i) f.push(make_task(0, u + "?" + std::to_string(i), 1, Mode::Page, false), *p, true);
+  for (int i = 0; i < n; ++i) f.push(make_task(0, u + "?" + std::to_string(i), 1, Mode::Page, false), *p, p->host, {});
   Host& h = f.host_for(*p);
   h.answer.v4 = {address};
   return h;
@@ -49,6 +49,19 @@ TEST(Frontier, PolitenessPerHostPerAddressAndForTheCrawl) {
   EXPECT_EQ(f.peak(), 4);
   EXPECT_EQ(f.hosts().size(), 4u);
   EXPECT_EQ(a.queue.size(), 5u);
+}
+
+TEST(Frontier, AHostOfASiteIsInScope) {
+  CrawlSettings c;
+  Frontier f(c, 4);
+  Site site = county();
+  std::vector<SiteState> sites(1);
+  sites[0].site = &site;
+  auto own = url::parts("http://zwgk.x.gov.cn/a.html"), other = url::parts("http://www.gov.cn/");
+  f.push(make_task(0, "http://zwgk.x.gov.cn/a.html", 1, Mode::Page, false), *own, own->host, sites);
+  f.push(make_task(0, "http://www.gov.cn/", 1, Mode::Check, true), *other, other->host, sites);
+  EXPECT_TRUE(f.host_for(*own).in_scope);
+  EXPECT_FALSE(f.host_for(*other).in_scope);
 }
 
 TEST(Frontier, DiscoveryKeepsToTheSiteAndItsLimits) {
