@@ -1,7 +1,7 @@
 // govaudit-fetchonly PER_HOST ADDRESS < REQUESTS: the fetch-only client of bench/latency. It asks
 // for every request in its input ("GET URL" or "HEAD URL", one a line) with libcurl's multi
-// interface, at most PER_HOST connections to a host (CURLMOPT_MAX_HOST_CONNECTIONS, the limit
-// govaudit keeps), every host resolved to ADDRESS, connections kept alive, bodies discarded: what
+// interface, at most PER_HOST requests of a host at a time (so at most PER_HOST connections, the
+// limit govaudit keeps), every host resolved to ADDRESS, connections kept alive, bodies discarded: what
 // a client that already knows every URL and does nothing else costs through the same proxy.
 // Prints "requests failed seconds".
 #include <curl/curl.h>
@@ -9,7 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <set>
+#include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,20 +34,23 @@ int main(int argc, char** argv) {
   }
   long per_host = std::stol(argv[1]);
   std::string address = argv[2];
-  std::vector<std::pair<bool, std::string>> requests;  // head, url
-  std::set<std::string> hosts;
-  for (std::string method, url; std::cin >> method >> url;) {
-    requests.emplace_back(method == "HEAD", url);
-    hosts.insert(host_port(url));
-  }
+  // Each host's requests in order, at most PER_HOST of them handed to curl at a time: a multi
+  // handle given every request at once spends its time scanning its pending list.
+  std::map<std::string, std::deque<std::pair<bool, std::string>>> queues;  // host:port -> (head, url)
+  size_t total = 0;
+  for (std::string method, url; std::cin >> method >> url; ++total) queues[host_port(url)].emplace_back(method == "HEAD", url);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   curl_slist* resolve = nullptr;
-  for (auto& h : hosts) resolve = curl_slist_append(resolve, (h + ":" + address).c_str());
+  for (auto& [h, _] : queues) resolve = curl_slist_append(resolve, (h + ":" + address).c_str());
   CURLM* multi = curl_multi_init();
   curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, per_host);
-  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, long(hosts.size() * size_t(per_host)));
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, long(queues.size() * size_t(per_host)));
   auto start = std::chrono::steady_clock::now();
-  for (auto& [head, url] : requests) {
+  auto next = [&](const std::string& host) {
+    auto& q = queues[host];
+    if (q.empty()) return;
+    auto [head, url] = std::move(q.front());
+    q.pop_front();
     CURL* e = curl_easy_init();
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
     curl_easy_setopt(e, CURLOPT_NOBODY, head ? 1L : 0L);
@@ -54,8 +58,11 @@ int main(int argc, char** argv) {
     curl_easy_setopt(e, CURLOPT_RESOLVE, resolve);
     curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_PRIVATE, &queues.find(host)->first);
     curl_multi_add_handle(multi, e);
-  }
+  };
+  for (auto& [h, _] : queues)
+    for (long i = 0; i < per_host; ++i) next(h);
   int running = 1, failed = 0;
   while (running) {
     curl_multi_perform(multi, &running);
@@ -63,13 +70,17 @@ int main(int argc, char** argv) {
     while (CURLMsg* m = curl_multi_info_read(multi, &left))
       if (m->msg == CURLMSG_DONE) {
         failed += m->data.result != CURLE_OK;
+        const std::string* host = nullptr;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &host);
         curl_multi_remove_handle(multi, m->easy_handle);
         curl_easy_cleanup(m->easy_handle);
+        next(*host);
+        running = 1;
       }
     if (running) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%zu %d %.2f\n", requests.size(), failed, seconds);
+  std::printf("%zu %d %.2f\n", total, failed, seconds);
   curl_multi_cleanup(multi);
   curl_slist_free_all(resolve);
   curl_global_cleanup();

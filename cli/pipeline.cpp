@@ -173,13 +173,15 @@ StageResult audit_stage(Store& store, const Config& cfg, std::int64_t crawl_run,
   auto carried = store.carried_pages(crawl_run);
   store.for_each_site_view(crawl_run, [&](SiteView& v) {
     std::set<std::string> urls;
+    std::string cut = crawl_cut_short(v.limits);  // a finding of a site crawled in part says so
     for (auto& f : judge(v, rules, measure.context())) {
       urls.insert(f.url);
       auto c = carried.find(f.site_id + '\n' + f.url);
       if (c == carried.end()) c = carried.find(f.site_id + '\n' + f.subject);
-      if (c != carried.end())
+      if (c != carried.end() || !cut.empty())
         if (auto d = nlohmann::json::parse(f.detail_json, nullptr, false); d.is_object()) {
-          d["not_rechecked_since"] = c->second.substr(0, 10);
+          if (c != carried.end()) d["not_rechecked_since"] = c->second.substr(0, 10);
+          if (!cut.empty()) d["crawl_cut_short"] = cut;
           f.detail_json = d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         }
       findings.push_back(std::move(f));

@@ -121,4 +121,10 @@ SiteMeasures parse_measures(const std::string& text) {
   }
 }
 
+std::string crawl_cut_short(const std::vector<std::string>& limits) {
+  for (auto& l : limits)
+    if (l.starts_with("pages per site (") || l.starts_with("depth (")) return l;
+  return "";
+}
+
 }  // namespace govaudit

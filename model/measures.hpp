@@ -61,6 +61,11 @@ struct SiteMeasures {
   int probes = 0, probes_failed = 0;  // availability in the window before the audit date
 };
 
+// The limit among a site's crawl limits that left pages of it unfetched ("pages per site (…)",
+// "depth (…)"), or "" when its crawl reached every page it found. Such a site is not judged 合格:
+// what was not fetched was not measured.
+std::string crawl_cut_short(const std::vector<std::string>& limits);
+
 // As stored (JSON); parse throws std::runtime_error on text that is not a stored measure.
 std::string measures_json(const SiteMeasures& m);
 SiteMeasures parse_measures(const std::string& json);

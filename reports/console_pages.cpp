@@ -192,6 +192,7 @@ std::string Console::units_table(const Principal& p, std::int64_t run) {
 static std::string run_overview(const ReportData& d, RunSummary& sum, const std::string& srun) {
   std::string b = "<h1>第 " + srun + " 批测评（" + html_escape(d.audit.today) + "）</h1>";
   if (auto line = not_audited_line(sum); !line.empty()) b += "<p class=\"fail\">" + html_escape(line) + "。</p>";
+  if (auto line = cut_short_line(sum); !line.empty()) b += "<p class=\"fail\">" + html_escape(line) + "。</p>";
   b += "<p>网站 " + std::to_string(d.sites.size()) + " 个，不合格 <span class=\"fail\">" + std::to_string(sum.failed) + "</span> 个；计入问题 " +
        std::to_string(d.findings.size() - sum.manual.size()) + " 项，需人工核查 " + std::to_string(sum.manual.size()) + " 项，已复核排除 " +
        std::to_string(d.excluded.size()) + " 项。 <a href=\"/runs/" + srun + "/report\">查看测评报告</a></p>";
@@ -203,7 +204,7 @@ static std::string run_overview(const ReportData& d, RunSummary& sum, const std:
     std::string state = s.status == "unreachable" ? "无法访问" : site_audited(s) ? "已采集" : "未测评：" + (s.error.empty() ? "测评未完成" : s.error);
     b += "<tr><td><a href=\"/runs/" + srun + "?site=" + url::encode_component(s.site.id) + "\">" + html_escape(s.site.name) +
          "</a><br><span class=\"muted\">" + html_escape(s.site.id) + "</span></td><td>" + html_escape(state) + "</td><td>" +
-         std::to_string(s.pages) + "</td><td>" + v.score_text() + "</td><td><span class=\"" + (v.pass ? "pass" : "fail") + "\">" +
+         std::to_string(s.pages) + "</td><td>" + v.score_text() + "</td><td><span class=\"" + (v.pass && v.complete ? "pass" : "fail") + "\">" +
          v.conclusion() + "</span></td><td>" + vetoes + "</td><td>" + std::to_string(sum.by_site[s.site.id].size()) + "</td></tr>";
   }
   return b + "</table>";

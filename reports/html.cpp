@@ -117,6 +117,7 @@ struct Sections : RunSummary {
       << "<tr><td>采集时间</td><td>" << html_escape(d.crawl.started_at) << " 至 " << html_escape(d.crawl.finished_at) << "（UTC）</td></tr>"
       << "<tr><td>测评网站数</td><td>" << d.sites.size() << "</td></tr>";
     if (auto line = not_audited_line(*this); !line.empty()) o << "<tr><td>未测评</td><td class=\"fail\">" << html_escape(line) << "</td></tr>";
+    if (auto line = cut_short_line(*this); !line.empty()) o << "<tr><td>采集未完成</td><td class=\"fail\">" << html_escape(line) << "</td></tr>";
     if (auto line = unchecked_line(d); !line.empty()) o << "<tr><td>增量检测</td><td>" << html_escape(line) << "</td></tr>";
     o
       << "<tr><td>发现问题数</td><td>" << d.findings.size() - manual.size() << "（另有 " << manual.size() << " 项需人工核查）</td></tr>"
@@ -135,7 +136,7 @@ struct Sections : RunSummary {
       o << "<tr" << (v.pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
         << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << count_by_site[s.site.name] << "</td><td>"
         << v.score_text() << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
-        << (v.pass ? "pass" : "fail") << "\">" << v.conclusion() << "</td></tr>";
+        << (v.pass && v.complete ? "pass" : "fail") << "\">" << v.conclusion() << "</td></tr>";
     }
     o << "</table><h3>问题分类统计</h3>";
     bar_chart(o, by_category);
@@ -160,7 +161,7 @@ struct Sections : RunSummary {
     for (auto& s : d.sites) {
       const Verdict& v = verdicts[s.site.id];
       o << "<h3>" << html_escape(s.site.name) << "（" << html_escape(s.site.id) << "）</h3>";
-      o << "<p>得分 <b>" << v.score_text() << "</b>，结论：<span class=\"" << (v.pass ? "pass" : "fail") << "\">" << v.conclusion() << "</span>";
+      o << "<p>得分 <b>" << v.score_text() << "</b>，结论：<span class=\"" << (v.pass && v.complete ? "pass" : "fail") << "\">" << v.conclusion() << "</span>";
       for (auto& x : v.vetoes) o << "；单项否决：" << html_escape(x);
       o << "</p>";
       if (s.status == "unreachable") o << "<p class=\"fail\">首页无法访问：" << html_escape(s.error) << "</p>";

@@ -104,10 +104,10 @@ void write_markdown(const ReportData& d, const std::vector<RectificationRow>& ro
     return s;
   };
   RunSummary sum = summarize(d);
-  std::string unaudited = not_audited_line(sum), unchecked = unchecked_line(d);
+  std::string unaudited = not_audited_line(sum), unchecked = unchecked_line(d), cut = cut_short_line(sum);
   o << "# " << cfg.report_title << "\n\n测评日期：" << d.audit.today << "；测评网站 " << d.sites.size() << " 个；发现问题 "
     << rows.size() << " 项。" << (unaudited.empty() ? "" : "\n\n**" + unaudited + "。**")
-    << (unchecked.empty() ? "" : "\n\n" + unchecked + "。")
+    << (cut.empty() ? "" : "\n\n**" + cut + "。**") << (unchecked.empty() ? "" : "\n\n" + unchecked + "。")
     << "\n\n## 总体情况\n\n| 网站 | 首页 | 问题数 | 得分 | 结论 |\n|---|---|---|---|---|\n";
   for (auto& s : d.sites) {
     const Verdict& v = sum.verdicts[s.site.id];

@@ -37,6 +37,10 @@ RunSummary summarize(const ReportData& d) {
     }
     auto& v = s.verdicts[site.site.id] = judge_site(s.by_site[site.site.id], *d.config, site.probes, site.probes_failed);
     s.failed += v.failed();
+    if (auto cut = crawl_cut_short(site.limits); !cut.empty()) {
+      v.complete = false;
+      s.cut_short.emplace_back(site.site.name, cut);
+    }
   }
   return s;
 }
@@ -50,6 +54,21 @@ std::string not_audited_line(const RunSummary& s) {
     why += (why.empty() ? "" : "；") + reason + " " + std::to_string(k) + " 个";
   }
   return "未测评网站 " + std::to_string(n) + " 个（" + why + "），不给出得分和结论";
+}
+
+std::string cut_short_line(const RunSummary& s) {
+  if (s.cut_short.empty()) return "";
+  // The crawl names its limits in English ("pages per site (20000)"): said here in the report's words.
+  auto said = [](const std::string& limit) {
+    auto open = limit.find('('), close = limit.find(')');
+    std::string n = open < close && close != std::string::npos ? limit.substr(open + 1, close - open - 1) : "";
+    return (limit.starts_with("depth") ? "链接层级上限 " : "每站页面数上限 ") + n + "（crawl." +
+           (limit.starts_with("depth") ? "max_depth" : "max_pages_per_site") + "）";
+  };
+  std::string sites;
+  for (auto& [name, limit] : s.cut_short) sites += (sites.empty() ? "" : "；") + name + "：" + said(limit);
+  return "采集未完成网站 " + std::to_string(s.cut_short.size()) + " 个（达到采集上限，其余页面未采集：" + sites +
+         "），列出的问题属实，但未采集的页面未经检测，不判定合格";
 }
 
 std::string unchecked_line(const ReportData& d) {

@@ -15,9 +15,10 @@ struct Verdict {
   bool pass = true;                  // no veto and score >= pass_score
   int manual_checks = 0;             // findings that need a person's look (not scored)
   bool measured = true;              // false: the site was not audited (no score, never 合格)
+  bool complete = true;              // false: a crawl limit left pages unfetched (never 合格)
 
   bool failed() const { return measured && !pass; }
-  const char* conclusion() const { return !measured ? "未测评" : pass ? "合格" : "不合格"; }
+  const char* conclusion() const { return !measured ? "未测评" : !pass ? "不合格" : complete ? "合格" : "未完整测评"; }
   std::string score_text() const;    // "87.5", 否决, or — when not measured
 };
 

@@ -154,6 +154,27 @@ TEST(Crawl, AConfiguredGlobalLimitHoldsOverAllHosts) {
   }
 }
 
+// A site cut short by crawl.max_pages_per_site is said to be so: each of its findings carries the
+// limit, and the report names it and does not call it 合格.
+TEST(Crawl, ASiteACapCutShortIsSaidToBeAndNeverPassed) {
+  ServedCorpus corpus("cap", 18099, 5401, 2, 120);
+  GOVAUDIT_NEED_CORPUS(corpus);
+  fs::path cfg = corpus.dir() / "cap.toml";
+  std::ofstream(cfg) << "[crawl]\nmax_pages_per_site = 40\n";
+  fs::path out = corpus.dir() / "out";
+  ASSERT_EQ(sh(corpus.command("run", out) + " --config '" + cfg.string() + "'"), 0);
+  std::ifstream in(out / "findings.jsonl");
+  int findings = 0;
+  for (std::string line; std::getline(in, line); ++findings)
+    EXPECT_EQ(nlohmann::json::parse(line)["detail"].value("crawl_cut_short", ""), "pages per site (40)") << line;
+  EXPECT_GT(findings, 0);
+  std::ifstream md_in(out / "report.md");
+  std::string md((std::istreambuf_iterator<char>(md_in)), {});
+  EXPECT_NE(md.find("采集未完成网站 "), std::string::npos) << md;
+  EXPECT_NE(md.find("每站页面数上限 40（crawl.max_pages_per_site）"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| 合格 |"), std::string::npos) << md;
+}
+
 TEST(Crawl, AKilledCrawlResumesWhereItStopped) {
   ServedCorpus corpus("resume", 18092, 5392);
   GOVAUDIT_NEED_CORPUS(corpus);

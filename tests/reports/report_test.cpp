@@ -65,3 +65,25 @@ TEST(Report, RectificationCsvReadsBackWithPythonsCsvModule) {
   EXPECT_EQ(govaudit::test::sh(cmd), 0);
   std::filesystem::remove(path);
 }
+
+TEST(Report, ASiteWhoseCrawlACapCutShortIsNotCalledPassed) {
+  Config cfg = load_config();
+  ReportData d;
+  d.config = &cfg;
+  d.audit.today = "2025-11-20";
+  SiteSummary s;
+  s.site = Site{"x", "某县人民政府", "http://x/", "county", {"x"}, "", ""};
+  s.status = "done";
+  s.limits = {"query variants per path (50) on /search", "pages per site (20000)"};
+  d.sites.push_back(s);
+  RunSummary sum = summarize(d);
+  EXPECT_STREQ(sum.verdicts["x"].conclusion(), "未完整测评");
+  EXPECT_EQ(sum.failed, 0);
+  EXPECT_NE(cut_short_line(sum).find("某县人民政府：每站页面数上限 20000（crawl.max_pages_per_site）"), std::string::npos) << cut_short_line(sum);
+  std::ostringstream o;
+  write_html(d, o);
+  EXPECT_NE(o.str().find("采集未完成"), std::string::npos);
+  d.sites[0].limits = {"query variants per path (50) on /search"};  // a trap guard is not a cut
+  EXPECT_STREQ(summarize(d).verdicts["x"].conclusion(), "合格");
+  EXPECT_EQ(cut_short_line(summarize(d)), "");
+}
