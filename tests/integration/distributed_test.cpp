@@ -201,6 +201,36 @@ TEST(Distributed, WorkersShareOneStoreAndAKilledWorkersUnitIsRedone) {
 
 // The database goes away while workers crawl and comes back: they wait, claim again, and every site
 // is published once.
+// A site a cap cut short, over the shared store: the worker's findings carry the limit, and the
+// report written from PostgreSQL names the site and does not call it 合格.
+TEST(Distributed, ASiteACapCutShortIsSaidOverTheSharedStore) {
+  PgServer pg(55440);
+  if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
+  ASSERT_TRUE(pg.error().empty()) << pg.error();
+  ServedCorpus corpus("cap_pg", 18101, 5402, 2, 120);
+  GOVAUDIT_NEED_CORPUS(corpus);
+  fs::path d = corpus.dir();
+  std::ofstream(d / "cap.toml") << "[crawl]\nmax_pages_per_site = 40\n";
+  auto a = corpus.args(d / "unused");
+  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' plan -q --db '" + pg.uri() + "' --sites '" + a[4] + "' --dns " + a[6] +
+               " --today " + a[8] + " --allow-net " + a[10] + " --config '" + (d / "cap.toml").string() + "'"),
+            0);
+  EXPECT_EQ(finish(start({"worker", "-q", "--db", pg.uri(), "--work", (d / "work").string(), "--store", (d / "store").string(),
+                          "--exit-when-idle"},
+                         d / "worker.log")),
+            0);
+  ASSERT_EQ(sh(std::string("'") + GOVAUDIT_BIN + "' report -q --db '" + pg.uri() + "' --out '" + (d / "out").string() + "' >/dev/null"), 0);
+  std::ifstream in(d / "out" / "findings.jsonl");
+  int findings = 0;
+  for (std::string line; std::getline(in, line); ++findings)
+    EXPECT_EQ(nlohmann::json::parse(line)["detail"].value("crawl_cut_short", ""), "pages per site (40)") << line;
+  EXPECT_GT(findings, 0);
+  std::ifstream md_in(d / "out" / "report.md");
+  std::string md((std::istreambuf_iterator<char>(md_in)), {});
+  EXPECT_NE(md.find("每站页面数上限 40（crawl.max_pages_per_site）"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| 合格 |"), std::string::npos) << md;
+}
+
 TEST(Distributed, WorkersOutlastADatabaseThatGoesAway) {
   PgServer pg(55434);
   if (!pg.skip().empty()) GOVAUDIT_NEED_TOOL(pg.skip());
