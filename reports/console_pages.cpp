@@ -204,7 +204,7 @@ static std::string run_overview(const ReportData& d, RunSummary& sum, const std:
     std::string state = s.status == "unreachable" ? "无法访问" : site_audited(s) ? "已采集" : "未测评：" + (s.error.empty() ? "测评未完成" : s.error);
     b += "<tr><td><a href=\"/runs/" + srun + "?site=" + url::encode_component(s.site.id) + "\">" + html_escape(s.site.name) +
          "</a><br><span class=\"muted\">" + html_escape(s.site.id) + "</span></td><td>" + html_escape(state) + "</td><td>" +
-         std::to_string(s.pages) + "</td><td>" + v.score_text() + "</td><td><span class=\"" + (v.pass && v.complete ? "pass" : "fail") + "\">" +
+         std::to_string(s.pages) + "</td><td>" + v.score_text() + "</td><td><span class=\"" + (v.passed() ? "pass" : "fail") + "\">" +
          v.conclusion() + "</span></td><td>" + vetoes + "</td><td>" + std::to_string(sum.by_site[s.site.id].size()) + "</td></tr>";
   }
   return b + "</table>";

@@ -136,7 +136,7 @@ struct Sections : RunSummary {
       o << "<tr" << (v.pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
         << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << count_by_site[s.site.name] << "</td><td>"
         << v.score_text() << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
-        << (v.pass && v.complete ? "pass" : "fail") << "\">" << v.conclusion() << "</td></tr>";
+        << (v.passed() ? "pass" : "fail") << "\">" << v.conclusion() << "</td></tr>";
     }
     o << "</table><h3>问题分类统计</h3>";
     bar_chart(o, by_category);
@@ -161,7 +161,7 @@ struct Sections : RunSummary {
     for (auto& s : d.sites) {
       const Verdict& v = verdicts[s.site.id];
       o << "<h3>" << html_escape(s.site.name) << "（" << html_escape(s.site.id) << "）</h3>";
-      o << "<p>得分 <b>" << v.score_text() << "</b>，结论：<span class=\"" << (v.pass && v.complete ? "pass" : "fail") << "\">" << v.conclusion() << "</span>";
+      o << "<p>得分 <b>" << v.score_text() << "</b>，结论：<span class=\"" << (v.passed() ? "pass" : "fail") << "\">" << v.conclusion() << "</span>";
       for (auto& x : v.vetoes) o << "；单项否决：" << html_escape(x);
       o << "</p>";
       if (s.status == "unreachable") o << "<p class=\"fail\">首页无法访问：" << html_escape(s.error) << "</p>";

@@ -18,6 +18,7 @@ struct Verdict {
   bool complete = true;              // false: a crawl limit left pages unfetched (never 合格)
 
   bool failed() const { return measured && !pass; }
+  bool passed() const { return measured && pass && complete; }  // 合格
   const char* conclusion() const { return !measured ? "未测评" : !pass ? "不合格" : complete ? "合格" : "未完整测评"; }
   std::string score_text() const;    // "87.5", 否决, or — when not measured
 };
