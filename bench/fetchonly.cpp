@@ -12,7 +12,6 @@
 #include <deque>
 #include <map>
 #include <string>
-#include <vector>
 
 namespace {
 
@@ -47,7 +46,8 @@ int main(int argc, char** argv) {
   curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, long(queues.size() * size_t(per_host)));
   auto start = std::chrono::steady_clock::now();
   auto next = [&](const std::string& host) {
-    auto& q = queues[host];
+    auto it = queues.find(host);
+    auto& q = it->second;
     if (q.empty()) return;
     auto [head, url] = std::move(q.front());
     q.pop_front();
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     curl_easy_setopt(e, CURLOPT_RESOLVE, resolve);
     curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(e, CURLOPT_PRIVATE, &queues.find(host)->first);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, &it->first);
     curl_multi_add_handle(multi, e);
   };
   for (auto& [h, _] : queues)

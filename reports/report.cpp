@@ -62,8 +62,8 @@ std::string cut_short_line(const RunSummary& s) {
   auto said = [](const std::string& limit) {
     auto open = limit.find('('), close = limit.find(')');
     std::string n = open < close && close != std::string::npos ? limit.substr(open + 1, close - open - 1) : "";
-    return (limit.starts_with("depth") ? "链接层级上限 " : "每站页面数上限 ") + n + "（crawl." +
-           (limit.starts_with("depth") ? "max_depth" : "max_pages_per_site") + "）";
+    bool depth = limit.starts_with("depth");
+    return std::string(depth ? "链接层级上限 " : "每站页面数上限 ") + n + (depth ? "（crawl.max_depth）" : "（crawl.max_pages_per_site）");
   };
   std::string sites;
   for (auto& [name, limit] : s.cut_short) sites += (sites.empty() ? "" : "；") + name + "：" + said(limit);

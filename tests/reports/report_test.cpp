@@ -11,6 +11,22 @@
 
 using namespace govaudit;
 
+namespace {
+
+// A report of one audited site, judged with the default config (kept alive by the caller).
+ReportData one_site(const Config& cfg, Site site) {
+  ReportData d;
+  d.config = &cfg;
+  d.audit.today = "2025-11-20";
+  SiteSummary s;
+  s.site = std::move(site);
+  s.status = "done";
+  d.sites.push_back(s);
+  return d;
+}
+
+}  // namespace
+
 TEST(Report, JsonLinesFollowTheContract) {
   std::ostringstream o;
   write_jsonl({{"qinghe", "footer.missing_icp", "www.qinghe.gov.cn.test", "http://www.qinghe.gov.cn.test:18080/",
@@ -31,13 +47,7 @@ TEST(Report, JsonLinesFollowTheContract) {
 
 TEST(Report, HtmlEscapesEveryPageString) {
   Config cfg = load_config();
-  ReportData d;
-  d.config = &cfg;
-  d.audit.today = "2025-11-20";
-  SiteSummary s;
-  s.site = Site{"x", "<script>alert(1)</script>", "http://x/\"onmouseover=\"", "county", {"x"}, "", ""};
-  s.status = "done";
-  d.sites.push_back(s);
+  ReportData d = one_site(cfg, Site{"x", "<script>alert(1)</script>", "http://x/\"onmouseover=\"", "county", {"x"}, "", ""});
   d.findings.push_back({"x", "meta.missing", "<img src=x onerror=alert(1)>", "http://x/'><script>", R"({"title":"<b>t</b>"})"});
   std::ostringstream o;
   write_html(d, o);
@@ -68,14 +78,8 @@ TEST(Report, RectificationCsvReadsBackWithPythonsCsvModule) {
 
 TEST(Report, ASiteWhoseCrawlACapCutShortIsNotCalledPassed) {
   Config cfg = load_config();
-  ReportData d;
-  d.config = &cfg;
-  d.audit.today = "2025-11-20";
-  SiteSummary s;
-  s.site = Site{"x", "某县人民政府", "http://x/", "county", {"x"}, "", ""};
-  s.status = "done";
-  s.limits = {"query variants per path (50) on /search", "pages per site (20000)"};
-  d.sites.push_back(s);
+  ReportData d = one_site(cfg, Site{"x", "某县人民政府", "http://x/", "county", {"x"}, "", ""});
+  d.sites[0].limits = {"query variants per path (50) on /search", "pages per site (20000)"};
   RunSummary sum = summarize(d);
   EXPECT_STREQ(sum.verdicts["x"].conclusion(), "未完整测评");
   EXPECT_EQ(sum.failed, 0);
