@@ -75,7 +75,8 @@ Cost cost(const std::vector<govaudit::test::LogLine>& log) {
 }  // namespace
 
 TEST(Periodic, ARunAfterAWeekAsksAgainAndFindsWhatAFreshRunFinds) {
-  ServedCorpus corpus("periodic", 18110, 5410);
+  // Sites of 300 pages: on smaller ones the homepage, columns and lists a delta reads are most of a site.
+  ServedCorpus corpus("periodic", 18110, 5410, 8, 300);
   GOVAUDIT_NEED_CORPUS(corpus);
   fs::path out = corpus.dir() / "out", fresh = corpus.dir() / "fresh";
   auto first_from = corpus.log_size();
@@ -144,7 +145,7 @@ TEST(Periodic, ARunAfterAWeekAsksAgainAndFindsWhatAFreshRunFinds) {
   auto delta_from = corpus.log_size();
   ASSERT_EQ(sh(corpus.command("run", delta) + " --delta"), 0);
   Cost daily = cost(corpus.log(delta_from));
-  EXPECT_LE(daily.requests * 3, full.requests) << daily.requests << " of " << full.requests << " requests";
+  EXPECT_LE(daily.requests * 4, full.requests) << daily.requests << " of " << full.requests << " requests";
   auto by_delta = findings(delta);
   // What it reports beyond a full run rests on pages it did not ask again (an article edited or
   // deleted since), and says so.
