@@ -28,41 +28,35 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
       if (next == target.end() || next->second == p) break;
       p = next->second;
     }
-  struct Use {
-    std::vector<std::pair<std::string, std::string>> sources;  // page, anchor text
-    size_t pages = 0;
-  };
-  std::map<std::string, Use> broken;  // ordered: stable output
+  // Broken target -> the pages linking it (their first link's text), ordered by URL: the same
+  // finding whatever order the crawl met the pages in.
+  std::map<std::string, std::map<std::string, std::string>> broken;
   for (auto& l : site.links) {
     if (l.tag == "img" || l.tag == "script") continue;
     auto it = target.find(l.to_url);
     if (it == target.end() || !is_broken(*it->second)) continue;
-    auto& u = broken[l.to_url];
-    bool seen = false;
-    for (auto& s : u.sources) seen |= s.first == l.from_url;
-    if (seen) continue;
-    ++u.pages;
-    if (u.sources.size() < 5) u.sources.push_back({l.from_url, l.text});
+    broken[l.to_url].emplace(l.from_url, l.text);
   }
   std::vector<Finding> out;
   // Targets behind an anti-bot challenge: for a person to open, never counted as broken.
-  std::map<std::string, std::string> challenged;
+  std::map<std::string, std::string> challenged;  // target -> the first page (by URL) linking it
   for (auto& l : site.links)
     if (auto it = target.find(l.to_url); it != target.end() && it->second->error_kind == ErrorKind::Challenge)
-      challenged.emplace(l.to_url, l.from_url);
+      if (auto [c, fresh] = challenged.emplace(l.to_url, l.from_url); !fresh && l.from_url < c->second) c->second = l.from_url;
   for (auto& [to, from] : challenged)
     out.push_back({site.site.id, "links.manual_check", to, from,
                    nlohmann::json{{"reason", target.at(to)->error}, {"status", target.at(to)->status}}.dump()});
-  for (auto& [to, u] : broken) {
+  for (auto& [to, from_pages] : broken) {
     const PageRecord& p = *target.at(to);  // the final answer
     nlohmann::json src = nlohmann::json::array();
-    for (auto& [from, text] : u.sources) src.push_back({{"page", from}, {"text", text}});
+    for (auto& [from, text] : from_pages)
+      if (src.size() < 5) src.push_back({{"page", from}, {"text", text}});
     nlohmann::json chain = nlohmann::json::array();
     for (auto& r : p.redirects) chain.push_back({{"url", r.url}, {"status", r.status}});
     nlohmann::json d = {{"status", p.status}, {"error_kind", name(p.error_kind)}, {"error", p.error},
-                        {"linked_from_pages", u.pages}, {"sources", src}, {"checked_at", p.fetched_at}};
+                        {"linked_from_pages", from_pages.size()}, {"sources", src}, {"checked_at", p.fetched_at}};
     if (!chain.empty()) d["redirects"] = chain;
-    out.push_back({site.site.id, "links.broken", to, u.sources.front().first, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    out.push_back({site.site.id, "links.broken", to, from_pages.begin()->first, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   }
   return out;
 }

@@ -32,11 +32,6 @@ Task make_task(int site, const std::string& u, int depth, Mode mode, bool head) 
   return t;
 }
 
-CheckResult check_of(const PageRecord& p) {
-  return CheckResult{p.status,    p.final_url, p.error_kind, p.error,      p.content_type, p.redirects,
-                     p.fetched_at, p.warc,     p.id_numbers, p.id_count, p.content_note};
-}
-
 namespace {
 CrawlSettings with_limit(CrawlSettings s, int limit) {
   s.global_connections = limit;
@@ -48,14 +43,14 @@ Engine::Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink)
     : cfg_(cfg), sink_(sink), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
       budget_(connection_budget(cfg.crawl.global_connections)),
       fetcher_(io_, with_limit(cfg.crawl, budget_.limit), guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_),
-      frontier_(cfg.crawl, budget_.limit) {
+      frontier_(cfg.crawl, budget_.limit), recorder_(cfg.crawl, sites_, frontier_, summary_) {
   if (budget_.cut)
     spdlog::warn("crawl.global_connections = {} does not fit the open-file limit ({}); using {}",
                  cfg.crawl.global_connections, budget_.open_files, budget_.limit);
 }
 
 void Engine::reuse(const std::vector<PageRecord>& recent) {
-  for (auto& p : recent) checks_[p.url] = check_of(p);
+  for (auto& p : recent) recorder_.remember(p.url, check_of(p));
 }
 
 CrawlSummary Engine::go(const std::vector<Site>& sites, const std::optional<CrawlState>& state) {
@@ -246,16 +241,14 @@ bool Engine::admit(Host& h, Task& t, bool wants_robots) {
     return false;
   }
   if (t.mode == Mode::Check && !t.asking && t.chain.empty()) {
-    if (auto c = checks_.find(t.url); c != checks_.end()) {
-      record_check(t, c->second);
+    if (auto c = recorder_.answer(t.url)) {
+      emit(recorder_.answered(t, *c));
+      finished(t);
       return false;
     }
     // Another site's check of the same URL is under way: take its answer, don't ask twice.
-    if (auto w = check_waiters_.find(t.url); w != check_waiters_.end()) {
-      w->second.push_back(std::move(t));
-      return false;
-    }
-    check_waiters_[t.url];
+    if (recorder_.wait_for(t)) return false;
+    recorder_.asking(t.url);
     t.asking = true;
   }
   return true;
@@ -363,7 +356,7 @@ void Engine::follow(Task t, FetchResult r) {
   // A redirect into a page this site already crawls is recorded as that page; not fetched twice.
   if (t.mode == Mode::Page && s.seen.count(hop.next)) {
     r.error_kind = ErrorKind::None;
-    PageRecord pr = base_record(t, r);
+    PageRecord pr = recorder_.base(t, r);
     pr.final_url = hop.next;
     pr.status = 200;  // resolved by the crawl of the target page
     pr.kind = PageKind::Page;

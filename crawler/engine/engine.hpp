@@ -1,12 +1,15 @@
 #pragma once
 // The crawl engine, drawn as Scrapy draws a crawler (private to crawler/). The Engine owns the
-// event loop and every piece of crawl state; its member functions are spread over files by
-// concept:
+// event loop; the Frontier (frontier.hpp: host queues, politeness, scope, trap limits) holds what
+// is to be fetched, the Fetcher fetches, parse jobs read, and the Recorder (recorder.hpp) turns a
+// finished task into records. One URL's walk: discover → Frontier → Fetcher → complete (the fetch
+// policy's steps) → parse job → Recorder → RecordSink (the Writer). The Engine's member functions
+// are spread over files by concept:
 //   engine.cpp      the loop: scheduling tasks onto connections, the end
 //   completion.cpp  a finished transfer through the fetch policy's steps
 //   hosts.cpp       tasks into the frontier (frontier.hpp: host queues, politeness, scope), and
 //                   DNS and robots.txt per host
-//   recording.cpp   what is recorded of an answer: pages, checks, parsed pages with their links
+//   recording.cpp   jobs on the pool and their results, 304s, and the Recorder's records written
 //   probes.cpp      the IPv6 and HTTPS measurements and the DNS delegation
 //   resume.cpp      rebuilding the state of a killed crawl from what it stored
 //   progress.cpp    the progress line
@@ -37,6 +40,7 @@
 #include "crawler/net/fetcher.hpp"
 #include "crawler/engine/frontier.hpp"
 #include "crawler/engine/parse_job.hpp"
+#include "crawler/engine/recorder.hpp"
 #include "crawler/net/robots.hpp"
 #include "model/url.hpp"
 
@@ -44,35 +48,13 @@ namespace govaudit::engine {
 
 namespace asio = boost::asio;
 
-// The answer to a check (an attachment or another host's link), shared by every site linking it.
-struct CheckResult {
-  int status = 0;
-  std::string final_url;
-  ErrorKind error_kind = ErrorKind::None;
-  std::string error, content_type;
-  std::vector<Redirect> chain;
-  std::string fetched_at;
-  std::string warc;  // the answer's record, when it was kept by an earlier run
-  std::vector<id_number::Seen> id_numbers;  // an attachment's content, as read (masked)
-  int id_count = 0;
-  std::string content_note;
-};
-
-// What reading an attachment gave.
-struct Reading {
-  std::vector<id_number::Seen> id_numbers;
-  int id_count = 0;
-  std::string note;
-};
-CheckResult check_of(const PageRecord& p);
-
 class Engine {
  public:
   Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink);
   void evidence(bool on) { evidence_ = on; }
   void audit_date(const Date& d) { today_ = d; }
   void reuse(const std::vector<PageRecord>& recent);
-  void revalidate(PriorCrawl* prior, bool delta) { prior_ = prior, delta_ = delta; }
+  void revalidate(PriorCrawl* prior, bool delta) { prior_ = prior, delta_ = delta, recorder_.earlier(prior); }
   CrawlSummary go(const std::vector<Site>& sites, const std::optional<CrawlState>& state);
 
  private:
@@ -124,18 +106,17 @@ class Engine {
   void fetch_robots(Host& h);
   void on_robots(const std::string& host_key, FetchResult r);
 
-  // recording.cpp: what is recorded of an answer
+  // recording.cpp: parse and attachment jobs, 304s, and recorded pages written
   void parse(Task t, FetchResult r, std::vector<std::shared_ptr<const std::string>> stylesheets = {});
   void on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes);
   void not_modified(Task t, FetchResult r);
   void attachment_not_modified(Task t, FetchResult r);
   void take_prior(Task& t, RevisitedPage rp);
-  PageRecord base_record(const Task& t, const FetchResult& r);
+  void write(const Task& t, Recorded rec);
   void record_failure(const Task& t, ErrorKind kind, const std::string& why);
   void record(const Task& t, const FetchResult& r, Reading reading = {});
   std::string readable_format(const Task& t, const std::string& content_type) const;
   void read_attachment(Task t, FetchResult r, std::string format);
-  void record_check(const Task& t, const CheckResult& c);
   void answer_waiters(const std::string& url);
 
   // stylesheets.cpp: the stylesheets of the sites' own hosts, fetched once per crawl
@@ -176,8 +157,7 @@ class Engine {
   std::thread::id io_thread_;
   std::vector<SiteState> sites_;
   Frontier frontier_;
-  std::unordered_map<std::string, CheckResult> checks_;
-  std::unordered_map<std::string, std::vector<Task>> check_waiters_;  // URL being checked -> same checks of other sites
+  Recorder recorder_;
   // A page that links a stylesheet of its site not fetched yet waits for it, its answer unparsed.
   struct Parked {
     Task t;

@@ -1,6 +1,6 @@
-// What is recorded of an answer: a page that was not parsed (an error, an attachment, another
-// host's link), a check answered once for every site that links it, and a parsed page with its
-// links and list items — the links it leads to handed to discovery.
+// The Engine's side of recording an answer: parse and attachment jobs posted to the pool and their
+// results taken back on the loop, 304s and a delta's carried pages, then the Recorder's records
+// written after the URLs they lead to are handed to discovery.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -35,81 +35,29 @@ void Engine::on_parsed(Task t, FetchResult r, ParsedPage&& parsed, size_t bytes)
   assert_io_thread();
   --parsing_;
   parsing_bytes_ -= bytes;
-  SiteState& s = sites_[t.site];
-  ++summary_.pages;
-  ++s.pages_done;
-  extract::Page& page = parsed.page;
-  PageRecord p = base_record(t, r);
+  // Probes read the page before the Recorder takes its links.
+  if (!recorder_.repeats(t, parsed.digest)) {
+    const extract::Page& page = parsed.page;
+    if (t.mode == Mode::Home && !home_redirect_only(t, page)) schedule_probes(t, page, parsed.base);
+    if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0 &&
+        (!delta_ || !prior_->run_of(sites_[t.site].site->id)))
+      probe_links(t.site, page, parsed.base, ProbePurpose::Link3);
+  }
   auto evidence = std::move(t.exchange);
-  fill_record(p, page, t.mode == Mode::Home);
-  p.charset = std::move(parsed.charset);
-  p.charset_source = std::move(parsed.charset_source);
-  p.id_numbers = std::move(parsed.id_numbers);
-  p.id_count = parsed.id_count;
-  p.text_z = std::move(parsed.text_z);
-  p.digest = std::move(parsed.digest);
-  bool duplicate = false;
-  if (auto [it, inserted] = s.digests.emplace(p.digest, p.url); !inserted && t.mode != Mode::Home) {
-    p.duplicate_of = it->second;
-    duplicate = true;
-  }
-  const std::string& base = parsed.base;
-  std::vector<LinkRecord> links;
-  std::vector<ItemRecord> items;
-  std::vector<MessageRecord> messages;
-  if (!duplicate) {
-    if (page.links_truncated) limit(s, "links per page (" + std::to_string(cfg_.crawl.max_links_per_page) + ") on " + t.url);
-    if (page.depth_capped) limit(s, "element nesting (" + std::to_string(extract::Limits{}.max_depth) + ") on " + t.url);
-    if (page.elements_capped) limit(s, "elements per page (" + std::to_string(extract::Limits{}.max_elements) + ") on " + t.url);
-    // A homepage that is only a script or meta-refresh stub hands "home" on to its target.
-    bool has_redirect = std::any_of(page.links.begin(), page.links.end(), [](auto& l) { return l.tag == "redirect"; });
-    bool home_redirect_only = t.mode == Mode::Home && has_redirect && page.links.size() <= 3;
-    if (t.mode == Mode::Home && !home_redirect_only) schedule_probes(t, page, base);
-    if (t.mode == Mode::Page && t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0 && (!delta_ || !prior_->run_of(s.site->id)))
-      probe_links(t.site, page, base, ProbePurpose::Link3);
-    links.reserve(page.links.size());  // the page's links are moved into them
-    for (size_t i = 0; i < page.links.size(); ++i) {
-      auto& l = page.links[i];
-      auto& to = parsed.link_to[i];
-      if (!to) continue;
-      Mode m = l.tag == "redirect" && home_redirect_only ? Mode::Home : Mode::Page;
-      if (l.tag != "img" && l.tag != "script") discover(t, *to, m);
-      links.push_back({s.site->id, p.url, std::move(*to), std::move(l.tag), std::move(l.text), std::move(l.hidden)});
-    }
-    // A TRS pager names every page of the list on every page: N² rows for an N-page list. One
-    // row per page is kept, from the page that named it first (a page crawled before it). Two
-    // pages of a list (two different current pages) name every page between them, so the
-    // list's further pages are not enumerated again (N² URLs made and looked up, for nothing).
-    if (page.pager)
-      if (auto first = url::resolve(t.url, page.pager->prefix + "." + page.pager->ext)) {
-        auto& currents = s.pagers[*first + "#" + std::to_string(page.pager->total)];
-        if (currents.size() < 2 && currents.insert(page.pager->current).second)
-          for (auto& rel : extract::pager_pages(*page.pager, size_t(cfg_.crawl.max_pages_per_site)))
-            if (auto to = url::resolve(t.url, rel)) {
-              discover(t, *to, Mode::Page);
-              if (s.pager_linked.insert(*to).second) links.push_back({s.site->id, p.url, std::move(*to), "pager", "", ""});
-            }
-      }
-    for (size_t i = 0; i < page.items.size(); ++i)
-      if (auto& to = parsed.item_to[i])
-        items.push_back({s.site->id, p.url, std::move(*to), std::move(page.items[i].title), page.items[i].date});
-    for (size_t i = 0; i < page.messages.size(); ++i)
-      if (auto& to = parsed.message_to[i]) {
-        auto& m = page.messages[i];
-        messages.push_back({s.site->id, p.url, std::move(*to), std::move(m.title), m.left, m.replied, std::move(m.status),
-                            std::move(m.unit), m.reply_text});
-      }
-    if (auto& m = page.message)
-      messages.push_back({s.site->id, "", p.url, m->title.empty() ? p.title : m->title, m->left, m->replied, m->status, m->unit,
-                          m->reply_text, int(m->phones.size())});
-  }
-  // Links, items and messages first: the page record is what marks the task done on a resume.
-  if (!links.empty()) emit(std::move(links));
-  if (!items.empty()) emit(std::move(items));
-  if (!messages.empty()) emit(std::move(messages));
-  emit(EvidencedPage{std::move(p), std::move(evidence)});
-  finished(t);
+  write(t, recorder_.parsed(t, r, std::move(parsed), std::move(evidence)));
   step_done();
+}
+
+// A recorded page's records, after the URLs it leads to are queued (their frontier records are
+// written before the page's record marks it done).
+void Engine::write(const Task& t, Recorded rec) {
+  for (auto& [to, mode] : rec.follow) discover(t, to, mode);
+  for (auto& l : rec.limits) emit(std::move(l));
+  if (!rec.links.empty()) emit(std::move(rec.links));
+  if (!rec.items.empty()) emit(std::move(rec.items));
+  if (!rec.messages.empty()) emit(std::move(rec.messages));
+  if (rec.page) emit(std::move(*rec.page));
+  finished(t);
 }
 
 // A 304 as the record of this run's check: the answer's validators and time, its exchange.
@@ -134,27 +82,19 @@ void Engine::not_modified(Task t, FetchResult r) {
 // this site and every other site waiting on the same check.
 void Engine::attachment_not_modified(Task t, FetchResult r) {
   ++summary_.not_modified;
-  ++summary_.checked;
-  RevisitedPage rp = revisit(t, r);
-  PageRecord earlier = prior_->check(*t.prior);
-  earlier.fetched_at = rp.fetched_at;
-  checks_[t.url] = check_of(earlier);
-  rp.prior_row = t.prior->row;
-  rp.site_id = sites_[t.site].site->id;
-  rp.url = t.url;
-  rp.depth = t.depth;
-  emit(std::move(rp));
+  emit(recorder_.attachment_unchanged(t, revisit(t, r)));
   finished(t);
   answer_waiters(t.url);
 }
 
 // The same check of other sites, waiting on this one's answer.
 void Engine::answer_waiters(const std::string& url) {
-  auto w = check_waiters_.find(url);
-  if (w == check_waiters_.end()) return;
-  auto waiting = std::move(w->second);
-  check_waiters_.erase(w);
-  for (auto& other : waiting) record_check(other, checks_[url]);
+  std::vector<Task> tasks;
+  auto pages = recorder_.answer_waiting(url, tasks);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    emit(std::move(pages[i]));
+    finished(tasks[i]);
+  }
 }
 
 // A daily delta asks for the homepage, the columns it links, the lists and what is new; a known
@@ -187,60 +127,15 @@ bool Engine::carry(Task& t) {
 }
 
 void Engine::take_prior(Task& t, RevisitedPage rp) {
-  SiteState& s = sites_[t.site];
-  ++summary_.pages;
-  ++s.pages_done;
-  const PriorPage& prior = *t.prior;
-  rp.prior_row = prior.row;
-  rp.site_id = s.site->id;
-  rp.url = t.url;
-  rp.depth = t.depth;
-  if (auto [it, inserted] = s.digests.emplace(prior.digest, t.url); !inserted) rp.duplicate_of = it->second;
-  std::vector<LinkRecord> links;
-  std::vector<ItemRecord> items;
-  std::vector<MessageRecord> messages;
-  if (rp.duplicate_of.empty()) {
-    prior_->content(rp.site_id, t.url, links, items, messages);
-    for (auto& l : links) {
-      if (l.tag == "pager") s.pager_linked.insert(l.to_url);
-      if (l.tag != "img" && l.tag != "script") discover(t, l.to_url, Mode::Page);
-    }
-    // Its links sampled over IPv6 as when it was read; a delta measures IPv6 on what it reads.
-    if (t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0 && !delta_) {
-      extract::Page page;
-      for (auto& l : links)
-        if ((l.tag == "a" || l.tag == "area") && l.to_url != t.url) page.links.push_back({l.to_url, l.tag, ""});
-      probe_links(t.site, page, t.url, ProbePurpose::Link3);
-    }
+  Recorded rec = recorder_.unchanged(t, std::move(rp));
+  // Its links sampled over IPv6 as when it was read; a delta measures IPv6 on what it reads.
+  if (t.depth == 1 && cfg_.crawl.ipv6_third_level_max > 0 && !delta_ && !rec.links.empty()) {
+    extract::Page page;
+    for (auto& l : rec.links)
+      if ((l.tag == "a" || l.tag == "area") && l.to_url != t.url) page.links.push_back({l.to_url, l.tag, ""});
+    probe_links(t.site, page, t.url, ProbePurpose::Link3);
   }
-  if (!links.empty()) emit(std::move(links));
-  if (!items.empty()) emit(std::move(items));
-  if (!messages.empty()) emit(std::move(messages));
-  emit(std::move(rp));
-  finished(t);
-}
-
-PageRecord Engine::base_record(const Task& t, const FetchResult& r) {
-  PageRecord p;
-  p.site_id = sites_[t.site].site->id;
-  p.url = t.first_url();
-  p.final_url = t.url;
-  p.status = r.status;
-  p.error_kind = r.error_kind;
-  p.error = r.error;
-  p.depth = t.depth;
-  p.content_type = r.content_type;
-  p.bytes = r.bytes;
-  p.elapsed_ms = r.elapsed_ms;
-  p.fetched_at = now_iso_utc();
-  p.redirects = t.chain;
-  p.etag = r.etag;
-  p.last_modified = r.last_modified;
-  if (p.error_kind == ErrorKind::None && p.status >= 400) {
-    p.error_kind = ErrorKind::Http;
-    p.error = "HTTP " + std::to_string(p.status);
-  }
-  return p;
+  write(t, std::move(rec));
 }
 
 void Engine::record_failure(const Task& t, ErrorKind kind, const std::string& why) {
@@ -289,51 +184,9 @@ void Engine::read_attachment(Task t, FetchResult r, std::string format) {
 // Records a page that was not parsed (error, attachment, other host's link, non-HTML).
 void Engine::record(const Task& t, const FetchResult& r, Reading reading) {
   if (t.style) stylesheet_arrived(t.first_url(), r);
-  SiteState& s = sites_[t.site];
-  PageRecord p = base_record(t, r);
-  p.id_numbers = std::move(reading.id_numbers);
-  p.id_count = reading.id_count;
-  p.content_note = std::move(reading.note);
-  p.kind = t.mode == Mode::Home    ? PageKind::Home
-           : t.mode == Mode::Check ? (is_attachment(t.url) ? PageKind::Attachment : PageKind::External)
-                                   : PageKind::Page;
-  if (p.error_kind != ErrorKind::None) ++summary_.errors[std::string(name(p.error_kind))];
-  if (t.mode == Mode::Check) {
-    ++summary_.checked;
-    checks_[p.url] = check_of(p);
-  }
-  if (t.mode == Mode::Home && p.error_kind == ErrorKind::Challenge) {
-    spdlog::warn("{}: homepage {} answered with an anti-bot challenge: listed for manual check", s.site->id, t.url);
-  } else if (t.mode == Mode::Home && (p.error_kind != ErrorKind::None || p.status >= 400 || p.status == 0)) {
-    s.unreachable = true;
-    s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;
-    spdlog::warn("{}: homepage {} unreachable: {}", s.site->id, t.url, s.error);
-  }
-  std::string url = p.url;
-  emit(EvidencedPage{std::move(p), t.exchange});
+  emit(recorder_.unparsed(t, r, std::move(reading)));
   finished(t);
-  if (t.mode == Mode::Check) answer_waiters(url);
-}
-
-void Engine::record_check(const Task& t, const CheckResult& c) {
-  PageRecord p;
-  p.site_id = sites_[t.site].site->id;
-  p.url = t.url;
-  p.final_url = c.final_url;
-  p.status = c.status;
-  p.error_kind = c.error_kind;
-  p.error = c.error;
-  p.content_type = c.content_type;
-  p.redirects = c.chain;
-  p.depth = t.depth;
-  p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
-  p.warc = c.warc;  // empty: the Writer cites this run's record of the same URL
-  p.kind = is_attachment(t.url) ? PageKind::Attachment : PageKind::External;
-  p.id_numbers = c.id_numbers;
-  p.id_count = c.id_count;
-  p.content_note = c.content_note;
-  emit(EvidencedPage{std::move(p), nullptr});
-  finished(t);
+  if (t.mode == Mode::Check) answer_waiters(t.first_url());
 }
 
 }  // namespace govaudit::engine

@@ -27,7 +27,7 @@ std::set<int> Engine::restore(const CrawlState& st) {
       if (p.duplicate_of.empty()) s.digests.emplace(p.digest, p.url);
     }
     if (p.kind == PageKind::External || p.kind == PageKind::Attachment)
-      checks_[p.url] = check_of(p);
+      recorder_.remember(p.url, check_of(p));
     if (p.kind == PageKind::Home && p.error_kind != ErrorKind::Challenge && (p.error_kind != ErrorKind::None || p.status >= 400 || p.status == 0)) {
       s.unreachable = true;
       s.error = p.error.empty() ? "HTTP " + std::to_string(p.status) : p.error;

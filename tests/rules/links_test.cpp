@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "rules/https.hpp"
 
 using namespace govaudit;
@@ -44,6 +46,35 @@ TEST(Links, BrokenTargetsOncePerSiteWithTheirSources) {
       EXPECT_NE(x.detail_json.find("\"linked_from_pages\":2"), std::string::npos);
     }
   }
+}
+
+// The crawl meets the pages linking a broken target in any order: the finding is the same.
+TEST(Links, ABrokenTargetsSourcesDoNotDependOnCrawlOrder) {
+  auto judge = [](std::vector<std::string> from) {
+    SiteView v;
+    v.site = Site{"x", "x", "http://w/", "county", {"w"}, "", ""};
+    v.pages = {target("http://w/404.html", 404), target("http://w/waf.html", 412, "challenge")};
+    for (auto& u : from) {
+      v.links.push_back({"x", u, "http://w/404.html", "a", "旧文章 " + u});
+      v.links.push_back({"x", u, "http://w/waf.html", "a", ""});
+    }
+    Config cfg = load_config();
+    auto f = LinksRule().check(v, RuleContext{Date(2025, 11, 20), &cfg});
+    std::vector<std::string> out;
+    for (auto& x : f) out.push_back(x.rule + " " + x.url + " " + x.detail_json);
+    return out;
+  };
+  std::vector<std::string> pages{"http://w/f.html", "http://w/c.html", "http://w/a.html", "http://w/e.html",
+                                 "http://w/b.html", "http://w/g.html", "http://w/d.html"};
+  auto once = judge(pages);
+  std::reverse(pages.begin(), pages.end());
+  EXPECT_EQ(judge(pages), once);
+  ASSERT_EQ(once.size(), 2u);
+  EXPECT_EQ(once[0].rfind("links.manual_check http://w/a.html ", 0), 0u) << once[0];
+  EXPECT_EQ(once[1].rfind("links.broken http://w/a.html ", 0), 0u) << once[1];
+  EXPECT_NE(once[1].find("\"linked_from_pages\":7"), std::string::npos);  // 7 pages, the first 5 by URL named
+  EXPECT_NE(once[1].find("http://w/e.html"), std::string::npos);
+  EXPECT_EQ(once[1].find("http://w/f.html"), std::string::npos);
 }
 
 TEST(Https, CertificateDatesAsCurlWritesThem) {
