@@ -20,6 +20,7 @@ bool is_broken(const PageRecord& p) {
 std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) const {
   std::unordered_map<std::string_view, const PageRecord*> target;  // views of the site's URLs
   for (auto& p : site.pages) target.emplace(p.url, &p);
+  const auto own = target;  // each URL's own record, before its redirects are followed
   // A redirect into a page the crawl fetched on its own is as good as that page: follow the
   // recorded final URLs (a few hops at most) to the record that holds the real answer.
   for (auto& [u, p] : target)
@@ -51,8 +52,13 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
     nlohmann::json src = nlohmann::json::array();
     for (auto& [from, text] : from_pages)
       if (src.size() < 5) src.push_back({{"page", from}, {"text", text}});
+    // The hops from the linked URL: its own record's, then those of the record it leads to (a page
+    // the crawl had met first under the URL redirected to, whose own answer was fetched there).
     nlohmann::json chain = nlohmann::json::array();
-    for (auto& r : p.redirects) chain.push_back({{"url", r.url}, {"status", r.status}});
+    const PageRecord& first = *own.at(to);
+    for (auto& r : first.redirects) chain.push_back({{"url", r.url}, {"status", r.status}});
+    if (&first != &p)
+      for (auto& r : p.redirects) chain.push_back({{"url", r.url}, {"status", r.status}});
     nlohmann::json d = {{"status", p.status}, {"error_kind", name(p.error_kind)}, {"error", p.error},
                         {"linked_from_pages", from_pages.size()}, {"sources", src}, {"checked_at", p.fetched_at}};
     if (!chain.empty()) d["redirects"] = chain;

@@ -98,4 +98,7 @@ TEST(Links, ARedirectIntoABrokenPageIsBroken) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].subject, "http://w/old.html");
   EXPECT_NE(f[0].detail_json.find("\"status\":404"), std::string::npos) << f[0].detail_json;
+  // The hop is said as when the crawl met old.html first and followed it to the 404 itself.
+  EXPECT_NE(f[0].detail_json.find("\"redirects\":[{\"status\":301,\"url\":\"http://w/old.html\"}]"), std::string::npos)
+      << f[0].detail_json;
 }
