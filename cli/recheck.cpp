@@ -143,7 +143,7 @@ RecheckSummary recheck_claims(Campaign& campaign, std::int64_t audit_run, const 
     NetGuard guard(cfg.allow_net);
     CrawlSummary sum;
     {
-      Writer writer((dir / (name + ".db")).string(), rrun, WarcOptions{dir / (name + "-warc"), cfg.crawl.warc_rotate_bytes, cfg.crawl.warc_gzip_level});
+      Writer writer((dir / (name + ".db")).string(), rrun, WarcOptions{dir / (name + "-warc"), cfg.crawl.warc_rotate_bytes, cfg.crawl.warc_gzip_level, {}});
       Crawler crawler(cfg, guard, writer);
       crawler.keep_evidence(true);
       crawler.audit_date(today);

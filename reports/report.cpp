@@ -10,6 +10,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <spdlog/spdlog.h>
 #include <system_error>
 
 #include "reports/report.hpp"
@@ -189,8 +190,9 @@ std::vector<std::filesystem::path> write_reports(const ReportData& data, const s
   std::exception_ptr error;
   for (auto& [p, job] : jobs) try {
       job.get();
-    } catch (...) {
+    } catch (const std::exception& e) {  // the first is thrown; any other is said here
       if (!error) error = std::current_exception();
+      else spdlog::error("{}: {}", p.string(), e.what());
     }
   if (error) std::rethrow_exception(error);
   std::vector<fs::path> out;

@@ -1,5 +1,7 @@
 #include "storage/pg.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cctype>
 #include <string_view>
 
@@ -117,6 +119,15 @@ Result Connection::exec(const std::string& sql, const std::vector<Param>& params
     throw Error("PostgreSQL " + redacted_ + ": " + message(msg), gone);
   }
   return r;
+}
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    c_.exec("ROLLBACK");
+  } catch (const std::exception& e) {  // the error being unwound is the one the caller sees
+    spdlog::warn("PostgreSQL: rolling back an unfinished transaction failed: {}", e.what());
+  }
 }
 
 }  // namespace govaudit::pg

@@ -60,9 +60,7 @@ class Connection {
 class Transaction {
  public:
   explicit Transaction(Connection& c) : c_(c) { c_.exec("BEGIN"); }
-  ~Transaction() {
-    if (!done_) try { c_.exec("ROLLBACK"); } catch (...) {}
-  }
+  ~Transaction();  // rolls back when not committed; a failed rollback is logged (it cannot throw)
   void commit() { c_.exec("COMMIT"), done_ = true; }
 
  private:

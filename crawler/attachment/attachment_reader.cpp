@@ -293,7 +293,7 @@ Text read(std::string_view body, std::string_view format, const Limits& limits) 
 
 // The child: reads requests (limits, format, body) until its socket closes. Its address space may
 // grow by `limits.memory` past what it inherited; each request may use about its timeout in CPU.
-[[noreturn]] void serve_reads(int fd, const Limits& limits) {
+[[noreturn]] void serve_reads(int fd, [[maybe_unused]] const Limits& limits) {  // unused under ASan (no rlimit)
   using namespace wire;
 #if !defined(__SANITIZE_ADDRESS__)
   long pages = 0;

@@ -69,7 +69,9 @@ TEST(Fetcher, ARefusedConnectionIsToldApart) {
   NetGuard guard({"127.0.0.0/8"});
   Fetcher fetcher(io, settings, guard);
   FetchResult got;
-  fetcher.fetch({"http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/"}, [&](FetchResult r) { got = std::move(r); });
+  FetchRequest req;
+  req.url = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/";
+  fetcher.fetch(req, [&](FetchResult r) { got = std::move(r); });
   io.run();
   EXPECT_EQ(got.error_kind, ErrorKind::Connect) << got.error;
   EXPECT_TRUE(got.connection_refused) << got.error;
