@@ -313,6 +313,26 @@ RuleText Config::rule_text(const std::string& rule) const {
   return RuleText{"其他", rule, "", "", Severity::Major};
 }
 
+const std::string& Config::words(const std::string& key) const {
+  auto it = wording.find(key);
+  if (it == wording.end()) throw std::out_of_range("no wording " + key + " in config/defaults/wording.toml");
+  return it->second;
+}
+
+// [wording.<part>] key = "words": the defaults make the keys, a user's file may only change them.
+static void apply_wording(std::map<std::string, std::string>& wording, const toml::table& t, const std::string& source) {
+  bool defaults = source.rfind("(defaults)/", 0) == 0;
+  for (auto&& [part, words] : t) {
+    if (!words.is_table()) fail(source, words, "wording." + std::string(part.str()), "expected a table of words");
+    for (auto&& [k, v] : *words.as_table()) {
+      std::string key = std::string(part.str()) + "." + std::string(k.str());
+      if (!v.is_string()) fail(source, v, "wording." + key, "expected a string");
+      if (!defaults && !wording.count(key)) fail(source, v, "wording." + key, "no such words (config/defaults/wording.toml lists them)");
+      wording[key] = v.as_string()->get();
+    }
+  }
+}
+
 void apply_config_text(Config& cfg, std::string_view text, const std::string& source) {
   toml::table root = parse_toml(text, source);
   Reader r(root, source, "");
@@ -323,7 +343,8 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
     n.integer("https_port", cfg.crawl.https_port, 1, 65535);
   }
   r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification",
-           "content", "interaction", "notify"});
+           "content", "interaction", "notify", "wording"});
+  if (auto t = r.table("wording")) apply_wording(cfg.wording, *t, source);
   if (auto t = r.table("notify")) {
     Reader n(*t, source, "notify");
     n.known({"webhook", "min_severity", "format", "attempts"});
@@ -389,7 +410,7 @@ std::string default_config_text(std::string_view name) {
 namespace {
 Config defaults_and(const std::function<void(Config&)>& user) {
   Config cfg;
-  for (const char* name : {"govaudit.toml", "catalog.toml", "rules.toml", "content.toml"})
+  for (const char* name : {"govaudit.toml", "catalog.toml", "rules.toml", "content.toml", "wording.toml"})
     apply_config_text(cfg, default_config_text(name), std::string("(defaults)/") + name);
   user(cfg);
   for (auto& e : cfg.crawl.attachment_extensions)

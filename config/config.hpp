@@ -204,11 +204,14 @@ struct Config {
   std::map<std::string, RuleText> rules;  // by rule id
   std::map<std::string, std::string> detail_labels;  // finding detail key -> report label
   std::string report_title;
+  std::map<std::string, std::string> wording;  // "report.overview" -> 一、总体情况 (config/defaults/wording.toml)
   Scoring scoring;
   Rectification rectification;
 
   // Wording for `rule`; a neutral fallback for rules the file does not describe.
   RuleText rule_text(const std::string& rule) const;
+  // The words under `key` ("report.overview"); throws std::out_of_range for a key the defaults lack.
+  const std::string& words(const std::string& key) const;
 };
 
 // Loads the compiled-in defaults, then `user_file` if given. Throws ConfigError.

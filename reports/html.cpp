@@ -109,6 +109,11 @@ struct Sections : RunSummary {
       : RunSummary(summarize(data)), d(data), cfg(*data.config), o(out),
         earlier(data.previous) {}
 
+  // A heading in the configured words (config/defaults/wording.toml).
+  std::string heading(const char* tag, const std::string& key) const {
+    return std::string("<") + tag + ">" + html_escape(cfg.words(key)) + "</" + tag + ">";
+  }
+
   void header() {
     o << "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << html_escape(cfg.report_title)
       << "</title><style>" << kStyle << "</style></head><body><main>";
@@ -125,7 +130,7 @@ struct Sections : RunSummary {
   }
 
   void overview() {
-    o << "<h2>一、总体情况</h2><table><tr><th>网站</th><th>首页</th><th>采集页面</th><th>问题数</th><th>得分</th><th>单项否决</th><th>结论</th></tr>";
+    o << heading("h2", "report.overview") << "<table><tr><th>网站</th><th>首页</th><th>采集页面</th><th>问题数</th><th>得分</th><th>单项否决</th><th>结论</th></tr>";
     std::map<std::string, int> count_by_site;
     for (auto& s : d.sites) {
       auto& fs = by_site[s.site.id];
@@ -138,13 +143,13 @@ struct Sections : RunSummary {
         << v.score_text() << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
         << (v.passed() ? "pass" : "fail") << "\">" << v.conclusion() << "</td></tr>";
     }
-    o << "</table><h3>问题分类统计</h3>";
+    o << "</table>" << heading("h3", "report.by_category");
     bar_chart(o, by_category);
-    o << "<h3>各网站问题数</h3>";
+    o << heading("h3", "report.by_site");
     bar_chart(o, count_by_site);
     if (d.has_previous) {
       auto diff = diff_findings(d.previous, d.findings);
-      o << "<h3>与上次测评相比</h3>";
+      o << heading("h3", "report.since_last");
       bar_chart(o, {{"新发现", int(diff.added.size())}, {"仍存在", int(diff.persisting.size())}, {"已整改", int(diff.resolved.size())}});
       if (!diff.resolved.empty()) {
         o << "<table><tr><th>已整改</th><th>网站</th><th>对象</th></tr>";
@@ -157,7 +162,7 @@ struct Sections : RunSummary {
   }
 
   void per_site() {
-    o << "<h2>二、分站点问题</h2>";
+    o << heading("h2", "report.per_site");
     for (auto& s : d.sites) {
       const Verdict& v = verdicts[s.site.id];
       o << "<h3>" << html_escape(s.site.name) << "（" << html_escape(s.site.id) << "）</h3>";
@@ -200,7 +205,7 @@ struct Sections : RunSummary {
   // 内容安全: what a county office fears most, each with what was seen (never a full ID number:
   // the crawler masked them before anything was stored).
   void content_safety() {
-    o << "<h2>三、内容安全</h2>";
+    o << heading("h2", "report.content_safety");
     struct Row {
       int id_pages = 0, id_files = 0, ids = 0, phones = 0, hidden = 0, prohibited = 0, serious = 0, suspected = 0, outdated = 0;
     };
@@ -272,7 +277,7 @@ struct Sections : RunSummary {
   }
 
   void interaction() {
-    o << "<h2>四、互动交流</h2><p class=\"muted\">留言逾期未答复：测评日前" << cfg.interaction.window_months << "个月内留言、超过 "
+    o << heading("h2", "report.interaction") << "<p class=\"muted\">留言逾期未答复：测评日前" << cfg.interaction.window_months << "个月内留言、超过 "
       << cfg.interaction.unanswered_months << " 个月仍未答复；最新答复超过 " << cfg.interaction.reply_stale_months
       << " 个月为答复不及时。</p><table><tr><th>网站</th><th>留言板块</th><th>留言数</th><th>已答复</th><th>答复用时中位数（天）</th>"
          "<th>最新答复</th><th>逾期未答复</th></tr>";
@@ -297,7 +302,7 @@ struct Sections : RunSummary {
   }
 
   void services() {
-    o << "<h2>五、功能设计</h2><p class=\"muted\">站内搜索以首页最新两篇文章的标题检索；无障碍与适老化为 GB/T 37668 静态检查（首页及文章页；计数，不作否决）。</p>"
+    o << heading("h2", "report.functions") << "<p class=\"muted\">站内搜索以首页最新两篇文章的标题检索；无障碍与适老化为 GB/T 37668 静态检查（首页及文章页；计数，不作否决）。</p>"
          "<table><tr><th>网站</th><th>站内搜索</th><th>无障碍/适老化入口</th><th>检查页面</th><th>图片</th><th>缺少替代文本</th><th>表单字段</th>"
          "<th>缺少标签</th><th>未声明语言的页面</th><th>无标题的页面</th></tr>";
     for (auto& s : d.sites) {
@@ -314,7 +319,7 @@ struct Sections : RunSummary {
   }
 
   void ipv6() {
-    o << "<h2>六、IPv6支持情况</h2><table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
+    o << heading("h2", "report.ipv6") << "<table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
          "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th><th>权威DNS IPv6（授权体系）</th></tr>";
     for (auto& s : d.sites) {
       const auto& m = s.ipv6;
@@ -330,7 +335,7 @@ struct Sections : RunSummary {
   }
 
   void availability() {
-    o << "<h2>七、首页可用性监测</h2><p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
+    o << heading("h2", "report.availability") << "<p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
       << " 天内 govaudit probe 的首页访问记录（" << cfg.scoring.availability_timeout_ms / 1000
       << " 秒内未打开计为失败；不少于 " << cfg.scoring.availability_min_probes << " 次时参与评判）。</p>"
       << "<table><tr><th>网站</th><th>访问次数</th><th>失败次数</th><th>可用率</th></tr>";
@@ -341,7 +346,7 @@ struct Sections : RunSummary {
   }
 
   void manual_checks() {
-    o << "<h2>八、需人工核查事项</h2>";
+    o << heading("h2", "report.manual");
     if (manual.empty()) o << "<p>无。</p>";
     else {
       o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
@@ -353,7 +358,7 @@ struct Sections : RunSummary {
   }
 
   void redirects() {
-    o << "<h2>九、跳转链接（供参考）</h2><p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
+    o << heading("h2", "report.redirects") << "<p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
     for (auto& s : d.sites) {
       size_t n = 0;
       for (auto& [from, to] : s.redirects) {
@@ -367,7 +372,7 @@ struct Sections : RunSummary {
   // 已复核排除: findings a reviewer marked 误报, with the reason; they count nowhere else.
   void excluded() {
     if (d.excluded.empty()) return;
-    o << "<h2>附录、已复核排除</h2><p class=\"muted\">以下机器发现经人工复核认定为误报，不计入得分、整改清单和单项否决。</p>"
+    o << heading("h2", "report.excluded") << "<p class=\"muted\">以下机器发现经人工复核认定为误报，不计入得分、整改清单和单项否决。</p>"
          "<table><tr><th>网站</th><th>问题</th><th>对象</th><th>复核意见</th><th>复核人</th><th>时间</th></tr>";
     for (auto& f : d.excluded) {
       const Review* r = d.review(f);
@@ -379,7 +384,7 @@ struct Sections : RunSummary {
   }
 
   void method() {
-    o << "<h2>十、测评方法</h2><table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
+    o << heading("h2", "report.method") << "<table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
     for (auto& [id, rt] : cfg.rules)
       o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
         << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";

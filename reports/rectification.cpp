@@ -80,7 +80,14 @@ std::vector<RectificationRow> rectification_rows(const ReportData& d) {
   return rows;
 }
 
-void write_rectification_csv(const std::vector<RectificationRow>& rows, std::ostream& out) {
+std::vector<std::string> rectification_columns(const Config& cfg) {
+  std::vector<std::string> out;
+  for (const char* k : {"number", "site", "category", "problem", "url", "basis", "requirement", "unit", "deadline", "status"})
+    out.push_back(cfg.words(std::string("rectification.") + k));
+  return out;
+}
+
+void write_rectification_csv(const Config& cfg, const std::vector<RectificationRow>& rows, std::ostream& out) {
   out << "\xEF\xBB\xBF";  // BOM: Excel and WPS then read UTF-8
   auto field = [&](const std::string& v, bool last) {
     std::string q(v.size() * 2 + 3, '\0');
@@ -88,8 +95,8 @@ void write_rectification_csv(const std::vector<RectificationRow>& rows, std::ost
     out.write(q.data(), std::streamsize(n));
     out << (last ? "\r\n" : ",");
   };
-  const char* head[] = {"序号", "网站", "问题类别", "问题描述", "问题链接", "依据", "整改要求", "责任单位", "整改时限", "整改状态"};
-  for (int i = 0; i < 10; ++i) field(head[i], i == 9);
+  auto head = rectification_columns(cfg);
+  for (size_t i = 0; i < head.size(); ++i) field(head[i], i + 1 == head.size());
   for (auto& r : rows) {
     std::string cells[] = {std::to_string(r.no), r.site, r.category, r.problem, r.url,
                            r.basis, r.requirement, r.unit, r.deadline, r.status};
@@ -108,20 +115,20 @@ void write_markdown(const ReportData& d, const std::vector<RectificationRow>& ro
   o << "# " << cfg.report_title << "\n\n测评日期：" << d.audit.today << "；测评网站 " << d.sites.size() << " 个；发现问题 "
     << rows.size() << " 项。" << (unaudited.empty() ? "" : "\n\n**" + unaudited + "。**")
     << (cut.empty() ? "" : "\n\n**" + cut + "。**") << (unchecked.empty() ? "" : "\n\n" + unchecked + "。")
-    << "\n\n## 总体情况\n\n| 网站 | 首页 | 问题数 | 得分 | 结论 |\n|---|---|---|---|---|\n";
+    << "\n\n## " << cfg.words("report.md_overview") << "\n\n| 网站 | 首页 | 问题数 | 得分 | 结论 |\n|---|---|---|---|---|\n";
   for (auto& s : d.sites) {
     const Verdict& v = sum.verdicts[s.site.id];
     o << "| " << cell(s.site.name) << " | " << cell(s.site.homepage) << " | "
       << (v.measured ? std::to_string(sum.by_site[s.site.id].size() - size_t(v.manual_checks)) : "—") << " | " << v.score_text()
       << " | " << v.conclusion() << (v.measured ? "" : "（" + cell(s.error.empty() ? "测评未完成" : s.error) + "）") << " |\n";
   }
-  o << "\n## 整改清单\n\n| 序号 | 网站 | 问题描述 | 问题链接 | 责任单位 | 整改时限 | 状态 |\n|---|---|---|---|---|---|---|\n";
+  o << "\n## " << cfg.words("report.md_rectification") << "\n\n| 序号 | 网站 | 问题描述 | 问题链接 | 责任单位 | 整改时限 | 状态 |\n|---|---|---|---|---|---|---|\n";
   for (auto& r : rows)
     o << "| " << r.no << " | " << cell(r.site) << " | " << cell(r.problem) << " | " << cell(r.url) << " | " << cell(r.unit)
       << " | " << r.deadline << " | " << r.status << " |\n";
   if (d.has_previous) {
     auto diff = diff_findings(d.previous, d.findings);
-    o << "\n## 与上次测评相比\n\n新发现 " << diff.added.size() << " 项，仍存在 " << diff.persisting.size() << " 项，已整改 "
+    o << "\n## " << cfg.words("report.md_since_last") << "\n\n新发现 " << diff.added.size() << " 项，仍存在 " << diff.persisting.size() << " 项，已整改 "
       << diff.resolved.size() << " 项。\n";
     for (auto& f : diff.resolved) o << "- 已整改：" << cell(cfg.rule_text(f.rule).title) << "：" << cell(f.subject) << "\n";
   }

@@ -18,7 +18,9 @@ struct RectificationRow {
 
 std::vector<RectificationRow> rectification_rows(const ReportData& data);
 
-void write_rectification_csv(const std::vector<RectificationRow>& rows, std::ostream& out);
+// The list's column headings, in order (config/defaults/wording.toml [wording.rectification]).
+std::vector<std::string> rectification_columns(const Config& cfg);
+void write_rectification_csv(const Config& cfg, const std::vector<RectificationRow>& rows, std::ostream& out);
 void write_markdown(const ReportData& data, const std::vector<RectificationRow>& rows, std::ostream& out);
 
 // rectification.xlsx: a 汇总 sheet and one sheet per site, frozen header, filters, widths, wrapped

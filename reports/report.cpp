@@ -182,7 +182,7 @@ std::vector<std::filesystem::path> write_reports(const ReportData& data, const s
     write_jsonl(data.findings, o, &data);
     write_jsonl(data.excluded, o, &data);
   });
-  if (want("csv")) stream("rectification.csv", [&](std::ostream& o) { write_rectification_csv(rows, o); });
+  if (want("csv")) stream("rectification.csv", [&](std::ostream& o) { write_rectification_csv(*data.config, rows, o); });
   if (want("md")) stream("report.md", [&](std::ostream& o) { write_markdown(data, rows, o); });
   if (want("xlsx"))
     put("rectification.xlsx", [&](const fs::path& tmp) { write_rectification_xlsx(data, rows, tmp.string()); });

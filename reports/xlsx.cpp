@@ -82,12 +82,12 @@ void write_rectification_xlsx(const ReportData& d, const std::vector<Rectificati
   worksheet_autofilter(sum, 0, 0, r > 1 ? r - 1 : 0, 6);
 
   // One sheet per site with its rows.
-  const char* cols[] = {"序号", "网站", "问题类别", "问题描述", "问题链接", "依据", "整改要求", "责任单位", "整改时限", "整改状态"};
+  auto cols = rectification_columns(*d.config);
   const double widths[] = {6, 18, 12, 40, 40, 36, 40, 18, 12, 10};
   for (auto& s : d.sites) {
     lxw_worksheet* ws = workbook_add_worksheet(wb.get(), sheet_name(s.site.name, used).c_str());
     for (int c = 0; c < 10; ++c) {
-      worksheet_write_string(ws, 0, lxw_col_t(c), cols[c], head);
+      worksheet_write_string(ws, 0, lxw_col_t(c), cols[size_t(c)].c_str(), head);
       worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), widths[c], nullptr);
     }
     lxw_row_t row = 1;

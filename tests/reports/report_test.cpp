@@ -60,13 +60,35 @@ TEST(Report, HtmlEscapesEveryPageString) {
   EXPECT_EQ(html_escape("a&<>\"'"), "a&amp;&lt;&gt;&quot;&#39;");
 }
 
+// A user's --config words the headings and the rectification list's columns as their office does.
+TEST(Report, HeadingsAndColumnsAreTheConfiguredWords) {
+  Config cfg = load_config();
+  apply_config_text(cfg, "[wording.report]\noverview = \"一、总体评估\"\nmd_rectification = \"问题整改台账\"\n"
+                         "[wording.rectification]\nunit = \"责任科室\"\n", "user.toml");
+  ReportData d = one_site(cfg, Site{"x", "某县人民政府", "http://x/", "county", {"x"}, "", ""});
+  d.findings.push_back({"x", "meta.missing", "www.x", "http://x/", "{}"});
+  auto rows = rectification_rows(d);
+  std::ostringstream html, md, csv;
+  write_html(d, html);
+  write_markdown(d, rows, md);
+  write_rectification_csv(cfg, rows, csv);
+  EXPECT_NE(html.str().find("<h2>一、总体评估</h2>"), std::string::npos);
+  EXPECT_EQ(html.str().find("一、总体情况"), std::string::npos);
+  EXPECT_NE(html.str().find("<h2>二、分站点问题</h2>"), std::string::npos);  // the rest as the defaults say
+  EXPECT_NE(md.str().find("## 问题整改台账"), std::string::npos);
+  EXPECT_NE(csv.str().find(",\"责任科室\","), std::string::npos) << csv.str();
+  // Words the defaults do not have are an error, not silently ignored.
+  EXPECT_THROW(apply_config_text(cfg, "[wording.report]\noverveiw = \"x\"\n", "user.toml"), ConfigError);
+  EXPECT_THROW(apply_config_text(cfg, "[wording.report]\noverview = 3\n", "user.toml"), ConfigError);
+}
+
 TEST(Report, RectificationCsvReadsBackWithPythonsCsvModule) {
   std::vector<RectificationRow> rows{{1, "某县人民政府", "栏目设置", "栏目为空：依申请公开, \"暂无信息\"", "http://x/a,b", "条例\n第二十条",
                                       "补充发布", "县政府办", "2025-12-04", "新发现"}};
   auto path = std::filesystem::temp_directory_path() / ("govaudit_rect_" + std::to_string(::getpid()) + ".csv");
   {
     std::ofstream f(path, std::ios::binary);
-    write_rectification_csv(rows, f);
+    write_rectification_csv(load_config(), rows, f);
   }
   std::string cmd = "python3 -c \"import csv,sys; r=list(csv.reader(open(sys.argv[1], encoding='utf-8-sig', newline=''))); "
                     "assert r[0][0]=='序号' and r[0][9]=='整改状态', r[0]; assert len(r)==2 and len(r[1])==10, r; "
