@@ -43,7 +43,7 @@ Engine::Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink)
     : cfg_(cfg), sink_(sink), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
       budget_(connection_budget(cfg.crawl.global_connections)),
       fetcher_(io_, with_limit(cfg.crawl, budget_.limit), guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_),
-      frontier_(cfg.crawl, budget_.limit), recorder_(cfg.crawl, sites_, frontier_, summary_) {
+      frontier_(cfg.crawl, budget_.limit), recorder_(cfg.crawl, sites_, frontier_, summary_), planner_(cfg.crawl) {
   if (budget_.cut)
     spdlog::warn("crawl.global_connections = {} does not fit the open-file limit ({}); using {}",
                  cfg.crawl.global_connections, budget_.open_files, budget_.limit);

@@ -10,7 +10,7 @@
 //   hosts.cpp       tasks into the frontier (frontier.hpp: host queues, politeness, scope), and
 //                   DNS and robots.txt per host
 //   recording.cpp   jobs on the pool and their results, 304s, and the Recorder's records written
-//   probes.cpp      the IPv6 and HTTPS measurements and the DNS delegation
+//   probes.cpp      the ProbePlanner's measurements (probe_plan.hpp) queued, the DNS delegation
 //   resume.cpp      rebuilding the state of a killed crawl from what it stored
 //   progress.cpp    the progress line
 // with fetch policy (fetch_policy.hpp) and parsing (parse_job.hpp) as pure functions of values.
@@ -40,6 +40,7 @@
 #include "crawler/net/fetcher.hpp"
 #include "crawler/engine/frontier.hpp"
 #include "crawler/engine/parse_job.hpp"
+#include "crawler/engine/probe_plan.hpp"
 #include "crawler/engine/recorder.hpp"
 #include "crawler/net/robots.hpp"
 #include "model/url.hpp"
@@ -123,16 +124,15 @@ class Engine {
   bool wait_for_stylesheets(Task& t, FetchResult& r, std::vector<std::shared_ptr<const std::string>>& ready);
   void stylesheet_arrived(const std::string& url, const FetchResult& r);
 
-  // probes.cpp: IPv6 and HTTPS measurements
+  // probes.cpp: the planner's measurements carried out, and their answers recorded
+  void carry_out(ProbePlan plan);
   void schedule_probes(const Task& home, const extract::Page& page, const std::string& base);
   void probe_links(int site, const extract::Page& page, const std::string& base, ProbePurpose purpose);
-  void probe_search(int site, const extract::Page& page, const std::string& base);
   void delegation(const std::string& host);
   void on_name_servers(const std::vector<std::string>& zones, size_t i, std::vector<std::string> ns, std::string err,
                        const std::shared_ptr<std::vector<std::pair<std::vector<std::string>, std::string>>>& answers,
                        const std::shared_ptr<size_t>& left);
   void resolve_only(const std::string& name);
-  Task probe_task(int site, const std::string& u, int family, ProbePurpose purpose);
   void probe_complete(Task t, FetchResult r);
   void on_probe_parsed(Task t, FetchResult r, std::string text);
   void record_probe(const Task& t, const FetchResult& r, std::string text);
@@ -158,6 +158,7 @@ class Engine {
   std::vector<SiteState> sites_;
   Frontier frontier_;
   Recorder recorder_;
+  ProbePlanner planner_;
   // A page that links a stylesheet of its site not fetched yet waits for it, its answer unparsed.
   struct Parked {
     Task t;
@@ -179,7 +180,7 @@ class Engine {
   Wait waiting_ = Wait::None;
   Clock::time_point wait_since_{};
   bool held_by_global_ = false;  // set by serve() during one pump
-  int parsing_ = 0, dns_pending_ = 0, timers_ = 0, probe_serial_ = 0;
+  int parsing_ = 0, dns_pending_ = 0, timers_ = 0;
   size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
   static constexpr int kParseBacklog = 32;  // pages per parse thread
   // Lookups at once: a province run starts with a thousand names, and a burst of thousands of

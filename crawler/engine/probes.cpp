@@ -1,6 +1,6 @@
-// The IPv6 and HTTPS measurements: the homepage over IPv4 and (several times) over IPv6, its
-// second- and third-level links over IPv6, HTTPS with its certificate and the HTTP→HTTPS
-// redirect, and the DNS delegation of the site's zone (授权体系).
+// The Engine's side of the IPv6 and HTTPS measurements the ProbePlanner plans (probe_plan.hpp):
+// their tasks queued and their answers recorded, and the DNS delegation of the site's zone
+// (授权体系) looked up.
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
@@ -10,87 +10,27 @@
 
 namespace govaudit::engine {
 
+// The planner's measurements of a site: its tasks queued, what it found without a fetch recorded,
+// and the site's zone's delegation looked up.
+void Engine::carry_out(ProbePlan plan) {
+  SiteState& s = sites_[plan.site];
+  for (auto& l : plan.limits) limit(s, l);
+  for (auto& t : plan.tasks) add(std::move(t));
+  if (!plan.delegation.empty()) delegation(plan.delegation);
+  for (auto& r : plan.records) emit(std::move(r));
+}
+
 void Engine::schedule_probes(const Task& home, const extract::Page& page, const std::string& base) {
   SiteState& s = sites_[home.site];
-  if (s.probes_scheduled) return;
-  s.probes_scheduled = true;
-  // IPv6: the configured number of attempts; IPv4: one fetch at the same moment, the baseline
-  // the IPv6 homepage is compared with (the crawl itself has already shown that IPv4 works).
-  add(probe_task(home.site, home.url, 4, ProbePurpose::Homepage));
-  for (int i = 0; i < cfg_.crawl.ipv6_homepage_attempts; ++i) add(probe_task(home.site, home.url, 6, ProbePurpose::Homepage));
   // A delta takes the IPv6 link measurements of the earlier crawl (copied after the crawl).
-  if (!delta_ || !prior_->run_of(s.site->id)) probe_links(home.site, page, base, ProbePurpose::Link2);
-  auto hp = url::parts(s.site->homepage);
-  if (!hp) return;
-  delegation(hp->host);
-  // HTTPS: served, certificate valid and not expiring, and plain HTTP sent over to it.
-  std::string https = hp->scheme == "https" ? s.site->homepage
-                      : "https://" + hp->host + (cfg_.crawl.https_port == 443 ? "" : ":" + std::to_string(cfg_.crawl.https_port)) + "/";
-  add(probe_task(home.site, https, 0, ProbePurpose::Https));
-  add(probe_task(home.site, https, 0, ProbePurpose::HttpsCert));
-  if (hp->scheme == "https") add(probe_task(home.site, "http://" + hp->host + "/", 0, ProbePurpose::HttpRedirect));
-  probe_search(home.site, page, base);
+  carry_out(planner_.homepage(s, home, page, base, !delta_ || !prior_->run_of(s.site->id)));
 }
 
-// The homepage's site search, asked for the titles of its two newest dated items: a search that
-// errors or does not find them is broken. A search run by script or by POST is recorded as such
-// (for a manual check), never guessed at.
-void Engine::probe_search(int site, const extract::Page& page, const std::string& base) {
-  if (page.search_forms.empty()) return;
-  SiteState& s = sites_[site];
-  const extract::SearchForm& f = page.search_forms.front();
-  auto action = url::resolve(base, f.action.empty() ? base : f.action);
-  if (f.script_only || f.post || !action) {
-    ProbeRecord p;
-    p.site_id = s.site->id;
-    p.url = action ? production_url(*action) : s.site->homepage;
-    p.family = 0;
-    p.purpose = ProbePurpose::Search;
-    p.error = f.post ? "manual: the search form is sent by POST" : "manual: the search runs by script only";
-    emit(std::move(p));
-    return;
-  }
-  std::vector<const extract::Item*> items;
-  for (auto& i : page.items)
-    if (i.date && i.title.size() >= 12) items.push_back(&i);
-  std::stable_sort(items.begin(), items.end(), [](auto* a, auto* b) { return *a->date > *b->date; });
-  std::set<std::string> asked;
-  for (auto* i : items) {
-    if (asked.size() >= 2) break;
-    // Its first 20 characters: search engines match words, and long titles are cut in lists.
-    std::string words = i->title;
-    size_t chars = 0, cut = 0;
-    while (cut < words.size() && chars < 20) {
-      unsigned char c = words[cut];
-      cut += c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-      ++chars;
-    }
-    words = words.substr(0, std::min(cut, words.size()));
-    if (!asked.insert(words).second) continue;
-    std::string q = *action + (action->find('?') == std::string::npos ? "?" : "&");
-    for (auto& [k, v] : f.hidden) q += url::encode_component(k) + "=" + url::encode_component(v) + "&";
-    q += url::encode_component(f.field) + "=" + url::encode_component(words);
-    std::string target = production_url(q);
-    s.searches[target] = words;
-    add(probe_task(site, target, 0, ProbePurpose::Search));
-  }
-}
-
-// The distinct http(s) <a href> targets of a page (fragment-only hrefs excluded), probed over IPv6.
 void Engine::probe_links(int site, const extract::Page& page, const std::string& base, ProbePurpose purpose) {
-  SiteState& s = sites_[site];
-  bool third = purpose == ProbePurpose::Link3;
-  for (auto& l : page.links) {
-    if ((l.tag != "a" && l.tag != "area") || l.href.empty() || l.href[0] == '#') continue;
-    auto to = url::resolve(base, l.href);
-    if (!to || !s.probed.insert(*to).second) continue;
-    if (third && s.link3 >= cfg_.crawl.ipv6_third_level_max) {
-      limit(s, "IPv6 third-level links measured (" + std::to_string(cfg_.crawl.ipv6_third_level_max) + ")");
-      return;
-    }
-    if (third) ++s.link3;
-    add(probe_task(site, production_url(*to), 6, purpose));
-  }
+  ProbePlan plan;
+  plan.site = site;
+  planner_.links(plan, sites_[site], page, base, purpose);
+  carry_out(std::move(plan));
 }
 
 // DNS delegation over IPv6 (授权体系): the zone's name servers and their addresses. The zone is
@@ -138,15 +78,6 @@ void Engine::resolve_only(const std::string& name) {
     record_dns(a);
     maybe_finish();
   });
-}
-
-Task Engine::probe_task(int site, const std::string& u, int family, ProbePurpose purpose) {
-  bool head = purpose == ProbePurpose::Link2 || purpose == ProbePurpose::Link3;
-  Task t = make_task(site, u, 0, Mode::Probe, head);
-  t.family = family;
-  t.purpose = purpose;
-  t.attempt = probe_serial_++;
-  return t;
 }
 
 void Engine::probe_complete(Task t, FetchResult r) {

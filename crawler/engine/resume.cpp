@@ -52,7 +52,7 @@ std::set<int> Engine::restore(const CrawlState& st) {
     t.attempt = f.attempt;
     bool done;
     if (m == Mode::Probe) {
-      probe_serial_ = std::max(probe_serial_, f.attempt + 1);
+      planner_.numbered(f.attempt);
       if (t.purpose == ProbePurpose::Link2 || t.purpose == ProbePurpose::Link3) s.probed.insert(f.url);
       if (t.purpose == ProbePurpose::Link3) ++s.link3;
       s.probes_scheduled = true;
