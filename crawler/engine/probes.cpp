@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "crawler/engine/engine.hpp"
-#include "model/clock.hpp"
 #include "crawler/engine/fetch_policy.hpp"
 
 namespace govaudit::engine {

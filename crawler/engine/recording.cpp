@@ -1,15 +1,12 @@
 // The Engine's side of recording an answer: parse and attachment jobs posted to the pool and their
 // results taken back on the loop, 304s and a delta's carried pages, then the Recorder's records
 // written after the URLs they lead to are handed to discovery.
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "crawler/attachment/attachment.hpp"
 #include "crawler/engine/engine.hpp"
 #include "model/clock.hpp"
-#include "crawler/extract/page_record.hpp"
 #include "model/threads.hpp"
 
 namespace govaudit::engine {
