@@ -319,16 +319,35 @@ const std::string& Config::words(const std::string& key) const {
   return it->second;
 }
 
+const std::vector<std::string>& Config::column_words(const std::string& key) const {
+  auto it = columns.find(key);
+  if (it == columns.end()) throw std::out_of_range("no columns " + key + " in config/defaults/wording.toml");
+  return it->second;
+}
+
 // [wording.<part>] key = "words": the defaults make the keys, a user's file may only change them.
-static void apply_wording(std::map<std::string, std::string>& wording, const toml::table& t, const std::string& source) {
+// A table's columns are a list of as many words as the table has columns.
+static void apply_wording(Config& cfg, const toml::table& t, const std::string& source) {
   bool defaults = source.rfind("(defaults)/", 0) == 0;
   for (auto&& [part, words] : t) {
     if (!words.is_table()) fail(source, words, "wording." + std::string(part.str()), "expected a table of words");
     for (auto&& [k, v] : *words.as_table()) {
       std::string key = std::string(part.str()) + "." + std::string(k.str());
-      if (!v.is_string()) fail(source, v, "wording." + key, "expected a string");
-      if (!defaults && !wording.count(key)) fail(source, v, "wording." + key, "no such words (config/defaults/wording.toml lists them)");
-      wording[key] = v.as_string()->get();
+      bool known = v.is_array() ? cfg.columns.count(key) > 0 : cfg.wording.count(key) > 0;
+      if (!defaults && !known) fail(source, v, "wording." + key, "no such words (config/defaults/wording.toml lists them)");
+      if (auto* list = v.as_array()) {
+        std::vector<std::string> cols;
+        for (auto&& c : *list) {
+          if (!c.is_string()) fail(source, c, "wording." + key, "expected a list of strings");
+          cols.push_back(c.as_string()->get());
+        }
+        if (!defaults && cols.size() != cfg.columns[key].size())
+          fail(source, v, "wording." + key, "expected " + std::to_string(cfg.columns[key].size()) + " columns, got " + std::to_string(cols.size()));
+        cfg.columns[key] = std::move(cols);
+      } else {
+        if (!v.is_string()) fail(source, v, "wording." + key, "expected a string");
+        cfg.wording[key] = v.as_string()->get();
+      }
     }
   }
 }
@@ -344,7 +363,7 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
   }
   r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification",
            "content", "interaction", "notify", "wording"});
-  if (auto t = r.table("wording")) apply_wording(cfg.wording, *t, source);
+  if (auto t = r.table("wording")) apply_wording(cfg, *t, source);
   if (auto t = r.table("notify")) {
     Reader n(*t, source, "notify");
     n.known({"webhook", "min_severity", "format", "attempts"});

@@ -205,6 +205,7 @@ struct Config {
   std::map<std::string, std::string> detail_labels;  // finding detail key -> report label
   std::string report_title;
   std::map<std::string, std::string> wording;  // "report.overview" -> 一、总体情况 (config/defaults/wording.toml)
+  std::map<std::string, std::vector<std::string>> columns;  // "columns.overview" -> a table's column headings
   Scoring scoring;
   Rectification rectification;
 
@@ -212,6 +213,7 @@ struct Config {
   RuleText rule_text(const std::string& rule) const;
   // The words under `key` ("report.overview"); throws std::out_of_range for a key the defaults lack.
   const std::string& words(const std::string& key) const;
+  const std::vector<std::string>& column_words(const std::string& key) const;
 };
 
 // Loads the compiled-in defaults, then `user_file` if given. Throws ConfigError.

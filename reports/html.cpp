@@ -109,6 +109,13 @@ struct Sections : RunSummary {
       : RunSummary(summarize(data)), d(data), cfg(*data.config), o(out),
         earlier(data.previous) {}
 
+  // A table's heading row in the configured words.
+  std::string head_row(const std::string& key) const {
+    std::string r = "<tr>";
+    for (auto& c : cfg.column_words(key)) r += "<th>" + html_escape(c) + "</th>";
+    return r + "</tr>";
+  }
+
   // A heading in the configured words (config/defaults/wording.toml).
   std::string heading(const char* tag, const std::string& key) const {
     return std::string("<") + tag + ">" + html_escape(cfg.words(key)) + "</" + tag + ">";
@@ -130,7 +137,7 @@ struct Sections : RunSummary {
   }
 
   void overview() {
-    o << heading("h2", "report.overview") << "<table><tr><th>网站</th><th>首页</th><th>采集页面</th><th>问题数</th><th>得分</th><th>单项否决</th><th>结论</th></tr>";
+    o << heading("h2", "report.overview") << "<table>" << head_row("columns.overview");
     std::map<std::string, int> count_by_site;
     for (auto& s : d.sites) {
       auto& fs = by_site[s.site.id];
@@ -152,7 +159,7 @@ struct Sections : RunSummary {
       o << heading("h3", "report.since_last");
       bar_chart(o, {{"新发现", int(diff.added.size())}, {"仍存在", int(diff.persisting.size())}, {"已整改", int(diff.resolved.size())}});
       if (!diff.resolved.empty()) {
-        o << "<table><tr><th>已整改</th><th>网站</th><th>对象</th></tr>";
+        o << "<table>" << head_row("columns.resolved");
         for (auto& f : diff.resolved)
           o << "<tr><td>" << html_escape(cfg.rule_text(f.rule).title) << "</td><td>" << html_escape(f.site_id) << "</td><td>"
             << html_escape(f.subject) << "</td></tr>";
@@ -183,8 +190,7 @@ struct Sections : RunSummary {
         continue;
       }
       o << "<table><colgroup><col style=\"width:8%\"><col style=\"width:15%\"><col style=\"width:17%\"><col style=\"width:22%\">"
-           "<col style=\"width:32%\"><col style=\"width:6%\"></colgroup><tr><th>类别</th><th>问题</th><th>对象</th><th>证据链接</th>"
-           "<th>测量值</th><th>状态</th></tr>";
+           "<col style=\"width:32%\"><col style=\"width:6%\"></colgroup>" << head_row("columns.findings");
       for (auto& [cat, list] : by_cat)
         for (auto* f : list) {
           auto rt = cfg.rule_text(f->rule);
@@ -210,8 +216,7 @@ struct Sections : RunSummary {
       int id_pages = 0, id_files = 0, ids = 0, phones = 0, hidden = 0, prohibited = 0, serious = 0, suspected = 0, outdated = 0;
     };
     std::vector<const Finding*> list;
-    o << "<table><tr><th>网站</th><th>泄露身份证号的页面</th><th>泄露身份证号的附件</th><th>号码数</th><th>泄露手机号的留言</th><th>隐藏外链</th>"
-         "<th>其中指向违禁内容</th><th>严重表述错误</th><th>疑似错别字</th><th>旧机构名称</th></tr>";
+    o << "<table>" << head_row("columns.content_safety");
     for (auto& s : d.sites) {
       Row r;
       for (auto* f : by_site[s.site.id]) {
@@ -242,7 +247,7 @@ struct Sections : RunSummary {
     }
     o << "<p class=\"muted\">身份证号码和留言中的手机号码在采集时即已脱敏，报告、数据库和存档均不保存完整号码。</p>"
       << "<table><colgroup><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:26%\"><col style=\"width:50%\"></colgroup>"
-         "<tr><th>网站</th><th>问题</th><th>对象</th><th>所见内容</th></tr>";
+      << head_row("columns.content_findings");
     for (auto* f : list) {
       auto j = nlohmann::json::parse(f->detail_json, nullptr, false);
       if (!j.is_object()) j = nlohmann::json::object();
@@ -279,8 +284,7 @@ struct Sections : RunSummary {
   void interaction() {
     o << heading("h2", "report.interaction") << "<p class=\"muted\">留言逾期未答复：测评日前" << cfg.interaction.window_months << "个月内留言、超过 "
       << cfg.interaction.unanswered_months << " 个月仍未答复；最新答复超过 " << cfg.interaction.reply_stale_months
-      << " 个月为答复不及时。</p><table><tr><th>网站</th><th>留言板块</th><th>留言数</th><th>已答复</th><th>答复用时中位数（天）</th>"
-         "<th>最新答复</th><th>逾期未答复</th></tr>";
+      << " 个月为答复不及时。</p><table>" << head_row("columns.interaction");
     for (auto& s : d.sites) {
       if (s.boxes.empty()) {
         o << "<tr><td>" << html_escape(s.site.name) << "</td><td colspan=\"6\" class=\"muted\">未读取到留言板块</td></tr>";
@@ -303,8 +307,7 @@ struct Sections : RunSummary {
 
   void services() {
     o << heading("h2", "report.functions") << "<p class=\"muted\">站内搜索以首页最新两篇文章的标题检索；无障碍与适老化为 GB/T 37668 静态检查（首页及文章页；计数，不作否决）。</p>"
-         "<table><tr><th>网站</th><th>站内搜索</th><th>无障碍/适老化入口</th><th>检查页面</th><th>图片</th><th>缺少替代文本</th><th>表单字段</th>"
-         "<th>缺少标签</th><th>未声明语言的页面</th><th>无标题的页面</th></tr>";
+         "<table>" << head_row("columns.functions");
     for (auto& s : d.sites) {
       const auto& a = s.a11y;
       const char* search = s.search == SearchState::Works    ? "<td>可用（以最新文章标题检索可检索到）</td>"
@@ -319,8 +322,7 @@ struct Sections : RunSummary {
   }
 
   void ipv6() {
-    o << heading("h2", "report.ipv6") << "<table><tr><th>网站</th><th>域名</th><th>AAAA记录</th><th>首页IPv4访问</th><th>首页IPv6访问</th>"
-         "<th>IPv4/IPv6内容相似度</th><th>二级链接IPv6支持率</th><th>三级链接IPv6支持率</th><th>权威DNS IPv6（授权体系）</th></tr>";
+    o << heading("h2", "report.ipv6") << "<table>" << head_row("columns.ipv6");
     for (auto& s : d.sites) {
       const auto& m = s.ipv6;
       std::string aaaa;
@@ -338,7 +340,7 @@ struct Sections : RunSummary {
     o << heading("h2", "report.availability") << "<p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
       << " 天内 govaudit probe 的首页访问记录（" << cfg.scoring.availability_timeout_ms / 1000
       << " 秒内未打开计为失败；不少于 " << cfg.scoring.availability_min_probes << " 次时参与评判）。</p>"
-      << "<table><tr><th>网站</th><th>访问次数</th><th>失败次数</th><th>可用率</th></tr>";
+      << "<table>" << head_row("columns.availability");
     for (auto& s : d.sites)
       o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << s.probes << "</td><td>" << s.probes_failed << "</td><td>"
         << pct(s.probes - s.probes_failed, s.probes) << "</td></tr>";
@@ -349,7 +351,7 @@ struct Sections : RunSummary {
     o << heading("h2", "report.manual");
     if (manual.empty()) o << "<p>无。</p>";
     else {
-      o << "<table><tr><th>网站</th><th>对象</th><th>说明</th></tr>";
+      o << "<table>" << head_row("columns.manual");
       for (auto* f : manual)
         o << "<tr><td>" << html_escape(f->site_id) << "</td><td>" << html_escape(f->subject) << "</td><td>"
           << html_escape(cfg.rule_text(f->rule).requirement) << "<br>" << detail_text(f->detail_json, cfg) << "</td></tr>";
@@ -358,7 +360,7 @@ struct Sections : RunSummary {
   }
 
   void redirects() {
-    o << heading("h2", "report.redirects") << "<p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table><tr><th>网站</th><th>原链接</th><th>最终地址</th></tr>";
+    o << heading("h2", "report.redirects") << "<p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table>" << head_row("columns.redirects");
     for (auto& s : d.sites) {
       size_t n = 0;
       for (auto& [from, to] : s.redirects) {
@@ -373,7 +375,7 @@ struct Sections : RunSummary {
   void excluded() {
     if (d.excluded.empty()) return;
     o << heading("h2", "report.excluded") << "<p class=\"muted\">以下机器发现经人工复核认定为误报，不计入得分、整改清单和单项否决。</p>"
-         "<table><tr><th>网站</th><th>问题</th><th>对象</th><th>复核意见</th><th>复核人</th><th>时间</th></tr>";
+         "<table>" << head_row("columns.excluded");
     for (auto& f : d.excluded) {
       const Review* r = d.review(f);
       o << "<tr><td>" << html_escape(f.site_id) << "</td><td>" << html_escape(cfg.rule_text(f.rule).title) << "<br><code>"
@@ -384,7 +386,7 @@ struct Sections : RunSummary {
   }
 
   void method() {
-    o << heading("h2", "report.method") << "<table><tr><th>规则</th><th>问题</th><th>整改要求</th><th>依据</th></tr>";
+    o << heading("h2", "report.method") << "<table>" << head_row("columns.method");
     for (auto& [id, rt] : cfg.rules)
       o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
         << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";

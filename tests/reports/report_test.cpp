@@ -64,9 +64,11 @@ TEST(Report, HtmlEscapesEveryPageString) {
 TEST(Report, HeadingsAndColumnsAreTheConfiguredWords) {
   Config cfg = load_config();
   apply_config_text(cfg, "[wording.report]\noverview = \"一、总体评估\"\nmd_rectification = \"问题整改台账\"\n"
-                         "[wording.rectification]\nunit = \"责任科室\"\n", "user.toml");
+                         "[wording.rectification]\nunit = \"责任科室\"\n"
+                         "[wording.columns]\nmanual = [\"站点\", \"核查对象\", \"说明\"]\n", "user.toml");
   ReportData d = one_site(cfg, Site{"x", "某县人民政府", "http://x/", "county", {"x"}, "", ""});
   d.findings.push_back({"x", "meta.missing", "www.x", "http://x/", "{}"});
+  d.findings.push_back({"x", "links.manual_check", "http://x/waf.html", "http://x/", R"({"reason":"challenge"})"});
   auto rows = rectification_rows(d);
   std::ostringstream html, md, csv;
   write_html(d, html);
@@ -76,10 +78,12 @@ TEST(Report, HeadingsAndColumnsAreTheConfiguredWords) {
   EXPECT_EQ(html.str().find("一、总体情况"), std::string::npos);
   EXPECT_NE(html.str().find("<h2>二、分站点问题</h2>"), std::string::npos);  // the rest as the defaults say
   EXPECT_NE(md.str().find("## 问题整改台账"), std::string::npos);
+  EXPECT_NE(html.str().find("<tr><th>站点</th><th>核查对象</th><th>说明</th></tr>"), std::string::npos);
   EXPECT_NE(csv.str().find(",\"责任科室\","), std::string::npos) << csv.str();
   // Words the defaults do not have are an error, not silently ignored.
   EXPECT_THROW(apply_config_text(cfg, "[wording.report]\noverveiw = \"x\"\n", "user.toml"), ConfigError);
   EXPECT_THROW(apply_config_text(cfg, "[wording.report]\noverview = 3\n", "user.toml"), ConfigError);
+  EXPECT_THROW(apply_config_text(cfg, "[wording.columns]\nmanual = [\"站点\", \"说明\"]\n", "user.toml"), ConfigError);  // a column short
 }
 
 TEST(Report, RectificationCsvReadsBackWithPythonsCsvModule) {
