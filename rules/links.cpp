@@ -20,13 +20,14 @@ bool is_broken(const PageRecord& p) {
 std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) const {
   std::unordered_map<std::string_view, const PageRecord*> target;  // views of the site's URLs
   for (auto& p : site.pages) target.emplace(p.url, &p);
-  const auto own = target;  // each URL's own record, before its redirects are followed
   // A redirect into a page the crawl fetched on its own is as good as that page: follow the
   // recorded final URLs (a few hops at most) to the record that holds the real answer.
+  std::unordered_map<std::string_view, const PageRecord*> own;  // a URL so followed -> its own record
   for (auto& [u, p] : target)
     for (int hop = 0; hop < 5 && p->final_url != p->url && p->error_kind == ErrorKind::None; ++hop) {
       auto next = target.find(p->final_url);
       if (next == target.end() || next->second == p) break;
+      own.emplace(u, p);
       p = next->second;
     }
   // Broken target -> the pages linking it (their first link's text), ordered by URL: the same
@@ -55,7 +56,8 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
     // The hops from the linked URL: its own record's, then those of the record it leads to (a page
     // the crawl had met first under the URL redirected to, whose own answer was fetched there).
     nlohmann::json chain = nlohmann::json::array();
-    const PageRecord& first = *own.at(to);
+    auto followed = own.find(to);
+    const PageRecord& first = followed == own.end() ? p : *followed->second;
     for (auto& r : first.redirects) chain.push_back({{"url", r.url}, {"status", r.status}});
     if (&first != &p)
       for (auto& r : p.redirects) chain.push_back({{"url", r.url}, {"status", r.status}});
