@@ -39,10 +39,11 @@ CrawlSettings with_limit(CrawlSettings s, int limit) {
 }
 }  // namespace
 
-Engine::Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink)
+Engine::Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink, const MakeTransport& make)
     : cfg_(cfg), sink_(sink), work_(asio::make_work_guard(io_)), resolver_(io_, cfg.dns),
       budget_(connection_budget(cfg.crawl.global_connections)),
-      fetcher_(io_, with_limit(cfg.crawl, budget_.limit), guard), pool_(size_t(cfg.crawl.parse_threads)), progress_(io_),
+      transport_(make ? make(io_) : std::make_unique<Fetcher>(io_, with_limit(cfg.crawl, budget_.limit), guard)),
+      pool_(size_t(cfg.crawl.parse_threads)), progress_(io_),
       frontier_(cfg.crawl, budget_.limit), recorder_(cfg.crawl, sites_, frontier_, summary_), planner_(cfg.crawl) {
   if (budget_.cut)
     spdlog::warn("crawl.global_connections = {} does not fit the open-file limit ({}); using {}",
@@ -313,7 +314,7 @@ void Engine::start(Host& h, Task t) {
   if ((t.mode == Mode::Check || (t.mode == Mode::Probe && (t.purpose == ProbePurpose::Link2 || t.purpose == ProbePurpose::Link3))) && !t.head)
     req.max_body = t.mode == Mode::Check && !readable_format(t, "").empty() ? cfg_.crawl.attachment_max_bytes
                                                                               : 256 * 1024;  // enough to know it answers
-  fetcher_.fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {
+  transport_->fetch(std::move(req), [this, key = h.key, t = std::move(t)](FetchResult r) mutable {
     on_fetched(key, std::move(t), std::move(r));
   });
 }
@@ -384,7 +385,7 @@ void Engine::maybe_finish() {
     if (!h.queue.empty()) return;
   finished_ = true;
   progress_.cancel();
-  fetcher_.quiesce();
+  transport_->quiesce();
   work_.reset();
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // The crawl engine, drawn as Scrapy draws a crawler (private to crawler/). The Engine owns the
 // event loop; the Frontier (frontier.hpp: host queues, politeness, scope, trap limits) holds what
-// is to be fetched, the Fetcher fetches, parse jobs read, and the Recorder (recorder.hpp) turns a
-// finished task into records. One URL's walk: discover → Frontier → Fetcher → complete (the fetch
-// policy's steps) → parse job → Recorder → RecordSink (the Writer). The Engine's member functions
-// are spread over files by concept:
+// is to be fetched, the Transport fetches (the Fetcher, libcurl; a fake in tests), parse jobs read,
+// and the Recorder (recorder.hpp) turns a finished task into records. One URL's walk: discover →
+// Frontier → Transport → complete (the fetch policy's steps) → parse job → Recorder → RecordSink
+// (the Writer). The Engine's member functions are spread over files by concept:
 //   engine.cpp      the loop: scheduling tasks onto connections, the end
 //   completion.cpp  a finished transfer through the fetch policy's steps
 //   hosts.cpp       tasks into the frontier (frontier.hpp: host queues, politeness, scope), and
@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -51,7 +52,9 @@ namespace asio = boost::asio;
 
 class Engine {
  public:
-  Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink);
+  // Transfers go over the Fetcher (libcurl) unless a Transport is made for the loop (tests).
+  using MakeTransport = std::function<std::unique_ptr<Transport>(asio::io_context&)>;
+  Engine(const Config& cfg, const NetGuard& guard, RecordSink& sink, const MakeTransport& make = {});
   void evidence(bool on) { evidence_ = on; }
   void audit_date(const Date& d) { today_ = d; }
   void reuse(const std::vector<PageRecord>& recent);
@@ -151,7 +154,7 @@ class Engine {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   Resolver resolver_;
   ConnectionBudget budget_;
-  Fetcher fetcher_;
+  std::unique_ptr<Transport> transport_;
   asio::thread_pool pool_;
   asio::steady_timer progress_;
   std::thread::id io_thread_;

@@ -77,7 +77,7 @@ void Engine::fetch_robots(Host& h) {
   req.resolve = resolve_entries(h);
   req.max_body = 512 * 1024;
   with_host_settings(h, req);
-  fetcher_.fetch(std::move(req), [this, key = h.key](FetchResult r) { on_robots(key, std::move(r)); });
+  transport_->fetch(std::move(req), [this, key = h.key](FetchResult r) { on_robots(key, std::move(r)); });
 }
 
 void Engine::on_robots(const std::string& host_key, FetchResult r) {
