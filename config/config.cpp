@@ -313,45 +313,6 @@ RuleText Config::rule_text(const std::string& rule) const {
   return RuleText{"其他", rule, "", "", Severity::Major};
 }
 
-const std::string& Config::words(const std::string& key) const {
-  auto it = wording.find(key);
-  if (it == wording.end()) throw std::out_of_range("no wording " + key + " in config/defaults/wording.toml");
-  return it->second;
-}
-
-const std::vector<std::string>& Config::column_words(const std::string& key) const {
-  auto it = columns.find(key);
-  if (it == columns.end()) throw std::out_of_range("no columns " + key + " in config/defaults/wording.toml");
-  return it->second;
-}
-
-// [wording.<part>] key = "words": the defaults make the keys, a user's file may only change them.
-// A table's columns are a list of as many words as the table has columns.
-static void apply_wording(Config& cfg, const toml::table& t, const std::string& source) {
-  bool defaults = source.rfind("(defaults)/", 0) == 0;
-  for (auto&& [part, words] : t) {
-    if (!words.is_table()) fail(source, words, "wording." + std::string(part.str()), "expected a table of words");
-    for (auto&& [k, v] : *words.as_table()) {
-      std::string key = std::string(part.str()) + "." + std::string(k.str());
-      bool known = v.is_array() ? cfg.columns.count(key) > 0 : cfg.wording.count(key) > 0;
-      if (!defaults && !known) fail(source, v, "wording." + key, "no such words (config/defaults/wording.toml lists them)");
-      if (auto* list = v.as_array()) {
-        std::vector<std::string> cols;
-        for (auto&& c : *list) {
-          if (!c.is_string()) fail(source, c, "wording." + key, "expected a list of strings");
-          cols.push_back(c.as_string()->get());
-        }
-        if (!defaults && cols.size() != cfg.columns[key].size())
-          fail(source, v, "wording." + key, "expected " + std::to_string(cfg.columns[key].size()) + " columns, got " + std::to_string(cols.size()));
-        cfg.columns[key] = std::move(cols);
-      } else {
-        if (!v.is_string()) fail(source, v, "wording." + key, "expected a string");
-        cfg.wording[key] = v.as_string()->get();
-      }
-    }
-  }
-}
-
 void apply_config_text(Config& cfg, std::string_view text, const std::string& source) {
   toml::table root = parse_toml(text, source);
   Reader r(root, source, "");
@@ -363,7 +324,7 @@ void apply_config_text(Config& cfg, std::string_view text, const std::string& so
   }
   r.known({"crawl", "dns", "net", "tls", "thresholds", "meta", "identifiers", "report", "column", "rule", "scoring", "detail_labels", "rectification",
            "content", "interaction", "notify", "wording"});
-  if (auto t = r.table("wording")) apply_wording(cfg, *t, source);
+  if (auto t = r.table("wording")) apply_wording(cfg, *t, source);  // wording.cpp
   if (auto t = r.table("notify")) {
     Reader n(*t, source, "notify");
     n.known({"webhook", "min_severity", "format", "attempts"});

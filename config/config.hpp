@@ -3,6 +3,7 @@
 // user file (--config). Everything a rule or the crawler tunes is here, as data.
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -213,6 +214,9 @@ struct Config {
   RuleText rule_text(const std::string& rule) const;
   // The words under `key` ("report.overview"); throws std::out_of_range for a key the defaults lack.
   const std::string& words(const std::string& key) const;
+  // The same with its {placeholders} filled ("共 {n} 项。"); a user's words may use the default's
+  // placeholders only (checked when the file is read).
+  std::string say(const std::string& key, std::initializer_list<std::pair<const char*, std::string>> values) const;
   const std::vector<std::string>& column_words(const std::string& key) const;
 };
 

@@ -20,6 +20,11 @@ std::string where(const std::string& source, const toml::source_region& r);
 
 [[noreturn]] void fail(const std::string& source, const toml::node& n, const std::string& key, const std::string& msg);
 
+// [wording.<part>] of a file onto cfg (wording.cpp): the defaults make the keys, a user's file may
+// only change them.
+struct Config;
+void apply_wording(Config& cfg, const toml::table& t, const std::string& source);
+
 // Parses `text`; a syntax error names the place.
 toml::table parse_toml(std::string_view text, const std::string& source);
 

@@ -225,7 +225,7 @@ void Console::failed_login(const std::string& peer) {
 HttpResponse Console::login(const HttpRequest& req, const Params& fields) {
   if (req.method == "POST") {
     if (locked_out(req.peer)) {
-      auto r = html(frame("登录", "<p class=\"err\">登录失败次数过多，请稍后再试。</p>"), 429);
+      auto r = message_page(config_, 429, "console.login", "console.too_many_logins");
       r.headers.push_back({"Retry-After", std::to_string(options_.lockout.count())});
       return r;
     }
@@ -236,7 +236,7 @@ HttpResponse Console::login(const HttpRequest& req, const Params& fields) {
       if (auto a = store_.account_by_token_hash(token_hash(token))) who = Principal{*a, false, ""};
     if (!who) {
       failed_login(req.peer);
-      return html(frame("登录", "<p class=\"err\">令牌不正确。</p><p><a href=\"/login\">重试</a></p>"), 403);
+      return message_page(config_, 403, "console.login", "console.wrong_token", nullptr, "/login");
     }
     failures_.erase(req.peer);
     sessions_.erase(cookie(req, "govaudit_session"));  // a session of before the login is never carried on
@@ -249,8 +249,10 @@ HttpResponse Console::login(const HttpRequest& req, const Params& fields) {
     r.headers.push_back({"Set-Cookie", session_cookie(s)});
     return r;
   }
-  return html(frame("登录", "<h1>登录</h1><form method=\"post\" action=\"/login\"><label>访问令牌 <input type=\"password\" name=\"token\" "
-                            "autofocus></label> <button>登录</button></form>"));
+  std::string login = html_escape(config_.words("console.login"));
+  return html(frame(config_, config_.words("console.login"),
+                    "<h1>" + login + "</h1><form method=\"post\" action=\"/login\"><label>" + html_escape(config_.words("console.token")) +
+                        " <input type=\"password\" name=\"token\" autofocus></label> <button>" + login + "</button></form>"));
 }
 
 HttpResponse Console::logout(const HttpRequest& req) {
@@ -296,7 +298,7 @@ HttpResponse Console::route(const HttpRequest& req, const Principal& p, const st
     }
   }
   if (path.rfind("/api/", 0) == 0) return json_response({{"error", "not found"}}, 404);
-  return not_found_page();
+  return not_found_page(config_);
 }
 
 std::optional<CampaignRun> Console::visible_run(const Principal& p, std::int64_t run) {
@@ -333,7 +335,9 @@ HttpResponse Console::batch_review(const Principal& p, const Params& fields, boo
   std::string back = run > 0 ? "/runs/" + std::to_string(run) : "/";
   auto fail = [&](int status, const std::string& why) {
     if (is_json) return json_response({{"error", why}}, status);
-    return html(frame("复核未保存", "<p class=\"err\">" + html_escape(why) + "</p><p><a href=\"" + back + "\">返回</a></p>", &p), status);
+    return html(frame(config_, config_.words("console.review_not_saved"),
+                      "<p class=\"err\">" + html_escape(why) + "</p><p><a href=\"" + back + "\">" + html_escape(config_.words("console.back")) + "</a></p>", &p),
+                status);
   };
   std::vector<StoredFinding> targets;
   for (auto& s : split_csv(get("ids"))) {
@@ -374,10 +378,10 @@ HttpResponse Console::batch_review(const Principal& p, const Params& fields, boo
 }
 
 HttpResponse Console::retry_unit(const Principal& p, std::int64_t run, int unit) {
-  if (!visible_run(p, run)) return not_found_page();
-  if (p.account.role != Role::Evaluator) return html(frame("不允许", "<p class=\"err\">只有测评人员可以重试工作单元。</p>", &p), 403);
+  if (!visible_run(p, run)) return not_found_page(config_);
+  if (p.account.role != Role::Evaluator) return message_page(config_, 403, "console.not_allowed", "console.only_evaluators_retry", &p);
   if (!store_.retry_unit(run, unit))
-    return html(frame("未重试", "<p class=\"err\">该工作单元不是失败状态。</p><p><a href=\"/runs/" + std::to_string(run) + "\">返回</a></p>", &p), 409);
+    return message_page(config_, 409, "console.not_retried", "console.unit_not_failed", &p, "/runs/" + std::to_string(run));
   return redirect("/runs/" + std::to_string(run));
 }
 

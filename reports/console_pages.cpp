@@ -42,14 +42,19 @@ pre{background:#fff;border:1px solid #ddd;padding:8px;font-size:12px;white-space
 .review{background:#fff;border:1px solid #ddd;padding:10px}.review textarea{width:100%;height:60px}.err{color:#b00020}
 )css";
 
-std::string role_label(Role r) { return r == Role::Evaluator ? "测评人员" : r == Role::County ? "县级账号" : "只读账号"; }
+std::string role_label(const Config& cfg, Role r) {
+  return cfg.words(r == Role::Evaluator ? "console.role_evaluator" : r == Role::County ? "console.role_county" : "console.role_viewer");
+}
 
 // The review choices an account has: a county's staff may only claim a fix.
-std::string status_choices(const Account& a) {
-  if (a.role == Role::County) return "<label><input type=\"radio\" name=\"status\" value=\"fixed\" checked> 已整改</label> ";
-  return "<label><input type=\"radio\" name=\"status\" value=\"confirmed\" checked> 确认</label> "
-         "<label><input type=\"radio\" name=\"status\" value=\"false_positive\"> 误报（须写明理由）</label> "
-         "<label><input type=\"radio\" name=\"status\" value=\"fixed\"> 已整改</label> ";
+std::string status_choices(const Config& cfg, const Account& a) {
+  auto choice = [&](const char* value, const char* words, bool checked) {
+    return std::string("<label><input type=\"radio\" name=\"status\" value=\"") + value + "\"" + (checked ? " checked" : "") + "> " +
+           html_escape(cfg.words(std::string("console.") + words)) + "</label> ";
+  };
+  if (a.role == Role::County) return choice("fixed", "choice_fixed", true);
+  return choice("confirmed", "choice_confirmed", true) + choice("false_positive", "choice_false_positive", false) +
+         choice("fixed", "choice_fixed", false);
 }
 
 std::string csrf_field(const Principal& p) { return "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(p.csrf) + "\">"; }
@@ -102,25 +107,40 @@ HttpResponse redirect(const std::string& to) {
   return r;
 }
 
-std::string frame(const std::string& title, const std::string& body, const Principal* who) {
+std::string frame(const Config& cfg, const std::string& title, const std::string& body, const Principal* who) {
   std::string account;
+  auto w = [&](const char* key) { return html_escape(cfg.words(std::string("console.") + key)); };
   if (who && !who->account.name.empty() && !who->bearer)
-    account = "<form method=\"post\" action=\"/logout\">" + csrf_field(*who) + "<button>退出</button></form><span class=\"who\">" +
-              html_escape(who->account.name) + "（" + role_label(who->account.role) + "）</span>";
-  return "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
-         " · govaudit 复核台</title><style>" + kStyle + "</style></head><body><header>" + account +
-         "<a href=\"/\"><b>govaudit 复核台</b></a><a href=\"/\">测评批次</a></header><main>" + body + "</main></body></html>";
+    account = "<form method=\"post\" action=\"/logout\">" + csrf_field(*who) + "<button>" + w("logout") + "</button></form><span class=\"who\">" +
+              html_escape(who->account.name) + "（" + html_escape(role_label(cfg, who->account.role)) + "）</span>";
+  return "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) + " · " + w("title") +
+         "</title><style>" + kStyle + "</style></head><body><header>" + account + "<a href=\"/\"><b>" + w("title") + "</b></a><a href=\"/\">" +
+         w("runs") + "</a></header><main>" + body + "</main></body></html>";
 }
 
-HttpResponse not_found_page() { return html(frame("未找到", "<p>未找到该页面。</p>"), 404); }
+HttpResponse not_found_page(const Config& cfg) { return message_page(cfg, 404, "console.not_found", "console.no_page"); }
+
+HttpResponse message_page(const Config& cfg, int status, const std::string& title, const std::string& words, const Principal* who,
+                          const std::string& back) {
+  std::string body = "<p" + std::string(status >= 400 && status != 404 ? " class=\"err\"" : "") + ">" + html_escape(cfg.words(words)) + "</p>";
+  if (!back.empty()) body += "<p><a href=\"" + html_escape(back) + "\">" + html_escape(cfg.words("console.back")) + "</a></p>";
+  return html(frame(cfg, cfg.words(title), body, who), status);
+}
+
+std::string head_row(const Config& cfg, const std::string& columns, bool extra_first) {
+  std::string r = std::string("<tr>") + (extra_first ? "<th></th>" : "");
+  for (auto& c : cfg.column_words("columns." + columns)) r += "<th>" + html_escape(c) + "</th>";
+  return r + "</tr>";
+}
 
 std::string state_tag(ReviewState s) {
   return "<span class=\"tag " + std::string(name(s)) + "\">" + std::string(label(s)) + "</span>";
 }
 
-std::string select(const std::string& field, const std::string& caption, const std::vector<std::pair<std::string, std::string>>& options,
-                   const std::string& chosen) {
-  std::string s = "<label>" + caption + " <select name=\"" + field + "\"><option value=\"\">全部</option>";
+std::string select(const Config& cfg, const std::string& field, const std::string& caption,
+                   const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen) {
+  std::string s = "<label>" + html_escape(caption) + " <select name=\"" + field + "\"><option value=\"\">" +
+                  html_escape(cfg.words("console.all")) + "</option>";
   for (auto& [v, text] : options)
     s += "<option value=\"" + html_escape(v) + "\"" + (v == chosen ? " selected" : "") + ">" + html_escape(text) + "</option>";
   return s + "</select></label>";
@@ -132,8 +152,10 @@ json review_json(const Review* r, ReviewState st) {
           {"account", r->account}, {"at", r->at}, {"run", r->run}};
 }
 
-std::string review_label(ReviewStatus s) {
-  return s == ReviewStatus::Confirmed ? "确认" : s == ReviewStatus::FalsePositive ? "误报" : "已整改";
+std::string review_label(const Config& cfg, ReviewStatus s) {
+  return cfg.words(s == ReviewStatus::Confirmed       ? "console.decision_confirmed"
+                   : s == ReviewStatus::FalsePositive ? "console.decision_false_positive"
+                                                      : "console.decision_fixed");
 }
 
 }  // namespace console
@@ -141,8 +163,8 @@ std::string review_label(ReviewStatus s) {
 using namespace console;
 
 HttpResponse Console::runs_page(const Principal& p) {
-  std::string b = "<h1>测评批次</h1><table><tr><th>批次</th><th>测评日期</th><th>开始时间</th><th>完成时间</th><th>状态</th><th>网站数</th>"
-                  "<th>发现问题</th><th>已复核</th><th></th></tr>";
+  auto w = [&](const char* key) { return html_escape(config_.words(std::string("console.") + key)); };
+  std::string b = "<h1>" + w("runs") + "</h1><table>" + head_row(config_, "console_runs");
   auto runs = store_.audit_runs();
   std::reverse(runs.begin(), runs.end());
   for (auto& r : runs) {
@@ -153,55 +175,59 @@ HttpResponse Console::runs_page(const Principal& p) {
       if (p.account.sees(f.site_id)) ++found, reviewed += reviews.count(key_of(f));
     for (auto& s : r.sites) sites += p.account.sees(s);
     std::string id = std::to_string(r.id);
-    b += "<tr><td><a href=\"/runs/" + id + "\">第 " + id + " 批</a></td><td>" + html_escape(r.today) + "</td><td>" + html_escape(r.started_at) +
-         "</td><td>" + html_escape(r.finished_at) + "</td><td>" + (r.done ? "已完成" : "<span class=\"fail\">未完成</span>") + "</td><td>" +
-         std::to_string(sites) + "</td><td>" + std::to_string(found) + "</td><td>" + std::to_string(reviewed) + "</td><td><a href=\"/runs/" + id +
-         "/report\">测评报告</a></td></tr>";
+    b += "<tr><td><a href=\"/runs/" + id + "\">" + html_escape(config_.say("console.run_link", {{"run", id}})) + "</a></td><td>" +
+         html_escape(r.today) + "</td><td>" + html_escape(r.started_at) + "</td><td>" + html_escape(r.finished_at) + "</td><td>" +
+         (r.done ? w("run_done") : "<span class=\"fail\">" + w("run_unfinished") + "</span>") + "</td><td>" + std::to_string(sites) + "</td><td>" +
+         std::to_string(found) + "</td><td>" + std::to_string(reviewed) + "</td><td><a href=\"/runs/" + id + "/report\">" + w("report") + "</a></td></tr>";
   }
   b += "</table><p class=\"muted\">API：<code>GET /api/runs</code>、<code>GET /api/findings?run=N</code>、<code>GET /api/findings/{id}</code>、"
        "<code>POST /api/findings/{id}/review</code>、<code>POST /api/reviews</code>（JSON；带 <code>Authorization: Bearer …</code> 的客户端无需 "
        "CSRF 令牌，浏览器会话带 <code>X-CSRF-Token</code>，见 <code>GET /api/session</code>）、<code>GET /evidence/{id}</code>。</p>";
-  return html(frame("测评批次", b, &p));
+  return html(frame(config_, config_.words("console.runs"), b, &p));
 }
 
 std::string Console::units_table(const Principal& p, std::int64_t run) {
   auto units = store_.unit_status(run);
   if (units.empty()) return "";
-  static const std::map<std::string, std::string> state = {{"pending", "等待"}, {"leased", "进行中"}, {"done", "完成"}, {"failed", "失败"}};
-  std::string b = "<h2>工作单元</h2><table><tr><th>单元</th><th>服务器</th><th>网站</th><th>状态</th><th>执行者</th><th>领取时间</th>"
-                  "<th>已进行</th><th>尝试次数</th><th>最近错误</th><th></th></tr>";
+  static const std::set<std::string> states = {"pending", "leased", "done", "failed"};
+  std::string b = "<h2>" + html_escape(config_.words("console.units")) + "</h2><table>" + head_row(config_, "console_units");
   for (auto& u : units) {
     std::string sites;
     for (auto& s : u.sites)
       if (p.account.sees(s)) sites += (sites.empty() ? "" : "、") + html_escape(s);
     if (sites.empty()) continue;
-    auto st = state.count(u.state) ? state.at(u.state) : u.state;
+    auto st = html_escape(states.count(u.state) ? config_.words("console.unit_" + u.state) : u.state);
     std::string retry;
     if (u.state == "failed" && p.account.role == Role::Evaluator)
       retry = "<form method=\"post\" action=\"/runs/" + std::to_string(run) + "/units/" + std::to_string(u.id) + "/retry\">" + csrf_field(p) +
-              "<button>重试</button></form>";
+              "<button>" + html_escape(config_.words("console.retry")) + "</button></form>";
     b += "<tr><td>" + std::to_string(u.id) + "</td><td>" + html_escape(u.server) + "</td><td>" + sites + "</td><td" +
          (u.state == "failed" ? " class=\"fail\"" : "") + ">" + st + "</td><td>" + html_escape(u.owner) + "</td><td>" + html_escape(u.leased_at) +
-         "</td><td>" + (u.state == "leased" ? std::to_string(int(u.lease_age_s)) + " 秒" : "") + "</td><td>" + std::to_string(u.attempts) +
+         "</td><td>" + (u.state == "leased" ? html_escape(config_.say("console.seconds", {{"n", std::to_string(int(u.lease_age_s))}})) : "") + "</td><td>" + std::to_string(u.attempts) +
          "</td><td>" + html_escape(u.error) + "</td><td>" + retry + "</td></tr>";
   }
   return b + "</table>";
 }
 
 // The run's overview, from the same summary the report files are written from.
-static std::string run_overview(const ReportData& d, RunSummary& sum, const std::string& srun) {
-  std::string b = "<h1>第 " + srun + " 批测评（" + html_escape(d.audit.today) + "）</h1>";
-  if (auto line = not_audited_line(sum); !line.empty()) b += "<p class=\"fail\">" + html_escape(line) + "。</p>";
-  if (auto line = cut_short_line(sum); !line.empty()) b += "<p class=\"fail\">" + html_escape(line) + "。</p>";
-  b += "<p>网站 " + std::to_string(d.sites.size()) + " 个，不合格 <span class=\"fail\">" + std::to_string(sum.failed) + "</span> 个；计入问题 " +
-       std::to_string(d.findings.size() - sum.manual.size()) + " 项，需人工核查 " + std::to_string(sum.manual.size()) + " 项，已复核排除 " +
-       std::to_string(d.excluded.size()) + " 项。 <a href=\"/runs/" + srun + "/report\">查看测评报告</a></p>";
-  b += "<table><tr><th>网站</th><th>状态</th><th>页面</th><th>得分</th><th>结论</th><th>单项否决</th><th>问题</th></tr>";
+static std::string run_overview(const Config& cfg, const ReportData& d, RunSummary& sum, const std::string& srun) {
+  std::string b = "<h1>" + html_escape(cfg.say("console.run_heading", {{"run", srun}, {"date", d.audit.today}})) + "</h1>";
+  if (auto line = not_audited_line(cfg, sum); !line.empty()) b += "<p class=\"fail\">" + html_escape(line) + "。</p>";
+  if (auto line = cut_short_line(cfg, sum); !line.empty()) b += "<p class=\"fail\">" + html_escape(line) + "。</p>";
+  b += "<p>" +
+       html_escape(cfg.say("console.run_summary", {{"sites", std::to_string(d.sites.size())}, {"failed", std::to_string(sum.failed)},
+                                                   {"counted", std::to_string(d.findings.size() - sum.manual.size())},
+                                                   {"manual", std::to_string(sum.manual.size())}, {"excluded", std::to_string(d.excluded.size())}})) +
+       " <a href=\"/runs/" + srun + "/report\">" + html_escape(cfg.words("console.view_report")) + "</a></p>";
+  b += "<table>" + head_row(cfg, "console_sites");
   for (auto& s : d.sites) {
     const Verdict& v = sum.verdicts[s.site.id];
     std::string vetoes;
     for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + html_escape(x);
-    std::string state = s.status == "unreachable" ? "无法访问" : site_audited(s) ? "已采集" : "未测评：" + (s.error.empty() ? "测评未完成" : s.error);
+    std::string state = s.status == "unreachable" ? cfg.words("console.site_unreachable")
+                        : site_audited(s)          ? cfg.words("console.site_crawled")
+                                                   : cfg.say("console.site_not_audited",
+                                                             {{"why", s.error.empty() ? cfg.words("console.audit_unfinished") : s.error}});
     b += "<tr><td><a href=\"/runs/" + srun + "?site=" + url::encode_component(s.site.id) + "\">" + html_escape(s.site.name) +
          "</a><br><span class=\"muted\">" + html_escape(s.site.id) + "</span></td><td>" + html_escape(state) + "</td><td>" +
          std::to_string(s.pages) + "</td><td>" + v.score_text() + "</td><td><span class=\"" + (v.passed() ? "pass" : "fail") + "\">" +
@@ -211,8 +237,8 @@ static std::string run_overview(const ReportData& d, RunSummary& sum, const std:
 }
 
 // The findings by category, as bars.
-static std::string category_bars(const RunSummary& sum) {
-  std::string b = "<h2>问题分类</h2><table>";
+static std::string category_bars(const Config& cfg, const RunSummary& sum) {
+  std::string b = "<h2>" + html_escape(cfg.words("console.categories")) + "</h2><table>";
   int most = 1;
   for (auto& [c, n] : sum.by_category) most = std::max(most, n);
   for (auto& [c, n] : sum.by_category)
@@ -223,14 +249,15 @@ static std::string category_bars(const RunSummary& sum) {
 
 HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Params& q) {
   auto loaded = report_for(p, run);
-  if (!loaded) return html(frame("未找到", "<p>没有这个测评批次。</p>", &p), 404);
+  if (!loaded) return message_page(config_, 404, "console.not_found", "console.no_run", &p);
   const ReportData& d = loaded->data;
   RunSummary sum = summarize(d);
   auto param = [&](const char* k) { auto it = q.find(k); return it == q.end() ? std::string() : it->second; };
   std::string site = param("site"), category = param("category"), rule = param("rule"), review_f = param("review"), hist = param("history");
   std::string srun = std::to_string(run);
 
-  std::string b = run_overview(d, sum, srun) + units_table(p, run) + category_bars(sum);
+  std::string b = run_overview(config_, d, sum, srun) + units_table(p, run) + category_bars(config_, sum);
+  auto w = [&](const char* key) { return config_.words(std::string("console.") + key); };
 
   // Filters and the findings, with their ids (the handle of the console and the API).
   std::set<std::string> cats, rules;
@@ -242,10 +269,13 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
   std::vector<std::pair<std::string, std::string>> cat_opts, rule_opts;
   for (auto& c : cats) cat_opts.push_back({c, c});
   for (auto& r : rules) rule_opts.push_back({r, config_.rule_text(r).title + "（" + r + "）"});
-  b += "<h2>问题清单</h2><form class=\"filters\" method=\"get\" action=\"/runs/" + srun + "\">" + select("site", "网站", site_opts, site) +
-       select("category", "类别", cat_opts, category) + select("rule", "规则", rule_opts, rule) +
-       select("review", "复核", {{"none", "未复核"}, {"confirmed", "已确认"}, {"false_positive", "误报"}, {"fix_claimed", "已整改（待验证）"}, {"fix_failed", "整改未通过"}}, review_f) +
-       select("history", "对比上次", {{"新发现", "新发现"}, {"仍存在", "仍存在"}, {"已整改", "已整改"}}, hist) + "<button>筛选</button></form>";
+  std::vector<std::pair<std::string, std::string>> review_opts, hist_opts = {
+      {"新发现", w("history_new")}, {"仍存在", w("history_persisting")}, {"已整改", w("history_resolved")}};
+  for (auto* st : {"none", "confirmed", "false_positive", "fix_claimed", "fix_failed"}) review_opts.push_back({st, w(("review_" + std::string(st)).c_str())});
+  b += "<h2>" + html_escape(w("findings")) + "</h2><form class=\"filters\" method=\"get\" action=\"/runs/" + srun + "\">" +
+       select(config_, "site", w("filter_site"), site_opts, site) + select(config_, "category", w("filter_category"), cat_opts, category) +
+       select(config_, "rule", w("filter_rule"), rule_opts, rule) + select(config_, "review", w("filter_review"), review_opts, review_f) +
+       select(config_, "history", w("filter_history"), hist_opts, hist) + "<button>" + html_escape(w("filter")) + "</button></form>";
   EarlierFindings earlier(d.previous);
   auto keep = [&](const Finding& f) {
     return (site.empty() || f.site_id == site) && (category.empty() || config_.rule_text(f.rule).category == category) &&
@@ -253,10 +283,9 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
   };
   bool batch = p.account.role != Role::Viewer && hist != "已整改";
   if (batch) b += "<form class=\"review\" method=\"post\" action=\"/runs/" + srun + "/review\">" + csrf_field(p);
-  b += "<table id=\"findings\"><tr>" + std::string(batch ? "<th></th>" : "") +
-       "<th>编号</th><th>网站</th><th>类别</th><th>问题</th><th>对象</th><th>严重程度</th><th>对比上次</th><th>复核</th></tr>";
+  b += "<table id=\"findings\">" + head_row(config_, "console_findings", batch);
   size_t shown = 0;
-  auto row = [&](const StoredFinding& sf, const std::string& history, const std::string& review) {
+  auto row = [&](const StoredFinding& sf, const std::string& history, const std::string& review) {  // history and review: HTML
     const Finding& f = sf.finding;
     auto rt = config_.rule_text(f.rule);
     std::string id = std::to_string(sf.id);
@@ -266,6 +295,7 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
          "\">" + html_escape(rt.title) + "</a><br><code>" + html_escape(f.rule) + "</code></td><td>" + html_escape(f.subject) + "</td><td>" +
          std::string(name(f.severity)) + "</td><td>" + history + "</td><td>" + review + "</td></tr>";
   };
+  auto history_label = [&](const std::string& h) { return html_escape(h == "新发现" ? w("history_new") : h == "仍存在" ? w("history_persisting") : w("history_resolved")); };
   if (hist != "已整改") {
     auto rechecks = store_.rechecks_for(run);
     for (auto& sf : stored) {
@@ -273,8 +303,8 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
       std::string h = earlier.status(sf.finding);
       std::string tag = state_tag(st);
       if (auto rc = rechecks.find(key_of(sf.finding)); rc != rechecks.end() && st == ReviewState::FixClaimed)
-        tag += " <span class=\"muted\">回头看：" + std::string(label(rc->second.result)) + "</span>";
-      if (keep(sf.finding) && (review_f.empty() || review_f == name(st)) && (hist.empty() || hist == h)) row(sf, h, tag);
+        tag += " <span class=\"muted\">" + html_escape(config_.say("console.recheck", {{"result", std::string(label(rc->second.result))}})) + "</span>";
+      if (keep(sf.finding) && (review_f.empty() || review_f == name(st)) && (hist.empty() || hist == h)) row(sf, history_label(h), tag);
     }
   } else if (auto prev = store_.previous_audit_run(run)) {
     // 已整改: found by the run before and not by this one (linked to the finding as it was then).
@@ -282,20 +312,22 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
     for (auto& sf : stored) now.insert(key_of(sf.finding));
     for (auto& sf : store_.stored_findings(*prev))
       if (!now.count(key_of(sf.finding)) && keep(sf.finding) && p.account.sees(sf.finding.site_id))
-        row(sf, "<span class=\"pass\">已整改</span>", "");
+        row(sf, "<span class=\"pass\">" + history_label("已整改") + "</span>", "");
   }
   b += "</table>";
   if (batch)
-    b += "<p>对所选问题：" + status_choices(p.account) + "<label>意见 <input name=\"note\" maxlength=\"2000\" size=\"40\"></label> "
-         "<button id=\"batch-review\">批量复核</button></p></form>";
-  b += "<p class=\"muted\">共 " + std::to_string(shown) + " 项。</p>";
-  return html(frame("第 " + srun + " 批测评", b, &p));
+    b += "<p>" + html_escape(w("batch")) + status_choices(config_, p.account) + "<label>" + html_escape(w("note")) +
+         " <input name=\"note\" maxlength=\"2000\" size=\"40\"></label> <button id=\"batch-review\">" + html_escape(w("batch_review")) +
+         "</button></p></form>";
+  b += "<p class=\"muted\">" + html_escape(config_.say("console.shown", {{"n", std::to_string(shown)}})) + "</p>";
+  return html(frame(config_, config_.say("console.run_title", {{"run", srun}}), b, &p));
 }
 
 HttpResponse Console::finding_page(const Principal& p, std::int64_t id) {
   auto sf = visible_finding(p, id);
-  if (!sf) return html(frame("未找到", "<p>没有这个问题。</p>", &p), 404);
+  if (!sf) return message_page(config_, 404, "console.not_found", "console.no_finding", &p);
   const Finding& f = sf->finding;
+  auto w = [&](const char* key) { return html_escape(config_.words(std::string("console.") + key)); };
   auto rt = config_.rule_text(f.rule);
   auto reviews = store_.reviews_for(sf->run);
   const Review* current = reviews.count(key_of(f)) ? &reviews.at(key_of(f)) : nullptr;
@@ -305,67 +337,78 @@ HttpResponse Console::finding_page(const Principal& p, std::int64_t id) {
   auto rc = rechecks.find(key_of(f));
   std::string recheck;
   if (rc != rechecks.end())
-    recheck = " <span class=\"tag " + std::string(rc->second.result == RecheckResult::Passed ? "fix_claimed" : "fix_failed") + "\">回头看：" +
-              std::string(label(rc->second.result)) + "</span>";
-  std::string b = "<p><a href=\"/runs/" + run + "\">← 第 " + run + " 批测评</a></p><h1>#" + sid + " " + html_escape(rt.title) + " " + state_tag(st) +
-                  recheck + "</h1>";
+    recheck = " <span class=\"tag " + std::string(rc->second.result == RecheckResult::Passed ? "fix_claimed" : "fix_failed") + "\">" +
+              html_escape(config_.say("console.recheck", {{"result", std::string(label(rc->second.result))}})) + "</span>";
+  std::string b = "<p><a href=\"/runs/" + run + "\">" + html_escape(config_.say("console.back_to_run", {{"run", run}})) + "</a></p><h1>#" + sid + " " +
+                  html_escape(rt.title) + " " + state_tag(st) + recheck + "</h1>";
   if (rc != rechecks.end())
-    b += "<p>回头看（" + html_escape(rc->second.at) + "）：" + std::string(label(rc->second.result)) + "；" + html_escape(rc->second.note) +
-         (rc->second.warc.empty() ? "" : "；新证据：" + html_escape(rc->second.warc)) + "</p>";
-  b += "<table><tr><th style=\"width:14%\">网站</th><td>" + html_escape(f.site_id) + "</td></tr><tr><th>规则</th><td><code>" + html_escape(f.rule) +
-       "</code>（" + html_escape(rt.category) + "，" + std::string(name(f.severity)) + "）</td></tr><tr><th>对象</th><td>" + html_escape(f.subject) +
-       "</td></tr><tr><th>地址</th><td>" + html_escape(f.url) + "</td></tr><tr><th>测量值</th><td>" + detail_text(f.detail_json, config_) +
-       "</td></tr><tr><th>整改要求</th><td>" + html_escape(rt.requirement) + "</td></tr><tr><th>依据</th><td>" + html_escape(rt.basis) + "</td></tr></table>";
+    b += "<p>" +
+         html_escape(config_.say("console.recheck_line", {{"at", rc->second.at}, {"result", std::string(label(rc->second.result))}, {"note", rc->second.note}}) +
+                     (rc->second.warc.empty() ? "" : config_.say("console.recheck_evidence", {{"warc", rc->second.warc}}))) +
+         "</p>";
+  // The finding's rows: site, rule, subject, URL, measured, requirement, basis (HTML each).
+  std::vector<std::string> cells = {html_escape(f.site_id),
+                                    "<code>" + html_escape(f.rule) + "</code>（" + html_escape(rt.category) + "，" + std::string(name(f.severity)) + "）",
+                                    html_escape(f.subject), html_escape(f.url), detail_text(f.detail_json, config_), html_escape(rt.requirement),
+                                    html_escape(rt.basis)};
+  auto& heads = config_.column_words("columns.console_finding");
+  b += "<table>";
+  for (size_t i = 0; i < cells.size(); ++i)
+    b += std::string("<tr><th") + (i ? "" : " style=\"width:14%\"") + ">" + html_escape(heads[i]) + "</th><td>" + cells[i] + "</td></tr>";
+  b += "</table>";
 
   // History: the runs that found it, and every review of it.
   auto runs = store_.runs_with_finding(f.site_id, f.rule, f.subject);
-  b += "<h2>历史</h2><p>首次发现：第 " + (runs.empty() ? run : std::to_string(runs.front())) + " 批；最近发现：第 " +
-       (runs.empty() ? run : std::to_string(runs.back())) + " 批；共 " + std::to_string(runs.size()) + " 批发现：";
+  b += "<h2>" + w("history") + "</h2><p>" +
+       html_escape(config_.say("console.history_line", {{"first", runs.empty() ? run : std::to_string(runs.front())},
+                                                        {"last", runs.empty() ? run : std::to_string(runs.back())},
+                                                        {"count", std::to_string(runs.size())}}));
   for (auto r : runs) b += " <a href=\"/runs/" + std::to_string(r) + "\">" + std::to_string(r) + "</a>";
   b += "</p>";
   auto history = store_.reviews_of(f.site_id, f.rule, f.subject);
   if (!history.empty()) {
-    b += "<table><tr><th>时间</th><th>批次</th><th>复核结论</th><th>意见</th><th>复核人</th><th>账号</th></tr>";
+    b += "<table>" + head_row(config_, "console_reviews");
     for (auto& r : history)
-      b += "<tr><td>" + html_escape(r.at) + "</td><td>" + std::to_string(r.run) + "</td><td>" + review_label(r.status) + "</td><td>" +
+      b += "<tr><td>" + html_escape(r.at) + "</td><td>" + std::to_string(r.run) + "</td><td>" + html_escape(review_label(config_, r.status)) + "</td><td>" +
            html_escape(r.note) + "</td><td>" + html_escape(r.reviewer) + "</td><td>" + html_escape(r.account) + "</td></tr>";
     b += "</table>";
   }
   if (p.account.role != Role::Viewer)
-    b += "<h2>复核</h2><form class=\"review\" method=\"post\" action=\"/findings/" + sid + "/review\">" + csrf_field(p) + status_choices(p.account) +
-         "<br><label>意见<textarea name=\"note\" maxlength=\"2000\"></textarea></label><label>复核人 <input name=\"reviewer\" maxlength=\"100\"></label> "
-         "<button id=\"submit-review\">提交</button></form>";
+    b += "<h2>" + w("review") + "</h2><form class=\"review\" method=\"post\" action=\"/findings/" + sid + "/review\">" + csrf_field(p) +
+         status_choices(config_, p.account) + "<br><label>" + w("note") + "<textarea name=\"note\" maxlength=\"2000\"></textarea></label><label>" +
+         w("reviewer") + " <input name=\"reviewer\" maxlength=\"100\"></label> <button id=\"submit-review\">" + w("submit") + "</button></form>";
 
   // The evidence as captured: the stored answer, replayed in a sandboxed frame.
   std::string loc = store_.evidence_of(*sf);
-  b += "<h2>证据（采集时的原始应答）</h2>";
+  b += "<h2>" + w("evidence") + "</h2>";
   if (loc.empty()) {
-    b += "<p class=\"muted\">该地址未存档（未开启 WARC，或问题不对应单个页面）。</p>";
+    b += "<p class=\"muted\">" + w("not_archived") + "</p>";
   } else {
     try {
       auto rec = read_warc_record(options_.warc_root, loc);
-      b += "<p class=\"muted\">存档：" + html_escape(loc) + "，采集于 " + html_escape(rec.date) +
-           (rec.revisit_date.empty() ? "" : "（" + html_escape(rec.revisit_date) + " 复查时未变化，HTTP 304，内容为该次存档）") + "</p><pre>" +
-           html_escape(rec.http_head) +
-           "</pre><iframe sandbox=\"\" title=\"证据\" src=\"/evidence/" + sid + "\"></iframe>";
+      b += "<p class=\"muted\">" +
+           html_escape(config_.say("console.archived", {{"where", loc}, {"date", rec.date}}) +
+                       (rec.revisit_date.empty() ? "" : config_.say("console.archived_unchanged", {{"date", rec.revisit_date}}))) +
+           "</p><pre>" + html_escape(rec.http_head) + "</pre><iframe sandbox=\"\" title=\"" + w("evidence_frame") + "\" src=\"/evidence/" + sid +
+           "\"></iframe>";
     } catch (const std::exception& e) {  // the reason names a file on this machine: the log gets it, the page does not
       spdlog::warn("console: evidence of finding {}: {}", sid, e.what());
-      b += "<p class=\"err\">存档无法读取（存档文件缺失或损坏；原因见服务器日志）。</p>";
+      b += "<p class=\"err\">" + w("archive_unreadable") + "</p>";
     }
   }
-  return html(frame("#" + sid + " " + rt.title, b, &p));
+  return html(frame(config_, "#" + sid + " " + rt.title, b, &p));
 }
 
 HttpResponse Console::evidence(const Principal& p, std::int64_t id) {
   auto sf = visible_finding(p, id);
   std::string loc = sf ? store_.evidence_of(*sf) : "";
-  if (loc.empty()) return html(frame("无证据", "<p>无存档。</p>"), 404);
+  if (loc.empty()) return message_page(config_, 404, "console.no_evidence", "console.no_archive");
   WarcRecord rec;
   try {
     rec = read_warc_record(options_.warc_root, loc);
   } catch (const std::exception& e) {  // the reason names a file: the browser gets none
     spdlog::warn("console: evidence of finding {}: {}", id, e.what());
-    return html(frame("无证据", "<p>存档文件缺失或损坏。</p>"), 404);
+    return message_page(config_, 404, "console.no_evidence", "console.archive_missing");
   }
   HttpResponse r;
   std::string stored;
@@ -404,7 +447,7 @@ HttpResponse Console::evidence(const Principal& p, std::int64_t id) {
 
 HttpResponse Console::report_page(const Principal& p, std::int64_t run) {
   auto loaded = report_for(p, run);
-  if (!loaded) return html(frame("未找到", "<p>没有这个测评批次。</p>", &p), 404);
+  if (!loaded) return message_page(config_, 404, "console.not_found", "console.no_run", &p);
   std::ostringstream out;
   write_html(loaded->data, out);
   return html(out.str());

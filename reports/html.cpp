@@ -1,5 +1,8 @@
 // The HTML 测评报告: one page of sections (overview, per site, content safety, interaction, services,
 // IPv6, availability, manual checks, redirects, method, excluded findings), styled inline.
+#include <fmt/args.h>
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -51,12 +54,12 @@ code{font-size:12px;background:#f3f3f3;padding:1px 3px}
 )css";
 
 
-void bar_chart(std::ostream& o, const std::map<std::string, int>& counts) {
+void bar_chart(std::ostream& o, const std::string& label, const std::map<std::string, int>& counts) {
   if (counts.empty()) return;
   int max = 1;
   for (auto& [k, v] : counts) max = std::max(max, v);
   int h = 26 * int(counts.size()) + 10;
-  o << "<svg role=\"img\" aria-label=\"问题分类统计\" width=\"720\" height=\"" << h << "\" xmlns=\"http://www.w3.org/2000/svg\">";
+  o << "<svg role=\"img\" aria-label=\"" << html_escape(label) << "\" width=\"720\" height=\"" << h << "\" xmlns=\"http://www.w3.org/2000/svg\">";
   int y = 5;
   for (auto& [k, v] : counts) {
     int w = 480 * v / max;
@@ -116,6 +119,18 @@ struct Sections : RunSummary {
     return r + "</tr>";
   }
 
+  // 新发现 / 仍存在 as the configured words.
+  std::string history_words(const std::string& status) const { return w(status == "仍存在" ? "history_persisting" : "history_new"); }
+
+  // The words under report.<key>, escaped.
+  std::string w(const char* key) const { return html_escape(cfg.words(std::string("report.") + key)); }
+  // The same with placeholders filled by `values`, which are HTML already.
+  std::string say(const char* key, std::initializer_list<std::pair<const char*, std::string>> values) const {
+    fmt::dynamic_format_arg_store<fmt::format_context> args;
+    for (auto& [k, v] : values) args.push_back(fmt::arg(k, v));
+    return fmt::vformat(w(key), args);
+  }
+
   // A heading in the configured words (config/defaults/wording.toml).
   std::string heading(const char* tag, const std::string& key) const {
     return std::string("<") + tag + ">" + html_escape(cfg.words(key)) + "</" + tag + ">";
@@ -125,15 +140,20 @@ struct Sections : RunSummary {
     o << "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << html_escape(cfg.report_title)
       << "</title><style>" << kStyle << "</style></head><body><main>";
     o << "<h1>" << html_escape(cfg.report_title) << "</h1>";
-    o << "<table class=\"kv\"><tr><td>测评日期</td><td>" << html_escape(d.audit.today) << "</td></tr>"
-      << "<tr><td>采集时间</td><td>" << html_escape(d.crawl.started_at) << " 至 " << html_escape(d.crawl.finished_at) << "（UTC）</td></tr>"
-      << "<tr><td>测评网站数</td><td>" << d.sites.size() << "</td></tr>";
-    if (auto line = not_audited_line(*this); !line.empty()) o << "<tr><td>未测评</td><td class=\"fail\">" << html_escape(line) << "</td></tr>";
-    if (auto line = cut_short_line(*this); !line.empty()) o << "<tr><td>采集未完成</td><td class=\"fail\">" << html_escape(line) << "</td></tr>";
-    if (auto line = unchecked_line(d); !line.empty()) o << "<tr><td>增量检测</td><td>" << html_escape(line) << "</td></tr>";
-    o
-      << "<tr><td>发现问题数</td><td>" << d.findings.size() - manual.size() << "（另有 " << manual.size() << " 项需人工核查）</td></tr>"
-      << "<tr><td>工具</td><td>govaudit " << version() << "（采集批次 " << d.crawl.id << "，测评批次 " << (d.audit.id ? std::to_string(d.audit.id) : "无：未研判") << "）</td></tr></table>";
+    auto row = [&](const char* key, const std::string& value, bool fail = false) {
+      o << "<tr><td>" << w(key) << "</td><td" << (fail ? " class=\"fail\">" : ">") << value << "</td></tr>";
+    };
+    o << "<table class=\"kv\">";
+    row("audit_date", html_escape(d.audit.today));
+    row("crawl_time", say("crawl_span", {{"from", html_escape(d.crawl.started_at)}, {"to", html_escape(d.crawl.finished_at)}}));
+    row("sites_audited", std::to_string(d.sites.size()));
+    if (auto line = not_audited_line(cfg, *this); !line.empty()) row("not_audited", html_escape(line), true);
+    if (auto line = cut_short_line(cfg, *this); !line.empty()) row("cut_short", html_escape(line), true);
+    if (auto line = unchecked_line(d); !line.empty()) row("delta", html_escape(line));
+    row("findings_count", say("findings_line", {{"n", std::to_string(d.findings.size() - manual.size())}, {"manual", std::to_string(manual.size())}}));
+    row("tool", say("tool_line", {{"version", version()}, {"crawl", std::to_string(d.crawl.id)},
+                                  {"audit", d.audit.id ? std::to_string(d.audit.id) : w("not_judged")}}));
+    o << "</table>";
   }
 
   void overview() {
@@ -147,17 +167,19 @@ struct Sections : RunSummary {
       for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + x;
       o << "<tr" << (v.pass ? "" : " class=\"veto\"") << "><td>" << html_escape(s.site.name) << "</td><td>"
         << html_escape(s.site.homepage) << "</td><td>" << s.pages << "</td><td>" << count_by_site[s.site.name] << "</td><td>"
-        << v.score_text() << "</td><td>" << (vetoes.empty() ? "无" : html_escape(vetoes)) << "</td><td class=\""
+        << v.score_text() << "</td><td>" << (vetoes.empty() ? w("none") : html_escape(vetoes)) << "</td><td class=\""
         << (v.passed() ? "pass" : "fail") << "\">" << v.conclusion() << "</td></tr>";
     }
     o << "</table>" << heading("h3", "report.by_category");
-    bar_chart(o, by_category);
+    bar_chart(o, cfg.words("report.by_category"), by_category);
     o << heading("h3", "report.by_site");
-    bar_chart(o, count_by_site);
+    bar_chart(o, cfg.words("report.by_site"), count_by_site);
     if (d.has_previous) {
       auto diff = diff_findings(d.previous, d.findings);
       o << heading("h3", "report.since_last");
-      bar_chart(o, {{"新发现", int(diff.added.size())}, {"仍存在", int(diff.persisting.size())}, {"已整改", int(diff.resolved.size())}});
+      bar_chart(o, cfg.words("report.since_last"), {{cfg.words("report.history_new"), int(diff.added.size())},
+                    {cfg.words("report.history_persisting"), int(diff.persisting.size())},
+                    {cfg.words("report.history_resolved"), int(diff.resolved.size())}});
       if (!diff.resolved.empty()) {
         o << "<table>" << head_row("columns.resolved");
         for (auto& f : diff.resolved)
@@ -173,20 +195,22 @@ struct Sections : RunSummary {
     for (auto& s : d.sites) {
       const Verdict& v = verdicts[s.site.id];
       o << "<h3>" << html_escape(s.site.name) << "（" << html_escape(s.site.id) << "）</h3>";
-      o << "<p>得分 <b>" << v.score_text() << "</b>，结论：<span class=\"" << (v.passed() ? "pass" : "fail") << "\">" << v.conclusion() << "</span>";
-      for (auto& x : v.vetoes) o << "；单项否决：" << html_escape(x);
+      o << "<p>"
+        << say("site_verdict", {{"score", "<b>" + v.score_text() + "</b>"},
+                                {"conclusion", std::string("<span class=\"") + (v.passed() ? "pass" : "fail") + "\">" + v.conclusion() + "</span>"}});
+      for (auto& x : v.vetoes) o << say("site_veto", {{"veto", html_escape(x)}});
       o << "</p>";
-      if (s.status == "unreachable") o << "<p class=\"fail\">首页无法访问：" << html_escape(s.error) << "</p>";
+      if (s.status == "unreachable") o << "<p class=\"fail\">" << say("home_unreachable", {{"error", html_escape(s.error)}}) << "</p>";
       if (!site_audited(s)) {  // nothing was judged: no "未发现问题" either
-        o << "<p class=\"fail\">未测评：" << html_escape(s.error.empty() ? "测评未完成" : s.error) << "</p>";
+        o << "<p class=\"fail\">" << say("site_not_audited", {{"why", s.error.empty() ? w("audit_unfinished") : html_escape(s.error)}}) << "</p>";
         continue;
       }
-      for (auto& l : s.limits) o << "<p class=\"muted\">采集限制：" << html_escape(l) << "</p>";
+      for (auto& l : s.limits) o << "<p class=\"muted\">" << say("crawl_limit", {{"limit", html_escape(l)}}) << "</p>";
       std::map<std::string, std::vector<const Finding*>> by_cat;
       for (auto* f : by_site[s.site.id])
         if (f->rule.find("manual_check") == std::string::npos) by_cat[cfg.rule_text(f->rule).category].push_back(f);
       if (by_cat.empty()) {
-        o << "<p class=\"pass\">未发现问题。</p>";
+        o << "<p class=\"pass\">" << w("no_findings") << "</p>";
         continue;
       }
       o << "<table><colgroup><col style=\"width:8%\"><col style=\"width:15%\"><col style=\"width:17%\"><col style=\"width:22%\">"
@@ -196,10 +220,10 @@ struct Sections : RunSummary {
           auto rt = cfg.rule_text(f->rule);
           o << "<tr><td>" << html_escape(cat) << "</td><td>" << html_escape(rt.title) << "<br><code>" << html_escape(f->rule)
             << "</code></td><td>" << html_escape(f->subject) << "</td><td>" << html_escape(f->url);
-          if (auto w = s.warc.find(f->url); w != s.warc.end())
-            o << "<br><span class=\"muted\">存档：" << html_escape(w->second) << "</span>";
+          if (auto at = s.warc.find(f->url); at != s.warc.end())
+            o << "<br><span class=\"muted\">" << say("archived", {{"where", html_escape(at->second)}}) << "</span>";
           o << "</td><td>"
-            << detail_text(f->detail_json, cfg) << "</td><td>" << earlier.status(*f);
+            << detail_text(f->detail_json, cfg) << "</td><td>" << history_words(earlier.status(*f));
           if (auto st = d.state(*f); st != ReviewState::None)
             o << "<br><span class=\"" << (st == ReviewState::FixFailed ? "fail" : "muted") << "\">" << label(st) << "</span>";
           o << "</td></tr>";
@@ -242,10 +266,10 @@ struct Sections : RunSummary {
     }
     o << "</table>";
     if (list.empty()) {
-      o << "<p class=\"pass\">未发现个人信息泄露、隐藏外链和表述错误。</p>";
+      o << "<p class=\"pass\">" << w("no_content_findings") << "</p>";
       return;
     }
-    o << "<p class=\"muted\">身份证号码和留言中的手机号码在采集时即已脱敏，报告、数据库和存档均不保存完整号码。</p>"
+    o << "<p class=\"muted\">" << w("masked_note") << "</p>"
       << "<table><colgroup><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:26%\"><col style=\"width:50%\"></colgroup>"
       << head_row("columns.content_findings");
     for (auto* f : list) {
@@ -254,26 +278,28 @@ struct Sections : RunSummary {
       std::string seen;
       auto line = [&](const std::string& s) { seen += (seen.empty() ? "" : "<br>") + s; };
       if (f->rule == "privacy.id_number") {
-        line(std::string(j.value("attachment", false) ? "附件" : "页面") + "含 " + std::to_string(j.value("id_numbers", 0)) + " 个身份证号码" +
-             (j.contains("linked_from") ? "，附件所在页面：" + html_escape(j["linked_from"].get<std::string>()) : ""));
+        line(say(j.value("attachment", false) ? "id_numbers_in_attachment" : "id_numbers_in_page", {{"n", std::to_string(j.value("id_numbers", 0))}}) +
+             (j.contains("linked_from") ? say("attachment_page", {{"url", html_escape(j["linked_from"].get<std::string>())}}) : ""));
         int n = 0;
         for (auto& e : j.value("seen", nlohmann::json::array()))
           if (++n <= 3) line("<code>" + html_escape(e.value("number", "")) + "</code>：" + html_escape(e.value("context", "")));
       } else if (f->rule == "security.hidden_link") {
-        line("隐藏方式：" + html_escape(j.value("hidden_by", "")) + "；链接文字：" + html_escape(j.value("text", "")));
+        line(say("hidden_by", {{"how", html_escape(j.value("hidden_by", ""))}, {"text", html_escape(j.value("text", ""))}}));
         if (j.contains("prohibited_words")) {
-          std::string w;
-          for (auto& x : j["prohibited_words"]) w += (w.empty() ? "" : "、") + x.get<std::string>();
-          line("<b class=\"fail\">违禁内容关键词：" + html_escape(w) + "</b>");
+          std::string words;
+          for (auto& x : j["prohibited_words"]) words += (words.empty() ? "" : "、") + x.get<std::string>();
+          line("<b class=\"fail\">" + say("prohibited_words", {{"words", html_escape(words)}}) + "</b>");
         }
-        line("出现在 " + std::to_string(j.value("linked_from_pages", 0)) + " 个页面，如 " + html_escape(f->url));
+        line(say("linked_from", {{"n", std::to_string(j.value("linked_from_pages", 0))}, {"url", html_escape(f->url)}}));
       } else if (f->rule == "wording.outdated_name") {
         for (auto& e : j.value("uses", nlohmann::json::array()))
-          line("“" + html_escape(e.value("name", "")) + "”现为“" + html_escape(e.value("now", "")) + "”：" + html_escape(e.value("sentence", "")));
-        line("发布日期：" + html_escape(j.value("published", "")));
+          line(say("outdated_use", {{"name", html_escape(e.value("name", ""))}, {"now", html_escape(e.value("now", ""))},
+                                    {"sentence", html_escape(e.value("sentence", ""))}}));
+        line(say("published", {{"date", html_escape(j.value("published", ""))}}));
       } else {
         for (auto& e : j.value("errors", nlohmann::json::array()))
-          line("“" + html_escape(e.value("wrong", "")) + "”应为“" + html_escape(e.value("right", "")) + "”：" + html_escape(e.value("sentence", "")));
+          line(say("wording_error", {{"wrong", html_escape(e.value("wrong", ""))}, {"right", html_escape(e.value("right", ""))},
+                                     {"sentence", html_escape(e.value("sentence", ""))}}));
       }
       o << "<tr><td>" << html_escape(f->site_id) << "</td><td>" << html_escape(cfg.rule_text(f->rule).title) << "</td><td>"
         << html_escape(f->subject) << "</td><td>" << seen << "</td></tr>";
@@ -282,12 +308,14 @@ struct Sections : RunSummary {
   }
 
   void interaction() {
-    o << heading("h2", "report.interaction") << "<p class=\"muted\">留言逾期未答复：测评日前" << cfg.interaction.window_months << "个月内留言、超过 "
-      << cfg.interaction.unanswered_months << " 个月仍未答复；最新答复超过 " << cfg.interaction.reply_stale_months
-      << " 个月为答复不及时。</p><table>" << head_row("columns.interaction");
+    o << heading("h2", "report.interaction") << "<p class=\"muted\">"
+      << say("interaction_note", {{"window", std::to_string(cfg.interaction.window_months)},
+                                  {"unanswered", std::to_string(cfg.interaction.unanswered_months)},
+                                  {"stale", std::to_string(cfg.interaction.reply_stale_months)}})
+      << "</p><table>" << head_row("columns.interaction");
     for (auto& s : d.sites) {
       if (s.boxes.empty()) {
-        o << "<tr><td>" << html_escape(s.site.name) << "</td><td colspan=\"6\" class=\"muted\">未读取到留言板块</td></tr>";
+        o << "<tr><td>" << html_escape(s.site.name) << "</td><td colspan=\"6\" class=\"muted\">" << w("no_boxes") << "</td></tr>";
         continue;
       }
       for (auto& b : s.boxes) {
@@ -295,10 +323,10 @@ struct Sections : RunSummary {
         for (auto& m : b.unanswered)
           late += (late.empty() ? "" : "<br>") + html_escape(m.left ? m.left->iso() : "") + " " + html_escape(m.title) +
                   "<br><span class=\"muted\">" + html_escape(m.url) + "</span>";
-        o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(b.name) << (b.excluded ? "（不计入）" : "")
+        o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(b.name) << (b.excluded ? w("box_not_counted") : "")
           << (b.url.empty() ? "" : "<br><span class=\"muted\">" + html_escape(b.url) + "</span>") << "</td><td>" << b.messages
           << "</td><td>" << b.answered << "</td><td>" << (b.median_days < 0 ? "—" : fixed1(b.median_days)) << "</td><td>"
-          << (b.newest_reply ? b.newest_reply->iso() : "无") << "</td><td" << (b.unanswered.empty() ? ">无" : " class=\"fail\">" + late)
+          << (b.newest_reply ? b.newest_reply->iso() : w("none")) << "</td><td" << (b.unanswered.empty() ? ">" + w("none") : " class=\"fail\">" + late)
           << "</td></tr>";
       }
     }
@@ -306,15 +334,15 @@ struct Sections : RunSummary {
   }
 
   void services() {
-    o << heading("h2", "report.functions") << "<p class=\"muted\">站内搜索以首页最新两篇文章的标题检索；无障碍与适老化为 GB/T 37668 静态检查（首页及文章页；计数，不作否决）。</p>"
-         "<table>" << head_row("columns.functions");
+    o << heading("h2", "report.functions") << "<p class=\"muted\">" << w("functions_note") << "</p><table>" << head_row("columns.functions");
     for (auto& s : d.sites) {
       const auto& a = s.a11y;
-      const char* search = s.search == SearchState::Works    ? "<td>可用（以最新文章标题检索可检索到）</td>"
-                           : s.search == SearchState::Broken ? "<td class=\"fail\">不可用或检索不到最新文章</td>"
-                           : s.search == SearchState::Manual ? "<td>需人工核查（脚本或POST提交）</td>"
-                                                             : "<td class=\"muted\">首页未发现搜索框</td>";
-      o << "<tr><td>" << html_escape(s.site.name) << "</td>" << search << "<td" << (a.entry ? ">有" : " class=\"fail\">无") << "</td><td>" << a.pages
+      std::string search = s.search == SearchState::Works    ? "<td>" + w("search_works") + "</td>"
+                           : s.search == SearchState::Broken ? "<td class=\"fail\">" + w("search_broken") + "</td>"
+                           : s.search == SearchState::Manual ? "<td>" + w("search_manual") + "</td>"
+                                                             : "<td class=\"muted\">" + w("search_none") + "</td>";
+      o << "<tr><td>" << html_escape(s.site.name) << "</td>" << search << "<td" << (a.entry ? ">" + w("yes") : " class=\"fail\">" + w("none"))
+        << "</td><td>" << a.pages
         << "</td><td>" << a.images << "</td><td>" << a.images_without_alt << "</td><td>" << a.fields << "</td><td>"
         << a.fields_unlabeled << "</td><td>" << a.pages_without_lang << "</td><td>" << a.pages_without_title << "</td></tr>";
     }
@@ -328,18 +356,20 @@ struct Sections : RunSummary {
       std::string aaaa;
       for (auto& a : m.aaaa) aaaa += (aaaa.empty() ? "" : " ") + a;
       o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << html_escape(m.host) << "</td><td>"
-        << (aaaa.empty() ? "无" : html_escape(aaaa)) << "</td><td>" << pct(m.home_v4_ok, m.home_v4_total) << "</td><td>"
+        << (aaaa.empty() ? w("none") : html_escape(aaaa)) << "</td><td>" << pct(m.home_v4_ok, m.home_v4_total) << "</td><td>"
         << pct(m.home_v6_ok, m.home_v6_total) << "</td><td>" << (m.similarity < 0 ? "—" : fixed1(m.similarity * 100) + "%")
         << "</td><td>" << pct(m.link2_ok, m.link2_total) << "</td><td>" << pct(m.link3_ok, m.link3_total) << "</td><td>"
-        << (m.ns_total ? html_escape(m.zone) + "：" + pct(m.ns_with_aaaa, m.ns_total) : std::string("未获取")) << "</td></tr>";
+        << (m.ns_total ? html_escape(m.zone) + "：" + pct(m.ns_with_aaaa, m.ns_total) : w("not_obtained")) << "</td></tr>";
     }
     o << "</table>";
   }
 
   void availability() {
-    o << heading("h2", "report.availability") << "<p class=\"muted\">测评日前 " << cfg.scoring.availability_window_days
-      << " 天内 govaudit probe 的首页访问记录（" << cfg.scoring.availability_timeout_ms / 1000
-      << " 秒内未打开计为失败；不少于 " << cfg.scoring.availability_min_probes << " 次时参与评判）。</p>"
+    o << heading("h2", "report.availability") << "<p class=\"muted\">"
+      << say("availability_note", {{"days", std::to_string(cfg.scoring.availability_window_days)},
+                                   {"timeout", std::to_string(cfg.scoring.availability_timeout_ms / 1000)},
+                                   {"min", std::to_string(cfg.scoring.availability_min_probes)}})
+      << "</p>"
       << "<table>" << head_row("columns.availability");
     for (auto& s : d.sites)
       o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << s.probes << "</td><td>" << s.probes_failed << "</td><td>"
@@ -349,7 +379,7 @@ struct Sections : RunSummary {
 
   void manual_checks() {
     o << heading("h2", "report.manual");
-    if (manual.empty()) o << "<p>无。</p>";
+    if (manual.empty()) o << "<p>" << w("none_sentence") << "</p>";
     else {
       o << "<table>" << head_row("columns.manual");
       for (auto* f : manual)
@@ -360,7 +390,7 @@ struct Sections : RunSummary {
   }
 
   void redirects() {
-    o << heading("h2", "report.redirects") << "<p class=\"muted\">以下链接经跳转后可访问，不计为问题。</p><table>" << head_row("columns.redirects");
+    o << heading("h2", "report.redirects") << "<p class=\"muted\">" << w("redirects_note") << "</p><table>" << head_row("columns.redirects");
     for (auto& s : d.sites) {
       size_t n = 0;
       for (auto& [from, to] : s.redirects) {
@@ -374,8 +404,7 @@ struct Sections : RunSummary {
   // 已复核排除: findings a reviewer marked 误报, with the reason; they count nowhere else.
   void excluded() {
     if (d.excluded.empty()) return;
-    o << heading("h2", "report.excluded") << "<p class=\"muted\">以下机器发现经人工复核认定为误报，不计入得分、整改清单和单项否决。</p>"
-         "<table>" << head_row("columns.excluded");
+    o << heading("h2", "report.excluded") << "<p class=\"muted\">" << w("excluded_note") << "</p><table>" << head_row("columns.excluded");
     for (auto& f : d.excluded) {
       const Review* r = d.review(f);
       o << "<tr><td>" << html_escape(f.site_id) << "</td><td>" << html_escape(cfg.rule_text(f.rule).title) << "<br><code>"
@@ -392,16 +421,19 @@ struct Sections : RunSummary {
         << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";
     const auto& t = cfg.thresholds;
     const auto& sc = cfg.scoring;
-    o << "</table><p>阈值：首页更新时限 " << t.homepage_update_days << " 天；文章页元数据缺失比例上限 " << fixed1(t.meta_missing_max_share * 100)
-      << "%；政策解读时限 " << t.interpretation_working_days << " 个工作日（按国务院办公厅节假日安排计算）；IPv6 二级链接支持率下限 "
-      << fixed1(t.ipv6_link_support_min * 100) << "%；IPv4/IPv6 内容相似度下限 " << fixed1(t.ipv6_similarity_min * 100) << "%。</p>"
-      << "<p>评分：参照《全国政府网站抽查评分指标》（国办秘函〔2019〕19号），站点无法访问、首页超过2周未更新，动态要闻类栏目未更新达 "
-      << sc.veto_stale_news_columns << " 个、通知公告及政策文件类栏目未更新达 " << sc.veto_stale_notice_columns << " 个、应更新栏目未更新达 "
-      << sc.veto_stale_columns << " 个、空白栏目达 " << sc.veto_empty_columns << " 个，严重表述错误、泄露公民身份证号码"
-      << (sc.veto_prohibited_hidden_links ? "、隐藏链接指向赌博色情等违禁内容" : "") << "、一年内留言超过 " << cfg.interaction.unanswered_months
-      << " 个月未答复，均为单项否决；其余问题每项扣分（一般问题 "
-      << fixed1(sc.deduction.at("major")) << " 分、轻微问题 " << fixed1(sc.deduction.at("minor")) << " 分，同一规则最多扣 "
-      << fixed1(sc.max_deduction_per_rule) << " 分），得分低于 " << fixed1(sc.pass_score) << " 分为不合格。</p>";
+    auto n = [](int v) { return std::to_string(v); };
+    o << "</table><p>"
+      << say("thresholds", {{"homepage_days", n(t.homepage_update_days)}, {"meta_missing", fixed1(t.meta_missing_max_share * 100)},
+                            {"interpretation_days", n(t.interpretation_working_days)}, {"ipv6_links", fixed1(t.ipv6_link_support_min * 100)},
+                            {"ipv6_similarity", fixed1(t.ipv6_similarity_min * 100)}})
+      << "</p><p>"
+      << say("scoring", {{"stale_news", n(sc.veto_stale_news_columns)}, {"stale_notice", n(sc.veto_stale_notice_columns)},
+                         {"stale", n(sc.veto_stale_columns)}, {"empty", n(sc.veto_empty_columns)},
+                         {"prohibited", sc.veto_prohibited_hidden_links ? w("scoring_prohibited") : ""},
+                         {"unanswered", n(cfg.interaction.unanswered_months)}, {"major", fixed1(sc.deduction.at("major"))},
+                         {"minor", fixed1(sc.deduction.at("minor"))}, {"max_per_rule", fixed1(sc.max_deduction_per_rule)},
+                         {"pass", fixed1(sc.pass_score)}})
+      << "</p>";
   }
 };
 

@@ -14,27 +14,29 @@ namespace {
 
 // What the staff fixing a content finding need beside the URL: the fix itself, the masked number,
 // how the link is hidden, the message's date.
-std::string specifics(const Finding& f) {
+std::string specifics(const Config& cfg, const Finding& f) {
   auto d = nlohmann::json::parse(f.detail_json, nullptr, false);
   if (!d.is_object()) return "";
   std::string out;
-  auto add = [&](const std::string& s) { out += (out.empty() ? "" : "；") + s; };
+  auto add = [&](const char* key, std::initializer_list<std::pair<const char*, std::string>> values) {
+    out += (out.empty() ? "" : "；") + cfg.say(std::string("specifics.") + key, values);
+  };
+  std::string unknown = cfg.words("specifics.date_unknown");
   if (f.rule == "wording.serious_error" || f.rule == "wording.suspected_error")
-    for (auto& e : d.value("errors", nlohmann::json::array())) add("“" + e.value("wrong", "") + "”应为“" + e.value("right", "") + "”");
+    for (auto& e : d.value("errors", nlohmann::json::array())) add("wording_error", {{"wrong", e.value("wrong", "")}, {"right", e.value("right", "")}});
   else if (f.rule == "wording.outdated_name")
-    for (auto& e : d.value("uses", nlohmann::json::array())) add("“" + e.value("name", "") + "”现为“" + e.value("now", "") + "”");
+    for (auto& e : d.value("uses", nlohmann::json::array())) add("outdated_name", {{"name", e.value("name", "")}, {"now", e.value("now", "")}});
   else if (f.rule == "privacy.id_number") {
-    add("含身份证号码 " + std::to_string(d.value("id_numbers", 0)) + " 个");
-    if (auto seen = d.value("seen", nlohmann::json::array()); !seen.empty()) add("如 " + seen[0].value("number", ""));
+    add("id_numbers", {{"n", std::to_string(d.value("id_numbers", 0))}});
+    if (auto seen = d.value("seen", nlohmann::json::array()); !seen.empty()) add("id_example", {{"number", seen[0].value("number", "")}});
   } else if (f.rule == "security.hidden_link") {
-    add("隐藏方式 " + d.value("hidden_by", "") + "，链接文字“" + d.value("text", "") + "”");
+    add("hidden_link", {{"how", d.value("hidden_by", "")}, {"text", d.value("text", "")}});
   } else if (f.rule == "content.duplicate_article") {
-    add("与 " + d.value("first", "") + "（" + d.value("first_published", "日期不详") + "）重复，本稿发布于 " +
-        d.value("published", "日期不详"));
+    add("duplicate", {{"first", d.value("first", "")}, {"first_published", d.value("first_published", unknown)}, {"published", d.value("published", unknown)}});
   } else if (f.rule == "privacy.phone_number") {
-    add("公开留言中含网民手机号码 " + std::to_string(d.value("phone_numbers", 0)) + " 个");
+    add("phone_numbers", {{"n", std::to_string(d.value("phone_numbers", 0))}});
   } else if (f.rule == "interaction.unanswered") {
-    add("留言时间 " + d.value("left", "") + "《" + d.value("title", "") + "》");
+    add("unanswered", {{"left", d.value("left", "")}, {"title", d.value("title", "")}});
   }
   return out.empty() ? "" : "（" + out + "）";
 }
@@ -62,7 +64,7 @@ std::vector<RectificationRow> rectification_rows(const ReportData& d) {
     auto s = sites.find(f.site_id);
     r.site = s == sites.end() ? f.site_id : s->second->site.name;
     r.category = rt.category;
-    r.problem = rt.title + "：" + f.subject + specifics(f);
+    r.problem = rt.title + "：" + f.subject + specifics(cfg, f);
     r.url = f.url;
     r.basis = rt.basis;
     r.requirement = rt.requirement;
@@ -74,7 +76,7 @@ std::vector<RectificationRow> rectification_rows(const ReportData& d) {
     int days = wd == cfg.rectification.working_days.end() ? cfg.rectification.default_working_days : wd->second;
     r.deadline = Calendar::builtin().add_working_days(today, days).iso();
     r.status = earlier.status(f);
-    if (auto rc = d.rechecks.find(key_of(f)); rc != d.rechecks.end()) r.status += "（回头看：" + std::string(label(rc->second.result)) + "）";
+    if (auto rc = d.rechecks.find(key_of(f)); rc != d.rechecks.end()) r.status += cfg.say("specifics.recheck", {{"result", std::string(label(rc->second.result))}});
     rows.push_back(std::move(r));
   }
   return rows;
@@ -111,26 +113,36 @@ void write_markdown(const ReportData& d, const std::vector<RectificationRow>& ro
     return s;
   };
   RunSummary sum = summarize(d);
-  std::string unaudited = not_audited_line(sum), unchecked = unchecked_line(d), cut = cut_short_line(sum);
-  o << "# " << cfg.report_title << "\n\n测评日期：" << d.audit.today << "；测评网站 " << d.sites.size() << " 个；发现问题 "
-    << rows.size() << " 项。" << (unaudited.empty() ? "" : "\n\n**" + unaudited + "。**")
+  std::string unaudited = not_audited_line(cfg, sum), unchecked = unchecked_line(d), cut = cut_short_line(cfg, sum);
+  auto table = [&](const char* key) {
+    auto& cols = cfg.column_words(std::string("columns.") + key);
+    std::string head = "|", rule = "|";
+    for (auto& c : cols) head += " " + cell(c) + " |", rule += "---|";
+    return head + "\n" + rule + "\n";
+  };
+  o << "# " << cfg.report_title << "\n\n"
+    << cfg.say("report.md_head", {{"date", d.audit.today}, {"sites", std::to_string(d.sites.size())}, {"n", std::to_string(rows.size())}})
+    << (unaudited.empty() ? "" : "\n\n**" + unaudited + "。**")
     << (cut.empty() ? "" : "\n\n**" + cut + "。**") << (unchecked.empty() ? "" : "\n\n" + unchecked + "。")
-    << "\n\n## " << cfg.words("report.md_overview") << "\n\n| 网站 | 首页 | 问题数 | 得分 | 结论 |\n|---|---|---|---|---|\n";
+    << "\n\n## " << cfg.words("report.md_overview") << "\n\n" << table("md_overview");
   for (auto& s : d.sites) {
     const Verdict& v = sum.verdicts[s.site.id];
     o << "| " << cell(s.site.name) << " | " << cell(s.site.homepage) << " | "
       << (v.measured ? std::to_string(sum.by_site[s.site.id].size() - size_t(v.manual_checks)) : "—") << " | " << v.score_text()
-      << " | " << v.conclusion() << (v.measured ? "" : "（" + cell(s.error.empty() ? "测评未完成" : s.error) + "）") << " |\n";
+      << " | " << v.conclusion() << (v.measured ? "" : "（" + cell(s.error.empty() ? cfg.words("report.audit_unfinished") : s.error) + "）") << " |\n";
   }
-  o << "\n## " << cfg.words("report.md_rectification") << "\n\n| 序号 | 网站 | 问题描述 | 问题链接 | 责任单位 | 整改时限 | 状态 |\n|---|---|---|---|---|---|---|\n";
+  o << "\n## " << cfg.words("report.md_rectification") << "\n\n" << table("md_rectification");
   for (auto& r : rows)
     o << "| " << r.no << " | " << cell(r.site) << " | " << cell(r.problem) << " | " << cell(r.url) << " | " << cell(r.unit)
       << " | " << r.deadline << " | " << r.status << " |\n";
   if (d.has_previous) {
     auto diff = diff_findings(d.previous, d.findings);
-    o << "\n## " << cfg.words("report.md_since_last") << "\n\n新发现 " << diff.added.size() << " 项，仍存在 " << diff.persisting.size() << " 项，已整改 "
-      << diff.resolved.size() << " 项。\n";
-    for (auto& f : diff.resolved) o << "- 已整改：" << cell(cfg.rule_text(f.rule).title) << "：" << cell(f.subject) << "\n";
+    o << "\n## " << cfg.words("report.md_since_last") << "\n\n"
+      << cfg.say("report.md_since_last_line", {{"added", std::to_string(diff.added.size())}, {"persisting", std::to_string(diff.persisting.size())},
+                                                {"resolved", std::to_string(diff.resolved.size())}})
+      << "\n";
+    for (auto& f : diff.resolved)
+      o << "- " << cfg.say("report.md_resolved", {{"title", cell(cfg.rule_text(f.rule).title)}, {"subject", cell(f.subject)}}) << "\n";
   }
 }
 

@@ -33,7 +33,7 @@ RunSummary summarize(const ReportData& d) {
   for (auto& site : d.sites) {
     if (!site_audited(site)) {
       s.verdicts[site.site.id] = not_measured();
-      ++s.not_audited[site.error.empty() ? "测评未完成" : site.error];
+      ++s.not_audited[site.error.empty() ? d.config->words("report.audit_unfinished") : site.error];
       continue;
     }
     auto& v = s.verdicts[site.site.id] = judge_site(s.by_site[site.site.id], *d.config, site.probes, site.probes_failed);
@@ -46,30 +46,28 @@ RunSummary summarize(const ReportData& d) {
   return s;
 }
 
-std::string not_audited_line(const RunSummary& s) {
+std::string not_audited_line(const Config& cfg, const RunSummary& s) {
   if (s.not_audited.empty()) return "";
   int n = 0;
   std::string why;
   for (auto& [reason, k] : s.not_audited) {
     n += k;
-    why += (why.empty() ? "" : "；") + reason + " " + std::to_string(k) + " 个";
+    why += (why.empty() ? "" : "；") + cfg.say("report.not_audited_reason", {{"reason", reason}, {"n", std::to_string(k)}});
   }
-  return "未测评网站 " + std::to_string(n) + " 个（" + why + "），不给出得分和结论";
+  return cfg.say("report.not_audited_line", {{"n", std::to_string(n)}, {"why", why}});
 }
 
-std::string cut_short_line(const RunSummary& s) {
+std::string cut_short_line(const Config& cfg, const RunSummary& s) {
   if (s.cut_short.empty()) return "";
   // The crawl names its limits in English ("pages per site (20000)"): said here in the report's words.
-  auto said = [](const std::string& limit) {
+  auto said = [&](const std::string& limit) {
     auto open = limit.find('('), close = limit.find(')');
     std::string n = open < close && close != std::string::npos ? limit.substr(open + 1, close - open - 1) : "";
-    bool depth = limit.starts_with("depth");
-    return std::string(depth ? "链接层级上限 " : "每站页面数上限 ") + n + (depth ? "（crawl.max_depth）" : "（crawl.max_pages_per_site）");
+    return cfg.say(limit.starts_with("depth") ? "report.limit_depth" : "report.limit_pages", {{"n", n}});
   };
   std::string sites;
   for (auto& [name, limit] : s.cut_short) sites += (sites.empty() ? "" : "；") + name + "：" + said(limit);
-  return "采集未完成网站 " + std::to_string(s.cut_short.size()) + " 个（达到采集上限，其余页面未采集：" + sites +
-         "），列出的问题属实，但未采集的页面未经检测，不判定合格";
+  return cfg.say("report.cut_short_line", {{"n", std::to_string(s.cut_short.size())}, {"sites", sites}});
 }
 
 std::string unchecked_line(const ReportData& d) {
@@ -83,7 +81,7 @@ std::string unchecked_line(const ReportData& d) {
     if (oldest.empty() || since < oldest) oldest = since;
   }
   if (n == 0) return "";
-  return "本次为增量检测：" + std::to_string(n) + " 个问题所依据的页面本次未重新检查，沿用此前的检查结果（最早一次检查于 " + oldest + "）";
+  return d.config->say("report.unchecked_line", {{"n", std::to_string(n)}, {"oldest", oldest}});
 }
 
 void apply_reviews(ReportData& d, Campaign& store, std::int64_t audit_run) {
@@ -115,7 +113,7 @@ ReportData load_report_data(Store& store, const Config& config, std::int64_t aud
     SiteSummary s;
     if (auto it = measures.find(site.id); it != measures.end()) static_cast<SiteMeasures&>(s) = std::move(it->second);
     s.site = site;
-    if (!site_audited(s)) s.error = "采集在本站结束前中止";
+    if (!site_audited(s)) s.error = config.words("report.crawl_stopped");
     d.sites.push_back(std::move(s));
   }
   return d;
@@ -135,8 +133,7 @@ ReportData load_unfinished_crawl_data(Store& store, const Config& config, std::i
     s.status = "not_audited";
     auto it = rows.find(site.id);
     bool crawled = it != rows.end() && (it->second.status == "done" || it->second.status == "unreachable");
-    s.error = crawled ? "已采集，但采集批次 " + std::to_string(crawl_run) + " 未结束，尚未研判"
-                      : "采集批次 " + std::to_string(crawl_run) + " 在本站采集结束前中止";
+    s.error = config.say(crawled ? "report.crawled_not_judged" : "report.crawl_run_stopped", {{"run", std::to_string(crawl_run)}});
     d.sites.push_back(std::move(s));
   }
   return d;

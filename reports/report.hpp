@@ -57,9 +57,9 @@ struct RunSummary {
 // Whether a site was audited: its crawl ended (done or found unreachable) and its findings are in.
 inline bool site_audited(const SiteSummary& s) { return s.status == "done" || s.status == "unreachable"; }
 // "未测评网站 N 个（reason K 个；…）", or "" when every site was audited.
-std::string not_audited_line(const RunSummary& s);
+std::string not_audited_line(const Config& cfg, const RunSummary& s);
 // "采集未完成网站 N 个（…）": sites whose crawl a limit cut short (model/measures.hpp), or "".
-std::string cut_short_line(const RunSummary& s);
+std::string cut_short_line(const Config& cfg, const RunSummary& s);
 // A delta run's "N 个问题所依据的页面本次未重新检查（最早一次检查于 D）", or "".
 std::string unchecked_line(const ReportData& d);
 RunSummary summarize(const ReportData& d);

@@ -54,18 +54,17 @@ Verdict judge_site(const std::vector<const Finding*>& findings, const Config& cf
   auto veto = [&](bool hit, const std::string& why) {
     if (hit) v.vetoes.push_back(why);
   };
-  for (auto& [title, n] : veto_rules) veto(true, n > 1 ? title + "（" + std::to_string(n) + "项）" : title);
-  veto(prohibited > 0, "页面被植入链接至赌博、色情等违禁内容的隐藏链接（" + std::to_string(prohibited) + "个）");
-  veto(stale_news >= sc.veto_stale_news_columns,
-       "动态要闻类栏目超过2周未更新的栏目达到" + std::to_string(stale_news) + "个");
-  veto(stale_notice >= sc.veto_stale_notice_columns,
-       "通知公告、政策文件类栏目超过6个月未更新的栏目达到" + std::to_string(stale_notice) + "个");
-  veto(stale >= sc.veto_stale_columns, "应更新但长期未更新的栏目达到" + std::to_string(stale) + "个");
-  veto(empty >= sc.veto_empty_columns, "空白栏目达到" + std::to_string(empty) + "个");
+  auto count = [&](const char* key, int n) { return cfg.say(std::string("report.") + key, {{"n", std::to_string(n)}}); };
+  for (auto& [title, n] : veto_rules) veto(true, n > 1 ? cfg.say("report.veto_rule_count", {{"title", title}, {"n", std::to_string(n)}}) : title);
+  veto(prohibited > 0, count("veto_prohibited", prohibited));
+  veto(stale_news >= sc.veto_stale_news_columns, count("veto_stale_news", stale_news));
+  veto(stale_notice >= sc.veto_stale_notice_columns, count("veto_stale_notice", stale_notice));
+  veto(stale >= sc.veto_stale_columns, count("veto_stale", stale));
+  veto(empty >= sc.veto_empty_columns, count("veto_empty", empty));
   if (probes >= sc.availability_min_probes && double(failed) / probes >= sc.veto_availability_failures) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * failed / probes);
-    veto(true, "首页访问失败率" + std::string(buf) + "（" + std::to_string(failed) + "/" + std::to_string(probes) + "）");
+    veto(true, cfg.say("report.veto_availability", {{"share", buf}, {"failed", std::to_string(failed)}, {"probes", std::to_string(probes)}}));
   }
   for (auto& [rule, d] : by_rule) v.score -= std::min(d, sc.max_deduction_per_rule);
   v.score = std::max(0.0, v.score);

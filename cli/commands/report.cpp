@@ -26,7 +26,7 @@ int write_checked(const ReportData& d, const Options& o, const std::string& what
   for (auto& [why, n] : sum.not_audited) missing += n;
   if (missing) {
     std::cerr << "govaudit: " << what << " is not complete: " << missing << " of " << d.sites.size() << " sites were not audited ("
-              << not_audited_line(sum) << ")" << (o.partial ? "; writing the reports with them marked 未测评\n" : "; --partial writes the reports anyway, with them marked 未测评\n");
+              << not_audited_line(*d.config, sum) << ")" << (o.partial ? "; writing the reports with them marked 未测评\n" : "; --partial writes the reports anyway, with them marked 未测评\n");
     if (!o.partial) return 3;
   }
   print_outputs(write_reports(d, o.out, std::set<std::string>(o.formats.begin(), o.formats.end())));

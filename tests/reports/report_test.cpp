@@ -86,6 +86,26 @@ TEST(Report, HeadingsAndColumnsAreTheConfiguredWords) {
   EXPECT_THROW(apply_config_text(cfg, "[wording.columns]\nmanual = [\"站点\", \"说明\"]\n", "user.toml"), ConfigError);  // a column short
 }
 
+TEST(Report, SentencesWithNumbersAreConfiguredWordsWithTheirPlaceholders) {
+  Config cfg = load_config();
+  apply_config_text(cfg, "[wording.report]\nmd_head = \"{date} 测评 {sites} 站，问题 {n} 条\"\n"
+                         "findings_line = \"共 {n} 项 <不含人工核查>\"\n"  // a placeholder left out, and markup that is text
+                         "[wording.console]\nshown = \"{{ {n} }}\"\n", "user.toml");
+  ReportData d = one_site(cfg, Site{"x", "某县人民政府", "http://x/", "county", {"x"}, "", ""});
+  d.findings.push_back({"x", "meta.missing", "www.x", "http://x/", "{}"});
+  auto rows = rectification_rows(d);
+  std::ostringstream html, md;
+  write_html(d, html);
+  write_markdown(d, rows, md);
+  EXPECT_NE(md.str().find(d.audit.today + " 测评 1 站，问题 1 条"), std::string::npos) << md.str();
+  EXPECT_NE(html.str().find("共 1 项 &lt;不含人工核查&gt;"), std::string::npos);
+  EXPECT_EQ(cfg.say("console.shown", {{"n", "7"}}), "{ 7 }");
+  // A placeholder the default does not fill, or a stray brace, is an error when the file is read.
+  EXPECT_THROW(apply_config_text(cfg, "[wording.report]\nmd_head = \"{date} {count}\"\n", "user.toml"), ConfigError);
+  EXPECT_THROW(apply_config_text(cfg, "[wording.console]\nshown = \"共 {n 项\"\n", "user.toml"), ConfigError);
+  EXPECT_THROW(apply_config_text(cfg, "[wording.console]\nrecheck = \"{}\"\n", "user.toml"), ConfigError);
+}
+
 TEST(Report, RectificationCsvReadsBackWithPythonsCsvModule) {
   std::vector<RectificationRow> rows{{1, "某县人民政府", "栏目设置", "栏目为空：依申请公开, \"暂无信息\"", "http://x/a,b", "条例\n第二十条",
                                       "补充发布", "县政府办", "2025-12-04", "新发现"}};
@@ -109,11 +129,11 @@ TEST(Report, ASiteWhoseCrawlACapCutShortIsNotCalledPassed) {
   RunSummary sum = summarize(d);
   EXPECT_STREQ(sum.verdicts["x"].conclusion(), "未完整测评");
   EXPECT_EQ(sum.failed, 0);
-  EXPECT_NE(cut_short_line(sum).find("某县人民政府：每站页面数上限 20000（crawl.max_pages_per_site）"), std::string::npos) << cut_short_line(sum);
+  EXPECT_NE(cut_short_line(cfg, sum).find("某县人民政府：每站页面数上限 20000（crawl.max_pages_per_site）"), std::string::npos) << cut_short_line(cfg, sum);
   std::ostringstream o;
   write_html(d, o);
   EXPECT_NE(o.str().find("采集未完成"), std::string::npos);
   d.sites[0].limits = {"query variants per path (50) on /search"};  // a trap guard is not a cut
   EXPECT_STREQ(summarize(d).verdicts["x"].conclusion(), "合格");
-  EXPECT_EQ(cut_short_line(summarize(d)), "");
+  EXPECT_EQ(cut_short_line(cfg, summarize(d)), "");
 }
