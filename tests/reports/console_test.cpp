@@ -309,3 +309,18 @@ TEST_F(ConsoleFixture, ReviewTextMustBeTextWithoutControlsOrBidiOverrides) {
   auto good = review("元数据在脚本中输出；\n已人工核实。", "张三");
   EXPECT_EQ(good.status, 200) << good.body;
 }
+
+TEST_F(ConsoleFixture, ItsWordsAreTheConfiguredWords) {
+  apply_config_text(cfg, "[wording.console]\nruns = \"评估轮次\"\nshown = \"合计 {n} 条\"\n"
+                         "[wording.columns]\nconsole_findings = [\"ID\", \"站点\", \"分类\", \"问题\", \"对象\", \"级别\", \"变化\", \"审核\"]\n",
+                    "user.toml");
+  auto c = console();
+  auto runs = c.handle(get("/"));
+  ASSERT_EQ(runs.status, 200);
+  EXPECT_NE(runs.body.find("<h1>评估轮次</h1>"), std::string::npos);
+  EXPECT_EQ(runs.body.find("测评批次"), std::string::npos);  // the header's link too
+  auto run = c.handle(get("/runs/" + std::to_string(audit1)));
+  ASSERT_EQ(run.status, 200);
+  EXPECT_NE(run.body.find("合计 2 条"), std::string::npos);
+  EXPECT_NE(run.body.find("<th>ID</th><th>站点</th>"), std::string::npos);
+}
