@@ -145,6 +145,16 @@ struct Rig {
     std::vector<Site> sites{site};
     return e.go(sites, std::nullopt);
   }
+  // A homepage linking /p0.html … /pN-1.html, each page linking `deeper` ones (/q0.html …) or none.
+  void many_pages(int n, bool deeper) {
+    std::vector<std::string> hrefs;
+    for (int i = 0; i < n; ++i) {
+      std::string k = std::to_string(i);
+      hrefs.push_back("/p" + k + ".html");
+      web.pages[kHome + "p" + k + ".html"] = ok(html(deeper ? std::vector<std::string>{"/q" + k + ".html"} : std::vector<std::string>{}));
+    }
+    web.pages[kHome] = ok(html(hrefs));
+  }
   int recorded(const std::string& url) {
     auto pages = sink.pages();
     return int(std::count_if(pages.begin(), pages.end(), [&](const PageRecord& p) { return p.url == url; }));
@@ -176,12 +186,7 @@ TEST(Engine, FollowsLinksAndRecordsEachPageOnce) {
 TEST(Engine, NoHostHasMoreTransfersAtOnceThanItsLimit) {
   Rig rig;
   rig.cfg.crawl.per_host_connections = 2;
-  std::vector<std::string> hrefs;
-  for (int i = 0; i < 30; ++i) {
-    hrefs.push_back("/p" + std::to_string(i) + ".html");
-    rig.web.pages[kHome + "p" + std::to_string(i) + ".html"] = ok(html({}));
-  }
-  rig.web.pages[kHome] = ok(html(hrefs));
+  rig.many_pages(30, false);
   rig.crawl();
   EXPECT_EQ(rig.web.most_in_flight["http://www.x.test"], 2);
   for (int i = 0; i < 30; ++i) EXPECT_EQ(rig.recorded(kHome + "p" + std::to_string(i) + ".html"), 1) << i;
@@ -261,12 +266,7 @@ TEST(Engine, APageThatDidNotChangeIsTakenFromTheEarlierCrawlAndItsLinksFollowed)
 TEST(Engine, ASiteCutShortByThePageCapSaysSo) {
   Rig rig;
   rig.cfg.crawl.max_pages_per_site = 5;
-  std::vector<std::string> hrefs;
-  for (int i = 0; i < 30; ++i) {
-    hrefs.push_back("/p" + std::to_string(i) + ".html");
-    rig.web.pages[kHome + "p" + std::to_string(i) + ".html"] = ok(html({"/q" + std::to_string(i) + ".html"}));
-  }
-  rig.web.pages[kHome] = ok(html(hrefs));
+  rig.many_pages(30, true);
   rig.crawl();
   auto pages = rig.sink.pages();
   EXPECT_EQ(std::count_if(pages.begin(), pages.end(), [](auto& p) { return p.kind != PageKind::Home; }), 4);
