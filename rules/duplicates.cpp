@@ -34,14 +34,18 @@ bool dating_line(std::string_view l) {
   return false;
 }
 
+// An article's text lines as numbers: a line's hash in the high 48 bits, its length (at most
+// 65,535) in the low 16; a site's hundred thousand articles keep 8 bytes a line.
 struct Article {
   const PageRecord* page;
-  std::string column;
-  std::vector<std::pair<std::size_t, std::size_t>> lines;  // hash and length of each text line
+  std::vector<std::uint64_t> lines;
 };
+std::uint64_t line_key(std::string_view l) {
+  return (std::uint64_t(std::hash<std::string_view>{}(l)) << 16) | std::min<std::size_t>(l.size(), 0xffff);
+}
 
 // The column an article belongs to: the one the page names, else its list page's directory.
-std::string column_of(const PageRecord& p, const std::unordered_map<std::string, std::string>& listed_on) {
+std::string column_of(const PageRecord& p, const std::unordered_map<std::string_view, std::string_view>& listed_on) {
   if (!p.column.empty()) return p.column;
   std::string u = p.url;
   if (auto it = listed_on.find(p.url); it != listed_on.end()) u = it->second;
@@ -61,26 +65,23 @@ std::string column_of(const PageRecord& p, const std::unordered_map<std::string,
 }  // namespace
 
 std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const RuleContext&) const {
-  std::unordered_map<std::string, std::string> listed_on;  // article -> a list page that lists it
+  std::unordered_map<std::string_view, std::string_view> listed_on;  // article -> a list page that lists it
   for (auto& i : site.items) listed_on.emplace(i.url, i.list_url);
   // One page per path: the same page under another host of the site, or with a query, is not a copy.
-  std::map<std::string, const PageRecord*> by_path;
+  std::unordered_map<std::uint64_t, const PageRecord*> by_path;  // by the path's hash
   for (auto& p : site.pages) {
     if (p.kind != PageKind::Article || p.error_kind != ErrorKind::None || p.status < 200 || p.status >= 300 ||
         !p.duplicate_of.empty() || p.title.empty())
       continue;
     auto parts = url::parts(p.final_url.empty() ? p.url : p.final_url);
-    std::string path = parts ? parts->path : p.url;
-    auto [it, fresh] = by_path.emplace(path, &p);
+    auto [it, fresh] = by_path.emplace(std::hash<std::string>{}(parts ? parts->path : p.url), &p);
     if (!fresh && p.url < it->second->url) it->second = &p;  // whatever order the crawl met them in
   }
   std::vector<Article> articles;
-  std::unordered_map<std::size_t, int> pages_with;  // line hash -> how many articles show it
-  std::hash<std::string_view> hash;
+  std::vector<std::uint64_t> shown;  // each article's distinct lines, all together: counted once sorted
   for (auto& [path, p] : by_path) {
-    Article a{p, column_of(*p, listed_on), {}};
+    Article a{p, {}};
     std::string text = site.text_of(*p);
-    std::unordered_set<std::size_t> mine;
     for (size_t b = 0; b < text.size();) {
       size_t e = text.find('\n', b);
       if (e == std::string::npos) e = text.size();
@@ -88,25 +89,40 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
       b = e + 1;
       while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
       while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
-      if (l.empty() || dating_line(l)) continue;
-      std::size_t h = hash(l);
-      a.lines.push_back({h, l.size()});
-      if (mine.insert(h).second) ++pages_with[h];
+      if (!l.empty() && !dating_line(l)) a.lines.push_back(line_key(l));
     }
+    size_t from = shown.size();
+    shown.insert(shown.end(), a.lines.begin(), a.lines.end());
+    std::sort(shown.begin() + std::ptrdiff_t(from), shown.end());
+    shown.erase(std::unique(shown.begin() + std::ptrdiff_t(from), shown.end()), shown.end());
     articles.push_back(std::move(a));
   }
   // The template's lines: on half the site's articles or more (never fewer than 3). A text published
   // twice, or cross-posted, is on a few.
-  int common = std::max<int>(3, int(articles.size()) / 2);
-  using Key = std::tuple<std::string, std::string, std::size_t>;  // column, title, text
-  std::map<Key, std::vector<const PageRecord*>> groups;
+  size_t common = std::max<size_t>(3, articles.size() / 2);
+  std::sort(shown.begin(), shown.end());
+  std::vector<std::uint64_t> template_lines;
+  for (size_t i = 0, j; i < shown.size(); i = j) {
+    for (j = i + 1; j < shown.size() && shown[j] == shown[i];) ++j;
+    if (j - i >= common) template_lines.push_back(shown[i]);
+  }
+  std::vector<std::uint64_t>().swap(shown);
+  // Copies share column, title and text: grouped first by a hash of the three, then, where a hash
+  // has several pages, by the three themselves.
+  std::hash<std::string> hash;
+  std::unordered_map<std::size_t, std::vector<std::pair<const PageRecord*, std::size_t>>> by_hash;
   for (auto& a : articles) {
     std::size_t text = 0, bytes = 0;
-    for (auto [h, n] : a.lines)
-      if (pages_with[h] < common) text = text * 1000003u ^ h, bytes += n;
+    for (auto line : a.lines)
+      if (!std::binary_search(template_lines.begin(), template_lines.end(), line)) text = text * 1000003u ^ (line >> 16), bytes += line & 0xffff;
     if (bytes < 30) continue;  // no text of its own to compare (a bare attachment link …)
-    groups[{a.column, a.page->title, text}].push_back(a.page);
+    by_hash[(hash(column_of(*a.page, listed_on)) * 31 + hash(a.page->title)) * 1000003u ^ text].push_back({a.page, text});
   }
+  using Key = std::tuple<std::string, std::string, std::size_t>;  // column, title, text
+  std::map<Key, std::vector<const PageRecord*>> groups;
+  for (auto& [h, pages] : by_hash)
+    if (pages.size() > 1)
+      for (auto& [p, text] : pages) groups[{column_of(*p, listed_on), p->title, text}].push_back(p);
   std::vector<Finding> out;
   for (auto& [key, pages] : groups) {
     if (pages.size() < 2) continue;
