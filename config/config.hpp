@@ -220,6 +220,9 @@ struct Config {
   const std::vector<std::string>& column_words(const std::string& key) const;
 };
 
+// `words` with their {placeholders} filled by name (Config::say for words given by key).
+std::string fill_words(const std::string& words, std::initializer_list<std::pair<const char*, std::string>> values);
+
 // Loads the compiled-in defaults, then `user_file` if given. Throws ConfigError.
 Config load_config(const std::optional<std::filesystem::path>& user_file = std::nullopt);
 

@@ -34,17 +34,23 @@ std::vector<std::string> placeholders(std::string_view t) {
   return names;
 }
 
-std::string fill(const std::string& tmpl, const std::vector<std::pair<std::string, std::string>>& values) {
+const char* name_of(const std::string& s) { return s.c_str(); }
+const char* name_of(const char* s) { return s; }
+
+template <class Values>
+std::string fill(const std::string& words, const Values& values) {
   fmt::dynamic_format_arg_store<fmt::format_context> args;
-  for (auto& [k, v] : values) args.push_back(fmt::arg(k.c_str(), v));
-  return fmt::vformat(tmpl, args);
+  for (auto& [k, v] : values) args.push_back(fmt::arg(name_of(k), v));
+  return fmt::vformat(words, args);
 }
 }  // namespace
 
+std::string fill_words(const std::string& words, std::initializer_list<std::pair<const char*, std::string>> values) {
+  return fill(words, values);
+}
+
 std::string Config::say(const std::string& key, std::initializer_list<std::pair<const char*, std::string>> values) const {
-  fmt::dynamic_format_arg_store<fmt::format_context> args;
-  for (auto& [k, v] : values) args.push_back(fmt::arg(k, v));
-  return fmt::vformat(words(key), args);
+  return fill(words(key), values);
 }
 
 const std::vector<std::string>& Config::column_words(const std::string& key) const {

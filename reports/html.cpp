@@ -1,8 +1,5 @@
 // The HTML 测评报告: one page of sections (overview, per site, content safety, interaction, services,
 // IPv6, availability, manual checks, redirects, method, excluded findings), styled inline.
-#include <fmt/args.h>
-#include <fmt/format.h>
-
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -126,9 +123,7 @@ struct Sections : RunSummary {
   std::string w(const char* key) const { return html_escape(cfg.words(std::string("report.") + key)); }
   // The same with placeholders filled by `values`, which are HTML already.
   std::string say(const char* key, std::initializer_list<std::pair<const char*, std::string>> values) const {
-    fmt::dynamic_format_arg_store<fmt::format_context> args;
-    for (auto& [k, v] : values) args.push_back(fmt::arg(k, v));
-    return fmt::vformat(w(key), args);
+    return fill_words(w(key), values);
   }
 
   // A heading in the configured words (config/defaults/wording.toml).
