@@ -21,7 +21,6 @@ HttpResponse not_found_page(const Config& cfg);
 // A page that only says `words` (a [wording.console] key), with a link back when `back` is given.
 HttpResponse message_page(const Config& cfg, int status, const std::string& title, const std::string& words,
                           const Principal* who = nullptr, const std::string& back = "");
-std::string head_row(const Config& cfg, const std::string& columns, bool extra_first = false);
 std::string state_tag(ReviewState s);
 std::string select(const Config& cfg, const std::string& field, const std::string& caption,
                    const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen);

@@ -127,12 +127,6 @@ HttpResponse message_page(const Config& cfg, int status, const std::string& titl
   return html(frame(cfg, cfg.words(title), body, who), status);
 }
 
-std::string head_row(const Config& cfg, const std::string& columns, bool extra_first) {
-  std::string r = std::string("<tr>") + (extra_first ? "<th></th>" : "");
-  for (auto& c : cfg.column_words("columns." + columns)) r += "<th>" + html_escape(c) + "</th>";
-  return r + "</tr>";
-}
-
 std::string state_tag(ReviewState s) {
   return "<span class=\"tag " + std::string(name(s)) + "\">" + std::string(label(s)) + "</span>";
 }
@@ -226,8 +220,8 @@ static std::string run_overview(const Config& cfg, const ReportData& d, RunSumma
     for (auto& x : v.vetoes) vetoes += (vetoes.empty() ? "" : "；") + html_escape(x);
     std::string state = s.status == "unreachable" ? cfg.words("console.site_unreachable")
                         : site_audited(s)          ? cfg.words("console.site_crawled")
-                                                   : cfg.say("console.site_not_audited",
-                                                             {{"why", s.error.empty() ? cfg.words("console.audit_unfinished") : s.error}});
+                                                   : cfg.say("report.site_not_audited",
+                                                             {{"why", s.error.empty() ? cfg.words("report.audit_unfinished") : s.error}});
     b += "<tr><td><a href=\"/runs/" + srun + "?site=" + url::encode_component(s.site.id) + "\">" + html_escape(s.site.name) +
          "</a><br><span class=\"muted\">" + html_escape(s.site.id) + "</span></td><td>" + html_escape(state) + "</td><td>" +
          std::to_string(s.pages) + "</td><td>" + v.score_text() + "</td><td><span class=\"" + (v.passed() ? "pass" : "fail") + "\">" +
@@ -270,7 +264,7 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
   for (auto& c : cats) cat_opts.push_back({c, c});
   for (auto& r : rules) rule_opts.push_back({r, config_.rule_text(r).title + "（" + r + "）"});
   std::vector<std::pair<std::string, std::string>> review_opts, hist_opts = {
-      {"新发现", w("history_new")}, {"仍存在", w("history_persisting")}, {"已整改", w("history_resolved")}};
+      {"新发现", history_words(config_, "新发现")}, {"仍存在", history_words(config_, "仍存在")}, {"已整改", history_words(config_, "已整改")}};
   for (auto* st : {"none", "confirmed", "false_positive", "fix_claimed", "fix_failed"}) review_opts.push_back({st, w(("review_" + std::string(st)).c_str())});
   b += "<h2>" + html_escape(w("findings")) + "</h2><form class=\"filters\" method=\"get\" action=\"/runs/" + srun + "\">" +
        select(config_, "site", w("filter_site"), site_opts, site) + select(config_, "category", w("filter_category"), cat_opts, category) +
@@ -295,7 +289,6 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
          "\">" + html_escape(rt.title) + "</a><br><code>" + html_escape(f.rule) + "</code></td><td>" + html_escape(f.subject) + "</td><td>" +
          std::string(name(f.severity)) + "</td><td>" + history + "</td><td>" + review + "</td></tr>";
   };
-  auto history_label = [&](const std::string& h) { return html_escape(h == "新发现" ? w("history_new") : h == "仍存在" ? w("history_persisting") : w("history_resolved")); };
   if (hist != "已整改") {
     auto rechecks = store_.rechecks_for(run);
     for (auto& sf : stored) {
@@ -304,7 +297,7 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
       std::string tag = state_tag(st);
       if (auto rc = rechecks.find(key_of(sf.finding)); rc != rechecks.end() && st == ReviewState::FixClaimed)
         tag += " <span class=\"muted\">" + html_escape(config_.say("console.recheck", {{"result", std::string(label(rc->second.result))}})) + "</span>";
-      if (keep(sf.finding) && (review_f.empty() || review_f == name(st)) && (hist.empty() || hist == h)) row(sf, history_label(h), tag);
+      if (keep(sf.finding) && (review_f.empty() || review_f == name(st)) && (hist.empty() || hist == h)) row(sf, html_escape(history_words(config_, h)), tag);
     }
   } else if (auto prev = store_.previous_audit_run(run)) {
     // 已整改: found by the run before and not by this one (linked to the finding as it was then).
@@ -312,7 +305,7 @@ HttpResponse Console::run_page(const Principal& p, std::int64_t run, const Param
     for (auto& sf : stored) now.insert(key_of(sf.finding));
     for (auto& sf : store_.stored_findings(*prev))
       if (!now.count(key_of(sf.finding)) && keep(sf.finding) && p.account.sees(sf.finding.site_id))
-        row(sf, "<span class=\"pass\">" + history_label("已整改") + "</span>", "");
+        row(sf, "<span class=\"pass\">" + html_escape(history_words(config_, "已整改")) + "</span>", "");
   }
   b += "</table>";
   if (batch)

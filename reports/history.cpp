@@ -27,4 +27,8 @@ EarlierFindings::EarlierFindings(const std::vector<Finding>& before) : keys_(key
 
 std::string EarlierFindings::status(const Finding& f) const { return keys_.count(key(f)) ? "仍存在" : "新发现"; }
 
+std::string history_words(const Config& cfg, const std::string& status) {
+  return cfg.words(status == "新发现" ? "report.history_new" : status == "仍存在" ? "report.history_persisting" : "report.history_resolved");
+}
+
 }  // namespace govaudit

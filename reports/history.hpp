@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include "config/config.hpp"
 #include "model/records.hpp"
 
 namespace govaudit {
@@ -28,5 +29,9 @@ class EarlierFindings {
  private:
   std::set<std::tuple<std::string, std::string, std::string>> keys_;
 };
+
+// 新发现, 仍存在 or 已整改 (as status() and the console's filter say them) in the words of
+// [wording.report] history_*.
+std::string history_words(const Config& cfg, const std::string& status);
 
 }  // namespace govaudit

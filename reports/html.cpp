@@ -15,6 +15,12 @@
 
 namespace govaudit {
 
+std::string head_row(const Config& cfg, const std::string& columns, bool extra_first) {
+  std::string r = std::string("<tr>") + (extra_first ? "<th></th>" : "");
+  for (auto& c : cfg.column_words("columns." + columns)) r += "<th>" + html_escape(c) + "</th>";
+  return r + "</tr>";
+}
+
 std::string html_escape(std::string_view s) {
   std::string o;
   o.reserve(s.size() + 16);
@@ -109,16 +115,6 @@ struct Sections : RunSummary {
       : RunSummary(summarize(data)), d(data), cfg(*data.config), o(out),
         earlier(data.previous) {}
 
-  // A table's heading row in the configured words.
-  std::string head_row(const std::string& key) const {
-    std::string r = "<tr>";
-    for (auto& c : cfg.column_words(key)) r += "<th>" + html_escape(c) + "</th>";
-    return r + "</tr>";
-  }
-
-  // 新发现 / 仍存在 as the configured words.
-  std::string history_words(const std::string& status) const { return w(status == "仍存在" ? "history_persisting" : "history_new"); }
-
   // The words under report.<key>, escaped.
   std::string w(const char* key) const { return html_escape(cfg.words(std::string("report.") + key)); }
   // The same with placeholders filled by `values`, which are HTML already.
@@ -152,7 +148,7 @@ struct Sections : RunSummary {
   }
 
   void overview() {
-    o << heading("h2", "report.overview") << "<table>" << head_row("columns.overview");
+    o << heading("h2", "report.overview") << "<table>" << head_row(cfg, "overview");
     std::map<std::string, int> count_by_site;
     for (auto& s : d.sites) {
       auto& fs = by_site[s.site.id];
@@ -176,7 +172,7 @@ struct Sections : RunSummary {
                     {cfg.words("report.history_persisting"), int(diff.persisting.size())},
                     {cfg.words("report.history_resolved"), int(diff.resolved.size())}});
       if (!diff.resolved.empty()) {
-        o << "<table>" << head_row("columns.resolved");
+        o << "<table>" << head_row(cfg, "resolved");
         for (auto& f : diff.resolved)
           o << "<tr><td>" << html_escape(cfg.rule_text(f.rule).title) << "</td><td>" << html_escape(f.site_id) << "</td><td>"
             << html_escape(f.subject) << "</td></tr>";
@@ -209,7 +205,7 @@ struct Sections : RunSummary {
         continue;
       }
       o << "<table><colgroup><col style=\"width:8%\"><col style=\"width:15%\"><col style=\"width:17%\"><col style=\"width:22%\">"
-           "<col style=\"width:32%\"><col style=\"width:6%\"></colgroup>" << head_row("columns.findings");
+           "<col style=\"width:32%\"><col style=\"width:6%\"></colgroup>" << head_row(cfg, "findings");
       for (auto& [cat, list] : by_cat)
         for (auto* f : list) {
           auto rt = cfg.rule_text(f->rule);
@@ -218,7 +214,7 @@ struct Sections : RunSummary {
           if (auto at = s.warc.find(f->url); at != s.warc.end())
             o << "<br><span class=\"muted\">" << say("archived", {{"where", html_escape(at->second)}}) << "</span>";
           o << "</td><td>"
-            << detail_text(f->detail_json, cfg) << "</td><td>" << history_words(earlier.status(*f));
+            << detail_text(f->detail_json, cfg) << "</td><td>" << html_escape(history_words(cfg, earlier.status(*f)));
           if (auto st = d.state(*f); st != ReviewState::None)
             o << "<br><span class=\"" << (st == ReviewState::FixFailed ? "fail" : "muted") << "\">" << label(st) << "</span>";
           o << "</td></tr>";
@@ -235,7 +231,7 @@ struct Sections : RunSummary {
       int id_pages = 0, id_files = 0, ids = 0, phones = 0, hidden = 0, prohibited = 0, serious = 0, suspected = 0, outdated = 0;
     };
     std::vector<const Finding*> list;
-    o << "<table>" << head_row("columns.content_safety");
+    o << "<table>" << head_row(cfg, "content_safety");
     for (auto& s : d.sites) {
       Row r;
       for (auto* f : by_site[s.site.id]) {
@@ -266,7 +262,7 @@ struct Sections : RunSummary {
     }
     o << "<p class=\"muted\">" << w("masked_note") << "</p>"
       << "<table><colgroup><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:26%\"><col style=\"width:50%\"></colgroup>"
-      << head_row("columns.content_findings");
+      << head_row(cfg, "content_findings");
     for (auto* f : list) {
       auto j = nlohmann::json::parse(f->detail_json, nullptr, false);
       if (!j.is_object()) j = nlohmann::json::object();
@@ -307,7 +303,7 @@ struct Sections : RunSummary {
       << say("interaction_note", {{"window", std::to_string(cfg.interaction.window_months)},
                                   {"unanswered", std::to_string(cfg.interaction.unanswered_months)},
                                   {"stale", std::to_string(cfg.interaction.reply_stale_months)}})
-      << "</p><table>" << head_row("columns.interaction");
+      << "</p><table>" << head_row(cfg, "interaction");
     for (auto& s : d.sites) {
       if (s.boxes.empty()) {
         o << "<tr><td>" << html_escape(s.site.name) << "</td><td colspan=\"6\" class=\"muted\">" << w("no_boxes") << "</td></tr>";
@@ -329,7 +325,7 @@ struct Sections : RunSummary {
   }
 
   void services() {
-    o << heading("h2", "report.functions") << "<p class=\"muted\">" << w("functions_note") << "</p><table>" << head_row("columns.functions");
+    o << heading("h2", "report.functions") << "<p class=\"muted\">" << w("functions_note") << "</p><table>" << head_row(cfg, "functions");
     for (auto& s : d.sites) {
       const auto& a = s.a11y;
       std::string search = s.search == SearchState::Works    ? "<td>" + w("search_works") + "</td>"
@@ -345,7 +341,7 @@ struct Sections : RunSummary {
   }
 
   void ipv6() {
-    o << heading("h2", "report.ipv6") << "<table>" << head_row("columns.ipv6");
+    o << heading("h2", "report.ipv6") << "<table>" << head_row(cfg, "ipv6");
     for (auto& s : d.sites) {
       const auto& m = s.ipv6;
       std::string aaaa;
@@ -365,7 +361,7 @@ struct Sections : RunSummary {
                                    {"timeout", std::to_string(cfg.scoring.availability_timeout_ms / 1000)},
                                    {"min", std::to_string(cfg.scoring.availability_min_probes)}})
       << "</p>"
-      << "<table>" << head_row("columns.availability");
+      << "<table>" << head_row(cfg, "availability");
     for (auto& s : d.sites)
       o << "<tr><td>" << html_escape(s.site.name) << "</td><td>" << s.probes << "</td><td>" << s.probes_failed << "</td><td>"
         << pct(s.probes - s.probes_failed, s.probes) << "</td></tr>";
@@ -376,7 +372,7 @@ struct Sections : RunSummary {
     o << heading("h2", "report.manual");
     if (manual.empty()) o << "<p>" << w("none_sentence") << "</p>";
     else {
-      o << "<table>" << head_row("columns.manual");
+      o << "<table>" << head_row(cfg, "manual");
       for (auto* f : manual)
         o << "<tr><td>" << html_escape(f->site_id) << "</td><td>" << html_escape(f->subject) << "</td><td>"
           << html_escape(cfg.rule_text(f->rule).requirement) << "<br>" << detail_text(f->detail_json, cfg) << "</td></tr>";
@@ -385,7 +381,7 @@ struct Sections : RunSummary {
   }
 
   void redirects() {
-    o << heading("h2", "report.redirects") << "<p class=\"muted\">" << w("redirects_note") << "</p><table>" << head_row("columns.redirects");
+    o << heading("h2", "report.redirects") << "<p class=\"muted\">" << w("redirects_note") << "</p><table>" << head_row(cfg, "redirects");
     for (auto& s : d.sites) {
       size_t n = 0;
       for (auto& [from, to] : s.redirects) {
@@ -399,7 +395,7 @@ struct Sections : RunSummary {
   // 已复核排除: findings a reviewer marked 误报, with the reason; they count nowhere else.
   void excluded() {
     if (d.excluded.empty()) return;
-    o << heading("h2", "report.excluded") << "<p class=\"muted\">" << w("excluded_note") << "</p><table>" << head_row("columns.excluded");
+    o << heading("h2", "report.excluded") << "<p class=\"muted\">" << w("excluded_note") << "</p><table>" << head_row(cfg, "excluded");
     for (auto& f : d.excluded) {
       const Review* r = d.review(f);
       o << "<tr><td>" << html_escape(f.site_id) << "</td><td>" << html_escape(cfg.rule_text(f.rule).title) << "<br><code>"
@@ -410,7 +406,7 @@ struct Sections : RunSummary {
   }
 
   void method() {
-    o << heading("h2", "report.method") << "<table>" << head_row("columns.method");
+    o << heading("h2", "report.method") << "<table>" << head_row(cfg, "method");
     for (auto& [id, rt] : cfg.rules)
       o << "<tr><td><code>" << html_escape(id) << "</code></td><td>" << html_escape(rt.title) << "</td><td>"
         << html_escape(rt.requirement) << "</td><td>" << html_escape(rt.basis) << "</td></tr>";

@@ -77,6 +77,10 @@ std::string detail_text(const std::string& detail_json, const Config& cfg);
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
 
+// A table's heading row in the words of [wording.columns] `columns` (report.html and the console),
+// with an empty first cell when `extra_first`.
+std::string head_row(const Config& cfg, const std::string& columns, bool extra_first = false);
+
 // Report data with the configuration it was judged with (data.config points at config): what a
 // store hands the console and `report` for one run.
 struct LoadedReport {
