@@ -142,6 +142,42 @@ class MetaTags {
   std::string buf_;
 };
 
+// A value held on the heap, copied with its owner: 8 bytes while absent.
+template <class T>
+class CopyBox {
+ public:
+  CopyBox() = default;
+  CopyBox(const CopyBox& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  CopyBox(CopyBox&&) noexcept = default;
+  CopyBox& operator=(const CopyBox& o) {
+    p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  CopyBox& operator=(CopyBox&&) noexcept = default;
+  T& get() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+  const T& get() const {
+    static const T absent;
+    return p_ ? *p_ : absent;
+  }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+// A fetched page's fields that no rule reads: the exchange's headers, digests, its compressed text
+// and where its evidence lies. Held apart, so that an audit's tens of thousands of records do not
+// each carry seven empty strings.
+struct PageCrawlFields {
+  std::string content_type, charset_source;
+  std::string digest;
+  std::string text_z;  // the visible text, compressed (what the crawler hands the writer)
+  std::string warc;    // where the response is in the run's WARC files: "warc/FILE#OFFSET"
+  std::string etag, last_modified;  // the validators it was served with
+};
+
 // One fetched URL (page, attachment or other host's link target).
 struct PageRecord {  // small fields sit together (no padding): ~20,000 of these make an audit view
   std::string site_id;
@@ -153,8 +189,7 @@ struct PageRecord {  // small fields sit together (no padding): ~20,000 of these
   int depth = 0;
   int elapsed_ms = 0;
   std::string error;      // human-readable cause
-  std::string content_type;
-  std::string charset, charset_source;
+  std::string charset;
   std::int64_t bytes = 0;
   std::int64_t stored_row = 0;  // its row in the store, where an audit reads its text back (0: not stored)
   std::string fetched_at;  // ISO 8601 UTC
@@ -165,16 +200,18 @@ struct PageRecord {  // small fields sit together (no padding): ~20,000 of these
   std::optional<Date> document_date;   // the document's own date (成文日期 …), when shown
   int id_count = 0;                    // how many resident ID numbers it shows (id_numbers: the first few)
   std::string column;                  // the column the page names (ColumnName, breadcrumb)
-  std::string digest;
   std::string duplicate_of;
   std::vector<Redirect> redirects;
   std::string text;    // visible text, UTF-8
-  std::string text_z;  // the same, compressed (what the crawler hands the writer)
-  std::string warc;  // where the response is in the run's WARC files: "warc/FILE#OFFSET"
-  std::string etag, last_modified;  // the validators it was served with (crawl only)
   std::vector<id_number::Seen> id_numbers;  // resident ID numbers the page or attachment shows, masked
   std::string content_note;  // an attachment's content not read, or read in part, and why
   Accessibility a11y;
+  // What the crawl, its writer and the store's own readers use; an audit view leaves it absent.
+  PageCrawlFields& crawl() { return crawl_.get(); }
+  const PageCrawlFields& crawl() const { return crawl_.get(); }
+
+ private:
+  CopyBox<PageCrawlFields> crawl_;
 };
 
 struct LinkRecord {

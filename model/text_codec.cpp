@@ -39,7 +39,7 @@ std::string decompress_text(std::string_view z) {
 
 std::string SiteView::text_of(const PageRecord& p) const {
   if (!p.text.empty()) return p.text;
-  if (!p.text_z.empty()) return decompress_text(p.text_z);
+  if (!p.crawl().text_z.empty()) return decompress_text(p.crawl().text_z);
   return stored_text ? stored_text(p) : std::string();
 }
 

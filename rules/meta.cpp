@@ -12,7 +12,7 @@ std::vector<const PageRecord*> article_pages(const SiteView& site) {
   std::vector<const PageRecord*> out;
   for (auto& p : site.pages) {
     if (p.status < 200 || p.status >= 300 || p.error_kind != ErrorKind::None || !p.duplicate_of.empty()) continue;
-    if (p.kind == PageKind::Article || (p.kind == PageKind::Page && (listed.count(p.url) || listed.count(p.final_url)) && !(p.text.empty() && p.text_z.empty())))
+    if (p.kind == PageKind::Article || (p.kind == PageKind::Page && (listed.count(p.url) || listed.count(p.final_url)) && !(p.text.empty() && p.crawl().text_z.empty())))
       out.push_back(&p);
   }
   return out;

@@ -145,9 +145,13 @@ PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* me
   p.kind = page_kind_from(st.text(6));
   p.depth = int(st.integer(7));
   p.stored_row = st.integer(24);
-  p.content_type = st.text(8);
+  // The crawl's own fields only where the select gave them: an audit view leaves them out.
+  auto crawl_field = [&](int c, std::string PageCrawlFields::*f) {
+    if (!st.is_null(c) && !st.text_view(c).empty()) p.crawl().*f = st.text(c);
+  };
+  crawl_field(8, &PageCrawlFields::content_type);
   p.charset = st.text(9);
-  p.charset_source = st.text(10);
+  crawl_field(10, &PageCrawlFields::charset_source);
   p.bytes = st.integer(11);
   p.elapsed_ms = int(st.integer(12));
   p.fetched_at = st.text(13);
@@ -168,13 +172,13 @@ PageRecord page_row(const sqlite::Statement& st, const std::set<std::string>* me
   }
   if (!st.is_null(16)) p.published = Date::parse_iso(st.text(16));
   p.published_source = st.text(17);
-  p.digest = st.text(18);
+  crawl_field(18, &PageCrawlFields::digest);
   p.duplicate_of = st.text(19);
   if (st.text_view(20) != "[]")
     for (auto& r : json::parse(st.text_view(20))) p.redirects.push_back({r.at("url"), r.at("status")});
   if (!st.is_null(21)) p.text = decompress_text(st.blob(21));
-  p.warc = st.text(22);
-  if (!st.is_null(23)) p.text_z = st.blob(23);
+  crawl_field(22, &PageCrawlFields::warc);
+  if (!st.is_null(23)) p.crawl().text_z = st.blob(23);
   p.column = st.text(25);
   if (!st.is_null(26)) p.document_date = Date::parse_iso(st.text(26));
   if (auto ids = st.text_view(27) == "{}" ? json::object() : json::parse(st.text_view(27)); ids.contains("count")) {

@@ -65,7 +65,7 @@ std::vector<PageRecord> Store::recent_external_checks(const std::string& since) 
     p.url = st.text(0);
     p.final_url = st.text(1);
     p.status = int(st.integer(2));
-    p.content_type = st.text(3);
+    p.crawl().content_type = st.text(3);
     for (auto& r : json::parse(st.text(4))) p.redirects.push_back({r.at("url"), r.at("status")});
     p.fetched_at = st.text(5);
     p.kind = PageKind::External;

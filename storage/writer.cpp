@@ -54,21 +54,21 @@ struct BatchRows {
 
   void operator()(EvidencedPage& rec) {
     PageRecord* p = &rec.page;
-    if (rec.exchange && warc_) p->warc = warc_->write(*rec.exchange);
+    if (rec.exchange && warc_) p->crawl().warc = warc_->write(*rec.exchange);
     if (p->kind == PageKind::External || p->kind == PageKind::Attachment) {  // one check answers every site linking the URL
-      if (!p->warc.empty()) check_warc_.emplace(p->url, p->warc);
-      else if (auto it = check_warc_.find(p->url); it != check_warc_.end()) p->warc = it->second;
+      if (!p->crawl().warc.empty()) check_warc_.emplace(p->url, p->crawl().warc);
+      else if (auto it = check_warc_.find(p->url); it != check_warc_.end()) p->crawl().warc = it->second;
     }
     json redirects = json::array();
     for (auto& r : p->redirects) redirects.push_back({{"url", r.url}, {"status", r.status}});
     page.bind(1, run_).bind(2, p->site_id).bind(3, p->url).bind(4, p->final_url).bind(5, p->status)
-        .bind(6, name(p->error_kind)).bind(7, p->error).bind(8, name(p->kind)).bind(9, p->depth).bind(10, p->content_type)
-        .bind(11, p->charset).bind(12, p->charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
+        .bind(6, name(p->error_kind)).bind(7, p->error).bind(8, name(p->kind)).bind(9, p->depth).bind(10, p->crawl().content_type)
+        .bind(11, p->charset).bind(12, p->crawl().charset_source).bind(13, p->bytes).bind(14, p->elapsed_ms)
         .bind(15, p->fetched_at).bind(16, p->title).bind(17, meta_json(p->meta));
     if (p->published) page.bind(18, p->published->iso()); else page.bind_null(18);
-    page.bind(19, p->published_source).bind(20, p->digest).bind(21, p->duplicate_of)
-        .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->text_z.empty() ? compress_text(p->text) : p->text_z)
-        .bind(24, p->warc).bind(25, p->column);
+    page.bind(19, p->published_source).bind(20, p->crawl().digest).bind(21, p->duplicate_of)
+        .bind(22, redirects.dump(-1, ' ', false, json::error_handler_t::replace)).bind_blob(23, p->crawl().text_z.empty() ? compress_text(p->text) : p->crawl().text_z)
+        .bind(24, p->crawl().warc).bind(25, p->column);
     if (p->document_date) page.bind(26, p->document_date->iso()); else page.bind_null(26);
     json ids = json::object();
     if (p->id_count > 0) {
@@ -82,7 +82,7 @@ struct BatchRows {
                       : json{{"images", a.images}, {"images_without_alt", a.images_without_alt}, {"fields", a.fields},
                              {"fields_unlabeled", a.fields_unlabeled}, {"lang", a.lang}, {"entry", a.entry}}
                             .dump());
-    page.bind(30, p->etag).bind(31, p->last_modified);
+    page.bind(30, p->crawl().etag).bind(31, p->crawl().last_modified);
     page.run();
   }
 
@@ -174,7 +174,7 @@ struct BatchRows {
 size_t weight(const RecordSink::Record& r) {
   size_t bytes = 0;
   if (auto* p = std::get_if<EvidencedPage>(&r)) {
-    bytes = p->page.text.size() + p->page.text_z.size() + (p->exchange ? p->exchange->body.size() : 0);
+    bytes = p->page.text.size() + p->page.crawl().text_z.size() + (p->exchange ? p->exchange->body.size() : 0);
   } else if (auto* e = std::get_if<std::shared_ptr<const Exchange>>(&r)) {
     bytes = *e ? (*e)->body.size() : 0;
   }

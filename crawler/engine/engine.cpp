@@ -355,7 +355,7 @@ void Engine::follow(Task t, FetchResult r) {
     t.head = true;
   }
   // A redirect into a page this site already crawls is recorded as that page; not fetched twice.
-  if (t.mode == Mode::Page && s.seen.count(hop.next)) {
+  if (t.mode == Mode::Page && s.seen.contains(hop.next)) {
     r.error_kind = ErrorKind::None;
     PageRecord pr = recorder_.base(t, r);
     pr.final_url = hop.next;

@@ -82,7 +82,7 @@ bool Frontier::is_attachment_path(std::string_view path) const {
 
 Frontier::Link Frontier::discover(SiteState& s, int from_depth, const std::string& to, Mode mode) const {
   Link out;
-  if (s.seen.count(to)) return out;
+  if (s.seen.contains(to)) return out;
   auto p = url::parts(to);
   if (!p) return out;
   auto limited = [&](std::string what) {
@@ -102,7 +102,7 @@ Frontier::Link Frontier::discover(SiteState& s, int from_depth, const std::strin
   if (from_depth + 1 > crawl_.max_depth) return limited("depth (" + std::to_string(crawl_.max_depth) + ")");
   if (!p->query.empty()) {
     auto& q = s.queries[p->path];
-    if (!q.count(p->query) && int(q.size()) >= crawl_.max_query_variants_per_path)
+    if (!q.contains(p->query) && int(q.size()) >= crawl_.max_query_variants_per_path)
       return limited("query variants per path (" + std::to_string(crawl_.max_query_variants_per_path) + ") on " + p->path);
     q.insert(p->query);
   }

@@ -19,6 +19,7 @@
 #include "crawler/crawler.hpp"
 #include "crawler/net/dns.hpp"
 #include "crawler/net/robots.hpp"
+#include "crawler/engine/url_set.hpp"
 #include "model/records.hpp"
 #include "model/url.hpp"
 #include "storage/prior_crawl.hpp"
@@ -73,16 +74,16 @@ struct Host {
 
 struct SiteState {
   const Site* site = nullptr;
-  std::unordered_set<std::string> seen;
-  std::unordered_set<std::string> pager_linked;  // pages a stored pager link already names
+  UrlSet seen;
+  UrlSet pager_linked;  // pages a stored pager link already names
   std::unordered_map<std::string, std::set<int>> pagers;  // list (first page#total) -> current pages enumerated
-  std::unordered_map<std::string, std::unordered_set<std::string>> queries;  // path -> distinct queries
-  std::unordered_map<std::string, std::string> digests;                      // content digest -> URL
+  std::unordered_map<std::string, UrlSet> queries;  // path -> distinct queries
+  DigestMap<std::string> digests;                   // content digest -> URL
   std::set<std::string> limits;
   int pages_queued = 0;
   int pages_done = 0;
   bool probes_scheduled = false;
-  std::unordered_set<std::string> probed;  // link2/link3 targets already probed over IPv6
+  UrlSet probed;  // link2/link3 targets already probed over IPv6
   std::unordered_map<std::string, std::string> searches;  // search probe URL -> the words searched
   int link3 = 0;
   int stylesheets = 0;  // of its own hosts, fetched

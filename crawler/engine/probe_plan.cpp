@@ -89,7 +89,7 @@ void ProbePlanner::links(ProbePlan& plan, SiteState& s, const extract::Page& pag
   for (auto& l : page.links) {
     if ((l.tag != "a" && l.tag != "area") || l.href.empty() || l.href[0] == '#') continue;
     auto to = url::resolve(base, l.href);
-    if (!to || !s.probed.insert(*to).second) continue;
+    if (!to || !s.probed.insert(*to)) continue;
     if (third && s.link3 >= crawl_.ipv6_third_level_max) {
       plan.limits.push_back("IPv6 third-level links measured (" + std::to_string(crawl_.ipv6_third_level_max) + ")");
       return;

@@ -10,8 +10,8 @@
 namespace govaudit::engine {
 
 CheckResult check_of(const PageRecord& p) {
-  return CheckResult{p.status,    p.final_url, p.error_kind, p.error,      p.content_type, p.redirects,
-                     p.fetched_at, p.warc,     p.id_numbers, p.id_count, p.content_note};
+  return CheckResult{p.status,    p.final_url, p.error_kind, p.error,      p.crawl().content_type, p.redirects,
+                     p.fetched_at, p.crawl().warc,     p.id_numbers, p.id_count, p.content_note};
 }
 
 bool home_redirect_only(const Task& t, const extract::Page& page) {
@@ -20,7 +20,7 @@ bool home_redirect_only(const Task& t, const extract::Page& page) {
 }
 
 bool Recorder::repeats(const Task& t, const std::string& digest) const {
-  return t.mode != Mode::Home && sites_[t.site].digests.count(digest) > 0;
+  return t.mode != Mode::Home && sites_[t.site].digests.count(UrlKey(digest)) > 0;
 }
 
 void Recorder::limit(SiteState& s, const std::string& what, Recorded& out) {
@@ -36,13 +36,13 @@ PageRecord Recorder::base(const Task& t, const FetchResult& r) const {
   p.error_kind = r.error_kind;
   p.error = r.error;
   p.depth = t.depth;
-  p.content_type = r.content_type;
+  p.crawl().content_type = r.content_type;
   p.bytes = r.bytes;
   p.elapsed_ms = r.elapsed_ms;
   p.fetched_at = now_iso_utc();
   p.redirects = t.chain;
-  p.etag = r.etag;
-  p.last_modified = r.last_modified;
+  p.crawl().etag = r.etag;
+  p.crawl().last_modified = r.last_modified;
   if (p.error_kind == ErrorKind::None && p.status >= 400) {
     p.error_kind = ErrorKind::Http;
     p.error = "HTTP " + std::to_string(p.status);
@@ -59,12 +59,12 @@ Recorded Recorder::parsed(const Task& t, const FetchResult& r, ParsedPage&& pars
   PageRecord p = base(t, r);
   fill_record(p, page, t.mode == Mode::Home);
   p.charset = std::move(parsed.charset);
-  p.charset_source = std::move(parsed.charset_source);
+  p.crawl().charset_source = std::move(parsed.charset_source);
   p.id_numbers = std::move(parsed.id_numbers);
   p.id_count = parsed.id_count;
-  p.text_z = std::move(parsed.text_z);
-  p.digest = std::move(parsed.digest);
-  if (auto [it, inserted] = s.digests.emplace(p.digest, p.url); !inserted && t.mode != Mode::Home) p.duplicate_of = it->second;
+  p.crawl().text_z = std::move(parsed.text_z);
+  p.crawl().digest = std::move(parsed.digest);
+  if (auto [it, inserted] = s.digests.emplace(UrlKey(p.crawl().digest), p.url); !inserted && t.mode != Mode::Home) p.duplicate_of = it->second;
   if (p.duplicate_of.empty()) {
     if (page.links_truncated) limit(s, "links per page (" + std::to_string(crawl_.max_links_per_page) + ") on " + t.url, out);
     if (page.depth_capped) limit(s, "element nesting (" + std::to_string(extract::Limits{}.max_depth) + ") on " + t.url, out);
@@ -108,7 +108,7 @@ void Recorder::pager(const Task& t, SiteState& s, const extract::Pager& pager, c
   for (auto& rel : extract::pager_pages(pager, size_t(crawl_.max_pages_per_site)))
     if (auto to = url::resolve(t.url, rel)) {
       out.follow.emplace_back(*to, Mode::Page);
-      if (s.pager_linked.insert(*to).second) out.links.push_back({s.site->id, from, std::move(*to), "pager", "", ""});
+      if (s.pager_linked.insert(*to)) out.links.push_back({s.site->id, from, std::move(*to), "pager", "", ""});
     }
 }
 
@@ -121,7 +121,7 @@ Recorded Recorder::unchanged(const Task& t, RevisitedPage rp) {
   rp.site_id = s.site->id;
   rp.url = t.url;
   rp.depth = t.depth;
-  if (auto [it, inserted] = s.digests.emplace(t.prior->digest, t.url); !inserted) rp.duplicate_of = it->second;
+  if (auto [it, inserted] = s.digests.emplace(UrlKey(t.prior->digest), t.url); !inserted) rp.duplicate_of = it->second;
   if (rp.duplicate_of.empty()) {
     prior_->content(rp.site_id, t.url, out.links, out.items, out.messages);
     for (auto& l : out.links) {
@@ -177,11 +177,11 @@ EvidencedPage Recorder::answered(const Task& t, const CheckResult& c) const {
   p.status = c.status;
   p.error_kind = c.error_kind;
   p.error = c.error;
-  p.content_type = c.content_type;
+  p.crawl().content_type = c.content_type;
   p.redirects = c.chain;
   p.depth = t.depth;
   p.fetched_at = c.fetched_at.empty() ? now_iso_utc() : c.fetched_at;  // when the answer was seen
-  p.warc = c.warc;  // empty: the Writer cites this run's record of the same URL
+  p.crawl().warc = c.warc;  // empty: the Writer cites this run's record of the same URL
   p.kind = frontier_.is_attachment(t.url) ? PageKind::Attachment : PageKind::External;
   p.id_numbers = c.id_numbers;
   p.id_count = c.id_count;

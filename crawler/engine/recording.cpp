@@ -105,7 +105,7 @@ bool Engine::carry(Task& t) {
   if (!p || p->kind == PageKind::List || p->duplicate) return false;
   // Reached through a redirect to a page this crawl has met itself: fetched, so that it is
   // recorded as that page (as a full crawl records it), not twice.
-  if (p->final_url != t.url && s.seen.count(p->final_url)) return false;
+  if (p->final_url != t.url && s.seen.contains(p->final_url)) return false;
   auto checked = Date::parse_iso(p->fetched_at.substr(0, 10));
   int days = cfg_.crawl.revisit_days;
   if (!checked || today_.days_since(*checked) >= days) return false;

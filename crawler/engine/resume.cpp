@@ -22,9 +22,9 @@ std::set<int> Engine::restore(const CrawlState& st) {
     pages_done.insert(p.site_id + '\n' + p.url);
     s.seen.insert(p.url);
     s.seen.insert(p.final_url);
-    if (!p.digest.empty()) {
+    if (!p.crawl().digest.empty()) {
       ++s.pages_done;
-      if (p.duplicate_of.empty()) s.digests.emplace(p.digest, p.url);
+      if (p.duplicate_of.empty()) s.digests.emplace(UrlKey(p.crawl().digest), p.url);
     }
     if (p.kind == PageKind::External || p.kind == PageKind::Attachment)
       recorder_.remember(p.url, check_of(p));

@@ -235,8 +235,8 @@ TEST(Crawl, AKilledCrawlResumesWhereItStopped) {
       // under the one met first, which timing decides; its content is what must not differ.
       for (auto& p : v.pages) {
         if (cut(p.url) || p.error.rfind("redirects to ", 0) == 0) continue;
-        std::string where = p.digest.empty() ? p.url : p.final_url;
-        set.insert(p.site_id + " " + where + " " + std::to_string(p.status) + " " + std::string(govaudit::name(p.kind)) + " " + std::string(govaudit::name(p.error_kind)) + " " + p.digest);
+        std::string where = p.crawl().digest.empty() ? p.url : p.final_url;
+        set.insert(p.site_id + " " + where + " " + std::to_string(p.status) + " " + std::string(govaudit::name(p.kind)) + " " + std::string(govaudit::name(p.error_kind)) + " " + p.crawl().digest);
       }
       // Third-level IPv6 probes follow the second-level pages, and a second-level link to an alias
       // host that redirects decides which page is second level only once it is answered: their

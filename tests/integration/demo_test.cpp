@@ -294,8 +294,8 @@ TEST(DemoPipeline, EveryExchangeIsInWarcFilesThatWarcioReads) {
   for (auto& v : store.load_site_views(crawl.run))
     for (auto& p : v.pages) {
       if (p.status == 0) continue;  // nothing answered: nothing to keep
-      auto it = responses.find(p.warc);
-      ASSERT_NE(it, responses.end()) << p.url << " cites '" << p.warc << "'";
+      auto it = responses.find(p.crawl().warc);
+      ASSERT_NE(it, responses.end()) << p.url << " cites '" << p.crawl().warc << "'";
       EXPECT_EQ(it->second["uri"], p.final_url);
       EXPECT_EQ(it->second["status"], p.status) << p.url;
       // The body is evidence too, parsed or not (a file showing ID numbers is withheld on purpose).

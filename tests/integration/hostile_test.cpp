@@ -245,8 +245,8 @@ TEST(Hostile, EveryBadAnswerIsRecordedAndTheRunGoesOn) {
   // Header lines with a control character inside are not kept: neither the stored Content-Type nor
   // the WARC record the console replays carries what the site smuggled.
   ASSERT_TRUE(pages.count("/crlf"));
-  EXPECT_EQ(pages["/crlf"].content_type, "text/html");
-  auto crlf = govaudit::read_warc_record(dir / "out", pages["/crlf"].warc);
+  EXPECT_EQ(pages["/crlf"].crawl().content_type, "text/html");
+  auto crlf = govaudit::read_warc_record(dir / "out", pages["/crlf"].crawl().warc);
   EXPECT_EQ(crlf.http_head.find("planted"), std::string::npos) << crlf.http_head;
   EXPECT_EQ(crlf.http_head.find("evil.example"), std::string::npos) << crlf.http_head;
   EXPECT_EQ(crlf.http_head.find(std::string(1, '\0')), std::string::npos);

@@ -165,7 +165,7 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
     EXPECT_EQ(p.fetched_at, evidence ? "2025-03-02T00:00:00Z" : "") << p.url;
     EXPECT_EQ(p.published, Date(2025, 3, 1)) << p.url;
     bool stored = p.kind == PageKind::Article || p.kind == PageKind::List;
-    EXPECT_EQ(stored, p.text.empty() && p.text_z.empty()) << p.url;
+    EXPECT_EQ(stored, p.text.empty() && p.crawl().text_z.empty()) << p.url;
     EXPECT_EQ(audit[0].text_of(p), std::string(name(p.kind)) + " text of " + p.url);
   }
   // Given the <meta> names the rules read, pages keep only those.
