@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <set>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -43,6 +42,44 @@ std::uint64_t line_key(std::string_view l) {
   return (std::uint64_t(std::hash<std::string_view>{}(l)) << 16) | std::min<std::size_t>(l.size(), 0xffff);
 }
 
+// The lines on at least `common` of the articles (each article counted once), sorted. Found
+// without counting every distinct line (a large site's articles hold millions): Misra-Gries with k
+// counters keeps every line on more than 1/(k+1) of the M (article, line) pairs, so with k = M /
+// common + 1 every line sought survives among a few dozen candidates, then counted exactly.
+std::vector<std::uint64_t> lines_on_many(const std::vector<Article>& articles, size_t common) {
+  std::vector<std::uint64_t> distinct;
+  auto each_distinct = [&](auto&& fn) {
+    for (auto& a : articles) {
+      distinct.assign(a.lines.begin(), a.lines.end());
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+      for (auto line : distinct) fn(line);
+    }
+  };
+  size_t pairs = 0;
+  each_distinct([&](std::uint64_t) { ++pairs; });
+  size_t k = pairs / common + 1;
+  std::unordered_map<std::uint64_t, size_t> counters;
+  each_distinct([&](std::uint64_t line) {
+    if (auto it = counters.find(line); it != counters.end()) {
+      ++it->second;
+    } else if (counters.size() < k) {
+      counters.emplace(line, 1);
+    } else {
+      for (auto it = counters.begin(); it != counters.end();) it = --it->second == 0 ? counters.erase(it) : std::next(it);
+    }
+  });
+  for (auto& c : counters) c.second = 0;
+  each_distinct([&](std::uint64_t line) {
+    if (auto it = counters.find(line); it != counters.end()) ++it->second;
+  });
+  std::vector<std::uint64_t> out;
+  for (auto& [line, n] : counters)
+    if (n >= common) out.push_back(line);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // The column an article belongs to: the one the page names, else its list page's directory.
 std::string column_of(const PageRecord& p, const std::unordered_map<std::string_view, std::string_view>& listed_on) {
   if (!p.column.empty()) return p.column;
@@ -77,7 +114,6 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
     if (!fresh && p.url < it->second->url) it->second = &p;  // whatever order the crawl met them in
   }
   std::vector<Article> articles;
-  std::vector<std::uint64_t> shown;  // each article's distinct lines, all together: counted once sorted
   for (auto& [path, p] : by_path) {
     Article a{p, {}};
     std::string text = site.text_of(*p);
@@ -90,22 +126,11 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
       while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
       if (!l.empty() && !dating_line(l)) a.lines.push_back(line_key(l));
     }
-    size_t from = shown.size();
-    shown.insert(shown.end(), a.lines.begin(), a.lines.end());
-    std::sort(shown.begin() + std::ptrdiff_t(from), shown.end());
-    shown.erase(std::unique(shown.begin() + std::ptrdiff_t(from), shown.end()), shown.end());
     articles.push_back(std::move(a));
   }
   // The template's lines: on half the site's articles or more (never fewer than 3). A text published
   // twice, or cross-posted, is on a few.
-  size_t common = std::max<size_t>(3, articles.size() / 2);
-  std::sort(shown.begin(), shown.end());
-  std::vector<std::uint64_t> template_lines;
-  for (size_t i = 0, j; i < shown.size(); i = j) {
-    for (j = i + 1; j < shown.size() && shown[j] == shown[i];) ++j;
-    if (j - i >= common) template_lines.push_back(shown[i]);
-  }
-  std::vector<std::uint64_t>().swap(shown);
+  auto template_lines = lines_on_many(articles, std::max<size_t>(3, articles.size() / 2));
   // Copies share column, title and text: grouped first by a hash of the three, then, where a hash
   // has several pages, by the three themselves.
   std::hash<std::string> hash;

@@ -75,5 +75,28 @@ TEST(DuplicateArticle, PagesWithoutTextOfTheirOwnAreNotCompared) {
   EXPECT_TRUE(judge(pages).empty());
 }
 
+// A line on half the articles is the template's, one on fewer is the article's own, however many
+// other lines the site has (the template is found among candidates, not by counting every line).
+TEST(DuplicateArticle, ALineOnHalfTheArticlesIsTheTemplates) {
+  const std::string base = "http://www.x.gov.cn/xxgk/gzdt/";
+  const std::string title = "县召开安全生产工作推进会";
+  auto site = [&](int banner_on) {
+    std::vector<PageRecord> pages;
+    for (int i = 0; i < 12; ++i) {
+      std::string body;
+      for (int l = 0; l < 40; ++l) body += "第" + std::to_string(i) + "篇第" + std::to_string(l) + "段，独有的内容。\n";
+      if (i < 2) body = "会议通报了今年以来全县安全生产形势，分析了当前存在的突出问题。\n";  // a and its copy b
+      if (i == 1 || (i >= 2 && i < banner_on + 1)) body += "专题：学习贯彻党的二十届四中全会精神\n";  // b and others
+      pages.push_back(article(base + "t" + std::to_string(i) + ".html", "工作动态", i < 2 ? title : "动态" + std::to_string(i),
+                              Date(2025, 8, 1 + i), body));
+    }
+    return judge(pages);
+  };
+  auto found = site(6);  // the banner on 6 of 12 articles: the template's, so b copies a
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject, base + "t1.html");
+  EXPECT_TRUE(site(5).empty());  // on 5 of 12: b's own line, so b is not a copy
+}
+
 }  // namespace
 }  // namespace govaudit
