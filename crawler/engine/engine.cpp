@@ -153,23 +153,39 @@ void Engine::pump() {
     }
     return note_wait(Wait::Parsers);
   }
-  held_by_global_ = false;
-  for (auto& [key, h] : frontier_.hosts()) {
-    if (h.queue.empty()) continue;
+  auto visit = [&](Host& h) {
+    if (h.queue.empty()) return;
     if (std::string why = NetGuard::refused_name(h.name); !why.empty()) {  // not even asked of DNS
       fail_queue(h, ErrorKind::Refused, "not connecting: " + why);
-      continue;
+      return;
     }
     if (h.dns == Host::Unresolved) {
       if (dns_pending_ < kDnsInFlight) resolve(h);
-      continue;
+      return;
     }
-    if (h.dns == Host::Resolving) continue;
+    if (h.dns == Host::Resolving) return;
     if (h.answer.v4.empty() && h.answer.v6.empty()) {
       fail_queue(h, ErrorKind::Dns, "no address for " + h.name + (h.answer.error4.empty() ? "" : " (" + h.answer.error4 + ")"));
-      continue;
+      return;
     }
     serve(h);
+  };
+  // While the crawl's connection limit holds hosts back, those with the most work waiting start
+  // first: the busiest host is the crawl's critical path (the politeness bound), and in name order
+  // it waited behind hundreds of small ones. The order is renewed every 100 ms.
+  bool limited = held_by_global_;
+  held_by_global_ = false;
+  if (limited) {
+    auto now = Clock::now();
+    if (now >= busiest_sorted_ + std::chrono::milliseconds(100) || busiest_.size() != frontier_.hosts().size()) {
+      busiest_.clear();
+      for (auto& [key, h] : frontier_.hosts()) busiest_.push_back(&h);
+      std::stable_sort(busiest_.begin(), busiest_.end(), [](const Host* a, const Host* b) { return a->queue.size() > b->queue.size(); });
+      busiest_sorted_ = now;
+    }
+    for (size_t i = 0; i < busiest_.size(); ++i) visit(*busiest_[i]);  // by index: a handler may pump again
+  } else {
+    for (auto& [key, h] : frontier_.hosts()) visit(h);
   }
   note_wait(held_by_global_ ? Wait::Connections : Wait::None);
 }

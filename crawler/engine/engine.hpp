@@ -183,6 +183,8 @@ class Engine {
   Wait waiting_ = Wait::None;
   Clock::time_point wait_since_{};
   bool held_by_global_ = false;  // set by serve() during one pump
+  std::vector<Host*> busiest_;    // the hosts by work waiting, while the global limit holds (pump)
+  Clock::time_point busiest_sorted_{};
   int parsing_ = 0, dns_pending_ = 0, timers_ = 0;
   size_t parsing_bytes_ = 0;  // bodies waiting for or in a parser
   static constexpr int kParseBacklog = 32;  // pages per parse thread

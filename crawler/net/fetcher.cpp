@@ -15,6 +15,7 @@
 #include <cstring>
 #include <spdlog/spdlog.h>
 #include <map>
+#include <thread>
 
 #include "crawler/net/fd_watch.hpp"
 #include "model/strings.hpp"
@@ -24,7 +25,7 @@ namespace govaudit {
 
 namespace asio = boost::asio;
 
-ConnectionBudget connection_budget(int configured) {
+ConnectionBudget connection_budget(int configured, unsigned cores) {
   constexpr long kReserve = 256;
   ConnectionBudget b;
   rlimit rl{};
@@ -40,7 +41,8 @@ ConnectionBudget connection_budget(int configured) {
   }
   long room = std::max(8L, b.open_files - kReserve);
   b.automatic = configured == 0;
-  long want = b.automatic ? kAutoConnectionsMax : configured;
+  if (cores == 0) cores = std::max(1u, std::thread::hardware_concurrency());
+  long want = b.automatic ? std::min<long>(kAutoConnectionsMax, long(kAutoConnectionsPerCore) * cores) : configured;
   b.cut = !b.automatic && want > room;
   b.limit = int(std::min(want, room));
   return b;

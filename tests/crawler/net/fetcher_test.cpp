@@ -49,6 +49,13 @@ TEST(Fetcher, ConnectionBudgetFollowsTheOpenFileLimit) {
   auto c = connection_budget(65536);
   EXPECT_LT(c.limit, c.open_files);
   EXPECT_EQ(c.cut, c.open_files - 256 < 65536);
+
+  // Automatic: by the cores, within the open files and the ceiling.
+  if (a.open_files - 256 >= kAutoConnectionsMax) {
+    EXPECT_EQ(connection_budget(0, 1).limit, kAutoConnectionsPerCore);
+    EXPECT_EQ(connection_budget(0, 2).limit, 2 * kAutoConnectionsPerCore);
+    EXPECT_EQ(connection_budget(0, 64).limit, kAutoConnectionsMax);
+  }
   setrlimit(RLIMIT_NOFILE, &before);
 }
 
