@@ -23,7 +23,7 @@ namespace {
 
 
 void apply_crawl(CrawlSettings& c, const Reader& r) {
-  r.known({"user_agent", "contact", "max_pages_per_site", "max_depth", "max_url_length",
+  r.known({"user_agent", "contact", "max_pages_per_site", "max_depth", "max_url_length", "frontier_in_memory",
            "max_query_variants_per_path", "max_links_per_page", "per_host_connections", "per_host_delay_ms", "per_ip_connections",
            "global_connections", "connect_timeout_ms", "total_timeout_ms", "low_speed_bytes_per_s",
            "low_speed_time_ms", "max_body_bytes", "retries", "retry_backoff_ms", "respect_robots",
@@ -72,6 +72,7 @@ void apply_crawl(CrawlSettings& c, const Reader& r) {
   r.integer("max_pages_per_site", c.max_pages_per_site, 1, 10'000'000);
   r.integer("max_depth", c.max_depth, 0, 1000);
   r.integer("max_url_length", c.max_url_length, 64, 65536);
+  r.integer("frontier_in_memory", c.frontier_in_memory, 0, 100'000'000);
   r.integer("max_query_variants_per_path", c.max_query_variants_per_path, 1, 1'000'000);
   r.integer("max_links_per_page", c.max_links_per_page, 1, 10'000'000);
   r.integer("per_host_connections", c.per_host_connections, 1, 256);

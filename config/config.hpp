@@ -36,6 +36,7 @@ struct CrawlSettings {
   int max_pages_per_site = 20000;
   int max_depth = 20;
   int max_url_length = 2048;
+  int frontier_in_memory = 16384;  // queued tasks held in memory before host queues spill to a file
   int max_query_variants_per_path = 40;
   int max_links_per_page = 5000;
   int per_host_connections = 6;

@@ -14,24 +14,6 @@
 
 namespace govaudit::engine {
 
-const char* mode_name(Mode m) {
-  return m == Mode::Home ? "home" : m == Mode::Page ? "page" : m == Mode::Check ? "check" : "probe";
-}
-
-Mode mode_of(const std::string& s) {
-  return s == "home" ? Mode::Home : s == "check" ? Mode::Check : s == "probe" ? Mode::Probe : Mode::Page;
-}
-
-Task make_task(int site, const std::string& u, int depth, Mode mode, bool head) {
-  Task t;
-  t.site = site;
-  t.url = u;
-  t.depth = depth;
-  t.mode = mode;
-  t.head = head;
-  return t;
-}
-
 namespace {
 CrawlSettings with_limit(CrawlSettings s, int limit) {
   s.global_connections = limit;

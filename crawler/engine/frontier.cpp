@@ -12,6 +12,7 @@ Host& Frontier::host_for(const url::Parts& p) {
     h.key = key;
     h.name = p.host;
     h.port = p.port;
+    h.queue.attach(&spill_);
     if (auto it = crawl_.hosts.find(p.host); it != crawl_.hosts.end()) h.settings = &it->second;
   }
   return h;

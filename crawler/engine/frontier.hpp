@@ -19,6 +19,7 @@
 #include "crawler/crawler.hpp"
 #include "crawler/net/dns.hpp"
 #include "crawler/net/robots.hpp"
+#include "crawler/engine/task.hpp"
 #include "crawler/engine/url_set.hpp"
 #include "model/records.hpp"
 #include "model/url.hpp"
@@ -28,40 +29,12 @@ namespace govaudit::engine {
 
 using Clock = std::chrono::steady_clock;
 
-// Home/Page: crawled and parsed; Check: an attachment or other host's link, only asked whether it
-// answers; Probe: fetched over one IP family for the IPv6 measurements.
-enum class Mode : std::int8_t { Home, Page, Check, Probe };
-const char* mode_name(Mode m);
-Mode mode_of(const std::string& s);
-
-// A frontier entry: thousands wait in host queues, so the scalars are packed together and what
-// only redirects and probes need stays empty (bench/frontier measures the bytes per queued URL).
-struct Task {
-  int site = 0;
-  int depth = 0;
-  int attempt = 0;
-  Mode mode = Mode::Page;
-  std::int8_t family = 0;  // Probe: 4 or 6
-  bool head = false;
-  bool asking = false;   // Check: this task fetches the answer others of the same URL wait for
-  bool style = false;    // Check: a stylesheet that pages wait for before their parse
-  const PriorPage* prior = nullptr;  // Page: asked with the validators of the earlier crawl's page
-  std::string url;
-  std::string origin;    // first URL of a redirect chain, once one is followed
-  ProbePurpose purpose = ProbePurpose::Homepage;  // Probe only
-  std::vector<Redirect> chain;
-  std::shared_ptr<Exchange> exchange;  // the last answer, as WARC evidence
-  const std::string& first_url() const { return origin.empty() ? url : origin; }
-};
-
-Task make_task(int site, const std::string& u, int depth, Mode mode, bool head);
-
 // One scheme://host:port: its queue, its DNS answer and robots.txt, and its politeness state.
 struct Host {
   std::string key;  // scheme://host:port
   std::string name;
   int port = 0;
-  std::deque<Task> queue;
+  TaskQueue queue;
   int active = 0;
   Clock::time_point next{};
   enum { Unresolved, Resolving, Resolved } dns = Unresolved;
@@ -95,7 +68,8 @@ struct SiteState {
 class Frontier {
  public:
   // `connection_limit`: connections of the whole crawl at once (the budget the open files allow).
-  Frontier(const CrawlSettings& crawl, int connection_limit) : crawl_(crawl), limit_(connection_limit) {}
+  Frontier(const CrawlSettings& crawl, int connection_limit)
+      : crawl_(crawl), limit_(connection_limit), spill_(size_t(crawl.frontier_in_memory)) {}
 
   // The queue of a scheme://host:port (made on first use, with its crawl.host settings).
   Host& host_for(const url::Parts& p);
@@ -137,6 +111,7 @@ class Frontier {
   static const std::string& server_of(const Host& h);
   const CrawlSettings& crawl_;
   int limit_;
+  SpillFile spill_;  // before the hosts: their queues give back what they hold when they go
   std::map<std::string, Host> hosts_;
   std::unordered_map<std::string, int> address_active_;  // connections per server address
   int active_ = 0, peak_ = 0;

@@ -275,3 +275,38 @@ TEST(Engine, ASiteCutShortByThePageCapSaysSo) {
   EXPECT_EQ(limits[0].site_id, "x");
   EXPECT_EQ(limits[0].what, "pages per site (5)");
 }
+
+// While the crawl's connection limit holds hosts back, the host with the most work waiting goes
+// first: in name order, a small site's pages would all go before the big one's first.
+TEST(Engine, WhileTheConnectionLimitHoldsTheBusiestHostGoesFirst) {
+  Rig rig;
+  rig.cfg.crawl.global_connections = 1;
+  rig.cfg.crawl.per_host_connections = 1;
+  rig.web.delay = std::chrono::milliseconds(40);  // the order is renewed every 100 ms
+  const std::string a = "http://www.a.test/", z = "http://www.z.test/";
+  std::vector<std::string> few, many;
+  for (int i = 0; i < 4; ++i) {
+    few.push_back("/a" + std::to_string(i) + ".html");
+    rig.web.pages[a + "a" + std::to_string(i) + ".html"] = ok(html({}));
+  }
+  for (int i = 0; i < 16; ++i) {
+    many.push_back("/z" + std::to_string(i) + ".html");
+    rig.web.pages[z + "z" + std::to_string(i) + ".html"] = ok(html({}));
+  }
+  rig.web.pages[a] = ok(html(few));
+  rig.web.pages[z] = ok(html(many));
+  for (auto* h : {"www.a.test", "www.z.test"}) rig.cfg.dns.static_hosts[h] = {"127.0.0.1"};
+  Engine e(rig.cfg, rig.guard, rig.sink, [&](boost::asio::io_context& io) { return std::make_unique<FakeTransport>(io, rig.web); });
+  std::vector<Site> sites{{"a", "甲县", a, "county", {"www.a.test"}, "", ""}, {"z", "乙县", z, "county", {"www.z.test"}, "", ""}};
+  e.go(sites, std::nullopt);
+  auto at = [&](const std::string& prefix, bool last) {
+    int found = -1;
+    for (int i = 0; i < int(rig.web.asked.size()); ++i)
+      if (rig.web.asked[size_t(i)].url.rfind(prefix, 0) == 0 && (last || found < 0)) found = i;
+    return found;
+  };
+  ASSERT_GE(at(z + "z", false), 0);
+  ASSERT_GE(at(a + "a", true), 0);
+  EXPECT_LT(at(z + "z", false), at(a + "a", true));
+  for (auto& [host, n] : rig.web.most_in_flight) EXPECT_LE(n, 1) << host;
+}
