@@ -42,7 +42,7 @@ struct CrawlSettings {
   int per_host_connections = 6;
   int per_host_delay_ms = 0;
   int per_ip_connections = 0;  // 0: none beyond the per-host limits
-  int global_connections = 0;  // 0: sized by the work and the machine (crawler/fetcher.hpp connection_budget)
+  int global_connections = 0;  // 0: by the cores, within the open files (crawler/net/fetcher.hpp connection_budget)
   int connect_timeout_ms = 10000;
   int total_timeout_ms = 30000;
   int low_speed_bytes_per_s = 512;

@@ -10,8 +10,8 @@
 namespace govaudit::engine {
 
 CheckResult check_of(const PageRecord& p) {
-  return CheckResult{p.status,    p.final_url, p.error_kind, p.error,      p.crawl().content_type, p.redirects,
-                     p.fetched_at, p.crawl().warc,     p.id_numbers, p.id_count, p.content_note};
+  return CheckResult{p.status,     p.final_url,  p.error_kind, p.error,   p.crawl().content_type, p.redirects,
+                     p.fetched_at, p.crawl().warc, p.id_numbers, p.id_count, p.content_note};
 }
 
 bool home_redirect_only(const Task& t, const extract::Page& page) {
