@@ -7,14 +7,17 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "model/date.hpp"
 #include "model/id_number.hpp"
 #include "model/kinds.hpp"
+#include "model/page_table.hpp"
 #include "model/site.hpp"
 
 namespace govaudit {
@@ -22,14 +25,6 @@ namespace govaudit {
 struct Redirect {
   std::string url;  // the URL that answered with a redirect
   int status = 0;   // 301, 302, …
-};
-
-// What a page offers readers with disabilities and older readers: a static subset of GB/T 37668.
-struct Accessibility {
-  int images = 0, images_without_alt = 0;  // <img> without an alt attribute
-  int fields = 0, fields_unlabeled = 0;    // form fields without a <label>, aria-label or title
-  bool lang = false;                       // <html lang="…">
-  bool entry = false;                      // a 无障碍 / 适老化 entry: text, aria-label or a toolbar script
 };
 
 // A page's <meta> tags, name -> content (the first of a name wins), in one buffer of
@@ -322,7 +317,33 @@ struct Finding {
   Severity severity = Severity::Major;  // set by judge() from the rule texts in config
 };
 
-// Everything stored about one site in one crawl run, as the rules see it.
+// A SiteView's page table: made from its pages when first asked for (a copy makes its own), or
+// given by the store with a PageSource (then shared by copies).
+class PageTableHolder {
+ public:
+  PageTableHolder() = default;
+  PageTableHolder(const PageTableHolder& o) : table_(o.given_ ? o.table_ : nullptr), given_(o.given_) {}
+  PageTableHolder& operator=(const PageTableHolder& o) {
+    std::lock_guard lk(mu_);
+    table_ = o.given_ ? o.table_ : nullptr, given_ = o.given_;
+    return *this;
+  }
+  void give(std::shared_ptr<const PageTable> t) {
+    std::lock_guard lk(mu_);
+    table_ = std::move(t), given_ = true;
+  }
+  const PageTable& get(const std::vector<PageRecord>& pages) const;
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::shared_ptr<const PageTable> table_;
+  bool given_ = false;
+};
+
+// Everything stored about one site in one crawl run, as the rules see it. Its pages are either all
+// in `pages` (a view made in memory, and the store's whole views) or, in the audit's view of a
+// store, read from `page_source` when asked for: rules reach them through each_page(), page(),
+// page_at() and page_table(), never `pages` itself.
 struct SiteView {
   Site site;
   std::string status;  // done, unreachable
@@ -338,15 +359,47 @@ struct SiteView {
   // most of a large site's memory); unset when the view holds every text it has. Safe from several
   // threads: a site's rules run on two.
   std::function<std::string(const PageRecord&)> stored_text;
+  // Set with the page table given to `tables`: where the pages are when `pages` is empty.
+  std::shared_ptr<const PageSource> page_source;
+  std::vector<PageRecord> home_pages;  // with a page source: the pages fetched as the homepage
+  PageTableHolder tables;
 
   // A page's visible text, wherever the view keeps it.
   std::string text_of(const PageRecord& p) const;
+
+  const PageTable& page_table() const { return tables.get(pages); }
+  // Every page in crawl order, until `f` returns false (when it returns a bool). A record lives
+  // for its call only.
+  template <class F>
+  void each_page(F&& f) const {
+    auto call = [&](const PageRecord& p) -> bool {
+      if constexpr (std::is_void_v<std::invoke_result_t<F&, const PageRecord&>>) {
+        f(p);
+        return true;
+      } else {
+        return bool(f(p));
+      }
+    };
+    if (page_source) return page_source->for_each(page_table(), call);
+    for (auto& p : pages)
+      if (!call(p)) break;
+  }
+  // The record of page_table()[i].
+  std::shared_ptr<const PageRecord> page_at(size_t i) const {
+    if (!page_source) return {std::shared_ptr<void>(), &pages[size_t(page_table()[i].row)]};
+    return std::make_shared<const PageRecord>(page_source->read(page_table()[i].row));
+  }
+  // `url`'s page: its own record, else one redirected there (PageTable::find); null when none.
+  std::shared_ptr<const PageRecord> page(std::string_view url) const {
+    auto i = page_table().find(url);
+    return i ? page_at(*i) : nullptr;
+  }
 
   // The page fetched as the site's homepage (after a script or meta-refresh redirect stub,
   // the fuller page), or nullptr when none answered.
   const PageRecord* homepage() const {
     const PageRecord* best = nullptr;
-    for (auto& p : pages)
+    for (auto& p : page_source ? home_pages : pages)
       if (p.kind == PageKind::Home && p.error_kind == ErrorKind::None && p.status >= 200 && p.status < 300 &&
           (!best || p.text.size() > best->text.size()))
         best = &p;

@@ -25,39 +25,46 @@ bool is_pager_text(const std::string& t) {
   return !n.empty() && n.size() <= 4 && std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Indexes of a site's pages and links by URL, built once per rule call.
-// Keys view the site's own strings: a copy of each URL was a tenth of a large site's audit memory.
+// Indexes of a site's links and items by URL, built once per rule call; pages are looked up in
+// the site's page table. Keys view the site's own strings: a copy of each URL was a tenth of a
+// large site's audit memory.
 struct SiteIndex {
-  std::unordered_map<std::string_view, const PageRecord*> page;  // by url and final_url
+  const PageTable& pages;
   std::unordered_map<std::string_view, std::vector<const LinkRecord*>> out;  // links by from_url
   std::unordered_map<std::string_view, std::vector<const ItemRecord*>> items;  // items by list_url
   std::unordered_set<std::string_view> on_home;  // targets linked from the homepage
 
-  explicit SiteIndex(const SiteView& s) {
-    // A page's own URL wins over another record's redirect target.
-    for (auto& p : s.pages) page.emplace(p.url, &p);
-    for (auto& p : s.pages) page.emplace(p.final_url, &p);
+  explicit SiteIndex(const SiteView& s) : pages(s.page_table()) {
     for (auto& l : s.links) out[l.from_url].push_back(&l);
     for (auto& i : s.items) items[i.list_url].push_back(&i);
     if (auto h = s.homepage())
       for (auto* l : out[h->url]) on_home.insert(l->to_url);
   }
-  const PageRecord* get(const std::string& u) const {
-    auto it = page.find(u);
-    return it == page.end() ? nullptr : it->second;
-  }
+  // A page's own URL wins over another record's redirect target.
+  std::optional<size_t> get(std::string_view u) const { return pages.find(u); }
 };
 
 }  // namespace
 
 std::optional<Date> item_date(const SiteView& site, const ItemRecord& item) {
   if (item.date) return item.date;
-  for (auto& p : site.pages)
-    if ((p.url == item.url || p.final_url == item.url) && p.published) return p.published;
-  return std::nullopt;
+  // The first page (in crawl order) at that URL or redirected there that has a date.
+  const PageTable& t = site.page_table();
+  std::optional<size_t> first;
+  auto own = t.all_own(item.url), redirected = t.all_final(item.url);
+  for (auto* list : {&own, &redirected})
+    for (size_t i : *list)
+      if (t[i].published && (!first || i < *first)) first = i;
+  return first ? t[*first].published : std::nullopt;
 }
 
 namespace {
+
+bool any_page(const SiteView& site, const std::function<bool(const PageRecord&)>& pred) {
+  bool found = false;
+  site.each_page([&](const PageRecord& p) { return !(found = pred(p)); });
+  return found;
+}
 
 bool in_site(const SiteView& site, const std::string& u) {
   auto p = url::parts(u);
@@ -84,9 +91,9 @@ std::map<const ColumnSpec*, std::vector<std::string>> column_candidates(const Si
     auto it = names.find(text::normalize_name(l.text));
     if (it != names.end() && in_site(site, l.to_url)) add(it->second, l.to_url);
   }
-  for (auto& p : site.pages)
-    if (p.kind == PageKind::List)
-      if (auto it = names.find(text::normalize_name(p.title)); it != names.end()) add(it->second, p.url);
+  for (size_t i = 0; i < idx.pages.size(); ++i)
+    if (idx.pages[i].kind == PageKind::List)
+      if (auto it = names.find(text::normalize_name(site.page_at(i)->title)); it != names.end()) add(it->second, std::string(idx.pages.url(i)));
 
   // A link named like a column may lead elsewhere (a "依申请公开" entry pointing at the directory
   // page). Keep a candidate only when its page lists items, is an article, names the column in
@@ -99,10 +106,12 @@ std::map<const ColumnSpec*, std::vector<std::string>> column_candidates(const Si
       return std::any_of(names_of.begin(), names_of.end(), [&](auto& x) { return n.find(x) != std::string::npos; });
     };
     std::erase_if(urls, [&](const std::string& u) {
-      const PageRecord* p = idx.get(u);
-      if (!p || p->status < 200 || p->status >= 300) return false;
-      bool listed = idx.items.count(p->url) || idx.items.count(p->final_url);
-      return !listed && p->kind != PageKind::Article && !names_column(p->title) && !(!p->column.empty() && names_column(p->column));
+      auto i = idx.get(u);
+      if (!i || idx.pages[*i].status < 200 || idx.pages[*i].status >= 300) return false;
+      bool listed = idx.items.count(idx.pages.url(*i)) || idx.items.count(idx.pages.final_url(*i));
+      if (listed || idx.pages[*i].kind == PageKind::Article) return false;
+      auto p = site.page_at(*i);
+      return !names_column(p->title) && !(!p->column.empty() && names_column(p->column));
     });
   }
   std::erase_if(candidates, [](auto& kv) { return kv.second.empty(); });
@@ -124,35 +133,36 @@ ColumnMatch read_column(const SiteView& site, SiteIndex& idx, const ColumnSpec* 
     std::string u = queue.front();
     queue.pop_front();
     if (!seen.insert(u).second) continue;
-    const PageRecord* p = idx.get(u);
-    if (!p) continue;
-    std::string key = p->url;
-    if (p->status >= 200 && p->status < 300 && p->error_kind == ErrorKind::None) m.fetched = true;
-    m.pages.push_back(p->url);
+    auto i = idx.get(u);
+    if (!i) continue;
+    const PageBrief& p = idx.pages[*i];
+    std::string_view page_url = idx.pages.url(*i), final_url = idx.pages.final_url(*i);
+    if (p.ok()) m.fetched = true;
+    m.pages.emplace_back(page_url);
     bool own_items = false;
-    for (const std::string& lu : {p->url, p->final_url})
+    for (std::string_view lu : {page_url, final_url})
       if (auto it = idx.items.find(lu); it != idx.items.end())
-        for (auto* i : it->second)
-          if (item_urls.insert(i->url).second) m.items.push_back(i), own_items = true;
+        for (auto* item : it->second)
+          if (item_urls.insert(item->url).second) m.items.push_back(item), own_items = true;
     // Further pages of the same list.
-    for (auto* l : idx.out[p->url]) {
-      bool pager = l->tag == "pager" || (is_pager_text(l->text) && dir_of(l->to_url) == dir_of(p->final_url));
+    for (auto* l : idx.out[page_url]) {
+      bool pager = l->tag == "pager" || (is_pager_text(l->text) && dir_of(l->to_url) == dir_of(std::string(final_url)));
       if (pager && !idx.on_home.count(l->to_url)) queue.push_back(l->to_url);
     }
     // A parent column whose own page lists sub-columns: their lists count as the column's.
     if (!own_items && std::find(urls.begin(), urls.end(), u) != urls.end())
-      for (auto* l : idx.out[p->url]) {
+      for (auto* l : idx.out[page_url]) {
         if (l->tag != "a" || idx.on_home.count(l->to_url) || column_pages.count(l->to_url)) continue;
-        const PageRecord* sub = idx.get(l->to_url);
-        if (sub && sub->kind == PageKind::List && in_site(site, l->to_url)) queue.push_back(l->to_url);
+        auto sub = idx.get(l->to_url);
+        if (sub && idx.pages[*sub].kind == PageKind::List && in_site(site, l->to_url)) queue.push_back(l->to_url);
       }
   }
   if (m.items.empty()) {
     // A column published as a single page (公开指南 often is): the page itself is its content.
-    const PageRecord* p = idx.get(m.url);
-    if (p && p->kind == PageKind::Article) {
+    auto i = idx.get(m.url);
+    if (i && idx.pages[*i].kind == PageKind::Article) {
       m.single_page = true;
-      if (p->published && *p->published <= today) m.newest = p->published;
+      if (auto d = idx.pages[*i].published; d && *d <= today) m.newest = d;
     }
   }
   for (auto* i : m.items)
@@ -260,9 +270,10 @@ std::vector<Finding> WebsiteFormRule::check(const SiteView& site, const RuleCont
     if (is_form(i.title)) return {};
   for (auto& l : site.links)
     if (is_form(l.text)) return {};
-  for (auto& p : site.pages)
-    if (p.status == 200 && (is_form(p.title) || is_form(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : "")))
-      return {};
+  if (any_page(site, [&](const PageRecord& p) {
+        return p.status == 200 && (is_form(p.title) || is_form(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : ""));
+      }))
+    return {};
   auto [m, d] = ctx.config->thresholds.website_form_due;
   return {{site.site.id, "annual_report.website_form_missing", std::to_string(year), site.site.homepage,
            nlohmann::json{{"year", year}, {"due", Date(year + 1, unsigned(m), unsigned(d)).iso()}, {"audit_date", ctx.today.iso()}}
@@ -286,9 +297,10 @@ std::vector<Finding> AnnualReportRule::check(const SiteView& site, const RuleCon
   };
   for (auto& i : site.items)
     if (is_report(i.title)) return {};
-  for (auto& p : site.pages)
-    if (p.status == 200 && (is_report(p.title) || is_report(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : "")))
-      return {};
+  if (any_page(site, [&](const PageRecord& p) {
+        return p.status == 200 && (is_report(p.title) || is_report(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : ""));
+      }))
+    return {};
   for (auto& l : site.links)
     if (is_report(l.text)) return {};
   std::string where = site.site.homepage;

@@ -73,23 +73,32 @@ std::string sentence_at(std::string_view text, size_t pos, size_t len) {
 
 std::vector<Finding> PrivacyRule::check(const SiteView& site, const RuleContext&) const {
   std::vector<Finding> out;
-  auto linking = first_linking(site);
-  for (auto& p : site.pages) {
-    bool attachment = p.kind == PageKind::Attachment;
-    if (!attachment && !p.duplicate_of.empty()) continue;
+  std::unordered_map<std::string, std::string> linking;  // made when first needed
+  auto linked_from = [&](const std::string& u) -> const std::string* {
+    if (linking.empty()) linking = first_linking(site);
+    auto it = linking.find(u);
+    return it == linking.end() ? nullptr : &it->second;
+  };
+  const PageTable& pages = site.page_table();
+  for (size_t i = 0; i < pages.size(); ++i) {
+    bool attachment = pages[i].kind == PageKind::Attachment;
+    if (!attachment && pages[i].duplicate) continue;
+    if (!pages[i].shows_ids && !(attachment && pages[i].unread)) continue;
+    auto record = site.page_at(i);
+    const PageRecord& p = *record;
     if (!p.id_numbers.empty()) {
       json seen = json::array();
       for (auto& s : p.id_numbers) seen.push_back({{"number", s.number}, {"context", s.context}});
       json d = {{"id_numbers", p.id_count}, {"seen", seen}, {"attachment", attachment}};
       std::string at = p.url;
       if (attachment)
-        if (auto l = linking.find(p.url); l != linking.end()) at = l->second, d["linked_from"] = l->second;
+        if (auto l = linked_from(p.url)) at = *l, d["linked_from"] = *l;
       out.push_back({site.site.id, "privacy.id_number", p.url, at, dump(d)});
-    } else if (attachment && !p.content_note.empty() && p.content_note.rfind("not read", 0) == 0) {
+    } else {
       // An attachment that could not be read may still leak: a person opens it.
       json d = {{"reason", p.content_note}};
       std::string at = p.url;
-      if (auto l = linking.find(p.url); l != linking.end()) at = l->second, d["linked_from"] = l->second;
+      if (auto l = linked_from(p.url)) at = *l, d["linked_from"] = *l;
       out.push_back({site.site.id, "privacy.manual_check", p.url, at, dump(d)});
     }
   }
@@ -183,11 +192,11 @@ std::vector<Finding> WordingRule::check(const SiteView& site, const RuleContext&
       return t->find(line) != std::string::npos || (line.find(*t) != std::string_view::npos && t->size() * 2 >= line.size());
     });
   };
-  for (auto& p : site.pages) {
-    if (!own_page(p)) continue;
+  site.each_page([&](const PageRecord& p) {
+    if (!own_page(p)) return;
     std::string text = site.text_of(p);
     auto hits = scan(text);
-    if (hits.empty()) continue;
+    if (hits.empty()) return;
     json serious = json::array(), suspected = json::array(), outdated = json::array();
     std::set<size_t> reported;
     for (auto& h : hits) {
@@ -231,7 +240,7 @@ std::vector<Finding> WordingRule::check(const SiteView& site, const RuleContext&
       out.push_back({site.site.id, "wording.outdated_name", p.url, p.url,
                      dump({{"published", p.published->iso()}, {"names", names(outdated, "name")}, {"now", names(outdated, "now")},
                            {"uses", outdated}})});
-  }
+  });
   return out;
 }
 

@@ -35,7 +35,8 @@ bool dating_line(std::string_view l) {
 // An article's text lines as numbers: a line's hash in the high 48 bits, its length (at most
 // 65,535) in the low 16; a site's hundred thousand articles keep 8 bytes a line.
 struct Article {
-  const PageRecord* page;
+  size_t page;       // in the site's page table
+  std::size_t head;  // a hash of its column and title
   std::vector<std::uint64_t> lines;
 };
 std::uint64_t line_key(std::string_view l) {
@@ -104,19 +105,22 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
   std::unordered_map<std::string_view, std::string_view> listed_on;  // article -> a list page that lists it
   for (auto& i : site.items) listed_on.emplace(i.url, i.list_url);
   // One page per path: the same page under another host of the site, or with a query, is not a copy.
-  std::unordered_map<std::uint64_t, const PageRecord*> by_path;  // by the path's hash
-  for (auto& p : site.pages) {
+  // Of several, the least URL, whatever order the crawl met them in.
+  const PageTable& table = site.page_table();
+  std::unordered_map<std::uint64_t, Article> by_path;  // by the path's hash
+  std::hash<std::string> hash;
+  size_t at = 0;
+  site.each_page([&](const PageRecord& p) {
+    size_t i = at++;
     if (p.kind != PageKind::Article || p.error_kind != ErrorKind::None || p.status < 200 || p.status >= 300 ||
         !p.duplicate_of.empty() || p.title.empty())
-      continue;
+      return;
     auto parts = url::parts(p.final_url.empty() ? p.url : p.final_url);
-    auto [it, fresh] = by_path.emplace(std::hash<std::string>{}(parts ? parts->path : p.url), &p);
-    if (!fresh && p.url < it->second->url) it->second = &p;  // whatever order the crawl met them in
-  }
-  std::vector<Article> articles;
-  for (auto& [path, p] : by_path) {
-    Article a{p, {}};
-    std::string text = site.text_of(*p);
+    auto [it, fresh] = by_path.try_emplace(hash(parts ? parts->path : p.url));
+    if (!fresh && std::string_view(p.url) >= table.url(it->second.page)) return;
+    Article& a = it->second;
+    a = {i, hash(column_of(p, listed_on)) * 31 + hash(p.title), {}};
+    std::string text = site.text_of(p);
     for (size_t b = 0; b < text.size();) {
       size_t e = text.find('\n', b);
       if (e == std::string::npos) e = text.size();
@@ -126,35 +130,40 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
       while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
       if (!l.empty() && !dating_line(l)) a.lines.push_back(line_key(l));
     }
-    articles.push_back(std::move(a));
-  }
+  });
+  std::vector<Article> articles;
+  articles.reserve(by_path.size());
+  for (auto& [path, a] : by_path) articles.push_back(std::move(a));
+  by_path.clear();
   // The template's lines: on half the site's articles or more (never fewer than 3). A text published
   // twice, or cross-posted, is on a few.
   auto template_lines = lines_on_many(articles, std::max<size_t>(3, articles.size() / 2));
   // Copies share column, title and text: grouped first by a hash of the three, then, where a hash
   // has several pages, by the three themselves.
-  std::hash<std::string> hash;
-  std::unordered_map<std::size_t, std::vector<std::pair<const PageRecord*, std::size_t>>> by_hash;
+  std::unordered_map<std::size_t, std::vector<std::pair<size_t, std::size_t>>> by_hash;  // page, text
   for (auto& a : articles) {
     std::size_t text = 0, bytes = 0;
     for (auto line : a.lines)
       if (!std::binary_search(template_lines.begin(), template_lines.end(), line)) text = text * 1000003u ^ (line >> 16), bytes += line & 0xffff;
     if (bytes < 30) continue;  // no text of its own to compare (a bare attachment link …)
-    by_hash[(hash(column_of(*a.page, listed_on)) * 31 + hash(a.page->title)) * 1000003u ^ text].push_back({a.page, text});
+    by_hash[a.head * 1000003u ^ text].push_back({a.page, text});
   }
   using Key = std::tuple<std::string, std::string, std::size_t>;  // column, title, text
-  std::map<Key, std::vector<const PageRecord*>> groups;
+  std::map<Key, std::vector<std::shared_ptr<const PageRecord>>> groups;
   for (auto& [h, pages] : by_hash)
     if (pages.size() > 1)
-      for (auto& [p, text] : pages) groups[{column_of(*p, listed_on), p->title, text}].push_back(p);
+      for (auto& [i, text] : pages) {
+        auto p = site.page_at(i);
+        groups[{column_of(*p, listed_on), p->title, text}].push_back(std::move(p));
+      }
   std::vector<Finding> out;
   for (auto& [key, pages] : groups) {
     if (pages.size() < 2) continue;
-    std::sort(pages.begin(), pages.end(), [](const PageRecord* x, const PageRecord* y) {
+    std::sort(pages.begin(), pages.end(), [](auto& x, auto& y) {
       if (x->published != y->published) return x->published && (!y->published || *x->published < *y->published);
       return x->url < y->url;
     });
-    const PageRecord* first = pages.front();
+    const PageRecord* first = pages.front().get();
     for (size_t i = 1; i < pages.size(); ++i) {
       nlohmann::json d = {{"first", first->url}, {"article_title", first->title}};
       if (first->published) d["first_published"] = first->published->iso();

@@ -57,18 +57,24 @@ std::vector<std::unique_ptr<Rule>> all_rules(const Config& config) {
 namespace {
 
 std::vector<Finding> judge_site(const SiteView& s, const std::vector<std::unique_ptr<Rule>>& rules, const RuleContext& ctx) {
-  const PageRecord* challenged = nullptr;
-  for (auto& p : s.pages)
-    if (p.kind == PageKind::Home && p.error_kind == ErrorKind::Challenge) challenged = &p;
-  if (challenged && !s.homepage())
+  const PageTable& table = s.page_table();
+  std::optional<size_t> challenged, tried;  // the last homepage records so
+  for (size_t i = 0; i < table.size(); ++i)
+    if (table[i].kind == PageKind::Home) {
+      tried = i;
+      if (table[i].error_kind == ErrorKind::Challenge) challenged = i;
+    }
+  if (challenged && !s.homepage()) {
+    auto p = s.page_at(*challenged);
     return {{s.site.id, "site.manual_check", homepage_host(s), s.site.homepage,
-             nlohmann::json{{"reason", challenged->error}, {"status", challenged->status}}.dump()}};
+             nlohmann::json{{"reason", p->error}, {"status", p->status}}.dump()}};
+  }
   if (s.status == "unreachable" || !s.homepage()) {
-    const PageRecord* tried = nullptr;
-    for (auto& p : s.pages)
-      if (p.kind == PageKind::Home) tried = &p;
     nlohmann::json d = {{"error", s.error}};
-    if (tried) d["tried_at"] = tried->fetched_at, d["status"] = tried->status, d["error_kind"] = name(tried->error_kind);
+    if (tried) {
+      auto p = s.page_at(*tried);
+      d["tried_at"] = p->fetched_at, d["status"] = p->status, d["error_kind"] = name(p->error_kind);
+    }
     return {{s.site.id, "site.unreachable", homepage_host(s), s.site.homepage, d.dump()}};
   }
   RuleContext::SiteCache cache;
@@ -123,12 +129,15 @@ void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
     if (ra != rb) parent[ra] = rb;
   };
   std::unordered_set<std::string> serving;  // URLs that answered with the page itself
-  for (auto& p : s.pages) {
-    if (!p.duplicate_of.empty() && same_page(p.url, p.duplicate_of)) join(p.url, p.duplicate_of), serving.insert(p.url);
-    bool served = p.status >= 200 && p.status < 300;
-    if (p.final_url != p.url && (same_page(p.url, p.final_url) || (served && on_site(p.url) && on_site(p.final_url))))
-      join(p.url, p.final_url), serving.insert(p.final_url);
-    if (p.duplicate_of.empty() && p.final_url == p.url && served) serving.insert(p.url);
+  const PageTable& table = s.page_table();
+  for (size_t i = 0; i < table.size(); ++i) {
+    std::string u(table.url(i)), final_url(table.final_url(i));
+    if (table[i].duplicate && same_page(u, std::string(table.duplicate_of(i))))
+      join(u, std::string(table.duplicate_of(i))), serving.insert(u);
+    bool served = table[i].status >= 200 && table[i].status < 300;
+    if (final_url != u && (same_page(u, final_url) || (served && on_site(u) && on_site(final_url))))
+      join(u, final_url), serving.insert(final_url);
+    if (!table[i].duplicate && final_url == u && served) serving.insert(u);
   }
   if (parent.empty()) return;
   std::unordered_map<std::string, std::string> best;  // group -> its name

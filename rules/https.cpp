@@ -44,11 +44,12 @@ std::vector<Finding> HttpsRule::check(const SiteView& site, const RuleContext& c
   }
   if (tls_error) return out;
   // HTTPS works: plain HTTP should lead there.
-  const PageRecord* home = nullptr;
-  for (auto& p : site.pages)
-    if (p.kind == PageKind::Home) home = &p;
+  const PageTable& pages = site.page_table();
+  std::optional<size_t> home;  // the last homepage record
+  for (size_t i = 0; i < pages.size(); ++i)
+    if (pages[i].kind == PageKind::Home) home = i;
   bool http_home = site.site.homepage.rfind("http://", 0) == 0;
-  bool redirects = http_home ? (home && home->final_url.rfind("https://", 0) == 0)
+  bool redirects = http_home ? (home && pages.final_url(*home).rfind("https://", 0) == 0)
                              : (redirect && redirect->status >= 300 && redirect->status < 400 &&
                                 redirect->text.rfind("https://", 0) == 0);
   if (http_home || redirect)

@@ -32,8 +32,13 @@ bool names_any(const std::string& s, const std::vector<std::string>& names) {
 std::vector<MessageBox> message_boxes(const SiteView& site, const RuleContext& ctx) {
   const InteractionRules& ir = ctx.config->interaction;
   Date limit = ctx.today.minus_months(ir.unanswered_months), window = ctx.today.minus_months(ir.window_months);
-  std::unordered_map<std::string_view, const PageRecord*> pages;  // views of the site's URLs
-  for (auto& p : site.pages) pages.emplace(p.url, &p);
+  std::map<std::string, std::shared_ptr<const PageRecord>> pages;  // list pages by URL, read once
+  auto page = [&](const std::string& u) -> const PageRecord* {
+    auto [it, fresh] = pages.try_emplace(u);
+    if (fresh)
+      if (auto i = site.page_table().own(u)) it->second = site.page_at(*i);
+    return it->second.get();
+  };
   std::map<std::string, Merged> msgs;  // by the message's URL
   for (auto& r : site.messages)
     if (!r.list_url.empty()) {
@@ -56,14 +61,13 @@ std::vector<MessageBox> message_boxes(const SiteView& site, const RuleContext& c
   std::map<std::string, MessageBox> boxes;
   std::map<std::string, std::vector<Merged*>> members;
   auto box_of = [&](const std::string& list_url) -> std::string {
-    auto it = pages.find(list_url);
-    const PageRecord* p = it == pages.end() ? nullptr : it->second;
+    const PageRecord* p = page(list_url);
     std::string key = p && !p->column.empty() ? p->column : list_url;
     MessageBox& b = boxes[key];
     int depth = p ? p->depth : 1000;
     auto better = [&](const std::string& u) {
-      auto o = pages.find(b.url);
-      int od = o == pages.end() ? 1000 : o->second->depth;
+      const PageRecord* o = b.url.empty() ? nullptr : page(b.url);
+      int od = o ? o->depth : 1000;
       return b.url.empty() || depth < od || (depth == od && u.size() < b.url.size());
     };
     if (better(list_url)) b.url = list_url;
@@ -136,13 +140,15 @@ std::vector<Finding> InteractionRule::check(const SiteView& site, const RuleCont
                      json{{"reason", "留言板块位于其他网站（" + host + "），需人工核查留言答复情况"}, {"text", l.text}}.dump()});
   }
   if (boxes.empty())
-    for (auto& p : site.pages)
+    site.each_page([&](const PageRecord& p) {
       if ((p.kind == PageKind::List || p.kind == PageKind::Page) && p.status == 200 &&
           (names_any(p.column, ir.boxes) || names_any(p.title, ir.boxes)) && !names_any(p.title, ir.excluded)) {
         out.push_back({site.site.id, "interaction.manual_check", p.url, p.url,
                        json{{"reason", "留言列表未能读取（可能由脚本加载），需人工核查留言答复情况"}}.dump()});
-        break;
+        return false;
       }
+      return true;
+    });
   return out;
 }
 

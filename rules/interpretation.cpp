@@ -21,7 +21,7 @@ void strip(std::string& s, const std::string& prefix_marker, const std::string& 
 
 struct Doc {
   const ItemRecord* item;
-  const PageRecord* page;
+  std::optional<size_t> page;  // in the site's page table
   std::optional<Date> date;
 };
 
@@ -65,10 +65,7 @@ namespace {
 // first, then by the policy named in both titles.
 class Pairing {
  public:
-  Pairing(const SiteView& site, const RuleContext& ctx) : site_(site), ctx_(ctx) {
-    // A page's own URL wins over another record's redirect target.
-    for (auto& p : site.pages) pages_.emplace(p.url, &p);
-    for (auto& p : site.pages) pages_.emplace(p.final_url, &p);
+  Pairing(const SiteView& site, const RuleContext& ctx) : site_(site), ctx_(ctx), pages_(site.page_table()) {
     gather(*column_index(site, ctx));
     if (docs.empty()) return;
     link();
@@ -83,14 +80,11 @@ class Pairing {
   std::vector<Doc> docs, interps;
 
  private:
-  const PageRecord* page_of(const std::string& u) const {
-    auto it = pages_.find(u);
-    return it == pages_.end() ? nullptr : it->second;
-  }
+  // A page's own URL wins over another record's redirect target.
+  std::optional<size_t> page_of(const std::string& u) const { return pages_.find(u); }
   // The date a reader sees on the page itself, else the list's.
-  std::optional<Date> date_of(const ItemRecord& i, const PageRecord* p) const {
-    if (p && p->published && (p->published_source == "meta" || p->published_source == "label" || p->published_source == "header"))
-      return p->published;
+  std::optional<Date> date_of(const ItemRecord& i, std::optional<size_t> p) const {
+    if (p && pages_[*p].published && pages_[*p].published_on_page) return pages_[*p].published;
     return item_date(site_, i);
   }
 
@@ -103,7 +97,7 @@ class Pairing {
         auto& list = m.spec->policy_documents ? docs : interps;
         auto& seen = m.spec->policy_documents ? doc_urls : interp_urls;
         if (!seen.insert(i->url).second) continue;
-        const PageRecord* p = page_of(i->url);
+        auto p = page_of(i->url);
         list.push_back({i, p, date_of(*i, p)});
       }
     }
@@ -111,25 +105,26 @@ class Pairing {
     // Interpretations published outside the 政策解读 column (e.g. beside the document) count too.
     for (auto& i : site_.items)
       if (!doc_urls.count(i.url) && looks_like_interpretation(i.title) && interp_urls.insert(i.url).second) {
-        const PageRecord* p = page_of(i.url);
+        auto p = page_of(i.url);
         interps.push_back({&i, p, date_of(i, p)});
       }
   }
 
   void link() {
     // Links of the documents' and interpretations' own pages only: a site has hundreds of thousands.
-    std::unordered_map<std::string, std::vector<const std::string*>> links_from;  // page -> targets
+    std::unordered_map<std::string_view, std::vector<const std::string*>> links_from;  // page -> targets
     for (auto* list : {&docs, &interps})
       for (auto& d : *list)
-        if (d.page) links_from[d.page->url];
+        if (d.page) links_from[pages_.url(*d.page)];
     for (auto& l : site_.links)
       if (auto it = links_from.find(l.from_url); it != links_from.end()) it->second.push_back(&l.to_url);
     // Each document or interpretation by the URLs a link may name it by (listed URL, final URL).
-    auto by_url = [](const std::vector<Doc>& list) {
+    auto by_url = [&](const std::vector<Doc>& list) {
       std::unordered_map<std::string, std::vector<size_t>> m;
       for (size_t i = 0; i < list.size(); ++i) {
         m[list[i].item->url].push_back(i);
-        if (list[i].page && list[i].page->final_url != list[i].item->url) m[list[i].page->final_url].push_back(i);
+        if (list[i].page && pages_.final_url(*list[i].page) != list[i].item->url)
+          m[std::string(pages_.final_url(*list[i].page))].push_back(i);
       }
       return m;
     };
@@ -138,12 +133,12 @@ class Pairing {
     linked_.resize(docs.size());
     for (size_t d = 0; d < docs.size(); ++d)
       if (docs[d].page)
-        for (auto* to : links_from[docs[d].page->url])
+        for (auto* to : links_from[pages_.url(*docs[d].page)])
           if (auto it = interps_by_url.find(*to); it != interps_by_url.end())
             for (size_t i : it->second) linked_[d][i].first = true;
     for (size_t i = 0; i < interps.size(); ++i)
       if (interps[i].page)
-        for (auto* to : links_from[interps[i].page->url])
+        for (auto* to : links_from[pages_.url(*interps[i].page)])
           if (auto it = docs_by_url.find(*to); it != docs_by_url.end())
             for (size_t d : it->second) linked_[d][i].second = true;
     for (auto& in : interps)
@@ -170,7 +165,7 @@ class Pairing {
         }
     nlohmann::json detail = {{"document", d.item->title}, {"document_date", d.date ? d.date->iso() : ""}};
     if (!pair) {
-      std::string text = d.page ? site_.text_of(*d.page) : "";
+      std::string text = d.page ? site_.text_of(*site_.page_at(*d.page)) : "";
       bool scripted = text.find("文字解读") != std::string::npos || text.find("图片解读") != std::string::npos ||
                       text.find("相关解读") != std::string::npos;
       if (scripted) {
@@ -203,7 +198,7 @@ class Pairing {
 
   const SiteView& site_;
   const RuleContext& ctx_;
-  std::unordered_map<std::string_view, const PageRecord*> pages_;  // views of the site's URLs
+  const PageTable& pages_;
   // linked_[d] = interpretations that document d links to (first) and that link back to it (second).
   std::vector<std::map<size_t, std::pair<bool, bool>>> linked_;
   std::unordered_map<std::string, std::vector<const Doc*>> by_key_;  // policy key -> interpretations

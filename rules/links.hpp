@@ -14,7 +14,4 @@ class LinksRule : public Rule {
   std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
 };
 
-// True when a fetched target counts as broken.
-bool is_broken(const PageRecord& target);
-
 }  // namespace govaudit

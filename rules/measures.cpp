@@ -12,9 +12,12 @@ SiteMeasures measure_site(const SiteView& v, const RuleContext& ctx) {
   m.boxes = message_boxes(v, ctx);
   m.a11y = accessibility_counts(v);
   m.search = search_state(v);
-  for (auto& p : v.pages) {
-    if (!p.redirects.empty() && p.error_kind == ErrorKind::None && p.status < 400) m.redirects.push_back({p.url, p.final_url});
-    ++(p.charset.empty() ? m.checked : m.pages);  // what was decoded is a page; the rest was checked
+  const PageTable& pages = v.page_table();
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PageBrief& p = pages[i];
+    if (p.redirected && p.error_kind == ErrorKind::None && p.status < 400)
+      m.redirects.push_back({std::string(pages.url(i)), std::string(pages.final_url(i))});
+    ++(p.decoded ? m.pages : m.checked);  // what was decoded is a page; the rest was checked
   }
   return m;
 }

@@ -11,8 +11,8 @@ class MetaRule : public Rule {
   std::vector<Finding> check(const SiteView& site, const RuleContext& ctx) const override;
 };
 
-// The article pages of a site: parsed HTML pages classified as articles or listed as items of a
-// list, excluding duplicates, the homepage and list pages.
-std::vector<const PageRecord*> article_pages(const SiteView& site);
+// The article pages of a site, one at a time: parsed HTML pages classified as articles or listed as
+// items of a list, excluding duplicates, the homepage and list pages.
+void for_each_article_page(const SiteView& site, const std::function<void(const PageRecord&)>& fn);
 
 }  // namespace govaudit

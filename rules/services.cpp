@@ -7,15 +7,17 @@ namespace govaudit {
 AccessibilityCounts accessibility_counts(const SiteView& site) {
   AccessibilityCounts c;
   if (const PageRecord* home = site.homepage()) c.entry = home->a11y.entry;
-  for (auto& p : site.pages) {
-    if ((p.kind != PageKind::Home && p.kind != PageKind::Article) || p.status != 200 || !p.duplicate_of.empty()) continue;
+  const PageTable& pages = site.page_table();
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PageBrief& p = pages[i];
+    if ((p.kind != PageKind::Home && p.kind != PageKind::Article) || p.status != 200 || p.duplicate) continue;
     ++c.pages;
     c.images += p.a11y.images;
     c.images_without_alt += p.a11y.images_without_alt;
     c.fields += p.a11y.fields;
     c.fields_unlabeled += p.a11y.fields_unlabeled;
     c.pages_without_lang += !p.a11y.lang;
-    c.pages_without_title += p.title.empty();
+    c.pages_without_title += !p.titled;
   }
   return c;
 }

@@ -59,6 +59,75 @@ std::function<std::string(const PageRecord&)> stored_texts(const std::string& pa
   };
 }
 
+// A site's whole page records, read from the store as the rules ask: by rowid range where its rows
+// lie close together (a site crawled alone), else one by one by rowid. Each walk opens its own
+// connection, so that rules on two threads walk at once.
+class StorePages : public PageSource {
+ public:
+  StorePages(std::string path, std::int64_t run, std::string site, std::string select_range, std::string select_one,
+             const std::set<std::string>* meta_names)
+      : path_(std::move(path)), run_(run), site_(std::move(site)), range_(std::move(select_range)), one_(std::move(select_one)),
+        meta_(meta_names ? std::optional(*meta_names) : std::nullopt) {}
+
+  void for_each(const PageTable& table, const std::function<bool(const PageRecord&)>& fn) const override {
+    std::vector<std::int64_t> rows(table.size());
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = table[i].row;
+    walk(rows, fn);
+  }
+
+  // The rows in ascending order (crawl order).
+  void walk(const std::vector<std::int64_t>& rows, const std::function<bool(const PageRecord&)>& fn) const {
+    if (rows.empty()) return;
+    sqlite::Connection db(path_, false);
+    db.exec("PRAGMA cache_size=-256");  // read once, in order: the OS's file cache holds the pages
+    db.exec("BEGIN");
+    const std::set<std::string>* names = meta_ ? &*meta_ : nullptr;
+    if (rows.back() - rows.front() < std::int64_t(2 * rows.size())) {
+      auto st = db.prepare(range_);
+      st.bind(1, rows.front()).bind(2, rows.back()).bind(3, run_).bind(4, site_);
+      size_t at = 0;
+      while (st.step()) {
+        if (at == rows.size() || st.integer(24) != rows[at]) throw sqlite::StorageError("the pages of site " + site_ + " changed while they were read");
+        ++at;
+        if (!fn(page_row(st, names))) break;
+      }
+    } else {
+      auto st = db.prepare(one_);
+      for (auto row : rows) {
+        st.bind(1, row);
+        if (!st.step()) throw sqlite::StorageError("the pages of site " + site_ + " changed while they were read");
+        bool more = fn(page_row(st, names));
+        st.reset();
+        if (!more) break;
+      }
+    }
+  }
+
+  PageRecord read(std::int64_t row) const override {
+    std::lock_guard lk(mu_);
+    if (!db_) {
+      db_ = std::make_unique<sqlite::Connection>(path_, false);
+      db_->exec("PRAGMA cache_size=-256");
+      db_->exec("BEGIN");  // one snapshot, kept while the view lives
+      st_ = std::make_unique<sqlite::Statement>(db_->prepare(one_));
+    }
+    st_->bind(1, row);
+    if (!st_->step()) throw sqlite::StorageError("page row " + std::to_string(row) + " of site " + site_ + " is gone");
+    PageRecord p = page_row(*st_, meta_ ? &*meta_ : nullptr);
+    st_->reset();
+    return p;
+  }
+
+ private:
+  std::string path_;
+  std::int64_t run_;
+  std::string site_, range_, one_;
+  std::optional<std::set<std::string>> meta_;
+  mutable std::mutex mu_;
+  mutable std::unique_ptr<sqlite::Connection> db_;
+  mutable std::unique_ptr<sqlite::Statement> st_;
+};
+
 }  // namespace
 
 std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::string* only, const std::vector<DnsRecord>& dns,
@@ -136,7 +205,36 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
           if (n > kBoilerplateLinks) frequent[site].insert(h);
     }
   });
-  {
+  auto select = [&](const std::string& page_where) {
+    return parts == ViewParts::All ? page_select(GOVAUDIT_PAGE_TEXT, page_where, "NULL", false, meta_names)
+           : parts == ViewParts::Pages
+               ? page_select("CASE WHEN kind='home' THEN text_z END", page_where, "NULL", false, meta_names)
+               : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
+                             "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN " GOVAUDIT_PAGE_TEXT " END", true, meta_names);
+  };
+  if (only && parts == ViewParts::Audit) {
+    // The audit's view of one site keeps a table of its pages and its homepage records; the rules
+    // read the rest from the store as they go (SiteView::each_page, page_at).
+    std::vector<std::int64_t> rows;
+    {
+      auto st = db_.prepare("SELECT id FROM pages" + where);
+      bind(st);
+      while (st.step()) rows.push_back(st.integer(0));
+      std::sort(rows.begin(), rows.end());
+    }
+    auto source = std::make_shared<StorePages>(db_.path(), crawl_run, *only, select(" WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?"),
+                                               select(" WHERE id=?"), meta_names);
+    auto table = std::make_shared<PageTable>();
+    SiteView& v = views[0];
+    source->walk(rows, [&](const PageRecord& p) {
+      table->add(p, p.stored_row);
+      if (p.kind == PageKind::Home) v.home_pages.push_back(p);
+      return true;
+    });
+    table->seal();
+    v.page_source = std::move(source);
+    v.tables.give(std::move(table));
+  } else {
     // A site's pages are rows written as its crawl went. Where they lie close together in the
     // table (a site crawled alone), they are read by rowid range, in crawl order: through the
     // (run_id, site_id, url) index each row cost a B-tree descent and, mostly, a page read.
@@ -151,15 +249,8 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       first = span.integer(1), last = span.integer(2);
       if (n > 0 && last - first < 2 * n) page_where = " WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?";
     }
-    auto select = [&] {
-      return parts == ViewParts::All ? page_select(GOVAUDIT_PAGE_TEXT, page_where, "NULL", false, meta_names)
-             : parts == ViewParts::Pages
-                 ? page_select("CASE WHEN kind='home' THEN text_z END", page_where, "NULL", false, meta_names)
-                 : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
-                               "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN " GOVAUDIT_PAGE_TEXT " END", true, meta_names);
-    };
     if (page_where == where) {
-      auto st = db_.prepare(select());
+      auto st = db_.prepare(select(page_where));
       bind(st);
       CrawlOrder order;
       while (st.step())
@@ -177,7 +268,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       count.step();
       size_t split = size_t(count.integer(0));
       auto read = [&](sqlite::Connection& db, std::int64_t from, std::int64_t to, size_t at, size_t end) {
-        auto st = db.prepare(select());
+        auto st = db.prepare(select(page_where));
         st.bind(1, from).bind(2, to).bind(3, crawl_run).bind(4, *only);
         while (st.step()) {
           if (at == end) throw sqlite::StorageError("the pages of site " + *only + " changed while they were read");
@@ -205,9 +296,6 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
         for (PackedLinks links(st.blob_view(2)); links.next(to, tag, text, hidden);)
           v->links.push_back({st.text(0), st.text(1), std::string(to), std::string(tag), std::string(text), std::string(hidden)});
   } else if (parts == ViewParts::Audit) {
-    std::map<std::string, std::unordered_map<std::string_view, const PageRecord*>> pages;
-    for (auto& v : views)
-      for (auto& p : v.pages) pages[v.site.id].emplace(p.url, &p);
     std::vector<std::pair<std::string_view, std::string_view>> listed;  // list URL, item URL
     for (auto& v : views)
       for (auto& i : v.items) listed.emplace_back(i.list_url, i.url);
@@ -219,23 +307,19 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     while (st.step()) {
       SiteView* v = view(st.text(0));
       if (!v) continue;
-      auto& by_url = pages[v->site.id];
+      const PageTable& table = v->page_table();
       auto& boilerplate = frequent[v->site.id];
-      auto find = [&](std::string_view u) -> const PageRecord* {
-        auto it = by_url.find(u);
-        return it == by_url.end() ? nullptr : it->second;
-      };
       std::string_view from_url = st.text_view(1);
-      const PageRecord* from = find(from_url);
+      auto from = table.own(from_url);
       for (PackedLinks links(st.blob_view(2)); links.next(to_url, tag, text, hidden);) {
-        const PageRecord* to = find(to_url);
-        bool unclean = to && (to->status < 200 || to->status >= 300 || to->error_kind != ErrorKind::None || to->final_url != to->url);
+        auto to = table.own(to_url);
+        bool unclean = to && (!table[*to].ok() || table.final_url(*to) != table.url(*to));
         // A list's link to one of its own items: the item record holds it (its title, its date).
-        if (from && from->kind == PageKind::List && !unclean && tag == "a" &&
+        if (from && table[*from].kind == PageKind::List && !unclean && tag == "a" &&
             std::binary_search(listed.begin(), listed.end(), std::pair(from_url, to_url)))
           continue;
-        if (from && from->kind == PageKind::Article && boilerplate.count(std::hash<std::string_view>{}(to_url))) {
-          bool specific = unclean || (to && (to->kind == PageKind::Article || to->kind == PageKind::Attachment));
+        if (from && table[*from].kind == PageKind::Article && boilerplate.count(std::hash<std::string_view>{}(to_url))) {
+          bool specific = unclean || (to && (table[*to].kind == PageKind::Article || table[*to].kind == PageKind::Attachment));
           if (!specific) {
             std::string key = v->site.id;
             for (std::string_view f : {to_url, tag, text, hidden}) (key += '\0') += f;

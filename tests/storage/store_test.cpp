@@ -158,7 +158,15 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
   EXPECT_EQ(count(H + "list/", H + "a1.html"), 0);  // held by the item record
   EXPECT_EQ(audit[0].items.size(), 3u);
   // Articles' and lists' texts stay in the store until a rule asks for them; what rules read is kept.
-  for (auto& p : audit[0].pages) {
+  // The audit's view holds a table of the pages and the homepage's record; the rest is read as asked.
+  EXPECT_TRUE(audit[0].pages.empty());
+  EXPECT_EQ(audit[0].page_table().size(), 36u);
+  ASSERT_NE(audit[0].homepage(), nullptr);
+  EXPECT_EQ(audit[0].homepage()->url, H);
+  ASSERT_NE(audit[0].page(H + "dead.html"), nullptr);
+  EXPECT_EQ(audit[0].page(H + "dead.html")->status, 404);
+  EXPECT_EQ(audit[0].page(H + "none.html"), nullptr);
+  audit[0].each_page([&](const PageRecord& p) {
     EXPECT_EQ(p.published_source, "label") << p.url;
     // When a failed page (a broken link's target) or the homepage was fetched is evidence.
     bool evidence = p.status >= 400 || p.kind == PageKind::Home;
@@ -167,14 +175,14 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
     bool stored = p.kind == PageKind::Article || p.kind == PageKind::List;
     EXPECT_EQ(stored, p.text.empty() && p.crawl().text_z.empty()) << p.url;
     EXPECT_EQ(audit[0].text_of(p), std::string(name(p.kind)) + " text of " + p.url);
-  }
+  });
   // Given the <meta> names the rules read, pages keep only those.
   std::set<std::string> read = {"ArticleTitle", "PubDate"};
   s.for_each_site_view(run, [&](SiteView& v) {
-    for (auto& p : v.pages) {
+    v.each_page([&](const PageRecord& p) {
       EXPECT_EQ(p.meta.count("ArticleTitle"), 1u) << p.url;
       EXPECT_EQ(p.meta.count("Keywords"), 0u) << p.url;
-    }
+    });
   }, Store::ViewParts::Audit, &read);
   // The full view has every row.
   auto full = s.load_site_views(run);
@@ -185,15 +193,15 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
   for (auto l : {"index", "index_1", "index_2"}) crawled.push_back(H + "list/" + l + ".html");
   auto urls = [](const SiteView& v) {
     std::vector<std::string> u;
-    for (auto& p : v.pages) u.push_back(p.url);
+    v.each_page([&](const PageRecord& p) { u.push_back(p.url); });
     return u;
   };
   EXPECT_EQ(urls(audit[0]), crawled);
   EXPECT_EQ(urls(full[0]), crawled);
 }
 
-// A large site's pages are read by rowid in two halves side by side; a site crawled beside
-// another (rows interleaved) through the URL index. Both come in crawl order, whole.
+// An audit view reads a site's pages by rowid range where they lie close together, else one by one
+// by rowid (a site crawled beside another, rows interleaved). Both come in crawl order, whole.
 TEST(Store, LargeSitesViewsComeWholeInCrawlOrder) {
   std::string path = temp_db("largeview");
   Store s(path);
@@ -224,12 +232,19 @@ TEST(Store, LargeSitesViewsComeWholeInCrawlOrder) {
   std::set<std::string> read = {"ArticleTitle"};
   std::map<std::string, std::vector<std::string>> seen;
   s.for_each_site_view(run, [&](SiteView& v) {
-    for (auto& p : v.pages) {
+    v.each_page([&](const PageRecord& p) {
       seen[v.site.id].push_back(p.url);
       int i = p.a11y.images;
       EXPECT_EQ(p.meta.at("ArticleTitle"), "标题" + std::to_string(i)) << p.url;
       EXPECT_EQ(v.text_of(p), "text " + std::to_string(i)) << p.url;
-    }
+      // A record read by itself is the one the walk gives.
+      auto again = v.page(p.url);
+      EXPECT_TRUE(again && again->a11y.images == i) << p.url;
+    });
+    // A walk stops where it is told to.
+    int walked = 0;
+    v.each_page([&](const PageRecord&) { return ++walked < 10; });
+    EXPECT_EQ(walked, 10);
   }, Store::ViewParts::Audit, &read);
   EXPECT_EQ(seen["big"], big);
   EXPECT_EQ(seen["mix"], mix);

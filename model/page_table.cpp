@@ -1,0 +1,101 @@
+#include "model/page_table.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "model/records.hpp"
+
+namespace govaudit {
+
+namespace {
+std::uint64_t hash_of(std::string_view s) { return std::hash<std::string_view>{}(s); }
+}  // namespace
+
+std::string_view PageTable::text(std::uint32_t at) const {
+  std::uint32_t n;
+  std::memcpy(&n, text_.data() + at, sizeof n);
+  return {text_.data() + at + sizeof n, n};
+}
+
+void PageTable::add(const PageRecord& p, std::int64_t row) {
+  auto put = [&](std::string_view s) {
+    auto at = std::uint32_t(text_.size());
+    auto n = std::uint32_t(s.size());
+    text_.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
+    return at;
+  };
+  PageBrief b;
+  b.row = row;
+  b.published = p.published;
+  b.status = std::int16_t(std::clamp(p.status, -1, 32767));
+  b.kind = p.kind;
+  b.error_kind = p.error_kind;
+  b.duplicate = !p.duplicate_of.empty();
+  b.published_on_page = p.published_source == "meta" || p.published_source == "label" || p.published_source == "header";
+  b.titled = !p.title.empty();
+  b.decoded = !p.charset.empty();
+  b.redirected = !p.redirects.empty();
+  b.shows_ids = !p.id_numbers.empty();
+  b.unread = p.content_note.rfind("not read", 0) == 0;
+  b.a11y = p.a11y;
+  briefs_.push_back(b);
+  url_at_.push_back(put(p.url));
+  final_at_.push_back(p.final_url == p.url ? url_at_.back() : put(p.final_url));
+  dup_at_.push_back(b.duplicate ? put(p.duplicate_of) : 0);
+}
+
+void PageTable::seal() {
+  by_url_.clear(), by_final_.clear();
+  by_url_.reserve(size()), by_final_.reserve(size());
+  for (std::uint32_t i = 0; i < size(); ++i) {
+    by_url_.push_back({hash_of(url(i)), i});
+    by_final_.push_back({hash_of(final_url(i)), i});
+  }
+  std::sort(by_url_.begin(), by_url_.end());
+  std::sort(by_final_.begin(), by_final_.end());
+  text_.shrink_to_fit(), briefs_.shrink_to_fit(), url_at_.shrink_to_fit(), final_at_.shrink_to_fit(), dup_at_.shrink_to_fit();
+}
+
+std::vector<size_t> PageTable::matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at,
+                                       std::string_view u) const {
+  std::vector<size_t> out;
+  std::uint64_t h = hash_of(u);
+  for (auto it = std::lower_bound(keys.begin(), keys.end(), Key{h, 0}); it != keys.end() && it->hash == h; ++it)
+    if (text(at[it->at]) == u) out.push_back(it->at);
+  return out;  // in index order: the keys sort by page after the hash
+}
+
+std::vector<size_t> PageTable::all_own(std::string_view u) const { return matches(by_url_, url_at_, u); }
+std::vector<size_t> PageTable::all_final(std::string_view u) const { return matches(by_final_, final_at_, u); }
+
+std::optional<size_t> PageTable::own(std::string_view u) const {
+  std::uint64_t h = hash_of(u);
+  for (auto it = std::lower_bound(by_url_.begin(), by_url_.end(), Key{h, 0}); it != by_url_.end() && it->hash == h; ++it)
+    if (url(it->at) == u) return it->at;
+  return std::nullopt;
+}
+
+std::optional<size_t> PageTable::find(std::string_view u) const {
+  if (auto i = own(u)) return i;
+  std::uint64_t h = hash_of(u);
+  for (auto it = std::lower_bound(by_final_.begin(), by_final_.end(), Key{h, 0}); it != by_final_.end() && it->hash == h; ++it)
+    if (final_url(it->at) == u) return it->at;
+  return std::nullopt;
+}
+
+}  // namespace govaudit
+
+namespace govaudit {
+
+const PageTable& PageTableHolder::get(const std::vector<PageRecord>& pages) const {
+  std::lock_guard lk(mu_);
+  if (!table_) {
+    auto t = std::make_shared<PageTable>();
+    for (size_t i = 0; i < pages.size(); ++i) t->add(pages[i], std::int64_t(i));
+    t->seal();
+    table_ = std::move(t);
+  }
+  return *table_;
+}
+
+}  // namespace govaudit

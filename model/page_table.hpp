@@ -1,0 +1,89 @@
+#pragma once
+// A site's pages as the rules look them up: per page its URLs and the few fields a lookup decides
+// on, ~150 bytes, where a whole record is ~1.7 KB. The audit keeps this in memory and reads whole
+// records from the store when a rule asks (PageSource), so that a site's memory does not grow by a
+// record per page.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/date.hpp"
+#include "model/kinds.hpp"
+
+namespace govaudit {
+
+// What a page offers readers with disabilities and older readers: a static subset of GB/T 37668.
+struct Accessibility {
+  int images = 0, images_without_alt = 0;  // <img> without an alt attribute
+  int fields = 0, fields_unlabeled = 0;    // form fields without a <label>, aria-label or title
+  bool lang = false;                       // <html lang="…">
+  bool entry = false;                      // a 无障碍 / 适老化 entry: text, aria-label or a toolbar script
+};
+
+struct PageRecord;
+
+struct PageBrief {
+  std::int64_t row = 0;  // where the whole record is: its stored row, or its index in SiteView::pages
+  std::optional<Date> published;
+  std::int16_t status = 0;
+  PageKind kind = PageKind::Page;
+  ErrorKind error_kind = ErrorKind::None;
+  bool duplicate = false;          // duplicate_of is set
+  bool published_on_page = false;  // the date was read on the page (meta, label, header), not from its URL
+  bool titled = false;             // it has a title
+  bool decoded = false;            // its charset is known: a page read, not a target checked
+  bool redirected = false;         // it answered through redirects
+  bool shows_ids = false;          // it shows resident ID numbers
+  bool unread = false;             // its content was not read (content_note "not read …")
+  Accessibility a11y;
+  bool ok() const { return error_kind == ErrorKind::None && status >= 200 && status < 300; }
+};
+
+class PageTable {
+ public:
+  void add(const PageRecord& p, std::int64_t row);
+  // Makes the URL indexes; call once after the last add().
+  void seal();
+
+  size_t size() const { return briefs_.size(); }
+  const PageBrief& operator[](size_t i) const { return briefs_[i]; }
+  std::string_view url(size_t i) const { return text(url_at_[i]); }
+  std::string_view final_url(size_t i) const { return text(final_at_[i]); }
+  std::string_view duplicate_of(size_t i) const { return briefs_[i].duplicate ? text(dup_at_[i]) : std::string_view(); }
+
+  // The first page (in crawl order) whose own URL is `u`.
+  std::optional<size_t> own(std::string_view u) const;
+  // `u`'s page: its own record, else the first whose final URL it is.
+  std::optional<size_t> find(std::string_view u) const;
+  // Every page whose own URL (or final URL) is `u`, in crawl order.
+  std::vector<size_t> all_own(std::string_view u) const;
+  std::vector<size_t> all_final(std::string_view u) const;
+
+ private:
+  struct Key {
+    std::uint64_t hash;
+    std::uint32_t at;
+    bool operator<(const Key& o) const { return hash != o.hash ? hash < o.hash : at < o.at; }
+  };
+  std::string_view text(std::uint32_t at) const;
+  std::vector<size_t> matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const;
+  std::vector<PageBrief> briefs_;
+  std::vector<std::uint32_t> url_at_, final_at_, dup_at_;  // offsets of length-prefixed URLs in text_
+  std::string text_;
+  std::vector<Key> by_url_, by_final_;  // (hash, page) sorted
+};
+
+// Where a store-backed SiteView's whole page records are. Safe from several threads.
+class PageSource {
+ public:
+  virtual ~PageSource() = default;
+  // Every page of `table` in its order, one record at a time, until `fn` returns false.
+  virtual void for_each(const PageTable& table, const std::function<bool(const PageRecord&)>& fn) const = 0;
+  // The record of table[i].row.
+  virtual PageRecord read(std::int64_t row) const = 0;
+};
+
+}  // namespace govaudit
