@@ -80,8 +80,9 @@ class PageTable {
 class PageSource {
  public:
   virtual ~PageSource() = default;
-  // Every page of `table` in its order, one record at a time, until `fn` returns false.
-  virtual void for_each(const PageTable& table, const std::function<bool(const PageRecord&)>& fn) const = 0;
+  // Every page of `table` in its order, one record at a time, until `fn` returns false; with
+  // `texts`, each with its text.
+  virtual void for_each(const PageTable& table, const std::function<bool(const PageRecord&)>& fn, bool texts) const = 0;
   // The record of table[i].row.
   virtual PageRecord read(std::int64_t row) const = 0;
 };

@@ -369,9 +369,12 @@ struct SiteView {
 
   const PageTable& page_table() const { return tables.get(pages); }
   // Every page in crawl order, until `f` returns false (when it returns a bool). A record lives
-  // for its call only.
+  // for its call only. A store's record leaves out what the page table holds or only lookups
+  // read (page_select's `walk`): accessibility, ID numbers, redirects, the content note, the
+  // error, when it was fetched and the document's date; page_at() gives the whole record. Given
+  // `texts`, a walk that reads most pages' texts has them come with the records.
   template <class F>
-  void each_page(F&& f) const {
+  void each_page(F&& f, bool texts = false) const {
     auto call = [&](const PageRecord& p) -> bool {
       if constexpr (std::is_void_v<std::invoke_result_t<F&, const PageRecord&>>) {
         f(p);
@@ -380,7 +383,7 @@ struct SiteView {
         return bool(f(p));
       }
     };
-    if (page_source) return page_source->for_each(page_table(), call);
+    if (page_source) return page_source->for_each(page_table(), call, texts);
     for (auto& p : pages)
       if (!call(p)) break;
   }

@@ -240,7 +240,7 @@ std::vector<Finding> WordingRule::check(const SiteView& site, const RuleContext&
       out.push_back({site.site.id, "wording.outdated_name", p.url, p.url,
                      dump({{"published", p.published->iso()}, {"names", names(outdated, "name")}, {"now", names(outdated, "now")},
                            {"uses", outdated}})});
-  });
+  }, true);  // with the texts: it reads them all
   return out;
 }
 

@@ -130,7 +130,7 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
       while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
       if (!l.empty() && !dating_line(l)) a.lines.push_back(line_key(l));
     }
-  });
+  }, true);  // with the texts: it reads them all
   std::vector<Article> articles;
   articles.reserve(by_path.size());
   for (auto& [path, a] : by_path) articles.push_back(std::move(a));

@@ -59,31 +59,37 @@ std::function<std::string(const PageRecord&)> stored_texts(const std::string& pa
   };
 }
 
-// A site's whole page records, read from the store as the rules ask: by rowid range where its rows
-// lie close together (a site crawled alone), else one by one by rowid. Each walk opens its own
+// A site's page records, read from the store as the rules ask: by rowid range where its rows lie
+// close together (a site crawled alone), else one by one by rowid. Each walk opens its own
 // connection, so that rules on two threads walk at once.
 class StorePages : public PageSource {
  public:
-  StorePages(std::string path, std::int64_t run, std::string site, std::string select_range, std::string select_one,
+  // `select(where, form)`: page_select's SQL for the view's records (form 0), a walk's (1) and a
+  // walk's with every text (2).
+  StorePages(std::string path, std::int64_t run, std::string site, const std::function<std::string(const std::string&, int)>& select,
              const std::set<std::string>* meta_names)
-      : path_(std::move(path)), run_(run), site_(std::move(site)), range_(std::move(select_range)), one_(std::move(select_one)),
-        meta_(meta_names ? std::optional(*meta_names) : std::nullopt) {}
-
-  void for_each(const PageTable& table, const std::function<bool(const PageRecord&)>& fn) const override {
-    std::vector<std::int64_t> rows(table.size());
-    for (size_t i = 0; i < rows.size(); ++i) rows[i] = table[i].row;
-    walk(rows, fn);
+      : path_(std::move(path)), run_(run), site_(std::move(site)), meta_(meta_names ? std::optional(*meta_names) : std::nullopt) {
+    for (int form : {0, 1, 2}) {
+      range_[form] = select(" WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?", form);
+      one_[form] = select(" WHERE id=?", form);
+    }
   }
 
-  // The rows in ascending order (crawl order).
-  void walk(const std::vector<std::int64_t>& rows, const std::function<bool(const PageRecord&)>& fn) const {
+  void for_each(const PageTable& table, const std::function<bool(const PageRecord&)>& fn, bool texts) const override {
+    std::vector<std::int64_t> rows(table.size());
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = table[i].row;
+    walk(rows, fn, texts ? 2 : 1);
+  }
+
+  // The rows in ascending order (crawl order), in a `form` of the constructor's.
+  void walk(const std::vector<std::int64_t>& rows, const std::function<bool(const PageRecord&)>& fn, int form) const {
     if (rows.empty()) return;
     sqlite::Connection db(path_, false);
     db.exec("PRAGMA cache_size=-256");  // read once, in order: the OS's file cache holds the pages
     db.exec("BEGIN");
     const std::set<std::string>* names = meta_ ? &*meta_ : nullptr;
     if (rows.back() - rows.front() < std::int64_t(2 * rows.size())) {
-      auto st = db.prepare(range_);
+      auto st = db.prepare(range_[form]);
       st.bind(1, rows.front()).bind(2, rows.back()).bind(3, run_).bind(4, site_);
       size_t at = 0;
       while (st.step()) {
@@ -92,7 +98,7 @@ class StorePages : public PageSource {
         if (!fn(page_row(st, names))) break;
       }
     } else {
-      auto st = db.prepare(one_);
+      auto st = db.prepare(one_[form]);
       for (auto row : rows) {
         st.bind(1, row);
         if (!st.step()) throw sqlite::StorageError("the pages of site " + site_ + " changed while they were read");
@@ -109,7 +115,7 @@ class StorePages : public PageSource {
       db_ = std::make_unique<sqlite::Connection>(path_, false);
       db_->exec("PRAGMA cache_size=-256");
       db_->exec("BEGIN");  // one snapshot, kept while the view lives
-      st_ = std::make_unique<sqlite::Statement>(db_->prepare(one_));
+      st_ = std::make_unique<sqlite::Statement>(db_->prepare(one_[0]));
     }
     st_->bind(1, row);
     if (!st_->step()) throw sqlite::StorageError("page row " + std::to_string(row) + " of site " + site_ + " is gone");
@@ -121,7 +127,8 @@ class StorePages : public PageSource {
  private:
   std::string path_;
   std::int64_t run_;
-  std::string site_, range_, one_;
+  std::string site_;
+  std::string range_[3], one_[3];  // by form
   std::optional<std::set<std::string>> meta_;
   mutable std::mutex mu_;
   mutable std::unique_ptr<sqlite::Connection> db_;
@@ -205,12 +212,15 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
           if (n > kBoilerplateLinks) frequent[site].insert(h);
     }
   });
-  auto select = [&](const std::string& page_where) {
+  // form (the audit's): 0 its records, 1 a walk's, 2 a walk's with every text.
+  auto select = [&](const std::string& page_where, int form = 0) {
     return parts == ViewParts::All ? page_select(GOVAUDIT_PAGE_TEXT, page_where, "NULL", false, meta_names)
            : parts == ViewParts::Pages
                ? page_select("CASE WHEN kind='home' THEN text_z END", page_where, "NULL", false, meta_names)
-               : page_select("CASE WHEN kind='home' THEN text_z END", page_where,
-                             "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN " GOVAUDIT_PAGE_TEXT " END", true, meta_names);
+               : page_select(form == 2 ? "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN NULL WHEN kind = 'home' THEN text_z ELSE " GOVAUDIT_PAGE_TEXT " END"
+                                       : "CASE WHEN kind='home' THEN text_z END",
+                             page_where, "CASE WHEN kind NOT IN ('home', 'article', 'list') THEN " GOVAUDIT_PAGE_TEXT " END", true,
+                             meta_names, form > 0);
   };
   if (only && parts == ViewParts::Audit) {
     // The audit's view of one site keeps a table of its pages and its homepage records; the rules
@@ -222,15 +232,14 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
       while (st.step()) rows.push_back(st.integer(0));
       std::sort(rows.begin(), rows.end());
     }
-    auto source = std::make_shared<StorePages>(db_.path(), crawl_run, *only, select(" WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?"),
-                                               select(" WHERE id=?"), meta_names);
+    auto source = std::make_shared<StorePages>(db_.path(), crawl_run, *only, select, meta_names);
     auto table = std::make_shared<PageTable>();
     SiteView& v = views[0];
     source->walk(rows, [&](const PageRecord& p) {
       table->add(p, p.stored_row);
       if (p.kind == PageKind::Home) v.home_pages.push_back(p);
       return true;
-    });
+    }, 0);
     table->seal();
     v.page_source = std::move(source);
     v.tables.give(std::move(table));

@@ -76,16 +76,19 @@ bool plain_names(const std::set<std::string>* names) {
 // rules read) are taken apart by SQLite's JSON functions: through nlohmann's SAX parser they were
 // three quarters of reading a row.
 std::string page_select(const char* text, const std::string& where, const char* text_z, bool lean,
-                        const std::set<std::string>* meta_names) {
+                        const std::set<std::string>* meta_names, bool walk) {
   auto col = [lean](const char* name) { return std::string(lean ? "''" : name); };
-  std::string sql = "SELECT site_id, url, final_url, status, error_kind, error, kind, depth, " + col("content_type") + ", charset, " +
-                    col("charset_source") + ", bytes, elapsed_ms, " +
-                    (lean ? "CASE WHEN error_kind <> '' OR status >= 400 OR kind = 'home' THEN fetched_at ELSE '' END" : "fetched_at") +
+  auto walked = [walk](const char* name, const char* none) { return std::string(walk ? none : name); };
+  std::string sql = "SELECT site_id, url, final_url, status, error_kind, " + walked("error", "''") + ", kind, depth, " +
+                    col("content_type") + ", charset, " + col("charset_source") + ", bytes, elapsed_ms, " +
+                    (walk ? "''" : lean ? "CASE WHEN error_kind <> '' OR status >= 400 OR kind = 'home' THEN fetched_at ELSE '' END" : "fetched_at") +
                     ", title, " + (plain_names(meta_names) ? "NULL" : "meta") + ", published, published_src, " + col("digest") +
-                    ", duplicate_of, redirects, " + text + ", " + col("warc") + ", " + text_z +
-                    ", id, column_name, document_date, id_numbers, content_note, json_extract(a11y, '$.images'), "
-                    "json_extract(a11y, '$.images_without_alt'), json_extract(a11y, '$.fields'), "
-                    "json_extract(a11y, '$.fields_unlabeled'), json_extract(a11y, '$.lang'), json_extract(a11y, '$.entry')";
+                    ", duplicate_of, " + walked("redirects", "'[]'") + ", " + text + ", " + col("warc") + ", " + text_z +
+                    ", id, column_name, " + walked("document_date", "NULL") + ", " + walked("id_numbers", "'{}'") + ", " +
+                    walked("content_note", "''") + ", " +
+                    (walk ? "0, 0, 0, 0, 0, 0"
+                          : "json_extract(a11y, '$.images'), json_extract(a11y, '$.images_without_alt'), json_extract(a11y, '$.fields'), "
+                            "json_extract(a11y, '$.fields_unlabeled'), json_extract(a11y, '$.lang'), json_extract(a11y, '$.entry')");
   if (plain_names(meta_names))
     for (auto& n : *meta_names) sql += ", json_extract(meta, '$.\"" + n + "\"')";
   return sql + " FROM pages" + where;

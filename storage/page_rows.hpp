@@ -21,9 +21,12 @@ namespace govaudit::rows {
 // type, the charset's source, digest and WARC record, and when a page was fetched unless it
 // failed or is the homepage); a rule that comes to read one of them takes it out of page_select's
 // list. Given `meta_names`, the page's <meta> tags of those names come as columns of their own,
-// read out of the JSON by SQLite (page_row must then be given the same names).
+// read out of the JSON by SQLite (page_row must then be given the same names). `walk` (with
+// `lean`) leaves out besides what an audit's walks over a site's pages never read: the page
+// table holds it (accessibility, ID numbers, redirects, the content note) or lookups read it
+// (the error, when fetched, the document's date).
 std::string page_select(const char* text, const std::string& where = " WHERE run_id=?", const char* text_z = "NULL",
-                        bool lean = false, const std::set<std::string>* meta_names = nullptr);
+                        bool lean = false, const std::set<std::string>* meta_names = nullptr, bool walk = false);
 
 // A page's links as one value of page_links.links: per link its target, tag, text and how it is
 // hidden, each "<byte length>:<bytes>" (a form SQL can build too: migration 0009 does).
