@@ -38,3 +38,38 @@ TEST(MetaTags, KeepTheFirstOfANameSortedAndFindEveryOne) {
   EXPECT_EQ(m.size(), 2u);
   EXPECT_EQ(m.begin()->first, "a");
 }
+
+// A page table finds a page by its own URL first, else by the URL a redirect led to, the first in
+// crawl order of several; it keeps what the lookups decide on.
+TEST(PageTable, OwnUrlFirstThenFinalUrlInCrawlOrder) {
+  SiteView v;
+  auto page = [](std::string url, std::string final_url, int status, std::string dup = "") {
+    PageRecord p;
+    p.url = std::move(url), p.final_url = std::move(final_url), p.status = status, p.duplicate_of = std::move(dup);
+    return p;
+  };
+  v.pages = {page("http://a/old", "http://a/new", 200), page("http://a/x", "http://a/new", 200),
+             page("http://a/new", "http://a/new", 200, "http://a/dup"), page("http://a/x", "http://a/x", 404)};
+  v.pages[1].published = Date(2025, 1, 2);
+  v.pages[1].published_source = "label";
+  const PageTable& t = v.page_table();
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t.find("http://a/new"), 2u);  // its own record, though two others were redirected there
+  EXPECT_EQ(t.own("http://a/x"), 1u);     // the first of two
+  EXPECT_EQ(t.all_own("http://a/x"), (std::vector<size_t>{1, 3}));
+  EXPECT_EQ(t.all_final("http://a/new"), (std::vector<size_t>{0, 1, 2}));
+  EXPECT_FALSE(t.find("http://a/none"));
+  EXPECT_EQ(t.duplicate_of(2), "http://a/dup");
+  EXPECT_EQ(t.duplicate_of(0), "");
+  EXPECT_TRUE(t[1].published_on_page);
+  EXPECT_EQ(t[3].status, 404);
+  EXPECT_EQ(v.page("http://a/old")->final_url, "http://a/new");
+  // A view's copy makes its own table from its own pages.
+  SiteView copy = v;
+  copy.pages.push_back(page("http://a/more", "http://a/more", 200));
+  EXPECT_EQ(copy.page_table().size(), 5u);
+  EXPECT_EQ(v.page_table().size(), 4u);
+  int walked = 0;
+  copy.each_page([&](const PageRecord&) { return ++walked < 2; });
+  EXPECT_EQ(walked, 2);
+}
