@@ -8,7 +8,7 @@
 namespace govaudit {
 
 namespace {
-std::uint64_t hash_of(std::string_view s) { return std::hash<std::string_view>{}(s); }
+std::uint32_t hash_of(std::string_view s) { return std::uint32_t(std::hash<std::string_view>{}(s)); }
 }  // namespace
 
 std::string_view PageTable::text(std::uint32_t at) const {
@@ -59,7 +59,7 @@ void PageTable::seal() {
 std::vector<size_t> PageTable::matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at,
                                        std::string_view u) const {
   std::vector<size_t> out;
-  std::uint64_t h = hash_of(u);
+  std::uint32_t h = hash_of(u);
   for (auto it = std::lower_bound(keys.begin(), keys.end(), Key{h, 0}); it != keys.end() && it->hash == h; ++it)
     if (text(at[it->at]) == u) out.push_back(it->at);
   return out;  // in index order: the keys sort by page after the hash
@@ -69,7 +69,7 @@ std::vector<size_t> PageTable::all_own(std::string_view u) const { return matche
 std::vector<size_t> PageTable::all_final(std::string_view u) const { return matches(by_final_, final_at_, u); }
 
 std::optional<size_t> PageTable::own(std::string_view u) const {
-  std::uint64_t h = hash_of(u);
+  std::uint32_t h = hash_of(u);
   for (auto it = std::lower_bound(by_url_.begin(), by_url_.end(), Key{h, 0}); it != by_url_.end() && it->hash == h; ++it)
     if (url(it->at) == u) return it->at;
   return std::nullopt;
@@ -77,7 +77,7 @@ std::optional<size_t> PageTable::own(std::string_view u) const {
 
 std::optional<size_t> PageTable::find(std::string_view u) const {
   if (auto i = own(u)) return i;
-  std::uint64_t h = hash_of(u);
+  std::uint32_t h = hash_of(u);
   for (auto it = std::lower_bound(by_final_.begin(), by_final_.end(), Key{h, 0}); it != by_final_.end() && it->hash == h; ++it)
     if (final_url(it->at) == u) return it->at;
   return std::nullopt;
@@ -91,6 +91,7 @@ const PageTable& PageTableHolder::get(const std::vector<PageRecord>& pages) cons
   std::lock_guard lk(mu_);
   if (!table_) {
     auto t = std::make_shared<PageTable>();
+    t->reserve(pages.size());
     for (size_t i = 0; i < pages.size(); ++i) t->add(pages[i], std::int64_t(i));
     t->seal();
     table_ = std::move(t);

@@ -44,6 +44,7 @@ struct PageBrief {
 
 class PageTable {
  public:
+  void reserve(size_t pages) { briefs_.reserve(pages), url_at_.reserve(pages), final_at_.reserve(pages), dup_at_.reserve(pages); }
   void add(const PageRecord& p, std::int64_t row);
   // Makes the URL indexes; call once after the last add().
   void seal();
@@ -63,8 +64,8 @@ class PageTable {
   std::vector<size_t> all_final(std::string_view u) const;
 
  private:
-  struct Key {
-    std::uint64_t hash;
+  struct Key {  // 8 bytes: a hash's collisions are told apart by the URLs themselves
+    std::uint32_t hash;
     std::uint32_t at;
     bool operator<(const Key& o) const { return hash != o.hash ? hash < o.hash : at < o.at; }
   };

@@ -31,12 +31,12 @@ bool is_pager_text(const std::string& t) {
 struct SiteIndex {
   const PageTable& pages;
   std::unordered_map<std::string_view, std::vector<const LinkRecord*>> out;  // links by from_url
-  std::unordered_map<std::string_view, std::vector<const ItemRecord*>> items;  // items by list_url
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> items;  // items by list_url
   std::unordered_set<std::string_view> on_home;  // targets linked from the homepage
 
   explicit SiteIndex(const SiteView& s) : pages(s.page_table()) {
     for (auto& l : s.links) out[l.from_url].push_back(&l);
-    for (auto& i : s.items) items[i.list_url].push_back(&i);
+    for (std::uint32_t i = 0; i < s.items.size(); ++i) items[s.items[i].list_url].push_back(i);
     if (auto h = s.homepage())
       for (auto* l : out[h->url]) on_home.insert(l->to_url);
   }
@@ -46,7 +46,7 @@ struct SiteIndex {
 
 }  // namespace
 
-std::optional<Date> item_date(const SiteView& site, const ItemRecord& item) {
+std::optional<Date> item_date(const SiteView& site, const ItemRef& item) {
   if (item.date) return item.date;
   // The first page (in crawl order) at that URL or redirected there that has a date.
   const PageTable& t = site.page_table();
@@ -128,7 +128,7 @@ ColumnMatch read_column(const SiteView& site, SiteIndex& idx, const ColumnSpec* 
   m.url = urls.front();
   std::set<std::string> seen;
   std::deque<std::string> queue(urls.begin(), urls.end());
-  std::set<std::string> item_urls;
+  std::set<std::string_view> item_urls;
   while (!queue.empty()) {
     std::string u = queue.front();
     queue.pop_front();
@@ -142,8 +142,8 @@ ColumnMatch read_column(const SiteView& site, SiteIndex& idx, const ColumnSpec* 
     bool own_items = false;
     for (std::string_view lu : {page_url, final_url})
       if (auto it = idx.items.find(lu); it != idx.items.end())
-        for (auto* item : it->second)
-          if (item_urls.insert(item->url).second) m.items.push_back(item), own_items = true;
+        for (auto item : it->second)
+          if (item_urls.insert(site.items[item].url).second) m.items.push_back(item), own_items = true;
     // Further pages of the same list.
     for (auto* l : idx.out[page_url]) {
       bool pager = l->tag == "pager" || (is_pager_text(l->text) && dir_of(l->to_url) == dir_of(std::string(final_url)));
@@ -165,8 +165,8 @@ ColumnMatch read_column(const SiteView& site, SiteIndex& idx, const ColumnSpec* 
       if (auto d = idx.pages[*i].published; d && *d <= today) m.newest = d;
     }
   }
-  for (auto* i : m.items)
-    if (auto d = item_date(site, *i); d && *d <= today && (!m.newest || *d > *m.newest)) m.newest = d;
+  for (auto i : m.items)
+    if (auto d = item_date(site, site.items[i]); d && *d <= today && (!m.newest || *d > *m.newest)) m.newest = d;
   return m;
 }
 
@@ -225,7 +225,7 @@ std::vector<Finding> HomepageStaleRule::check(const SiteView& site, const RuleCo
   if (!home) return {};
   std::optional<Date> newest;
   int dated = 0, future = 0;
-  for (auto& i : site.items) {
+  for (auto i : site.items) {
     if (i.list_url != home->url && i.list_url != home->final_url) continue;
     if (!i.date) continue;
     ++dated;
@@ -266,7 +266,7 @@ std::vector<Finding> WebsiteFormRule::check(const SiteView& site, const RuleCont
     auto y = text::year_in(title);
     return y ? *y == year : title.find(std::to_string(year) + "年度") != std::string::npos;
   };
-  for (auto& i : site.items)
+  for (auto i : site.items)
     if (is_form(i.title)) return {};
   for (auto& l : site.links)
     if (is_form(l.text)) return {};
@@ -295,7 +295,7 @@ std::vector<Finding> AnnualReportRule::check(const SiteView& site, const RuleCon
     }
     return *y == year;
   };
-  for (auto& i : site.items)
+  for (auto i : site.items)
     if (is_report(i.title)) return {};
   if (any_page(site, [&](const PageRecord& p) {
         return p.status == 200 && (is_report(p.title) || is_report(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : ""));

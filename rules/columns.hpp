@@ -16,7 +16,7 @@ struct ColumnMatch {
   const ColumnSpec* spec = nullptr;
   std::string url;                 // the column's own page (the first link named like it)
   std::vector<std::string> pages;  // that page, its pager pages and its sub-column lists
-  std::vector<const ItemRecord*> items;  // distinct by URL
+  std::vector<std::uint32_t> items;  // in the site's ItemList, distinct by URL
   bool fetched = false;            // a column page answered 200
   bool single_page = false;        // the column is one article, not a list
   std::optional<Date> newest;      // newest item date not after "today"
@@ -40,7 +40,7 @@ class ColumnIndex {
 std::shared_ptr<const ColumnIndex> column_index(const SiteView& site, const RuleContext& ctx);
 
 // Resolves an item's date: the list's own date, else the linked article's publication date.
-std::optional<Date> item_date(const SiteView& site, const ItemRecord& item);
+std::optional<Date> item_date(const SiteView& site, const ItemRef& item);
 
 class ColumnsRule : public Rule {
  public:

@@ -1,6 +1,7 @@
 #include "rules/duplicates.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string_view>
@@ -33,11 +34,14 @@ bool dating_line(std::string_view l) {
 }
 
 // An article's text lines as numbers: a line's hash in the high 48 bits, its length (at most
-// 65,535) in the low 16; a site's hundred thousand articles keep 8 bytes a line.
+// 65,535) in the low 16; a site's hundred thousand articles keep 8 bytes a line, all in one
+// sequence of chunks (a vector per article cost a third more, and a vector grown by doubling up to
+// twice as much).
+using Lines = std::deque<std::uint64_t>;
 struct Article {
   size_t page;       // in the site's page table
   std::size_t head;  // a hash of its column and title
-  std::vector<std::uint64_t> lines;
+  size_t begin, end;  // its lines in the site's Lines
 };
 std::uint64_t line_key(std::string_view l) {
   return (std::uint64_t(std::hash<std::string_view>{}(l)) << 16) | std::min<std::size_t>(l.size(), 0xffff);
@@ -47,11 +51,11 @@ std::uint64_t line_key(std::string_view l) {
 // without counting every distinct line (a large site's articles hold millions): Misra-Gries with k
 // counters keeps every line on more than 1/(k+1) of the M (article, line) pairs, so with k = M /
 // common + 1 every line sought survives among a few dozen candidates, then counted exactly.
-std::vector<std::uint64_t> lines_on_many(const std::vector<Article>& articles, size_t common) {
+std::vector<std::uint64_t> lines_on_many(const std::vector<Article>& articles, const Lines& lines, size_t common) {
   std::vector<std::uint64_t> distinct;
   auto each_distinct = [&](auto&& fn) {
     for (auto& a : articles) {
-      distinct.assign(a.lines.begin(), a.lines.end());
+      distinct.assign(lines.begin() + std::ptrdiff_t(a.begin), lines.begin() + std::ptrdiff_t(a.end));
       std::sort(distinct.begin(), distinct.end());
       distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
       for (auto line : distinct) fn(line);
@@ -103,11 +107,13 @@ std::string column_of(const PageRecord& p, const std::unordered_map<std::string_
 
 std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const RuleContext&) const {
   std::unordered_map<std::string_view, std::string_view> listed_on;  // article -> a list page that lists it
-  for (auto& i : site.items) listed_on.emplace(i.url, i.list_url);
+  for (auto i : site.items) listed_on.emplace(i.url, i.list_url);
   // One page per path: the same page under another host of the site, or with a query, is not a copy.
   // Of several, the least URL, whatever order the crawl met them in.
   const PageTable& table = site.page_table();
-  std::unordered_map<std::uint64_t, Article> by_path;  // by the path's hash
+  std::unordered_map<std::uint64_t, size_t> by_path;  // by the path's hash: an article
+  std::vector<Article> articles;
+  Lines lines;  // an article replaced by another of its path leaves its lines unused
   std::hash<std::string> hash;
   size_t at = 0;
   site.each_page([&](const PageRecord& p) {
@@ -116,10 +122,11 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
         !p.duplicate_of.empty() || p.title.empty())
       return;
     auto parts = url::parts(p.final_url.empty() ? p.url : p.final_url);
-    auto [it, fresh] = by_path.try_emplace(hash(parts ? parts->path : p.url));
-    if (!fresh && std::string_view(p.url) >= table.url(it->second.page)) return;
-    Article& a = it->second;
-    a = {i, hash(column_of(p, listed_on)) * 31 + hash(p.title), {}};
+    auto [it, fresh] = by_path.try_emplace(hash(parts ? parts->path : p.url), articles.size());
+    if (!fresh && std::string_view(p.url) >= table.url(articles[it->second].page)) return;
+    if (fresh) articles.emplace_back();
+    Article& a = articles[it->second];
+    a = {i, hash(column_of(p, listed_on)) * 31 + hash(p.title), lines.size(), 0};
     std::string text = site.text_of(p);
     for (size_t b = 0; b < text.size();) {
       size_t e = text.find('\n', b);
@@ -128,23 +135,21 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
       b = e + 1;
       while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
       while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
-      if (!l.empty() && !dating_line(l)) a.lines.push_back(line_key(l));
+      if (!l.empty() && !dating_line(l)) lines.push_back(line_key(l));
     }
+    a.end = lines.size();
   }, true);  // with the texts: it reads them all
-  std::vector<Article> articles;
-  articles.reserve(by_path.size());
-  for (auto& [path, a] : by_path) articles.push_back(std::move(a));
   by_path.clear();
   // The template's lines: on half the site's articles or more (never fewer than 3). A text published
   // twice, or cross-posted, is on a few.
-  auto template_lines = lines_on_many(articles, std::max<size_t>(3, articles.size() / 2));
+  auto template_lines = lines_on_many(articles, lines, std::max<size_t>(3, articles.size() / 2));
   // Copies share column, title and text: grouped first by a hash of the three, then, where a hash
   // has several pages, by the three themselves.
   std::unordered_map<std::size_t, std::vector<std::pair<size_t, std::size_t>>> by_hash;  // page, text
   for (auto& a : articles) {
     std::size_t text = 0, bytes = 0;
-    for (auto line : a.lines)
-      if (!std::binary_search(template_lines.begin(), template_lines.end(), line)) text = text * 1000003u ^ (line >> 16), bytes += line & 0xffff;
+    for (size_t l = a.begin; l < a.end; ++l)
+      if (std::uint64_t line = lines[l]; !std::binary_search(template_lines.begin(), template_lines.end(), line)) text = text * 1000003u ^ (line >> 16), bytes += line & 0xffff;
     if (bytes < 30) continue;  // no text of its own to compare (a bare attachment link …)
     by_hash[a.head * 1000003u ^ text].push_back({a.page, text});
   }

@@ -20,7 +20,7 @@ void strip(std::string& s, const std::string& prefix_marker, const std::string& 
 }
 
 struct Doc {
-  const ItemRecord* item;
+  ItemRef item;
   std::optional<size_t> page;  // in the site's page table
   std::optional<Date> date;
 };
@@ -81,32 +81,33 @@ class Pairing {
 
  private:
   // A page's own URL wins over another record's redirect target.
-  std::optional<size_t> page_of(const std::string& u) const { return pages_.find(u); }
+  std::optional<size_t> page_of(std::string_view u) const { return pages_.find(u); }
   // The date a reader sees on the page itself, else the list's.
-  std::optional<Date> date_of(const ItemRecord& i, std::optional<size_t> p) const {
+  std::optional<Date> date_of(const ItemRef& i, std::optional<size_t> p) const {
     if (p && pages_[*p].published && pages_[*p].published_on_page) return pages_[*p].published;
     return item_date(site_, i);
   }
 
   void gather(const ColumnIndex& index) {
-    std::set<std::string> doc_urls, interp_urls;
+    std::set<std::string_view> doc_urls, interp_urls;
     // Policy documents and interpretations, each once by URL.
     for (auto& [name, m] : index.all()) {
       if (!m.spec->policy_documents && !m.spec->interpretations) continue;
-      for (auto* i : m.items) {
+      for (auto k : m.items) {
+        ItemRef i = site_.items[k];
         auto& list = m.spec->policy_documents ? docs : interps;
         auto& seen = m.spec->policy_documents ? doc_urls : interp_urls;
-        if (!seen.insert(i->url).second) continue;
-        auto p = page_of(i->url);
-        list.push_back({i, p, date_of(*i, p)});
+        if (!seen.insert(i.url).second) continue;
+        auto p = page_of(i.url);
+        list.push_back({i, p, date_of(i, p)});
       }
     }
     if (docs.empty()) return;
     // Interpretations published outside the 政策解读 column (e.g. beside the document) count too.
-    for (auto& i : site_.items)
-      if (!doc_urls.count(i.url) && looks_like_interpretation(i.title) && interp_urls.insert(i.url).second) {
+    for (auto i : site_.items)
+      if (!doc_urls.count(i.url) && looks_like_interpretation(std::string(i.title)) && interp_urls.insert(i.url).second) {
         auto p = page_of(i.url);
-        interps.push_back({&i, p, date_of(i, p)});
+        interps.push_back({i, p, date_of(i, p)});
       }
   }
 
@@ -122,8 +123,8 @@ class Pairing {
     auto by_url = [&](const std::vector<Doc>& list) {
       std::unordered_map<std::string, std::vector<size_t>> m;
       for (size_t i = 0; i < list.size(); ++i) {
-        m[list[i].item->url].push_back(i);
-        if (list[i].page && pages_.final_url(*list[i].page) != list[i].item->url)
+        m[std::string(list[i].item.url)].push_back(i);
+        if (list[i].page && pages_.final_url(*list[i].page) != list[i].item.url)
           m[std::string(pages_.final_url(*list[i].page))].push_back(i);
       }
       return m;
@@ -142,7 +143,7 @@ class Pairing {
           if (auto it = docs_by_url.find(*to); it != docs_by_url.end())
             for (size_t d : it->second) linked_[d][i].second = true;
     for (auto& in : interps)
-      for (auto& k : policy_keys(in.item->title)) by_key_[k].push_back(&in);
+      for (auto& k : policy_keys(std::string(in.item.title))) by_key_[k].push_back(&in);
   }
 
   void judge(size_t di, std::vector<Finding>& out) const {
@@ -157,27 +158,27 @@ class Pairing {
     }
     std::string how = pair ? "link" : "";
     if (!pair)
-      for (auto& k : policy_keys(d.item->title))
+      for (auto& k : policy_keys(std::string(d.item.title)))
         if (auto it = by_key_.find(k); it != by_key_.end()) {
           pair = it->second.front();
           how = "title";
           break;
         }
-    nlohmann::json detail = {{"document", d.item->title}, {"document_date", d.date ? d.date->iso() : ""}};
+    nlohmann::json detail = {{"document", d.item.title}, {"document_date", d.date ? d.date->iso() : ""}};
     if (!pair) {
       std::string text = d.page ? site_.text_of(*site_.page_at(*d.page)) : "";
       bool scripted = text.find("文字解读") != std::string::npos || text.find("图片解读") != std::string::npos ||
                       text.find("相关解读") != std::string::npos;
       if (scripted) {
         detail["reason"] = "the page shows an interpretation box filled by script; the relation cannot be read from the HTML";
-        out.push_back({site_.site.id, "interpretation.manual_check", d.item->url, d.item->url, detail.dump()});
+        out.push_back({site_.site.id, "interpretation.manual_check", std::string(d.item.url), std::string(d.item.url), detail.dump()});
       } else {
-        out.push_back({site_.site.id, "interpretation.missing", d.item->url, d.item->url, detail.dump()});
+        out.push_back({site_.site.id, "interpretation.missing", std::string(d.item.url), std::string(d.item.url), detail.dump()});
       }
       return;
     }
-    detail["interpretation"] = pair->item->url;
-    detail["interpretation_title"] = pair->item->title;
+    detail["interpretation"] = pair->item.url;
+    detail["interpretation_title"] = pair->item.title;
     detail["interpretation_date"] = pair->date ? pair->date->iso() : "";
     detail["paired_by"] = how;
     if (d.date && pair->date) {
@@ -186,13 +187,13 @@ class Pairing {
       detail["limit_working_days"] = limit;
       bool covered = ctx_.calendar->covers(*d.date) && ctx_.calendar->covers(*pair->date);
       if (!covered) detail["calendar_warning"] = "date outside the calendar's years; counted Monday–Friday";
-      if (wd > limit) out.push_back({site_.site.id, "interpretation.late", d.item->url, d.item->url, detail.dump()});
+      if (wd > limit) out.push_back({site_.site.id, "interpretation.late", std::string(d.item.url), std::string(d.item.url), detail.dump()});
     }
     if (!(fwd && back)) {
       nlohmann::json u = detail;
       u["document_links_interpretation"] = fwd;
       u["interpretation_links_document"] = back;
-      out.push_back({site_.site.id, "interpretation.unlinked", d.item->url, d.item->url, u.dump()});
+      out.push_back({site_.site.id, "interpretation.unlinked", std::string(d.item.url), std::string(d.item.url), u.dump()});
     }
   }
 

@@ -8,8 +8,8 @@
 namespace govaudit {
 
 void for_each_article_page(const SiteView& site, const std::function<void(const PageRecord&)>& fn) {
-  std::unordered_set<std::string> listed;
-  for (auto& i : site.items) listed.insert(i.url);
+  std::unordered_set<std::string_view> listed;
+  for (auto i : site.items) listed.insert(i.url);
   site.each_page([&](const PageRecord& p) {
     if (p.status < 200 || p.status >= 300 || p.error_kind != ErrorKind::None || !p.duplicate_of.empty()) return;
     if (p.kind == PageKind::Article || (p.kind == PageKind::Page && (listed.count(p.url) || listed.count(p.final_url)) && !(p.text.empty() && p.crawl().text_z.empty())))

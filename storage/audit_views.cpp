@@ -234,6 +234,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     }
     auto source = std::make_shared<StorePages>(db_.path(), crawl_run, *only, select, meta_names);
     auto table = std::make_shared<PageTable>();
+    table->reserve(rows.size());
     SiteView& v = views[0];
     source->walk(rows, [&](const PageRecord& p) {
       table->add(p, p.stored_row);
@@ -307,7 +308,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
   } else if (parts == ViewParts::Audit) {
     std::vector<std::pair<std::string_view, std::string_view>> listed;  // list URL, item URL
     for (auto& v : views)
-      for (auto& i : v.items) listed.emplace_back(i.list_url, i.url);
+      for (auto i : v.items) listed.emplace_back(i.list_url, i.url);
     std::sort(listed.begin(), listed.end());
     std::unordered_set<std::string> once;  // site, target, tag and text of a compacted link
     auto st = db_.prepare("SELECT site_id, from_url, links FROM page_links" + where + " ORDER BY rowid");

@@ -77,8 +77,10 @@ class Store : public Campaign {
   std::vector<SiteView> load_site_views(std::int64_t crawl_run);
   // The same one site at a time, in list order: memory holds one site's records, not the run's.
   // ViewParts::Pages leaves out links and items, and the text of pages other than the homepage.
-  // ViewParts::Audit is what the rules read, in a fraction of the memory: articles' and lists' texts
-  // stay in the store until a rule asks (SiteView::text_of), other pages' but the homepage's are
+  // ViewParts::Audit is what the rules read, in a fraction of the memory: a table of the pages and
+  // the homepage's records, the other records read from the store as rules walk the pages or look
+  // one up (SiteView::each_page, page); articles' and lists' texts stay in the store until a rule
+  // asks (SiteView::text_of), other pages' but the homepage's are
   // kept compressed, what no rule reads is left empty (page_select's `lean`), and a link from an article page to a target that more than
   // kBoilerplateLinks pages link to (navigation, footer) is kept once per target, tag and text,
   // unless the target is an article or attachment or did not answer cleanly; a list page's link to
