@@ -11,19 +11,8 @@ namespace {
 std::uint32_t hash_of(std::string_view s) { return std::uint32_t(std::hash<std::string_view>{}(s)); }
 }  // namespace
 
-std::string_view PageTable::text(std::uint32_t at) const {
-  std::uint32_t n;
-  std::memcpy(&n, text_.data() + at, sizeof n);
-  return {text_.data() + at + sizeof n, n};
-}
-
 void PageTable::add(const PageRecord& p, std::int64_t row) {
-  auto put = [&](std::string_view s) {
-    auto at = std::uint32_t(text_.size());
-    auto n = std::uint32_t(s.size());
-    text_.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
-    return at;
-  };
+  auto put = [&](std::string_view s) { return text_.put(s); };
   PageBrief b;
   b.row = row;
   b.published = p.published;
@@ -61,7 +50,7 @@ std::vector<size_t> PageTable::matches(const std::vector<Key>& keys, const std::
   std::vector<size_t> out;
   std::uint32_t h = hash_of(u);
   for (auto it = std::lower_bound(keys.begin(), keys.end(), Key{h, 0}); it != keys.end() && it->hash == h; ++it)
-    if (text(at[it->at]) == u) out.push_back(it->at);
+    if (text_.at(at[it->at]) == u) out.push_back(it->at);
   return out;  // in index order: the keys sort by page after the hash
 }
 

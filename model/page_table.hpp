@@ -12,6 +12,7 @@
 
 #include "model/date.hpp"
 #include "model/kinds.hpp"
+#include "model/string_pool.hpp"
 
 namespace govaudit {
 
@@ -51,9 +52,9 @@ class PageTable {
 
   size_t size() const { return briefs_.size(); }
   const PageBrief& operator[](size_t i) const { return briefs_[i]; }
-  std::string_view url(size_t i) const { return text(url_at_[i]); }
-  std::string_view final_url(size_t i) const { return text(final_at_[i]); }
-  std::string_view duplicate_of(size_t i) const { return briefs_[i].duplicate ? text(dup_at_[i]) : std::string_view(); }
+  std::string_view url(size_t i) const { return text_.at(url_at_[i]); }
+  std::string_view final_url(size_t i) const { return text_.at(final_at_[i]); }
+  std::string_view duplicate_of(size_t i) const { return briefs_[i].duplicate ? text_.at(dup_at_[i]) : std::string_view(); }
 
   // The first page (in crawl order) whose own URL is `u`.
   std::optional<size_t> own(std::string_view u) const;
@@ -69,11 +70,10 @@ class PageTable {
     std::uint32_t at;
     bool operator<(const Key& o) const { return hash != o.hash ? hash < o.hash : at < o.at; }
   };
-  std::string_view text(std::uint32_t at) const;
   std::vector<size_t> matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const;
   std::vector<PageBrief> briefs_;
-  std::vector<std::uint32_t> url_at_, final_at_, dup_at_;  // offsets of length-prefixed URLs in text_
-  std::string text_;
+  std::vector<std::uint32_t> url_at_, final_at_, dup_at_;  // in text_
+  StringPool text_;
   std::vector<Key> by_url_, by_final_;  // (hash, page) sorted
 };
 

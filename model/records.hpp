@@ -20,6 +20,7 @@
 #include "model/kinds.hpp"
 #include "model/page_table.hpp"
 #include "model/site.hpp"
+#include "model/string_pool.hpp"
 
 namespace govaudit {
 
@@ -219,6 +220,50 @@ struct LinkRecord {
   std::string hidden = {};  // how it is hidden from readers ("display:none" …); empty when visible
 };
 
+// A link of a SiteView's LinkList: views of the list's own strings, valid while it is not changed.
+struct LinkRef {
+  std::string_view site_id, from_url, to_url, tag, text, hidden;
+  LinkRecord record() const {
+    return {std::string(site_id), std::string(from_url), std::string(to_url), std::string(tag), std::string(text), std::string(hidden)};
+  }
+};
+
+// A site's links in one buffer, a page's URL once for all its links and each tag and way of hiding
+// once: ~140 bytes a link where six strings took ~400. Filled like a vector of LinkRecord, read as
+// LinkRefs.
+class LinkList {
+ public:
+  using const_iterator = IndexIterator<LinkList, LinkRef>;
+  LinkList() = default;
+  LinkList(std::initializer_list<LinkRecord> links) {
+    for (auto& l : links) push_back(l);
+  }
+  LinkList(const std::vector<LinkRecord>& links) {  // NOLINT: filled from the crawler's records
+    reserve(links.size());
+    for (auto& l : links) push_back(l);
+  }
+  void push_back(const LinkRecord& l) {
+    slots_.push_back({pool_.intern(l.site_id), pool_.intern(l.from_url), pool_.put(l.to_url), pool_.intern(l.tag), pool_.put(l.text),
+                      pool_.intern(l.hidden)});
+  }
+  void reserve(size_t n) { slots_.reserve(n); }
+  size_t size() const { return slots_.size(); }
+  bool empty() const { return slots_.empty(); }
+  LinkRef operator[](size_t i) const {
+    const Slot& s = slots_[i];
+    return {pool_.at(s.site), pool_.at(s.from), pool_.at(s.to), pool_.at(s.tag), pool_.at(s.text), pool_.at(s.hidden)};
+  }
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size()}; }
+
+ private:
+  struct Slot {
+    std::uint32_t site, from, to, tag, text, hidden;
+  };
+  std::vector<Slot> slots_;
+  StringPool pool_;
+};
+
 // Ends `hidden` when the hidden block is one of the page's own menus or panels (crawler/extract.cpp
 // says which), not a block of its own.
 inline constexpr std::string_view kHiddenInMenu = " (in a menu of the page)";
@@ -243,75 +288,31 @@ struct ItemRef {
 // an item where this takes ~170. Filled like a vector of ItemRecord, read as ItemRefs.
 class ItemList {
  public:
-  class const_iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = ItemRef;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = ItemRef;
-    const_iterator() = default;
-    const_iterator(const ItemList* list, size_t at) : list_(list), at_(at) {}
-    ItemRef operator*() const { return (*list_)[at_]; }
-    const_iterator& operator++() {
-      ++at_;
-      return *this;
-    }
-    const_iterator operator++(int) {
-      auto old = *this;
-      ++at_;
-      return old;
-    }
-    bool operator==(const const_iterator& o) const { return at_ == o.at_; }
-
-   private:
-    const ItemList* list_ = nullptr;
-    size_t at_ = 0;
-  };
-
+  using const_iterator = IndexIterator<ItemList, ItemRef>;
   ItemList() = default;
   ItemList(std::initializer_list<ItemRecord> items) {
     for (auto& i : items) push_back(i);
   }
   void push_back(const ItemRecord& i) {
-    slots_.push_back({intern(i.site_id), intern(i.list_url), put(i.url), put(i.title), i.date});
+    slots_.push_back({pool_.intern(i.site_id), pool_.intern(i.list_url), pool_.put(i.url), pool_.put(i.title), i.date});
   }
   void reserve(size_t n) { slots_.reserve(n); }
   size_t size() const { return slots_.size(); }
   bool empty() const { return slots_.empty(); }
   ItemRef operator[](size_t i) const {
     const Slot& s = slots_[i];
-    return {text(s.site), text(s.list), text(s.url), text(s.title), s.date};
+    return {pool_.at(s.site), pool_.at(s.list), pool_.at(s.url), pool_.at(s.title), s.date};
   }
-  ItemRef back() const { return (*this)[size() - 1]; }
   const_iterator begin() const { return {this, 0}; }
   const_iterator end() const { return {this, size()}; }
 
  private:
   struct Slot {
-    std::uint32_t site, list, url, title;  // offsets of length-prefixed strings in text_
+    std::uint32_t site, list, url, title;
     std::optional<Date> date;
   };
-  std::uint32_t put(std::string_view s) {
-    if (text_.size() + s.size() + 4 > UINT32_MAX) throw std::length_error("a site's items exceed 4 GB of text");
-    auto at = std::uint32_t(text_.size());
-    auto n = std::uint32_t(s.size());
-    text_.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
-    return at;
-  }
-  std::uint32_t intern(const std::string& s) {
-    auto [it, fresh] = interned_.try_emplace(s, 0);
-    if (fresh) it->second = put(s);
-    return it->second;
-  }
-  std::string_view text(std::uint32_t at) const {
-    std::uint32_t n;
-    std::memcpy(&n, text_.data() + at, sizeof n);
-    return {text_.data() + at + sizeof n, n};
-  }
   std::vector<Slot> slots_;
-  std::string text_;
-  std::map<std::string, std::uint32_t, std::less<>> interned_;  // site ids and list URLs
+  StringPool pool_;
 };
 
 // A citizen message (留言) as its box's list or its own page shows it.
@@ -434,7 +435,7 @@ struct SiteView {
   std::string error;
   std::vector<std::string> limits;
   std::vector<PageRecord> pages;
-  std::vector<LinkRecord> links;
+  LinkList links;
   ItemList items;
   std::vector<MessageRecord> messages;
   std::vector<DnsRecord> dns;

@@ -30,15 +30,16 @@ bool is_pager_text(const std::string& t) {
 // large site's audit memory.
 struct SiteIndex {
   const PageTable& pages;
-  std::unordered_map<std::string_view, std::vector<const LinkRecord*>> out;  // links by from_url
+  const LinkList& links;
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> out;  // links by from_url
   std::unordered_map<std::string_view, std::vector<std::uint32_t>> items;  // items by list_url
   std::unordered_set<std::string_view> on_home;  // targets linked from the homepage
 
-  explicit SiteIndex(const SiteView& s) : pages(s.page_table()) {
-    for (auto& l : s.links) out[l.from_url].push_back(&l);
+  explicit SiteIndex(const SiteView& s) : pages(s.page_table()), links(s.links) {
+    for (std::uint32_t k = 0; k < links.size(); ++k) out[links[k].from_url].push_back(k);
     for (std::uint32_t i = 0; i < s.items.size(); ++i) items[s.items[i].list_url].push_back(i);
     if (auto h = s.homepage())
-      for (auto* l : out[h->url]) on_home.insert(l->to_url);
+      for (auto k : out[h->url]) on_home.insert(links[k].to_url);
   }
   // A page's own URL wins over another record's redirect target.
   std::optional<size_t> get(std::string_view u) const { return pages.find(u); }
@@ -86,10 +87,10 @@ std::map<const ColumnSpec*, std::vector<std::string>> column_candidates(const Si
     auto& v = candidates[c];
     if (std::find(v.begin(), v.end(), u) == v.end()) v.push_back(u);
   };
-  for (auto& l : site.links) {
+  for (auto l : site.links) {
     if (l.tag != "a" && l.tag != "area") continue;
     auto it = names.find(text::normalize_name(l.text));
-    if (it != names.end() && in_site(site, l.to_url)) add(it->second, l.to_url);
+    if (it != names.end() && in_site(site, std::string(l.to_url))) add(it->second, std::string(l.to_url));
   }
   for (size_t i = 0; i < idx.pages.size(); ++i)
     if (idx.pages[i].kind == PageKind::List)
@@ -145,16 +146,19 @@ ColumnMatch read_column(const SiteView& site, SiteIndex& idx, const ColumnSpec* 
         for (auto item : it->second)
           if (item_urls.insert(site.items[item].url).second) m.items.push_back(item), own_items = true;
     // Further pages of the same list.
-    for (auto* l : idx.out[page_url]) {
-      bool pager = l->tag == "pager" || (is_pager_text(l->text) && dir_of(l->to_url) == dir_of(std::string(final_url)));
-      if (pager && !idx.on_home.count(l->to_url)) queue.push_back(l->to_url);
+    for (auto k : idx.out[page_url]) {
+      LinkRef l = idx.links[k];
+      bool pager = l.tag == "pager" || (is_pager_text(std::string(l.text)) && dir_of(std::string(l.to_url)) == dir_of(std::string(final_url)));
+      if (pager && !idx.on_home.count(l.to_url)) queue.emplace_back(l.to_url);
     }
     // A parent column whose own page lists sub-columns: their lists count as the column's.
     if (!own_items && std::find(urls.begin(), urls.end(), u) != urls.end())
-      for (auto* l : idx.out[page_url]) {
-        if (l->tag != "a" || idx.on_home.count(l->to_url) || column_pages.count(l->to_url)) continue;
-        auto sub = idx.get(l->to_url);
-        if (sub && idx.pages[*sub].kind == PageKind::List && in_site(site, l->to_url)) queue.push_back(l->to_url);
+      for (auto k : idx.out[page_url]) {
+        LinkRef l = idx.links[k];
+        std::string to(l.to_url);
+        if (l.tag != "a" || idx.on_home.count(to) || column_pages.count(to)) continue;
+        auto sub = idx.get(to);
+        if (sub && idx.pages[*sub].kind == PageKind::List && in_site(site, to)) queue.push_back(to);
       }
   }
   if (m.items.empty()) {
@@ -268,7 +272,7 @@ std::vector<Finding> WebsiteFormRule::check(const SiteView& site, const RuleCont
   };
   for (auto i : site.items)
     if (is_form(i.title)) return {};
-  for (auto& l : site.links)
+  for (auto l : site.links)
     if (is_form(l.text)) return {};
   if (any_page(site, [&](const PageRecord& p) {
         return p.status == 200 && (is_form(p.title) || is_form(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : ""));
@@ -301,7 +305,7 @@ std::vector<Finding> AnnualReportRule::check(const SiteView& site, const RuleCon
         return p.status == 200 && (is_report(p.title) || is_report(p.meta.count("ArticleTitle") ? p.meta.at("ArticleTitle") : ""));
       }))
     return {};
-  for (auto& l : site.links)
+  for (auto l : site.links)
     if (is_report(l.text)) return {};
   std::string where = site.site.homepage;
   for (auto& c : ctx.config->catalog)

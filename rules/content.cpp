@@ -36,7 +36,7 @@ bool own_page(const PageRecord& p) {
 // The page that links `url` first, for the finding's evidence page.
 std::unordered_map<std::string, std::string> first_linking(const SiteView& site) {
   std::unordered_map<std::string, std::string> out;
-  for (auto& l : site.links) out.emplace(l.to_url, l.from_url);
+  for (auto l : site.links) out.emplace(l.to_url, l.from_url);
   return out;
 }
 
@@ -120,9 +120,9 @@ std::vector<Finding> HiddenLinkRule::check(const SiteView& site, const RuleConte
     std::set<std::string> words;
   };
   std::map<std::string, Use> hidden;  // by target, ordered for stable output
-  for (auto& l : site.links) {
+  for (auto l : site.links) {
     if (l.hidden.empty() || (l.tag != "a" && l.tag != "area")) continue;
-    std::string host = url::host_of(l.to_url);
+    std::string to(l.to_url), host = url::host_of(to);
     if (host.empty() || government_host(host, rules)) continue;
     if (std::any_of(rules.benign_hidden_hosts.begin(), rules.benign_hidden_hosts.end(),
                     [&](auto& b) { return url::host_has_labels(host, b); }) ||
@@ -130,14 +130,14 @@ std::vector<Finding> HiddenLinkRule::check(const SiteView& site, const RuleConte
                     [&](auto& b) { return l.to_url.find(b) != std::string::npos; }))
       continue;
     if (std::find(site.site.hosts.begin(), site.site.hosts.end(), host) != site.site.hosts.end()) continue;
-    std::string where = ascii_lower(l.text + " " + l.to_url);
+    std::string where = ascii_lower(std::string(l.text) + " " + to);
     bool prohibited = std::any_of(rules.spam_words.begin(), rules.spam_words.end(),
                                   [&](auto& w) { return where.find(ascii_lower(w)) != std::string::npos; });
     bool in_menu = l.hidden.size() >= kHiddenInMenu.size() && l.hidden.compare(l.hidden.size() - kHiddenInMenu.size(), std::string::npos, kHiddenInMenu) == 0;
     if (in_menu && !prohibited) continue;  // the site's own drop-down, tab or mobile bar
-    Use& u = hidden[l.to_url];
+    Use& u = hidden[to];
     if (!u.from.insert(l.from_url).second) continue;
-    if (u.pages.size() < 5) u.pages.push_back(l.from_url);
+    if (u.pages.size() < 5) u.pages.emplace_back(l.from_url);
     if (u.how.empty()) u.how = l.hidden, u.text = l.text;
     for (auto& w : rules.spam_words)
       if (where.find(ascii_lower(w)) != std::string::npos) u.words.insert(w);
@@ -176,20 +176,20 @@ std::vector<Finding> WordingRule::check(const SiteView& site, const RuleContext&
     return end >= w.size() && s.compare(end - w.size(), w.size(), w) == 0;
   };
   // Link texts by page, made when first needed: a link naming an old document is a reference.
-  std::unordered_map<std::string, std::vector<const std::string*>> link_texts;
+  std::unordered_map<std::string_view, std::vector<std::string_view>> link_texts;
   bool indexed = false;
   auto in_link = [&](const std::string& page, std::string_view text, size_t pos) {
     if (!indexed) {
-      for (auto& l : site.links)
-        if (l.tag == "a" && !l.text.empty()) link_texts[l.from_url].push_back(&l.text);
+      for (auto l : site.links)
+        if (l.tag == "a" && !l.text.empty()) link_texts[l.from_url].push_back(l.text);
       indexed = true;
     }
     size_t b = text.rfind('\n', pos), e = text.find('\n', pos);
     std::string_view line = text.substr(b == std::string_view::npos ? 0 : b + 1, (e == std::string_view::npos ? text.size() : e) - (b == std::string_view::npos ? 0 : b + 1));
     auto it = link_texts.find(page);
     if (it == link_texts.end()) return false;
-    return std::any_of(it->second.begin(), it->second.end(), [&](const std::string* t) {
-      return t->find(line) != std::string::npos || (line.find(*t) != std::string_view::npos && t->size() * 2 >= line.size());
+    return std::any_of(it->second.begin(), it->second.end(), [&](std::string_view t) {
+      return t.find(line) != std::string_view::npos || (line.find(t) != std::string_view::npos && t.size() * 2 >= line.size());
     });
   };
   site.each_page([&](const PageRecord& p) {

@@ -91,9 +91,11 @@ std::map<std::string, std::vector<std::string>> identifiers_passed_over(const Co
 std::vector<Finding> FooterRule::check(const SiteView& site, const RuleContext&) const {
   const PageRecord* home = site.homepage();
   if (!home) return {};
+  std::vector<LinkRecord> own;  // the homepage's
+  for (auto l : site.links)
+    if (l.from_url == home->url) own.push_back(l.record());
   std::vector<const LinkRecord*> links;
-  for (auto& l : site.links)
-    if (l.from_url == home->url) links.push_back(&l);
+  for (auto& l : own) links.push_back(&l);
   if (!evidence(home->text, links).empty()) return {};
   nlohmann::json d = {{"identifier", spec_.name}, {"homepage", home->final_url}, {"links_checked", links.size()}};
   return {Finding{site.site.id, spec_.rule, homepage_host(site), home->final_url, d.dump()}};

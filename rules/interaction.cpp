@@ -23,7 +23,7 @@ struct Merged {
 
 bool answered(const MessageRecord& m) { return m.replied || m.reply_text || answered_status(m.status); }
 
-bool names_any(const std::string& s, const std::vector<std::string>& names) {
+bool names_any(std::string_view s, const std::vector<std::string>& names) {
   return std::any_of(names.begin(), names.end(), [&](auto& n) { return s.find(n) != std::string::npos; });
 }
 
@@ -131,12 +131,12 @@ std::vector<Finding> InteractionRule::check(const SiteView& site, const RuleCont
   // Boxes a person has to open: on another host, or named on the site but never read.
   std::set<std::string> offsite;
   std::string home_host = url::host_of(site.site.homepage);
-  for (auto& l : site.links) {
+  for (auto l : site.links) {
     if (l.tag != "a" || !names_any(l.text, ir.boxes) || names_any(l.text, ir.excluded)) continue;
-    std::string host = url::host_of(l.to_url);
+    std::string to(l.to_url), host = url::host_of(to);
     if (host.empty() || std::find(site.site.hosts.begin(), site.site.hosts.end(), host) != site.site.hosts.end()) continue;
-    if (offsite.insert(l.to_url).second)
-      out.push_back({site.site.id, "interaction.manual_check", l.to_url, l.from_url,
+    if (offsite.insert(to).second)
+      out.push_back({site.site.id, "interaction.manual_check", to, std::string(l.from_url),
                      json{{"reason", "留言板块位于其他网站（" + host + "），需人工核查留言答复情况"}, {"text", l.text}}.dump()});
   }
   if (boxes.empty())

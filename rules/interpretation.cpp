@@ -113,12 +113,12 @@ class Pairing {
 
   void link() {
     // Links of the documents' and interpretations' own pages only: a site has hundreds of thousands.
-    std::unordered_map<std::string_view, std::vector<const std::string*>> links_from;  // page -> targets
+    std::unordered_map<std::string_view, std::vector<std::string_view>> links_from;  // page -> targets
     for (auto* list : {&docs, &interps})
       for (auto& d : *list)
         if (d.page) links_from[pages_.url(*d.page)];
-    for (auto& l : site_.links)
-      if (auto it = links_from.find(l.from_url); it != links_from.end()) it->second.push_back(&l.to_url);
+    for (auto l : site_.links)
+      if (auto it = links_from.find(l.from_url); it != links_from.end()) it->second.push_back(l.to_url);
     // Each document or interpretation by the URLs a link may name it by (listed URL, final URL).
     auto by_url = [&](const std::vector<Doc>& list) {
       std::unordered_map<std::string, std::vector<size_t>> m;
@@ -134,13 +134,13 @@ class Pairing {
     linked_.resize(docs.size());
     for (size_t d = 0; d < docs.size(); ++d)
       if (docs[d].page)
-        for (auto* to : links_from[pages_.url(*docs[d].page)])
-          if (auto it = interps_by_url.find(*to); it != interps_by_url.end())
+        for (auto to : links_from[pages_.url(*docs[d].page)])
+          if (auto it = interps_by_url.find(std::string(to)); it != interps_by_url.end())
             for (size_t i : it->second) linked_[d][i].first = true;
     for (size_t i = 0; i < interps.size(); ++i)
       if (interps[i].page)
-        for (auto* to : links_from[pages_.url(*interps[i].page)])
-          if (auto it = docs_by_url.find(*to); it != docs_by_url.end())
+        for (auto to : links_from[pages_.url(*interps[i].page)])
+          if (auto it = docs_by_url.find(std::string(to)); it != docs_by_url.end())
             for (size_t d : it->second) linked_[d][i].second = true;
     for (auto& in : interps)
       for (auto& k : policy_keys(std::string(in.item.title))) by_key_[k].push_back(&in);

@@ -37,7 +37,7 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
   // finding whatever order the crawl met the pages in.
   std::map<std::string, std::map<std::string, std::string>> broken;
   std::map<std::string, std::string> challenged;  // target -> the first page (by URL) linking it
-  for (auto& l : site.links) {
+  for (auto l : site.links) {
     auto own = pages.own(l.to_url);
     if (!own) continue;
     size_t to = answer(*own);
@@ -45,7 +45,7 @@ std::vector<Finding> LinksRule::check(const SiteView& site, const RuleContext&) 
     if (pages[to].error_kind == ErrorKind::Challenge)
       if (auto [c, fresh] = challenged.emplace(l.to_url, l.from_url); !fresh && l.from_url < c->second) c->second = l.from_url;
     if (l.tag == "img" || l.tag == "script" || !broken_answer(pages[to].error_kind, pages[to].status)) continue;
-    broken[l.to_url].emplace(l.from_url, l.text);
+    broken[std::string(l.to_url)].emplace(l.from_url, l.text);
   }
   std::vector<Finding> out;
   for (auto& [to, from] : challenged) {

@@ -148,7 +148,7 @@ TEST(Store, AuditViewKeepsWhatRulesReadAndCompactsTheRest) {
   ASSERT_EQ(audit.size(), 1u);
   auto count = [&](const std::string& from_prefix, const std::string& to) {
     return std::count_if(audit[0].links.begin(), audit[0].links.end(),
-                         [&](auto& l) { return l.from_url.starts_with(from_prefix) && l.to_url == to; });
+                         [&](auto l) { return l.from_url.starts_with(from_prefix) && l.to_url == to; });
   };
   EXPECT_EQ(count(H + "a", H + "nav.html"), 1);    // boilerplate: once
   EXPECT_EQ(count(H, H + "nav.html"), 2);          // ... and the homepage's own link
