@@ -42,7 +42,7 @@ void PageTable::seal() {
   }
   std::sort(by_url_.begin(), by_url_.end());
   std::sort(by_final_.begin(), by_final_.end());
-  text_.shrink_to_fit(), briefs_.shrink_to_fit(), url_at_.shrink_to_fit(), final_at_.shrink_to_fit(), dup_at_.shrink_to_fit();
+  briefs_.shrink_to_fit(), url_at_.shrink_to_fit(), final_at_.shrink_to_fit(), dup_at_.shrink_to_fit();
 }
 
 std::vector<size_t> PageTable::matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at,

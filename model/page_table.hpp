@@ -5,6 +5,7 @@
 // record per page.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,6 +76,32 @@ class PageTable {
   std::vector<std::uint32_t> url_at_, final_at_, dup_at_;  // in text_
   StringPool text_;
   std::vector<Key> by_url_, by_final_;  // (hash, page) sorted
+};
+
+// The strings of a list about a site's pages (its items, its links): a URL of a page of the table
+// is the table's own (~75 bytes each not kept twice), the rest are kept here.
+class PagePool {
+ public:
+  // Before the first put: the pages whose URLs the list reads from their table.
+  void use_pages(std::shared_ptr<const PageTable> pages) { pages_ = std::move(pages); }
+  std::uint32_t put(std::string_view s) { return pool_.put(s); }
+  std::uint32_t intern(std::string_view s) { return pool_.intern(s); }
+  std::uint32_t url(std::string_view u) {
+    if (pages_)
+      if (auto i = pages_->own(u)) return kPage | std::uint32_t(*i);
+    return pool_.put(u);
+  }
+  // url(), once for a run of the same URL (a page's links, a list's items).
+  std::uint32_t url(std::string_view u, std::optional<std::uint32_t>& last) {
+    if (!last || at(*last) != u) last = url(u);
+    return *last;
+  }
+  std::string_view at(std::uint32_t h) const { return h & kPage ? pages_->url(h & ~kPage) : pool_.at(h); }
+
+ private:
+  static constexpr std::uint32_t kPage = 0x80000000u;  // the pool's own handles stay below 2 GB
+  StringPool pool_;
+  std::shared_ptr<const PageTable> pages_;
 };
 
 // Where a store-backed SiteView's whole page records are. Safe from several threads.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -239,14 +240,14 @@ class LinkList {
     for (auto& l : links) push_back(l);
   }
   LinkList(const std::vector<LinkRecord>& links) {  // NOLINT: filled from the crawler's records
-    reserve(links.size());
     for (auto& l : links) push_back(l);
   }
   void push_back(const LinkRecord& l) {
-    slots_.push_back({pool_.intern(l.site_id), pool_.intern(l.from_url), pool_.put(l.to_url), pool_.intern(l.tag), pool_.put(l.text),
+    slots_.push_back({pool_.intern(l.site_id), pool_.url(l.from_url, from_), pool_.url(l.to_url), pool_.intern(l.tag), pool_.put(l.text),
                       pool_.intern(l.hidden)});
   }
-  void reserve(size_t n) { slots_.reserve(n); }
+  // Before the first push_back: the site's page table, whose URLs this list then reads there.
+  void use_pages(std::shared_ptr<const PageTable> pages) { pool_.use_pages(std::move(pages)); }
   size_t size() const { return slots_.size(); }
   bool empty() const { return slots_.empty(); }
   LinkRef operator[](size_t i) const {
@@ -260,8 +261,9 @@ class LinkList {
   struct Slot {
     std::uint32_t site, from, to, tag, text, hidden;
   };
-  std::vector<Slot> slots_;
-  StringPool pool_;
+  std::deque<Slot> slots_;  // in chunks: grown by doubling, a vector held up to twice its slots
+  PagePool pool_;
+  std::optional<std::uint32_t> from_;
 };
 
 // Ends `hidden` when the hidden block is one of the page's own menus or panels (crawler/extract.cpp
@@ -294,9 +296,11 @@ class ItemList {
     for (auto& i : items) push_back(i);
   }
   void push_back(const ItemRecord& i) {
-    slots_.push_back({pool_.intern(i.site_id), pool_.intern(i.list_url), pool_.put(i.url), pool_.put(i.title), i.date});
+    slots_.push_back({pool_.intern(i.site_id), pool_.url(i.list_url, list_), pool_.url(i.url), pool_.put(i.title), i.date});
   }
   void reserve(size_t n) { slots_.reserve(n); }
+  // Before the first push_back: the site's page table, whose URLs this list then reads there.
+  void use_pages(std::shared_ptr<const PageTable> pages) { pool_.use_pages(std::move(pages)); }
   size_t size() const { return slots_.size(); }
   bool empty() const { return slots_.empty(); }
   ItemRef operator[](size_t i) const {
@@ -311,8 +315,9 @@ class ItemList {
     std::uint32_t site, list, url, title;
     std::optional<Date> date;
   };
-  std::vector<Slot> slots_;
-  StringPool pool_;
+  std::vector<Slot> slots_;  // reserved by the audit's view, which counts them first
+  PagePool pool_;
+  std::optional<std::uint32_t> list_;
 };
 
 // A citizen message (留言) as its box's list or its own page shows it.

@@ -1,8 +1,9 @@
 #pragma once
 // Strings held for the life of a large read-only collection (a site's page table, items, links):
-// length-prefixed in one buffer, addressed by 32-bit offsets, those interned kept once. A std::string
+// length-prefixed in chunks, addressed by 31-bit handles, those interned kept once. A std::string
 // each was 32 bytes and, for most URLs and titles, a heap block besides.
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <iterator>
@@ -16,10 +17,16 @@ namespace govaudit {
 class StringPool {
  public:
   std::uint32_t put(std::string_view s) {
-    if (text_.size() + s.size() + sizeof(std::uint32_t) > UINT32_MAX) throw std::length_error("a site's strings exceed 4 GB");
-    auto at = std::uint32_t(text_.size());
+    size_t need = s.size() + sizeof(std::uint32_t);
+    if (s.size() > UINT32_MAX) throw std::length_error("a string of 4 GB or more");
+    if (chunks_.empty() || chunks_.back().capacity() - chunks_.back().size() < need) {
+      if (chunks_.size() >> (31 - kBits)) throw std::length_error("a site's strings exceed 2 GB");
+      chunks_.emplace_back().reserve(std::max(need, chunks_.size() < 6 ? size_t(4096) << chunks_.size() : kChunk));
+    }
+    std::string& c = chunks_.back();
+    auto at = std::uint32_t(((chunks_.size() - 1) << kBits) | c.size());  // a string past kChunk starts its own chunk
     auto n = std::uint32_t(s.size());
-    text_.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
+    c.append(reinterpret_cast<const char*>(&n), sizeof n).append(s);
     return at;
   }
   // put(), once per distinct string: for the few values many entries share.
@@ -28,16 +35,20 @@ class StringPool {
     if (it == interned_.end()) it = interned_.emplace(std::string(s), put(s)).first;
     return it->second;
   }
-  // Valid until the next put().
-  std::string_view at(std::uint32_t offset) const {
+  // Valid while the pool lives: chunks never move their bytes.
+  std::string_view at(std::uint32_t handle) const {
+    const char* p = chunks_[handle >> kBits].data() + (handle & (kChunk - 1));
     std::uint32_t n;
-    std::memcpy(&n, text_.data() + offset, sizeof n);
-    return {text_.data() + offset + sizeof n, n};
+    std::memcpy(&n, p, sizeof n);
+    return {p + sizeof n, n};
   }
-  void shrink_to_fit() { text_.shrink_to_fit(); }
 
  private:
-  std::string text_;
+  // Chunks of at most 256 KB (a handle is a chunk's number and an offset in it), each reserved
+  // once: a single buffer grown by doubling held up to twice its strings, three times as it moved.
+  static constexpr unsigned kBits = 18;
+  static constexpr size_t kChunk = size_t(1) << kBits;
+  std::vector<std::string> chunks_;
   std::map<std::string, std::uint32_t, std::less<>> interned_;
 };
 

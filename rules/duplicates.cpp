@@ -1,7 +1,6 @@
 #include "rules/duplicates.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <functional>
 #include <map>
 #include <string_view>
@@ -33,57 +32,56 @@ bool dating_line(std::string_view l) {
   return false;
 }
 
-// An article's text lines as numbers: a line's hash in the high 48 bits, its length (at most
-// 65,535) in the low 16; a site's hundred thousand articles keep 8 bytes a line, all in one
-// sequence of chunks (a vector per article cost a third more, and a vector grown by doubling up to
-// twice as much).
-using Lines = std::deque<std::uint64_t>;
-struct Article {
-  size_t page;       // in the site's page table
-  std::size_t head;  // a hash of its column and title
-  size_t begin, end;  // its lines in the site's Lines
-};
+// A text line as a number: its hash in the high 48 bits, its length (at most 65,535) in the low 16.
 std::uint64_t line_key(std::string_view l) {
   return (std::uint64_t(std::hash<std::string_view>{}(l)) << 16) | std::min<std::size_t>(l.size(), 0xffff);
 }
 
-// The lines on at least `common` of the articles (each article counted once), sorted. Found
-// without counting every distinct line (a large site's articles hold millions): Misra-Gries with k
-// counters keeps every line on more than 1/(k+1) of the M (article, line) pairs, so with k = M /
-// common + 1 every line sought survives among a few dozen candidates, then counted exactly.
-std::vector<std::uint64_t> lines_on_many(const std::vector<Article>& articles, const Lines& lines, size_t common) {
-  std::vector<std::uint64_t> distinct;
-  auto each_distinct = [&](auto&& fn) {
-    for (auto& a : articles) {
-      distinct.assign(lines.begin() + std::ptrdiff_t(a.begin), lines.begin() + std::ptrdiff_t(a.end));
-      std::sort(distinct.begin(), distinct.end());
-      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-      for (auto line : distinct) fn(line);
-    }
-  };
-  size_t pairs = 0;
-  each_distinct([&](std::uint64_t) { ++pairs; });
-  size_t k = pairs / common + 1;
-  std::unordered_map<std::uint64_t, size_t> counters;
-  each_distinct([&](std::uint64_t line) {
-    if (auto it = counters.find(line); it != counters.end()) {
-      ++it->second;
-    } else if (counters.size() < k) {
-      counters.emplace(line, 1);
-    } else {
-      for (auto it = counters.begin(); it != counters.end();) it = --it->second == 0 ? counters.erase(it) : std::next(it);
-    }
-  });
-  for (auto& c : counters) c.second = 0;
-  each_distinct([&](std::uint64_t line) {
-    if (auto it = counters.find(line); it != counters.end()) ++it->second;
-  });
-  std::vector<std::uint64_t> out;
-  for (auto& [line, n] : counters)
-    if (n >= common) out.push_back(line);
-  std::sort(out.begin(), out.end());
-  return out;
+// Calls fn with the key of each of a text's lines that is the article's own: trimmed, not empty and
+// not a dating line.
+template <class F>
+void each_line(const std::string& text, F&& fn) {
+  for (size_t b = 0; b < text.size();) {
+    size_t e = text.find('\n', b);
+    if (e == std::string::npos) e = text.size();
+    std::string_view l(text.data() + b, e - b);
+    b = e + 1;
+    while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+    if (!l.empty() && !dating_line(l)) fn(line_key(l));
+  }
 }
+
+// How many articles each line is on, at most: a count-min sketch of fixed size (1 MB), so that a
+// site's millions of lines are never held. A line on `common` articles or more always estimates at
+// least that; the few others that do are told apart by counting exactly.
+class LineSketch {
+ public:
+  LineSketch() : cells_(kRows << kBits) {}
+  void add(std::uint64_t line) {
+    for (size_t r = 0; r < kRows; ++r) ++cells_[cell(line, r)];
+  }
+  std::uint32_t estimate(std::uint64_t line) const {
+    std::uint32_t n = UINT32_MAX;
+    for (size_t r = 0; r < kRows; ++r) n = std::min(n, cells_[cell(line, r)]);
+    return n;
+  }
+
+ private:
+  static constexpr size_t kRows = 4, kBits = 16;
+  static size_t cell(std::uint64_t line, size_t r) {
+    static constexpr std::uint64_t mul[kRows] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
+                                                 0xd6e8feb86659fd93ull};
+    return (r << kBits) | size_t((line * mul[r]) >> (64 - kBits));
+  }
+  std::vector<std::uint32_t> cells_;
+};
+
+struct Article {
+  std::size_t head = 0;  // a hash of its column and title
+  std::size_t text = 0;  // a hash of its lines that are not the template's
+  std::size_t bytes = 0;  // their length
+};
 
 // The column an article belongs to: the one the page names, else its list page's directory.
 std::string column_of(const PageRecord& p, const std::unordered_map<std::string_view, std::string_view>& listed_on) {
@@ -109,50 +107,72 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
   std::unordered_map<std::string_view, std::string_view> listed_on;  // article -> a list page that lists it
   for (auto i : site.items) listed_on.emplace(i.url, i.list_url);
   // One page per path: the same page under another host of the site, or with a query, is not a copy.
-  // Of several, the least URL, whatever order the crawl met them in.
+  // Of several, the least URL, whatever order the crawl met them in. The table decides which.
   const PageTable& table = site.page_table();
-  std::unordered_map<std::uint64_t, size_t> by_path;  // by the path's hash: an article
-  std::vector<Article> articles;
-  Lines lines;  // an article replaced by another of its path leaves its lines unused
-  std::hash<std::string> hash;
-  size_t at = 0;
-  site.each_page([&](const PageRecord& p) {
-    size_t i = at++;
-    if (p.kind != PageKind::Article || p.error_kind != ErrorKind::None || p.status < 200 || p.status >= 300 ||
-        !p.duplicate_of.empty() || p.title.empty())
-      return;
-    auto parts = url::parts(p.final_url.empty() ? p.url : p.final_url);
-    auto [it, fresh] = by_path.try_emplace(hash(parts ? parts->path : p.url), articles.size());
-    if (!fresh && std::string_view(p.url) >= table.url(articles[it->second].page)) return;
-    if (fresh) articles.emplace_back();
-    Article& a = articles[it->second];
-    a = {i, hash(column_of(p, listed_on)) * 31 + hash(p.title), lines.size(), 0};
-    std::string text = site.text_of(p);
-    for (size_t b = 0; b < text.size();) {
-      size_t e = text.find('\n', b);
-      if (e == std::string::npos) e = text.size();
-      std::string_view l(text.data() + b, e - b);
-      b = e + 1;
-      while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
-      while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
-      if (!l.empty() && !dating_line(l)) lines.push_back(line_key(l));
+  std::unordered_map<std::size_t, Article> articles;  // by page
+  {
+    std::unordered_map<std::size_t, size_t> by_path;  // by the path's hash: a page
+    std::hash<std::string_view> hash;
+    for (size_t i = 0; i < table.size(); ++i) {
+      const PageBrief& b = table[i];
+      if (b.kind != PageKind::Article || !b.ok() || b.duplicate || !b.titled) continue;
+      std::string_view u = table.final_url(i).empty() ? table.url(i) : table.final_url(i);
+      auto parts = url::parts(std::string(u));
+      auto [it, fresh] = by_path.try_emplace(hash(parts ? std::string_view(parts->path) : u), i);
+      if (!fresh && table.url(i) < table.url(it->second)) it->second = i;
     }
-    a.end = lines.size();
-  }, true);  // with the texts: it reads them all
-  by_path.clear();
+    articles.reserve(by_path.size());
+    for (auto& [path, i] : by_path) articles.emplace(i, Article{});
+  }
   // The template's lines: on half the site's articles or more (never fewer than 3). A text published
-  // twice, or cross-posted, is on a few.
-  auto template_lines = lines_on_many(articles, lines, std::max<size_t>(3, articles.size() / 2));
+  // twice, or cross-posted, is on a few. Two walks: one to estimate each line's count, one to count
+  // the likely template lines exactly while hashing the rest; a third only where a line estimated
+  // to be the template's is not.
+  const size_t common = std::max<size_t>(3, articles.size() / 2);
+  LineSketch sketch;
+  std::vector<std::uint64_t> distinct;
+  auto each_article = [&](auto&& fn) {
+    size_t at = 0;
+    site.each_page([&](const PageRecord& p) {
+      auto a = articles.find(at++);
+      if (a != articles.end()) fn(p, a->second);
+    }, true);  // with the texts: it reads them all
+  };
+  auto distinct_lines = [&](const std::string& text) -> const std::vector<std::uint64_t>& {
+    distinct.clear();
+    each_line(text, [&](std::uint64_t line) { distinct.push_back(line); });
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    return distinct;
+  };
+  each_article([&](const PageRecord& p, Article&) {
+    for (auto line : distinct_lines(site.text_of(p))) sketch.add(line);
+  });
+  auto hash_text = [](Article& a, const std::string& text, auto&& is_template) {
+    a.text = a.bytes = 0;
+    each_line(text, [&](std::uint64_t line) {
+      if (!is_template(line)) a.text = a.text * 1000003u ^ (line >> 16), a.bytes += line & 0xffff;
+    });
+  };
+  auto likely = [&](std::uint64_t line) { return sketch.estimate(line) >= common; };
+  std::unordered_map<std::uint64_t, size_t> candidates;  // a likely template line -> articles it is on
+  each_article([&](const PageRecord& p, Article& a) {
+    std::string text = site.text_of(p);
+    for (auto line : distinct_lines(text))
+      if (likely(line)) ++candidates[line];
+    a.head = std::hash<std::string>{}(column_of(p, listed_on)) * 31 + std::hash<std::string>{}(p.title);
+    hash_text(a, text, likely);
+  });
+  if (std::erase_if(candidates, [&](auto& c) { return c.second < common; }) > 0)
+    each_article([&](const PageRecord& p, Article& a) {
+      hash_text(a, site.text_of(p), [&](std::uint64_t line) { return candidates.count(line) > 0; });
+    });
   // Copies share column, title and text: grouped first by a hash of the three, then, where a hash
   // has several pages, by the three themselves.
   std::unordered_map<std::size_t, std::vector<std::pair<size_t, std::size_t>>> by_hash;  // page, text
-  for (auto& a : articles) {
-    std::size_t text = 0, bytes = 0;
-    for (size_t l = a.begin; l < a.end; ++l)
-      if (std::uint64_t line = lines[l]; !std::binary_search(template_lines.begin(), template_lines.end(), line)) text = text * 1000003u ^ (line >> 16), bytes += line & 0xffff;
-    if (bytes < 30) continue;  // no text of its own to compare (a bare attachment link …)
-    by_hash[a.head * 1000003u ^ text].push_back({a.page, text});
-  }
+  for (auto& [page, a] : articles)
+    if (a.bytes >= 30)  // else no text of its own to compare (a bare attachment link …)
+      by_hash[a.head * 1000003u ^ a.text].push_back({page, a.text});
   using Key = std::tuple<std::string, std::string, std::size_t>;  // column, title, text
   std::map<Key, std::vector<std::shared_ptr<const PageRecord>>> groups;
   for (auto& [h, pages] : by_hash)

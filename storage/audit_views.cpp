@@ -169,6 +169,21 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
   // Messages, items, and for the audit view the link targets of more than kBoilerplateLinks rows, are read on
   // a second connection while the pages are read on this one: each takes about as long.
   std::map<std::string, std::unordered_set<std::uint64_t>> frequent;
+  // The audit's view of one site reads its items once its page table is made, so that they refer to
+  // its pages' URLs there.
+  const bool table_first = only && parts == ViewParts::Audit;
+  auto load_items = [&](sqlite::Connection& db) {
+    // Reserved: grown by doubling, a vector of 18,000 items held 1.8 times what it needed.
+    if (only) views[0].items.reserve(count_rows(db, "items", where, crawl_run, only));
+    auto st = db.prepare("SELECT site_id, list_url, url, title, date FROM items" + where + " ORDER BY rowid");
+    bind(st);
+    while (st.step())
+      if (SiteView* v = view(st.text(0))) {
+        ItemRecord it{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt};
+        if (!st.is_null(4)) it.date = Date::parse_iso(st.text(4));
+        v->items.push_back(std::move(it));
+      }
+  };
   auto side = std::async(std::launch::async, [&] {
     sqlite::Connection db(db_.path(), false);
     db.exec("PRAGMA cache_size=-256");  // read once, in order: the OS's file cache holds the pages
@@ -186,18 +201,7 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
         }
     }
     if (parts == ViewParts::Pages) return;
-    {
-      // Reserved: grown by doubling, a vector of 18,000 items held 1.8 times what it needed.
-      if (only) views[0].items.reserve(count_rows(db, "items", where, crawl_run, only));
-      auto st = db.prepare("SELECT site_id, list_url, url, title, date FROM items" + where + " ORDER BY rowid");
-      bind(st);
-      while (st.step())
-        if (SiteView* v = view(st.text(0))) {
-          ItemRecord it{st.text(0), st.text(1), st.text(2), st.text(3), std::nullopt};
-          if (!st.is_null(4)) it.date = Date::parse_iso(st.text(4));
-          v->items.push_back(std::move(it));
-        }
-    }
+    if (!table_first) load_items(db);
     if (parts == ViewParts::Audit) {  // counted by the targets' hashes: a site links to tens of thousands of URLs
       std::map<std::string, std::unordered_map<std::uint64_t, int>> count;
       auto st = db.prepare("SELECT site_id, links FROM page_links" + where);
@@ -243,7 +247,9 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     }, 0);
     table->seal();
     v.page_source = std::move(source);
+    v.items.use_pages(table), v.links.use_pages(table);
     v.tables.give(std::move(table));
+    load_items(db_);
   } else {
     // A site's pages are rows written as its crawl went. Where they lie close together in the
     // table (a site crawled alone), they are read by rowid range, in crawl order: through the

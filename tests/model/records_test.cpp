@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <vector>
 
 using namespace govaudit;
@@ -72,4 +73,48 @@ TEST(PageTable, OwnUrlFirstThenFinalUrlInCrawlOrder) {
   int walked = 0;
   copy.each_page([&](const PageRecord&) { return ++walked < 2; });
   EXPECT_EQ(walked, 2);
+}
+
+// A pool keeps every string whole across its chunks, one longer than a chunk included, and a list
+// given a page table reads its pages' URLs there, keeping only the others.
+TEST(StringPool, StringsStayWholeAcrossChunksAndListsReadTheirPagesUrlsFromTheTable) {
+  StringPool pool;
+  std::vector<std::pair<std::uint32_t, std::string>> put;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s = "http://a/" + std::string(size_t(i % 97), 'x') + std::to_string(i);
+    put.emplace_back(pool.put(s), s);
+  }
+  std::string big(300 * 1024, 'b');
+  put.emplace_back(pool.put(big), big);
+  put.emplace_back(pool.put(""), "");
+  for (auto& [h, s] : put) ASSERT_EQ(pool.at(h), s);
+
+  auto table = std::make_shared<PageTable>();
+  PageRecord p;
+  p.url = p.final_url = "http://a/list";
+  table->add(p, 0);
+  p.url = p.final_url = "http://a/art";
+  table->add(p, 1);
+  table->seal();
+  LinkList links;
+  links.use_pages(table);
+  links.push_back({"s", "http://a/list", "http://a/art", "a", "an article", ""});
+  links.push_back({"s", "http://a/list", "http://elsewhere/", "a", "out", ""});
+  links.push_back({"s", "http://a/gone", "http://a/list", "a", "home", ""});
+  ASSERT_EQ(links.size(), 3u);
+  EXPECT_EQ(links[0].from_url, "http://a/list");
+  EXPECT_EQ(links[0].to_url, "http://a/art");
+  EXPECT_EQ(links[0].to_url.data(), table->url(1).data());  // the table's own bytes
+  EXPECT_EQ(links[1].to_url, "http://elsewhere/");
+  EXPECT_EQ(links[2].from_url, "http://a/gone");
+  EXPECT_EQ(links[2].to_url, "http://a/list");
+  ItemList items;
+  items.use_pages(table);
+  items.push_back({"s", "http://a/list", "http://a/art", "标题", Date(2025, 3, 4)});
+  items.push_back({"s", "http://a/list", "http://a/unfetched", "另一篇", std::nullopt});
+  EXPECT_EQ(items[0].list_url.data(), table->url(0).data());
+  EXPECT_EQ(items[0].url, "http://a/art");
+  EXPECT_EQ(items[1].url, "http://a/unfetched");
+  EXPECT_EQ(items[1].title, "另一篇");
+  EXPECT_EQ(items[0].date, Date(2025, 3, 4));
 }
