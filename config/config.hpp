@@ -33,7 +33,7 @@ struct HostSettings {
 struct CrawlSettings {
   std::string user_agent;  // with {version} and {contact} already substituted
   std::string contact;
-  int max_pages_per_site = 20000;
+  int max_pages_per_site = 500000;  // a county portal may hold 100,000 pages and more
   int max_depth = 20;
   int max_url_length = 2048;
   int frontier_in_memory = 16384;  // queued tasks held in memory before host queues spill to a file

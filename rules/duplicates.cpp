@@ -20,10 +20,13 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 // two copies of one article and is no part of the article's text.
 bool dating_line(std::string_view l) {
   if (l.size() > 240) return false;
-  for (std::string_view w : {"来源：", "来源:", "作者：", "发布机构：", "字号", "打印本页", "关闭窗口"})
-    if (l.find(w) != std::string_view::npos && l.size() < 160) return true;
+  auto has = [&](std::string_view w) { return l.find(w) != std::string_view::npos; };
+  if (l.size() < 160)
+    for (std::string_view w : {"来源：", "来源:", "作者：", "发布机构：", "字号", "打印本页", "关闭窗口"})
+      if (has(w)) return true;
+  if (std::none_of(l.begin(), l.end(), digit)) return false;  // neither a count nor a date
   for (std::string_view w : {"浏览", "点击", "阅读次数", "访问量"})
-    if (l.find(w) != std::string_view::npos && std::any_of(l.begin(), l.end(), digit)) return true;
+    if (has(w)) return true;
   for (size_t i = 0; i + 5 <= l.size(); ++i) {
     if (!(digit(l[i]) && digit(l[i + 1]) && digit(l[i + 2]) && digit(l[i + 3]))) continue;
     char c = l[i + 4];
@@ -138,34 +141,36 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
       if (a != articles.end()) fn(p, a->second);
     }, true);  // with the texts: it reads them all
   };
-  auto distinct_lines = [&](const std::string& text) -> const std::vector<std::uint64_t>& {
-    distinct.clear();
-    each_line(text, [&](std::uint64_t line) { distinct.push_back(line); });
+  std::vector<std::uint64_t> lines;  // of one article, in order
+  auto read_lines = [&](const PageRecord& p) {
+    lines.clear();
+    each_line(site.text_of(p), [&](std::uint64_t line) { lines.push_back(line); });
+    distinct = lines;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    return distinct;
   };
   each_article([&](const PageRecord& p, Article&) {
-    for (auto line : distinct_lines(site.text_of(p))) sketch.add(line);
+    read_lines(p);
+    for (auto line : distinct) sketch.add(line);
   });
-  auto hash_text = [](Article& a, const std::string& text, auto&& is_template) {
+  auto hash_text = [&](Article& a, auto&& is_template) {
     a.text = a.bytes = 0;
-    each_line(text, [&](std::uint64_t line) {
+    for (auto line : lines)
       if (!is_template(line)) a.text = a.text * 1000003u ^ (line >> 16), a.bytes += line & 0xffff;
-    });
   };
   auto likely = [&](std::uint64_t line) { return sketch.estimate(line) >= common; };
   std::unordered_map<std::uint64_t, size_t> candidates;  // a likely template line -> articles it is on
   each_article([&](const PageRecord& p, Article& a) {
-    std::string text = site.text_of(p);
-    for (auto line : distinct_lines(text))
+    read_lines(p);
+    for (auto line : distinct)
       if (likely(line)) ++candidates[line];
     a.head = std::hash<std::string>{}(column_of(p, listed_on)) * 31 + std::hash<std::string>{}(p.title);
-    hash_text(a, text, likely);
+    hash_text(a, likely);
   });
   if (std::erase_if(candidates, [&](auto& c) { return c.second < common; }) > 0)
     each_article([&](const PageRecord& p, Article& a) {
-      hash_text(a, site.text_of(p), [&](std::uint64_t line) { return candidates.count(line) > 0; });
+      read_lines(p);
+      hash_text(a, [&](std::uint64_t line) { return candidates.count(line) > 0; });
     });
   // Copies share column, title and text: grouped first by a hash of the three, then, where a hash
   // has several pages, by the three themselves.

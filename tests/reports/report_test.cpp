@@ -129,7 +129,7 @@ TEST(Report, ASiteWhoseCrawlACapCutShortIsNotCalledPassed) {
   RunSummary sum = summarize(d);
   EXPECT_STREQ(sum.verdicts["x"].conclusion(), "未完整测评");
   EXPECT_EQ(sum.failed, 0);
-  EXPECT_NE(cut_short_line(cfg, sum).find("某县人民政府：每站页面数上限 20000（crawl.max_pages_per_site）"), std::string::npos) << cut_short_line(cfg, sum);
+  EXPECT_NE(cut_short_line(cfg, sum).find("某县人民政府：每站页面数上限 500000（crawl.max_pages_per_site）"), std::string::npos) << cut_short_line(cfg, sum);
   std::ostringstream o;
   write_html(d, o);
   EXPECT_NE(o.str().find("采集未完成"), std::string::npos);
