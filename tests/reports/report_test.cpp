@@ -125,7 +125,7 @@ TEST(Report, RectificationCsvReadsBackWithPythonsCsvModule) {
 TEST(Report, ASiteWhoseCrawlACapCutShortIsNotCalledPassed) {
   Config cfg = load_config();
   ReportData d = one_site(cfg, Site{"x", "某县人民政府", "http://x/", "county", {"x"}, "", ""});
-  d.sites[0].limits = {"query variants per path (50) on /search", "pages per site (20000)"};
+  d.sites[0].limits = {"query variants per path (50) on /search", "pages per site (500000)"};
   RunSummary sum = summarize(d);
   EXPECT_STREQ(sum.verdicts["x"].conclusion(), "未完整测评");
   EXPECT_EQ(sum.failed, 0);
