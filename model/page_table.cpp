@@ -45,31 +45,32 @@ void PageTable::seal() {
   briefs_.shrink_to_fit(), url_at_.shrink_to_fit(), final_at_.shrink_to_fit(), dup_at_.shrink_to_fit();
 }
 
-std::vector<size_t> PageTable::matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at,
-                                       std::string_view u) const {
-  std::vector<size_t> out;
+template <class F>
+void PageTable::each_match(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u, F&& fn) const {
   std::uint32_t h = hash_of(u);
   for (auto it = std::lower_bound(keys.begin(), keys.end(), Key{h, 0}); it != keys.end() && it->hash == h; ++it)
-    if (text_.at(at[it->at]) == u) out.push_back(it->at);
-  return out;  // in index order: the keys sort by page after the hash
+    if (text_.at(at[it->at]) == u && !fn(size_t(it->at))) return;  // in index order: the keys sort by page after the hash
+}
+
+std::vector<size_t> PageTable::matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const {
+  std::vector<size_t> out;
+  each_match(keys, at, u, [&](size_t i) { return out.push_back(i), true; });
+  return out;
+}
+
+std::optional<size_t> PageTable::first(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const {
+  std::optional<size_t> out;
+  each_match(keys, at, u, [&](size_t i) { return out = i, false; });
+  return out;
 }
 
 std::vector<size_t> PageTable::all_own(std::string_view u) const { return matches(by_url_, url_at_, u); }
 std::vector<size_t> PageTable::all_final(std::string_view u) const { return matches(by_final_, final_at_, u); }
-
-std::optional<size_t> PageTable::own(std::string_view u) const {
-  std::uint32_t h = hash_of(u);
-  for (auto it = std::lower_bound(by_url_.begin(), by_url_.end(), Key{h, 0}); it != by_url_.end() && it->hash == h; ++it)
-    if (url(it->at) == u) return it->at;
-  return std::nullopt;
-}
+std::optional<size_t> PageTable::own(std::string_view u) const { return first(by_url_, url_at_, u); }
 
 std::optional<size_t> PageTable::find(std::string_view u) const {
   if (auto i = own(u)) return i;
-  std::uint32_t h = hash_of(u);
-  for (auto it = std::lower_bound(by_final_.begin(), by_final_.end(), Key{h, 0}); it != by_final_.end() && it->hash == h; ++it)
-    if (final_url(it->at) == u) return it->at;
-  return std::nullopt;
+  return first(by_final_, final_at_, u);
 }
 
 }  // namespace govaudit

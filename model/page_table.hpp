@@ -71,7 +71,11 @@ class PageTable {
     std::uint32_t at;
     bool operator<(const Key& o) const { return hash != o.hash ? hash < o.hash : at < o.at; }
   };
+  // fn(page) for each page whose URL (keys into `at`) is `u`, in crawl order, while it returns true.
+  template <class F>
+  void each_match(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u, F&& fn) const;
   std::vector<size_t> matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const;
+  std::optional<size_t> first(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const;
   std::vector<PageBrief> briefs_;
   std::vector<std::uint32_t> url_at_, final_at_, dup_at_;  // in text_
   StringPool text_;

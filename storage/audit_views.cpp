@@ -27,35 +27,45 @@ std::vector<DnsRecord> Store::dns(std::int64_t crawl_run) {
 
 namespace {
 
-// Articles' texts read one at a time, by row, on a connection of the reader's own (a view may
-// outlive the loop that made it) in one read transaction: a lock taken and dropped per text cost
-// more than reading it. Rules on several threads share it.
+// One statement read by row id on a connection of its own (a view may outlive the loop that made
+// it), opened at the first read in one read transaction kept while it lives: a lock taken and
+// dropped per read cost more than the read. Safe from several threads: rules on two share it.
+class RowReader {
+ public:
+  RowReader(std::string path, std::string sql) : path_(std::move(path)), sql_(std::move(sql)) {}
+  // fn(statement, whether the row is there), its result returned.
+  template <class F>
+  auto read(std::int64_t row, F&& fn) {
+    std::lock_guard lk(mu_);
+    if (!st_) {
+      db_ = std::make_unique<sqlite::Connection>(path_, false);
+      db_->exec("PRAGMA cache_size=-256");
+      db_->exec("BEGIN");  // deferred: the first read takes the snapshot
+      st_ = std::make_unique<sqlite::Statement>(db_->prepare(sql_));
+    }
+    struct Reset {
+      sqlite::Statement& st;
+      ~Reset() { st.reset(); }
+    } reset{*st_};
+    st_->bind(1, row);
+    bool found = st_->step();
+    return fn(*st_, found);
+  }
+
+ private:
+  std::string path_, sql_;
+  std::mutex mu_;
+  std::unique_ptr<sqlite::Connection> db_;
+  std::unique_ptr<sqlite::Statement> st_;
+};
+
+// Articles' texts, read one at a time by row.
 std::function<std::string(const PageRecord&)> stored_texts(const std::string& path) {
-  struct Reader {
-    std::mutex mu;
-    sqlite::Connection db;
-    sqlite::Statement st;
-    explicit Reader(const std::string& p) : db(p, false), st(db.prepare("SELECT " GOVAUDIT_PAGE_TEXT " FROM pages WHERE id=?")) {
-      db.exec("PRAGMA cache_size=-256");
-      db.exec("BEGIN");  // deferred: the first read takes the snapshot, kept until the reader goes
-    }
-  };
-  struct Lazy {
-    std::once_flag opened;
-    std::unique_ptr<Reader> reader;
-  };
-  auto lazy = std::make_shared<Lazy>();
-  return [path, lazy](const PageRecord& p) {
-    std::call_once(lazy->opened, [&] { lazy->reader = std::make_unique<Reader>(path); });
-    Reader& r = *lazy->reader;
-    std::string z;
-    {
-      std::lock_guard lk(r.mu);
-      r.st.bind(1, p.stored_row);
-      if (r.st.step() && !r.st.is_null(0)) z = r.st.blob(0);
-      r.st.reset();
-    }
-    return decompress_text(z);
+  auto reader = std::make_shared<RowReader>(path, "SELECT " GOVAUDIT_PAGE_TEXT " FROM pages WHERE id=?");
+  return [reader](const PageRecord& p) {
+    return decompress_text(reader->read(p.stored_row, [](const sqlite::Statement& st, bool found) {
+      return found && !st.is_null(0) ? st.blob(0) : std::string();
+    }));
   };
 }
 
@@ -73,6 +83,7 @@ class StorePages : public PageSource {
       range_[form] = select(" WHERE id BETWEEN ? AND ? AND +run_id=? AND +site_id=?", form);
       one_[form] = select(" WHERE id=?", form);
     }
+    reader_ = std::make_unique<RowReader>(path_, one_[0]);
   }
 
   void for_each(const PageTable& table, const std::function<bool(const PageRecord&)>& fn, bool texts) const override {
@@ -110,18 +121,10 @@ class StorePages : public PageSource {
   }
 
   PageRecord read(std::int64_t row) const override {
-    std::lock_guard lk(mu_);
-    if (!db_) {
-      db_ = std::make_unique<sqlite::Connection>(path_, false);
-      db_->exec("PRAGMA cache_size=-256");
-      db_->exec("BEGIN");  // one snapshot, kept while the view lives
-      st_ = std::make_unique<sqlite::Statement>(db_->prepare(one_[0]));
-    }
-    st_->bind(1, row);
-    if (!st_->step()) throw sqlite::StorageError("page row " + std::to_string(row) + " of site " + site_ + " is gone");
-    PageRecord p = page_row(*st_, meta_ ? &*meta_ : nullptr);
-    st_->reset();
-    return p;
+    return reader_->read(row, [&](const sqlite::Statement& st, bool found) {
+      if (!found) throw sqlite::StorageError("page row " + std::to_string(row) + " of site " + site_ + " is gone");
+      return page_row(st, meta_ ? &*meta_ : nullptr);
+    });
   }
 
  private:
@@ -130,9 +133,7 @@ class StorePages : public PageSource {
   std::string site_;
   std::string range_[3], one_[3];  // by form
   std::optional<std::set<std::string>> meta_;
-  mutable std::mutex mu_;
-  mutable std::unique_ptr<sqlite::Connection> db_;
-  mutable std::unique_ptr<sqlite::Statement> st_;
+  std::unique_ptr<RowReader> reader_;  // whole records, one by one
 };
 
 }  // namespace
