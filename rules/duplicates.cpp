@@ -55,12 +55,12 @@ void each_line(const std::string& text, F&& fn) {
   }
 }
 
-// How many articles each line is on, at most: a count-min sketch of fixed size (1 MB), so that a
+// How many articles each line is on, at most: a count-min sketch of fixed size (1 MB by default), so that a
 // site's millions of lines are never held. A line on `common` articles or more always estimates at
 // least that; the few others that do are told apart by counting exactly.
 class LineSketch {
  public:
-  LineSketch() : cells_(kRows << kBits) {}
+  explicit LineSketch(unsigned bits) : bits_(std::clamp(bits, 1u, 24u)), cells_(kRows << bits_) {}
   void add(std::uint64_t line) {
     for (size_t r = 0; r < kRows; ++r) ++cells_[cell(line, r)];
   }
@@ -71,12 +71,13 @@ class LineSketch {
   }
 
  private:
-  static constexpr size_t kRows = 4, kBits = 16;
-  static size_t cell(std::uint64_t line, size_t r) {
+  static constexpr size_t kRows = 4;
+  size_t cell(std::uint64_t line, size_t r) const {
     static constexpr std::uint64_t mul[kRows] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
                                                  0xd6e8feb86659fd93ull};
-    return (r << kBits) | size_t((line * mul[r]) >> (64 - kBits));
+    return (r << bits_) | size_t((line * mul[r]) >> (64 - bits_));
   }
+  unsigned bits_;
   std::vector<std::uint32_t> cells_;
 };
 
@@ -132,7 +133,7 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
   // the likely template lines exactly while hashing the rest; a third only where a line estimated
   // to be the template's is not.
   const size_t common = std::max<size_t>(3, articles.size() / 2);
-  LineSketch sketch;
+  LineSketch sketch(sketch_bits_);
   std::vector<std::uint64_t> distinct;
   auto each_article = [&](auto&& fn) {
     size_t at = 0;
