@@ -2,8 +2,8 @@
 // Strings held for the life of a large read-only collection (a site's page table, items, links):
 // length-prefixed in chunks, addressed by 31-bit handles, those interned kept once. A std::string
 // each was 32 bytes and, for most URLs and titles, a heap block besides.
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <iterator>
