@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,6 +20,7 @@
 #include "model/kinds.hpp"
 #include "model/page_table.hpp"
 #include "model/site.hpp"
+#include "model/site_lists.hpp"
 #include "model/string_pool.hpp"
 
 namespace govaudit {
@@ -210,114 +210,6 @@ struct PageRecord {  // small fields sit together (no padding): ~20,000 of these
 
  private:
   CopyBox<PageCrawlFields> crawl_;
-};
-
-struct LinkRecord {
-  std::string site_id;
-  std::string from_url;
-  std::string to_url;  // absolute, normalised
-  std::string tag;     // a, area, img, script, iframe, frame
-  std::string text;    // anchor text plus alt/title of images inside
-  std::string hidden = {};  // how it is hidden from readers ("display:none" …); empty when visible
-};
-
-// A link of a SiteView's LinkList: views of the list's own strings, valid while it is not changed.
-struct LinkRef {
-  std::string_view site_id, from_url, to_url, tag, text, hidden;
-  LinkRecord record() const {
-    return {std::string(site_id), std::string(from_url), std::string(to_url), std::string(tag), std::string(text), std::string(hidden)};
-  }
-};
-
-// A site's links in one buffer, a page's URL once for all its links and each tag and way of hiding
-// once: ~140 bytes a link where six strings took ~400. Filled like a vector of LinkRecord, read as
-// LinkRefs.
-class LinkList {
- public:
-  using const_iterator = IndexIterator<LinkList, LinkRef>;
-  LinkList() = default;
-  LinkList(std::initializer_list<LinkRecord> links) {
-    for (auto& l : links) push_back(l);
-  }
-  LinkList(const std::vector<LinkRecord>& links) {  // NOLINT: filled from the crawler's records
-    for (auto& l : links) push_back(l);
-  }
-  void push_back(const LinkRecord& l) {
-    slots_.push_back({pool_.intern(l.site_id), pool_.url(l.from_url, from_), pool_.url(l.to_url), pool_.intern(l.tag), pool_.put(l.text),
-                      pool_.intern(l.hidden)});
-  }
-  // Before the first push_back: the site's page table, whose URLs this list then reads there.
-  void use_pages(std::shared_ptr<const PageTable> pages) { pool_.use_pages(std::move(pages)); }
-  size_t size() const { return slots_.size(); }
-  bool empty() const { return slots_.empty(); }
-  LinkRef operator[](size_t i) const {
-    const Slot& s = slots_[i];
-    return {pool_.at(s.site), pool_.at(s.from), pool_.at(s.to), pool_.at(s.tag), pool_.at(s.text), pool_.at(s.hidden)};
-  }
-  const_iterator begin() const { return {this, 0}; }
-  const_iterator end() const { return {this, size()}; }
-
- private:
-  struct Slot {
-    std::uint32_t site, from, to, tag, text, hidden;
-  };
-  std::deque<Slot> slots_;  // in chunks: grown by doubling, a vector held up to twice its slots
-  PagePool pool_;
-  std::optional<std::uint32_t> from_;
-};
-
-// Ends `hidden` when the hidden block is one of the page's own menus or panels (crawler/extract.cpp
-// says which), not a block of its own.
-inline constexpr std::string_view kHiddenInMenu = " (in a menu of the page)";
-
-struct ItemRecord {
-  std::string site_id;
-  std::string list_url;
-  std::string url;
-  std::string title;
-  std::optional<Date> date;
-};
-
-// An item of a SiteView's ItemList: views of the list's own strings, valid while the list is not
-// changed.
-struct ItemRef {
-  std::string_view site_id, list_url, url, title;
-  std::optional<Date> date;
-};
-
-// A site's items in one buffer, a list page's URL once for all its items: a large site's audit
-// holds ~70,000 of them, and four strings each (a block for every URL and title) were ~390 bytes
-// an item where this takes ~170. Filled like a vector of ItemRecord, read as ItemRefs.
-class ItemList {
- public:
-  using const_iterator = IndexIterator<ItemList, ItemRef>;
-  ItemList() = default;
-  ItemList(std::initializer_list<ItemRecord> items) {
-    for (auto& i : items) push_back(i);
-  }
-  void push_back(const ItemRecord& i) {
-    slots_.push_back({pool_.intern(i.site_id), pool_.url(i.list_url, list_), pool_.url(i.url), pool_.put(i.title), i.date});
-  }
-  void reserve(size_t n) { slots_.reserve(n); }
-  // Before the first push_back: the site's page table, whose URLs this list then reads there.
-  void use_pages(std::shared_ptr<const PageTable> pages) { pool_.use_pages(std::move(pages)); }
-  size_t size() const { return slots_.size(); }
-  bool empty() const { return slots_.empty(); }
-  ItemRef operator[](size_t i) const {
-    const Slot& s = slots_[i];
-    return {pool_.at(s.site), pool_.at(s.list), pool_.at(s.url), pool_.at(s.title), s.date};
-  }
-  const_iterator begin() const { return {this, 0}; }
-  const_iterator end() const { return {this, size()}; }
-
- private:
-  struct Slot {
-    std::uint32_t site, list, url, title;
-    std::optional<Date> date;
-  };
-  std::vector<Slot> slots_;  // reserved by the audit's view, which counts them first
-  PagePool pool_;
-  std::optional<std::uint32_t> list_;
 };
 
 // A citizen message (留言) as its box's list or its own page shows it.
