@@ -167,8 +167,9 @@ std::vector<SiteView> Store::load_views(std::int64_t crawl_run, const std::strin
     auto it = index.find(id);
     return it == index.end() ? nullptr : &views[it->second];
   };
-  // Messages, items, and for the audit view the link targets of more than kBoilerplateLinks rows, are read on
-  // a second connection while the pages are read on this one: each takes about as long.
+  // Messages, items (but for the audit's view of one site, below), and for the audit view the link
+  // targets of more than kBoilerplateLinks rows, are read on a second connection while the pages are
+  // read on this one: each takes about as long.
   std::map<std::string, std::unordered_set<std::uint64_t>> frequent;
   // The audit's view of one site reads its items once its page table is made, so that they refer to
   // its pages' URLs there.
