@@ -103,11 +103,12 @@ std::vector<Finding> judge_site(const SiteView& s, const std::vector<std::unique
   return out;
 }
 
-// A page served by several hosts of the site is one page, named under the first listed host that
-// serves it; a page the site redirects to (an old address answering 301) is named where it is
-// served. The crawl records it under whichever URL it met first (the others as its duplicates, or
-// as redirects to it, e.g. zwgk. answering 301 to www.), and that order must not change what a
-// finding is called.
+// A page served by several hosts of the site, or at one path under several query strings (a
+// tracking ?sid= the homepage adds), is one page, named under the first listed host that serves it
+// and then its least URL (the plain one); a page the site redirects to (an old address answering
+// 301) is named where it is served. The crawl records it under whichever URL it met first (the
+// others as its duplicates, or as redirects to it, e.g. zwgk. answering 301 to www.), an order
+// that parallel fetches make differ between runs, and that must not change what a finding is called.
 void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
   auto rank = [&](const std::string& u) {
     auto p = url::parts(u);
@@ -116,7 +117,8 @@ void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
   auto on_site = [&](const std::string& u) { return rank(u) < s.site.hosts.size(); };
   auto same_page = [&](const std::string& a, const std::string& b) {
     auto x = url::parts(a), y = url::parts(b);
-    return x && y && x->host != y->host && x->path == y->path && x->query == y->query && x->port == y->port && on_site(a) && on_site(b);
+    return x && y && (x->host != y->host || x->query != y->query) && x->path == y->path && x->port == y->port && on_site(a) &&
+           on_site(b);
   };
   std::unordered_map<std::string, std::string> parent;  // union of the URLs of one page
   auto root = [&](std::string u) {

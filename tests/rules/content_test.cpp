@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 using namespace govaudit;
@@ -175,4 +176,30 @@ TEST(Wording, APageReachedThroughARedirectIsNamedWhereItIsServed) {
   auto a = judge(via_old, rules, RuleContext{kToday, &cfg}), b = judge(direct, rules, RuleContext{kToday, &cfg});
   ASSERT_EQ(by_subject(a).count(served), 1u);
   EXPECT_EQ(by_subject(a), by_subject(b));
+}
+
+// The homepage links an article with a tracking query (?sid=) and its column links it plainly; two
+// fetches in flight at once record either first and the other as its duplicate. The finding is named
+// by the plain URL both ways.
+TEST(Privacy, APageUnderATrackingQueryIsNamedByItsPlainUrlWhicheverTheCrawlMetFirst) {
+  Config cfg = load_config();
+  auto rules = all_rules(cfg);
+  const std::string plain = "http://www.x.gov.cn/art/2025/11/5/art_1_9.html", tracked = plain + "?sid=1278";
+  PageRecord home = page("http://www.x.gov.cn/", "首页\n政务公开", std::nullopt, PageKind::Home);
+  auto met = [&](const std::string& first, const std::string& second) {
+    PageRecord a = page(first, "公示名单", Date(2025, 11, 5));
+    a.id_count = 1;
+    a.id_numbers = {{"3408**********1234", "1\t王秀英\t3408**********1234\t东风村"}};
+    PageRecord b = a;
+    b.url = b.final_url = second;
+    b.duplicate_of = first;
+    SiteView v = site();
+    v.pages = {home, a, b};
+    std::set<std::string> named;
+    for (auto& f : judge(v, rules, RuleContext{kToday, &cfg}))
+      if (f.rule == "privacy.id_number") named.insert(f.subject);
+    return named;
+  };
+  EXPECT_EQ(met(tracked, plain), std::set<std::string>{plain});
+  EXPECT_EQ(met(plain, tracked), std::set<std::string>{plain});
 }
