@@ -82,16 +82,33 @@ class LineSketch {
 };
 
 struct Article {
+  size_t page = 0;  // its index in the page table
   std::size_t head = 0;  // a hash of its column and title
   std::size_t text = 0;  // a hash of its lines that are not the template's
   std::size_t bytes = 0;  // their length
+  std::size_t key() const { return head * 1000003u ^ text; }
 };
 
+// Article URL -> the list page of the first item naming it, sorted by URL (a sorted vector: a map's
+// nodes took three times the memory on a large site).
+using ListedOn = std::vector<std::pair<std::string_view, std::string_view>>;
+
+ListedOn listed_on_of(const ItemList& items) {
+  ListedOn out;
+  out.reserve(items.size());
+  for (auto i : items) out.emplace_back(i.url, i.list_url);
+  std::stable_sort(out.begin(), out.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  out.erase(std::unique(out.begin(), out.end(), [](auto& x, auto& y) { return x.first == y.first; }), out.end());
+  return out;
+}
+
 // The column an article belongs to: the one the page names, else its list page's directory.
-std::string column_of(const PageRecord& p, const std::unordered_map<std::string_view, std::string_view>& listed_on) {
+std::string column_of(const PageRecord& p, const ListedOn& listed_on) {
   if (!p.column.empty()) return p.column;
   std::string u = p.url;
-  if (auto it = listed_on.find(p.url); it != listed_on.end()) u = it->second;
+  auto it = std::lower_bound(listed_on.begin(), listed_on.end(), std::string_view(p.url),
+                             [](auto& x, std::string_view url) { return x.first < url; });
+  if (it != listed_on.end() && it->first == p.url) u = it->second;
   auto parts = url::parts(u);
   std::string path = parts ? parts->path : u;
   path = path.substr(0, path.rfind('/') + 1);
@@ -108,12 +125,11 @@ std::string column_of(const PageRecord& p, const std::unordered_map<std::string_
 }  // namespace
 
 std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const RuleContext&) const {
-  std::unordered_map<std::string_view, std::string_view> listed_on;  // article -> a list page that lists it
-  for (auto i : site.items) listed_on.emplace(i.url, i.list_url);
+  const ListedOn listed_on = listed_on_of(site.items);
   // One page per path: the same page under another host of the site, or with a query, is not a copy.
   // Of several, the least URL, whatever order the crawl met them in. The table decides which.
   const PageTable& table = site.page_table();
-  std::unordered_map<std::size_t, Article> articles;  // by page
+  std::vector<Article> articles;  // in page order
   {
     std::unordered_map<std::size_t, size_t> by_path;  // by the path's hash: a page
     std::hash<std::string_view> hash;
@@ -126,7 +142,8 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
       if (!fresh && table.url(i) < table.url(it->second)) it->second = i;
     }
     articles.reserve(by_path.size());
-    for (auto& [path, i] : by_path) articles.emplace(i, Article{});
+    for (auto& [path, i] : by_path) articles.push_back({i});
+    std::sort(articles.begin(), articles.end(), [](auto& x, auto& y) { return x.page < y.page; });
   }
   // The template's lines: on half the site's articles or more (never fewer than 3). A text published
   // twice, or cross-posted, is on a few. Two walks: one to estimate each line's count, one to count
@@ -137,9 +154,10 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
   std::vector<std::uint64_t> distinct;
   auto each_article = [&](auto&& fn) {
     size_t at = 0;
+    auto next = articles.begin();
     site.each_page([&](const PageRecord& p) {
-      auto a = articles.find(at++);
-      if (a != articles.end()) fn(p, a->second);
+      if (next != articles.end() && next->page == at) fn(p, *next++);
+      ++at;
     }, true);  // with the texts: it reads them all
   };
   std::vector<std::uint64_t> lines;  // of one article, in order
@@ -173,20 +191,20 @@ std::vector<Finding> DuplicateArticleRule::check(const SiteView& site, const Rul
       read_lines(p);
       hash_text(a, [&](std::uint64_t line) { return candidates.count(line) > 0; });
     });
-  // Copies share column, title and text: grouped first by a hash of the three, then, where a hash
-  // has several pages, by the three themselves.
-  std::unordered_map<std::size_t, std::vector<std::pair<size_t, std::size_t>>> by_hash;  // page, text
-  for (auto& [page, a] : articles)
-    if (a.bytes >= 30)  // else no text of its own to compare (a bare attachment link …)
-      by_hash[a.head * 1000003u ^ a.text].push_back({page, a.text});
+  // Copies share column, title and text: grouped first by a hash of the three (the articles sorted
+  // by it), then, where a hash has several pages, by the three themselves.
+  std::erase_if(articles, [](auto& a) { return a.bytes < 30; });  // no text of its own to compare (a bare attachment link …)
+  std::sort(articles.begin(), articles.end(), [](auto& x, auto& y) { return x.key() < y.key(); });
   using Key = std::tuple<std::string, std::string, std::size_t>;  // column, title, text
   std::map<Key, std::vector<std::shared_ptr<const PageRecord>>> groups;
-  for (auto& [h, pages] : by_hash)
-    if (pages.size() > 1)
-      for (auto& [i, text] : pages) {
-        auto p = site.page_at(i);
-        groups[{column_of(*p, listed_on), p->title, text}].push_back(std::move(p));
+  for (size_t b = 0, e; b < articles.size(); b = e) {
+    for (e = b + 1; e < articles.size() && articles[e].key() == articles[b].key(); ++e) {}
+    if (e - b > 1)
+      for (size_t k = b; k < e; ++k) {
+        auto p = site.page_at(articles[k].page);
+        groups[{column_of(*p, listed_on), p->title, articles[k].text}].push_back(std::move(p));
       }
+  }
   std::vector<Finding> out;
   for (auto& [key, pages] : groups) {
     if (pages.size() < 2) continue;

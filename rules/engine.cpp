@@ -130,18 +130,21 @@ void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
     auto ra = root(a), rb = root(b);
     if (ra != rb) parent[ra] = rb;
   };
-  std::unordered_set<std::string> serving;  // URLs that answered with the page itself
+  std::unordered_set<std::string> serving;  // URLs of a group that answered with the page itself
   const PageTable& table = s.page_table();
+  auto served = [&](size_t i) { return table[i].status >= 200 && table[i].status < 300; };
   for (size_t i = 0; i < table.size(); ++i) {
     std::string u(table.url(i)), final_url(table.final_url(i));
     if (table[i].duplicate && same_page(u, std::string(table.duplicate_of(i))))
       join(u, std::string(table.duplicate_of(i))), serving.insert(u);
-    bool served = table[i].status >= 200 && table[i].status < 300;
-    if (final_url != u && (same_page(u, final_url) || (served && on_site(u) && on_site(final_url))))
+    if (final_url != u && (same_page(u, final_url) || (served(i) && on_site(u) && on_site(final_url))))
       join(u, final_url), serving.insert(final_url);
-    if (!table[i].duplicate && final_url == u && served) serving.insert(u);
   }
   if (parent.empty()) return;
+  // Only a group's URLs are named anew: the site's other pages (most) are not kept.
+  for (size_t i = 0; i < table.size(); ++i)
+    if (!table[i].duplicate && served(i) && table.final_url(i) == table.url(i))
+      if (std::string u(table.url(i)); parent.count(u)) serving.insert(u);
   std::unordered_map<std::string, std::string> best;  // group -> its name
   for (auto& [u, _] : parent)
     if (serving.count(u)) {
