@@ -51,7 +51,7 @@ struct SiteState {
   UrlSet pager_linked;  // pages a stored pager link already names
   std::unordered_map<std::string, std::set<int>> pagers;  // list (first page#total) -> current pages enumerated
   std::unordered_map<std::string, UrlSet> queries;  // path -> distinct queries
-  DigestMap<std::string> digests;                   // content digest -> URL
+  FirstUrls digests;                                // content digest -> URL
   std::set<std::string> limits;
   int pages_queued = 0;
   int pages_done = 0;

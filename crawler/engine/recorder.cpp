@@ -20,7 +20,7 @@ bool home_redirect_only(const Task& t, const extract::Page& page) {
 }
 
 bool Recorder::repeats(const Task& t, const std::string& digest) const {
-  return t.mode != Mode::Home && sites_[t.site].digests.count(UrlKey(digest)) > 0;
+  return t.mode != Mode::Home && sites_[t.site].digests.contains(digest);
 }
 
 void Recorder::limit(SiteState& s, const std::string& what, Recorded& out) {
@@ -64,7 +64,7 @@ Recorded Recorder::parsed(const Task& t, const FetchResult& r, ParsedPage&& pars
   p.id_count = parsed.id_count;
   p.crawl().text_z = std::move(parsed.text_z);
   p.crawl().digest = std::move(parsed.digest);
-  if (auto [it, inserted] = s.digests.emplace(UrlKey(p.crawl().digest), p.url); !inserted && t.mode != Mode::Home) p.duplicate_of = it->second;
+  if (auto first = s.digests.first(p.crawl().digest, p.url); t.mode != Mode::Home) p.duplicate_of = std::move(first);
   if (p.duplicate_of.empty()) {
     if (page.links_truncated) limit(s, "links per page (" + std::to_string(crawl_.max_links_per_page) + ") on " + t.url, out);
     if (page.depth_capped) limit(s, "element nesting (" + std::to_string(extract::Limits{}.max_depth) + ") on " + t.url, out);
@@ -121,7 +121,7 @@ Recorded Recorder::unchanged(const Task& t, RevisitedPage rp) {
   rp.site_id = s.site->id;
   rp.url = t.url;
   rp.depth = t.depth;
-  if (auto [it, inserted] = s.digests.emplace(UrlKey(t.prior->digest), t.url); !inserted) rp.duplicate_of = it->second;
+  rp.duplicate_of = s.digests.first(t.prior->digest, t.url);
   if (rp.duplicate_of.empty()) {
     prior_->content(rp.site_id, t.url, out.links, out.items, out.messages);
     for (auto& l : out.links) {

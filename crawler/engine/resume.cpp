@@ -24,7 +24,7 @@ std::set<int> Engine::restore(const CrawlState& st) {
     s.seen.insert(p.final_url);
     if (!p.crawl().digest.empty()) {
       ++s.pages_done;
-      if (p.duplicate_of.empty()) s.digests.emplace(UrlKey(p.crawl().digest), p.url);
+      if (p.duplicate_of.empty()) s.digests.first(p.crawl().digest, p.url);
     }
     if (p.kind == PageKind::External || p.kind == PageKind::Attachment)
       recorder_.remember(p.url, check_of(p));
