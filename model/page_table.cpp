@@ -27,50 +27,64 @@ void PageTable::add(const PageRecord& p, std::int64_t row) {
   b.shows_ids = !p.id_numbers.empty();
   b.unread = p.content_note.rfind("not read", 0) == 0;
   b.a11y = p.a11y;
+  b.moved = p.final_url != p.url;
+  auto i = std::uint32_t(briefs_.size());
   briefs_.push_back(b);
   url_at_.push_back(put(p.url));
-  final_at_.push_back(p.final_url == p.url ? url_at_.back() : put(p.final_url));
-  dup_at_.push_back(b.duplicate ? put(p.duplicate_of) : 0);
+  if (b.moved) finals_.emplace_back(i, put(p.final_url));
+  if (b.duplicate) dups_.emplace_back(i, put(p.duplicate_of));
+}
+
+std::uint32_t PageTable::extra(const Extras& e, size_t i) {
+  return std::lower_bound(e.begin(), e.end(), std::pair(std::uint32_t(i), std::uint32_t(0)))->second;
 }
 
 void PageTable::seal() {
   by_url_.clear(), by_final_.clear();
-  by_url_.reserve(size()), by_final_.reserve(size());
-  for (std::uint32_t i = 0; i < size(); ++i) {
-    by_url_.push_back({hash_of(url(i)), i});
-    by_final_.push_back({hash_of(final_url(i)), i});
-  }
+  by_url_.reserve(size()), by_final_.reserve(finals_.size());
+  for (std::uint32_t i = 0; i < size(); ++i) by_url_.push_back({hash_of(url(i)), i});
+  for (auto [i, at] : finals_) by_final_.push_back({hash_of(text_.at(at)), i});
   std::sort(by_url_.begin(), by_url_.end());
   std::sort(by_final_.begin(), by_final_.end());
-  briefs_.shrink_to_fit(), url_at_.shrink_to_fit(), final_at_.shrink_to_fit(), dup_at_.shrink_to_fit();
+  briefs_.shrink_to_fit(), url_at_.shrink_to_fit(), finals_.shrink_to_fit(), dups_.shrink_to_fit();
 }
 
-template <class F>
-void PageTable::each_match(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u, F&& fn) const {
+template <class U, class F>
+void PageTable::each_match(const std::vector<Key>& keys, U&& url_of, std::string_view u, F&& fn) const {
   std::uint32_t h = hash_of(u);
   for (auto it = std::lower_bound(keys.begin(), keys.end(), Key{h, 0}); it != keys.end() && it->hash == h; ++it)
-    if (text_.at(at[it->at]) == u && !fn(size_t(it->at))) return;  // in index order: the keys sort by page after the hash
+    if (url_of(it->at) == u && !fn(size_t(it->at))) return;  // in index order: the keys sort by page after the hash
 }
 
-std::vector<size_t> PageTable::matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const {
+std::vector<size_t> PageTable::all_own(std::string_view u) const {
   std::vector<size_t> out;
-  each_match(keys, at, u, [&](size_t i) { return out.push_back(i), true; });
+  each_match(by_url_, [&](size_t i) { return url(i); }, u, [&](size_t i) { return out.push_back(i), true; });
   return out;
 }
 
-std::optional<size_t> PageTable::first(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const {
+// A page that was not moved ends at its own URL.
+std::vector<size_t> PageTable::all_final(std::string_view u) const {
+  std::vector<size_t> out;
+  auto add = [&](size_t i) { return out.push_back(i), true; };
+  each_match(by_url_, [&](size_t i) { return briefs_[i].moved ? std::string_view() : url(i); }, u, add);
+  each_match(by_final_, [&](size_t i) { return final_url(i); }, u, add);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::optional<size_t> PageTable::own(std::string_view u) const {
   std::optional<size_t> out;
-  each_match(keys, at, u, [&](size_t i) { return out = i, false; });
+  each_match(by_url_, [&](size_t i) { return url(i); }, u, [&](size_t i) { return out = i, false; });
   return out;
 }
 
-std::vector<size_t> PageTable::all_own(std::string_view u) const { return matches(by_url_, url_at_, u); }
-std::vector<size_t> PageTable::all_final(std::string_view u) const { return matches(by_final_, final_at_, u); }
-std::optional<size_t> PageTable::own(std::string_view u) const { return first(by_url_, url_at_, u); }
-
+// Its own page, else (no page has it as its own URL, so none that was not moved ends there) the
+// first moved page that ends there.
 std::optional<size_t> PageTable::find(std::string_view u) const {
   if (auto i = own(u)) return i;
-  return first(by_final_, final_at_, u);
+  std::optional<size_t> out;
+  each_match(by_final_, [&](size_t i) { return final_url(i); }, u, [&](size_t i) { return out = i, false; });
+  return out;
 }
 
 }  // namespace govaudit

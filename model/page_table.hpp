@@ -1,6 +1,6 @@
 #pragma once
 // A site's pages as the rules look them up: per page its URLs and the few fields a lookup decides
-// on, ~150 bytes, where a whole record is ~1.7 KB. The audit keeps this in memory and reads whole
+// on, ~140 bytes, where a whole record is ~1.7 KB. The audit keeps this in memory and reads whole
 // records from the store when a rule asks (PageSource), so that a site's memory does not grow by a
 // record per page.
 #include <cstdint>
@@ -40,13 +40,14 @@ struct PageBrief {
   bool redirected = false;         // it answered through redirects
   bool shows_ids = false;          // it shows resident ID numbers
   bool unread = false;             // its content was not read (content_note "not read …")
+  bool moved = false;              // its final URL is not its own
   Accessibility a11y;
   bool ok() const { return error_kind == ErrorKind::None && status >= 200 && status < 300; }
 };
 
 class PageTable {
  public:
-  void reserve(size_t pages) { briefs_.reserve(pages), url_at_.reserve(pages), final_at_.reserve(pages), dup_at_.reserve(pages); }
+  void reserve(size_t pages) { briefs_.reserve(pages), url_at_.reserve(pages); }
   void add(const PageRecord& p, std::int64_t row);
   // Makes the URL indexes; call once after the last add().
   void seal();
@@ -54,8 +55,8 @@ class PageTable {
   size_t size() const { return briefs_.size(); }
   const PageBrief& operator[](size_t i) const { return briefs_[i]; }
   std::string_view url(size_t i) const { return text_.at(url_at_[i]); }
-  std::string_view final_url(size_t i) const { return text_.at(final_at_[i]); }
-  std::string_view duplicate_of(size_t i) const { return briefs_[i].duplicate ? text_.at(dup_at_[i]) : std::string_view(); }
+  std::string_view final_url(size_t i) const { return briefs_[i].moved ? text_.at(extra(finals_, i)) : url(i); }
+  std::string_view duplicate_of(size_t i) const { return briefs_[i].duplicate ? text_.at(extra(dups_, i)) : std::string_view(); }
 
   // The first page (in crawl order) whose own URL is `u`.
   std::optional<size_t> own(std::string_view u) const;
@@ -71,15 +72,18 @@ class PageTable {
     std::uint32_t at;
     bool operator<(const Key& o) const { return hash != o.hash ? hash < o.hash : at < o.at; }
   };
-  // fn(page) for each page whose URL (keys into `at`) is `u`, in crawl order, while it returns true.
-  template <class F>
-  void each_match(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u, F&& fn) const;
-  std::vector<size_t> matches(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const;
-  std::optional<size_t> first(const std::vector<Key>& keys, const std::vector<std::uint32_t>& at, std::string_view u) const;
+  using Extras = std::vector<std::pair<std::uint32_t, std::uint32_t>>;  // (page, string), by page
+  static std::uint32_t extra(const Extras& e, size_t i);
+  // fn(page) for each page of `keys` whose URL (as `url_of` gives it) is `u`, in crawl order, while
+  // it returns true.
+  template <class U, class F>
+  void each_match(const std::vector<Key>& keys, U&& url_of, std::string_view u, F&& fn) const;
   std::vector<PageBrief> briefs_;
-  std::vector<std::uint32_t> url_at_, final_at_, dup_at_;  // in text_
+  std::vector<std::uint32_t> url_at_;  // in text_
+  // Only the few pages that have them: a final URL of its own, the page a duplicate repeats.
+  Extras finals_, dups_;
   StringPool text_;
-  std::vector<Key> by_url_, by_final_;  // (hash, page) sorted
+  std::vector<Key> by_url_, by_final_;  // (hash, page) sorted; by_final_ of the moved pages only
 };
 
 // The strings of a list about a site's pages (its items, its links): a URL of a page of the table
