@@ -65,9 +65,11 @@ std::vector<size_t> PageTable::all_own(std::string_view u) const {
 // A page that was not moved ends at its own URL.
 std::vector<size_t> PageTable::all_final(std::string_view u) const {
   std::vector<size_t> out;
-  auto add = [&](size_t i) { return out.push_back(i), true; };
-  each_match(by_url_, [&](size_t i) { return briefs_[i].moved ? std::string_view() : url(i); }, u, add);
-  each_match(by_final_, [&](size_t i) { return final_url(i); }, u, add);
+  each_match(by_url_, [&](size_t i) { return url(i); }, u, [&](size_t i) {
+    if (!briefs_[i].moved) out.push_back(i);
+    return true;
+  });
+  each_match(by_final_, [&](size_t i) { return final_url(i); }, u, [&](size_t i) { return out.push_back(i), true; });
   std::sort(out.begin(), out.end());
   return out;
 }

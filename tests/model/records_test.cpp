@@ -59,6 +59,9 @@ TEST(PageTable, OwnUrlFirstThenFinalUrlInCrawlOrder) {
   EXPECT_EQ(t.own("http://a/x"), 1u);     // the first of two
   EXPECT_EQ(t.all_own("http://a/x"), (std::vector<size_t>{1, 3}));
   EXPECT_EQ(t.all_final("http://a/new"), (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(t.all_final("http://a/x"), (std::vector<size_t>{3}));  // not 1: it was moved away
+  EXPECT_EQ(t.final_url(1), "http://a/new");
+  EXPECT_EQ(t.final_url(3), "http://a/x");
   EXPECT_FALSE(t.find("http://a/none"));
   EXPECT_EQ(t.duplicate_of(2), "http://a/dup");
   EXPECT_EQ(t.duplicate_of(0), "");
