@@ -20,11 +20,20 @@ bool no_room(sqlite3* db) {
   return code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_READONLY || no_room_errno(sqlite3_system_errno(db));
 }
 
+// SQLite's memory statistics take one process-wide mutex on every allocation: connections read on
+// two threads (the audit's) spent more time waking each other there than reading. Set before the
+// first connection (sqlite3_config is refused after SQLite is initialised).
+void configure_once() {
+  static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)rc;
+}
+
 }  // namespace
 
 bool no_room_errno(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EROFS || e == EIO; }
 
 Connection::Connection(const std::string& path, bool create) : path_(path) {
+  configure_once();
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
