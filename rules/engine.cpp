@@ -103,9 +103,19 @@ std::vector<Finding> judge_site(const SiteView& s, const std::vector<std::unique
   return out;
 }
 
-// A page served by several hosts of the site, or at one path under several query strings (a
-// tracking ?sid= the homepage adds), is one page, named under the first listed host that serves it
-// and then its least URL (the plain one); a page the site redirects to (an old address answering
+// A directory's path and its default document's ("/x/" and "/x/index.html"): one path to a server.
+std::string_view directory_of(std::string_view path) {
+  auto slash = path.rfind('/');
+  auto leaf = path.substr(slash + 1);
+  for (std::string_view name : {"index.html", "index.htm", "index.shtml", "index.jhtml", "index.jsp", "index.php",
+                                "index.aspx", "default.html", "default.htm", "default.aspx"})
+    if (leaf == name) return path.substr(0, slash + 1);
+  return path;
+}
+
+// A page served by several hosts of the site, at one path under several query strings (a tracking
+// ?sid= the homepage adds), or as a directory and its index.html, is one page, named under the
+// first listed host that serves it and then its least URL (the plain one, the directory); a page the site redirects to (an old address answering
 // 301) is named where it is served. The crawl records it under whichever URL it met first (the
 // others as its duplicates, or as redirects to it, e.g. zwgk. answering 301 to www.), an order
 // that parallel fetches make differ between runs, and that must not change what a finding is called.
@@ -117,8 +127,8 @@ void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
   auto on_site = [&](const std::string& u) { return rank(u) < s.site.hosts.size(); };
   auto same_page = [&](const std::string& a, const std::string& b) {
     auto x = url::parts(a), y = url::parts(b);
-    return x && y && (x->host != y->host || x->query != y->query) && x->path == y->path && x->port == y->port && on_site(a) &&
-           on_site(b);
+    return x && y && (x->host != y->host || x->query != y->query || x->path != y->path) &&
+           directory_of(x->path) == directory_of(y->path) && x->port == y->port && on_site(a) && on_site(b);
   };
   std::unordered_map<std::string, std::string> parent;  // union of the URLs of one page
   auto root = [&](std::string u) {

@@ -203,3 +203,29 @@ TEST(Privacy, APageUnderATrackingQueryIsNamedByItsPlainUrlWhicheverTheCrawlMetFi
   EXPECT_EQ(met(tracked, plain), std::set<std::string>{plain});
   EXPECT_EQ(met(plain, tracked), std::set<std::string>{plain});
 }
+
+// A column linked as "/xxgk/" from the homepage and as "/xxgk/index.html" from its pages: the crawl
+// records whichever it met first, the other as its duplicate. The finding is named by the directory
+// both ways.
+TEST(Privacy, ADirectoryAndItsIndexHtmlAreNamedByTheDirectoryWhicheverTheCrawlMetFirst) {
+  Config cfg = load_config();
+  auto rules = all_rules(cfg);
+  const std::string dir = "http://www.x.gov.cn/xxgk/gsgg/", index = dir + "index.html";
+  PageRecord home = page("http://www.x.gov.cn/", "首页\n政务公开", std::nullopt, PageKind::Home);
+  auto met = [&](const std::string& first, const std::string& second) {
+    PageRecord a = page(first, "公示名单", Date(2025, 11, 5));
+    a.id_count = 1;
+    a.id_numbers = {{"3408**********1234", "1\t王秀英\t3408**********1234\t东风村"}};
+    PageRecord b = a;
+    b.url = b.final_url = second;
+    b.duplicate_of = first;
+    SiteView v = site();
+    v.pages = {home, a, b};
+    std::set<std::string> named;
+    for (auto& f : judge(v, rules, RuleContext{kToday, &cfg}))
+      if (f.rule == "privacy.id_number") named.insert(f.subject);
+    return named;
+  };
+  EXPECT_EQ(met(index, dir), std::set<std::string>{dir});
+  EXPECT_EQ(met(dir, index), std::set<std::string>{dir});
+}
