@@ -50,10 +50,15 @@ void PageTable::seal() {
 }
 
 template <class U, class F>
-void PageTable::each_match(const std::vector<Key>& keys, U&& url_of, std::string_view u, F&& fn) const {
+std::optional<size_t> PageTable::each_match(const std::vector<Key>& keys, U&& url_of, std::string_view u, F&& fn) const {
   std::uint32_t h = hash_of(u);
   for (auto it = std::lower_bound(keys.begin(), keys.end(), Key{h, 0}); it != keys.end() && it->hash == h; ++it)
-    if (url_of(it->at) == u && !fn(size_t(it->at))) return;  // in index order: the keys sort by page after the hash
+    if (url_of(it->at) == u && !fn(size_t(it->at))) return it->at;  // in index order: the keys sort by page after the hash
+  return std::nullopt;
+}
+
+namespace {
+constexpr auto kFirst = [](size_t) { return false; };
 }
 
 std::vector<size_t> PageTable::all_own(std::string_view u) const {
@@ -75,18 +80,14 @@ std::vector<size_t> PageTable::all_final(std::string_view u) const {
 }
 
 std::optional<size_t> PageTable::own(std::string_view u) const {
-  std::optional<size_t> out;
-  each_match(by_url_, [&](size_t i) { return url(i); }, u, [&](size_t i) { return out = i, false; });
-  return out;
+  return each_match(by_url_, [&](size_t i) { return url(i); }, u, kFirst);
 }
 
 // Its own page, else (no page has it as its own URL, so none that was not moved ends there) the
 // first moved page that ends there.
 std::optional<size_t> PageTable::find(std::string_view u) const {
   if (auto i = own(u)) return i;
-  std::optional<size_t> out;
-  each_match(by_final_, [&](size_t i) { return final_url(i); }, u, [&](size_t i) { return out = i, false; });
-  return out;
+  return each_match(by_final_, [&](size_t i) { return final_url(i); }, u, kFirst);
 }
 
 }  // namespace govaudit

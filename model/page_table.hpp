@@ -75,9 +75,9 @@ class PageTable {
   using Extras = std::vector<std::pair<std::uint32_t, std::uint32_t>>;  // (page, string), by page
   static std::uint32_t extra(const Extras& e, size_t i);
   // fn(page) for each page of `keys` whose URL (as `url_of` gives it) is `u`, in crawl order, while
-  // it returns true.
+  // it returns true; the page it returned false for.
   template <class U, class F>
-  void each_match(const std::vector<Key>& keys, U&& url_of, std::string_view u, F&& fn) const;
+  std::optional<size_t> each_match(const std::vector<Key>& keys, U&& url_of, std::string_view u, F&& fn) const;
   std::vector<PageBrief> briefs_;
   std::vector<std::uint32_t> url_at_;  // in text_
   // Only the few pages that have them: a final URL of its own, the page a duplicate repeats.
