@@ -115,10 +115,11 @@ std::string_view directory_of(std::string_view path) {
 
 // A page served by several hosts of the site, at one path under several query strings (a tracking
 // ?sid= the homepage adds), or as a directory and its index.html, is one page, named under the
-// first listed host that serves it and then its least URL (the plain one, the directory); a page the site redirects to (an old address answering
-// 301) is named where it is served. The crawl records it under whichever URL it met first (the
-// others as its duplicates, or as redirects to it, e.g. zwgk. answering 301 to www.), an order
-// that parallel fetches make differ between runs, and that must not change what a finding is called.
+// first listed host that serves it and then its least URL (the plain one, the directory); a page
+// the site redirects to (an old address answering 301) is named where it is served. The crawl
+// records it under whichever URL it met first (the others as its duplicates, or as redirects to
+// it, e.g. zwgk. answering 301 to www.), an order that parallel fetches make differ between runs,
+// and that must not change what a finding is called.
 void name_pages_canonically(const SiteView& s, std::vector<Finding>& out) {
   auto rank = [&](const std::string& u) {
     auto p = url::parts(u);
