@@ -178,54 +178,39 @@ TEST(Wording, APageReachedThroughARedirectIsNamedWhereItIsServed) {
   EXPECT_EQ(by_subject(a), by_subject(b));
 }
 
-// The homepage links an article with a tracking query (?sid=) and its column links it plainly; two
-// fetches in flight at once record either first and the other as its duplicate. The finding is named
-// by the plain URL both ways.
-TEST(Privacy, APageUnderATrackingQueryIsNamedByItsPlainUrlWhicheverTheCrawlMetFirst) {
+// The subjects of privacy.id_number findings on a site where a page was recorded at `first` and then,
+// with the same content, at `second` as its duplicate: two fetches in flight at once record either first.
+namespace {
+std::set<std::string> id_number_subjects(const std::string& first, const std::string& second) {
   Config cfg = load_config();
-  auto rules = all_rules(cfg);
-  const std::string plain = "http://www.x.gov.cn/art/2025/11/5/art_1_9.html", tracked = plain + "?sid=1278";
   PageRecord home = page("http://www.x.gov.cn/", "首页\n政务公开", std::nullopt, PageKind::Home);
-  auto met = [&](const std::string& first, const std::string& second) {
-    PageRecord a = page(first, "公示名单", Date(2025, 11, 5));
-    a.id_count = 1;
-    a.id_numbers = {{"3408**********1234", "1\t王秀英\t3408**********1234\t东风村"}};
-    PageRecord b = a;
-    b.url = b.final_url = second;
-    b.duplicate_of = first;
-    SiteView v = site();
-    v.pages = {home, a, b};
-    std::set<std::string> named;
-    for (auto& f : judge(v, rules, RuleContext{kToday, &cfg}))
-      if (f.rule == "privacy.id_number") named.insert(f.subject);
-    return named;
-  };
-  EXPECT_EQ(met(tracked, plain), std::set<std::string>{plain});
-  EXPECT_EQ(met(plain, tracked), std::set<std::string>{plain});
+  PageRecord a = page(first, "公示名单", Date(2025, 11, 5));
+  a.id_count = 1;
+  a.id_numbers = {{"3408**********1234", "1\t王秀英\t3408**********1234\t东风村"}};
+  PageRecord b = a;
+  b.url = b.final_url = second;
+  b.duplicate_of = first;
+  SiteView v = site();
+  v.pages = {home, a, b};
+  std::set<std::string> named;
+  for (auto& f : judge(v, all_rules(cfg), RuleContext{kToday, &cfg}))
+    if (f.rule == "privacy.id_number") named.insert(f.subject);
+  return named;
+}
+}  // namespace
+
+// The homepage links an article with a tracking query (?sid=) and its column links it plainly. The
+// finding is named by the plain URL whichever the crawl met first.
+TEST(Privacy, APageUnderATrackingQueryIsNamedByItsPlainUrlWhicheverTheCrawlMetFirst) {
+  const std::string plain = "http://www.x.gov.cn/art/2025/11/5/art_1_9.html", tracked = plain + "?sid=1278";
+  EXPECT_EQ(id_number_subjects(tracked, plain), std::set<std::string>{plain});
+  EXPECT_EQ(id_number_subjects(plain, tracked), std::set<std::string>{plain});
 }
 
-// A column linked as "/xxgk/" from the homepage and as "/xxgk/index.html" from its pages: the crawl
-// records whichever it met first, the other as its duplicate. The finding is named by the directory
-// both ways.
+// A column linked as "/xxgk/gsgg/" from the homepage and as "/xxgk/gsgg/index.html" from its pages:
+// the finding is named by the directory whichever the crawl met first.
 TEST(Privacy, ADirectoryAndItsIndexHtmlAreNamedByTheDirectoryWhicheverTheCrawlMetFirst) {
-  Config cfg = load_config();
-  auto rules = all_rules(cfg);
   const std::string dir = "http://www.x.gov.cn/xxgk/gsgg/", index = dir + "index.html";
-  PageRecord home = page("http://www.x.gov.cn/", "首页\n政务公开", std::nullopt, PageKind::Home);
-  auto met = [&](const std::string& first, const std::string& second) {
-    PageRecord a = page(first, "公示名单", Date(2025, 11, 5));
-    a.id_count = 1;
-    a.id_numbers = {{"3408**********1234", "1\t王秀英\t3408**********1234\t东风村"}};
-    PageRecord b = a;
-    b.url = b.final_url = second;
-    b.duplicate_of = first;
-    SiteView v = site();
-    v.pages = {home, a, b};
-    std::set<std::string> named;
-    for (auto& f : judge(v, rules, RuleContext{kToday, &cfg}))
-      if (f.rule == "privacy.id_number") named.insert(f.subject);
-    return named;
-  };
-  EXPECT_EQ(met(index, dir), std::set<std::string>{dir});
-  EXPECT_EQ(met(dir, index), std::set<std::string>{dir});
+  EXPECT_EQ(id_number_subjects(index, dir), std::set<std::string>{dir});
+  EXPECT_EQ(id_number_subjects(dir, index), std::set<std::string>{dir});
 }
